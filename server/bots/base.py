@@ -1,0 +1,15 @@
+"""What every bot returns: the action it chose, the reasoning behind it, and its speech."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.game.state import Action
+
+
+@dataclass(frozen=True)
+class Plan:
+    action: Action
+    thought: str = ""  # honest narration of what the bot computed (god-only while the game runs)
+    label: str = ""  # a short caption for the thought, e.g. "choosing whom to check"
+    speech: str | None = None  # for speaking decisions: the text, streamed as speech tokens

@@ -1,0 +1,578 @@
+"""The rules of the game as a pure state machine: no I/O, no LangGraph, no LLM.
+
+``new_game(config)`` deals the roles; ``pending(state)`` lists the decisions the
+game waits on; ``apply(state, action)`` returns the new state and the events it
+produced, or raises :class:`IllegalAction` and leaves the state untouched.
+
+The game runs an *agenda* of steps. Steps that need nobody (dawn, the start of
+a day) run by themselves; the others wait on one seat at a time (speeches, the
+hunter's shot) or on several seats at once (votes, the night's actions).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+from shared.events import (
+    GOD,
+    PUBLIC,
+    WOLVES,
+    CheckResult,
+    Death,
+    Decided,
+    Event,
+    GameCreated,
+    GameOver,
+    NightAction,
+    NightDeathCause,
+    Phase,
+    RoleAssigned,
+    SeatInfo,
+    Shot,
+    SpeechEnd,
+    SpeechKind,
+    VoteCast,
+    VoteResult,
+    WitchInfo,
+    only,
+)
+
+from .config import GODS, GameConfig
+from .names import seat_names
+from .state import (
+    MAX_SPEECH_CHARS,
+    SEQUENTIAL,
+    Action,
+    Decision,
+    GameState,
+    IllegalAction,
+    Night,
+    Step,
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    state: GameState
+    events: list[Event]
+
+
+# ---------------------------------------------------------------------------
+# Public API
+
+
+def new_game(config: GameConfig) -> Transition:
+    """Deal the roles from the seeded RNG and run up to the first decision."""
+    roles = [r for r, n in config.board().items() for _ in range(n)]
+    random.Random(config.seed).shuffle(roles)
+    names = seat_names(config.lang, config.players, config.seed)
+    state = GameState(
+        config=config, names=names, roles=roles, alive=[True] * len(roles),
+        agenda=[Step(kind="night_start")],
+    )
+    g = _Game(state)
+    g.emit(GameCreated(
+        players=config.players, lang=config.lang,
+        seats=[SeatInfo(seat=s, name=names[s - 1]) for s in state.seats()],
+        roles={r: n for r, n in config.board().items()},
+        options=config.model_dump(exclude={"seed", "lang", "players"}),
+    ))
+    wolves = state.wolves()
+    for s in state.seats():
+        role = state.role(s)
+        g.emit(RoleAssigned(seat=s, role=role, teammates=wolves if role == "werewolf" else [],
+                            vis=only(s)))
+    g.advance()
+    return Transition(g.s, g.events)
+
+
+def pending(state: GameState) -> list[Decision]:
+    """The decisions the game waits on now, in seat order (empty once it is over)."""
+    step = state.step
+    if state.over or step is None:
+        return []
+    if step.kind in SEQUENTIAL:
+        seat = step.seats[step.index]
+        return [_decision(state, step.kind, seat)]
+    return [
+        _decision(state, step.kind, seat)
+        for seat in step.seats
+        if seat not in state.answers
+    ]
+
+
+def decision_for(state: GameState, seat: int) -> Decision | None:
+    """What ``seat`` must decide now, or None if the game is not waiting on it."""
+    for d in pending(state):
+        if d.seat == seat:
+            return d
+    return None
+
+
+def apply(state: GameState, action: Action) -> Transition:
+    """Apply one seat's action. Raises :class:`IllegalAction`; ``state`` is never mutated."""
+    validate(state, action)
+    g = _Game(_clone(state))
+    g.accept(action)
+    g.advance()
+    return Transition(g.s, g.events)
+
+
+def validate(state: GameState, action: Action) -> Decision:
+    """Check an action against the pending decision; return that decision."""
+    seat = action.seat
+    if state.over:
+        raise IllegalAction("game_over", "the game is over")
+    if seat not in state.seats():
+        raise IllegalAction("unknown_seat", f"there is no seat {seat}")
+    decision = decision_for(state, seat)
+    if decision is None:
+        if not state.is_alive(seat) and not _may_act_dead(state, seat):
+            raise IllegalAction("dead_seat", f"seat {seat} is dead")
+        if state.step is not None and seat in state.answers:
+            raise IllegalAction("already_decided", f"seat {seat} has already decided")
+        raise IllegalAction("not_your_turn", f"the game is not waiting on seat {seat}")
+    if action.kind not in decision.kinds:
+        raise IllegalAction(
+            "wrong_action",
+            f"seat {seat} must answer '{decision.action}' with one of {list(decision.kinds)}, "
+            f"not '{action.kind}'",
+        )
+    kind, target = action.kind, action.target
+    if kind == "speak":
+        if action.text is None:
+            raise IllegalAction("bad_text", "a speech needs text")
+        if len(action.text) > MAX_SPEECH_CHARS:
+            raise IllegalAction("bad_text", f"a speech is at most {MAX_SPEECH_CHARS} characters")
+    elif kind == "save":
+        if not state.antidote:
+            raise IllegalAction("potion_used", "the antidote has been used")
+        if not decision.can_save:
+            raise IllegalAction("illegal_target", "the witch may not save tonight")
+        if target not in (None, decision.victim):
+            raise IllegalAction("illegal_target", f"the victim tonight is {decision.victim}")
+    elif kind == "poison":
+        if not state.poison:
+            raise IllegalAction("potion_used", "the poison has been used")
+        if target not in decision.options:
+            raise IllegalAction("illegal_target", f"seat {target} can't be poisoned")
+    elif kind in ("vote", "kill", "shoot", "check"):
+        if target is None:
+            if not decision.can_skip:
+                raise IllegalAction("illegal_target", f"'{decision.action}' needs a target")
+        elif target not in decision.options:
+            raise IllegalAction(
+                "illegal_target",
+                f"seat {target} is not a legal target for '{decision.action}' "
+                f"(legal: {decision.options})",
+            )
+    elif kind == "skip" and not decision.can_skip:
+        raise IllegalAction("wrong_action", f"'{decision.action}' can't be skipped")
+    return decision
+
+
+def view_events(state: GameState, seat: int | None, god: bool = False) -> list[Event]:
+    """The history as ``seat`` may see it (everything once the game is over)."""
+    from shared.events import visible_to
+
+    if god or state.over:
+        return list(state.history)
+    is_wolf = seat is not None and state.role(seat) == "werewolf"
+    return [e for e in state.history if visible_to(e.vis, seat, is_wolf)]
+
+
+# ---------------------------------------------------------------------------
+# Decisions
+
+
+def _may_act_dead(state: GameState, seat: int) -> bool:
+    step = state.step
+    return step is not None and step.kind in ("last_words", "shoot") and seat in step.seats
+
+
+def _others(state: GameState, seat: int) -> list[int]:
+    return [s for s in state.living() if s != seat]
+
+
+def _decision(state: GameState, kind: str, seat: int) -> Decision:
+    if kind == "wolf_chat":
+        return Decision(seat=seat, action="wolf_chat", kinds=("speak", "skip"), channel=WOLVES)
+    if kind == "day_speech":
+        return Decision(seat=seat, action="speak", kinds=("speak", "skip"), channel=PUBLIC)
+    if kind == "pk_speech":
+        return Decision(seat=seat, action="pk_speak", kinds=("speak", "skip"), channel=PUBLIC)
+    if kind == "last_words":
+        return Decision(seat=seat, action="last_words", kinds=("speak", "skip"), channel=PUBLIC)
+    if kind == "shoot":
+        return Decision(seat=seat, action="shoot", kinds=("shoot", "skip"),
+                        options=_others(state, seat))
+    if kind == "night_actions":
+        if state.role(seat) == "werewolf":
+            return Decision(seat=seat, action="wolf_kill", kinds=("kill", "skip"),
+                            options=state.living())
+        return Decision(seat=seat, action="check", kinds=("check", "skip"),
+                        options=_others(state, seat))
+    if kind == "witch":
+        victim = state.night.victim if state.antidote else None
+        can_save = victim is not None and (
+            victim != seat
+            or state.config.witch_self_save == "always"
+            or (state.config.witch_self_save == "first_night" and state.day == 1)
+        )
+        kinds: tuple = ("skip",)
+        if can_save:
+            kinds += ("save",)
+        if state.poison:
+            kinds += ("poison",)
+        return Decision(seat=seat, action="witch", kinds=kinds,
+                        options=_others(state, seat) if state.poison else [],
+                        victim=victim, can_save=can_save, can_poison=state.poison)
+    if kind == "vote":
+        return Decision(seat=seat, action="vote", kinds=("vote", "skip"),
+                        options=_others(state, seat))
+    if kind == "pk_vote":
+        return Decision(seat=seat, action="pk_vote", kinds=("vote", "skip"),
+                        options=[s for s in state.pk_candidates if state.is_alive(s)])
+    raise AssertionError(f"step {kind} takes no decision")
+
+
+# ---------------------------------------------------------------------------
+# The machine
+
+
+def _clone(state: GameState) -> GameState:
+    """A copy safe to mutate. History entries are immutable and shared."""
+    return state.model_copy(update={
+        "alive": list(state.alive),
+        "agenda": [s.model_copy() for s in state.agenda],
+        "step": state.step.model_copy() if state.step else None,
+        "answers": dict(state.answers),
+        "night": state.night.model_copy(),
+        "pk_candidates": list(state.pk_candidates),
+        "night_deaths": list(state.night_deaths),
+        "history": list(state.history),
+    })
+
+
+class _Game:
+    """Mutates one private copy of the state and collects the events."""
+
+    def __init__(self, state: GameState) -> None:
+        self.s = state
+        self.events: list[Event] = []
+
+    # -- helpers ---------------------------------------------------------------
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+        self.s.history.append(event)
+
+    def rng(self) -> random.Random:
+        self.s.rng_counter += 1
+        return random.Random(self.s.config.seed * 1_000_003 + self.s.rng_counter)
+
+    def phase(self, name) -> None:
+        self.s.phase = name
+        self.emit(Phase(phase=name, day=self.s.day))
+
+    def push_front(self, *steps: Step) -> None:
+        self.s.agenda[0:0] = list(steps)
+
+    # -- answering -----------------------------------------------------------
+    def accept(self, action: Action) -> None:
+        s, step = self.s, self.s.step
+        assert step is not None
+        if step.kind in SEQUENTIAL:
+            self.answer_sequential(step, action)
+            step.index += 1
+            if step.index >= len(step.seats) or s.over:
+                s.step = None
+            else:
+                self.skip_dead_speakers()
+            return
+        s.answers[action.seat] = action
+        channel = {"night_actions": WOLVES if s.role(action.seat) == "werewolf" else only(action.seat),
+                   "witch": only(action.seat)}.get(step.kind, PUBLIC)
+        decision_name = _decision(s, step.kind, action.seat).action
+        self.emit(Decided(seat=action.seat, action=decision_name, vis=channel))
+        if all(seat in s.answers for seat in step.seats):
+            answers = dict(s.answers)
+            s.answers = {}
+            s.step = None
+            self.resolve(step, answers)
+
+    def skip_dead_speakers(self) -> None:
+        step = self.s.step
+        while step is not None and step.kind in ("day_speech", "pk_speech", "wolf_chat"):
+            if step.index >= len(step.seats):
+                self.s.step = None
+                return
+            if self.s.is_alive(step.seats[step.index]):
+                return
+            step.index += 1
+
+    def answer_sequential(self, step: Step, action: Action) -> None:
+        s = self.s
+        if step.kind == "shoot":
+            target = action.target if action.kind == "shoot" else None
+            self.emit(Shot(seat=action.seat, target=target, day=s.day))
+            if target is not None:
+                self.kill([target], "shot")
+                if not s.over and (step.by_day or s.day == 1):
+                    self.push_front(Step(kind="last_words", seats=[target]))
+            return
+        kind: SpeechKind = {"wolf_chat": "wolf_chat", "day_speech": "day", "pk_speech": "pk",
+                            "last_words": "last_words"}[step.kind]  # type: ignore[assignment]
+        text = (action.text or "").strip() if action.kind == "speak" else ""
+        vis = WOLVES if kind == "wolf_chat" else PUBLIC
+        self.emit(SpeechEnd(seat=action.seat, text=text, kind=kind, day=s.day, vis=vis))
+
+    # -- resolving simultaneous steps ----------------------------------------
+    def resolve(self, step: Step, answers: dict[int, Action]) -> None:
+        s = self.s
+        if step.kind == "night_actions":
+            wolf_votes: dict[int, int | None] = {}
+            for seat, a in sorted(answers.items()):
+                if s.role(seat) == "werewolf":
+                    wolf_votes[seat] = a.target if a.kind == "kill" else None
+                elif a.kind == "check" and a.target is not None:
+                    self.emit(NightAction(seat=seat, action="check", target=a.target, day=s.day,
+                                          vis=only(seat)))
+                    self.emit(CheckResult(seat=seat, target=a.target, day=s.day,
+                                          is_wolf=s.role(a.target) == "werewolf", vis=only(seat)))
+            if wolf_votes:
+                victim, tally = self.plurality(wolf_votes, count_none=True, break_ties=True)
+                for seat, target in wolf_votes.items():
+                    self.emit(VoteCast(seat=seat, target=target, kind="wolf", day=s.day, vis=WOLVES))
+                self.emit(VoteResult(kind="wolf", day=s.day, votes=wolf_votes, tally=tally,
+                                     chosen=victim, vis=WOLVES))
+                s.night.victim = victim
+            return
+        if step.kind == "witch":
+            (seat, a), = answers.items()
+            if a.kind == "save":
+                s.antidote = False
+                s.night.saved = True
+                self.emit(NightAction(seat=seat, action="save", target=s.night.victim, day=s.day,
+                                      vis=only(seat)))
+            elif a.kind == "poison":
+                s.poison = False
+                s.night.poisoned = a.target
+                self.emit(NightAction(seat=seat, action="poison", target=a.target, day=s.day,
+                                      vis=only(seat)))
+            return
+        if step.kind in ("vote", "pk_vote"):
+            kind = "day" if step.kind == "vote" else "pk"
+            votes = {seat: (a.target if a.kind == "vote" else None)
+                     for seat, a in sorted(answers.items())}
+            chosen, tally = self.plurality(votes, count_none=False, break_ties=False)
+            top = max(tally.values(), default=0)
+            tie = sorted(t for t, n in tally.items() if n == top) if top and chosen is None else []
+            for seat, target in votes.items():
+                self.emit(VoteCast(seat=seat, target=target, kind=kind, day=s.day))
+            self.emit(VoteResult(kind=kind, day=s.day, votes=votes, tally=tally, chosen=chosen,
+                                 tie=tie))
+            if chosen is not None:
+                self.exile(chosen)
+            elif tie and kind == "day":
+                s.pk_candidates = tie
+                voters = [x for x in s.living() if x not in tie]
+                self.push_front(
+                    Step(kind="pk_speech", seats=tie),
+                    Step(kind="pk_vote", seats=voters),
+                )
+            else:
+                self.push_front(Step(kind="night_end"))
+            return
+        raise AssertionError(step.kind)
+
+    def plurality(self, votes: dict[int, int | None], count_none: bool, break_ties: bool
+                  ) -> tuple[int | None, dict[int, int]]:
+        counted = Counter(t for t in votes.values() if t is not None or count_none)
+        tally = {t: n for t, n in sorted(counted.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+                 if t is not None}
+        if not counted:
+            return None, tally
+        top = max(counted.values())
+        leaders = sorted(counted, key=lambda t: (t is None, t or 0))
+        leaders = [t for t in leaders if counted[t] == top]
+        if len(leaders) == 1:
+            return leaders[0], tally
+        if break_ties:
+            return self.rng().choice(leaders), tally
+        return None, tally
+
+    # -- deaths and the end --------------------------------------------------
+    def kill(self, seats: list[int], cause) -> None:
+        s = self.s
+        for seat in seats:
+            s.alive[seat - 1] = False
+        self.emit(Death(seats=sorted(seats), cause=cause, day=s.day))
+        self.check_winner()
+
+    def exile(self, seat: int) -> None:
+        s = self.s
+        self.kill([seat], "exile")
+        if s.over:
+            return
+        steps = [Step(kind="last_words", seats=[seat])]
+        if s.role(seat) == "hunter":
+            steps.append(Step(kind="shoot", seats=[seat], by_day=True))
+        steps.append(Step(kind="night_end"))
+        self.push_front(*steps)
+
+    def check_winner(self) -> None:
+        s = self.s
+        if s.over:
+            return
+        living = s.living()
+        wolves = [x for x in living if s.role(x) == "werewolf"]
+        others = [x for x in living if s.role(x) != "werewolf"]
+        if not wolves:
+            self.finish("villagers", "every werewolf is dead")
+            return
+        if s.config.win_condition == "parity":
+            if len(wolves) >= len(others):
+                self.finish("wolves", "the werewolves are as many as everyone else")
+            return
+        board = s.config.board()
+        if "villager" in board and not any(s.role(x) == "villager" for x in living):
+            self.finish("wolves", "every villager is dead")
+            return
+        gods = [r for r in board if r in GODS]
+        if gods and not any(s.role(x) in GODS for x in living):
+            self.finish("wolves", "every god (seer, witch, hunter) is dead")
+
+    def finish(self, winner, reason: str) -> None:
+        s = self.s
+        s.winner = winner
+        s.reason = reason
+        s.step = None
+        s.agenda = []
+        s.phase = "game_over"
+        self.emit(Phase(phase="game_over", day=s.day))
+        self.emit(GameOver(winner=winner, reason=reason, day=s.day,
+                           roles={x: s.role(x) for x in s.seats()}))
+
+    # -- running the agenda ---------------------------------------------------
+    def advance(self) -> None:
+        """Run steps until one waits on a seat, or the game ends."""
+        s = self.s
+        while not s.over:
+            if s.step is not None:
+                if self.step_has_work(s.step):
+                    return
+                s.step = None
+            if not s.agenda:
+                raise AssertionError("the agenda ran dry before the game ended")
+            step = s.agenda.pop(0)
+            self.start(step)
+
+    def step_has_work(self, step: Step) -> bool:
+        if step.kind in SEQUENTIAL:
+            if step.kind in ("day_speech", "pk_speech", "wolf_chat"):
+                self.skip_dead_speakers()
+                return self.s.step is not None
+            return step.index < len(step.seats)
+        return any(seat not in self.s.answers for seat in step.seats)
+
+    def start(self, step: Step) -> None:
+        s = self.s
+        k = step.kind
+        if k == "night_start":
+            s.night = Night()
+            s.night_deaths = []
+            self.phase("night")
+            s.agenda[0:0] = [Step(kind="wolf_chat", seats=s.living_wolves()),
+                             Step(kind="night_actions"), Step(kind="witch"), Step(kind="dawn")]
+            return
+        if k == "wolf_chat":
+            s.step = step
+            return
+        if k == "night_actions":
+            seats = s.living_wolves()
+            seer = s.seat_of("seer")
+            if seer is not None and s.is_alive(seer):
+                seats = sorted(seats + [seer])
+            s.step = Step(kind="night_actions", seats=seats)
+            return
+        if k == "witch":
+            witch = s.seat_of("witch")
+            if witch is None or not s.is_alive(witch) or not (s.antidote or s.poison):
+                return
+            d = _decision(s, "witch", witch)
+            self.emit(WitchInfo(seat=witch, victim=d.victim, can_save=d.can_save,
+                                can_poison=d.can_poison, day=s.day, vis=only(witch)))
+            s.step = Step(kind="witch", seats=[witch])
+            return
+        if k == "dawn":
+            self.dawn()
+            return
+        if k == "day_start":
+            living = s.living()
+            if s.night_deaths:
+                first = min(s.night_deaths)
+                after = [x for x in living if x > first] + [x for x in living if x < first]
+                order = after
+            else:
+                start = self.rng().choice(living)
+                order = [x for x in living if x >= start] + [x for x in living if x < start]
+            s.step = Step(kind="day_speech", seats=order)
+            s.agenda.insert(0, Step(kind="vote"))
+            return
+        if k == "vote":
+            self.phase("vote")
+            s.pk_candidates = []
+            s.step = Step(kind="vote", seats=s.living())
+            return
+        if k == "pk_speech":
+            self.phase("pk")
+            s.step = step
+            return
+        if k == "pk_vote":
+            if not step.seats:  # nobody left to vote between the tied players
+                self.emit(VoteResult(kind="pk", day=s.day, votes={}, tally={}, chosen=None,
+                                     tie=list(s.pk_candidates)))
+                self.push_front(Step(kind="night_end"))
+                return
+            s.step = step
+            return
+        if k in ("last_words", "shoot"):
+            s.step = step
+            return
+        if k == "night_end":
+            if s.day >= s.config.max_days:
+                self.finish("wolves", f"the werewolves survived {s.config.max_days} days")
+                return
+            s.day += 1
+            s.agenda = [Step(kind="night_start")]
+            return
+        raise AssertionError(k)
+
+    def dawn(self) -> None:
+        s = self.s
+        n = s.night
+        deaths: dict[int, str] = {}
+        if n.victim is not None and not n.saved:
+            deaths[n.victim] = "wolves"
+        if n.poisoned is not None:
+            deaths[n.poisoned] = "poison"
+        s.night_deaths = sorted(deaths)
+        s.agenda.insert(0, Step(kind="day_start"))
+        self.phase("day")
+        for seat in sorted(deaths):
+            self.emit(NightDeathCause(seat=seat, cause=deaths[seat], day=s.day, vis=GOD))  # type: ignore[arg-type]
+        if not deaths:
+            self.emit(Death(seats=[], cause="night", day=s.day))  # a peaceful night
+            return
+        self.kill(sorted(deaths), "night")
+        if s.over:
+            return
+        steps: list[Step] = []
+        for seat in sorted(deaths):
+            if s.day == 1:
+                steps.append(Step(kind="last_words", seats=[seat]))
+            if s.role(seat) == "hunter" and deaths[seat] == "wolves":
+                steps.append(Step(kind="shoot", seats=[seat], by_day=False))
+        self.push_front(*steps)

@@ -1,0 +1,144 @@
+"""The game's state, the decisions it waits on, the actions that answer them, and errors.
+
+Plain data: everything here serialises with ``model_dump`` and comes back with
+``model_validate``, so a checkpointer can hold it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events import ActionName, Event, PhaseName, Role, Side, Visibility
+
+from .config import GameConfig
+
+ActionKind = Literal["speak", "vote", "kill", "check", "save", "poison", "skip", "shoot"]
+
+MAX_SPEECH_CHARS = 500
+
+
+class Action(BaseModel):
+    """One seat's answer to the decision it is asked for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seat: int
+    kind: ActionKind
+    target: int | None = None
+    text: str | None = None
+
+
+class Decision(BaseModel):
+    """What a seat must decide now, and what it may choose."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seat: int
+    action: ActionName
+    kinds: tuple[ActionKind, ...]
+    options: list[int] = []  # legal targets
+    can_skip: bool = True
+    # Speeches: who hears it. Witch: the victim she is told and whether she may save.
+    channel: Visibility | None = None
+    victim: int | None = None
+    can_save: bool = False
+    can_poison: bool = False
+
+
+StepKind = Literal[
+    "night_start", "wolf_chat", "night_actions", "witch", "dawn", "day_start",
+    "day_speech", "vote", "pk_speech", "pk_vote", "last_words", "shoot", "night_end",
+]
+
+SEQUENTIAL: frozenset[str] = frozenset({"wolf_chat", "day_speech", "pk_speech", "last_words", "shoot"})
+SIMULTANEOUS: frozenset[str] = frozenset({"night_actions", "vote", "pk_vote", "witch"})
+
+
+class Step(BaseModel):
+    kind: StepKind
+    seats: list[int] = []
+    index: int = 0
+    # last_words / shoot: the day-time context decides the shot victim's last words
+    by_day: bool = False
+
+
+class Night(BaseModel):
+    """What happened during the current night, until dawn resolves it."""
+
+    victim: int | None = None
+    saved: bool = False
+    poisoned: int | None = None
+
+
+class GameState(BaseModel):
+    config: GameConfig
+    names: list[str]
+    roles: list[Role]  # index = seat - 1
+    alive: list[bool]
+    day: int = 1
+    phase: PhaseName = "night"
+    antidote: bool = True
+    poison: bool = True
+    rng_counter: int = 0
+    step: Step | None = None
+    agenda: list[Step] = []
+    answers: dict[int, Action] = {}
+    night: Night = Field(default_factory=Night)
+    pk_candidates: list[int] = []
+    night_deaths: list[int] = []
+    history: list[Event] = []
+    winner: Side | None = None
+    reason: str = ""
+
+    # -- small queries -------------------------------------------------------
+    @property
+    def players(self) -> int:
+        return len(self.roles)
+
+    def seats(self) -> range:
+        return range(1, len(self.roles) + 1)
+
+    def role(self, seat: int) -> Role:
+        return self.roles[seat - 1]
+
+    def is_alive(self, seat: int) -> bool:
+        return self.alive[seat - 1]
+
+    def living(self) -> list[int]:
+        return [s for s in self.seats() if self.alive[s - 1]]
+
+    def living_wolves(self) -> list[int]:
+        return [s for s in self.living() if self.role(s) == "werewolf"]
+
+    def seat_of(self, role: Role) -> int | None:
+        for s in self.seats():
+            if self.role(s) == role:
+                return s
+        return None
+
+    def wolves(self) -> list[int]:
+        return [s for s in self.seats() if self.role(s) == "werewolf"]
+
+    @property
+    def over(self) -> bool:
+        return self.winner is not None
+
+
+class GameError(Exception):
+    """Base of every error the rules raise."""
+
+
+class IllegalAction(GameError):
+    """The action is not legal now. The state is unchanged.
+
+    ``code`` is one of: ``game_over``, ``unknown_seat``, ``dead_seat``,
+    ``not_your_turn``, ``already_decided``, ``wrong_action``, ``illegal_target``,
+    ``potion_used``, ``bad_text``.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message

@@ -1,0 +1,56 @@
+"""What one seat knows: the only thing a bot (built-in or LLM) is given to decide with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared.events import Event, Role
+
+from .engine import view_events
+from .state import Decision, GameState
+
+
+@dataclass(frozen=True)
+class SeatView:
+    seat: int
+    role: Role
+    teammates: list[int]  # fellow wolves (empty for everyone else)
+    names: list[str]  # index = seat - 1
+    alive: list[bool]  # index = seat - 1 (public knowledge)
+    day: int
+    phase: str
+    lang: str
+    events: list[Event] = field(default_factory=list)  # the history this seat may see
+    antidote: bool = False  # the witch's own potions (False for everyone else)
+    poison: bool = False
+
+    @property
+    def players(self) -> int:
+        return len(self.alive)
+
+    def living(self) -> list[int]:
+        return [s for s in range(1, len(self.alive) + 1) if self.alive[s - 1]]
+
+    def is_alive(self, seat: int) -> bool:
+        return self.alive[seat - 1]
+
+
+def seat_view(state: GameState, seat: int) -> SeatView:
+    role = state.role(seat)
+    is_witch = role == "witch"
+    return SeatView(
+        seat=seat,
+        role=role,
+        teammates=[s for s in state.wolves() if s != seat] if role == "werewolf" else [],
+        names=list(state.names),
+        alive=list(state.alive),
+        day=state.day,
+        phase=state.phase,
+        lang=state.config.lang,
+        events=view_events(state, seat),
+        antidote=state.antidote if is_witch else False,
+        poison=state.poison if is_witch else False,
+    )
+
+
+__all__ = ["Decision", "SeatView", "seat_view"]
