@@ -175,12 +175,17 @@ def validate(state: GameState, action: Action) -> Decision:
 
 def view_events(state: GameState, seat: int | None, god: bool = False) -> list[Event]:
     """The history as ``seat`` may see it (everything once the game is over)."""
-    from shared.events import visible_to
-
     if god or state.over:
         return list(state.history)
     is_wolf = seat is not None and state.role(seat) == "werewolf"
-    return [e for e in state.history if visible_to(e.vis, seat, is_wolf)]
+    out = []
+    for e in state.history:
+        vis = e.vis
+        scope = vis.scope
+        if (scope == "public" or (scope == "wolves" and is_wolf)
+                or (scope == "seat" and vis.seat == seat and seat is not None)):
+            out.append(e)
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+# The handful of commands people need. `make play` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: play test lint format bench simulate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+play: $(VENV)/.installed-run  ## play a game in the terminal
+	$(BIN)/werewolf play $(ARGS)
+
+test: $(VENV)/.installed-dev  ## run the whole suite
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -n 2 $(ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+simulate: $(VENV)/.installed-run
+	$(BIN)/werewolf simulate --games 500 --players 9 --seed 1
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/simulate.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

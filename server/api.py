@@ -1,0 +1,258 @@
+"""HTTP routes: parse, authorise, call the moderator, stream the answer. Nothing more."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from server.game import Action, GameConfig
+from server.game.state import MAX_SPEECH_CHARS
+from server.moderator import LiveGame, Moderator, Refused, choose_humans
+from server.views import Viewer, may_see, redact
+
+router = APIRouter()
+bearer = HTTPBearer(auto_error=False)
+
+
+def moderator(request: Request) -> Moderator:
+    return request.app.state.moderator
+
+
+def refused(e: Refused) -> HTTPException:
+    return HTTPException(e.status, detail={"code": e.code, "message": e.message})
+
+
+async def the_game(game_id: str, mod: Annotated[Moderator, Depends(moderator)]) -> LiveGame:
+    try:
+        return mod.get(game_id)
+    except Refused as e:
+        raise refused(e) from None
+
+
+async def the_viewer(
+    g: Annotated[LiveGame, Depends(the_game)],
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Viewer:
+    try:
+        return g.viewer(creds.credentials if creds else None)
+    except Refused as e:
+        raise refused(e) from None
+
+
+GameDep = Annotated[LiveGame, Depends(the_game)]
+ViewerDep = Annotated[Viewer, Depends(the_viewer)]
+ModDep = Annotated[Moderator, Depends(moderator)]
+
+
+# -- bodies --------------------------------------------------------------------
+class CreateGame(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    players: Literal[6, 9] = 9
+    humans: list[int] | int = Field(default_factory=list, description="seats, or how many")
+    lang: Literal["en", "zh"] = "en"
+    pace: float = Field(default=30.0, ge=0, le=1000, description="tokens per second; 0 = instant")
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
+    bots: Literal["builtin"] | dict[int, Literal["builtin"]] = "builtin"
+    step: bool = False
+    witch_self_save: Literal["first_night", "never", "always"] = "first_night"
+    win_condition: Literal["sides", "parity"] = "sides"
+    max_days: int = Field(default=20, ge=3, le=100)
+
+    @model_validator(mode="after")
+    def _seats_exist(self) -> CreateGame:
+        if isinstance(self.humans, int):
+            if not 0 <= self.humans <= self.players:
+                raise ValueError(f"humans: a count between 0 and {self.players}")
+        else:
+            if len(set(self.humans)) != len(self.humans):
+                raise ValueError("humans: a seat is listed twice")
+            bad = [s for s in self.humans if not 1 <= s <= self.players]
+            if bad:
+                raise ValueError(f"humans: no seat {bad[0]} at a {self.players}-player table")
+        if isinstance(self.bots, dict):
+            bad = [s for s in self.bots if not 1 <= s <= self.players]
+            if bad:
+                raise ValueError(f"bots: no seat {bad[0]} at a {self.players}-player table")
+        return self
+
+
+class Speak(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seat: int
+    text: str = Field(max_length=MAX_SPEECH_CHARS)
+
+
+class Vote(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seat: int
+    target: int | None
+
+
+class Night(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seat: int
+    action: Literal["kill", "check", "save", "poison", "skip"]
+    target: int | None = None
+
+
+class Shoot(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seat: int
+    target: int | None
+
+
+# -- streams ---------------------------------------------------------------------
+def _sse(seq: int, type_: str, data: str) -> ServerSentEvent:
+    return ServerSentEvent(raw_data=data, event=type_, id=str(seq))
+
+
+async def feed(g: LiveGame, viewer: Viewer, after: int, until: Literal["segment", "game_over"]
+               ) -> AsyncIterator[ServerSentEvent]:
+    """The game's log from ``after``, filtered for ``viewer``, until the segment's snapshot
+    (or, for ``game_over``, the snapshot that closes the game)."""
+    async for entry in g.log.follow(after):
+        event = entry.event
+        if event.type == "snapshot":
+            snap = redact(event.model_dump(mode="json"), viewer)
+            yield _sse(entry.seq, "snapshot", json.dumps(snap, ensure_ascii=False))
+            if until == "segment" or snap["state"]["over"]:
+                return
+            continue
+        if may_see(viewer, event, g.finished):
+            yield _sse(entry.seq, event.type, entry.data)
+
+
+# -- routes ---------------------------------------------------------------------------
+@router.get("/healthz")
+async def healthz() -> dict:
+    return {"ok": True}
+
+
+@router.post("/games", status_code=201)
+async def create_game(body: CreateGame, mod: ModDep) -> dict:
+    import random
+
+    seed = body.seed if body.seed is not None else random.randrange(2**31)
+    try:
+        config = GameConfig(players=body.players, seed=seed, lang=body.lang,
+                            witch_self_save=body.witch_self_save,
+                            win_condition=body.win_condition, max_days=body.max_days)
+    except ValidationError as e:
+        raise HTTPException(422, detail=e.errors(include_url=False)) from None
+    humans = choose_humans(body.humans, body.players, seed)
+    bots = {s: (body.bots.get(s, "builtin") if isinstance(body.bots, dict) else body.bots)
+            for s in range(1, body.players + 1) if s not in humans}
+    g, seat_tokens, spectator = await mod.create(config, humans, bots, body.pace, body.step)
+    return {"game_id": g.id, "humans": humans, "tokens": seat_tokens,
+            "spectator_token": spectator, "seed": seed}
+
+
+@router.get("/games")
+async def list_games(mod: ModDep) -> list[dict]:
+    return [g.summary() for g in mod.games.values()]
+
+
+@router.get("/games/{game_id}")
+async def get_game(g: GameDep, viewer: ViewerDep, mod: ModDep) -> dict:
+    return redact(await mod.snapshot(g), viewer)
+
+
+async def _started(g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:
+    try:
+        return await mod.start(g)
+    except Refused as e:
+        raise refused(e) from None
+
+
+async def _advanced(g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:
+    try:
+        return await mod.advance(g)
+    except Refused as e:
+        raise refused(e) from None
+
+
+async def _act(mod: Moderator, g: LiveGame, viewer: Viewer, action: Action) -> int:
+    try:
+        return await mod.act(g, viewer, action)
+    except Refused as e:
+        raise refused(e) from None
+
+
+async def _spoke(body: Speak, g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:
+    return await _act(mod, g, viewer, Action(seat=body.seat, kind="speak", text=body.text))
+
+
+async def _voted(body: Vote, g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:
+    return await _act(mod, g, viewer, Action(seat=body.seat, kind="vote", target=body.target))
+
+
+async def _night(body: Night, g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:
+    return await _act(mod, g, viewer, Action(seat=body.seat, kind=body.action, target=body.target))
+
+
+async def _shot(body: Shoot, g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:
+    kind = "shoot" if body.target is not None else "skip"
+    return await _act(mod, g, viewer, Action(seat=body.seat, kind=kind, target=body.target))
+
+
+@router.post("/games/{game_id}/start", response_class=EventSourceResponse)
+async def start(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_started)]):
+    async for sse in feed(g, viewer, pos, "segment"):
+        yield sse
+
+
+@router.post("/games/{game_id}/advance", response_class=EventSourceResponse)
+async def advance(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_advanced)]):
+    async for sse in feed(g, viewer, pos, "segment"):
+        yield sse
+
+
+@router.post("/games/{game_id}/action/speak", response_class=EventSourceResponse)
+async def speak(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_spoke)]):
+    async for sse in feed(g, viewer, pos, "segment"):
+        yield sse
+
+
+@router.post("/games/{game_id}/action/vote", response_class=EventSourceResponse)
+async def vote(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_voted)]):
+    async for sse in feed(g, viewer, pos, "segment"):
+        yield sse
+
+
+@router.post("/games/{game_id}/action/night", response_class=EventSourceResponse)
+async def night(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_night)]):
+    async for sse in feed(g, viewer, pos, "segment"):
+        yield sse
+
+
+@router.post("/games/{game_id}/action/shoot", response_class=EventSourceResponse)
+async def shoot(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_shot)]):
+    async for sse in feed(g, viewer, pos, "segment"):
+        yield sse
+
+
+@router.get("/games/{game_id}/events", response_class=EventSourceResponse)
+async def events(
+    g: GameDep,
+    viewer: ViewerDep,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    last_event_id: Annotated[str | None, Header()] = None,
+):
+    pos = after or 0
+    if last_event_id:
+        try:
+            pos = max(pos, int(last_event_id))
+        except ValueError:
+            raise HTTPException(422, detail="Last-Event-ID must be an integer") from None
+    async for sse in feed(g, viewer, pos, "game_over"):
+        yield sse
+
+
+__all__ = ["Body", "router"]

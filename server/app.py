@@ -1,0 +1,48 @@
+"""The FastAPI application and how to serve it with uvicorn."""
+
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+import uvicorn  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from platformdirs import user_data_dir  # noqa: E402
+
+from server.api import router  # noqa: E402
+from server.moderator import Moderator  # noqa: E402
+
+GRACEFUL_SHUTDOWN_SECONDS = 3  # an open SSE stream would otherwise hold shutdown forever
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir("werewolf-tui", appauthor=False))
+
+
+def create_app(data_dir: Path | None) -> FastAPI:
+    """``data_dir`` None keeps everything in memory (tests, throwaway games)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        mod = Moderator(data_dir)
+        await mod.open()
+        app.state.moderator = mod
+        try:
+            yield
+        finally:
+            await mod.close()
+
+    app = FastAPI(title="Werewolf", version="0.1.0", lifespan=lifespan,
+                  description="Terminal Werewolf (狼人杀): games streamed over SSE.")
+    app.include_router(router)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = None,
+          log_level: str = "warning") -> None:
+    config = uvicorn.Config(create_app(data_dir), host=host, port=port, log_level=log_level,
+                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+    uvicorn.Server(config).run()

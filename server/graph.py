@@ -1,0 +1,223 @@
+"""The game as a LangGraph graph: one thread per game, checkpointed, humans as interrupts.
+
+Nodes:
+- ``play`` runs every pending bot decision (concurrently when they are simultaneous)
+  until the phase changes, a human must decide, or the game ends. Events and
+  tokens go to the graph's custom stream as they happen.
+- ``human`` interrupts with the human decisions pending; the resume value is one
+  seat's answer. An illegal answer is refused (an ``error`` event) and the node
+  interrupts again: the decision stays pending.
+- ``pause`` (step mode only) interrupts after each phase until ``advance``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any, Literal, TypedDict
+
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import interrupt
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.bots import get_bot
+from server.game import Action, Decision, GameState, IllegalAction, apply, pending
+from server.game.view import seat_view
+from server.typewriter import Typewriter
+from shared.events import Error, Event, SpeechKind, Waiting, only
+
+SPEECH_KINDS: dict[str, SpeechKind] = {
+    "wolf_chat": "wolf_chat", "speak": "day", "pk_speak": "pk", "last_words": "last_words",
+}
+
+RECURSION_LIMIT = 10_000
+
+
+class Table(BaseModel):
+    """Who sits where and how the game is shown: everything but the rules."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    humans: list[int] = []
+    bots: dict[int, str] = {}  # seat -> bot kind for every non-human seat
+    pace: float = Field(default=0.0, ge=0)  # tokens per second; 0 = instant
+    step: bool = False  # pause after every phase
+
+
+class GameGraphState(TypedDict, total=False):
+    game: dict[str, Any]  # GameState.model_dump()
+    table: dict[str, Any]  # Table.model_dump()
+    paused: bool
+    route: str  # the node to run next, decided by the node that just ran
+    emitted: int  # events this graph has written so far (to trim a log after a crash)
+
+
+class HumanAnswer(BaseModel):
+    """The resume value of a human interrupt: one seat's action."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seat: int
+    kind: Literal["speak", "vote", "kill", "check", "save", "poison", "skip", "shoot"]
+    target: int | None = None
+    text: str | None = None
+
+
+def load_game(values: dict[str, Any]) -> GameState:
+    return GameState.model_validate(values["game"])
+
+
+def dump_game(state: GameState) -> dict[str, Any]:
+    return state.model_dump()
+
+
+class _CountingWriter:
+    """The graph's stream writer, counting what it writes (see ``emitted``)."""
+
+    def __init__(self) -> None:
+        try:
+            self._write = get_stream_writer()
+        except Exception:  # outside a streaming run
+            self._write = lambda _event: None
+        self.count = 0
+
+    def __call__(self, event: Event) -> None:
+        self.count += 1
+        self._write(event)
+
+
+def _bot_rng(game: GameState, d: Decision) -> random.Random:
+    return random.Random(f"{game.config.seed}:{game.day}:{d.seat}:{d.action}:{len(game.history)}")
+
+
+async def _bot_decides(game: GameState, table: Table, d: Decision, tw: Typewriter) -> Action:
+    bot = get_bot(table.bots.get(d.seat, "builtin"))
+    view = seat_view(game, d.seat)
+    plan = await bot(view, d, _bot_rng(game, d))
+    await tw.thought(d.seat, plan.label, plan.thought)
+    if d.action in SPEECH_KINDS and plan.action.kind == "speak":
+        await tw.speech(d.seat, SPEECH_KINDS[d.action], d.channel, plan.action.text or "")
+    return plan.action
+
+
+def waiting_events(game: GameState, humans: list[int]) -> list[Waiting]:
+    """One ``waiting`` event per human decision pending, seen only by that seat."""
+    out = []
+    for d in pending(game):
+        if d.seat in humans:
+            options: list[int | None] = list(d.options)
+            if d.can_skip:
+                options.append(None)
+            out.append(Waiting(seats=[d.seat], action=d.action, options=options, vis=only(d.seat)))
+    return out
+
+
+async def play(state: GameGraphState) -> GameGraphState:
+    write = _CountingWriter()
+    table = Table.model_validate(state["table"])
+    game = load_game(state)
+    tw = Typewriter(write, table.pace)
+    start_phase = (game.phase, game.day)
+    while not game.over:
+        decisions = pending(game)
+        bot_decisions = [d for d in decisions if d.seat not in table.humans]
+        if not bot_decisions:
+            break
+        actions = await asyncio.gather(*(_bot_decides(game, table, d, tw) for d in bot_decisions))
+        for action in actions:
+            try:
+                t = apply(game, action)
+            except IllegalAction as e:  # a bot bug must never stall the game
+                write(Error(message=f"bot at seat {action.seat}: {e.message}", seat=action.seat))
+                d = next(x for x in bot_decisions if x.seat == action.seat)
+                t = apply(game, Action(seat=d.seat, kind="skip") if d.can_skip
+                          else Action(seat=d.seat, kind="speak", text=""))
+            game = t.state
+            for event in t.events:
+                write(event)
+            if game.over:
+                break
+        if (game.phase, game.day) != start_phase:
+            break
+    paused = table.step and not game.over and (game.phase, game.day) != start_phase
+    if not game.over and not paused:
+        for w in waiting_events(game, table.humans):
+            write(w)
+    if paused:
+        write(Waiting(seats=[], action="advance", options=[]))
+    return {"game": dump_game(game), "paused": paused, "route": next_node(game, table, paused),
+            "emitted": state.get("emitted", 0) + write.count}
+
+
+async def human(state: GameGraphState) -> GameGraphState:
+    table = Table.model_validate(state["table"])
+    game = load_game(state)
+    waiting = [d for d in pending(game) if d.seat in table.humans]
+    answer = interrupt({"waiting_for": [d.model_dump(mode="json") for d in waiting]})
+    write = _CountingWriter()
+    refused = {"route": "human", "emitted": state.get("emitted", 0) + 1}
+    try:
+        action = Action.model_validate(HumanAnswer.model_validate(answer).model_dump())
+        t = apply(game, action)
+    except IllegalAction as e:
+        write(Error(message=e.message, seat=answer.get("seat") if isinstance(answer, dict) else None))
+        return refused
+    except ValueError as e:
+        write(Error(message=str(e)))
+        return refused
+    d = next(x for x in waiting if x.seat == action.seat)
+    if action.kind == "speak" and d.action in SPEECH_KINDS:
+        await Typewriter(write, 0).speech(action.seat, SPEECH_KINDS[d.action], d.channel,
+                                          action.text or "")
+    for event in t.events:
+        write(event)
+    return {"game": dump_game(t.state), "route": next_node(t.state, table),
+            "emitted": state.get("emitted", 0) + write.count}
+
+
+async def pause(state: GameGraphState) -> GameGraphState:
+    interrupt({"waiting_for": [{"seat": None, "action": "advance"}]})
+    return {"paused": False, "route": "play"}
+
+
+def next_node(game: GameState, table: Table, paused: bool = False) -> str:
+    if game.over:
+        return END
+    if paused:
+        return "pause"
+    decisions = pending(game)
+    if decisions and all(d.seat in table.humans for d in decisions):
+        return "human"
+    return "play"
+
+
+def _route(state: GameGraphState) -> str:
+    return state["route"]
+
+
+def build_graph(checkpointer=None):
+    """Compile the game graph. Pass a checkpointer for games with humans or persistence."""
+    g = StateGraph(GameGraphState)
+    g.add_node("play", play)
+    g.add_node("human", human)
+    g.add_node("pause", pause)
+    g.add_conditional_edges(START, _route, ["play", "human", "pause", END])
+    for node in ("play", "human", "pause"):
+        g.add_conditional_edges(node, _route, ["play", "human", "pause", END])
+    return g.compile(checkpointer=checkpointer)
+
+
+def initial_state(game: GameState, table: Table) -> GameGraphState:
+    return {"game": dump_game(game), "table": table.model_dump(), "paused": False,
+            "route": "play", "emitted": 0}
+
+
+def run_config(thread_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
+
+
+__all__ = [
+    "GameGraphState", "HumanAnswer", "Table", "build_graph",
+    "initial_state", "load_game", "run_config",
+]

@@ -1,0 +1,34 @@
+"""Run whole games through the graph without a server: for ``simulate`` and the narrated CLI."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from server.game import GameConfig, GameState, new_game
+from server.graph import Table, build_graph, initial_state, load_game, run_config
+from shared.events import Event
+
+
+async def run_game(
+    config: GameConfig,
+    table: Table | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    graph=None,
+) -> GameState:
+    """Play one all-bot game to the end; every event goes to ``on_event``."""
+    table = table or Table(bots={s: "builtin" for s in range(1, config.players + 1)})
+    graph = graph or build_graph()
+    t = new_game(config)
+    if on_event:
+        for e in t.events:
+            on_event(e)
+    values = initial_state(t.state, table)
+    cfg = run_config(f"headless-{uuid.uuid4().hex}")
+    async for mode, chunk in graph.astream(values, cfg, stream_mode=["custom", "values"]):
+        if mode == "custom":
+            if on_event:
+                on_event(chunk)
+        else:
+            values = chunk
+    return load_game(values)

@@ -1,0 +1,102 @@
+"""SQLite persistence for the games' records and their event logs.
+
+The LangGraph checkpoints live in their own file (``checkpoints.sqlite``, owned by
+``AsyncSqliteSaver``); this module owns ``games.sqlite``: one row per game and
+one row per event, in sequence order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS games (
+    id TEXT PRIMARY KEY,
+    created REAL NOT NULL,
+    record TEXT NOT NULL,
+    started INTEGER NOT NULL DEFAULT 0,
+    finished INTEGER NOT NULL DEFAULT 0,
+    phase TEXT NOT NULL DEFAULT 'night',
+    day INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS events (
+    game_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    graph INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (game_id, seq)
+);
+"""
+
+
+@dataclass
+class StoredGame:
+    id: str
+    created: float
+    record: dict[str, Any]
+    started: bool
+    finished: bool
+    phase: str
+    day: int
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db: aiosqlite.Connection | None = None
+
+    async def open(self) -> None:
+        self.db = await aiosqlite.connect(self.path)
+        await self.db.execute("PRAGMA journal_mode=WAL")
+        await self.db.execute("PRAGMA synchronous=NORMAL")
+        await self.db.executescript(SCHEMA)
+        await self.db.commit()
+
+    async def close(self) -> None:
+        if self.db is not None:
+            await self.db.close()
+            self.db = None
+
+    async def add_game(self, game_id: str, created: float, record: dict[str, Any]) -> None:
+        assert self.db
+        await self.db.execute("INSERT INTO games (id, created, record) VALUES (?, ?, ?)",
+                              (game_id, created, json.dumps(record)))
+        await self.db.commit()
+
+    async def update_game(self, game_id: str, *, started: bool, finished: bool, phase: str,
+                          day: int) -> None:
+        assert self.db
+        await self.db.execute(
+            "UPDATE games SET started=?, finished=?, phase=?, day=? WHERE id=?",
+            (int(started), int(finished), phase, day, game_id))
+        await self.db.commit()
+
+    async def games(self) -> list[StoredGame]:
+        assert self.db
+        rows = await self.db.execute_fetchall(
+            "SELECT id, created, record, started, finished, phase, day FROM games ORDER BY created")
+        return [StoredGame(r[0], r[1], json.loads(r[2]), bool(r[3]), bool(r[4]), r[5], r[6])
+                for r in rows]
+
+    async def append_events(self, game_id: str, rows: list[tuple[int, bool, str]]) -> None:
+        assert self.db
+        await self.db.executemany(
+            "INSERT OR REPLACE INTO events (game_id, seq, graph, data) VALUES (?, ?, ?, ?)",
+            [(game_id, seq, int(graph), data) for seq, graph, data in rows])
+        await self.db.commit()
+
+    async def events(self, game_id: str) -> list[tuple[int, bool, str]]:
+        assert self.db
+        rows = await self.db.execute_fetchall(
+            "SELECT seq, graph, data FROM events WHERE game_id=? ORDER BY seq", (game_id,))
+        return [(r[0], bool(r[1]), r[2]) for r in rows]
+
+    async def truncate_events(self, game_id: str, after_seq: int) -> None:
+        assert self.db
+        await self.db.execute("DELETE FROM events WHERE game_id=? AND seq>?", (game_id, after_seq))
+        await self.db.commit()
