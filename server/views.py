@@ -83,8 +83,10 @@ def redact(snapshot: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
             return roles[seat]
         return None
 
+    options = {k: v for k, v in state["options"].items() if k != "seed"}  # the seed tells the deal
     out_state = {
         **state,
+        "options": options,
         "you": me,
         "seats": [{**s, "role": known(s["seat"])} for s in state["seats"]],
         "checks": state["checks"] if my_role == "seer" else {},
