@@ -8,6 +8,7 @@ never holds back the game or the other readers.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ class EventLog:
             self.entries.append(Entry(seq, parse_event(data), data, graph))
 
     def publish(self, event: Event, graph: bool = False) -> Entry:
+        event = event.model_copy(update={"ts": time.time()})
         entry = Entry(self.head + 1, event, event.model_dump_json(), graph)
         self.entries.append(entry)
         if self._flush is not None:

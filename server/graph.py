@@ -94,10 +94,11 @@ def _bot_rng(game: GameState, d: Decision) -> random.Random:
 async def _bot_decides(game: GameState, table: Table, d: Decision, tw: Typewriter) -> Action:
     bot = get_bot(table.bots.get(d.seat, "builtin"))
     view = seat_view(game, d.seat)
-    plan = await bot(view, d, _bot_rng(game, d))
-    await tw.thought(d.seat, plan.label, plan.thought)
-    if d.action in SPEECH_KINDS and plan.action.kind == "speak":
-        await tw.speech(d.seat, SPEECH_KINDS[d.action], d.channel, plan.action.text or "")
+    plan = await bot(view, d, _bot_rng(game, d), tw)
+    if not plan.streamed:
+        await tw.thought(d.seat, plan.label, plan.thought)
+        if d.action in SPEECH_KINDS and plan.action.kind == "speak":
+            await tw.speech(d.seat, SPEECH_KINDS[d.action], d.channel, plan.action.text or "")
     return plan.action
 
 

@@ -51,6 +51,7 @@ def visible_to(vis: Visibility, seat: int | None, is_wolf: bool, god: bool = Fal
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
     vis: Visibility = PUBLIC
+    ts: float | None = None  # when the server published it (Unix time), set by the event log
 
 
 class SeatInfo(BaseModel):

@@ -1,8 +1,9 @@
 """Bots: who decides for the seats no human holds.
 
-A bot is an async callable ``decide(view, decision, rng, stream) -> Plan``. It may
-stream its thoughts and speech itself (an LLM does, token by token as they arrive);
-a bot that returns a Plan with ``streamed=False`` gets it streamed by the caller.
+A bot is an async callable ``decide(view, decision, rng, typewriter) -> Plan``. It
+may stream its thoughts and speech itself through the typewriter (an LLM does,
+token by token as they arrive) and return ``Plan(streamed=True)``; otherwise the
+caller streams the plan's thought and speech at the game's pace.
 """
 
 from __future__ import annotations
@@ -10,16 +11,21 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from server.game.state import Decision
 from server.game.view import SeatView
 
 from .base import Plan
 
-BotFn = Callable[[SeatView, Decision, random.Random], Awaitable[Plan]]
+if TYPE_CHECKING:
+    from server.typewriter import Typewriter
+
+BotFn = Callable[[SeatView, Decision, random.Random, "Typewriter"], Awaitable[Plan]]
 
 
-async def builtin_bot(view: SeatView, decision: Decision, rng: random.Random) -> Plan:
+async def builtin_bot(view: SeatView, decision: Decision, rng: random.Random,
+                      typewriter: Typewriter | None = None) -> Plan:
     """The rule-based bot: pure computation, run off the event loop."""
     from . import builtin
 

@@ -13,3 +13,5 @@ class Plan:
     thought: str = ""  # honest narration of what the bot computed (god-only while the game runs)
     label: str = ""  # a short caption for the thought, e.g. "choosing whom to check"
     speech: str | None = None  # for speaking decisions: the text, streamed as speech tokens
+    streamed: bool = False  # the bot already streamed its thought and speech itself
+    fallback: bool = False  # the bot could not decide and took the built-in bot's choice

@@ -1,0 +1,96 @@
+"""Load on the server: N concurrent all-bot games at P tokens/s, V viewers each, on loopback.
+
+Reports events per second delivered to viewers and the latency from an event's
+publication (its ``ts``) to its arrival at a viewer. The server runs in its own
+process; viewers run in this one.
+
+    .venv/bin/python bench/server_bench.py --games 50 --viewers 5 --pace 30 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from httpx_sse import aconnect_sse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from conftest import ServerProcess  # noqa: E402
+
+
+async def viewer(client: httpx.AsyncClient, url: str, game_id: str, token: str, stop: float,
+                 lat: list[float], counts: list[int]) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        async with aconnect_sse(client, "GET", f"{url}/games/{game_id}/events",
+                                headers=headers) as es:
+            async for sse in es.aiter_sse():
+                now = time.time()
+                data = json.loads(sse.data)
+                if data.get("ts"):
+                    lat.append(now - data["ts"])
+                counts[0] += 1
+                if now > stop:
+                    return
+    except (httpx.HTTPError, asyncio.CancelledError):
+        return
+
+
+async def main(args) -> dict:
+    data_dir = Path(tempfile.mkdtemp(prefix="ww-bench-"))
+    srv = ServerProcess(data_dir).start()
+    try:
+        limits = httpx.Limits(max_connections=args.games * (args.viewers + 1) + 10)
+        async with httpx.AsyncClient(timeout=httpx.Timeout(30, read=None), limits=limits) as c:
+            games = []
+            for i in range(args.games):
+                r = await c.post(f"{srv.url}/games", json={"humans": [], "pace": args.pace,
+                                                           "seed": 1000 + i})
+                games.append(r.json())
+            stop = time.time() + args.seconds
+            lat: list[float] = []
+            counts = [0]
+            tasks = [asyncio.create_task(viewer(c, srv.url, g["game_id"], g["spectator_token"],
+                                                stop, lat, counts))
+                     for g in games for _ in range(args.viewers)]
+            await asyncio.sleep(0.5)
+            t0 = time.time()
+            for g in games:
+                async with c.stream("POST", f"{srv.url}/games/{g['game_id']}/start",
+                                    headers={"Authorization": f"Bearer {g['spectator_token']}"}):
+                    pass
+            await asyncio.sleep(max(0.0, stop - time.time()))
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            elapsed = time.time() - t0
+            lat.sort()
+            q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000  # noqa: E731
+            return {
+                "games": args.games, "viewers_per_game": args.viewers, "pace": args.pace,
+                "seconds": round(elapsed, 1), "events_delivered": counts[0],
+                "events_per_second": round(counts[0] / elapsed),
+                "latency_ms": {"p50": round(q(0.50), 1), "p99": round(q(0.99), 1),
+                               "max": round(lat[-1] * 1000, 1) if lat else None,
+                               "mean": round(statistics.fmean(lat) * 1000, 1) if lat else None},
+                "cpus": os.cpu_count(),
+            }
+    finally:
+        srv.stop()
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--games", type=int, default=50)
+    p.add_argument("--viewers", type=int, default=5)
+    p.add_argument("--pace", type=float, default=30)
+    p.add_argument("--seconds", type=float, default=30)
+    print(json.dumps(asyncio.run(main(p.parse_args())), indent=2))
