@@ -62,7 +62,7 @@ async def _play_many(configs: list[GameConfig]) -> list[GameSummary]:
     for config in configs:
         errors = 0
 
-        def count(e, _c=[0]):
+        def count(e):
             nonlocal errors
             if isinstance(e, Error):
                 errors += 1

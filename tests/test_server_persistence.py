@@ -75,8 +75,9 @@ def test_sigkill_mid_game_then_restart_finishes_the_game(fresh_server):
     assert ids == list(range(1, len(ids) + 1))
     assert any(t == "game_over" for _, t, _ in whole)
     assert whole[-1][1] == "snapshot" and whole[-1][2]["state"]["over"]
-    later = _feed(srv.url, game_id, spectator, after=ids[len(ids) // 2])
-    assert [i for i, _, _ in later] == ids[len(ids) // 2:]
+    middle = len(ids) // 2
+    later = _feed(srv.url, game_id, spectator, after=ids[middle])
+    assert [i for i, _, _ in later] == ids[middle + 1:]
     # What was delivered before the kill and survived is the same game: the deal matches.
     roles_before = {d["seat"]: d["role"] for _, t, d in before if t == "role"}
     roles_after = {d["seat"]: d["role"] for _, t, d in whole if t == "role"}
