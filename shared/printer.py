@@ -58,7 +58,8 @@ class PlainPrinter:
             return
         if isinstance(e, ThoughtEnd):
             text = "".join(self.thoughts.pop(e.seat, []))
-            self._line(self._style(f"  ({self.who(e.seat)} thinks) {text}", DIM))
+            thinks = "想" if self.lang == "zh" else "thinks"
+            self._line(self._style(f"  ({self.who(e.seat)} {thinks}) {text}", DIM))
             return
         if isinstance(e, SpeechStart):
             tag = {"wolf_chat": " [wolves]", "last_words": " [last words]", "pk": " [PK]"}.get(e.kind, "")

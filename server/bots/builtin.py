@@ -104,11 +104,12 @@ class Knowledge:
     def _vote_suspicion(self, seat: int) -> float:
         return sum(1 for v in self.votes if v.seat == seat and v.target in self.seer_claims)
 
-    def _add(self, seat: int, amount: float, why: str) -> None:
+    def _add(self, seat: int, amount: float, why: str, why_zh: str) -> None:
         if seat == self.view.seat or not 1 <= seat <= self.view.players:
             return
         self.score[seat] = self.score.get(seat, 0.0) + amount
-        self.why.setdefault(seat, []).append(f"{amount:+.1f} {why}")
+        text = why_zh if self.view.lang == "zh" else why
+        self.why.setdefault(seat, []).append(f"{amount:+.1f} {text}")
 
     def _score(self) -> None:
         v = self.view
@@ -116,7 +117,7 @@ class Knowledge:
             if s != v.seat:
                 self.score[s] = 0.0
         for target, is_wolf in self.my_checks.items():
-            self._add(target, 10.0 if is_wolf else -10.0, "my own check")
+            self._add(target, 10.0 if is_wolf else -10.0, "my own check", "我亲自验的")
         seer = self.believed_seer()
         for claim in self.seer_claims.values():
             if claim.seat == v.seat:
@@ -126,25 +127,27 @@ class Knowledge:
             for target, is_wolf in claim.reports.items():
                 if target == v.seat:
                     if is_wolf and v.role != "werewolf":  # a false report on me: a liar
-                        self._add(claim.seat, 6.0, "reported me, and I know I'm good")
+                        self._add(claim.seat, 6.0, "reported me, and I know I'm good", "查杀了我，而我是好人")
                     continue
                 self._add(target, weight if is_wolf else -weight * 0.7,
-                          f"{'wolf' if is_wolf else 'good'} report by seer-claim {claim.seat}")
+                          f"{'wolf' if is_wolf else 'good'} report by seer-claim {claim.seat}",
+                          f"{claim.seat}号预言家报{'查杀' if is_wolf else '金水'}")
             if v.role == "seer":
-                self._add(claim.seat, 8.0, "claims seer, but I am the seer")
+                self._add(claim.seat, 8.0, "claims seer, but I am the seer", "跳预言家，但我才是预言家")
             elif not trusted and seer is not None:
-                self._add(claim.seat, 2.5, f"counter-claims seer against {seer}")
+                self._add(claim.seat, 2.5, f"counter-claims seer against {seer}", f"和{seer}号对跳预言家")
         for vote in self.votes:
             if vote.target is None:
                 continue
             if seer is not None and vote.target == seer:
-                self._add(vote.seat, 1.0, f"voted against seer-claim {seer}")
+                self._add(vote.seat, 1.0, f"voted against seer-claim {seer}", f"投了{seer}号预言家")
             if vote.target == v.seat and v.role != "werewolf":
-                self._add(vote.seat, 0.6, "voted against me")
+                self._add(vote.seat, 0.6, "voted against me", "投了我")
             if vote.target in self.night_deaths:
-                self._add(vote.seat, 0.5, f"voted against {vote.target}, later killed at night")
+                self._add(vote.seat, 0.5, f"voted against {vote.target}, later killed at night",
+                          f"投过{vote.target}号，而{vote.target}号夜里被刀")
         for victim in self.night_victims:
-            self._add(victim, -1.0, "the wolves attacked them")
+            self._add(victim, -1.0, "the wolves attacked them", "被狼人刀了")
         for s in self.night_deaths:
             self.score.pop(s, None)
 
@@ -154,7 +157,8 @@ class Knowledge:
     def explain(self, among: list[int], n: int = 3) -> str:
         parts = []
         for s in self.ranked(among)[:n]:
-            reasons = "; ".join(self.why.get(s, [])[-2:]) or "nothing against them"
+            none = "没有疑点" if self.view.lang == "zh" else "nothing against them"
+            reasons = "; ".join(self.why.get(s, [])[-2:]) or none
             parts.append(f"{s}: {self.score.get(s, 0.0):.1f} ({reasons})")
         return ", ".join(parts)
 
@@ -178,17 +182,29 @@ def _living_others(view: SeatView) -> list[int]:
     return [s for s in view.living() if s != view.seat]
 
 
+def _t(view: SeatView, en: str, zh: str) -> str:
+    return zh if view.lang == "zh" else en
+
+
+ROLE_ZH = {"seer": "预言家", "witch": "女巫", "hunter": "猎人", "villager": "村民", "werewolf": "狼人"}
+
+
 def _claims_summary(k: Knowledge) -> str:
+    zh = k.view.lang == "zh"
     if not k.seer_claims and not k.role_claims:
-        return "No claims heard yet."
+        return "还没有人起跳。" if zh else "No claims heard yet."
     parts = []
     for c in k.seer_claims.values():
-        reports = ", ".join(f"{t} {'wolf' if w else 'good'}" for t, w in c.reports.items())
-        parts.append(f"seat {c.seat} claims seer ({reports or 'no reports'})")
+        if zh:
+            reports = "，".join(f"{t}号{'查杀' if w else '金水'}" for t, w in c.reports.items())
+            parts.append(f"{c.seat}号跳预言家（{reports or '没报验人'}）")
+        else:
+            reports = ", ".join(f"{t} {'wolf' if w else 'good'}" for t, w in c.reports.items())
+            parts.append(f"seat {c.seat} claims seer ({reports or 'no reports'})")
     for s, r in k.role_claims.items():
         if r != "seer":
-            parts.append(f"seat {s} claims {r}")
-    return "Claims: " + "; ".join(parts) + "."
+            parts.append(f"{s}号自称{ROLE_ZH.get(r, r)}" if zh else f"seat {s} claims {r}")
+    return ("起跳情况：" + "；".join(parts) + "。") if zh else ("Claims: " + "; ".join(parts) + ".")
 
 
 def _speech(action_seat: int, text: str) -> tuple[Action, str]:
@@ -225,19 +241,25 @@ def _wolf_chat(view, d, rng, k):
     if proposals:
         t = proposals[0]
         text = say("wolf_chat_agree", lang, rng, t=_tw(t, lang))
-        thought = (f"I'm a wolf with {view.teammates}. A teammate proposed {t}; agreeing keeps "
-                   f"our votes together (my own pick would be {target}).")
+        thought = _t(view, f"I'm a wolf with {view.teammates}. A teammate proposed {t}; agreeing "
+                           f"keeps our votes together (my own pick would be {target}).",
+                     f"我是狼，队友是{view.teammates}。队友提议刀{t}号，跟上保证票型一致"
+                     f"（我自己会选{target}号）。")
     elif target is None:
         text = "..." if lang == "en" else "……"
-        thought = "No good players left to target."
+        thought = _t(view, "No good players left to target.", "没有好人可刀了。")
     else:
         text = say("wolf_chat_kill", lang, rng, t=_tw(target, lang), x=reason(why, lang))
-        thought = (f"I'm a wolf with {view.teammates}. {_claims_summary(k)} "
-                   f"Kill pick: {target} ({why}).")
+        why_text = reason(why, view.lang).lstrip(" —，,")
+        thought = _t(view, f"I'm a wolf with {view.teammates}. {_claims_summary(k)} "
+                           f"Kill pick: {target} ({why_text or 'nobody stands out'}).",
+                     f"我是狼，队友是{view.teammates}。{_claims_summary(k)}"
+                     f"刀口选{target}号（{why_text or '随便选一个'}）。")
         if _should_fake_claim(view, k, rng) and view.day >= 1:
             text += say("wolf_chat_fake", lang, rng)
     action, text = _speech(view.seat, text)
-    return Plan(action=action, thought=thought, label="wolves' talk", speech=text)
+    return Plan(action=action, thought=thought, label=_t(view, "wolves' talk", "狼人夜聊"),
+                speech=text)
 
 
 def _should_fake_claim(view: SeatView, k: Knowledge, rng: random.Random) -> bool:
@@ -259,29 +281,36 @@ def _wolf_kill(view, d, rng, k):
     proposals = [t for _, t in k.wolf_proposals if t in d.options]
     if proposals:
         t = proposals[0]
-        return Plan(action=Action(seat=view.seat, kind="kill", target=t), label="choosing a victim",
-                    thought=f"Following the first proposal in our talk: kill {t}.")
+        return Plan(action=Action(seat=view.seat, kind="kill", target=t),
+                    label=_t(view, "choosing a victim", "选择刀口"),
+                    thought=_t(view, f"Following the first proposal in our talk: kill {t}.",
+                               f"跟队友夜聊里的第一个提议：刀{t}号。"))
     target, why = _wolf_target(view, k, d.options)
     if target is None:
-        return Plan(action=Action(seat=view.seat, kind="skip"), label="choosing a victim",
-                    thought="No one worth killing: no kill.")
+        return Plan(action=Action(seat=view.seat, kind="skip"),
+                    label=_t(view, "choosing a victim", "选择刀口"),
+                    thought=_t(view, "No one worth killing: no kill.", "没有值得刀的人：空刀。"))
     return Plan(action=Action(seat=view.seat, kind="kill", target=target),
-                label="choosing a victim", thought=f"Kill {target} ({why}).")
+                label=_t(view, "choosing a victim", "选择刀口"),
+                thought=_t(view, f"Kill {target}{reason(why, 'en')}.",
+                           f"刀{target}号{reason(why, 'zh')}。"))
 
 
 def _check(view, d, rng, k):
     unchecked = [s for s in d.options if s not in k.my_checks]
     pool = unchecked or d.options
     if not pool:
-        return Plan(action=Action(seat=view.seat, kind="skip"), thought="Nobody to check.",
-                    label="choosing a check")
+        return Plan(action=Action(seat=view.seat, kind="skip"),
+                    thought=_t(view, "Nobody to check.", "没有人可验。"),
+                    label=_t(view, "choosing a check", "选择查验"))
     ranked = k.ranked(pool)
     top = [s for s in ranked if k.score.get(s, 0) == k.score.get(ranked[0], 0)]
     target = rng.choice(top)
-    thought = (f"Checks so far: {k.my_checks or 'none'}. Unchecked suspicion: "
-               f"{k.explain(pool)}. Checking {target}.")
+    thought = _t(view, f"Checks so far: {k.my_checks or 'none'}. Unchecked suspicion: "
+                       f"{k.explain(pool)}. Checking {target}.",
+                 f"已验：{k.my_checks or '无'}。未验的怀疑度：{k.explain(pool)}。今晚验{target}号。")
     return Plan(action=Action(seat=view.seat, kind="check", target=target), thought=thought,
-                label="choosing a check")
+                label=_t(view, "choosing a check", "选择查验"))
 
 
 def _witch(view, d, rng, k):
@@ -289,61 +318,75 @@ def _witch(view, d, rng, k):
     believed = k.believed_seer()
     if "save" in kinds and d.victim is not None:
         if view.day == 1 or d.victim == believed:
-            why = "it is the first night" if view.day == 1 else "the victim is our seer"
+            why = (_t(view, "it is the first night", "首夜必救") if view.day == 1
+                   else _t(view, "the victim is our seer", "刀口是预言家"))
             return Plan(action=Action(seat=view.seat, kind="save", target=d.victim),
-                        label="the witch's potions",
-                        thought=f"The wolves attacked {d.victim}; saving them because {why}.")
+                        label=_t(view, "the witch's potions", "女巫用药"),
+                        thought=_t(view, f"The wolves attacked {d.victim}; saving them because {why}.",
+                                   f"狼人刀了{d.victim}号，救他，因为{why}。"))
     if "poison" in kinds and d.options:
         ranked = k.ranked(d.options)
         top = ranked[0]
         score = k.score.get(top, 0.0)
         threshold = 2.5 if believed is not None else 4.0
         if score >= threshold and (view.day >= 2 or score >= 8):
+            reasons = "; ".join(k.why.get(top, []))
             return Plan(action=Action(seat=view.seat, kind="poison", target=top),
-                        label="the witch's potions",
-                        thought=f"Poisoning {top}: suspicion {score:.1f} ≥ {threshold} "
-                                f"({'; '.join(k.why.get(top, []))}).")
-    return Plan(action=Action(seat=view.seat, kind="skip"), label="the witch's potions",
-                thought=f"Victim tonight: {d.victim}. Nobody is suspect enough to poison "
-                        f"({k.explain(d.options, 2) if d.options else 'no targets'}); keeping potions.")
+                        label=_t(view, "the witch's potions", "女巫用药"),
+                        thought=_t(view, f"Poisoning {top}: suspicion {score:.1f} ≥ {threshold} "
+                                         f"({reasons}).",
+                                   f"毒{top}号：怀疑度{score:.1f} ≥ {threshold}（{reasons}）。"))
+    scores = k.explain(d.options, 2) if d.options else "-"
+    return Plan(action=Action(seat=view.seat, kind="skip"),
+                label=_t(view, "the witch's potions", "女巫用药"),
+                thought=_t(view, f"Victim tonight: {d.victim}. Nobody is suspect enough to poison "
+                                 f"({scores}); keeping potions.",
+                           f"今晚刀口：{d.victim}。没有人可疑到要毒（{scores}），药先留着。"))
 
 
 def _vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[int | None, str]:
     if not options:
-        return None, "no legal target"
+        return None, _t(view, "no legal target", "没有可投的目标")
     mates = set(view.teammates)
     if view.role == "werewolf":
         # Follow the table's loudest accusation against a good player; never a teammate.
         goods = [s for s in options if s not in mates]
         if not goods:
-            return None, "only teammates to vote for"
+            return None, _t(view, "only teammates to vote for", "只剩队友可投")
         for c in k.seer_claims.values():
             if c.seat in mates or c.seat == view.seat:
                 for t, w in c.reports.items():
                     if w and t in goods:
-                        return t, f"our fake seer {c.seat} accused {t}"
+                        return t, _t(view, f"our fake seer {c.seat} accused {t}",
+                                     f"我们的悍跳{c.seat}号查杀了{t}号")
         real = [s for s in k.seer_claims if s in goods]
         if real:
-            return real[0], f"{real[0]} claims seer and threatens us"
+            return real[0], _t(view, f"{real[0]} claims seer and threatens us",
+                               f"{real[0]}号跳预言家，威胁到我们")
         public = {s: 0 for s in goods}
         for vote in k.votes:
             if vote.target in public:
                 public[vote.target] += 1
-        return max(sorted(goods), key=lambda s: (public[s], -s)), "blend in with the table"
+        return (max(sorted(goods), key=lambda s: (public[s], -s)),
+                _t(view, "blend in with the table", "混在好人里跟票"))
     ranked = k.ranked(options)
-    return ranked[0], f"top suspicion: {k.explain(options)}"
+    return ranked[0], _t(view, f"top suspicion: {k.explain(options)}",
+                         f"怀疑度最高：{k.explain(options)}")
 
 
 def _vote(view, d, rng, k):
     target, why = _vote_target(view, k, d.options)
     if target is None:
-        return Plan(action=Action(seat=view.seat, kind="skip"), label="voting",
-                    thought=f"Abstaining: {why}.")
+        return Plan(action=Action(seat=view.seat, kind="skip"), label=_t(view, "voting", "投票"),
+                    thought=_t(view, f"Abstaining: {why}.", f"弃票：{why}。"))
     if view.role != "werewolf" and k.score.get(target, 0.0) <= 0 and rng.random() < 0.1:
-        return Plan(action=Action(seat=view.seat, kind="skip"), label="voting",
-                    thought=f"Nobody stands out ({k.explain(d.options, 2)}); abstaining.")
-    return Plan(action=Action(seat=view.seat, kind="vote", target=target), label="voting",
-                thought=f"{_claims_summary(k)} Voting {target}: {why}.")
+        return Plan(action=Action(seat=view.seat, kind="skip"), label=_t(view, "voting", "投票"),
+                    thought=_t(view, f"Nobody stands out ({k.explain(d.options, 2)}); abstaining.",
+                               f"没有突出的嫌疑人（{k.explain(d.options, 2)}），弃票。"))
+    return Plan(action=Action(seat=view.seat, kind="vote", target=target),
+                label=_t(view, "voting", "投票"),
+                thought=_t(view, f"{_claims_summary(k)} Voting {target}: {why}.",
+                           f"{_claims_summary(k)}投{target}号：{why}。"))
 
 
 def _speak(view, d, rng, k):
@@ -368,9 +411,12 @@ def _speak(view, d, rng, k):
                 parts.append(say("seer_more", lang, rng, x=results))
             for r in rivals:
                 parts.append(say("seer_counter", lang, rng, t=_tw(r, lang)))
-            thought += f"I'm the seer; my checks {k.my_checks}. Revealing them now."
+            thought += _t(view, f"I'm the seer; my checks: {_results_text(k.my_checks, 'en')}. "
+                                "Revealing them now.",
+                          f"我是预言家，验人结果：{_results_text(k.my_checks, 'zh')}，现在公开。")
         else:
-            thought += "I'm the seer with no wolf found yet: staying hidden."
+            thought += _t(view, "I'm the seer with no wolf found yet: staying hidden.",
+                          "我是预言家，还没验到狼，先藏着。")
             parts.append(say("no_info", lang, rng))
     elif role == "werewolf" and _should_fake_claim(view, k, rng):
         mates = set(view.teammates) | {view.seat}
@@ -382,14 +428,17 @@ def _speak(view, d, rng, k):
             for r in real:
                 if r != victim:
                     parts.append(say("seer_counter", lang, rng, t=_tw(r, lang)))
-            thought += f"I'm a wolf; fake-claiming seer and accusing {victim} to protect us."
+            thought += _t(view, f"I'm a wolf; fake-claiming seer and accusing {victim} to protect us.",
+                          f"我是狼，悍跳预言家，给{victim}号发查杀来保护队友。")
     if not parts:
         target, why = _vote_target(view, k, others)
         believed = k.believed_seer()
         if role == "werewolf":
-            thought += f"I'm a wolf; steering suspicion to {target} ({why})."
+            thought += _t(view, f"I'm a wolf; steering suspicion to {target} ({why}).",
+                          f"我是狼，把矛头引向{target}号（{why}）。")
         else:
-            thought += f"My suspicion: {k.explain(others)}."
+            thought += _t(view, f"My suspicion: {k.explain(others)}.",
+                          f"我的怀疑度：{k.explain(others)}。")
         if believed is not None and role != "werewolf" and target is not None:
             parts.append(say("follow_seer", lang, rng, t=_tw(believed, lang), w=_tw(target, lang)))
         elif target is not None and (k.score.get(target, 0.0) > 0.5 or role == "werewolf"):
@@ -406,12 +455,14 @@ def _speak(view, d, rng, k):
                 hunt = k.ranked(others)[0] if others else None
                 if hunt is not None:
                     parts.append(say("hunter_claim", lang, rng, t=_tw(hunt, lang)))
-                    thought += " I'm accused: revealing the hunter to deter a vote."
+                    thought += _t(view, " I'm accused: revealing the hunter to deter a vote.",
+                                  "我被查杀了：亮猎人身份，让大家不敢投我。")
             else:
                 parts.append(say("defend", lang, rng))
     text = " ".join(parts) if lang == "en" else "".join(parts)
     action, text = _speech(view.seat, text)
-    return Plan(action=action, thought=thought.strip(), label="preparing a speech", speech=text)
+    return Plan(action=action, thought=thought.strip(),
+                label=_t(view, "preparing a speech", "准备发言"), speech=text)
 
 
 def _accused_me(view: SeatView, k: Knowledge) -> bool:
@@ -430,8 +481,9 @@ def _pk_speak(view, d, rng, k):
     target, why = _vote_target(view, k, rivals)
     text = say("pk", lang, rng, t=_tw(target, lang)) if target else say("defend", lang, rng)
     action, text = _speech(view.seat, text)
-    return Plan(action=action, label="PK speech", speech=text,
-                thought=f"In the PK. Pointing at {target}: {why}.")
+    return Plan(action=action, label=_t(view, "PK speech", "PK发言"), speech=text,
+                thought=_t(view, f"In the PK. Pointing at {target}: {why}.",
+                           f"进入PK，矛头指向{target}号：{why}。"))
 
 
 def _last_words(view, d, rng, k):
@@ -450,22 +502,29 @@ def _last_words(view, d, rng, k):
         parts.append(say("last_words_none", lang, rng))
     text = " ".join(parts) if lang == "en" else "".join(parts)
     action, text = _speech(view.seat, text)
-    return Plan(action=action, label="last words", speech=text,
-                thought=f"Leaving the game. {_claims_summary(k)} Pointing at {target} ({why}).")
+    return Plan(action=action, label=_t(view, "last words", "遗言"), speech=text,
+                thought=_t(view, f"Leaving the game. {_claims_summary(k)} Pointing at {target} ({why}).",
+                           f"我出局了。{_claims_summary(k)}指向{target}号（{why}）。"))
 
 
 def _shoot(view, d, rng, k):
     if not d.options:
-        return Plan(action=Action(seat=view.seat, kind="skip"), label="the hunter's shot",
-                    thought="Nobody to shoot.")
+        return Plan(action=Action(seat=view.seat, kind="skip"),
+                    label=_t(view, "the hunter's shot", "猎人开枪"),
+                    thought=_t(view, "Nobody to shoot.", "没有可以开枪的目标。"))
     ranked = k.ranked(d.options)
     top = ranked[0]
     score = k.score.get(top, 0.0)
     if score <= 0.3:
-        return Plan(action=Action(seat=view.seat, kind="skip"), label="the hunter's shot",
-                    thought=f"No one is suspect enough ({k.explain(d.options, 2)}); holding fire.")
-    return Plan(action=Action(seat=view.seat, kind="shoot", target=top), label="the hunter's shot",
-                thought=f"Shooting my top suspect {top}: {k.explain(d.options, 2)}.")
+        return Plan(action=Action(seat=view.seat, kind="skip"),
+                    label=_t(view, "the hunter's shot", "猎人开枪"),
+                    thought=_t(view, f"No one is suspect enough ({k.explain(d.options, 2)}); "
+                                     "holding fire.",
+                               f"没有足够可疑的人（{k.explain(d.options, 2)}），不开枪。"))
+    return Plan(action=Action(seat=view.seat, kind="shoot", target=top),
+                label=_t(view, "the hunter's shot", "猎人开枪"),
+                thought=_t(view, f"Shooting my top suspect {top}: {k.explain(d.options, 2)}.",
+                           f"带走最可疑的{top}号：{k.explain(d.options, 2)}。"))
 
 
 _HANDLERS = {
