@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from fastapi.sse import EventSourceResponse, ServerSentEvent
+from fastapi.sse import KEEPALIVE_COMMENT, EventSourceResponse, format_sse_event
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from server.game import Action, GameConfig
@@ -109,24 +109,45 @@ class Shoot(BaseModel):
 
 
 # -- streams ---------------------------------------------------------------------
-def _sse(seq: int, type_: str, data: str) -> ServerSentEvent:
-    return ServerSentEvent(raw_data=data, event=type_, id=str(seq))
+KEEPALIVE_SECONDS = 15.0
+SSE_DOC = {200: {"content": {"text/event-stream": {}},
+                 "description": "Server-Sent Events: one game event per message (docs/protocol.md)"}}
 
 
 async def feed(g: LiveGame, viewer: Viewer, after: int, until: Literal["segment", "game_over"]
-               ) -> AsyncIterator[ServerSentEvent]:
-    """The game's log from ``after``, filtered for ``viewer``, until the segment's snapshot
-    (or, for ``game_over``, the snapshot that closes the game)."""
-    async for entry in g.log.follow(after):
-        event = entry.event
-        if event.type == "snapshot":
-            snap = redact(event.model_dump(mode="json"), viewer)
-            yield _sse(entry.seq, "snapshot", json.dumps(snap, ensure_ascii=False))
-            if until == "segment" or snap["state"]["over"]:
-                return
+               ) -> AsyncIterator[bytes]:
+    """The game's log from ``after`` as SSE, filtered for ``viewer``, until the segment's
+    snapshot (or, for ``game_over``, the snapshot that closes the game).
+
+    Each event is one SSE message (``id`` its sequence number, ``event`` its type,
+    ``data`` its JSON), encoded once in the log and shared by every reader; events
+    that piled up while the last write was on its way go out in one write.
+    A comment line keeps a silent stream alive.
+    """
+    stream = g.log.follow(after, timeout=KEEPALIVE_SECONDS)
+    async for entries in stream:
+        if not entries:
+            yield KEEPALIVE_COMMENT
             continue
-        if may_see(viewer, event, g.finished):
-            yield _sse(entry.seq, event.type, entry.data)
+        chunk: list[bytes] = []
+        for entry in entries:
+            event = entry.event
+            if event.type == "snapshot":
+                snap = redact(event.model_dump(mode="json"), viewer)
+                chunk.append(format_sse_event(data_str=json.dumps(snap, ensure_ascii=False),
+                                              event="snapshot", id=str(entry.seq)))
+                if until == "segment" or snap["state"]["over"]:
+                    yield b"".join(chunk)
+                    return
+            elif may_see(viewer, event, g.finished):
+                chunk.append(entry.wire)
+        if chunk:
+            yield b"".join(chunk)
+
+
+def sse(body: AsyncIterator[bytes]) -> EventSourceResponse:
+    return EventSourceResponse(body, headers={"Cache-Control": "no-cache",
+                                              "X-Accel-Buffering": "no"})
 
 
 # -- routes ---------------------------------------------------------------------------
@@ -203,43 +224,37 @@ async def _shot(body: Shoot, g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:
     return await _act(mod, g, viewer, Action(seat=body.seat, kind=kind, target=body.target))
 
 
-@router.post("/games/{game_id}/start", response_class=EventSourceResponse)
+@router.post("/games/{game_id}/start", responses=SSE_DOC)
 async def start(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_started)]):
-    async for sse in feed(g, viewer, pos, "segment"):
-        yield sse
+    return sse(feed(g, viewer, pos, "segment"))
 
 
-@router.post("/games/{game_id}/advance", response_class=EventSourceResponse)
+@router.post("/games/{game_id}/advance", responses=SSE_DOC)
 async def advance(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_advanced)]):
-    async for sse in feed(g, viewer, pos, "segment"):
-        yield sse
+    return sse(feed(g, viewer, pos, "segment"))
 
 
-@router.post("/games/{game_id}/action/speak", response_class=EventSourceResponse)
+@router.post("/games/{game_id}/action/speak", responses=SSE_DOC)
 async def speak(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_spoke)]):
-    async for sse in feed(g, viewer, pos, "segment"):
-        yield sse
+    return sse(feed(g, viewer, pos, "segment"))
 
 
-@router.post("/games/{game_id}/action/vote", response_class=EventSourceResponse)
+@router.post("/games/{game_id}/action/vote", responses=SSE_DOC)
 async def vote(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_voted)]):
-    async for sse in feed(g, viewer, pos, "segment"):
-        yield sse
+    return sse(feed(g, viewer, pos, "segment"))
 
 
-@router.post("/games/{game_id}/action/night", response_class=EventSourceResponse)
+@router.post("/games/{game_id}/action/night", responses=SSE_DOC)
 async def night(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_night)]):
-    async for sse in feed(g, viewer, pos, "segment"):
-        yield sse
+    return sse(feed(g, viewer, pos, "segment"))
 
 
-@router.post("/games/{game_id}/action/shoot", response_class=EventSourceResponse)
+@router.post("/games/{game_id}/action/shoot", responses=SSE_DOC)
 async def shoot(g: GameDep, viewer: ViewerDep, pos: Annotated[int, Depends(_shot)]):
-    async for sse in feed(g, viewer, pos, "segment"):
-        yield sse
+    return sse(feed(g, viewer, pos, "segment"))
 
 
-@router.get("/games/{game_id}/events", response_class=EventSourceResponse)
+@router.get("/games/{game_id}/events", responses=SSE_DOC)
 async def events(
     g: GameDep,
     viewer: ViewerDep,
@@ -252,8 +267,7 @@ async def events(
             pos = max(pos, int(last_event_id))
         except ValueError:
             raise HTTPException(422, detail="Last-Event-ID must be an integer") from None
-    async for sse in feed(g, viewer, pos, "game_over"):
-        yield sse
+    return sse(feed(g, viewer, pos, "game_over"))
 
 
 __all__ = ["Body", "router"]

@@ -11,6 +11,9 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from functools import cached_property
+
+from fastapi.sse import format_sse_event
 
 from shared.events import Event, parse_event
 
@@ -21,6 +24,11 @@ class Entry:
     event: Event
     data: str  # the event as JSON, serialised once for every reader
     graph: bool  # written by the graph's stream (counted in the checkpoint's ``emitted``)
+
+    @cached_property
+    def wire(self) -> bytes:
+        """The event as one SSE message, encoded once for every reader."""
+        return format_sse_event(data_str=self.data, event=self.event.type, id=str(self.seq))
 
 
 class EventLog:
@@ -85,14 +93,25 @@ class EventLog:
         del self.entries[keep:]
         return self.head
 
-    async def follow(self, after: int = 0) -> AsyncIterator[Entry]:
-        """Every entry after ``after``, then live ones as they come, forever."""
+    async def follow(self, after: int = 0, timeout: float | None = None
+                     ) -> AsyncIterator[list[Entry]]:
+        """Every entry after ``after``, then live ones as they come, forever.
+
+        Yields batches: whatever has accumulated since the reader last looked, so a
+        reader that falls behind catches up in large steps instead of small ones.
+        An empty batch means ``timeout`` seconds passed with nothing new.
+        """
         pos = self._index_after(after)
         while True:
-            while pos < len(self.entries):
-                yield self.entries[pos]
-                pos += 1
-            await self._more.wait()
+            if pos < len(self.entries):
+                batch = self.entries[pos:]
+                pos += len(batch)
+                yield batch
+                continue
+            try:
+                await asyncio.wait_for(self._more.wait(), timeout)
+            except TimeoutError:
+                yield []
 
     def _index_after(self, seq: int) -> int:
         # Sequence numbers are dense from 1, so the index is seq itself.
