@@ -1,77 +1,124 @@
-"""Reads role claims and seer reports out of free speech, in English and Chinese.
+"""Reads role claims, seer reports, accusations and wolf plans out of free speech (EN/ZH).
 
-"I'm the seer", "5 is a wolf", "seat 3 is good", "我是预言家", "5号是狼", "3号金水",
-"查杀5号": the parser turns them into :class:`Claim` records. It is deliberately
-small: it catches how players usually say these things, not every phrasing.
+"I'm the seer", "seat 5 is a werewolf", "3 is good", "我是预言家", "5号是狼", "3号金水",
+"查杀5号": :func:`parse_claims` turns them into :class:`Claim` records. It is
+deliberately small: it catches how players usually say these things, not every
+phrasing. Every parser is a pure function of the text, cached, so replaying a
+game's speeches at every decision costs next to nothing.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-ROLE_WORDS_EN = {
+ROLE_WORDS = {
     "seer": "seer", "prophet": "seer", "witch": "witch", "hunter": "hunter",
     "villager": "villager", "werewolf": "werewolf", "wolf": "werewolf",
-}
-ROLE_WORDS_ZH = {
     "预言家": "seer", "女巫": "witch", "猎人": "hunter", "村民": "villager", "平民": "villager",
-    "民": "villager", "狼人": "werewolf", "狼": "werewolf",
+    "狼人": "werewolf", "狼": "werewolf",
 }
 
 
 @dataclass(frozen=True)
 class Claim:
-    kind: Literal["role", "wolf", "good"]
-    role: str | None = None  # for a role claim
-    target: int | None = None  # for a report
+    """A role claim ("role", with ``role``) or a seer-style report ("wolf"/"good", with ``target``)."""
 
+    kind: Literal["role", "wolf", "good"]
+    role: str | None = None
+    target: int | None = None
+
+
+_NUM = r"(?<!\d)(\d{1,2})(?!\d)"
+_SEAT_EN = r"(?:\bseat\s*|\bplayer\s*|#|\bno\.\s*|\bnumber\s*)?"
 
 _EN_ROLE = re.compile(
-    r"\bi(?:'m| am)\s+(?:the\s+|a\s+|the real\s+|really the\s+)?"
+    r"\bi(?:'m|’m| am)\s+(?:the\s+|a\s+|an\s+)?(?:real\s+|true\s+|actual\s+|only\s+)?"
     r"(seer|prophet|witch|hunter|villager|werewolf|wolf)\b", re.I)
 _EN_WOLF = re.compile(
-    r"(?:seat\s*|#|player\s*|no\.\s*)?(\d{1,2})\s+(?:is|was)\s+(?:a\s+|definitely\s+a\s+)?"
-    r"(?:werewolf|wolf)\b", re.I)
-_EN_CHECKED_WOLF = re.compile(r"checked\s+(?:seat\s*|#)?(\d{1,2})\W+(?:\w+\W+){0,3}?(?:a\s+)?(?:werewolf|wolf)\b", re.I)
+    _SEAT_EN + _NUM + r"\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+|definitely\s+a\s+|surely\s+a\s+)?"
+    r"(?:werewolf|wolf|bad)\b", re.I)
+_EN_CHECKED_WOLF = re.compile(
+    r"\bchecked\s+" + _SEAT_EN + _NUM + r"\W+(?:\w+\W+){0,3}?(?:a\s+)?(?:werewolf|wolf)\b", re.I)
 _EN_GOOD = re.compile(
-    r"(?:seat\s*|#|player\s*)?(\d{1,2})\s+(?:is|was)\s+(?:good|a good\b|innocent|clean|a villager)",
-    re.I)
-_EN_CHECKED_GOOD = re.compile(r"checked\s+(?:seat\s*|#)?(\d{1,2})\W+(?:\w+\W+){0,3}?(?:good|innocent|clean)\b", re.I)
+    _SEAT_EN + _NUM + r"\s+(?:is|was)\s+(?:good|a\s+good\b|innocent|clean|a\s+villager\b"
+    r"|on\s+the\s+good\s+side)", re.I)
+_EN_CHECKED_GOOD = re.compile(
+    r"\bchecked\s+" + _SEAT_EN + _NUM + r"\W+(?:\w+\W+){0,3}?(?:good|innocent|clean)\b", re.I)
 
-_ZH_ROLE = re.compile(r"我(?:才)?是(?:真)?(?:的)?(预言家|女巫|猎人|村民|平民|狼人|狼)(?!队友)")
-_ZH_WOLF = re.compile(r"(\d{1,2})\s*号?\s*(?:是|为)?\s*(?:狼人|狼|查杀)(?!队友|人阵营)")
-_ZH_WOLF2 = re.compile(r"查杀\s*(?:了)?\s*(\d{1,2})\s*号?")
-_ZH_GOOD = re.compile(r"(\d{1,2})\s*号?\s*(?:是|为)?\s*(?:金水|好人)")
-_ZH_GOOD2 = re.compile(r"(?:金水|发金水给)\s*(\d{1,2})\s*号?")
+_ZH_ROLE = re.compile(
+    r"我(?:才|就)?是(?:真的?|一个|一名|个|唯一的?)?(预言家|女巫|猎人|村民|平民|狼人|狼)(?!队友|人杀|人阵营)")
+_ZH_JUMP = re.compile(r"我(?:来|要)?跳(预言家|女巫|猎人)")
+_ZH_LINK = r"(?:号\s*(?:玩家)?\s*(?:是|为|就是|肯定是)?|\s*(?:是|为|就是))\s*(?:一[张只匹头])?\s*"
+_ZH_WOLF = re.compile(_NUM + _ZH_LINK + r"(?:狼人|狼|查杀)(?!队友|人杀|人阵营)")
+_ZH_WOLF2 = re.compile(r"查杀\s*(?:了|给)?\s*" + _NUM + r"\s*号?")
+_ZH_GOOD = re.compile(_NUM + _ZH_LINK + r"(?:金水|好人)")
+_ZH_GOOD2 = re.compile(r"(?:金水|发金水给|金水给)\s*(?:是)?\s*" + _NUM + r"\s*号?")
+
+_WOLF_PATTERNS = (_EN_WOLF, _EN_CHECKED_WOLF, _ZH_WOLF, _ZH_WOLF2)
+_GOOD_PATTERNS = (_EN_GOOD, _EN_CHECKED_GOOD, _ZH_GOOD, _ZH_GOOD2)
 
 
-def parse_claims(text: str) -> list[Claim]:
-    """Every claim in ``text``, in order of appearance, without repeats."""
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> tuple[Claim, ...]:
     found: list[tuple[int, Claim]] = []
-    for m in _EN_ROLE.finditer(text):
-        found.append((m.start(), Claim("role", role=ROLE_WORDS_EN[m.group(1).lower()])))
-    for m in _ZH_ROLE.finditer(text):
-        found.append((m.start(), Claim("role", role=ROLE_WORDS_ZH[m.group(1)])))
-    for rx in (_EN_WOLF, _EN_CHECKED_WOLF, _ZH_WOLF, _ZH_WOLF2):
+    for rx in (_EN_ROLE, _ZH_ROLE, _ZH_JUMP):
+        for m in rx.finditer(text):
+            found.append((m.start(), Claim("role", role=ROLE_WORDS[m.group(1).lower()])))
+    for rx in _WOLF_PATTERNS:
         for m in rx.finditer(text):
             found.append((m.start(), Claim("wolf", target=int(m.group(1)))))
-    for rx in (_EN_GOOD, _EN_CHECKED_GOOD, _ZH_GOOD, _ZH_GOOD2):
+    for rx in _GOOD_PATTERNS:
         for m in rx.finditer(text):
             found.append((m.start(), Claim("good", target=int(m.group(1)))))
     out: list[Claim] = []
     for _, claim in sorted(found, key=lambda x: x[0]):
         if claim not in out:
             out.append(claim)
-    return out
+    return tuple(out)
 
 
-_KILL_EN = re.compile(r"\b(?:kill|take|bite|target)\s+(?:seat\s*|#)?(\d{1,2})\b", re.I)
-_KILL_ZH = re.compile(r"刀\s*(\d{1,2})\s*号?")
+def parse_claims(text: str) -> list[Claim]:
+    """Every claim in ``text``, in order of appearance, without repeats."""
+    return list(_parse(text))
 
 
+_ACCUSE_EN = re.compile(
+    r"\b(?:suspect|vote(?:\s+out)?|exile|eye\s+is\s+on|look\s+hard\s+at|watch)\s+" + _SEAT_EN + _NUM,
+    re.I)
+_ACCUSE_ZH = re.compile(r"(?:怀疑|投|出|放逐|注意)\s*" + _NUM + r"\s*号")
+
+
+@lru_cache(maxsize=4096)
+def parse_accusations(text: str) -> tuple[int, ...]:
+    """Seats the speaker pushes to vote out or suspects ("I suspect seat 5", "投5号")."""
+    seen: list[int] = []
+    for rx in (_ACCUSE_EN, _ACCUSE_ZH):
+        for m in rx.finditer(text):
+            n = int(m.group(1))
+            if n not in seen:
+                seen.append(n)
+    return tuple(seen)
+
+
+_KILL_EN = re.compile(r"\b(?:kill|take|bite|target|eat)\s+" + _SEAT_EN + _NUM, re.I)
+_KILL_ZH = re.compile(r"[刀杀]\s*" + _NUM + r"\s*号?")
+
+
+@lru_cache(maxsize=4096)
 def parse_kill_proposal(text: str) -> int | None:
-    """The victim a wolf proposes in the wolves' night talk ("kill 5", "刀5号")."""
+    """The victim a wolf proposes in the wolves' night talk ("kill seat 5", "刀5号")."""
     m = _KILL_EN.search(text) or _KILL_ZH.search(text)
     return int(m.group(1)) if m else None
+
+
+_FAKE_EN = re.compile(r"\bI(?:'ll|’ll| will)\s+(?:counter-?)?claim\s+(?:the\s+)?seer", re.I)
+_FAKE_ZH = re.compile(r"我(?:来|去|要)?(?:悍跳|跳预言家)")
+
+
+@lru_cache(maxsize=1024)
+def parse_fake_plan(text: str) -> bool:
+    """Does a wolf announce, in the wolves' talk, that they will fake-claim seer?"""
+    return bool(_FAKE_EN.search(text) or _FAKE_ZH.search(text))

@@ -1,0 +1,347 @@
+"""The built-in bots: the claim parser, legal play over whole games, and each role's habits."""
+
+from __future__ import annotations
+
+import random
+import time
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from server.bots.base import Plan
+from server.bots.builtin import plan
+from server.bots.claims import (
+    Claim,
+    parse_accusations,
+    parse_claims,
+    parse_fake_plan,
+    parse_kill_proposal,
+)
+from server.game.config import GameConfig
+from server.game.engine import apply, new_game, pending
+from server.game.state import MAX_SPEECH_CHARS, Decision, GameState
+from server.game.view import SeatView, seat_view
+from shared.events import CheckResult, RoleAssigned, SpeechEnd, VoteCast
+
+PUBLIC_SPEECH = ("speak", "pk_speak", "last_words")
+
+
+# ---------------------------------------------------------------------------
+# The claim parser
+
+
+def role(r: str) -> Claim:
+    return Claim("role", role=r)
+
+
+def wolf(n: int) -> Claim:
+    return Claim("wolf", target=n)
+
+
+def good(n: int) -> Claim:
+    return Claim("good", target=n)
+
+
+@pytest.mark.parametrize(("text", "claims"), [
+    ("I'm the seer.", [role("seer")]),
+    ("I am the seer", [role("seer")]),
+    ("Honestly, I am the real seer!", [role("seer")]),
+    ("5 is a wolf", [wolf(5)]),
+    ("seat 5 is a werewolf", [wolf(5)]),
+    ("Seat 5 is a wolf and seat 3 is good.", [wolf(5), good(3)]),
+    ("3 is good", [good(3)]),
+    ("I'm the seer. I checked seat 4: good.", [role("seer"), good(4)]),
+    ("I am the witch", [role("witch")]),
+    ("I'm the hunter, don't vote me", [role("hunter")]),
+    ("I'm a villager.", [role("villager")]),
+    ("seat 5 is not a wolf", []),
+    ("I'm not the seer", []),
+    ("Day 2 is over and nobody knows anything", []),
+    ("Seat 12 is good", [good(12)]),
+])
+def test_parse_claims_english(text: str, claims: list[Claim]) -> None:
+    assert parse_claims(text) == claims
+
+
+@pytest.mark.parametrize(("text", "claims"), [
+    ("我是预言家", [role("seer")]),
+    ("我才是真预言家", [role("seer")]),
+    ("我跳预言家，金水给3号", [role("seer"), good(3)]),
+    ("5号是狼", [wolf(5)]),
+    ("5号是狼人", [wolf(5)]),
+    ("3号金水", [good(3)]),
+    ("查杀5号", [wolf(5)]),
+    ("5号查杀", [wolf(5)]),
+    ("我是预言家，昨晚验了7号，7号是好人", [role("seer"), good(7)]),
+    ("我是女巫", [role("witch")]),
+    ("我是猎人", [role("hunter")]),
+    ("我是村民", [role("villager")]),
+    ("我是平民", [role("villager")]),
+    ("我是个平民", [role("villager")]),
+    ("5号不是狼", []),
+    ("我不是狼", []),
+    ("还剩2只狼", []),
+    ("我们有3个好人", []),
+])
+def test_parse_claims_chinese(text: str, claims: list[Claim]) -> None:
+    assert parse_claims(text) == claims
+
+
+def test_parse_accusations_kills_and_plans() -> None:
+    assert parse_accusations("I suspect seat 5. Vote out seat 6.") == (5, 6)
+    assert parse_accusations("我怀疑3号，今天投4号") == (3, 4)
+    assert parse_kill_proposal("Let's kill seat 4 tonight") == 4
+    assert parse_kill_proposal("今晚刀7号") == 7
+    assert parse_kill_proposal("no idea") is None
+    assert parse_fake_plan("Tomorrow I'll claim seer and point at a villager.")
+    assert parse_fake_plan("明天我来悍跳预言家")
+    assert not parse_fake_plan("Kill seat 3.")
+
+
+# ---------------------------------------------------------------------------
+# Whole games with only bots
+
+
+Step = tuple[GameState, Decision, SeatView, Plan]
+
+
+def play(seed: int, lang: str = "en", players: int = 9, human_text: str | None = None,
+         **options) -> tuple[GameState, list[Step]]:
+    """Drive one game with the built-in bot at every seat; ``apply`` refuses illegal actions.
+
+    With ``human_text``, seat 1 plays like a bot but says that text in every speech.
+    """
+    state = new_game(GameConfig(players=players, seed=seed, lang=lang, **options)).state
+    steps: list[Step] = []
+    while not state.over:
+        decisions = pending(state)
+        assert decisions
+        for d in decisions:
+            view = seat_view(state, d.seat)
+            p = plan(view, d, random.Random(f"{seed}:{len(state.history)}:{d.seat}"))
+            check_legal(d, p)
+            steps.append((state, d, view, p))
+            action = p.action
+            if human_text is not None and d.seat == 1 and action.kind == "speak":
+                action = action.model_copy(update={"text": human_text[:MAX_SPEECH_CHARS]})
+            state = apply(state, action).state
+            if state.over:
+                break
+    return state, steps
+
+
+def check_legal(d: Decision, p: Plan) -> None:
+    a = p.action
+    assert a.seat == d.seat
+    assert a.kind in d.kinds
+    if a.kind == "speak":
+        assert a.text is not None and a.text == p.speech
+        assert len(a.text) <= MAX_SPEECH_CHARS
+    elif a.kind == "save":
+        assert d.can_save and a.target == d.victim
+    elif a.kind in ("vote", "kill", "check", "shoot", "poison"):
+        assert a.target in d.options or (a.target is None and d.can_skip and a.kind != "poison")
+    assert p.thought and p.label
+
+
+@cache
+def games(lang: str = "en", n: int = 40) -> tuple[tuple[GameState, list[Step]], ...]:
+    return tuple(play(seed, lang) for seed in range(n))
+
+
+def all_steps(lang: str = "en"):
+    for _, steps in games(lang):
+        yield from steps
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bots_finish_games_with_legal_actions(lang: str) -> None:
+    for state, _ in games(lang):
+        assert state.over and state.winner in ("wolves", "villagers")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(min_value=0, max_value=2**40),
+    lang=st.sampled_from(["en", "zh"]),
+    players=st.sampled_from([6, 9]),
+    self_save=st.sampled_from(["first_night", "never", "always"]),
+    win=st.sampled_from(["sides", "parity"]),
+)
+def test_bots_play_legally_under_every_rule(seed, lang, players, self_save, win) -> None:
+    state, _ = play(seed, lang, players, witch_self_save=self_save, win_condition=win)
+    assert state.over
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(min_value=0, max_value=10_000),
+    text=st.one_of(
+        st.text(max_size=80),
+        st.sampled_from(["I'm the seer. Seat 1 is a wolf, seat 99 is good.", "我是预言家，查杀0号",
+                         "kill seat 1", "刀1号", "I'm a wolf", "我是狼", "seat 5 is a wolf " * 30]),
+    ),
+)
+def test_bots_cope_with_any_human_speech(seed: int, text: str) -> None:
+    state, _ = play(seed, "en", 9, human_text=text)
+    assert state.over
+
+
+def test_plan_is_deterministic_given_the_rng() -> None:
+    _, steps = games()[0]
+    for _, d, view, _p in steps[:40]:
+        a = plan(view, d, random.Random(7))
+        b = plan(view, d, random.Random(7))
+        assert a == b
+
+
+def test_bot_time_per_game_is_small() -> None:
+    _, steps = games()[1]
+    t0 = time.perf_counter()
+    for _, d, view, _p in steps:
+        plan(view, d, random.Random(1))
+    assert time.perf_counter() - t0 < 0.1  # the target is a few ms; leave room for slow CI
+
+
+def test_speeches_vary_between_games() -> None:
+    day_one = set()
+    for _, steps in games()[:10]:
+        day_one.add(tuple(p.speech for _, d, _, p in steps if d.action == "speak")[:3])
+    assert len(day_one) >= 8
+
+
+# ---------------------------------------------------------------------------
+# Role habits
+
+
+def test_seer_claims_after_finding_a_wolf() -> None:
+    seen = 0
+    for lang in ("en", "zh"):
+        for _, d, view, p in all_steps(lang):
+            if view.role != "seer" or d.action not in ("speak", "last_words"):
+                continue
+            wolves = [e.target for e in view.events
+                      if isinstance(e, CheckResult) and e.is_wolf and e.seat == view.seat]
+            if not wolves:
+                continue
+            seen += 1
+            claims = parse_claims(p.speech or "")
+            assert role("seer") in claims, p.speech
+            if d.action == "last_words" or view.is_alive(wolves[-1]):
+                assert wolf(wolves[-1]) in claims, p.speech
+    assert seen >= 10
+
+
+def test_witch_saves_on_the_first_night() -> None:
+    seen = 0
+    for _, d, view, p in all_steps():
+        if d.action == "witch" and view.day == 1 and d.can_save:
+            seen += 1
+            assert p.action.kind == "save" and p.action.target == d.victim
+    assert seen >= 20
+
+
+def test_witch_only_uses_potions_she_holds() -> None:
+    for _, d, _view, p in all_steps("zh"):
+        if d.action == "witch":
+            assert p.action.kind in d.kinds
+
+
+def _view(seat: int, role: str, events: list, day: int = 2, alive=None) -> SeatView:
+    alive = alive or [True] * 9
+    return SeatView(seat=seat, role=role, teammates=[], names=[f"P{i}" for i in range(1, 10)],
+                    alive=alive, day=day, phase="day", lang="en",
+                    events=[RoleAssigned(seat=seat, role=role), *events])
+
+
+def test_hunter_shoots_the_reported_wolf() -> None:
+    events = [
+        SpeechEnd(seat=2, text="I'm the seer. Seat 6 is a wolf.", day=1),
+        SpeechEnd(seat=6, text="I'm the seer! Seat 2 is a wolf.", day=1),
+        VoteCast(seat=6, target=2, day=1),
+        VoteCast(seat=7, target=2, day=1),
+    ]
+    alive = [True] * 9
+    alive[4] = False  # the hunter (seat 5) died
+    d = Decision(seat=5, action="shoot", kinds=("shoot", "skip"),
+                 options=[s for s in range(1, 10) if s != 5])
+    p = plan(_view(5, "hunter", events, alive=alive), d, random.Random(0))
+    assert p.action.kind == "shoot" and p.action.target == 6
+    assert "6" in p.thought
+
+
+def test_hunter_holds_fire_without_suspicion() -> None:
+    d = Decision(seat=5, action="shoot", kinds=("shoot", "skip"),
+                 options=[s for s in range(1, 10) if s != 5])
+    p = plan(_view(5, "hunter", [], day=1), d, random.Random(0))
+    assert p.action.kind == "skip"
+
+
+def test_hunters_shoot_in_bot_games() -> None:
+    shots = [p.action.target for _, d, _, p in all_steps() if d.action == "shoot"]
+    assert shots and any(t is not None for t in shots)
+
+
+def test_villager_follows_the_believed_seer() -> None:
+    events = [SpeechEnd(seat=2, text="I am the seer. Seat 4 is a wolf, seat 7 is good.", day=1)]
+    d = Decision(seat=1, action="vote", kinds=("vote", "skip"), options=list(range(2, 10)))
+    p = plan(_view(1, "villager", events, day=1), d, random.Random(0))
+    assert p.action.target == 4
+
+
+def test_witch_poisons_the_reported_wolf() -> None:
+    events = [SpeechEnd(seat=2, text="我是预言家，查杀4号", day=1),
+              VoteCast(seat=4, target=2, day=1)]
+    d = Decision(seat=3, action="witch", kinds=("skip", "poison"), options=[1, 2, 4, 5, 6, 7, 8, 9],
+                 victim=None, can_save=False, can_poison=True)
+    p = plan(_view(3, "witch", events), d, random.Random(0))
+    assert p.action.kind == "poison" and p.action.target == 4
+
+
+def test_wolves_do_not_vote_out_each_other() -> None:
+    for lang in ("en", "zh"):
+        for state, d, view, p in all_steps(lang):
+            if view.role == "werewolf" and d.action in ("vote", "pk_vote"):
+                assert p.action.target not in state.wolves(), (d, p.thought)
+
+
+def test_wolves_agree_on_the_kill() -> None:
+    for state, steps in games():
+        nights: dict[int, set] = {}
+        for _, d, view, p in steps:
+            if d.action == "wolf_kill":
+                nights.setdefault(view.day, set()).add(p.action.target)
+                assert p.action.target not in state.wolves()
+        assert all(len(targets) == 1 for targets in nights.values())
+
+
+def test_wolves_never_out_themselves_in_public() -> None:
+    fakes = 0
+    for lang in ("en", "zh"):
+        for _, d, view, p in all_steps(lang):
+            if view.role != "werewolf" or d.action not in PUBLIC_SPEECH:
+                continue
+            text = (p.speech or "").lower()
+            for tell in ("i am a wolf", "i'm a wolf", "i am a werewolf", "i'm a werewolf", "我是狼"):
+                assert tell not in text, p.speech
+            claims = parse_claims(p.speech or "")
+            assert role("werewolf") not in claims
+            fakes += role("seer") in claims
+    assert fakes > 0  # wolves do fake-claim seer sometimes
+
+
+def test_at_most_one_wolf_claims_seer_per_game() -> None:
+    for _state, steps in games():
+        claimers = {d.seat for _, d, view, p in steps
+                    if view.role == "werewolf" and d.action in PUBLIC_SPEECH
+                    and role("seer") in parse_claims(p.speech or "")}
+        assert len(claimers) <= 1, claimers
+
+
+def test_thoughts_and_speech_follow_the_language() -> None:
+    for _, _d, _view, p in list(all_steps("zh"))[:300]:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in p.thought + p.label), p.thought
+        if p.speech:
+            assert "seat " not in p.speech
