@@ -17,6 +17,7 @@ from server.moderator import LiveGame, Moderator, Refused, choose_humans
 from server.views import Viewer, may_see, redact
 
 router = APIRouter()
+DEFAULT_TURN_TIMEOUT = 60.0
 bearer = HTTPBearer(auto_error=False)
 
 
@@ -64,6 +65,15 @@ class CreateGame(BaseModel):
     witch_self_save: Literal["first_night", "never", "always"] = "first_night"
     win_condition: Literal["sides", "parity"] = "sides"
     max_days: int = Field(default=20, ge=3, le=100)
+    hosted: bool = Field(default=False, description="open seats for others to join by code")
+    host_seat: int | None = Field(default=None, description="the host's own seat, if it plays")
+    turn_timeout: float | None = Field(
+        default=None, ge=0, le=3600,
+        description="seconds per human decision; 0 = none; default: none for one human, "
+                    f"{60} for several in a hosted game")
+    spectate: bool | None = Field(
+        default=None, description="hand the creator a token that sees everything "
+                                  "(default: yes, except in hosted games)")
 
     @model_validator(mode="after")
     def _seats_exist(self) -> CreateGame:
@@ -76,6 +86,8 @@ class CreateGame(BaseModel):
             bad = [s for s in self.humans if not 1 <= s <= self.players]
             if bad:
                 raise ValueError(f"humans: no seat {bad[0]} at a {self.players}-player table")
+        if self.host_seat is not None and not 1 <= self.host_seat <= self.players:
+            raise ValueError(f"host_seat: no seat {self.host_seat} at a {self.players}-player table")
         if isinstance(self.bots, dict):
             bad = [s for s in self.bots if not 1 <= s <= self.players]
             if bad:
@@ -170,9 +182,38 @@ async def create_game(body: CreateGame, mod: ModDep) -> dict:
     humans = choose_humans(body.humans, body.players, seed)
     bots = {s: (body.bots.get(s, "builtin") if isinstance(body.bots, dict) else body.bots)
             for s in range(1, body.players + 1) if s not in humans}
-    g, seat_tokens, spectator = await mod.create(config, humans, bots, body.pace, body.step)
-    return {"game_id": g.id, "humans": humans, "tokens": seat_tokens,
-            "spectator_token": spectator, "seed": seed}
+    if body.host_seat is not None and body.host_seat not in humans:
+        humans = sorted({*humans, body.host_seat})
+        if len(humans) > body.players:
+            raise HTTPException(422, detail="host_seat: the table has no room left")
+        bots.pop(body.host_seat, None)
+    timeout = body.turn_timeout
+    if timeout is None and len(humans) > 1 and body.hosted:
+        timeout = DEFAULT_TURN_TIMEOUT
+    spectate = body.spectate if body.spectate is not None else not body.hosted
+    g = await mod.create(config, humans, bots, body.pace, body.step, turn_timeout=timeout or None,
+                         hosted=body.hosted, host_seat=body.host_seat, spectate=spectate)
+    answer = {"game_id": g.id, "code": g.id, "humans": humans, "tokens": mod.seat_tokens(g),
+              "spectator_token": g.spectator_token, "host_token": g.host_token,
+              "open_seats": sorted(g.open_seats), "turn_timeout": g.table.turn_timeout}
+    if spectate:  # the seed tells the deal: only for whoever may see everything anyway
+        answer["seed"] = seed
+    return answer
+
+
+class Join(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seat: int | None = None
+
+
+@router.post("/games/{game_id}/join")
+async def join(g: GameDep, mod: ModDep, body: Annotated[Join | None, Body()] = None) -> dict:
+    """Take a free seat of a hosted game: the answer carries that seat's token."""
+    try:
+        seat, token = await mod.join(g, body.seat if body else None)
+    except Refused as e:
+        raise refused(e) from None
+    return {"game_id": g.id, "seat": seat, "token": token}
 
 
 @router.get("/games")
@@ -188,7 +229,7 @@ async def get_game(g: GameDep, viewer: ViewerDep, mod: ModDep) -> dict:
 
 async def _started(g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:
     try:
-        return await mod.start(g)
+        return await mod.start(g, viewer)
     except Refused as e:
         raise refused(e) from None
 

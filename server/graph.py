@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from typing import Any, Literal, TypedDict
 
 from langgraph.config import get_stream_writer
@@ -43,6 +44,7 @@ class Table(BaseModel):
     bots: dict[int, str] = {}  # seat -> bot kind for every non-human seat
     pace: float = Field(default=0.0, ge=0)  # tokens per second; 0 = instant
     step: bool = False  # pause after every phase
+    turn_timeout: float | None = None  # seconds a human has per decision (None: no limit)
 
 
 class GameGraphState(TypedDict, total=False):
@@ -102,15 +104,18 @@ async def _bot_decides(game: GameState, table: Table, d: Decision, tw: Typewrite
     return plan.action
 
 
-def waiting_events(game: GameState, humans: list[int]) -> list[Waiting]:
+def waiting_events(game: GameState, humans: list[int], timeout: float | None = None
+                   ) -> list[Waiting]:
     """One ``waiting`` event per human decision pending, seen only by that seat."""
+    deadline = time.time() + timeout if timeout else None
     out = []
     for d in pending(game):
         if d.seat in humans:
             options: list[int | None] = list(d.options)
             if d.can_skip:
                 options.append(None)
-            out.append(Waiting(seats=[d.seat], action=d.action, options=options, vis=only(d.seat)))
+            out.append(Waiting(seats=[d.seat], action=d.action, options=options,
+                               deadline=deadline, vis=only(d.seat)))
     return out
 
 
@@ -143,7 +148,7 @@ async def play(state: GameGraphState) -> GameGraphState:
             break
     paused = table.step and not game.over and (game.phase, game.day) != start_phase
     if not game.over and not paused:
-        for w in waiting_events(game, table.humans):
+        for w in waiting_events(game, table.humans, table.turn_timeout):
             write(w)
     if paused:
         write(Waiting(seats=[], action="advance", options=[]))

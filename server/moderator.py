@@ -12,7 +12,6 @@ import logging
 import random
 import secrets
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,15 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.types import Command
 
 from server.eventlog import Entry, EventLog
-from server.game import Action, GameConfig, GameState, IllegalAction, new_game, validate
+from server.game import (
+    Action,
+    GameConfig,
+    GameState,
+    IllegalAction,
+    decision_for,
+    new_game,
+    validate,
+)
 from server.graph import Table, build_graph, initial_state, load_game, run_config
 from server.store import Store
 from server.views import Viewer, full_snapshot
@@ -41,38 +48,55 @@ class Refused(Exception):
         self.message = message
 
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
+
+
 @dataclass
 class LiveGame:
-    id: str
+    id: str  # also the join code
     config: GameConfig
     table: Table
-    tokens: dict[str, int | None]  # token -> seat (None: spectator)
+    tokens: dict[str, int | None]  # seat tokens handed out: token -> seat
     created: float
     log: EventLog
     initial: GameState  # the deal, before the graph runs
+    spectator_token: str | None = None  # sees everything (None in hosted games)
+    host_token: str | None = None  # may start the game
+    open_seats: dict[int, str] = field(default_factory=dict)  # human seats not yet taken
     started: bool = False
     finished: bool = False
     phase: str = "night"
     day: int = 1
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     task: asyncio.Task | None = None
+    timers: dict[int, int] = field(default_factory=dict)  # seat -> seq of the waiting it times
 
     def record(self) -> dict[str, Any]:
         return {"config": self.config.model_dump(), "table": self.table.model_dump(),
-                "tokens": self.tokens}
+                "tokens": self.tokens, "spectator_token": self.spectator_token,
+                "host_token": self.host_token,
+                "open_seats": {str(k): v for k, v in self.open_seats.items()}}
 
     def viewer(self, token: str | None) -> Viewer:
-        if token is None or token not in self.tokens:
-            raise Refused(401 if token is None else 403, "bad_token",
-                          "missing bearer token" if token is None
-                          else "this token does not belong to this game")
-        seat = self.tokens[token]
-        return Viewer(seat=seat, is_wolf=seat is not None and self.initial.role(seat) == "werewolf")
+        if token is None:
+            raise Refused(401, "bad_token", "missing bearer token")
+        host = token == self.host_token or (self.host_token is None
+                                            and (token in self.tokens
+                                                 or token == self.spectator_token))
+        if token == self.spectator_token:
+            return Viewer(seat=None, god=True, host=host)
+        if token in self.tokens:
+            seat = self.tokens[token]
+            return Viewer(seat=seat, is_wolf=self.initial.role(seat) == "werewolf", host=host)
+        if token == self.host_token:
+            return Viewer(seat=None, host=True)
+        raise Refused(403, "bad_token", "this token does not belong to this game")
 
     def summary(self) -> dict[str, Any]:
-        return {"game_id": self.id, "players": self.config.players, "phase": self.phase,
-                "day": self.day, "humans": self.table.humans, "started": self.started,
-                "finished": self.finished, "created": self.created}
+        return {"game_id": self.id, "code": self.id, "players": self.config.players,
+                "phase": self.phase, "day": self.day, "humans": self.table.humans,
+                "open_seats": sorted(self.open_seats), "hosted": self.host_token is not None,
+                "started": self.started, "finished": self.finished, "created": self.created}
 
 
 class Moderator:
@@ -129,17 +153,37 @@ class Moderator:
         except KeyError:
             raise Refused(404, "unknown_game", f"no game {game_id!r} on this server") from None
 
+    def _new_code(self) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+            if code not in self.games:
+                return code
+
     async def create(self, config: GameConfig, humans: list[int], bots: dict[int, str],
-                     pace: float, step: bool) -> tuple[LiveGame, dict[int, str], str]:
-        game_id = uuid.uuid4().hex[:12]
-        table = Table(humans=sorted(humans), bots=bots, pace=pace, step=step)
+                     pace: float, step: bool, turn_timeout: float | None = None,
+                     hosted: bool = False, host_seat: int | None = None,
+                     spectate: bool = True) -> LiveGame:
+        """A new game. Unhosted: every human seat's token goes to the creator. Hosted: the
+        creator gets a host token (its own seat's, if it plays) and the other human seats
+        wait, open, for ``join``."""
+        game_id = self._new_code()
+        table = Table(humans=sorted(humans), bots=bots, pace=pace, step=step,
+                      turn_timeout=turn_timeout)
         seat_tokens = {s: secrets.token_urlsafe(18) for s in table.humans}
-        spectator = secrets.token_urlsafe(18)
-        tokens: dict[str, int | None] = {t: s for s, t in seat_tokens.items()}
-        tokens[spectator] = None
         t = new_game(config)
-        g = LiveGame(id=game_id, config=config, table=table, tokens=tokens, created=time.time(),
+        g = LiveGame(id=game_id, config=config, table=table, tokens={}, created=time.time(),
                      log=self._new_log(game_id), initial=t.state)
+        if spectate:
+            g.spectator_token = secrets.token_urlsafe(18)
+        if hosted:
+            g.open_seats = dict(seat_tokens)
+            if host_seat is not None:
+                g.host_token = g.open_seats.pop(host_seat)
+                g.tokens[g.host_token] = host_seat
+            else:
+                g.host_token = secrets.token_urlsafe(18)
+        else:
+            g.tokens = {tok: s for s, tok in seat_tokens.items()}
         if self.store:
             await self.store.add_game(game_id, g.created, g.record())
         for e in t.events:
@@ -148,7 +192,30 @@ class Moderator:
             g.log.publish(e)
         await g.log.flush()
         self.games[game_id] = g
-        return g, seat_tokens, spectator
+        return g
+
+    def seat_tokens(self, g: LiveGame) -> dict[int, str]:
+        return {s: tok for tok, s in g.tokens.items()}
+
+    async def join(self, g: LiveGame, seat: int | None) -> tuple[int, str]:
+        """Take an open seat (the lowest, unless one is asked for) and its token."""
+        if g.started:
+            raise Refused(409, "started", "the game has already started")
+        if not g.open_seats:
+            raise Refused(409, "full", "every seat is taken")
+        if seat is None:
+            seat = min(g.open_seats)
+        elif seat not in g.open_seats:
+            raise Refused(409, "seat_taken", f"seat {seat} is not open "
+                                             f"(open: {sorted(g.open_seats)})")
+        token = g.open_seats.pop(seat)
+        g.tokens[token] = seat
+        await self._save_record(g)
+        return seat, token
+
+    async def _save_record(self, g: LiveGame) -> None:
+        if self.store:
+            await self.store.update_record(g.id, g.record())
 
     async def snapshot(self, g: LiveGame) -> dict[str, Any]:
         """The full (god) snapshot, from the checkpoint once the game has started."""
@@ -180,6 +247,7 @@ class Moderator:
         return start
 
     async def _run(self, g: LiveGame, command: Any) -> None:
+        start = g.log.head
         try:
             async for chunk in self.graph.astream(command, run_config(g.id),
                                                   stream_mode="custom", durability="sync"):
@@ -192,6 +260,41 @@ class Moderator:
         finally:
             g.lock.release()
         await self._publish_snapshot(g)
+        self._schedule_timers(g, start)
+
+    # -- the turn timer -------------------------------------------------------------
+    def _schedule_timers(self, g: LiveGame, since: int) -> None:
+        """Time every human decision announced since ``since`` that carries a deadline."""
+        if g.finished or not g.table.turn_timeout:
+            return
+        for entry in g.log.entries[since:]:
+            e = entry.event
+            if e.type == "waiting" and e.seats and e.deadline and g.timers.get(e.seats[0]) != entry.seq:
+                g.timers[e.seats[0]] = entry.seq
+                asyncio.get_running_loop().create_task(
+                    self._expire(g, e.seats[0], entry.seq, e.deadline))
+
+    async def _expire(self, g: LiveGame, seat: int, seq: int, deadline: float) -> None:
+        """When a human's time runs out, the decision is taken as skip / abstain."""
+        await asyncio.sleep(max(0.0, deadline - time.time()))
+        while True:
+            if g.timers.get(seat) != seq or g.finished:
+                return
+            if not g.lock.locked():
+                game, next_nodes = await self.current_game(g)
+                d = decision_for(game, seat)
+                if d is None or "human" not in next_nodes:
+                    return
+                action = (Action(seat=seat, kind="skip") if "skip" in d.kinds
+                          else Action(seat=seat, kind="speak", text=""))
+                try:
+                    await self._take_lock(g)
+                except Refused:
+                    continue
+                g.timers.pop(seat, None)
+                self._launch(g, Command(resume=action.model_dump()))
+                return
+            await asyncio.sleep(0.1)
 
     async def _publish_snapshot(self, g: LiveGame) -> Entry:
         snap = await self.snapshot(g)
@@ -205,11 +308,19 @@ class Moderator:
                                          phase=g.phase, day=g.day)
         return entry
 
-    async def start(self, g: LiveGame) -> int:
+    async def start(self, g: LiveGame, viewer: Viewer) -> int:
+        if not viewer.host:
+            raise Refused(403, "not_host", "only the game's host may start it")
         if g.started:
             raise Refused(409, "already_started", "the game has already started")
         await self._take_lock(g)
+        if g.open_seats:  # started early: bots take the seats nobody took
+            humans = [s for s in g.table.humans if s not in g.open_seats]
+            bots = {**g.table.bots, **{s: "builtin" for s in g.open_seats}}
+            g.table = g.table.model_copy(update={"humans": humans, "bots": bots})
+            g.open_seats = {}
         g.started = True
+        await self._save_record(g)
         return self._launch(g, initial_state(g.initial, g.table))
 
     async def advance(self, g: LiveGame) -> int:
@@ -254,6 +365,9 @@ class Moderator:
             g = LiveGame(id=stored.id, config=config, table=Table(**rec["table"]),
                          tokens=rec["tokens"], created=stored.created,
                          log=self._new_log(stored.id), initial=new_game(config).state,
+                         spectator_token=rec.get("spectator_token"),
+                         host_token=rec.get("host_token"),
+                         open_seats={int(k): v for k, v in rec.get("open_seats", {}).items()},
                          started=stored.started, finished=stored.finished, phase=stored.phase,
                          day=stored.day)
             g.log.load(await self.store.events(stored.id))
@@ -278,6 +392,7 @@ class Moderator:
                 t.interrupts for t in state.tasks
             ):
                 await self._publish_snapshot(g)  # waiting on a human: it keeps waiting
+                self._schedule_timers(g, 0)
                 continue
             await self._take_lock(g)
             g.task = asyncio.get_running_loop().create_task(self._run_from(g, resume_cfg))
@@ -295,6 +410,7 @@ class Moderator:
         return run_config(g.id), 0
 
     async def _run_from(self, g: LiveGame, cfg: dict) -> None:
+        start = g.log.head
         try:
             async for chunk in self.graph.astream(None, {**cfg, "recursion_limit": 10_000},
                                                   stream_mode="custom", durability="sync"):
@@ -307,6 +423,7 @@ class Moderator:
         finally:
             g.lock.release()
         await self._publish_snapshot(g)
+        self._schedule_timers(g, start)
 
 
 def choose_humans(humans: list[int] | int, players: int, seed: int) -> list[int]:

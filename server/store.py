@@ -68,6 +68,11 @@ class Store:
                               (game_id, created, json.dumps(record)))
         await self.db.commit()
 
+    async def update_record(self, game_id: str, record: dict[str, Any]) -> None:
+        assert self.db
+        await self.db.execute("UPDATE games SET record=? WHERE id=?", (json.dumps(record), game_id))
+        await self.db.commit()
+
     async def update_game(self, game_id: str, *, started: bool, finished: bool, phase: str,
                           day: int) -> None:
         assert self.db

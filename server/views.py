@@ -13,12 +13,10 @@ PUBLIC_ACTIONS = frozenset({"speak", "vote", "pk_speak", "pk_vote", "last_words"
 
 @dataclass(frozen=True)
 class Viewer:
-    seat: int | None  # None: the spectator
+    seat: int | None  # None: not a seat (the spectator, or a host who doesn't play)
     is_wolf: bool = False
-
-    @property
-    def god(self) -> bool:
-        return self.seat is None
+    god: bool = False  # the spectator token: sees everything
+    host: bool = False  # may start the game
 
 
 def may_see(viewer: Viewer, event: Event, finished: bool) -> bool:
