@@ -69,6 +69,81 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_SERVER = os.environ.get("WEREWOLF_SERVER", "http://127.0.0.1:8765")
+
+
+def _open_app(server: str, game_id: str, token: str, start: bool = False) -> int:
+    from tui.launch import run_app
+
+    return run_app(server, game_id, token, start=start)
+
+
+def cmd_host(args: argparse.Namespace) -> int:
+    """Create a game with open human seats, take one, show the code, open the lobby."""
+    import random
+
+    import httpx
+
+    from tui import tokens
+
+    seats = list(range(1, args.players + 1))
+    rng = random.Random()
+    my_seat = args.seat or rng.choice(seats)
+    others = rng.sample([s for s in seats if s != my_seat], max(0, args.humans - 1))
+    body = {"players": args.players, "humans": sorted([my_seat, *others]), "hosted": True,
+            "host_seat": my_seat, "lang": args.lang, "pace": args.pace}
+    if args.turn_timeout is not None:
+        body["turn_timeout"] = args.turn_timeout
+    r = httpx.post(f"{args.server}/games", json=body, timeout=10)
+    if r.status_code != 201:
+        print(f"the server refused: {r.text}", file=sys.stderr)
+        return 1
+    g = r.json()
+    tokens.save(args.server, g["code"], my_seat, g["tokens"][str(my_seat)], role="host")
+    print(f"game code: {g['code']}   (others: werewolf join {g['code']} --server {args.server})")
+    return _open_app(args.server, g["code"], g["tokens"][str(my_seat)])
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    """Take a free seat (or the seat this machine already holds) and open the app."""
+    import httpx
+
+    from tui import tokens
+
+    code = args.code.upper()
+    held = tokens.load(args.server, code)
+    token = args.token or (held["token"] if held else None)
+    if token is None:
+        r = httpx.post(f"{args.server}/games/{code}/join",
+                       json={"seat": args.seat} if args.seat else None, timeout=10)
+        if r.status_code != 200:
+            detail = r.json().get("detail", r.text) if r.headers.get("content-type", "").startswith(
+                "application/json") else r.text
+            message = detail.get("message", detail) if isinstance(detail, dict) else detail
+            print(f"can't join {code}: {message}", file=sys.stderr)
+            return 1
+        joined = r.json()
+        token = joined["token"]
+        tokens.save(args.server, code, joined["seat"], token)
+        print(f"you sit at seat {joined['seat']}")
+    return _open_app(args.server, code, token)
+
+
+def cmd_games(args: argparse.Namespace) -> int:
+    import httpx
+
+    games = httpx.get(f"{args.server}/games", timeout=10).json()
+    if not games:
+        print("no games on this server")
+        return 0
+    print(f"{'code':8} {'players':>7} {'open seats':12} {'state':10} day")
+    for g in games:
+        state = "finished" if g["finished"] else ("playing" if g["started"] else "lobby")
+        open_seats = ",".join(map(str, g.get("open_seats", []))) or "-"
+        print(f"{g['code']:8} {g['players']:>7} {open_seats:12} {state:10} {g['day']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="werewolf", description="Terminal Werewolf (狼人杀)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +166,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--data-dir", default=None, help="where games are kept (default: user data dir)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("host", help="open a table for friends: shows a code to join by")
+    p.add_argument("--players", type=int, choices=[6, 9], default=9)
+    p.add_argument("--humans", type=int, default=2, help="human seats, yours included")
+    p.add_argument("--seat", type=int, default=None, help="your seat (random if omitted)")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    p.add_argument("--pace", type=float, default=30.0)
+    p.add_argument("--turn-timeout", type=float, default=None,
+                   help="seconds per decision (default 60 with several humans; 0 = none)")
+    p.add_argument("--server", default=DEFAULT_SERVER)
+    p.set_defaults(func=cmd_host)
+
+    p = sub.add_parser("join", help="sit at a hosted game by its code")
+    p.add_argument("code")
+    p.add_argument("--seat", type=int, default=None, help="ask for this seat")
+    p.add_argument("--token", default=None, help="a seat token (to get your seat back elsewhere)")
+    p.add_argument("--server", default=DEFAULT_SERVER)
+    p.set_defaults(func=cmd_join)
+
+    p = sub.add_parser("games", help="list the games on a server")
+    p.add_argument("--server", default=DEFAULT_SERVER)
+    p.set_defaults(func=cmd_games)
 
     p = sub.add_parser("narrate", help="watch an all-bot game as plain text in the terminal")
     _add_game_options(p)

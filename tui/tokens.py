@@ -1,0 +1,41 @@
+"""Seat tokens kept on this machine, so ``werewolf join CODE`` gets the same seat back."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+
+def _path() -> Path:
+    base = os.environ.get("WEREWOLF_CLIENT_DIR") or user_data_dir("werewolf-tui", appauthor=False)
+    return Path(base) / "seats.json"
+
+
+def _key(server: str, code: str) -> str:
+    return f"{server.rstrip('/')}/{code.upper()}"
+
+
+def load(server: str, code: str) -> dict | None:
+    """The seat and token this machine holds at that game, if any."""
+    try:
+        data = json.loads(_path().read_text())
+    except (OSError, ValueError):
+        return None
+    return data.get(_key(server, code))
+
+
+def save(server: str, code: str, seat: int | None, token: str, role: str = "seat") -> None:
+    path = _path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = {}
+    data[_key(server, code)] = {"seat": seat, "token": token, "as": role}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.chmod(tmp, 0o600)  # a token is a password to a seat
+    tmp.replace(path)
