@@ -78,6 +78,21 @@ def _open_app(server: str, game_id: str, token: str, start: bool = False) -> int
     return run_app(server, game_id, token, start=start)
 
 
+def cmd_play(args: argparse.Namespace) -> int:
+    from tui.launch import play
+
+    if args.seat is not None and not 1 <= args.seat <= args.players:
+        print(f"--seat: no seat {args.seat} at a {args.players}-player table", file=sys.stderr)
+        return 2
+    return play(args.server, args.seat, args.players, args.lang, args.pace, args.seed)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from tui.launch import watch
+
+    return watch(args.game_id, args.server, args.token)
+
+
 def cmd_host(args: argparse.Namespace) -> int:
     """Create a game with open human seats, take one, show the code, open the lobby."""
     import random
@@ -157,9 +172,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser("play", help="play in the terminal (for now: watch an all-bot game)")
+    p = sub.add_parser("play", help="play a game in the terminal beside bots")
     _add_game_options(p)
-    p.set_defaults(func=cmd_narrate)
+    p.add_argument("--seat", type=int, default=None, help="your seat (random if omitted)")
+    p.add_argument("--server", default=None,
+                   help="a server's URL (default: a private server for this game)")
+    p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("watch", help="watch a game; with the spectator token, every thought")
+    p.add_argument("game_id")
+    p.add_argument("--server", default=DEFAULT_SERVER)
+    p.add_argument("--token", required=True, help="a seat's token or the spectator token")
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("serve", help="run the game server")
     p.add_argument("--host", default="127.0.0.1")

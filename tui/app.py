@@ -1,0 +1,190 @@
+"""The terminal app: a live pane for every seat, the moderator's timeline, and the
+viewer's own decisions.
+
+One worker reads the game's stream into a :class:`~tui.board.Board`; a single
+20 Hz clock repaints what changed inside ``batch_update()``. Nothing repaints per
+token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Footer
+
+from shared.events import Event, WitchInfo
+from tui.board import Board
+from tui.client import ApiError, Connection, GameClient
+from tui.widgets.action_bar import ActionBar, Answer
+from tui.widgets.review import ReviewScreen
+from tui.widgets.seat_pane import SeatPane
+from tui.widgets.status_line import StatusLine
+from tui.widgets.timeline import Timeline
+
+FLUSH_SECONDS = 0.05  # 20 repaints a second at most
+NARROW_BELOW = 110  # columns: fewer and the seats stack in one column
+
+
+class WerewolfApp(App[None]):
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "Werewolf"
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_thoughts", "Thoughts", tooltip="Show or hide bots' thoughts",
+                id="thoughts"),
+        Binding("m", "maximize_pane", "Maximize", tooltip="Maximize the focused seat's pane",
+                id="maximize"),
+        Binding("r", "review", "Review", tooltip="Every role and thought (after game over)",
+                id="review"),
+        Binding("s", "start", "Start", tooltip="Start the game (host)", id="start"),
+        Binding("a", "advance", "Advance", tooltip="Next phase (step mode)", id="advance"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, client: GameClient | None = None, you: int | None = None,
+                 players: int = 9, events: AsyncIterator[tuple[int, Event]] | None = None,
+                 start: bool = False, lang: str = "en") -> None:
+        super().__init__()
+        self.client = client
+        self.board = Board(you=you, lang=lang)
+        self.players = players
+        self.events = events
+        self.start_on_mount = start
+        self.connection = Connection("connecting")
+        self.show_thoughts = True
+        self.witch: dict = {}
+        self.panes = {n: SeatPane(n) for n in range(1, players + 1)}
+        self.timeline = Timeline()
+        self.action_bar = ActionBar()
+        self.status_line = StatusLine()
+        self.painted_seq = 0  # the last event the screen shows (for tests and benchmarks)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Grid(id="board"):
+                yield from self.panes.values()
+            with Vertical(id="side"):
+                yield self.timeline
+        yield self.action_bar
+        yield self.status_line
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_bar.add_class("hidden")
+        self._fit(self.size.width)
+        self.set_interval(FLUSH_SECONDS, self.flush)
+        self.set_interval(1.0, self._tick)
+        self.read_stream()
+
+    def on_resize(self, event) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.set_class(width < NARROW_BELOW, "narrow")
+
+    # -- reading -----------------------------------------------------------------------
+    @work(exclusive=True, group="stream", exit_on_error=False)
+    async def read_stream(self) -> None:
+        if self.client is not None and self.events is None:
+            try:
+                self.board.apply_snapshot(await self.client.snapshot())
+            except ApiError as e:
+                self.notify(e.message, severity="error", title="Can't open the game")
+                return
+            if self.start_on_mount:
+                self.send(Answer("start", {}))
+            source = self.client.follow(after=0, on_connection=self._on_connection)
+        else:
+            self.connection = Connection("live")
+            source = self.events
+        async for seq, event in source:
+            self.board.apply(event, seq)
+            if isinstance(event, WitchInfo):
+                self.witch = event.model_dump()
+
+    def _on_connection(self, connection: Connection) -> None:
+        self.connection = connection
+        self.board.header_dirty = True
+        if connection.state == "reconnecting" and connection.attempt == 1:
+            self.notify("Connection lost — reconnecting…", severity="warning")
+
+    # -- painting -----------------------------------------------------------------------
+    def flush(self) -> None:
+        """Repaint what changed since the last flush, all at once."""
+        dirty = self.board.take_dirty()
+        lines = self.board.take_timeline()
+        if not dirty and not lines and not self.board.header_dirty:
+            return
+        with self.batch_update():
+            for n in dirty:
+                pane = self.panes.get(n)
+                if pane is not None:
+                    pane.paint(self.board, self.show_thoughts)
+            if lines:
+                self.timeline.add(lines)
+            if self.board.header_dirty:
+                self.board.header_dirty = False
+                self.action_bar.show(self.board.waiting, self.board.lang, self.witch)
+                self.status_line.paint(self.board, self.connection)
+        self.painted_seq = self.board.seq
+        if self.board.over and not getattr(self, "_reviewed", False):
+            self._reviewed = True
+            self.notify("Game over — press r for the review", title="Werewolf")
+
+    def _tick(self) -> None:
+        if self.board.waiting and self.board.waiting.get("deadline"):
+            self.status_line.paint(self.board, self.connection)
+
+    # -- answering ----------------------------------------------------------------------
+    @on(ActionBar.Chosen)
+    def _chosen(self, message: ActionBar.Chosen) -> None:
+        self.send(message.answer)
+
+    @work(group="actions", exit_on_error=False)
+    async def send(self, answer: Answer) -> None:
+        if self.client is None:
+            return
+        try:
+            call = getattr(self.client, answer.call)
+            await call(**answer.args)
+        except ApiError as e:
+            if answer.call in ("start", "advance"):
+                self.notify(e.message, severity="warning")
+            else:
+                self.action_bar.refuse(e.message)
+            return
+        except Exception as e:  # the network: say so, don't crash
+            self.notify(str(e) or type(e).__name__, severity="error", title="Not sent")
+            return
+        if answer.call not in ("start", "advance"):
+            self.board.answered()
+
+    # -- bindings -------------------------------------------------------------------------
+    def action_toggle_thoughts(self) -> None:
+        self.show_thoughts = not self.show_thoughts
+        self.set_class(not self.show_thoughts, "no-thoughts")
+        self.board.dirty.update(self.panes)
+
+    def action_maximize_pane(self) -> None:
+        focused = self.focused
+        while focused is not None and not isinstance(focused, SeatPane):
+            focused = focused.parent  # type: ignore[assignment]
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        elif isinstance(focused, SeatPane):
+            self.screen.maximize(focused)
+
+    def action_review(self) -> None:
+        if self.board.over:
+            self.push_screen(ReviewScreen(self.board))
+
+    def action_start(self) -> None:
+        if not self.board.started:
+            self.send(Answer("start", {}))
+
+    def action_advance(self) -> None:
+        self.send(Answer("advance", {}))

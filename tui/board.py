@@ -1,0 +1,201 @@
+"""What the terminal shows, as plain data: the board a viewer has pieced together from
+the events so far. Events go in through :meth:`Board.apply`; tokens land in per-seat
+buffers and mark the seat dirty, and the app repaints dirty panes on its own clock.
+No Textual here, so the routing and buffering are testable on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.events import (
+    CheckResult,
+    Event,
+    GameCreated,
+    GameOver,
+    Phase,
+    RoleAssigned,
+    Snapshot,
+    SpeechEnd,
+    SpeechStart,
+    ThoughtEnd,
+    ThoughtStart,
+    ThoughtToken,
+    Token,
+    Waiting,
+)
+from shared.narrate import narrate, role_name
+
+MAX_THOUGHT_CHARS = 4000  # the live thought shown in a pane; the review keeps them all
+
+
+@dataclass
+class Said:
+    kind: str
+    day: int
+    text: str
+
+
+@dataclass
+class Seat:
+    seat: int
+    name: str = ""
+    alive: bool = True
+    role: str | None = None  # as far as this viewer knows
+    thinking: bool = False
+    speaking: bool = False
+    thought_label: str = ""
+    thought: str = ""  # the live (latest) thought
+    speech: str = ""  # the speech being spoken
+    speech_kind: str = "day"
+    said: list[Said] = field(default_factory=list)
+    thoughts: list[str] = field(default_factory=list)  # every thought, for the review
+
+
+class Board:
+    def __init__(self, you: int | None = None, lang: str = "en") -> None:
+        self.you = you
+        self.lang = lang
+        self.seats: dict[int, Seat] = {}
+        self.day = 1
+        self.phase = "night"
+        self.timeline: list[str] = []  # moderator lines not yet shown
+        self.waiting: dict[str, Any] | None = None  # the decision this viewer must make
+        self.waiting_on: list[int] = []  # seats the game waits on, as far as we may know
+        self.over: GameOver | None = None
+        self.started = False
+        self.checks: dict[int, bool] = {}
+        self.dirty: set[int] = set()
+        self.header_dirty = True
+        self.seq = 0
+
+    # -- routing ---------------------------------------------------------------------------
+    def seat(self, n: int) -> Seat:
+        if n not in self.seats:
+            self.seats[n] = Seat(n)
+        return self.seats[n]
+
+    def apply(self, event: Event, seq: int = 0) -> None:
+        self.seq = max(self.seq, seq)
+        if isinstance(event, ThoughtToken):
+            s = self.seat(event.seat)
+            s.thought += event.content
+            if len(s.thought) > MAX_THOUGHT_CHARS:
+                s.thought = s.thought[-MAX_THOUGHT_CHARS:]
+            self.dirty.add(event.seat)
+            return
+        if isinstance(event, Token):
+            s = self.seat(event.seat)
+            s.speech += event.content
+            s.speaking = True
+            self.dirty.add(event.seat)
+            return
+        if isinstance(event, ThoughtStart):
+            s = self.seat(event.seat)
+            if s.thought:
+                s.thoughts.append(s.thought)
+            s.thinking, s.thought, s.thought_label = True, "", event.label
+            self.dirty.add(event.seat)
+        elif isinstance(event, ThoughtEnd):
+            s = self.seat(event.seat)
+            s.thinking = False
+            self.dirty.add(event.seat)
+        elif isinstance(event, SpeechStart):
+            s = self.seat(event.seat)
+            s.speaking, s.speech, s.speech_kind = True, "", event.kind
+            self.dirty.add(event.seat)
+        elif isinstance(event, SpeechEnd):
+            s = self.seat(event.seat)
+            s.speaking, s.speech = False, ""
+            if event.text:
+                s.said.append(Said(event.kind, event.day, event.text))
+            self.dirty.add(event.seat)
+        elif isinstance(event, GameCreated):
+            self.lang = event.lang
+            for info in event.seats:
+                self.seat(info.seat).name = info.name
+            self.dirty.update(self.seats)
+        elif isinstance(event, RoleAssigned):
+            self.seat(event.seat).role = event.role
+            for mate in event.teammates:
+                self.seat(mate).role = "werewolf"
+            self.dirty.update([event.seat, *event.teammates])
+        elif isinstance(event, Phase):
+            self.phase, self.day = event.phase, event.day
+            self.header_dirty = True
+        elif isinstance(event, CheckResult):
+            self.checks[event.target] = event.is_wolf
+            self.dirty.add(event.target)
+        elif isinstance(event, Waiting):
+            if self.you is not None and self.you in event.seats:
+                self.waiting = {"seat": self.you, "action": event.action,
+                                "options": event.options, "deadline": event.deadline}
+                self.header_dirty = True
+        elif isinstance(event, GameOver):
+            self.over = event
+            for n, role in event.roles.items():
+                self.seat(int(n)).role = role
+            self.waiting = None
+            self.dirty.update(self.seats)
+            self.header_dirty = True
+        elif isinstance(event, Snapshot):
+            self.apply_snapshot(event.model_dump())
+        if event.type == "death":
+            for n in event.seats:  # type: ignore[union-attr]
+                self.seat(n).alive = False
+                self.dirty.add(n)
+        line = narrate(event, self.lang)
+        if line and not isinstance(event, (Waiting, Snapshot)):
+            self.timeline.append(line)
+
+    def apply_snapshot(self, snap: dict[str, Any]) -> None:
+        state = snap.get("state", {})
+        if not state:
+            return
+        self.started = state.get("started", self.started)
+        self.day, self.phase = state.get("day", self.day), state.get("phase", self.phase)
+        self.lang = state.get("lang", self.lang)
+        if state.get("you") is not None:
+            self.you = state["you"]
+        for info in state.get("seats", []):
+            s = self.seat(info["seat"])
+            s.name, s.alive = info["name"], info["alive"]
+            if info.get("role"):
+                s.role = info["role"]
+        for target, is_wolf in (state.get("checks") or {}).items():
+            self.checks[int(target)] = is_wolf
+        mine = [w for w in snap.get("waiting_for", [])
+                if w.get("seat") == self.you and "options" in w]
+        if mine and not state.get("over"):
+            w = mine[0]
+            deadline = self.waiting.get("deadline") if (
+                self.waiting and self.waiting.get("action") == w["action"]) else None
+            self.waiting = {**w, "deadline": deadline}
+        else:
+            self.waiting = None
+        self.waiting_on = [w["seat"] for w in snap.get("waiting_for", []) if w.get("seat")]
+        self.dirty.update(self.seats)
+        self.header_dirty = True
+
+    def answered(self) -> None:
+        """The viewer's answer went through: stop asking until the game asks again."""
+        self.waiting = None
+        self.header_dirty = True
+
+    # -- what panes show -----------------------------------------------------------------
+    def role_text(self, s: Seat) -> str:
+        if s.role:
+            return role_name(s.role, self.lang)
+        if s.seat in self.checks:
+            good = {"en": ("wolf (checked)", "good (checked)"), "zh": ("查杀", "金水")}
+            return good["zh" if self.lang == "zh" else "en"][0 if self.checks[s.seat] else 1]
+        return "?"
+
+    def take_dirty(self) -> set[int]:
+        dirty, self.dirty = self.dirty, set()
+        return dirty
+
+    def take_timeline(self) -> list[str]:
+        lines, self.timeline = self.timeline, []
+        return lines

@@ -1,0 +1,174 @@
+"""The game server's HTTP and SSE client. It knows nothing of Textual.
+
+``follow`` yields a game's events as they stream and survives dropped
+connections: it reconnects with ``Last-Event-ID`` and exponential backoff, and
+reports each change of connection state through a callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+from httpx_sse import aconnect_sse
+
+from shared.events import Event, parse_event
+
+ConnectionState = Literal["connecting", "live", "reconnecting", "closed"]
+
+
+class ApiError(Exception):
+    """The server refused a request; ``message`` says why in its own words."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Connection:
+    state: ConnectionState
+    attempt: int = 0
+    error: str = ""
+
+
+def _error(response: httpx.Response) -> ApiError:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return ApiError(response.status_code, "error", response.text[:200])
+    if isinstance(detail, dict):
+        return ApiError(response.status_code, detail.get("code", "error"),
+                        detail.get("message", str(detail)))
+    if isinstance(detail, list):  # FastAPI's validation errors
+        parts = []
+        for item in detail:
+            where = ".".join(str(x) for x in item.get("loc", []) if x != "body")
+            parts.append(f"{where}: {item.get('msg', '')}" if where else item.get("msg", ""))
+        return ApiError(response.status_code, "invalid", "; ".join(parts))
+    return ApiError(response.status_code, "error", str(detail))
+
+
+class GameClient:
+    def __init__(self, base_url: str, token: str | None = None, game_id: str | None = None,
+                 max_backoff: float = 5.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.game_id = game_id
+        self.max_backoff = max_backoff
+        self._http = httpx.AsyncClient(base_url=self.base_url,
+                                       timeout=httpx.Timeout(10.0, read=None))
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def _headers(self) -> dict[str, str]:
+        # A fresh dict every time: aconnect_sse writes into the one it is given.
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    # -- plain requests ------------------------------------------------------------
+    async def create_game(self, **body: Any) -> dict:
+        r = await self._http.post("/games", json=body)
+        if r.status_code != 201:
+            raise _error(r)
+        return r.json()
+
+    async def join(self, code: str, seat: int | None = None) -> dict:
+        r = await self._http.post(f"/games/{code}/join", json={"seat": seat} if seat else None)
+        if r.status_code != 200:
+            raise _error(r)
+        return r.json()
+
+    async def list_games(self) -> list[dict]:
+        r = await self._http.get("/games")
+        if r.status_code != 200:
+            raise _error(r)
+        return r.json()
+
+    async def snapshot(self) -> dict:
+        r = await self._http.get(f"/games/{self.game_id}", headers=self._headers())
+        if r.status_code != 200:
+            raise _error(r)
+        return r.json()
+
+    # -- actions: each answers with an SSE stream closed by a snapshot --------------------
+    async def _act(self, path: str, body: dict | None = None) -> dict | None:
+        """POST an action and read its answer to the end; return the closing snapshot."""
+        last = None
+        async with aconnect_sse(self._http, "POST", f"/games/{self.game_id}/{path}", json=body,
+                                headers=self._headers()) as es:
+            if es.response.status_code != 200:
+                await es.response.aread()
+                raise _error(es.response)
+            async for sse in es.aiter_sse():
+                if sse.event == "snapshot":
+                    last = json.loads(sse.data)
+        return last
+
+    async def start(self) -> dict | None:
+        return await self._act("start")
+
+    async def advance(self) -> dict | None:
+        return await self._act("advance")
+
+    async def speak(self, seat: int, text: str) -> dict | None:
+        return await self._act("action/speak", {"seat": seat, "text": text})
+
+    async def vote(self, seat: int, target: int | None) -> dict | None:
+        return await self._act("action/vote", {"seat": seat, "target": target})
+
+    async def night(self, seat: int, action: str, target: int | None = None) -> dict | None:
+        return await self._act("action/night", {"seat": seat, "action": action, "target": target})
+
+    async def shoot(self, seat: int, target: int | None) -> dict | None:
+        return await self._act("action/shoot", {"seat": seat, "target": target})
+
+    # -- the feed -----------------------------------------------------------------
+    async def follow(self, after: int = 0,
+                     on_connection: Callable[[Connection], None] | None = None
+                     ) -> AsyncIterator[tuple[int, Event]]:
+        """The game's events from ``after`` on, as ``(seq, event)``, until game over.
+
+        A dropped stream is resumed with ``Last-Event-ID``; nothing is lost or repeated.
+        """
+        last = after
+        attempt = 0
+        notify = on_connection or (lambda _c: None)
+        notify(Connection("connecting"))
+        while True:
+            try:
+                headers = self._headers()
+                if last:
+                    headers["Last-Event-ID"] = str(last)
+                async with aconnect_sse(self._http, "GET", f"/games/{self.game_id}/events",
+                                        headers=headers) as es:
+                    if es.response.status_code != 200:
+                        await es.response.aread()
+                        error = _error(es.response)
+                        if es.response.status_code < 500:
+                            notify(Connection("closed", error=error.message))
+                            raise error
+                        raise httpx.HTTPStatusError(error.message, request=es.response.request,
+                                                    response=es.response)
+                    attempt = 0
+                    notify(Connection("live"))
+                    async for sse in es.aiter_sse():
+                        seq = int(sse.id) if sse.id else last
+                        event = parse_event(sse.data)
+                        last = max(last, seq)
+                        yield seq, event
+                        if event.type == "snapshot" and event.state.get("over"):
+                            notify(Connection("closed"))
+                            return
+                # The server ended the stream without game over (it restarted): go again.
+                raise httpx.RemoteProtocolError("stream ended")
+            except (httpx.TransportError, httpx.HTTPStatusError) as e:
+                attempt += 1
+                notify(Connection("reconnecting", attempt=attempt, error=str(e) or type(e).__name__))
+                await asyncio.sleep(min(self.max_backoff, 0.2 * 2 ** (attempt - 1)))

@@ -1,0 +1,44 @@
+"""The review at game over: every role, the winner, and each seat's full thoughts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from shared.narrate import SIDE_NAMES, role_name
+from tui.board import Board
+from tui.i18n import t
+
+
+class ReviewScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,r", "dismiss", "Close the review")]
+
+    def __init__(self, board: Board) -> None:
+        super().__init__()
+        self.board = board
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="review"):
+            yield Static(self.render_review(), markup=False)
+
+    def render_review(self) -> Text:
+        b, lang = self.board, self.board.lang
+        text = Text()
+        title = t("review", lang)
+        text.append(f"{title}\n", style="bold underline")
+        if b.over:
+            side = SIDE_NAMES["zh" if lang == "zh" else "en"][b.over.winner]
+            text.append(t("winner", lang, w=side) + f" — {b.over.reason}\n\n", style="bold yellow")
+        for n in sorted(b.seats):
+            s = b.seats[n]
+            role = role_name(s.role, lang) if s.role else "?"
+            text.append(f"#{n} {s.name} — {role}\n", style="bold magenta" if s.role == "werewolf"
+                        else "bold green")
+            for thought in [*s.thoughts, *([s.thought] if s.thought else [])]:
+                text.append(f"  · {thought}\n", style="italic dim")
+            text.append("\n")
+        return text

@@ -1,0 +1,82 @@
+"""One seat's pane: who it is, what this viewer knows of it, and its live typewriter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
+
+from tui.board import Board, Seat
+from tui.i18n import t
+
+KIND_TAGS = {"last_words": ("last words", "遗言"), "pk": ("PK", "PK"),
+             "wolf_chat": ("wolves", "狼聊")}
+
+
+class SeatPane(Vertical):
+    """Focusable, so it can be maximized. Repainted by the app's clock, never per token."""
+
+    can_focus = True
+    ALLOW_MAXIMIZE = True
+
+    def __init__(self, seat: int) -> None:
+        super().__init__(id=f"seat-{seat}", classes="seat-pane")
+        self.seat_no = seat
+        self.header = Static("", classes="seat-header", markup=False)
+        self.body = Static("", classes="seat-body", markup=False)
+        self.scroller = VerticalScroll(self.body, classes="seat-scroll")
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield self.scroller
+
+    def paint(self, board: Board, show_thoughts: bool) -> None:
+        s = board.seat(self.seat_no)
+        self.set_class(not s.alive, "dead")
+        self.set_class(s.seat == board.you, "you")
+        self.set_class(s.thinking or s.speaking, "active")
+        self.set_class(s.role == "werewolf" and board.you is not None
+                       and board.seat(board.you).role == "werewolf", "wolf")
+        self.header.update(self.header_text(board, s))
+        at_bottom = self.scroller.scroll_y >= self.scroller.max_scroll_y - 1
+        self.body.update(self.body_text(board, s, show_thoughts))
+        if at_bottom:  # follow the text, unless the reader scrolled up
+            self.scroller.scroll_end(animate=False, immediate=False)
+
+    @staticmethod
+    def header_text(board: Board, s: Seat) -> Text:
+        lang = board.lang
+        num = f"{s.seat}号" if lang == "zh" else f"#{s.seat}"
+        text = Text()
+        text.append(f"{num} {s.name}", style="bold")
+        if s.seat == board.you:
+            text.append(f" ({t('you', lang)})", style="bold cyan")
+        text.append(" · ", style="dim")
+        text.append(board.role_text(s), style="magenta" if s.role == "werewolf" else "green")
+        text.append(" · ", style="dim")
+        text.append(t("alive" if s.alive else "dead", lang), style="dim" if s.alive else "red")
+        if s.speaking:
+            text.append(f"  ● {t('speaking', lang)}", style="bold yellow")
+        elif s.thinking:
+            text.append(f"  … {t('thinking', lang)}", style="italic cyan")
+        return text
+
+    @staticmethod
+    def body_text(board: Board, s: Seat, show_thoughts: bool) -> Text:
+        lang = board.lang
+        text = Text()
+        for said in s.said:
+            tag = KIND_TAGS.get(said.kind)
+            if tag:
+                text.append(f"[{tag[1] if lang == 'zh' else tag[0]}] ", style="dim")
+            text.append(said.text + "\n")
+        if s.speaking:
+            text.append(s.speech, style="bold")
+            text.append("▌\n", style="blink")
+        if show_thoughts and s.thought:
+            label = f"({s.thought_label}) " if s.thought_label else ""
+            text.append(label + s.thought, style="italic dim cyan")
+            if s.thinking:
+                text.append("▌", style="cyan")
+        return text

@@ -1,0 +1,19 @@
+"""The moderator's timeline: phases, deaths, votes with the tally, private results."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import RichLog
+
+
+class Timeline(RichLog):
+    def __init__(self) -> None:
+        super().__init__(id="timeline", wrap=True, markup=False, auto_scroll=True, min_width=20)
+        self.can_focus = True
+
+    def add(self, lines: list[str]) -> None:
+        for line in lines:
+            style = "bold" if line[:1].isupper() and ("Night" in line or "Day" in line) else ""
+            if "天亮" in line or "天黑" in line:
+                style = "bold"
+            self.write(Text(line, style=style))
