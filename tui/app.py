@@ -160,8 +160,8 @@ class WerewolfApp(App[None]):
         except Exception as e:  # the network: say so, don't crash
             self.notify(str(e) or type(e).__name__, severity="error", title="Not sent")
             return
-        if answer.call not in ("start", "advance"):
-            self.board.answered()
+        if answer.decision is not None and self.board.waiting is answer.decision:
+            self.board.answered()  # unless the game has asked something new meanwhile
 
     # -- bindings -------------------------------------------------------------------------
     def action_toggle_thoughts(self) -> None:

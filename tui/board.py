@@ -169,9 +169,10 @@ class Board:
                 if w.get("seat") == self.you and "options" in w]
         if mine and not state.get("over"):
             w = mine[0]
-            deadline = self.waiting.get("deadline") if (
-                self.waiting and self.waiting.get("action") == w["action"]) else None
-            self.waiting = {**w, "deadline": deadline}
+            same = self.waiting and self.waiting.get("action") == w["action"] and \
+                self.waiting.get("options") == w.get("options")
+            if not same:
+                self.waiting = {**w, "deadline": None}
         else:
             self.waiting = None
         self.waiting_on = [w["seat"] for w in snap.get("waiting_for", []) if w.get("seat")]

@@ -25,6 +25,7 @@ class Answer:
 
     call: str  # speak | vote | night | shoot | advance
     args: dict[str, Any]
+    decision: dict[str, Any] | None = None  # the waiting it answers
 
 
 class TargetPicker(OptionList):
@@ -118,7 +119,8 @@ class ActionBar(Vertical):
         if self.waiting is None:
             return
         self.post_message(self.Chosen(Answer("speak", {"seat": self.waiting["seat"],
-                                                       "text": event.value.strip()})))
+                                                       "text": event.value.strip()},
+                                             self.waiting)))
 
     @on(OptionList.OptionSelected, "#target-picker")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -141,4 +143,4 @@ class ActionBar(Vertical):
                                       else "skip", "target": target})
         else:
             answer = Answer("advance", {})
-        self.post_message(self.Chosen(answer))
+        self.post_message(self.Chosen(Answer(answer.call, answer.args, self.waiting)))
