@@ -62,6 +62,7 @@ class WerewolfApp(App[None]):
         self.action_bar = ActionBar()
         self.status_line = StatusLine()
         self.painted_seq = 0  # the last event the screen shows (for tests and benchmarks)
+        self.last_refusal = ""  # the server's reason the last time it refused an answer
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -152,9 +153,9 @@ class WerewolfApp(App[None]):
             call = getattr(self.client, answer.call)
             await call(**answer.args)
         except ApiError as e:
-            if answer.call in ("start", "advance"):
-                self.notify(e.message, severity="warning")
-            else:
+            self.last_refusal = e.message
+            self.notify(e.message, severity="warning", title="Refused")
+            if answer.call not in ("start", "advance"):
                 self.action_bar.refuse(e.message)
             return
         except Exception as e:  # the network: say so, don't crash

@@ -52,14 +52,14 @@ class SeatPane(Vertical):
         text.append(f"{num} {s.name}", style="bold")
         if s.seat == board.you:
             text.append(f" ({t('you', lang)})", style="bold cyan")
-        text.append(" · ", style="dim")
+        text.append("\u00a0·\u00a0", style="dim")
         text.append(board.role_text(s), style="magenta" if s.role == "werewolf" else "green")
-        text.append(" · ", style="dim")
+        text.append("\u00a0·\u00a0", style="dim")
         text.append(t("alive" if s.alive else "dead", lang), style="dim" if s.alive else "red")
         if s.speaking:
-            text.append(f"  ● {t('speaking', lang)}", style="bold yellow")
+            text.append(f"\u00a0\u00a0● {t('speaking', lang)}", style="bold yellow")
         elif s.thinking:
-            text.append(f"  … {t('thinking', lang)}", style="italic cyan")
+            text.append(f"\u00a0\u00a0… {t('thinking', lang)}", style="italic cyan")
         return text
 
     @staticmethod

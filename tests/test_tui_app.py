@@ -1,0 +1,192 @@
+"""The terminal app under Pilot: against a real server, and fed recorded events."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+import httpx
+import pytest
+from conftest import ROOT, ServerProcess
+
+from server.game import GameConfig
+from server.headless import run_game
+from shared.events import SpeechEnd, ThoughtToken, Token
+from tui.app import WerewolfApp
+from tui.board import Board
+from tui.client import GameClient
+
+
+# -- the board: routing and buffering, no Textual ------------------------------------------
+def test_tokens_buffer_per_seat_and_mark_only_that_seat_dirty():
+    board = Board(you=2)
+    board.apply(Token(seat=3, content="Hello "), 1)
+    board.apply(Token(seat=3, content="there"), 2)
+    board.apply(ThoughtToken(seat=5, content="hmm [/] "), 3)
+    assert board.take_dirty() == {3, 5}
+    assert board.seat(3).speech == "Hello there" and board.seat(3).speaking
+    assert board.seat(5).thought == "hmm [/] "
+    board.apply(SpeechEnd(seat=3, text="Hello there", day=1), 4)
+    assert board.seat(3).said[-1].text == "Hello there" and not board.seat(3).speaking
+    assert board.take_dirty() == {3}
+    assert board.take_dirty() == set()
+
+
+def test_the_client_module_knows_nothing_of_textual():
+    code = "import sys, tui.client; print(any(m.startswith('textual') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+# -- recorded events ---------------------------------------------------------------------
+async def recorded(seed: int = 4, lang: str = "en") -> list:
+    events: list = []
+    await run_game(GameConfig(seed=seed, lang=lang), on_event=events.append)
+    return events
+
+
+async def test_model_text_with_markup_characters_is_shown_verbatim():
+    async def source():
+        yield 1, Token(seat=1, content="[bold]not bold[/] and [/]")
+
+    app = WerewolfApp(events=source())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.2)
+        body = app.panes[1].body.render()
+        assert "[bold]not bold[/] and [/]" in str(body)
+
+
+async def test_thoughts_can_be_hidden_and_a_pane_maximized():
+    events = await recorded()
+
+    async def source():
+        for i, e in enumerate(events[:120]):
+            yield i + 1, e
+
+    app = WerewolfApp(events=source())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.3)
+        thinker = next(e.seat for e in events[:120] if isinstance(e, ThoughtToken))
+        assert app.board.seat(thinker).thought in str(app.panes[thinker].body.render())
+        await pilot.press("ctrl+t")
+        await pilot.pause(0.2)
+        assert app.board.seat(thinker).thought not in str(app.panes[thinker].body.render())
+        app.panes[thinker].focus()
+        await pilot.press("m")
+        assert app.screen.maximized is app.panes[thinker]
+        await pilot.press("m")
+        assert app.screen.maximized is None
+
+
+# -- against a real server ------------------------------------------------------------------
+async def _create(url: str, seat: int, seed: int) -> dict:
+    async with httpx.AsyncClient(base_url=url) as c:
+        r = await c.post("/games", json={"humans": [seat], "pace": 0, "seed": seed})
+        assert r.status_code == 201
+        return r.json()
+
+
+async def _play_by_keys(app: WerewolfApp, pilot, limit: float = 120) -> None:
+    """Answer whatever the game asks, by key presses only, until game over."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while app.board.over is None:
+        assert loop.time() < deadline, "the game did not finish"
+        await pilot.pause(0.05)
+        bar = app.action_bar
+        if bar.has_class("hidden") or bar.waiting is None:
+            continue
+        if bar.query("#speech-input"):
+            await pilot.press(*"I think seat 3 is suspicious", "enter")
+        elif bar.query("#target-picker"):
+            options = [o for o in bar.waiting["options"] if o is not None]
+            if options and bar.waiting["action"] != "witch":
+                await pilot.press(str(options[-1]))  # a digit picks that seat at once
+            else:
+                await pilot.press("enter")
+        await pilot.pause(0.1)
+
+
+async def test_one_human_plays_a_whole_game_by_key_presses(server):
+    g = await _create(server.url, seat=5, seed=31)
+    client = GameClient(server.url, token=g["tokens"]["5"], game_id=g["game_id"])
+    app = WerewolfApp(client=client, you=5, start=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _play_by_keys(app, pilot)
+        await pilot.pause(0.2)
+        assert app.board.over.winner in ("wolves", "villagers")
+        await pilot.press("r")
+        assert app.screen.__class__.__name__ == "ReviewScreen"
+    await client.aclose()
+
+
+async def test_a_refusal_is_shown_in_the_action_bar(server):
+    g = await _create(server.url, seat=1, seed=32)
+    client = GameClient(server.url, token=g["tokens"]["1"], game_id=g["game_id"])
+    app = WerewolfApp(client=client, you=1, start=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.action_bar.waiting is not None:
+                break
+        assert app.action_bar.waiting is not None
+        # Answer the decision behind the app's back, then let the app try: it is refused.
+        stale = dict(app.action_bar.waiting)
+        other = GameClient(server.url, token=g["tokens"]["1"], game_id=g["game_id"])
+        if stale["action"] in ("speak", "wolf_chat", "last_words", "pk_speak"):
+            await other.speak(1, "first")
+        else:
+            await other.vote(1, None) if "vote" in stale["action"] else await other.night(1, "skip")
+        await other.aclose()
+        from tui.widgets.action_bar import Answer
+
+        app.send(Answer("speak", {"seat": 1, "text": "second"}, stale))
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if app.last_refusal:
+                break
+        assert app.last_refusal, "the server's reason is shown"
+        assert any(n.title == "Refused" and n.message == app.last_refusal
+                   for n in app._notifications)
+    await client.aclose()
+
+
+async def test_the_app_reconnects_after_the_server_drops_the_stream(tmp_path):
+    srv = ServerProcess(tmp_path).start()
+    try:
+        async with httpx.AsyncClient(base_url=srv.url) as c:
+            g = (await c.post("/games", json={"humans": [], "pace": 60, "seed": 5})).json()
+        client = GameClient(srv.url, token=g["spectator_token"], game_id=g["game_id"],
+                            max_backoff=0.5)
+        app = WerewolfApp(client=client, start=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.board.seq > 50:
+                    break
+            seen = app.board.seq
+            srv.kill()
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.connection.state == "reconnecting":
+                    break
+            assert app.connection.state == "reconnecting"
+            assert "reconnecting" in str(app.status_line.render())
+            srv.start()
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if app.connection.state == "live" and app.board.seq > seen + 20:
+                    break
+            assert app.connection.state == "live"
+            assert app.board.seq > seen
+        await client.aclose()
+    finally:
+        srv.stop()
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+def test_board_snapshot_mid_game(snap_compare, size):
+    from tui_fixtures import RecordedApp
+
+    assert snap_compare(RecordedApp(), terminal_size=size)
