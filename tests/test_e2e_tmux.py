@@ -1,0 +1,61 @@
+"""End to end: ``werewolf play`` in a real terminal (tmux), a whole game by keystrokes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tui.i18n import PROMPTS
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEECH_PROMPTS = [PROMPTS[a][0] for a in ("speak", "wolf_chat", "pk_speak", "last_words")]
+PICK_PROMPTS = [PROMPTS[a][0] for a in ("vote", "pk_vote", "wolf_kill", "check", "witch", "shoot")]
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def test_play_a_whole_game_in_tmux(tmp_path):
+    session = f"ww-{uuid.uuid4().hex[:8]}"
+    werewolf = Path(sys.executable).with_name("werewolf")
+    command = f"{werewolf} play --seat 4 --seed 12 --pace 0; echo EXITED; sleep 30"
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36",
+         "-e", f"WEREWOLF_CLIENT_DIR={tmp_path}", command)
+    try:
+        deadline = time.monotonic() + 150
+        answered = 0
+        screen = ""
+        while time.monotonic() < deadline:
+            time.sleep(0.4)
+            screen = tmux("capture-pane", "-t", session, "-p")
+            if "Game over" in screen:
+                break
+            if any(p in screen for p in SPEECH_PROMPTS):
+                tmux("send-keys", "-t", session, "I have a feeling about seat 2", "Enter")
+                answered += 1
+            elif any(p in screen for p in PICK_PROMPTS):
+                tmux("send-keys", "-t", session, "Enter")
+                answered += 1
+        assert "Game over" in screen, screen
+        assert answered > 0
+        tmux("send-keys", "-t", session, "r")
+        time.sleep(0.5)
+        assert "Review" in tmux("capture-pane", "-t", session, "-p")
+        tmux("send-keys", "-t", session, "Escape")
+        tmux("send-keys", "-t", session, "C-q")
+        for _ in range(50):
+            time.sleep(0.2)
+            if "EXITED" in tmux("capture-pane", "-t", session, "-p"):
+                break
+        assert "EXITED" in tmux("capture-pane", "-t", session, "-p"), "ctrl+q quits cleanly"
+    finally:
+        tmux("kill-session", "-t", session)
