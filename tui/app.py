@@ -178,6 +178,7 @@ class WerewolfApp(App[None]):
             self.screen.minimize()
         elif isinstance(focused, SeatPane):
             self.screen.maximize(focused)
+            self.board.dirty.add(focused.seat_no)  # a maximized pane shows everything
 
     def action_review(self) -> None:
         if self.board.over:

@@ -27,7 +27,7 @@ from shared.events import (
 )
 from shared.narrate import narrate, role_name
 
-MAX_THOUGHT_CHARS = 4000  # the live thought shown in a pane; the review keeps them all
+MAX_THOUGHT_CHARS = 20_000  # one thought kept whole for the review, up to this
 
 
 @dataclass

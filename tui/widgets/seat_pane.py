@@ -10,6 +10,9 @@ from textual.widgets import Static
 from tui.board import Board, Seat
 from tui.i18n import t
 
+PANE_SPEECHES = 4  # the pane shows the latest few; a maximized pane shows them all
+PANE_THOUGHT_CHARS = 480  # the tail of the live thought: what fits a pane; the review has it all
+
 KIND_TAGS = {"last_words": ("last words", "遗言"), "pk": ("PK", "PK"),
              "wolf_chat": ("wolves", "狼聊")}
 
@@ -31,6 +34,10 @@ class SeatPane(Vertical):
         yield self.header
         yield self.scroller
 
+    @property
+    def maximized(self) -> bool:
+        return self.screen.maximized is self
+
     def paint(self, board: Board, show_thoughts: bool) -> None:
         s = board.seat(self.seat_no)
         self.set_class(not s.alive, "dead")
@@ -40,9 +47,9 @@ class SeatPane(Vertical):
                        and board.seat(board.you).role == "werewolf", "wolf")
         self.header.update(self.header_text(board, s))
         at_bottom = self.scroller.scroll_y >= self.scroller.max_scroll_y - 1
-        self.body.update(self.body_text(board, s, show_thoughts))
+        self.body.update(self.body_text(board, s, show_thoughts, full=self.maximized))
         if at_bottom:  # follow the text, unless the reader scrolled up
-            self.scroller.scroll_end(animate=False, immediate=False)
+            self.scroller.scroll_end(animate=False, immediate=True)
 
     @staticmethod
     def header_text(board: Board, s: Seat) -> Text:
@@ -63,10 +70,10 @@ class SeatPane(Vertical):
         return text
 
     @staticmethod
-    def body_text(board: Board, s: Seat, show_thoughts: bool) -> Text:
+    def body_text(board: Board, s: Seat, show_thoughts: bool, full: bool = False) -> Text:
         lang = board.lang
         text = Text()
-        for said in s.said:
+        for said in (s.said if full else s.said[-PANE_SPEECHES:]):
             tag = KIND_TAGS.get(said.kind)
             if tag:
                 text.append(f"[{tag[1] if lang == 'zh' else tag[0]}] ", style="dim")
@@ -76,7 +83,9 @@ class SeatPane(Vertical):
             text.append("▌\n", style="blink")
         if show_thoughts and s.thought:
             label = f"({s.thought_label}) " if s.thought_label else ""
-            text.append(label + s.thought, style="italic dim cyan")
+            thought = s.thought if full or len(s.thought) <= PANE_THOUGHT_CHARS \
+                else "…" + s.thought[-PANE_THOUGHT_CHARS:]
+            text.append(label + thought, style="italic dim cyan")
             if s.thinking:
                 text.append("▌", style="cyan")
         return text

@@ -1,0 +1,81 @@
+"""The app under a firehose: 9 panes streaming at once, N tokens per second each.
+
+Feeds synthetic thought and speech tokens straight into the app (headless, no server)
+and measures the lag from an event's arrival to the flush that puts it on screen, and
+the process's CPU use.
+
+    .venv/bin/python bench/tui_bench.py --rate 100 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from shared.events import ThoughtStart, ThoughtToken, Token  # noqa: E402
+from tui.app import WerewolfApp  # noqa: E402
+
+WORDS = "the wolves are among us and seat [5] looks nervous [/] tonight ".split()
+
+
+async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> dict:
+    arrivals: dict[int, float] = {}
+    lags: list[float] = []
+
+    async def source():
+        seq = 0
+        for seat in range(1, seats + 1):
+            seq += 1
+            arrivals[seq] = time.perf_counter()
+            yield seq, ThoughtStart(seat=seat, label="bench")
+        interval = 1.0 / rate
+        start = time.perf_counter()
+        tick = 0
+        while time.perf_counter() - start < seconds:
+            tick += 1
+            for seat in range(1, seats + 1):
+                seq += 1
+                word = WORDS[(tick + seat) % len(WORDS)] + " "
+                event = (ThoughtToken(seat=seat, content=word) if seat % 2
+                         else Token(seat=seat, content=word))
+                arrivals[seq] = time.perf_counter()
+                yield seq, event
+            await asyncio.sleep(max(0.0, start + tick * interval - time.perf_counter()))
+
+    app = WerewolfApp(events=source())
+    original = app.flush
+
+    def measured_flush() -> None:
+        before = app.painted_seq
+        original()
+        now = time.perf_counter()
+        for seq in range(before + 1, app.painted_seq + 1):
+            if seq in arrivals:
+                lags.append(now - arrivals.pop(seq))
+
+    app.flush = measured_flush  # type: ignore[method-assign]
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(seconds + 0.5)
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    lags.sort()
+    q = lambda p: round(1000 * lags[min(len(lags) - 1, int(p * len(lags)))], 1)  # noqa: E731
+    return {"seats": seats, "terminal": f"{size[0]}x{size[1]}", "tokens_per_second_per_seat": rate,
+            "events": len(lags),
+            "lag_ms": {"p50": q(0.5), "p95": q(0.95), "p99": q(0.99), "max": q(1.0)},
+            "cpu_percent": round(100 * cpu / wall, 1), "cpus": os.cpu_count()}
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--rate", type=float, default=100)
+    p.add_argument("--seconds", type=float, default=10)
+    args = p.parse_args()
+    print(json.dumps(asyncio.run(main(args.rate, args.seconds)), indent=2))
