@@ -165,3 +165,40 @@ async def test_three_humans_play_a_whole_game_and_never_see_each_others_secrets(
                 if e["type"] == "role":
                     assert e["seat"] == seat
             assert events[-1]["state"]["over"]
+
+
+async def test_nine_humans_every_seat_sees_only_its_own_secrets(server):
+    async with httpx.AsyncClient(base_url=server.url, timeout=httpx.Timeout(30, read=120)) as c:
+        r = await c.post("/games", json={"humans": list(range(1, 10)), "pace": 0, "seed": 5})
+        g = r.json()
+        code, tokens = g["game_id"], {int(s): t for s, t in g["tokens"].items()}
+        roles = {}
+        for seat, tok in tokens.items():
+            snap = await snapshot(c, code, tok)
+            assert "seed" not in snap["state"]["options"]
+            roles[seat] = next(s["role"] for s in snap["state"]["seats"] if s["seat"] == seat)
+        seen: dict[int, list] = {s: [] for s in tokens}
+        players = [asyncio.create_task(_play_seat(c, code, s, tokens[s], random.Random(s), seen[s]))
+                   for s in tokens]
+        await asyncio.sleep(0.3)
+        assert (await post_sse(c, f"/games/{code}/start", tokens[1]))[0] == 200
+        await asyncio.wait_for(asyncio.gather(*players), 120)
+        for seat, events in seen.items():
+            over_at = next(i for i, e in enumerate(events) if e["type"] == "game_over")
+            for e in events[:over_at]:
+                scope = e["vis"]["scope"]
+                assert scope != "god" and not e["type"].startswith("thought"), (seat, e)
+                assert scope != "seat" or e["vis"]["seat"] == seat, (seat, e)
+                assert scope != "wolves" or roles[seat] == "werewolf", (seat, e)
+                if e["type"] == "snapshot" and not e["state"]["over"]:
+                    known = {s["seat"] for s in e["state"]["seats"] if s["role"]}
+                    mates = {s for s, r in roles.items() if r == "werewolf"}
+                    allowed = {seat} | (mates if roles[seat] == "werewolf" else set())
+                    assert known <= allowed, (seat, known)
+            # After game over, the review: a replay shows every role.
+            replay = []
+            async with aconnect_sse(c, "GET", f"/games/{code}/events",
+                                    headers=auth(tokens[seat])) as es:
+                async for sse in es.aiter_sse():
+                    replay.append(json.loads(sse.data))
+            assert {e["seat"] for e in replay if e["type"] == "role"} == set(range(1, 10))

@@ -1,0 +1,151 @@
+"""Bad input gets a clear error and changes nothing; viewers see only what they may."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+from httpx_sse import aconnect_sse
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def post(c: httpx.AsyncClient, path: str, token: str | None, body=None, raw=None):
+    headers = auth(token) if token else {}
+    if raw is not None:
+        headers["content-type"] = "application/json"
+        return await c.post(path, content=raw, headers=headers)
+    async with c.stream("POST", path, json=body, headers=headers) as r:
+        await r.aread()
+        return r
+
+
+async def state_of(c: httpx.AsyncClient, gid: str, spectator: str) -> dict:
+    r = await c.get(f"/games/{gid}", headers=auth(spectator))
+    assert r.status_code == 200
+    return r.json()
+
+
+@pytest.fixture
+async def waiting_game(server):
+    """A 9-player game waiting on its human at seat 2 during the first day's speeches."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
+        g = (await c.post("/games", json={"humans": [2], "pace": 0, "seed": 40})).json()
+        tok = g["tokens"]["2"]
+        await post(c, f"/games/{g['game_id']}/start", tok)
+        for _ in range(20):  # answer until the day's speech is asked for
+            snap = await state_of(c, g["game_id"], g["spectator_token"])
+            w = snap["waiting_for"][0]
+            if w["action"] == "speak":
+                break
+            if w["action"] in ("wolf_chat", "last_words"):
+                await post(c, f"/games/{g['game_id']}/action/speak", tok, {"seat": 2, "text": "hi"})
+            elif w["action"] == "witch":
+                await post(c, f"/games/{g['game_id']}/action/night", tok,
+                           {"seat": 2, "action": "skip"})
+            else:
+                action = {"wolf_kill": "kill", "check": "check"}[w["action"]]
+                target = next(o for o in w["options"] if o not in (None, 2))
+                await post(c, f"/games/{g['game_id']}/action/night", tok,
+                           {"seat": 2, "action": action, "target": target})
+        yield server.url, g
+
+
+async def test_the_bad_input_table(waiting_game):
+    url, g = waiting_game
+    gid, tok, spec = g["game_id"], g["tokens"]["2"], g["spectator_token"]
+    async with httpx.AsyncClient(base_url=url, timeout=30) as c:
+        other = (await c.post("/games", json={"humans": [1], "pace": 0, "seed": 1})).json()
+        before = await state_of(c, gid, spec)
+        assert before["waiting_for"][0]["action"] == "speak"
+        dead = next((s["seat"] for s in before["state"]["seats"] if not s["alive"]), None)
+        cases = [
+            (404, "/games/NOSUCH/action/speak", tok, {"seat": 2, "text": "x"}, None),
+            (401, f"/games/{gid}/action/speak", None, {"seat": 2, "text": "x"}, None),
+            (403, f"/games/{gid}/action/speak", "not-a-token", {"seat": 2, "text": "x"}, None),
+            (403, f"/games/{gid}/action/speak", other["tokens"]["1"], {"seat": 2, "text": "x"}, None),
+            (403, f"/games/{gid}/action/speak", tok, {"seat": 3, "text": "x"}, None),
+            (422, f"/games/{gid}/action/speak", tok, None, b"{not json"),
+            (422, f"/games/{gid}/action/vote", tok, {"seat": 2, "target": "x"}, None),
+            (422, f"/games/{gid}/action/vote", tok, {"seat": 2, "target": 1, "extra": 1}, None),
+            (422, f"/games/{gid}/action/speak", tok, {"seat": 2, "text": "x" * 501}, None),
+            (409, f"/games/{gid}/action/vote", tok, {"seat": 2, "target": 1}, None),  # out of turn
+            (409, f"/games/{gid}/action/night", tok, {"seat": 2, "action": "kill", "target": 1}, None),
+            (409, f"/games/{gid}/start", tok, None, None),  # started already
+        ]
+        for status, path, token, body, raw in cases:
+            r = await post(c, path, token, body, raw)
+            assert r.status_code == status, (path, body, r.status_code, r.text)
+            detail = r.json()["detail"]
+            if status == 422 and isinstance(detail, list):
+                assert any(str(x.get("loc", [""])[-1]) in json.dumps(body or {}) or raw
+                           for x in detail), detail  # the field is named
+            elif status != 422:
+                assert detail["message"], detail
+            assert await state_of(c, gid, spec) == before, (path, body)
+        if dead is not None:
+            r = await post(c, f"/games/{gid}/action/speak", tok, {"seat": dead, "text": "x"})
+            assert r.status_code in (403, 409)
+        # A second answer to the same decision: the first goes through, the second is refused.
+        first = await post(c, f"/games/{gid}/action/speak", tok, {"seat": 2, "text": "one"})
+        assert first.status_code == 200
+        after_first = await state_of(c, gid, spec)
+        if not any(w.get("action") == "speak" and w.get("seat") == 2
+                   for w in after_first["waiting_for"]):
+            again = await post(c, f"/games/{gid}/action/speak", tok, {"seat": 2, "text": "two"})
+            assert again.status_code == 409
+            assert await state_of(c, gid, spec) == after_first
+
+
+async def test_two_concurrent_actions_one_applied_one_refused(server):
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
+        g = (await c.post("/games", json={"humans": [1, 2, 3, 4, 5, 6, 7, 8, 9], "pace": 0,
+                                          "seed": 9})).json()
+        gid, spec = g["game_id"], g["spectator_token"]
+        await post(c, f"/games/{gid}/start", g["tokens"]["1"])
+        snap = await state_of(c, gid, spec)
+        w = snap["waiting_for"][0]
+        seat, tok = w["seat"], g["tokens"][str(w["seat"])]
+        body = {"seat": seat, "text": "mine"}
+        results = await asyncio.gather(
+            post(c, f"/games/{gid}/action/speak", tok, body),
+            post(c, f"/games/{gid}/action/speak", tok, body))
+        assert sorted(r.status_code for r in results) == [200, 409]
+        events = await feed(c, gid, spec, until_seq=(await state_of(c, gid, spec))["seq"])
+        spoken = [e for e in events if e["type"] == "speech_end" and e["seat"] == seat]
+        assert len(spoken) == 1, "the run did not fork: one speech"
+
+
+async def feed(c: httpx.AsyncClient, gid: str, token: str, until_seq: int) -> list[dict]:
+    out = []
+    async with aconnect_sse(c, "GET", f"/games/{gid}/events", headers=auth(token)) as es:
+        async for sse in es.aiter_sse():
+            out.append(json.loads(sse.data))
+            if int(sse.id) >= until_seq:
+                break
+    return out
+
+
+async def test_three_viewers_get_the_same_public_sequence(server):
+    async with httpx.AsyncClient(base_url=server.url, timeout=httpx.Timeout(30, read=60)) as c:
+        g = (await c.post("/games", json={"humans": [], "pace": 300, "seed": 12})).json()
+        gid, spec = g["game_id"], g["spectator_token"]
+
+        async def view() -> list[tuple[str, str]]:
+            seen = []
+            async with aconnect_sse(c, "GET", f"/games/{gid}/events", headers=auth(spec)) as es:
+                async for sse in es.aiter_sse():
+                    data = json.loads(sse.data)
+                    if data["vis"]["scope"] == "public":
+                        seen.append((sse.id, sse.data))
+            return seen
+
+        viewers = [asyncio.create_task(view()) for _ in range(3)]
+        await asyncio.sleep(0.2)
+        await post(c, f"/games/{gid}/start", spec)
+        a, b, d = await asyncio.wait_for(asyncio.gather(*viewers), 60)
+        assert a == b == d and len(a) > 50
