@@ -109,6 +109,7 @@ class Moderator:
 
     # -- lifecycle ------------------------------------------------------------
     async def open(self) -> None:
+        await self._warm_up()
         if self.data_dir is None:
             self.graph = build_graph(InMemorySaver())
             return
@@ -119,6 +120,14 @@ class Moderator:
         saver = await self._saver_cm.__aenter__()
         self.graph = build_graph(saver)
         await self.recover()
+
+    @staticmethod
+    async def _warm_up() -> None:
+        """Play one quick all-bot game in memory before serving: the first game otherwise
+        pays for lazy imports and first calls, stalling every stream for a moment."""
+        from server.headless import run_game
+
+        await run_game(GameConfig(players=6, seed=0))
 
     async def close(self) -> None:
         for g in self.games.values():
