@@ -131,17 +131,10 @@ async def test_a_refusal_is_shown_in_the_action_bar(server):
             if app.action_bar.waiting is not None:
                 break
         assert app.action_bar.waiting is not None
-        # Answer the decision behind the app's back, then let the app try: it is refused.
-        stale = dict(app.action_bar.waiting)
-        other = GameClient(server.url, token=g["tokens"]["1"], game_id=g["game_id"])
-        if stale["action"] in ("speak", "wolf_chat", "last_words", "pk_speak"):
-            await other.speak(1, "first")
-        else:
-            await other.vote(1, None) if "vote" in stale["action"] else await other.night(1, "skip")
-        await other.aclose()
+        # An answer the server must refuse whatever it waits on: a vote for oneself.
         from tui.widgets.action_bar import Answer
 
-        app.send(Answer("speak", {"seat": 1, "text": "second"}, stale))
+        app.send(Answer("vote", {"seat": 1, "target": 1}, app.action_bar.waiting))
         for _ in range(60):
             await pilot.pause(0.05)
             if app.last_refusal:
@@ -190,3 +183,19 @@ def test_board_snapshot_mid_game(snap_compare, size):
     from tui_fixtures import RecordedApp
 
     assert snap_compare(RecordedApp(), terminal_size=size)
+
+
+def test_chinese_games_speak_chinese_in_the_app():
+    from tui_fixtures import RecordedApp
+
+    app = RecordedApp(seed=4, lang="zh")
+
+    async def check() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause(0.3)
+            labels = {b.binding.description for b in app.active_bindings.values()}
+            assert "思考" in labels and "退出" in labels, labels
+            assert "号" in str(app.panes[1].header.render())
+            assert any("第" in line for line in app.timeline.lines_text())
+
+    asyncio.run(check())

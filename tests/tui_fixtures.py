@@ -34,7 +34,13 @@ class RecordedApp(WerewolfApp):
     def on_mount(self) -> None:
         self.action_bar.add_class("hidden")
         self._fit(self.size.width)
+        self.localize()
         for i, e in enumerate(self._recorded):
             self.board.apply(e, i + 1)
         self.connection = self.connection.__class__("live")
+        self.flush()
+        self.call_after_refresh(self._repaint)  # again once the panes have their sizes
+
+    def _repaint(self) -> None:
+        self.board.dirty.update(self.panes)
         self.flush()

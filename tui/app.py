@@ -9,6 +9,7 @@ token.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 from textual import on, work
@@ -77,9 +78,23 @@ class WerewolfApp(App[None]):
     def on_mount(self) -> None:
         self.action_bar.add_class("hidden")
         self._fit(self.size.width)
+        self.localize()
         self.set_interval(FLUSH_SECONDS, self.flush)
         self.set_interval(1.0, self._tick)
         self.read_stream()
+
+    LABELS_ZH = {"toggle_thoughts": "思考", "maximize_pane": "放大", "review": "复盘",
+                 "start": "开始", "advance": "继续", "quit": "退出"}
+
+    def localize(self) -> None:
+        """Footer and palette labels in the game's language."""
+        if self.board.lang != "zh":
+            return
+        table = self._bindings.key_to_bindings
+        for key, bindings in table.items():
+            table[key] = [replace(b, description=self.LABELS_ZH[b.action])
+                          if b.action in self.LABELS_ZH else b for b in bindings]
+        self.refresh_bindings()
 
     def on_resize(self, event) -> None:
         self._fit(event.size.width)
@@ -96,6 +111,7 @@ class WerewolfApp(App[None]):
             except ApiError as e:
                 self.notify(e.message, severity="error", title="Can't open the game")
                 return
+            self.localize()
             if self.start_on_mount:
                 self.send(Answer("start", {}))
             source = self.client.follow(after=0, on_connection=self._on_connection)
@@ -175,7 +191,10 @@ class WerewolfApp(App[None]):
         while focused is not None and not isinstance(focused, SeatPane):
             focused = focused.parent  # type: ignore[assignment]
         if self.screen.maximized is not None:
+            pane = self.screen.maximized
             self.screen.minimize()
+            if isinstance(pane, SeatPane):
+                self.board.dirty.add(pane.seat_no)
         elif isinstance(focused, SeatPane):
             self.screen.maximize(focused)
             self.board.dirty.add(focused.seat_no)  # a maximized pane shows everything

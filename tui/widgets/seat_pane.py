@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -17,8 +18,38 @@ KIND_TAGS = {"last_words": ("last words", "遗言"), "pk": ("PK", "PK"),
              "wolf_chat": ("wolves", "狼聊")}
 
 
+def tail(text: Text, width: int, height: int) -> Text:
+    """The end of ``text`` that fits ``height`` lines of ``width`` cells once wrapped: the
+    typewriter's latest words, always in view. Counted from the end, paragraph by
+    paragraph, with room left for the ragged right edge of word wrapping — exact
+    wrapping of every pane at 20 Hz would cost more than the rest of the repaint."""
+    if width <= 0 or height <= 0:
+        return text
+    usable = max(1, width - 6)  # a line of words rarely fills its last few cells
+    plain = text.plain
+    lines_left, end = height, len(plain)
+    while end > 0 and lines_left > 0:
+        start = plain.rfind("\n", 0, end) + 1
+        cells = cell_len(plain[start:end])
+        need = max(1, -(-cells // usable))
+        if need <= lines_left:
+            lines_left -= need
+            end = start - 1
+            continue
+        # Only the end of this paragraph fits: keep its last lines' worth of cells.
+        keep, cut = lines_left * usable, end
+        while cut > start and keep > 0:
+            cut -= 1
+            keep -= cell_len(plain[cut])
+        return text[cut:]
+    return text if end <= 0 else text[end + 1:]
+
+
 class SeatPane(Vertical):
-    """Focusable, so it can be maximized. Repainted by the app's clock, never per token."""
+    """A seat's pane. Normally a fixed-size view of the latest text — so a repaint never
+    changes the layout, which is what keeps nine streaming panes cheap. Maximized, it
+    becomes a scrollable history that follows the text unless the reader scrolled up.
+    Focusable, so it can be maximized. Repainted by the app's clock, never per token."""
 
     can_focus = True
     ALLOW_MAXIMIZE = True
@@ -28,10 +59,13 @@ class SeatPane(Vertical):
         self.seat_no = seat
         self.header = Static("", classes="seat-header", markup=False)
         self.body = Static("", classes="seat-body", markup=False)
-        self.scroller = VerticalScroll(self.body, classes="seat-scroll")
+        self.history = Static("", classes="seat-history", markup=False)
+        self.scroller = VerticalScroll(self.history, classes="seat-scroll")
+        self._last_header: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield self.header
+        yield self.body
         yield self.scroller
 
     @property
@@ -45,11 +79,21 @@ class SeatPane(Vertical):
         self.set_class(s.thinking or s.speaking, "active")
         self.set_class(s.role == "werewolf" and board.you is not None
                        and board.seat(board.you).role == "werewolf", "wolf")
-        self.header.update(self.header_text(board, s))
-        at_bottom = self.scroller.scroll_y >= self.scroller.max_scroll_y - 1
-        self.body.update(self.body_text(board, s, show_thoughts, full=self.maximized))
-        if at_bottom:  # follow the text, unless the reader scrolled up
-            self.scroller.scroll_end(animate=False, immediate=True)
+        header = self.header_text(board, s)
+        if header != self._last_header:  # unchanged text: no refresh at all
+            self._last_header = header
+            self.header.update(header)
+        full = self.maximized
+        self.set_class(full, "scrolling")
+        if full:
+            at_bottom = self.scroller.scroll_y >= self.scroller.max_scroll_y - 1
+            self.history.update(self.body_text(board, s, show_thoughts, full=True))
+            if at_bottom:  # follow the text, unless the reader scrolled up
+                self.scroller.scroll_end(animate=False, immediate=True)
+        else:
+            size = self.body.size
+            self.body.update(tail(self.body_text(board, s, show_thoughts), size.width,
+                                  size.height))
 
     @staticmethod
     def header_text(board: Board, s: Seat) -> Text:

@@ -11,7 +11,12 @@ class Timeline(RichLog):
         super().__init__(id="timeline", wrap=True, markup=False, auto_scroll=True, min_width=20)
         self.can_focus = True
 
+    def lines_text(self) -> list[str]:
+        return [strip.text for strip in self.lines]
+
     def add(self, lines: list[str]) -> None:
+        # Follow new lines only while the reader is at the bottom.
+        self.auto_scroll = self.scroll_y >= self.max_scroll_y - 1
         for line in lines:
             style = "bold" if line[:1].isupper() and ("Night" in line or "Day" in line) else ""
             if "天亮" in line or "天黑" in line:
