@@ -224,7 +224,7 @@ async def list_games(mod: ModDep) -> list[dict]:
 @router.get("/games/{game_id}")
 async def get_game(g: GameDep, viewer: ViewerDep, mod: ModDep) -> dict:
     """The current snapshot for this token, with ``seq``: the log's last sequence number."""
-    return {**redact(await mod.snapshot(g), viewer), "seq": g.log.head}
+    return {**redact(await mod.snapshot(g), viewer), "seq": g.log.head, "host": viewer.host}
 
 
 async def _started(g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:

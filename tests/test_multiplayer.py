@@ -202,3 +202,36 @@ async def test_nine_humans_every_seat_sees_only_its_own_secrets(server):
                 async for sse in es.aiter_sse():
                     replay.append(json.loads(sse.data))
             assert {e["seat"] for e in replay if e["type"] == "role"} == set(range(1, 10))
+
+
+async def test_the_lobby_shows_who_joined_and_the_host_starts_from_it(server):
+    from tui.app import WerewolfApp
+    from tui.client import GameClient
+    from tui.widgets.lobby import LobbyScreen
+
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
+        g = await host(c, humans=[1, 6], host_seat=1, seed=21)
+    host_client = GameClient(server.url, token=g["tokens"]["1"], game_id=g["code"])
+    app = WerewolfApp(client=host_client, you=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, LobbyScreen):
+                break
+        assert isinstance(app.screen, LobbyScreen)
+        await pilot.pause(0.2)
+        assert "open" in str(app.screen.body.render())
+        guest = GameClient(server.url)
+        joined = await guest.join(g["code"])
+        assert joined["seat"] == 6
+        await pilot.pause(1.5)
+        text = str(app.screen.body.render())
+        assert "joined" in text and "open" not in text.split("Rules")[0]
+        await pilot.press("s")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not isinstance(app.screen, LobbyScreen) and app.board.started:
+                break
+        assert not isinstance(app.screen, LobbyScreen)
+        await guest.aclose()
+    await host_client.aclose()

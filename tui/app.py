@@ -8,6 +8,7 @@ token.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -22,12 +23,14 @@ from shared.events import Event, WitchInfo
 from tui.board import Board
 from tui.client import ApiError, Connection, GameClient
 from tui.widgets.action_bar import ActionBar, Answer
+from tui.widgets.lobby import LobbyScreen
 from tui.widgets.review import ReviewScreen
 from tui.widgets.seat_pane import SeatPane
 from tui.widgets.status_line import StatusLine
 from tui.widgets.timeline import Timeline
 
 FLUSH_SECONDS = 0.05  # 20 repaints a second at most
+LOBBY_REFRESH_SECONDS = 1.0
 NARROW_BELOW = 110  # columns: fewer and the seats stack in one column
 
 
@@ -114,6 +117,8 @@ class WerewolfApp(App[None]):
             self.localize()
             if self.start_on_mount:
                 self.send(Answer("start", {}))
+            else:
+                self.open_lobby()
             source = self.client.follow(after=0, on_connection=self._on_connection)
         else:
             self.connection = Connection("live")
@@ -122,6 +127,25 @@ class WerewolfApp(App[None]):
             self.board.apply(event, seq)
             if isinstance(event, WitchInfo):
                 self.witch = event.model_dump()
+
+    @work(exclusive=True, group="lobby", exit_on_error=False)
+    async def open_lobby(self) -> None:
+        """Before a hosted game starts: show who has joined until the host starts it."""
+        if self.client is None or self.board.started:
+            return
+        games = {g["game_id"]: g for g in await self.client.list_games()}
+        summary = games.get(self.client.game_id)
+        if summary is None or not summary.get("hosted"):
+            return
+        snap = await self.client.snapshot()
+        lobby = LobbyScreen(self.client.game_id, self.board.lang, host=bool(snap.get("host")))
+        await self.push_screen(lobby)
+        while not self.board.started and not summary.get("started"):
+            lobby.show(summary, snap)
+            await asyncio.sleep(LOBBY_REFRESH_SECONDS)
+            games = {g["game_id"]: g for g in await self.client.list_games()}
+            summary = games.get(self.client.game_id, summary)
+        lobby.dismiss()
 
     def _on_connection(self, connection: Connection) -> None:
         self.connection = connection
@@ -206,6 +230,7 @@ class WerewolfApp(App[None]):
     def action_start(self) -> None:
         if not self.board.started:
             self.send(Answer("start", {}))
+            self.board.started = True  # the lobby closes; the stream confirms
 
     def action_advance(self) -> None:
         self.send(Answer("advance", {}))
