@@ -33,6 +33,16 @@ def test_tokens_buffer_per_seat_and_mark_only_that_seat_dirty():
     assert board.take_dirty() == set()
 
 
+def test_a_decision_is_marked_without_what_was_chosen_until_the_reveal():
+    from shared.events import Decided, VoteResult
+
+    board = Board(you=1)
+    board.apply(Decided(seat=4, action="vote"), 1)
+    assert board.seat(4).decided
+    board.apply(VoteResult(kind="day", day=1, votes={4: 2}, tally={2: 1}, chosen=2), 2)
+    assert not board.seat(4).decided
+
+
 def test_the_client_module_knows_nothing_of_textual():
     code = "import sys, tui.client; print(any(m.startswith('textual') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

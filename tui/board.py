@@ -11,6 +11,7 @@ from typing import Any
 
 from shared.events import (
     CheckResult,
+    Decided,
     Event,
     GameCreated,
     GameOver,
@@ -23,6 +24,7 @@ from shared.events import (
     ThoughtStart,
     ThoughtToken,
     Token,
+    VoteResult,
     Waiting,
 )
 from shared.narrate import narrate, role_name
@@ -45,6 +47,7 @@ class Seat:
     role: str | None = None  # as far as this viewer knows
     thinking: bool = False
     speaking: bool = False
+    decided: bool = False  # has made the decision the table waits on (not what it chose)
     thought_label: str = ""
     thought: str = ""  # the live (latest) thought
     speech: str = ""  # the speech being spoken
@@ -121,8 +124,16 @@ class Board:
             for mate in event.teammates:
                 self.seat(mate).role = "werewolf"
             self.dirty.update([event.seat, *event.teammates])
-        elif isinstance(event, Phase):
-            self.phase, self.day = event.phase, event.day
+        elif isinstance(event, Decided):
+            self.seat(event.seat).decided = True
+            self.dirty.add(event.seat)
+        elif isinstance(event, (Phase, VoteResult)):
+            if isinstance(event, Phase):
+                self.phase, self.day = event.phase, event.day
+            for s in self.seats.values():
+                if s.decided:
+                    s.decided = False
+                    self.dirty.add(s.seat)
             self.header_dirty = True
         elif isinstance(event, CheckResult):
             self.checks[event.target] = event.is_wolf

@@ -8,6 +8,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "you": ("you", "你"),
     "thinking": ("thinking", "思考中"),
     "speaking": ("speaking", "发言中"),
+    "decided": ("decided", "已决定"),
     "day": ("Day", "第{n}天"),
     "night": ("Night", "第{n}夜"),
     "your_turn": ("Your turn", "轮到你了"),

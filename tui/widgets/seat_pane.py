@@ -107,6 +107,8 @@ class SeatPane(Vertical):
         text.append(board.role_text(s), style="magenta" if s.role == "werewolf" else "green")
         text.append("\u00a0·\u00a0", style="dim")
         text.append(t("alive" if s.alive else "dead", lang), style="dim" if s.alive else "red")
+        if s.decided:
+            text.append(f"\u00a0\u00a0✓ {t('decided', lang)}", style="bold green")
         if s.speaking:
             text.append(f"\u00a0\u00a0● {t('speaking', lang)}", style="bold yellow")
         elif s.thinking:
