@@ -159,6 +159,8 @@ class GameClient:
                     attempt = 0
                     notify(Connection("live"))
                     async for sse in es.aiter_sse():
+                        if not sse.data:  # keep-alive comments carry no event
+                            continue
                         seq = int(sse.id) if sse.id else last
                         event = parse_event(sse.data)
                         last = max(last, seq)
