@@ -70,7 +70,7 @@ class CreateGame(BaseModel):
     turn_timeout: float | None = Field(
         default=None, ge=0, le=3600,
         description="seconds per human decision; 0 = none; default: none for one human, "
-                    f"{60} for several in a hosted game")
+                    f"{60} for several")
     spectate: bool | None = Field(
         default=None, description="hand the creator a token that sees everything "
                                   "(default: yes, except in hosted games)")
@@ -188,7 +188,7 @@ async def create_game(body: CreateGame, mod: ModDep) -> dict:
             raise HTTPException(422, detail="host_seat: the table has no room left")
         bots.pop(body.host_seat, None)
     timeout = body.turn_timeout
-    if timeout is None and len(humans) > 1 and body.hosted:
+    if timeout is None and len(humans) > 1:  # several humans: nobody waits forever
         timeout = DEFAULT_TURN_TIMEOUT
     spectate = body.spectate if body.spectate is not None else not body.hosted
     g = await mod.create(config, humans, bots, body.pace, body.step, turn_timeout=timeout or None,

@@ -91,18 +91,25 @@ class GameClient:
             raise _error(r)
         return r.json()
 
-    async def snapshot(self) -> dict:
-        r = await self._http.get(f"/games/{self.game_id}", headers=self._headers())
+    def _game(self, game_id: str | None) -> str:
+        game_id = game_id or self.game_id
+        if not game_id:
+            raise ValueError("which game? pass game_id or construct the client with one")
+        return game_id
+
+    async def snapshot(self, game_id: str | None = None) -> dict:
+        r = await self._http.get(f"/games/{self._game(game_id)}", headers=self._headers())
         if r.status_code != 200:
             raise _error(r)
         return r.json()
 
     # -- actions: each answers with an SSE stream closed by a snapshot --------------------
-    async def _act(self, path: str, body: dict | None = None) -> dict | None:
+    async def _act(self, path: str, body: dict | None = None,
+                   game_id: str | None = None) -> dict | None:
         """POST an action and read its answer to the end; return the closing snapshot."""
         last = None
-        async with aconnect_sse(self._http, "POST", f"/games/{self.game_id}/{path}", json=body,
-                                headers=self._headers()) as es:
+        async with aconnect_sse(self._http, "POST", f"/games/{self._game(game_id)}/{path}",
+                                json=body, headers=self._headers()) as es:
             if es.response.status_code != 200:
                 await es.response.aread()
                 raise _error(es.response)
@@ -111,32 +118,40 @@ class GameClient:
                     last = json.loads(sse.data)
         return last
 
-    async def start(self) -> dict | None:
-        return await self._act("start")
+    async def start(self, game_id: str | None = None) -> dict | None:
+        return await self._act("start", game_id=game_id)
 
-    async def advance(self) -> dict | None:
-        return await self._act("advance")
+    async def advance(self, game_id: str | None = None) -> dict | None:
+        return await self._act("advance", game_id=game_id)
 
-    async def speak(self, seat: int, text: str) -> dict | None:
-        return await self._act("action/speak", {"seat": seat, "text": text})
+    async def speak(self, seat: int, text: str, game_id: str | None = None) -> dict | None:
+        return await self._act("action/speak", {"seat": seat, "text": text}, game_id)
 
-    async def vote(self, seat: int, target: int | None) -> dict | None:
-        return await self._act("action/vote", {"seat": seat, "target": target})
+    async def vote(self, seat: int, target: int | None,
+                   game_id: str | None = None) -> dict | None:
+        return await self._act("action/vote", {"seat": seat, "target": target}, game_id)
 
-    async def night(self, seat: int, action: str, target: int | None = None) -> dict | None:
-        return await self._act("action/night", {"seat": seat, "action": action, "target": target})
+    async def night(self, seat: int, action: str, target: int | None = None,
+                    game_id: str | None = None) -> dict | None:
+        return await self._act("action/night", {"seat": seat, "action": action, "target": target},
+                               game_id)
 
-    async def shoot(self, seat: int, target: int | None) -> dict | None:
-        return await self._act("action/shoot", {"seat": seat, "target": target})
+    async def shoot(self, seat: int, target: int | None,
+                    game_id: str | None = None) -> dict | None:
+        return await self._act("action/shoot", {"seat": seat, "target": target}, game_id)
+
+    # The protocol's names for the same calls.
+    act_speak, act_vote, act_night, act_shoot = speak, vote, night, shoot
 
     # -- the feed -----------------------------------------------------------------
-    async def follow(self, after: int = 0,
+    async def follow(self, game_id: str | None = None, after: int = 0,
                      on_connection: Callable[[Connection], None] | None = None
                      ) -> AsyncIterator[tuple[int, Event]]:
         """The game's events from ``after`` on, as ``(seq, event)``, until game over.
 
         A dropped stream is resumed with ``Last-Event-ID``; nothing is lost or repeated.
         """
+        game_id = self._game(game_id)
         last = after
         attempt = 0
         notify = on_connection or (lambda _c: None)
@@ -146,7 +161,7 @@ class GameClient:
                 headers = self._headers()
                 if last:
                     headers["Last-Event-ID"] = str(last)
-                async with aconnect_sse(self._http, "GET", f"/games/{self.game_id}/events",
+                async with aconnect_sse(self._http, "GET", f"/games/{game_id}/events",
                                         headers=headers) as es:
                     if es.response.status_code != 200:
                         await es.response.aread()
