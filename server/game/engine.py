@@ -177,7 +177,9 @@ def view_events(state: GameState, seat: int | None, god: bool = False) -> list[E
     """The history as ``seat`` may see it (everything once the game is over)."""
     if god or state.over:
         return list(state.history)
-    is_wolf = seat is not None and state.role(seat) == "werewolf"
+    # An unknown seat (0, negative, past the table) sees what a spectator sees: state.role()
+    # indexes a list, so seat 0 or -1 would otherwise read another seat's role.
+    is_wolf = seat is not None and seat in state.seats() and state.role(seat) == "werewolf"
     out = []
     for e in state.history:
         vis = e.vis

@@ -1,0 +1,338 @@
+"""Properties of the rules engine over random seeds and random legal play (hypothesis).
+
+Each example deals a game from a random seed and answers every pending decision
+with a uniformly random legal choice (a random pending decision, a random kind among
+its legal kinds, a random legal target), then checks invariants along the way.
+"""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from server.game import Action, GameConfig, IllegalAction, apply, new_game, pending, view_events
+from server.game.state import Decision, GameState
+from shared.events import (
+    CheckResult,
+    Death,
+    Event,
+    GameOver,
+    NightAction,
+    NightDeathCause,
+    Phase,
+    RoleAssigned,
+    Shot,
+    WitchInfo,
+    visible_to,
+)
+
+SETTINGS = settings(max_examples=100, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+configs = st.builds(
+    GameConfig,
+    players=st.sampled_from([6, 9]),
+    seed=st.integers(min_value=0, max_value=2**32),
+    witch_self_save=st.sampled_from(["first_night", "never", "always"]),
+    win_condition=st.sampled_from(["sides", "parity"]),
+    max_days=st.integers(min_value=3, max_value=20),
+)
+
+TEXTS = ["...", "I am a villager.", "", "  seat 3 is a wolf  ", "x" * 500]
+
+
+def random_action(d: Decision, rnd: random.Random) -> Action:
+    """A uniformly random legal answer to decision ``d``."""
+    kind = rnd.choice(d.kinds)
+    if kind == "speak":
+        return Action(seat=d.seat, kind="speak", text=rnd.choice(TEXTS))
+    if kind == "skip":
+        return Action(seat=d.seat, kind="skip")
+    if kind == "save":
+        return Action(seat=d.seat, kind="save", target=d.victim)
+    if kind == "poison":
+        return Action(seat=d.seat, kind="poison", target=rnd.choice(d.options))
+    targets: list[int | None] = list(d.options)
+    if d.can_skip or not targets:
+        targets.append(None)
+    return Action(seat=d.seat, kind=kind, target=rnd.choice(targets))
+
+
+class Played:
+    def __init__(self, state: GameState, actions: list[tuple[Action, Decision, GameState]],
+                 transitions: list[list[Event]]) -> None:
+        self.state = state
+        self.actions = actions  # (action, the decision it answered, the state before it)
+        self.transitions = transitions
+
+
+def play(config: GameConfig, rnd: random.Random, limit: int = 5000) -> Played:
+    t = new_game(config)
+    state = t.state
+    actions: list[tuple[Action, Decision, GameState]] = []
+    transitions = [list(t.events)]
+    for _ in range(limit):
+        if state.over:
+            return Played(state, actions, transitions)
+        decisions = pending(state)
+        assert decisions, "a running game always waits on someone"
+        d = rnd.choice(decisions)
+        a = random_action(d, rnd)
+        t = apply(state, a)
+        actions.append((a, d, state))
+        transitions.append(list(t.events))
+        state = t.state
+    raise AssertionError("the game did not end")
+
+
+# ---------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(config=configs, rnd=st.randoms(use_true_random=False))
+def test_every_game_ends_with_exactly_one_winner_within_max_days(config, rnd):
+    p = play(config, rnd)
+    s = p.state
+    assert s.over and s.winner in ("wolves", "villagers")
+    assert s.phase == "game_over"
+    assert 1 <= s.day <= config.max_days
+    overs = [e for e in s.history if isinstance(e, GameOver)]
+    assert len(overs) == 1 and overs[0].winner == s.winner
+    assert overs[0] is s.history[-1]
+    assert overs[0].roles == {seat: s.role(seat) for seat in s.seats()}
+    assert pending(s) == []
+    # the winner matches the board
+    living_wolves = s.living_wolves()
+    if s.winner == "villagers":
+        assert not living_wolves
+    else:
+        assert living_wolves
+    # nothing can be played any more
+    try:
+        apply(s, Action(seat=1, kind="skip"))
+    except IllegalAction as e:
+        assert e.code == "game_over"
+    else:
+        raise AssertionError("an action was accepted after game over")
+
+
+@SETTINGS
+@given(config=configs, rnd=st.randoms(use_true_random=False))
+def test_the_dead_never_act(config, rnd):
+    p = play(config, rnd)
+    for a, d, before in p.actions:
+        assert d.seat == a.seat
+        if before.is_alive(a.seat):
+            continue
+        # only the just-killed: last words or the hunter's shot, on the day of the death
+        assert d.action in ("last_words", "shoot"), (a, d)
+        deaths_today = [e for e in before.history if isinstance(e, Death) and e.day == before.day]
+        assert any(a.seat in e.seats for e in deaths_today), (a, d)
+        if d.action == "shoot":
+            assert before.role(a.seat) == "hunter"
+            causes = [e for e in before.history
+                      if isinstance(e, NightDeathCause) and e.seat == a.seat]
+            assert all(c.cause == "wolves" for c in causes), "a poisoned hunter shot"
+    # and the living vote / speak / act only while alive
+    for a, _d, before in p.actions:
+        if a.kind in ("vote", "kill", "check", "save", "poison"):
+            assert before.is_alive(a.seat)
+            if a.target is not None:
+                assert before.is_alive(a.target)
+
+
+@SETTINGS
+@given(config=configs, rnd=st.randoms(use_true_random=False))
+def test_each_potion_is_used_at_most_once_and_never_both_in_one_night(config, rnd):
+    p = play(config, rnd)
+    potions = [e for e in p.state.history
+               if isinstance(e, NightAction) and e.action in ("save", "poison")]
+    assert sum(e.action == "save" for e in potions) <= 1
+    assert sum(e.action == "poison" for e in potions) <= 1
+    days = [e.day for e in potions]
+    assert len(days) == len(set(days)), "both potions in one night"
+    witch = p.state.seat_of("witch")
+    assert all(e.seat == witch for e in potions)
+    for e in potions:
+        if e.action == "save":
+            info = [w for w in p.state.history if isinstance(w, WitchInfo) and w.day == e.day]
+            assert info and info[-1].can_save and info[-1].victim == e.target
+
+
+def check_seat_may_see(state: GameState, seat: int | None, e: Event) -> None:
+    """``e`` is visible to ``seat`` during the game: it must not reveal a secret."""
+    role = state.role(seat) if seat is not None else None
+    if isinstance(e, RoleAssigned):
+        assert e.seat == seat, f"seat {seat} sees seat {e.seat}'s role"
+    assert not isinstance(e, NightDeathCause), "a night death's cause leaked"
+    assert not isinstance(e, GameOver), "game over before the end"
+    if isinstance(e, CheckResult):
+        assert role == "seer" and e.seat == seat
+    if isinstance(e, WitchInfo):
+        assert role == "witch" and e.seat == seat
+    if isinstance(e, NightAction):
+        assert e.seat == seat
+    if e.vis.scope == "wolves":
+        assert role == "werewolf"
+    if e.vis.scope == "seat":
+        assert e.vis.seat == seat
+    assert e.vis.scope != "god"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(config=configs, rnd=st.randoms(use_true_random=False))
+def test_what_a_seat_sees_never_reveals_another_seats_role_before_the_end(config, rnd):
+    p = play(config, rnd)
+    final = p.state
+    viewers: list[int | None] = [None, *final.seats()]
+    # every event, as each seat's stream filter (shared.events.visible_to) lets it through
+    for events in p.transitions:
+        for e in events:
+            if isinstance(e, GameOver):
+                continue  # the last transition: everything is public from here
+            for seat in viewers:
+                is_wolf = seat is not None and final.role(seat) == "werewolf"
+                if visible_to(e.vis, seat, is_wolf):
+                    check_seat_may_see(final, seat, e)
+    assert sum(isinstance(e, GameOver) for e in p.transitions[-1]) == 1
+    assert not any(isinstance(e, GameOver) for events in p.transitions[:-1] for e in events)
+    # the engine's view of the history, at a few points of the game and just before the end
+    befores = [before for _a, _d, before in p.actions]
+    for state in befores[::40] + befores[-1:]:
+        assert not state.over
+        for seat in final.seats():
+            is_wolf = final.role(seat) == "werewolf"
+            seen = view_events(state, seat)
+            assert seen == [e for e in state.history if visible_to(e.vis, seat, is_wolf)]
+            for e in seen:
+                check_seat_may_see(state, seat, e)
+            own = [e for e in seen if isinstance(e, RoleAssigned)]
+            assert len(own) == 1 and own[0].role == final.role(seat)
+            if is_wolf:
+                assert own[0].teammates == final.wolves()
+    # after the end, everything is public
+    assert view_events(final, 1) == final.history
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(config=configs, rnd=st.randoms(use_true_random=False))
+def test_the_same_seed_and_decisions_replay_the_same_game(config, rnd):
+    p = play(config, rnd)
+    t = new_game(config)
+    state = t.state
+    for a, _d, before in p.actions:
+        assert state.model_dump() == before.model_dump()
+        state = apply(state, a).state
+    assert state.model_dump() == p.state.model_dump()
+
+
+JUNK_KINDS = ["speak", "vote", "kill", "check", "save", "poison", "skip", "shoot"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(config=configs, rnd=st.randoms(use_true_random=False), junk=st.randoms(use_true_random=False))
+def test_an_illegal_action_raises_and_changes_nothing(config, rnd, junk):
+    p = play(config, rnd)
+    for _a, _d, before in p.actions[:: max(1, len(p.actions) // 12)]:
+        dump = before.model_dump()
+        for _ in range(8):
+            a = Action(seat=junk.randint(0, before.players + 1), kind=junk.choice(JUNK_KINDS),
+                       target=junk.choice([None, junk.randint(0, before.players + 1)]),
+                       text=junk.choice([None, "hi", "x" * 501]))
+            try:
+                apply(before, a)
+            except IllegalAction as e:
+                assert e.code in {"game_over", "unknown_seat", "dead_seat", "not_your_turn",
+                                  "already_decided", "wrong_action", "illegal_target",
+                                  "potion_used", "bad_text"}
+            assert before.model_dump() == dump
+
+
+def wolves_have_won(state: GameState) -> bool:
+    living = state.living()
+    wolves = [s for s in living if state.role(s) == "werewolf"]
+    others = [s for s in living if state.role(s) != "werewolf"]
+    if state.config.win_condition == "parity":
+        return len(wolves) >= len(others)
+    board = state.config.board()
+    villagers_dead = "villager" in board and not any(state.role(s) == "villager" for s in living)
+    gods_dead = not any(state.role(s) in ("seer", "witch", "hunter") for s in living)
+    return villagers_dead or gods_dead
+
+
+@SETTINGS
+@given(config=configs, rnd=st.randoms(use_true_random=False))
+def test_the_game_ends_exactly_when_a_side_has_won(config, rnd):
+    p = play(config, rnd)
+    states = [before for _a, _d, before in p.actions] + [p.state]
+    for s in states[:-1]:
+        assert not s.over
+        assert s.living_wolves(), "good had won but the game went on"
+        assert not wolves_have_won(s), "the wolves had won but the game went on"
+    s = p.state
+    if s.winner == "villagers":
+        assert not s.living_wolves()
+    elif not wolves_have_won(s):
+        assert s.day == config.max_days and "survived" in s.reason
+
+
+@SETTINGS
+@given(config=configs, rnd=st.randoms(use_true_random=False))
+def test_last_words_and_the_hunters_shot_follow_the_cause_of_death(config, rnd):
+    p = play(config, rnd)
+    final = p.state
+    hunter = final.seat_of("hunter")
+    causes = {(e.seat, e.day): e.cause for e in final.history if isinstance(e, NightDeathCause)}
+    spoke_last = [d.seat for _a, d, _b in p.actions if d.action == "last_words"]
+    shots = [(d.seat, a.target) for a, d, _b in p.actions if d.action == "shoot"]
+    expected_words: list[tuple[int, int]] = []  # (seat, day of death)
+    expected_shots: list[tuple[int, int]] = []
+    exiled_shooter = False
+    exiled_today: set[int] = set()
+    for events in p.transitions:
+        ended = any(isinstance(e, GameOver) for e in events)
+        for e in events:
+            if isinstance(e, Shot):
+                exiled_shooter = e.seat in exiled_today
+            if not isinstance(e, Death) or ended:
+                continue
+            if e.cause == "exile":
+                exiled_today = set(e.seats)
+            for seat in e.seats:
+                if e.cause == "exile" or (e.cause == "night" and e.day == 1) or (
+                        e.cause == "shot" and (e.day == 1 or exiled_shooter)):
+                    expected_words.append((seat, e.day))
+                if seat == hunter and (e.cause == "exile" or (
+                        e.cause == "night" and causes[(seat, e.day)] == "wolves")):
+                    expected_shots.append((seat, e.day))
+        if any(isinstance(e, Phase) and e.phase == "night" for e in events):
+            exiled_today = set()
+    # everyone owed last words (or a shot) had them, unless the game ended first that day
+    # (e.g. the hunter's shot at dawn ended it before the next night death could speak)
+    for expected, done in ((expected_words, spoke_last), (expected_shots, [s for s, _ in shots])):
+        assert len(done) == len(set(done)) and {s for s, _ in expected} >= set(done)
+        for seat, day in expected:
+            assert seat in done or day == final.day, (seat, day)
+    assert len(shots) <= 1 and all(seat == hunter for seat, _t in shots)
+
+
+@SETTINGS
+@given(config=configs, rnd=st.randoms(use_true_random=False))
+def test_day_speeches_go_round_the_living_from_after_the_lowest_night_death(config, rnd):
+    p = play(config, rnd)
+    by_day: dict[int, list[int]] = {}
+    living_at: dict[int, list[int]] = {}
+    for _a, d, before in p.actions:
+        if d.action == "speak":
+            by_day.setdefault(before.day, []).append(d.seat)
+            living_at.setdefault(before.day, before.living())
+    dawn = {e.day: e.seats for e in p.state.history if isinstance(e, Death) and e.cause == "night"}
+    for day, order in by_day.items():
+        living = living_at[day]
+        assert sorted(order) == living and len(order) == len(set(order))
+        if dawn[day]:
+            first = min(dawn[day])
+            assert order[0] == min([s for s in living if s > first] or living)
+        assert order == [s for s in living if s >= order[0]] + [s for s in living if s < order[0]]
