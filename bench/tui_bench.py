@@ -19,7 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shared.events import ThoughtStart, ThoughtToken, Token  # noqa: E402
+from shared.events import (  # noqa: E402
+    GameCreated,
+    Phase,
+    SeatInfo,
+    SpeechStart,
+    ThoughtStart,
+    ThoughtToken,
+    Token,
+)
 from tui.app import WerewolfApp  # noqa: E402
 
 WORDS = "the wolves are among us and seat [5] looks nervous [/] tonight ".split()
@@ -29,12 +37,23 @@ async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> d
     arrivals: dict[int, float] = {}
     lags: list[float] = []
 
+    names = ["Ada", "Bo", "Cy", "Di", "Ed", "Fay", "Gus", "Hal", "Ivy"]
+    prologue = [GameCreated(players=seats, lang="en",
+                            seats=[SeatInfo(seat=n, name=names[(n - 1) % 9])
+                                   for n in range(1, seats + 1)],
+                            roles={"werewolf": 3, "villager": 3, "seer": 1, "witch": 1,
+                                   "hunter": 1}),
+                Phase(phase="day", day=1)]
+    # Odd seats think (thought tokens), even seats speak (speech tokens), all at once.
+    prologue += [ThoughtStart(seat=n, label="bench") if n % 2 else SpeechStart(seat=n)
+                 for n in range(1, seats + 1)]
+
     async def source():
         seq = 0
-        for seat in range(1, seats + 1):
+        for event in prologue:
             seq += 1
             arrivals[seq] = time.perf_counter()
-            yield seq, ThoughtStart(seat=seat, label="bench")
+            yield seq, event
         interval = 1.0 / rate
         start = time.perf_counter()
         tick = 0
@@ -75,7 +94,12 @@ async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> d
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
-    p.add_argument("--rate", type=float, default=100)
+    p.add_argument("--rate", type=float, default=100, help="tokens per second per seat")
     p.add_argument("--seconds", type=float, default=10)
+    p.add_argument("--size", default="120x36", help="terminal columns x rows")
     args = p.parse_args()
-    print(json.dumps(asyncio.run(main(args.rate, args.seconds)), indent=2))
+    cols, rows = (int(n) for n in args.size.split("x"))
+    result = asyncio.run(main(args.rate, args.seconds, size=(cols, rows)))
+    result["command"] = (f".venv/bin/python bench/tui_bench.py --rate {args.rate:g} "
+                         f"--seconds {args.seconds:g} --size {args.size}")
+    print(json.dumps(result, indent=2, ensure_ascii=False))

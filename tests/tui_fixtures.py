@@ -1,4 +1,5 @@
-"""A deterministic app for snapshot tests: a recorded game, stopped mid-day."""
+"""A deterministic app for snapshot tests: a recorded game, stopped mid-day, fed through
+the app's injected event source (no server, no clock of ours in the picture)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 
 from server.game import GameConfig
 from server.headless import run_game
-from shared.events import Phase, VoteResult
+from shared.events import Phase, VoteResult, Waiting
 from tui.app import WerewolfApp
 
 
@@ -25,22 +26,29 @@ def up_to_second_vote(events: list) -> list:
 
 
 class RecordedApp(WerewolfApp):
-    """Applies the recorded events at mount and paints once: no clock, no worker."""
+    """The app fed a recorded game up to the second night, and maybe a question."""
 
-    def __init__(self, seed: int = 4, lang: str = "en", you: int | None = None) -> None:
-        self._recorded = up_to_second_vote(recorded_events(seed, lang))
-        super().__init__(you=you, lang=lang)
+    def __init__(self, seed: int = 4, lang: str = "en", you: int | None = None,
+                 ask: Waiting | None = None) -> None:
+        events = up_to_second_vote(recorded_events(seed, lang))
+        if ask is not None:  # the game asks the viewer something
+            events.append(ask)
+        self.expected = len(events)
 
-    def on_mount(self) -> None:
-        self.action_bar.add_class("hidden")
-        self._fit(self.size.width)
-        self.localize()
-        for i, e in enumerate(self._recorded):
-            self.board.apply(e, i + 1)
-        self.connection = self.connection.__class__("live")
-        self.flush()
-        self.call_after_refresh(self._repaint)  # again once the panes have their sizes
+        async def source():
+            for seq, event in enumerate(events, 1):
+                yield seq, event
 
-    def _repaint(self) -> None:
-        self.board.dirty.update(self.panes)
-        self.flush()
+        super().__init__(you=you, lang=lang, events=source())
+        self.action_bar.cursor_blink = False
+
+
+async def settle(pilot) -> None:
+    """Until every recorded event is on screen and the layout has stopped moving."""
+    app = pilot.app
+    for _ in range(100):
+        if app.painted_seq >= app.expected:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
+    await pilot.wait_for_scheduled_animations()

@@ -9,19 +9,22 @@ token.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Footer
 
 from shared.events import Event, WitchInfo
 from tui.board import Board
 from tui.client import ApiError, Connection, GameClient
+from tui.i18n import t
+from tui.theme import WEREWOLF
 from tui.widgets.action_bar import ActionBar, Answer
 from tui.widgets.lobby import LobbyScreen
 from tui.widgets.review import ReviewScreen
@@ -53,6 +56,8 @@ class WerewolfApp(App[None]):
                  players: int = 9, events: AsyncIterator[tuple[int, Event]] | None = None,
                  start: bool = False, lang: str = "en") -> None:
         super().__init__()
+        self.register_theme(WEREWOLF)
+        self.theme = WEREWOLF.name
         self.client = client
         self.board = Board(you=you, lang=lang)
         self.players = players
@@ -67,6 +72,9 @@ class WerewolfApp(App[None]):
         self.status_line = StatusLine()
         self.painted_seq = 0  # the last event the screen shows (for tests and benchmarks)
         self.last_refusal = ""  # the server's reason the last time it refused an answer
+        self.review_board: Board | None = None  # the whole game, read again after game over
+        self._offered: tuple[bool, bool, bool] | None = None
+        self._followed: int | None = None  # the seat last brought into view (narrow)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -79,7 +87,6 @@ class WerewolfApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.action_bar.add_class("hidden")
         self._fit(self.size.width)
         self.localize()
         self.set_interval(FLUSH_SECONDS, self.flush)
@@ -99,11 +106,34 @@ class WerewolfApp(App[None]):
                           if b.action in self.LABELS_ZH else b for b in bindings]
         self.refresh_bindings()
 
+    PALETTE = {  # action: (en title, zh title, en help, zh help)
+        "toggle_thoughts": ("Show or hide thoughts", "显示/隐藏思考",
+                            "Bots' reasoning in every pane", "所有座位的思考过程"),
+        "maximize_pane": ("Maximize or restore the focused seat", "放大/还原当前座位",
+                          "The seat's whole history, scrollable", "该座位的完整记录，可滚动"),
+        "review": ("Review", "复盘", "Every role and every thought (after game over)",
+                   "所有身份和思考（游戏结束后）"),
+        "start": ("Start the game", "开始游戏", "As the host, or in an unhosted game",
+                  "房主或非托管游戏可开始"),
+        "advance": ("Advance", "继续", "The next phase, in step mode", "单步模式下进入下一阶段"),
+    }
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The game's commands in the command palette, in the game's language."""
+        yield from super().get_system_commands(screen)
+        zh = self.board.lang == "zh"
+        for action, (en, zh_title, en_help, zh_help) in self.PALETTE.items():
+            if not self.check_action(action, ()):
+                continue
+            yield SystemCommand(zh_title if zh else en, zh_help if zh else en_help,
+                                getattr(self, f"action_{action}"))
+
     def on_resize(self, event) -> None:
         self._fit(event.size.width)
 
     def _fit(self, width: int) -> None:
         self.set_class(width < NARROW_BELOW, "narrow")
+        self.board.header_dirty = True  # the status line fills the new width
 
     # -- reading -----------------------------------------------------------------------
     @work(exclusive=True, group="stream", exit_on_error=False)
@@ -112,7 +142,7 @@ class WerewolfApp(App[None]):
             try:
                 self.board.apply_snapshot(await self.client.snapshot())
             except ApiError as e:
-                self.notify(e.message, severity="error", title="Can't open the game")
+                self.notify(e.message, severity="error", title=t("cant_open", self.board.lang))
                 return
             self.localize()
             if self.start_on_mount:
@@ -120,13 +150,37 @@ class WerewolfApp(App[None]):
             else:
                 self.open_lobby()
             source = self.client.follow(after=0, on_connection=self._on_connection)
-        else:
+        elif self.events is not None:
             self.connection = Connection("live")
             source = self.events
-        async for seq, event in source:
-            self.board.apply(event, seq)
-            if isinstance(event, WitchInfo):
-                self.witch = event.model_dump()
+        else:
+            return  # nothing to show: a test paints the board itself
+        try:
+            async for seq, event in source:
+                lang = self.board.lang
+                self.board.apply(event, seq)
+                if isinstance(event, WitchInfo):
+                    self.witch = event.model_dump()
+                elif self.board.lang != lang:  # the table's language arrived
+                    self.localize()
+        except ApiError as e:
+            self.notify(e.message, severity="error", title=t("feed_closed", self.board.lang))
+            return
+        if self.board.over and self.client is not None and self.events is None:
+            self.fetch_review()
+
+    @work(exclusive=True, group="review", exit_on_error=False)
+    async def fetch_review(self) -> None:
+        """Once the game is over everything is public: read the whole feed again for the
+        review, with every role, night action and thought this viewer could not see."""
+        board = Board(you=self.board.you, lang=self.board.lang)
+        try:
+            async for seq, event in self.client.follow(after=0):
+                board.apply(event, seq)
+        except ApiError as e:
+            self.notify(e.message, severity="warning", title=t("no_review", self.board.lang))
+            return
+        self.review_board = board
 
     @work(exclusive=True, group="lobby", exit_on_error=False)
     async def open_lobby(self) -> None:
@@ -151,7 +205,7 @@ class WerewolfApp(App[None]):
         self.connection = connection
         self.board.header_dirty = True
         if connection.state == "reconnecting" and connection.attempt == 1:
-            self.notify("Connection lost — reconnecting…", severity="warning")
+            self.notify(t("lost", self.board.lang), severity="warning")
 
     # -- painting -----------------------------------------------------------------------
     def flush(self) -> None:
@@ -160,6 +214,10 @@ class WerewolfApp(App[None]):
         lines = self.board.take_timeline()
         if not dirty and not lines and not self.board.header_dirty:
             return
+        maximized = self.screen.maximized
+        if isinstance(maximized, SeatPane):  # the others are out of sight: paint them later
+            self.board.dirty.update(dirty - {maximized.seat_no})
+            dirty &= {maximized.seat_no}
         with self.batch_update():
             for n in dirty:
                 pane = self.panes.get(n)
@@ -169,12 +227,30 @@ class WerewolfApp(App[None]):
                 self.timeline.add(lines)
             if self.board.header_dirty:
                 self.board.header_dirty = False
-                self.action_bar.show(self.board.waiting, self.board.lang, self.witch)
+                self.action_bar.show(self.board.waiting, self.board.lang, self.witch,
+                                     {n: s.name for n, s in self.board.seats.items()})
                 self.status_line.paint(self.board, self.connection)
+                self._follow_turn()
         self.painted_seq = self.board.seq
+        offered = (self.board.started, self.board.paused, self.board.over is not None)
+        if offered != self._offered:  # start / advance / review come and go in the footer
+            self._offered = offered
+            self.refresh_bindings()
         if self.board.over and not getattr(self, "_reviewed", False):
             self._reviewed = True
-            self.notify("Game over — press r for the review", title="Werewolf")
+            self.notify(t("game_over", self.board.lang), title="Werewolf")
+
+    def _follow_turn(self) -> None:
+        """On a narrow terminal the seats stack and scroll: bring the seat whose turn it is
+        (or, when the game asks you, your own) into view, once per change of turn."""
+        if not self.has_class("narrow"):
+            return
+        _, seats = self.board.turn()
+        seat = self.board.you if self.board.waiting else (seats[0].seat if seats else None)
+        if seat is not None and seat != self._followed and seat in self.panes:
+            # after the layout settles: the action area may be opening at the same time
+            self.call_after_refresh(self.panes[seat].scroll_visible, animate=False, top=True)
+        self._followed = seat
 
     def _tick(self) -> None:
         if self.board.waiting and self.board.waiting.get("deadline"):
@@ -194,17 +270,27 @@ class WerewolfApp(App[None]):
             await call(**answer.args)
         except ApiError as e:
             self.last_refusal = e.message
-            self.notify(e.message, severity="warning", title="Refused")
+            self.notify(e.message, severity="warning", title=t("refused_title", self.board.lang))
             if answer.call not in ("start", "advance"):
                 self.action_bar.refuse(e.message)
             return
         except Exception as e:  # the network: say so, don't crash
-            self.notify(str(e) or type(e).__name__, severity="error", title="Not sent")
+            self.notify(str(e) or type(e).__name__, severity="error", title=t("not_sent", self.board.lang))
             return
         if answer.decision is not None and self.board.waiting is answer.decision:
             self.board.answered()  # unless the game has asked something new meanwhile
 
     # -- bindings -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer start, advance and review only when they mean something."""
+        if action == "start":
+            return self.client is not None and not self.board.started
+        if action == "advance":
+            return self.board.paused
+        if action == "review":
+            return self.board.over is not None
+        return True
+
     def action_toggle_thoughts(self) -> None:
         self.show_thoughts = not self.show_thoughts
         self.set_class(not self.show_thoughts, "no-thoughts")
@@ -225,7 +311,7 @@ class WerewolfApp(App[None]):
 
     def action_review(self) -> None:
         if self.board.over:
-            self.push_screen(ReviewScreen(self.board))
+            self.push_screen(ReviewScreen(self.review_board or self.board))
 
     def action_start(self) -> None:
         if not self.board.started:
@@ -233,4 +319,5 @@ class WerewolfApp(App[None]):
             self.board.started = True  # the lobby closes; the stream confirms
 
     def action_advance(self) -> None:
+        self.board.paused = False
         self.send(Answer("advance", {}))

@@ -29,6 +29,9 @@ from shared.events import (
 )
 from shared.narrate import narrate, role_name
 
+# Events that only a running game produces (the first night's phase comes before start).
+STARTED_BY = frozenset({"thought_start", "speech_start", "waiting", "decided", "vote_cast",
+                        "vote_result", "death", "game_over"})
 MAX_THOUGHT_CHARS = 20_000  # one thought kept whole for the review, up to this
 
 
@@ -68,6 +71,7 @@ class Board:
         self.waiting_on: list[int] = []  # seats the game waits on, as far as we may know
         self.over: GameOver | None = None
         self.started = False
+        self.paused = False  # step mode: the game waits for someone to advance it
         self.checks: dict[int, bool] = {}
         self.dirty: set[int] = set()
         self.header_dirty = True
@@ -81,6 +85,9 @@ class Board:
 
     def apply(self, event: Event, seq: int = 0) -> None:
         self.seq = max(self.seq, seq)
+        if not self.started and event.type in STARTED_BY:
+            self.started = True
+            self.header_dirty = True
         if isinstance(event, ThoughtToken):
             s = self.seat(event.seat)
             s.thought += event.content
@@ -100,20 +107,24 @@ class Board:
                 s.thoughts.append(s.thought)
             s.thinking, s.thought, s.thought_label = True, "", event.label
             self.dirty.add(event.seat)
+            self.header_dirty = True  # the status line says who is thinking
         elif isinstance(event, ThoughtEnd):
             s = self.seat(event.seat)
             s.thinking = False
             self.dirty.add(event.seat)
+            self.header_dirty = True
         elif isinstance(event, SpeechStart):
             s = self.seat(event.seat)
             s.speaking, s.speech, s.speech_kind = True, "", event.kind
             self.dirty.add(event.seat)
+            self.header_dirty = True
         elif isinstance(event, SpeechEnd):
             s = self.seat(event.seat)
             s.speaking, s.speech = False, ""
             if event.text:
                 s.said.append(Said(event.kind, event.day, event.text))
             self.dirty.add(event.seat)
+            self.header_dirty = True
         elif isinstance(event, GameCreated):
             self.lang = event.lang
             for info in event.seats:
@@ -130,6 +141,7 @@ class Board:
         elif isinstance(event, (Phase, VoteResult)):
             if isinstance(event, Phase):
                 self.phase, self.day = event.phase, event.day
+                self.paused = False
             for s in self.seats.values():
                 if s.decided:
                     s.decided = False
@@ -139,6 +151,9 @@ class Board:
             self.checks[event.target] = event.is_wolf
             self.dirty.add(event.target)
         elif isinstance(event, Waiting):
+            if event.action == "advance" and not event.seats:
+                self.paused = True
+                self.header_dirty = True
             if self.you is not None and self.you in event.seats:
                 self.waiting = {"seat": self.you, "action": event.action,
                                 "options": event.options, "deadline": event.deadline}
@@ -187,6 +202,7 @@ class Board:
         else:
             self.waiting = None
         self.waiting_on = [w["seat"] for w in snap.get("waiting_for", []) if w.get("seat")]
+        self.paused = any(w.get("action") == "advance" for w in snap.get("waiting_for", []))
         self.dirty.update(self.seats)
         self.header_dirty = True
 
@@ -203,6 +219,13 @@ class Board:
             good = {"en": ("wolf (checked)", "good (checked)"), "zh": ("查杀", "金水")}
             return good["zh" if self.lang == "zh" else "en"][0 if self.checks[s.seat] else 1]
         return "?"
+
+    def turn(self) -> tuple[str, list[Seat]]:
+        """Whose turn it is as far as the stream shows: ("speaking" | "thinking", seats)."""
+        speaking = [s for s in self.seats.values() if s.speaking]
+        if speaking:
+            return "speaking", speaking
+        return "thinking", [s for s in self.seats.values() if s.thinking]
 
     def take_dirty(self) -> set[int]:
         dirty, self.dirty = self.dirty, set()

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import httpx
 from httpx_sse import aconnect_sse
 
-from shared.events import Event, parse_event
+from shared.events import EVENT_TYPES, Event, parse_event
 
 ConnectionState = Literal["connecting", "live", "reconnecting", "closed"]
 
@@ -57,13 +57,15 @@ def _error(response: httpx.Response) -> ApiError:
 
 class GameClient:
     def __init__(self, base_url: str, token: str | None = None, game_id: str | None = None,
-                 max_backoff: float = 5.0) -> None:
+                 max_backoff: float = 5.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.game_id = game_id
         self.max_backoff = max_backoff
         self._http = httpx.AsyncClient(base_url=self.base_url,
-                                       timeout=httpx.Timeout(10.0, read=None))
+                                       timeout=httpx.Timeout(10.0, read=None),
+                                       transport=transport)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -177,8 +179,10 @@ class GameClient:
                         if not sse.data:  # keep-alive comments carry no event
                             continue
                         seq = int(sse.id) if sse.id else last
-                        event = parse_event(sse.data)
                         last = max(last, seq)
+                        if sse.event != "message" and sse.event not in EVENT_TYPES:
+                            continue  # from a newer server: not ours to show
+                        event = parse_event(sse.data)
                         yield seq, event
                         if event.type == "snapshot" and event.state.get("over"):
                             notify(Connection("closed"))

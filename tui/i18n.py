@@ -30,6 +30,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "start": ("Press s to start the game", "按 s 开始游戏"),
     "timeline": ("Moderator", "法官"),
     "left": ("{n}s left", "剩余{n}秒"),
+    "cant_open": ("Can't open the game", "无法打开游戏"),
+    "feed_closed": ("The server closed the game's feed", "服务器关闭了游戏直播"),
+    "no_review": ("No review", "无法复盘"),
+    "lost": ("Connection lost — reconnecting…", "连接中断，正在重连…"),
+    "game_over": ("Game over — press r for the review", "游戏结束，按 r 查看复盘"),
+    "refused_title": ("Refused", "被拒绝"),
+    "not_sent": ("Not sent", "未发送"),
 }
 
 PROMPTS: dict[str, tuple[str, str]] = {

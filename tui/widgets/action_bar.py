@@ -53,35 +53,44 @@ class ActionBar(Vertical):
             self.answer = answer
 
     def __init__(self) -> None:
-        super().__init__(id="action-bar")
+        super().__init__(id="action-bar", classes="hidden")  # until the game asks
         self.prompt = Static("", id="action-prompt", markup=False)
         self.error = Static("", id="action-error", markup=False)
         self.waiting: dict[str, Any] | None = None
         self.lang = "en"
         self.witch: dict[str, Any] = {}
+        self.names: dict[int, str] = {}
+        self.cursor_blink = True  # off for snapshot tests
 
     def compose(self) -> ComposeResult:
         yield self.prompt
         yield self.error
 
-    def show(self, waiting: dict[str, Any] | None, lang: str, witch: dict[str, Any]) -> None:
+    def show(self, waiting: dict[str, Any] | None, lang: str, witch: dict[str, Any],
+             names: dict[int, str] | None = None) -> None:
         """Ask for this decision (None: hide). Same decision again: leave it as it is."""
         key = (waiting or {}).get("action"), tuple((waiting or {}).get("options") or [])
         old = (self.waiting or {}).get("action"), tuple((self.waiting or {}).get("options") or [])
         if waiting is not None and self.waiting is not None and key == old:
             return
         self.waiting, self.lang, self.witch = waiting, lang, witch
+        self.names = names or {}
         for child in list(self.children):
             if child not in (self.prompt, self.error):
                 child.remove()
         self.error.update("")
+        self.error.display = False
         self.set_class(waiting is None, "hidden")
         if waiting is None:
             return
         action = waiting["action"]
-        self.prompt.update(Text(prompt(action, lang), style="bold yellow"))
+        title = Text(prompt(action, lang), style="bold yellow")
+        if action not in SPEECHES:
+            title.append(f"   {t('pick_hint', lang)}", style="dim")
+        self.prompt.update(title)
         if action in SPEECHES:
             box = SpeechInput(placeholder=t("speak_hint", lang), max_length=500, id="speech-input")
+            box.cursor_blink = self.cursor_blink
             self.mount(box, before=self.error)
             box.focus()
             return
@@ -91,7 +100,10 @@ class ActionBar(Vertical):
 
     def options(self, waiting: dict[str, Any]) -> list[Option]:
         lang, action = self.lang, waiting["action"]
-        seat_word = (lambda n: f"{n}号") if lang == "zh" else (lambda n: f"seat {n}")
+        def seat_word(n: int) -> str:
+            name = self.names.get(n, "")
+            return f"{n}号 {name}".rstrip() if lang == "zh" else f"seat {n}  {name}".rstrip()
+
         targets = [o for o in waiting.get("options", []) if o is not None]
         skippable = None in waiting.get("options", [])
         out: list[Option] = []
@@ -113,6 +125,7 @@ class ActionBar(Vertical):
 
     def refuse(self, message: str) -> None:
         self.error.update(Text(t("refused", self.lang, m=message), style="bold red"))
+        self.error.display = True
 
     @on(Input.Submitted, "#speech-input")
     def _spoke(self, event: Input.Submitted) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -59,7 +60,8 @@ class LobbyScreen(ModalScreen[None]):
                 who, style = w("human", lang), "green"
             else:
                 who, style = w("bot", lang), "dim"
-            text.append(f"  #{n} {seat['name']:<8} {who}\n", style=style)
+            name = seat["name"]  # padded by cells: a Chinese name is twice as wide
+            text.append(f"  #{n} {name}{' ' * max(1, 10 - cell_len(name))}{who}\n", style=style)
         options = state.get("options", {})
         text.append("\n" + w("rules", lang) + ": ", style="bold")
         text.append(", ".join(f"{k}={v}" for k, v in options.items()) + "\n\n", style="dim")

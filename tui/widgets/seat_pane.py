@@ -41,7 +41,7 @@ def tail(text: Text, width: int, height: int) -> Text:
         while cut > start and keep > 0:
             cut -= 1
             keep -= cell_len(plain[cut])
-        return text[cut:]
+        return Text("…", style="dim") + text[cut + 1:]
     return text if end <= 0 else text[end + 1:]
 
 
@@ -62,6 +62,8 @@ class SeatPane(Vertical):
         self.history = Static("", classes="seat-history", markup=False)
         self.scroller = VerticalScroll(self.history, classes="seat-scroll")
         self._last_header: Text | None = None
+        self._last_title: Text | None = None
+        self._painted_with: tuple[Board, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -72,13 +74,23 @@ class SeatPane(Vertical):
     def maximized(self) -> bool:
         return self.screen.maximized is self
 
+    def on_resize(self) -> None:
+        # The tail was cut for the old size: cut it again (rare: layout changes only).
+        if self._painted_with is not None:
+            self.paint(*self._painted_with)
+
     def paint(self, board: Board, show_thoughts: bool) -> None:
+        self._painted_with = (board, show_thoughts)
         s = board.seat(self.seat_no)
         self.set_class(not s.alive, "dead")
         self.set_class(s.seat == board.you, "you")
         self.set_class(s.thinking or s.speaking, "active")
         self.set_class(s.role == "werewolf" and board.you is not None
                        and board.seat(board.you).role == "werewolf", "wolf")
+        title = self.title_text(board, s)
+        if title != self._last_title:
+            self._last_title = title
+            self.border_title = title
         header = self.header_text(board, s)
         if header != self._last_header:  # unchanged text: no refresh at all
             self._last_header = header
@@ -96,23 +108,37 @@ class SeatPane(Vertical):
                                   size.height))
 
     @staticmethod
-    def header_text(board: Board, s: Seat) -> Text:
+    def title_text(board: Board, s: Seat) -> Text:
+        """The border's title: number, name, whether it is you, and a mark while it acts."""
         lang = board.lang
         num = f"{s.seat}号" if lang == "zh" else f"#{s.seat}"
-        text = Text()
+        text = Text(" ")
         text.append(f"{num} {s.name}", style="bold")
         if s.seat == board.you:
             text.append(f" ({t('you', lang)})", style="bold cyan")
-        text.append("\u00a0·\u00a0", style="dim")
-        text.append(board.role_text(s), style="magenta" if s.role == "werewolf" else "green")
-        text.append("\u00a0·\u00a0", style="dim")
-        text.append(t("alive" if s.alive else "dead", lang), style="dim" if s.alive else "red")
-        if s.decided:
-            text.append(f"\u00a0\u00a0✓ {t('decided', lang)}", style="bold green")
         if s.speaking:
-            text.append(f"\u00a0\u00a0● {t('speaking', lang)}", style="bold yellow")
+            text.append(" ●", style="bold yellow")
         elif s.thinking:
-            text.append(f"\u00a0\u00a0… {t('thinking', lang)}", style="italic cyan")
+            text.append(" …", style="bold cyan")
+        elif s.decided:
+            text.append(" ✓", style="bold green")
+        text.append(" ")
+        return text
+
+    @staticmethod
+    def header_text(board: Board, s: Seat) -> Text:
+        """Role as far as the viewer knows, alive or dead, and what the seat is doing."""
+        lang = board.lang
+        text = Text()
+        text.append(board.role_text(s), style="magenta" if s.role == "werewolf" else "green")
+        text.append(" · ", style="dim")
+        text.append(t("alive" if s.alive else "dead", lang), style="dim" if s.alive else "red")
+        if s.speaking:
+            text.append(f" · {t('speaking', lang)}", style="bold yellow")
+        elif s.thinking:
+            text.append(f" · {t('thinking', lang)}", style="italic cyan")
+        elif s.decided:
+            text.append(f" · {t('decided', lang)}", style="bold green")
         return text
 
     @staticmethod
@@ -124,9 +150,6 @@ class SeatPane(Vertical):
             if tag:
                 text.append(f"[{tag[1] if lang == 'zh' else tag[0]}] ", style="dim")
             text.append(said.text + "\n")
-        if s.speaking:
-            text.append(s.speech, style="bold")
-            text.append("▌\n", style="blink")
         if show_thoughts and s.thought:
             label = f"({s.thought_label}) " if s.thought_label else ""
             thought = s.thought if full or len(s.thought) <= PANE_THOUGHT_CHARS \
@@ -134,4 +157,9 @@ class SeatPane(Vertical):
             text.append(label + thought, style="italic dim cyan")
             if s.thinking:
                 text.append("▌", style="cyan")
+            text.append("\n")
+        if s.speaking:  # last, so the pane's tail is always the words being spoken
+            text.append(s.speech, style="bold")
+            text.append("▌", style="bold yellow")
+        text.rstrip()
         return text

@@ -18,11 +18,16 @@ class StatusLine(Static):
         super().__init__("", id="status", markup=False)
 
     def paint(self, board: Board, connection: Connection) -> None:
+        """Day and phase and whose turn on the left, the connection on the right."""
         lang = board.lang
-        phase = PHASE_NAMES["zh" if lang == "zh" else "en"].get(board.phase, board.phase)
+        zh = lang == "zh"
+        phase = PHASE_NAMES["zh" if zh else "en"].get(board.phase, board.phase)
         text = Text()
-        day = f"第{board.day}天" if lang == "zh" else f"Day {board.day}"
-        text.append(f" {day} · {phase} ", style="bold reverse")
+        if board.phase == "night":
+            when = f"第{board.day}夜" if zh else f"Night {board.day}"
+        else:
+            when = (f"第{board.day}天" if zh else f"Day {board.day}") + f" · {phase}"
+        text.append(f" {when} ", style="bold reverse")
         text.append("  ")
         if board.waiting:
             text.append(t("your_turn", lang), style="bold yellow")
@@ -30,13 +35,27 @@ class StatusLine(Static):
             if deadline:
                 left = max(0, int(deadline - time.time()))
                 text.append(f"  ⏱ {t('left', lang, n=left)}", style="bold red" if left < 10 else "")
-        elif board.waiting_on and not board.over:
-            who = ", ".join(str(s) for s in board.waiting_on)
-            text.append(f"{t('waiting_for', lang)} {who}", style="dim")
-        text.append("   ")
+        elif not board.over:
+            doing, seats = board.turn()
+            if seats:
+                who = "、".join(f"{s.seat}号{s.name}" for s in seats) if zh \
+                    else ", ".join(f"#{s.seat} {s.name}" for s in seats)
+                mark = "●" if doing == "speaking" else "…"
+                text.append(f"{mark} {who} {t(doing, lang)}",
+                            style="yellow" if doing == "speaking" else "cyan")
+            elif board.waiting_on:
+                who = ", ".join(str(s) for s in board.waiting_on)
+                text.append(f"{t('waiting_for', lang)} {who}", style="dim")
         state = connection.state
         label = t("reconnecting", lang, n=connection.attempt) if state == "reconnecting" \
             else t(state, lang)
-        text.append(f"● {label}", style={"live": "green", "reconnecting": "bold red",
-                                          "connecting": "yellow", "closed": "dim"}[state])
+        right = Text(f"● {label} ", style={"live": "green", "reconnecting": "bold red",
+                                           "connecting": "yellow", "closed": "dim"}[state])
+        # The connection keeps its place at the right edge; the turn gives way if need be.
+        width = self.size.width or 80
+        room = width - right.cell_len - 1
+        if text.cell_len > room:
+            text.truncate(max(0, room), overflow="ellipsis")
+        text.append(" " * max(1, width - text.cell_len - right.cell_len))
+        text.append_text(right)
         self.update(text)

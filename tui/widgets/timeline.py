@@ -22,3 +22,8 @@ class Timeline(RichLog):
             if "天亮" in line or "天黑" in line:
                 style = "bold"
             self.write(Text(line, style=style))
+
+    def on_resize(self) -> None:
+        # Shrunk (the action area opened): keep the latest lines in view if following.
+        if self.auto_scroll:
+            self.scroll_end(animate=False, immediate=True)

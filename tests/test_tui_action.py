@@ -1,0 +1,211 @@
+"""The action area under Pilot, with a fake client: keys in, the right calls out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from shared.events import GameCreated, Phase, RoleAssigned, SeatInfo, Waiting, WitchInfo
+from tui.app import WerewolfApp
+from tui.client import ApiError
+
+NAMES = ["Ada", "Bo", "Cy", "Di", "Ed", "Fay", "Gus", "Hal", "Ivy"]
+
+
+class FakeClient:
+    """Records each call the app makes; refuses with ``refusal`` when one is set."""
+
+    game_id = "FAKE01"
+
+    def __init__(self, refusal: str | None = None) -> None:
+        self.calls: list[tuple[str, dict]] = []
+        self.refusal = refusal
+
+    async def _record(self, name: str, **args) -> dict:
+        self.calls.append((name, args))
+        if self.refusal:
+            raise ApiError(409, "illegal", self.refusal)
+        return {}
+
+    async def speak(self, seat, text):
+        return await self._record("speak", seat=seat, text=text)
+
+    async def vote(self, seat, target):
+        return await self._record("vote", seat=seat, target=target)
+
+    async def night(self, seat, action, target=None):
+        return await self._record("night", seat=seat, action=action, target=target)
+
+    async def shoot(self, seat, target):
+        return await self._record("shoot", seat=seat, target=target)
+
+    async def start(self):
+        return await self._record("start")
+
+    async def advance(self):
+        return await self._record("advance")
+
+
+def table(you: int, role: str, lang: str = "en") -> list:
+    return [GameCreated(players=9, lang=lang, seats=[SeatInfo(seat=i + 1, name=n)
+                                                     for i, n in enumerate(NAMES)],
+                        roles={"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1}),
+            RoleAssigned(seat=you, role=role), Phase(phase="night", day=1)]
+
+
+def make_app(you: int, role: str, *asks, client: FakeClient | None = None):
+    queue: asyncio.Queue = asyncio.Queue()
+    for i, e in enumerate([*table(you, role), *asks]):
+        queue.put_nowait((i + 1, e))
+
+    async def source():
+        while True:
+            yield await queue.get()
+
+    client = client or FakeClient()
+    return WerewolfApp(client=client, you=you, events=source()), client, queue
+
+
+async def until(pilot, condition, tries: int = 60) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("timed out")
+
+
+async def test_a_digit_picks_that_seat_at_once():
+    app, client, _ = make_app(4, "villager", Waiting(seats=[4], action="vote",
+                                                    options=[1, 2, 3, 5, 6, 7, 8, 9, None]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.action_bar.waiting is not None)
+        assert not app.action_bar.has_class("hidden")
+        await pilot.press("7")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [("vote", {"seat": 4, "target": 7})]
+        await until(pilot, lambda: app.action_bar.has_class("hidden"))
+
+
+async def test_arrows_and_enter_pick_and_zero_abstains():
+    app, client, _ = make_app(4, "villager", Waiting(seats=[4], action="vote",
+                                                    options=[1, 2, None]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [("vote", {"seat": 4, "target": 2})]
+
+    app, client, _ = make_app(4, "villager", Waiting(seats=[4], action="vote",
+                                                    options=[1, 2, None]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await pilot.press("0")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [("vote", {"seat": 4, "target": None})]
+
+
+async def test_enter_sends_a_speech_and_so_does_ctrl_j():
+    app, client, queue = make_app(2, "villager", Waiting(seats=[2], action="speak", options=[]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await pilot.press(*"Seat 5 [/] lies", "enter")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [("speak", {"seat": 2, "text": "Seat 5 [/] lies"})]
+        await until(pilot, lambda: app.action_bar.has_class("hidden"))
+
+        queue.put_nowait((99, Waiting(seats=[2], action="last_words", options=[])))
+        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await pilot.press(*"bye", "ctrl+j")
+        await until(pilot, lambda: len(client.calls) == 2)
+        assert client.calls[-1] == ("speak", {"seat": 2, "text": "bye"})
+
+
+@pytest.mark.parametrize(("keys", "expected"), [
+    (["enter"], {"action": "save", "target": 6}),
+    (["down", "down", "enter"], {"action": "poison", "target": 2}),
+    (["end", "enter"], {"action": "skip", "target": None}),
+])
+async def test_the_witch_saves_the_victim_poisons_or_skips(keys, expected):
+    app, client, _ = make_app(
+        3, "witch",
+        WitchInfo(seat=3, victim=6, can_save=True, can_poison=True, day=1),
+        Waiting(seats=[3], action="witch", options=[1, 2, 4, 5, 6, 7, 8, 9, None]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await pilot.press(*keys)
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [("night", {"seat": 3, **expected})]
+
+
+async def test_the_seer_checks_and_the_hunter_may_hold_fire():
+    app, client, _ = make_app(1, "seer", Waiting(seats=[1], action="check", options=[2, 3, 8]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await pilot.press("8")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [("night", {"seat": 1, "action": "check", "target": 8})]
+
+    app, client, _ = make_app(9, "hunter", Waiting(seats=[9], action="shoot", options=[1, 2, None]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await pilot.press("0")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [("shoot", {"seat": 9, "target": None})]
+
+
+async def test_a_refusal_shows_the_servers_reason_and_keeps_asking():
+    client = FakeClient(refusal="seat 7 is already dead")
+    app, client, _ = make_app(5, "werewolf",
+                              Waiting(seats=[5], action="wolf_kill", options=[1, 7, None]),
+                              client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await pilot.press("7")
+        await until(pilot, lambda: app.last_refusal)
+        assert client.calls == [("night", {"seat": 5, "action": "kill", "target": 7})]
+        await pilot.pause(0.1)
+        assert "seat 7 is already dead" in str(app.action_bar.error.render())
+        assert not app.action_bar.has_class("hidden")  # still the player's turn
+        client.refusal = None
+        await pilot.press("1")
+        await until(pilot, lambda: len(client.calls) == 2)
+        assert client.calls[-1] == ("night", {"seat": 5, "action": "kill", "target": 1})
+
+
+async def test_start_advance_and_review_are_offered_only_when_they_mean_something():
+    app, client, queue = make_app(4, "villager", Waiting(seats=[2], action="speak"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.board.started)
+        await pilot.pause(0.1)
+
+        def offered(key: str) -> bool:
+            return key in app.active_bindings and app.active_bindings[key].enabled
+
+        def palette() -> set[str]:
+            return {c.title for c in app.get_system_commands(app.screen)}
+
+        assert not offered("s") and not offered("a") and not offered("r")
+        assert "Show or hide thoughts" in palette() and "Advance" not in palette()
+
+        queue.put_nowait((50, Waiting(seats=[], action="advance")))  # step mode pauses
+        await until(pilot, lambda: app.board.paused)
+        await pilot.pause(0.1)
+        assert offered("a") and "Advance" in palette()
+        await pilot.press("a")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [("advance", {})]
+
+
+async def test_hiding_thoughts_is_one_class_on_the_app():
+    from shared.events import ThoughtStart, ThoughtToken
+
+    app, _, _ = make_app(4, "villager", ThoughtStart(seat=2), ThoughtToken(seat=2, content="hmm"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: "hmm" in str(app.panes[2].body.render()))
+        await pilot.press("ctrl+t")
+        await pilot.pause(0.1)
+        assert app.has_class("no-thoughts") and "hmm" not in str(app.panes[2].body.render())
+        await pilot.press("ctrl+t")
+        await pilot.pause(0.1)
+        assert not app.has_class("no-thoughts") and "hmm" in str(app.panes[2].body.render())
