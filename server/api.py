@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from server.game import Action, GameConfig
 from server.game.state import MAX_SPEECH_CHARS
+from server.llm.settings import LLMSettings, SettingsError
 from server.moderator import LiveGame, Moderator, Refused, choose_humans
 from server.views import Viewer, may_see, redact
 
@@ -60,7 +61,13 @@ class CreateGame(BaseModel):
     lang: Literal["en", "zh"] = "en"
     pace: float = Field(default=30.0, ge=0, le=1000, description="tokens per second; 0 = instant")
     seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
-    bots: Literal["builtin"] | dict[int, Literal["builtin"]] = "builtin"
+    bots: Literal["builtin", "llm", "mixed"] | dict[int, Literal["builtin", "llm"]] = Field(
+        default="builtin",
+        description="who plays the seats no human holds: the built-in bots, LLM bots (the "
+                    "server's configured model), or mixed (every other bot seat an LLM); "
+                    "or a map of seat -> kind")
+    seat_bots: dict[int, Literal["builtin", "llm"]] = Field(
+        default_factory=dict, description="per-seat overrides of `bots`")
     step: bool = False
     witch_self_save: Literal["first_night", "never", "always"] = "first_night"
     win_condition: Literal["sides", "parity"] = "sides"
@@ -88,11 +95,24 @@ class CreateGame(BaseModel):
                 raise ValueError(f"humans: no seat {bad[0]} at a {self.players}-player table")
         if self.host_seat is not None and not 1 <= self.host_seat <= self.players:
             raise ValueError(f"host_seat: no seat {self.host_seat} at a {self.players}-player table")
-        if isinstance(self.bots, dict):
-            bad = [s for s in self.bots if not 1 <= s <= self.players]
+        for name, seats in (("bots", self.bots if isinstance(self.bots, dict) else {}),
+                            ("seat_bots", self.seat_bots)):
+            bad = [s for s in seats if not 1 <= s <= self.players]
             if bad:
-                raise ValueError(f"bots: no seat {bad[0]} at a {self.players}-player table")
+                raise ValueError(f"{name}: no seat {bad[0]} at a {self.players}-player table")
         return self
+
+    def bot_kinds(self, humans: list[int]) -> dict[int, str]:
+        """Seat -> bot kind for every seat no human holds."""
+        seats = [s for s in range(1, self.players + 1) if s not in humans]
+        if isinstance(self.bots, dict):
+            kinds = {s: self.bots.get(s, "builtin") for s in seats}
+        elif self.bots == "mixed":
+            kinds = {s: ("llm" if i % 2 == 0 else "builtin") for i, s in enumerate(seats)}
+        else:
+            kinds = {s: self.bots for s in seats}
+        kinds.update({s: k for s, k in self.seat_bots.items() if s in kinds})
+        return kinds
 
 
 class Speak(BaseModel):
@@ -180,13 +200,18 @@ async def create_game(body: CreateGame, mod: ModDep) -> dict:
     except ValidationError as e:
         raise HTTPException(422, detail=e.errors(include_url=False)) from None
     humans = choose_humans(body.humans, body.players, seed)
-    bots = {s: (body.bots.get(s, "builtin") if isinstance(body.bots, dict) else body.bots)
-            for s in range(1, body.players + 1) if s not in humans}
+    bots = body.bot_kinds(humans)
     if body.host_seat is not None and body.host_seat not in humans:
         humans = sorted({*humans, body.host_seat})
         if len(humans) > body.players:
             raise HTTPException(422, detail="host_seat: the table has no room left")
         bots.pop(body.host_seat, None)
+    if "llm" in bots.values():
+        try:
+            LLMSettings.from_env()
+        except SettingsError as e:
+            raise HTTPException(422, detail=f"bots: LLM bots need a model on the server: {e} "
+                                            "(`werewolf doctor` checks the setup)") from None
     timeout = body.turn_timeout
     if timeout is None and len(humans) > 1:  # several humans: nobody waits forever
         timeout = DEFAULT_TURN_TIMEOUT

@@ -17,20 +17,18 @@ import random
 import time
 from typing import Any, Literal, TypedDict
 
-from langgraph.config import get_stream_writer
+from langgraph.config import get_config, get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.bots import get_bot
+from server.bots.base import SPEECH_KINDS
 from server.game import Action, Decision, GameState, IllegalAction, apply, pending
 from server.game.view import seat_view
+from server.llm.calls import CALL_LOG
 from server.typewriter import Typewriter
-from shared.events import Error, Event, SpeechKind, Waiting, only
-
-SPEECH_KINDS: dict[str, SpeechKind] = {
-    "wolf_chat": "wolf_chat", "speak": "day", "pk_speak": "pk", "last_words": "last_words",
-}
+from shared.events import Error, Event, Waiting, only
 
 RECURSION_LIMIT = 10_000
 
@@ -89,6 +87,14 @@ class _CountingWriter:
         self._write(event)
 
 
+def _call_log():
+    """Where this game's LLM calls are recorded: passed in the run's config, never checkpointed."""
+    try:
+        return get_config()["configurable"].get("call_log")
+    except Exception:  # outside a run
+        return None
+
+
 def _bot_rng(game: GameState, d: Decision) -> random.Random:
     return random.Random(f"{game.config.seed}:{game.day}:{d.seat}:{d.action}:{len(game.history)}")
 
@@ -124,6 +130,7 @@ async def play(state: GameGraphState) -> GameGraphState:
     table = Table.model_validate(state["table"])
     game = load_game(state)
     tw = Typewriter(write, table.pace)
+    CALL_LOG.set(_call_log())
     start_phase = (game.phase, game.day)
     while not game.over:
         decisions = pending(game)

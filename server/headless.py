@@ -15,6 +15,7 @@ async def run_game(
     table: Table | None = None,
     on_event: Callable[[Event], None] | None = None,
     graph=None,
+    call_log=None,
 ) -> GameState:
     """Play one all-bot game to the end; every event goes to ``on_event``."""
     table = table or Table(bots={s: "builtin" for s in range(1, config.players + 1)})
@@ -25,6 +26,8 @@ async def run_game(
             on_event(e)
     values = initial_state(t.state, table)
     cfg = run_config(f"headless-{uuid.uuid4().hex}")
+    if call_log is not None:  # where LLM bots record their calls
+        cfg["configurable"]["call_log"] = call_log
     async for mode, chunk in graph.astream(values, cfg, stream_mode=["custom", "values"]):
         if mode == "custom":
             if on_event:

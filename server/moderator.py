@@ -31,6 +31,7 @@ from server.game import (
     validate,
 )
 from server.graph import Table, build_graph, initial_state, load_game, run_config
+from server.llm.calls import CallRecord
 from server.store import Store
 from server.views import Viewer, full_snapshot
 from shared.events import Error, Snapshot
@@ -49,6 +50,32 @@ class Refused(Exception):
 
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
+
+
+class GameCalls:
+    """One game's LLM call records: kept in memory, written behind to SQLite."""
+
+    def __init__(self, game_id: str, store: Store | None) -> None:
+        self.game_id, self.store = game_id, store
+        self.records: list[CallRecord] = []
+        self._unsaved: list[tuple[int, int, str]] = []
+        self._flushing: asyncio.Task | None = None
+
+    def load(self, rows: list[str]) -> None:
+        self.records = [CallRecord.model_validate_json(r) for r in rows]
+
+    def add(self, record: CallRecord) -> None:
+        self.records.append(record)
+        if self.store is None:
+            return
+        self._unsaved.append((len(self.records), record.seat, record.model_dump_json()))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.get_running_loop().create_task(self._flush())
+
+    async def _flush(self) -> None:
+        while self._unsaved:
+            rows, self._unsaved = self._unsaved, []
+            await self.store.append_calls(self.game_id, rows)
 
 
 @dataclass
@@ -70,6 +97,7 @@ class LiveGame:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     task: asyncio.Task | None = None
     timers: dict[int, int] = field(default_factory=dict)  # seat -> seq of the waiting it times
+    calls: GameCalls | None = None  # the LLM bots' calls (None until the moderator sets it)
 
     def record(self) -> dict[str, Any]:
         return {"config": self.config.model_dump(), "table": self.table.model_dump(),
@@ -249,6 +277,20 @@ class Moderator:
         # An unlocked asyncio.Lock is acquired without suspending, so nothing slips in between.
         await g.lock.acquire()
 
+    def _calls(self, g: LiveGame) -> GameCalls:
+        if g.calls is None:
+            g.calls = GameCalls(g.id, self.store)
+        return g.calls
+
+    def _config(self, g: LiveGame) -> dict[str, Any]:
+        """The run's config: the game's thread, and where its bots record their LLM calls."""
+        cfg = run_config(g.id)
+        cfg["configurable"]["call_log"] = self._calls(g)
+        return cfg
+
+    async def calls(self, g: LiveGame) -> list[CallRecord]:
+        return list(self._calls(g).records)
+
     def _launch(self, g: LiveGame, command: Any) -> int:
         """Run one segment of the graph in the background; return the log position before it."""
         start = g.log.head
@@ -258,7 +300,7 @@ class Moderator:
     async def _run(self, g: LiveGame, command: Any) -> None:
         start = g.log.head
         try:
-            async for chunk in self.graph.astream(command, run_config(g.id),
+            async for chunk in self.graph.astream(command, self._config(g),
                                                   stream_mode="custom", durability="sync"):
                 g.log.publish(chunk, graph=True)
         except asyncio.CancelledError:
@@ -380,6 +422,7 @@ class Moderator:
                          started=stored.started, finished=stored.finished, phase=stored.phase,
                          day=stored.day)
             g.log.load(await self.store.events(stored.id))
+            self._calls(g).load(await self.store.calls(stored.id))
             self.games[g.id] = g
             if g.finished:
                 continue
@@ -421,6 +464,7 @@ class Moderator:
     async def _run_from(self, g: LiveGame, cfg: dict) -> None:
         start = g.log.head
         try:
+            cfg = {**cfg, "configurable": {**cfg["configurable"], "call_log": self._calls(g)}}
             async for chunk in self.graph.astream(None, {**cfg, "recursion_limit": 10_000},
                                                   stream_mode="custom", durability="sync"):
                 g.log.publish(chunk, graph=True)

@@ -31,6 +31,13 @@ CREATE TABLE IF NOT EXISTS events (
     data TEXT NOT NULL,
     PRIMARY KEY (game_id, seq)
 );
+CREATE TABLE IF NOT EXISTS llm_calls (
+    game_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    seat INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (game_id, n)
+);
 """
 
 
@@ -105,3 +112,17 @@ class Store:
         assert self.db
         await self.db.execute("DELETE FROM events WHERE game_id=? AND seq>?", (game_id, after_seq))
         await self.db.commit()
+
+    async def append_calls(self, game_id: str, rows: list[tuple[int, int, str]]) -> None:
+        """LLM call records: (n, seat, CallRecord JSON)."""
+        assert self.db
+        await self.db.executemany(
+            "INSERT OR REPLACE INTO llm_calls (game_id, n, seat, data) VALUES (?, ?, ?, ?)",
+            [(game_id, n, seat, data) for n, seat, data in rows])
+        await self.db.commit()
+
+    async def calls(self, game_id: str) -> list[str]:
+        assert self.db
+        rows = await self.db.execute_fetchall(
+            "SELECT data FROM llm_calls WHERE game_id=? ORDER BY n", (game_id,))
+        return [r[0] for r in rows]

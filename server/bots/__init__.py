@@ -39,7 +39,15 @@ async def builtin_bot(view: SeatView, decision: Decision, rng: random.Random,
         _BOT_THREAD, builtin.plan, view, decision, rng)
 
 
-BOTS: dict[str, BotFn] = {"builtin": builtin_bot}
+async def llm_bot(view: SeatView, decision: Decision, rng: random.Random,
+                  typewriter: Typewriter) -> Plan:
+    """A DSPy program over the configured model (``server.llm``), imported on first use."""
+    from server.llm.bot import llm_bot as decide
+
+    return await decide(view, decision, rng, typewriter)
+
+
+BOTS: dict[str, BotFn] = {"builtin": builtin_bot, "llm": llm_bot}
 
 
 def get_bot(kind: str) -> BotFn:

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.game.state import Action
+from shared.events import SpeechKind
+
+# The decisions answered by speaking, and the kind of speech each is.
+SPEECH_KINDS: dict[str, SpeechKind] = {
+    "wolf_chat": "wolf_chat", "speak": "day", "pk_speak": "pk", "last_words": "last_words",
+}
 
 
 @dataclass(frozen=True)

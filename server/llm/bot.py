@@ -1,0 +1,205 @@
+"""The LLM bot: one DSPy program per decision, streamed token by token, never stalling the game.
+
+For each decision: write the seat's briefing, call the decision's program, and route
+the answer's fields as they stream (``reasoning`` → the seat's thought, god-only;
+``speech`` → the speech's own audience). The answer is checked against the legal
+options; an illegal or unparseable one gets one retry, with the reason, and then the
+built-in bot's choice. A call that fails outright (refused, stalled, cut off,
+malformed) falls back at once, with an ``error`` event naming the seat and the cause.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from functools import lru_cache
+
+import dspy
+
+from server.bots.base import SPEECH_KINDS, Plan
+from server.game.state import MAX_SPEECH_CHARS, Decision
+from server.game.view import SeatView
+from server.typewriter import Typewriter
+from shared.events import (
+    GOD,
+    PUBLIC,
+    Error,
+    SpeechStart,
+    ThoughtEnd,
+    ThoughtStart,
+    ThoughtToken,
+    Token,
+)
+
+from .briefing import briefing
+from .calls import CALL_LOG, CallRecord
+from .engine import CURRENT, CallFailed, CallScope, NoSyncEngine, OpenAIEngine
+from .programs import PROGRAMS, IllegalAnswer, options, to_action, typed
+from .settings import LLMSettings
+
+NIGHT_DECISIONS = frozenset({"wolf_chat", "wolf_kill", "check", "witch"})
+ADAPTER = dspy.ChatAdapter(use_json_adapter_fallback=False)  # one call per attempt, no more
+
+
+@lru_cache(maxsize=4)
+def language_model(settings: LLMSettings) -> dspy.LM:
+    """One LM per configuration: our streaming engine, DSPy's cache and retries off."""
+    return dspy.LM(f"openai/{settings.model}", engine=NoSyncEngine(),
+                   async_engine=OpenAIEngine(settings), cache=False, num_retries=0,
+                   temperature=settings.temperature, max_tokens=settings.max_tokens)
+
+
+_limits: dict[tuple[int, asyncio.AbstractEventLoop], asyncio.Semaphore] = {}
+
+
+def _limit(settings: LLMSettings) -> asyncio.Semaphore:
+    """The per-server bound on calls in flight (one semaphore per event loop)."""
+    key = (settings.concurrency, asyncio.get_running_loop())
+    if key not in _limits:
+        _limits[key] = asyncio.Semaphore(settings.concurrency)
+    return _limits[key]
+
+
+class Streamer:
+    """Routes one decision's streamed fields to the game: thought to god, speech to its hearers."""
+
+    def __init__(self, tw: Typewriter, d: Decision, label: str) -> None:
+        self.tw, self.d, self.label = tw, d, label
+        self.speaks = d.action in SPEECH_KINDS
+        self.thinking = False
+        self.spoken = ""  # what the speech's audience has heard so far
+        self.mute = False  # set for a retry once a speech has been heard
+
+    def on_token(self, field: str, text: str) -> None:
+        seat = self.d.seat
+        if field == "reasoning":
+            if not self.thinking:
+                self.thinking = True
+                self.tw.write(ThoughtStart(seat=seat, label=self.label, vis=GOD))
+            self.tw.write(ThoughtToken(seat=seat, content=text, vis=GOD))
+        elif field == "speech" and self.speaks and not self.mute:
+            self.end_thought()
+            room = MAX_SPEECH_CHARS - len(self.spoken)
+            text = text[:room]
+            if not text:
+                return
+            if not self.spoken:
+                self.tw.write(SpeechStart(seat=seat, kind=SPEECH_KINDS[self.d.action],
+                                          vis=self.d.channel or PUBLIC))
+            self.spoken += text
+            self.tw.write(Token(seat=seat, content=text, vis=self.d.channel or PUBLIC))
+
+    def end_thought(self) -> None:
+        if self.thinking:
+            self.thinking = False
+            self.tw.write(ThoughtEnd(seat=self.d.seat, vis=GOD))
+
+
+def _failure(error: BaseException) -> CallFailed | None:
+    """Our CallFailed, wherever DSPy wrapped it."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, CallFailed):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
+async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewriter,
+                  settings: LLMSettings | None = None) -> Plan:
+    settings = settings or LLMSettings.from_env()
+    program = PROGRAMS[d.action]
+    signature = typed(program, d)
+    streamer = Streamer(tw, d, program.label)
+    log = CALL_LOG.get()
+    brief = briefing(view, d)
+    cause = ""
+    for attempt in (1, 2):
+        scope = CallScope(on_token=streamer.on_token)
+        record = CallRecord(seat=d.seat, decision=d.action, day=view.day, phase=view.phase,
+                            attempt=attempt)
+        token = CURRENT.set(scope)
+        try:
+            async with _limit(settings):
+                with dspy.context(lm=language_model(settings), adapter=ADAPTER):
+                    prediction = await dspy.Predict(signature).acall(
+                        briefing=brief, language=view.lang)
+            action = to_action(d, program, prediction)
+            if streamer.speaks:
+                action = action.model_copy(update={"text": await _spoken(streamer, action.text)})
+        except Exception as e:  # noqa: BLE001 - any failure must end in a decision
+            CURRENT.reset(token)
+            failed = _failure(e)
+            cause = failed.cause if failed else _reason(e)
+            _fill(record, scope, error=cause)
+            if log:
+                log.add(record)
+            streamer.end_thought()
+            if failed is None and attempt == 1:  # unparseable or illegal: one more try
+                streamer.mute = bool(streamer.spoken)
+                brief = (briefing(view, d) + f"\n\nNOTE: your previous answer was refused ({cause}). "
+                         f"Answer with exactly one of: {', '.join(options(d)) or 'a speech'}.")
+                streamer.label = program.label + " (again)"
+                continue
+            break
+        else:
+            CURRENT.reset(token)
+            streamer.end_thought()
+            _fill(record, scope, parsed=action.model_dump(exclude_none=True))
+            if log:
+                log.add(record)
+            return Plan(action=action, streamed=True, label=program.label)
+    return await _fall_back(view, d, rng, tw, streamer, cause, log)
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, IllegalAnswer):
+        return f"illegal answer: {e}"
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return f"unparseable answer: {text[:200]}"
+
+
+def _fill(record: CallRecord, scope: CallScope, **fields) -> None:
+    a = scope.attempts[-1] if scope.attempts else None
+    if a is not None:
+        record.prompt, record.raw = a.prompt, a.raw
+        record.tokens_in, record.tokens_out = a.tokens_in, a.tokens_out
+        record.ttft, record.total, record.retries = a.ttft, round(a.total, 4), a.retries
+    for k, v in fields.items():
+        setattr(record, k, v)
+
+
+async def _spoken(streamer: Streamer, text: str | None) -> str:
+    """The speech as its audience heard it; streamed now if nothing was (it never repeats)."""
+    if streamer.spoken:
+        return streamer.spoken.strip()
+    text = (text or "")[:MAX_SPEECH_CHARS]
+    await streamer.tw.speech(streamer.d.seat, SPEECH_KINDS[streamer.d.action],
+                             streamer.d.channel or PUBLIC, text)
+    return text
+
+
+async def _fall_back(view: SeatView, d: Decision, rng: random.Random, tw: Typewriter,
+                     streamer: Streamer, cause: str, log) -> Plan:
+    """The built-in bot decides; the table learns that the model failed, and why."""
+    from server.bots import builtin
+
+    plan = await asyncio.get_running_loop().run_in_executor(None, builtin.plan, view, d, rng)
+    vis = GOD if d.action in NIGHT_DECISIONS else PUBLIC  # a night error would out a role
+    tw.write(Error(message=f"seat {d.seat}: the model failed ({cause}); "
+                           "the built-in bot decided instead", seat=d.seat, vis=vis))
+    await tw.thought(d.seat, "built-in bot (fallback)", plan.thought)
+    action = plan.action
+    if streamer.speaks and action.kind == "speak":
+        if streamer.spoken:  # cut off mid-speech: what was heard stands, marked as cut
+            action = action.model_copy(update={"text": (streamer.spoken.strip() + " …")[
+                :MAX_SPEECH_CHARS]})
+        else:
+            await tw.speech(d.seat, SPEECH_KINDS[d.action], d.channel or PUBLIC, action.text or "")
+    if log:
+        log.add(CallRecord(seat=d.seat, decision=d.action, day=view.day, phase=view.phase,
+                           attempt=0, fallback=True, error=cause,
+                           parsed=action.model_dump(exclude_none=True)))
+    return Plan(action=action, thought=plan.thought, label=plan.label, streamed=True,
+                fallback=True)

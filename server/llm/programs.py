@@ -1,0 +1,168 @@
+"""One DSPy program per decision a bot makes, each target typed with that moment's options.
+
+A signature's docstring is its instruction; its output fields are what the model
+writes. ``reasoning`` is private (it streams to spectators as the bot's thought) and
+``speech`` is public (it streams to whoever hears that speech). Every choice is a
+``Literal`` of the options legal at that moment, set per call with
+``with_updated_fields``, so DSPy's parser refuses anything else before the rules
+engine checks it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import dspy
+
+from server.game.state import Action, Decision
+
+
+class Decide(dspy.Signature):
+    """Play your seat in a game of Werewolf."""
+
+    briefing: str = dspy.InputField(desc="the game as your seat knows it, from the game master")
+    language: str = dspy.InputField(desc="'en' or 'zh': write speech in this language")
+    reasoning: str = dspy.OutputField(
+        desc="your private reasoning, 2-4 short sentences; nobody else ever sees it")
+
+
+class WolfTalk(Decide):
+    """You are a werewolf. It is night, and only your fellow wolves hear you: propose
+    tonight's victim (say "kill seat N") and how the pack should play tomorrow."""
+
+    speech: str = dspy.OutputField(desc="what you say to your fellow wolves, 1-3 sentences")
+
+
+class WolfKill(Decide):
+    """You are a werewolf. Vote for tonight's victim. Killing a player the village trusts,
+    or a likely seer or witch, is usually best; follow your pack's plan unless it is bad."""
+
+    target: str = dspy.OutputField(desc="the seat number to kill")
+
+
+class SeerCheck(Decide):
+    """You are the seer. Choose one player to check tonight: you will learn whether they
+    are a werewolf. Check whoever would settle the most if you knew."""
+
+    target: str = dspy.OutputField(desc="the seat number to check")
+
+
+class WitchNight(Decide):
+    """You are the witch. You hold at most one antidote and one poison for the whole game.
+    Decide tonight: save the wolves' victim, poison a player you are sure is a wolf, or
+    pass (do nothing) and keep your potions."""
+
+    choice: str = dspy.OutputField(desc="'save', 'poison N' or 'pass'")
+
+
+class DaySpeech(Decide):
+    """It is day and your turn to speak to the whole table. Say what you believe and why,
+    whom you suspect, and (if it helps your side) what you know. Wolves lie to survive;
+    the village must find them."""
+
+    speech: str = dspy.OutputField(desc="your speech to the table, 2-5 sentences")
+
+
+class RunoffSpeech(Decide):
+    """The exile vote tied and you are in the run-off. Speak to the table once more to
+    persuade them to exile the other candidate instead of you."""
+
+    speech: str = dspy.OutputField(desc="your run-off speech, 1-3 sentences")
+
+
+class LastWords(Decide):
+    """You have died. Speak your last words to the table: what you knew, whom you
+    suspect, what the living should do."""
+
+    speech: str = dspy.OutputField(desc="your last words, 1-3 sentences")
+
+
+class Vote(Decide):
+    """Vote to exile one living player (or abstain). Your side wins by exiling the other
+    side; weigh claims, votes and who died."""
+
+    target: str = dspy.OutputField(desc="the seat number to exile, or 'abstain'")
+
+
+class RunoffVote(Decide):
+    """Run-off vote: exile one of the tied candidates, or abstain."""
+
+    target: str = dspy.OutputField(desc="the seat number to exile, or 'abstain'")
+
+
+class HunterShot(Decide):
+    """You are the hunter and you have died. You may shoot one living player, who dies
+    with you, or hold your fire. Shoot only someone you believe is a wolf."""
+
+    target: str = dspy.OutputField(desc="the seat number to shoot, or 'none'")
+
+
+@dataclass(frozen=True)
+class Program:
+    signature: type[dspy.Signature]
+    label: str  # the caption of the bot's thought while it decides
+    choice: str | None = None  # the output field holding the choice (None: a speech)
+
+
+PROGRAMS: dict[str, Program] = {
+    "wolf_chat": Program(WolfTalk, "plotting with the pack"),
+    "wolf_kill": Program(WolfKill, "choosing tonight's victim", "target"),
+    "check": Program(SeerCheck, "choosing whom to check", "target"),
+    "witch": Program(WitchNight, "weighing the potions", "choice"),
+    "speak": Program(DaySpeech, "preparing a speech"),
+    "pk_speak": Program(RunoffSpeech, "preparing a run-off speech"),
+    "last_words": Program(LastWords, "last words"),
+    "vote": Program(Vote, "deciding the vote", "target"),
+    "pk_vote": Program(RunoffVote, "deciding the run-off vote", "target"),
+    "shoot": Program(HunterShot, "taking aim", "target"),
+}
+
+NO_TARGET = {"vote": "abstain", "pk_vote": "abstain", "shoot": "none"}
+
+
+def options(d: Decision) -> list[str]:
+    """The answers legal now, as the model writes them."""
+    if d.action == "witch":
+        out = ["pass"]
+        if d.can_save and d.victim is not None:
+            out.insert(0, "save")
+        if d.can_poison:
+            out[-1:-1] = [f"poison {s}" for s in d.options]
+        return out
+    out = [str(s) for s in d.options]
+    if d.can_skip and d.action in NO_TARGET:
+        out.append(NO_TARGET[d.action])
+    return out
+
+
+def typed(program: Program, d: Decision) -> type[dspy.Signature]:
+    """The program's signature with its choice typed as this moment's legal options."""
+    if program.choice is None:
+        return program.signature
+    legal = tuple(options(d))
+    return program.signature.with_updated_fields(program.choice, type_=Literal[legal])
+
+
+class IllegalAnswer(ValueError):
+    """The model answered something that is not a legal choice now."""
+
+
+def to_action(d: Decision, program: Program, prediction: dspy.Prediction) -> Action:
+    """The model's answer as a game action; :class:`IllegalAnswer` if it is not legal now."""
+    if program.choice is None:
+        text = (prediction.get("speech") or "").strip()
+        return Action(seat=d.seat, kind="speak", text=text)
+    answer = str(prediction.get(program.choice) or "").strip().strip("'\"").lower()
+    if answer not in options(d):
+        raise IllegalAnswer(f"{answer!r} is not one of {options(d)}")
+    if d.action == "witch":
+        if answer == "pass":
+            return Action(seat=d.seat, kind="skip")
+        if answer == "save":
+            return Action(seat=d.seat, kind="save", target=d.victim)
+        return Action(seat=d.seat, kind="poison", target=int(answer.split()[1]))
+    if not answer.isdigit():
+        return Action(seat=d.seat, kind="skip")
+    kind = {"wolf_kill": "kill", "check": "check", "shoot": "shoot"}.get(d.action, "vote")
+    return Action(seat=d.seat, kind=kind, target=int(answer))

@@ -1,0 +1,91 @@
+"""Where the LLM bots' model lives: read from the environment, checked by ``werewolf doctor``.
+
+``WEREWOLF_LLM_BASE_URL``, ``WEREWOLF_LLM_API_KEY`` and ``WEREWOLF_LLM_MODEL`` name any
+OpenAI-compatible server (OpenAI, DeepSeek, vLLM, Ollama, llama.cpp's server);
+``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` are the fallbacks. The knobs below them bound
+each call: how long to wait for a connection, how long between two tokens, how many
+retries before the first token, and how many calls the whole server runs at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+OPENAI_URL = "https://api.openai.com/v1"
+
+
+class SettingsError(ValueError):
+    """The LLM settings are missing or malformed; the message says which and how to fix it."""
+
+
+def _number(env: Mapping[str, str], name: str, default: float, kind=float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {raw}")
+    return value
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    base_url: str
+    model: str
+    api_key: str = "not-needed"  # local servers (Ollama, llama.cpp) take any key
+    connect_timeout: float = 10.0
+    token_timeout: float = 60.0  # the longest wait for the next token (the first included)
+    retries: int = 3  # on 429, 5xx and refused connections, before the first token only
+    backoff: float = 0.5  # seconds before the first retry, doubling each time
+    concurrency: int = 8  # calls in flight at once, per server process
+    temperature: float = 0.8
+    max_tokens: int = 700
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> LLMSettings:
+        """The settings, or :class:`SettingsError` saying plainly what is missing."""
+        env = os.environ if env is None else env
+        model = env.get("WEREWOLF_LLM_MODEL", "").strip()
+        key = (env.get("WEREWOLF_LLM_API_KEY") or env.get("OPENAI_API_KEY") or "").strip()
+        base = (env.get("WEREWOLF_LLM_BASE_URL") or env.get("OPENAI_BASE_URL") or "").strip()
+        if not model:
+            raise SettingsError(
+                "no model configured: set WEREWOLF_LLM_MODEL (e.g. gpt-4o-mini, deepseek-chat, "
+                "qwen2.5:7b) and WEREWOLF_LLM_BASE_URL for a server other than OpenAI's")
+        if not base:
+            if not key:
+                raise SettingsError(
+                    "no endpoint configured: set WEREWOLF_LLM_BASE_URL (e.g. "
+                    "http://localhost:11434/v1 for Ollama) or OPENAI_API_KEY for OpenAI")
+            base = OPENAI_URL
+        if not base.startswith(("http://", "https://")):
+            raise SettingsError(f"WEREWOLF_LLM_BASE_URL={base!r} must start with http:// or https://")
+        return cls(
+            base_url=base.rstrip("/"), model=model, api_key=key or "not-needed",
+            connect_timeout=_number(env, "WEREWOLF_LLM_CONNECT_TIMEOUT", 10.0),
+            token_timeout=_number(env, "WEREWOLF_LLM_TOKEN_TIMEOUT", 60.0),
+            retries=int(_number(env, "WEREWOLF_LLM_RETRIES", 3, int)) if env.get(
+                "WEREWOLF_LLM_RETRIES") != "0" else 0,
+            concurrency=int(_number(env, "WEREWOLF_LLM_CONCURRENCY", 8, int)),
+        )
+
+    @classmethod
+    def configured(cls, env: Mapping[str, str] | None = None) -> bool:
+        try:
+            cls.from_env(env)
+        except SettingsError:
+            return False
+        return True
+
+    def with_(self, **changes) -> LLMSettings:
+        return replace(self, **changes)
+
+    def describe(self) -> str:
+        """One line for logs and ``doctor``; never the key."""
+        key = "no key" if self.api_key == "not-needed" else f"key …{self.api_key[-4:]}"
+        return f"{self.model} at {self.base_url} ({key})"
