@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from server.game import Action, GameConfig
 from server.game.state import MAX_SPEECH_CHARS
+from server.llm.calls import summarize
 from server.llm.settings import LLMSettings, SettingsError
 from server.moderator import LiveGame, Moderator, Refused, choose_humans
 from server.views import Viewer, may_see, redact
@@ -250,6 +251,25 @@ async def list_games(mod: ModDep) -> list[dict]:
 async def get_game(g: GameDep, viewer: ViewerDep, mod: ModDep) -> dict:
     """The current snapshot for this token, with ``seq``: the log's last sequence number."""
     return {**redact(await mod.snapshot(g), viewer), "seq": g.log.head, "host": viewer.host}
+
+
+@router.get("/games/{game_id}/calls")
+async def llm_calls(g: GameDep, viewer: ViewerDep, mod: ModDep,
+                    seat: Annotated[int | None, Query(ge=1)] = None) -> dict:
+    """Every LLM call the game's bots made: prompt, raw answer, parse, fallback, tokens, times.
+
+    Prompts hold a seat's private knowledge: a spectator token (god) reads them at any
+    time, every player once the game is over.
+    """
+    if not (viewer.god or g.finished):
+        raise HTTPException(403, detail="LLM calls show the bots' private knowledge: they open "
+                                        "to spectators, and to everyone once the game is over")
+    if seat is not None and seat > g.config.players:
+        raise HTTPException(422, detail=f"seat: no seat {seat} at a {g.config.players}-player "
+                                        "table")
+    records = [r for r in await mod.calls(g) if seat is None or r.seat == seat]
+    return {"game_id": g.id, "summary": summarize(records),
+            "calls": [r.model_dump() for r in records]}
 
 
 async def _started(g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:

@@ -16,14 +16,25 @@ def _add_game_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=None, help="seed of the deal (random if omitted)")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--pace", type=float, default=30.0, help="tokens per second (0 = instant)")
+    _add_bots_option(p)
+
+
+def _add_bots_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--bots", choices=["builtin", "llm", "mixed"], default="builtin",
+                   help="who plays the bot seats: built-in bots, LLM bots (WEREWOLF_LLM_* "
+                        "settings; see `werewolf doctor`), or every other seat an LLM")
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from server.simulate import progress_bar, simulate
 
     show_progress = not args.json and sys.stderr.isatty()
+    if args.bots != "builtin" and (err := _llm_problem()):
+        print(err, file=sys.stderr)
+        return 2
     report = simulate(args.games, players=args.players, seed=args.seed, lang=args.lang,
-                      workers=args.workers, progress=progress_bar if show_progress else None)
+                      workers=args.workers, progress=progress_bar if show_progress else None,
+                      bots=args.bots)
     data = report.as_json()
     if args.json:
         print(json.dumps(data))
@@ -37,7 +48,24 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     print(f"average days:     {data['avg_days']}")
     print(f"illegal actions:  {data['illegal_actions']}")
     print(f"games per second: {data['games_per_second']}")
+    if data["llm"]:
+        m = data["llm"]
+        print(f"LLM calls/game:   {m['calls_per_game']} (max {m['max_calls']})")
+        print(f"tokens/game:      {m['tokens_in_per_game']} in (max {m['max_tokens_in']}), "
+              f"{m['tokens_out_per_game']} out")
+        print(f"fallbacks/game:   {m['fallbacks_per_game']}")
     return 0
+
+
+def _llm_problem() -> str | None:
+    """Why LLM bots cannot play here, or None."""
+    from server.llm.settings import LLMSettings, SettingsError
+
+    try:
+        LLMSettings.from_env()
+    except SettingsError as e:
+        return f"LLM bots need a model: {e}"
+    return None
 
 
 def cmd_narrate(args: argparse.Namespace) -> int:
@@ -53,7 +81,12 @@ def cmd_narrate(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(1_000_000)
     config = GameConfig(players=args.players, seed=seed, lang=args.lang)
     printer = PlainPrinter(lang=args.lang, out=sys.stdout, narrate=narrate)
-    table = Table(bots={s: "builtin" for s in range(1, config.players + 1)}, pace=args.pace)
+    if args.bots != "builtin" and (err := _llm_problem()):
+        print(err, file=sys.stderr)
+        return 2
+    table = Table(bots={s: ("llm" if args.bots == "llm" or (args.bots == "mixed" and s % 2)
+                            else "builtin") for s in range(1, config.players + 1)},
+                  pace=args.pace)
     asyncio.run(run_game(config, table=table, on_event=printer.feed))
     return 0
 
@@ -84,7 +117,11 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.seat is not None and not 1 <= args.seat <= args.players:
         print(f"--seat: no seat {args.seat} at a {args.players}-player table", file=sys.stderr)
         return 2
-    return play(args.server, args.seat, args.players, args.lang, args.pace, args.seed)
+    if args.bots != "builtin" and (err := _llm_problem()):
+        print(err, file=sys.stderr)
+        return 2
+    return play(args.server, args.seat, args.players, args.lang, args.pace, args.seed,
+                bots=args.bots)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -159,6 +196,62 @@ def cmd_games(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from server.llm.doctor import main
+
+    return main()
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    """Print a game's LLM calls: from a server (with a token), or from the local data dir."""
+    from server.llm.calls import CallRecord, summarize
+    from server.llm.inspect import render
+
+    if args.server:
+        import httpx
+
+        from tui import tokens
+
+        token = args.token or (tokens.load(args.server, args.game_id) or {}).get("token")
+        if not token:
+            print("--token: a token of this game is needed (the spectator token, or any "
+                  "seat's once the game is over)", file=sys.stderr)
+            return 2
+        params = {"seat": args.seat} if args.seat else {}
+        r = httpx.get(f"{args.server}/games/{args.game_id}/calls", params=params,
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        if r.status_code != 200:
+            print(f"the server refused: {r.json().get('detail', r.text)}", file=sys.stderr)
+            return 1
+        records = [CallRecord.model_validate(c) for c in r.json()["calls"]]
+    else:
+        import sqlite3
+        from pathlib import Path
+
+        from server.app import default_data_dir
+
+        path = Path(args.data_dir or default_data_dir()) / "games.sqlite"
+        if not path.exists():
+            print(f"no games kept at {path.parent} (try --data-dir or --server)", file=sys.stderr)
+            return 1
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            known = db.execute("SELECT 1 FROM games WHERE id=?", (args.game_id,)).fetchone()
+            rows = db.execute("SELECT data FROM llm_calls WHERE game_id=? ORDER BY n",
+                              (args.game_id,)).fetchall() if known else []
+        if not known:
+            print(f"no game {args.game_id} at {path.parent}", file=sys.stderr)
+            return 1
+        records = [CallRecord.model_validate_json(r[0]) for r in rows]
+        if args.seat:
+            records = [r for r in records if r.seat == args.seat]
+    if args.json:
+        print(json.dumps({"summary": summarize(records),
+                          "calls": [r.model_dump() for r in records]}, ensure_ascii=False))
+        return 0
+    print(render(records, prompts=args.prompts))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="werewolf", description="Terminal Werewolf (狼人杀)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -170,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_bots_option(p)
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("play", help="play a game in the terminal beside bots")
@@ -212,6 +306,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("games", help="list the games on a server")
     p.add_argument("--server", default=DEFAULT_SERVER)
     p.set_defaults(func=cmd_games)
+
+    p = sub.add_parser("doctor", help="check the LLM bots' model endpoint and say what is wrong")
+    p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("inspect", help="a game's LLM calls: prompts, answers, fallbacks, costs")
+    p.add_argument("game_id")
+    p.add_argument("--seat", type=int, default=None)
+    p.add_argument("--prompts", action="store_true", help="print each prompt and raw answer")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--server", default=None, help="ask a running server (default: read the "
+                                                  "local data dir)")
+    p.add_argument("--token", default=None)
+    p.add_argument("--data-dir", default=None)
+    p.set_defaults(func=cmd_inspect)
 
     p = sub.add_parser("narrate", help="watch an all-bot game as plain text in the terminal")
     _add_game_options(p)

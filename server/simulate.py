@@ -20,6 +20,7 @@ class GameSummary:
     days: int
     roles: dict[int, str]
     illegal_actions: int
+    calls: dict = field(default_factory=dict)  # LLM calls: summarize() of the game's records
 
 
 @dataclass
@@ -30,9 +31,12 @@ class Report:
     days: int = 0
     illegal_actions: int = 0
     seconds: float = 0.0
+    per_game_calls: list[dict] = field(default_factory=list)
 
     def add(self, g: GameSummary) -> None:
         self.games += 1
+        if g.calls:
+            self.per_game_calls.append(g.calls)
         self.wins[g.winner] += 1
         self.days += g.days
         self.illegal_actions += g.illegal_actions
@@ -41,8 +45,24 @@ class Report:
             if won:
                 self.wins_by_role[role] += 1
 
+    def llm(self) -> dict | None:
+        """Calls, tokens and fallbacks per game (None when no LLM bot played)."""
+        if not self.per_game_calls:
+            return None
+        n = len(self.per_game_calls)
+
+        def mean(key: str) -> float:
+            return round(sum(c[key] or 0 for c in self.per_game_calls) / n, 1)
+
+        return {"calls_per_game": mean("calls"), "tokens_in_per_game": mean("tokens_in"),
+                "tokens_out_per_game": mean("tokens_out"), "fallbacks_per_game": mean("fallbacks"),
+                "max_calls": max(c["calls"] for c in self.per_game_calls),
+                "max_tokens_in": max(c["tokens_in"] for c in self.per_game_calls),
+                "per_game": self.per_game_calls}
+
     def as_json(self) -> dict:
         return {
+            "llm": self.llm(),
             "games": self.games,
             "wins": {"wolves": self.wins.get("wolves", 0), "villagers": self.wins.get("villagers", 0)},
             "wins_by_role": dict(sorted(self.wins_by_role.items())),
@@ -53,9 +73,10 @@ class Report:
         }
 
 
-async def _play_many(configs: list[GameConfig]) -> list[GameSummary]:
-    from server.graph import build_graph
+async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[GameSummary]:
+    from server.graph import Table, build_graph
     from server.headless import run_game
+    from server.llm.calls import MemoryCallLog, summarize
 
     graph = build_graph()
     out = []
@@ -67,19 +88,25 @@ async def _play_many(configs: list[GameConfig]) -> list[GameSummary]:
             if isinstance(e, Error):
                 errors += 1
 
-        state = await run_game(config, graph=graph, on_event=count)
+        seats = range(1, config.players + 1)
+        kinds = {s: ("llm" if bots == "llm" or (bots == "mixed" and s % 2) else "builtin")
+                 for s in seats}
+        calls = MemoryCallLog()
+        state = await run_game(config, Table(bots=kinds), graph=graph, on_event=count,
+                               call_log=calls)
         out.append(GameSummary(winner=state.winner or "none", days=state.day,
                                roles={s: state.role(s) for s in state.seats()},
-                               illegal_actions=errors))
+                               illegal_actions=errors,
+                               calls=summarize(calls.records) if calls.records else {}))
     return out
 
 
-def _worker(configs: list[dict]) -> list[GameSummary]:
-    return asyncio.run(_play_many([GameConfig(**c) for c in configs]))
+def _worker(configs: list[dict], bots: str = "builtin") -> list[GameSummary]:
+    return asyncio.run(_play_many([GameConfig(**c) for c in configs], bots))
 
 
 def simulate(games: int, players: int = 9, seed: int = 0, lang: str = "en",
-             workers: int | None = None, progress=None) -> Report:
+             workers: int | None = None, progress=None, bots: str = "builtin") -> Report:
     """Play ``games`` games with seeds ``seed``, ``seed+1``, ...; in ``workers`` processes."""
     workers = workers or min(os.cpu_count() or 1, games) or 1
     configs = [dict(players=players, seed=seed + i, lang=lang) for i in range(games)]
@@ -89,13 +116,13 @@ def simulate(games: int, players: int = 9, seed: int = 0, lang: str = "en",
     t0 = time.perf_counter()
     if workers == 1:
         for batch in batches:
-            for g in _worker(batch):
+            for g in _worker(batch, bots):
                 report.add(g)
             if progress:
                 progress(report.games, games)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_worker, batches):
+            for result in pool.map(_worker, batches, [bots] * len(batches)):
                 for g in result:
                     report.add(g)
                 if progress:

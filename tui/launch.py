@@ -81,14 +81,14 @@ async def _peek(client: GameClient) -> dict:
 
 
 def play(server_url: str | None, seat: int | None, players: int, lang: str, pace: float,
-         seed: int | None) -> int:
+         seed: int | None, bots: str = "builtin") -> int:
     """Create a game with the user in one seat and open the app (and, without a
     server URL, a private server for the session)."""
     if server_url is None:
         with local_server() as url:
-            return play(url, seat, players, lang, pace, seed)
+            return play(url, seat, players, lang, pace, seed, bots)
     seat = seat or random.randint(1, players)
-    body = {"players": players, "humans": [seat], "lang": lang, "pace": pace}
+    body = {"players": players, "humans": [seat], "lang": lang, "pace": pace, "bots": bots}
     if seed is not None:
         body["seed"] = seed
     r = httpx.post(f"{server_url}/games", json=body, timeout=10)
