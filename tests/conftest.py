@@ -27,8 +27,10 @@ def free_port() -> int:
 class ServerProcess:
     """``werewolf serve`` in a child process: start, wait until healthy, kill."""
 
-    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
+        self.env = env
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -39,6 +41,7 @@ class ServerProcess:
             [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1",
              "--port", str(self.port), "--data-dir", str(self.data_dir)],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env} if self.env else None,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

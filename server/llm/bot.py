@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from functools import lru_cache
 
 import dspy
@@ -153,9 +154,17 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
     return await _fall_back(view, d, rng, tw, streamer, cause, log)
 
 
+_LITERAL_REFUSED = re.compile(r"Failed to parse field (\w+) with value (.*?) from the LM "
+                              r"response\. Error message: 1 validation error for literal", re.S)
+
+
 def _reason(e: Exception) -> str:
+    """Why an answer was refused, in words a developer reads at a glance."""
     if isinstance(e, IllegalAnswer):
         return f"illegal answer: {e}"
+    m = _LITERAL_REFUSED.search(str(e))
+    if m:  # DSPy's parser refused a choice outside the options
+        return f"illegal answer: {m.group(1)} {m.group(2).strip()[:40]!r} is not a legal option"
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return f"unparseable answer: {text[:200]}"
 

@@ -1,0 +1,313 @@
+"""LLM bots end to end: our server (a real process) against a real OpenAI-compatible server
+on loopback that serves scripted answers and scripted faults (server/llm/scripted.py).
+
+Nothing here reaches the network, and nothing of ours is mocked: the bots call the
+scripted server through DSPy and the openai SDK exactly as they would call a model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import sys
+from collections import Counter
+
+import httpx
+import pytest
+from conftest import ROOT, ServerProcess
+
+from server.llm.scripted import ScriptedLLM
+from tui.client import GameClient
+
+TOKEN_TIMEOUT = 1.0  # the game server's wait between two tokens, so a stall costs ~1 s
+
+
+@pytest.fixture(scope="module")
+def llm():
+    server = ScriptedLLM(chunk_delay=0.0005)
+    server.start()
+    yield server
+    server.stop()
+
+
+def llm_env(llm: ScriptedLLM) -> dict[str, str]:
+    return {"WEREWOLF_LLM_BASE_URL": llm.base_url, "WEREWOLF_LLM_MODEL": "scripted",
+            "WEREWOLF_LLM_API_KEY": "", "OPENAI_API_KEY": "", "OPENAI_BASE_URL": "",
+            "WEREWOLF_LLM_TOKEN_TIMEOUT": str(TOKEN_TIMEOUT), "WEREWOLF_LLM_RETRIES": "2"}
+
+
+@pytest.fixture(scope="module")
+def game_server(llm, tmp_path_factory):
+    proc = ServerProcess(tmp_path_factory.mktemp("llm-server"), env=llm_env(llm)).start()
+    yield proc
+    proc.stop()
+
+
+class Played:
+    def __init__(self, game: dict, events: list, calls: dict) -> None:
+        self.game, self.events, self.calls = game, events, calls
+        self.over = next(e for e in events if e.type == "game_over")
+
+    def of(self, kind: str) -> list:
+        return [e for e in self.events if e.type == kind]
+
+    def role(self, seat: int) -> str:
+        return self.over.roles[seat]
+
+
+async def play(url: str, seed: int, players: int = 9, **body) -> Played:
+    creator = GameClient(url)
+    try:
+        g = await creator.create_game(players=players, humans=0, pace=0, seed=seed,
+                                      bots=body.pop("bots", "llm"), **body)
+    finally:
+        await creator.aclose()
+    client = GameClient(url, token=g["spectator_token"], game_id=g["game_id"])
+    try:
+        await client.start()
+        events = [e async for _, e in client.follow(after=0)]
+    finally:
+        await client.aclose()
+    async with httpx.AsyncClient(base_url=url, timeout=30) as c:
+        r = await c.get(f"/games/{g['game_id']}/calls",
+                        headers={"Authorization": f"Bearer {g['spectator_token']}"})
+        assert r.status_code == 200, r.text
+    return Played(g, events, r.json())
+
+
+@pytest.fixture(scope="module")
+def whole_game(llm, game_server):
+    llm.reset()
+    played = asyncio.run(play(game_server.url, seed=11))
+    return played, llm.calls()
+
+
+# -- a whole game, every bot an LLM ------------------------------------------------------------
+async def test_a_whole_game_of_llm_bots_streams_token_by_token(whole_game):
+    played, served = whole_game
+    calls = played.calls["calls"]
+    assert played.over.winner in ("wolves", "villagers")
+    assert not [c for c in calls if c["fallback"]], "every scripted answer is legal"
+    assert not played.of("error")
+    # One call per bot decision, each recorded, and the model saw each one.
+    decided = [c for c in calls if c["attempt"] == 1]
+    assert len(calls) == len(served) == len(decided)
+    assert 20 <= len(calls) < 80
+    assert sum(c["tokens_in"] for c in calls) < 150_000
+    # Thoughts arrive as many tokens, not one block per decision.
+    thoughts = Counter(e.type for e in played.events if e.type.startswith("thought"))
+    assert thoughts["thought_start"] == len(calls) == thoughts["thought_end"]
+    assert thoughts["thought_token"] > 5 * len(calls)
+    # Every speech's tokens, joined, are exactly the speech the game recorded.
+    spoken: dict[int, str] = {}
+    for e in played.events:
+        if e.type == "speech_start":
+            spoken[e.seat] = ""
+        elif e.type == "token":
+            spoken[e.seat] += e.content
+        elif e.type == "speech_end" and e.text:
+            assert spoken.pop(e.seat).strip() == e.text
+            assert "[[" not in e.text and "##" not in e.text
+    # Every record names its seat's decision and has the prompt and answer a developer needs.
+    for c in calls:
+        assert c["prompt"] and c["raw"] and c["parsed"] and c["ttft"] is not None
+        assert c["tokens_in"] > 0 and c["tokens_out"] > 0
+
+
+async def test_prompts_hold_only_what_each_seat_may_know(whole_game):
+    played, _ = whole_game
+    wolves = {s for s, r in played.over.roles.items() if r == "werewolf"}
+    said_aloud = {e.text for e in played.of("speech_end") if e.kind != "wolf_chat"}
+    # (the scripted model reuses phrases: only lines never said aloud can show a leak)
+    wolf_talk = [e.text for e in played.of("speech_end")
+                 if e.kind == "wolf_chat" and e.text and e.text not in said_aloud]
+    checks = {(e.seat, e.target): e.is_wolf for e in played.of("check_result")}
+    attacked = {e.victim for e in played.of("witch_info") if e.victim}
+    assert wolf_talk and checks, "the game had wolf talk and a seer check to keep secret"
+    quoted = re.compile(r"(RECENT SPEECHES|EARLIER DAYS|CLAIMS MADE ALOUD)[^\n]*\n(- [^\n]*\n?)*")
+    bound = re.compile(r"Seat (\d+) \([^)]*\)[^\n.;]{0,40}?\b(werewolf|werewolves|seer|witch|"
+                       r"hunter|villager|good)\b")
+    for c in played.calls["calls"]:
+        seat, prompt = c["seat"], c["prompt"][-1]["content"]
+        role = played.role(seat)
+        assert f"Your role: {role}." in prompt
+        others = {"werewolf", "villager", "seer", "witch", "hunter"} - {role}
+        assert not any(f"Your role: {r}." in prompt for r in others)
+        if role != "werewolf":
+            assert "fellow werewolves" not in prompt and "wolves' night talk" not in prompt
+            for text in wolf_talk:  # the wolves' night talk never reaches another seat
+                assert text not in prompt
+        if role != "witch":
+            assert "the wolves attacked" not in prompt and "antidote unused" not in prompt
+        # Outside the quoted speech, a seat is tied to a role only where this seat knows it.
+        facts = quoted.sub("", prompt)
+        for m in bound.finditer(facts):
+            s = int(m.group(1))
+            if s == seat or (role == "werewolf" and s in wolves):
+                continue
+            if role == "seer" and "Your check" in m.string[max(0, m.start() - 40):m.start()]:
+                assert (seat, s) in checks and checks[(seat, s)] == (m.group(2) == "werewolf")
+                continue
+            raise AssertionError(f"seat {seat} ({role}) is told about seat {s}: {m.group(0)!r}")
+        if role == "witch":
+            assert any(f"Seat {v} (" in prompt for v in attacked) or c["decision"] != "witch"
+
+
+# -- faults in mid-game ----------------------------------------------------------------
+FAULTS = {
+    "disconnect": ({"kind": "disconnect", "after_chunks": 4}, "disconnected mid-stream"),
+    "stall": ({"kind": "stall", "after_chunks": 4, "seconds": 5}, "stalled"),
+    "truncate": ({"kind": "truncate", "after_chunks": 4}, "truncated"),
+    "malformed": ({"kind": "malformed", "after_chunks": 4}, "malformed chunk"),
+    "server_error": ({"kind": "fail", "status": 503, "times": 3}, "503"),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_a_fault_mid_game_falls_back_and_the_game_finishes(llm, game_server, fault):
+    behavior, cause = FAULTS[fault]
+    llm.reset()
+    # The first day speech of day 1 is hit: mid-game, and a public decision.
+    llm.script({"match": "It is day and your turn to speak", **behavior})
+    played = await play(game_server.url, seed=5)
+    fallbacks = [c for c in played.calls["calls"] if c["fallback"]]
+    assert len(fallbacks) == 1, fallbacks
+    fb = fallbacks[0]
+    assert fb["decision"] == "speak" and cause in fb["error"]
+    errors = played.of("error")
+    assert len(errors) == 1 and errors[0].seat == fb["seat"] and cause in errors[0].message
+    assert errors[0].vis.scope == "public"
+    # The seat still spoke exactly once that turn, and the game went on to its end.
+    starts = [e for e in played.of("speech_start") if e.seat == fb["seat"] and e.kind == "day"]
+    ends = [e for e in played.of("speech_end") if e.seat == fb["seat"] and e.kind == "day"]
+    assert len(starts) == len(ends) >= 1
+    assert played.over.winner in ("wolves", "villagers")
+
+
+async def test_rate_limits_before_the_first_token_are_retried(llm, game_server):
+    llm.reset()
+    llm.script({"match": "Vote to exile one living player", "kind": "fail", "status": 429,
+                "retry_after": 0.05, "times": 2})
+    played = await play(game_server.url, seed=5)
+    assert not [c for c in played.calls["calls"] if c["fallback"]]
+    retried = [c for c in played.calls["calls"] if c["retries"]]
+    assert len(retried) in (1, 2) and sum(c["retries"] for c in retried) == 2
+    assert not played.of("error")
+
+
+async def test_an_illegal_target_is_retried_once_then_falls_back(llm, game_server):
+    llm.reset()
+    # The seer's first check: illegal twice -> the built-in bot checks instead.
+    llm.script({"match": "You are the seer. Choose one player", "kind": "illegal", "times": 2})
+    played = await play(game_server.url, seed=5)
+    seer = [c for c in played.calls["calls"] if c["decision"] == "check"]
+    first_night = [c for c in seer if c["day"] == 1]
+    assert [c["attempt"] for c in first_night] == [1, 2, 0]
+    assert "illegal answer" in first_night[0]["error"]
+    assert "previous answer was refused" in first_night[1]["prompt"][-1]["content"]
+    assert first_night[2]["fallback"] and first_night[2]["parsed"]["kind"] == "check"
+    # A night error never goes public: it would tell the table who the seer is.
+    errors = played.of("error")
+    assert len(errors) == 1 and errors[0].vis.scope == "god"
+    assert played.over.winner in ("wolves", "villagers")
+
+
+async def test_an_illegal_answer_then_a_legal_one_needs_no_fallback(llm, game_server):
+    llm.reset()
+    llm.script({"match": "Vote to exile one living player", "kind": "illegal", "times": 1})
+    played = await play(game_server.url, seed=7)
+    calls = played.calls["calls"]
+    assert not [c for c in calls if c["fallback"]]
+    assert [c["attempt"] for c in calls].count(2) == 1
+
+
+async def test_a_retry_never_speaks_the_same_speech_twice(llm, game_server):
+    llm.reset()
+    # A day speech whose answer streams its speech but misses the reasoning field: it is
+    # heard, refused by the parser, and retried; the retry must not speak again.
+    llm.script({"match": "It is day and your turn to speak", "kind": "reply",
+                "text": "[[ ## speech ## ]]\nI am only a villager; seat 2 worries me.\n\n"
+                        "[[ ## completed ## ]]\n"})
+    played = await play(game_server.url, seed=5)
+    retry = next(c for c in played.calls["calls"] if c["attempt"] == 2)
+    seat = retry["seat"]
+    day1 = [e for e in played.events if getattr(e, "seat", None) == seat
+            and e.type in ("speech_start", "speech_end") and getattr(e, "kind", "") == "day"]
+    assert [e.type for e in day1][:2] == ["speech_start", "speech_end"]
+    assert day1[1].text == "I am only a villager; seat 2 worries me."
+    assert not [c for c in played.calls["calls"] if c["fallback"]]
+
+
+# -- a mixed table, the API's guards, and the developer's tools ---------------------------
+async def test_a_mixed_table_seats_llm_and_builtin_bots(llm, game_server):
+    llm.reset()
+    played = await play(game_server.url, seed=3, players=6, bots="mixed",
+                        seat_bots={"1": "llm", "2": "builtin"})
+    llm_seats = {c["seat"] for c in played.calls["calls"]}
+    assert 1 in llm_seats and 2 not in llm_seats
+    assert llm_seats <= {1, 3, 4, 5}  # bot seats 1,3,5 (mixed) plus the override on 1
+    assert played.over.winner in ("wolves", "villagers")
+
+
+async def test_llm_bots_without_a_model_are_refused_and_nothing_is_created(server):
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as c:
+        before = len((await c.get("/games")).json())
+        r = await c.post("/games", json={"bots": "llm", "humans": 0})
+        assert r.status_code == 422 and "WEREWOLF_LLM_MODEL" in r.text
+        r = await c.post("/games", json={"bots": "robots"})
+        assert r.status_code == 422
+        r = await c.post("/games", json={"seat_bots": {"12": "llm"}})
+        assert r.status_code == 422 and "no seat 12" in r.text
+        assert len((await c.get("/games")).json()) == before
+
+
+async def test_calls_are_for_spectators_until_game_over(llm, game_server):
+    creator = GameClient(game_server.url)
+    try:
+        g = await creator.create_game(players=9, humans=[4], pace=0, seed=2, bots="llm")
+    finally:
+        await creator.aclose()
+    async with httpx.AsyncClient(base_url=game_server.url, timeout=30) as c:
+        seat = await c.get(f"/games/{g['game_id']}/calls",
+                           headers={"Authorization": f"Bearer {g['tokens']['4']}"})
+        assert seat.status_code == 403 and "spectators" in seat.text
+        god = await c.get(f"/games/{g['game_id']}/calls",
+                          headers={"Authorization": f"Bearer {g['spectator_token']}"})
+        assert god.status_code == 200
+        bad = await c.get(f"/games/{g['game_id']}/calls?seat=10",
+                          headers={"Authorization": f"Bearer {g['spectator_token']}"})
+        assert bad.status_code == 422
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, text=True,
+                          capture_output=True, timeout=120, env={**os.environ, **env})
+
+
+def test_doctor_says_what_works_and_what_is_wrong(llm):
+    ok = run_cli("doctor", env=llm_env(llm))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "✓ models: scripted is served" in ok.stdout and "✓ a bot decision" in ok.stdout
+    wrong = run_cli("doctor", env={**llm_env(llm), "WEREWOLF_LLM_MODEL": "gpt-9"})
+    assert wrong.returncode == 1 and "does not list 'gpt-9'" in wrong.stdout
+    missing = run_cli("doctor", env={**llm_env(llm), "WEREWOLF_LLM_MODEL": ""})
+    assert missing.returncode == 1 and "set WEREWOLF_LLM_MODEL" in missing.stdout
+
+
+async def test_inspect_prints_a_finished_games_calls(whole_game, game_server):
+    played, _ = whole_game
+    game_id = played.game["game_id"]
+    out = run_cli("inspect", game_id, "--data-dir", str(game_server.data_dir), env={})
+    assert out.returncode == 0, out.stderr
+    n = len(played.calls["calls"])
+    assert out.stdout.startswith(f"{n} calls,")
+    seat = run_cli("inspect", game_id, "--data-dir", str(game_server.data_dir), "--seat", "1",
+                   "--prompts", env={})
+    assert "--- user ---" in seat.stdout and "Your role:" in seat.stdout
+    assert all(" seat 1 " in line for line in seat.stdout.splitlines()
+               if re.match(r"\s*\d+ +[ND]\d", line))
+    missing = run_cli("inspect", "NOPE", "--data-dir", str(game_server.data_dir), env={})
+    assert missing.returncode == 1 and "no game NOPE" in missing.stderr
