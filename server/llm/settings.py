@@ -20,7 +20,8 @@ class SettingsError(ValueError):
     """The LLM settings are missing or malformed; the message says which and how to fix it."""
 
 
-def _number(env: Mapping[str, str], name: str, default: float, kind=float) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, kind=float,
+            minimum: float = 0, inclusive: bool = False) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -28,8 +29,9 @@ def _number(env: Mapping[str, str], name: str, default: float, kind=float) -> fl
         value = kind(raw)
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a number") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive, got {raw}")
+    if value < minimum or (value == minimum and not inclusive):
+        word = "at least" if inclusive else "more than"
+        raise SettingsError(f"{name} must be {word} {minimum:g}, got {raw}")
     return value
 
 
@@ -69,8 +71,7 @@ class LLMSettings:
             base_url=base.rstrip("/"), model=model, api_key=key or "not-needed",
             connect_timeout=_number(env, "WEREWOLF_LLM_CONNECT_TIMEOUT", 10.0),
             token_timeout=_number(env, "WEREWOLF_LLM_TOKEN_TIMEOUT", 60.0),
-            retries=int(_number(env, "WEREWOLF_LLM_RETRIES", 3, int)) if env.get(
-                "WEREWOLF_LLM_RETRIES") != "0" else 0,
+            retries=int(_number(env, "WEREWOLF_LLM_RETRIES", 3, int, inclusive=True)),
             concurrency=int(_number(env, "WEREWOLF_LLM_CONCURRENCY", 8, int)),
         )
 
