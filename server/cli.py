@@ -205,7 +205,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_inspect(args: argparse.Namespace) -> int:
     """Print a game's LLM calls: from a server (with a token), or from the local data dir."""
     from server.llm.calls import CallRecord, summarize
-    from server.llm.inspect import render
+    from shared.calls import render
 
     if args.server:
         import httpx

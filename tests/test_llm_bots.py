@@ -311,3 +311,36 @@ async def test_inspect_prints_a_finished_games_calls(whole_game, game_server):
                if re.match(r"\s*\d+ +[ND]\d", line))
     missing = run_cli("inspect", "NOPE", "--data-dir", str(game_server.data_dir), env={})
     assert missing.returncode == 1 and "no game NOPE" in missing.stderr
+
+
+async def test_the_spectator_view_opens_a_seats_calls(whole_game, game_server):
+    from tui.app import WerewolfApp
+    from tui.widgets.calls import CallsScreen
+
+    played, _ = whole_game
+    client = GameClient(game_server.url, token=played.game["spectator_token"],
+                        game_id=played.game["game_id"])
+    app = WerewolfApp(client=client, you=None, players=9)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            if app.board.over:
+                break
+            await pilot.pause(0.05)
+        app.panes[3].focus()
+        await pilot.press("i")
+        assert isinstance(app.screen, CallsScreen) and app.screen.seat == 3
+        for _ in range(100):
+            if app.screen.records is not None:
+                break
+            await pilot.pause(0.05)
+        text = str(app.screen.query_one("#calls-text").render())
+        mine = [c for c in played.calls["calls"] if c["seat"] == 3]
+        assert text.startswith("LLM calls of seat 3") and mine
+        assert f"\n\n{len(mine)} calls," in text and text.count(" seat 3 ") == len(mine) + 1
+        assert "--- user ---" not in text
+        await pilot.press("p")
+        text = str(app.screen.query_one("#calls-text").render())
+        assert "--- user ---" in text and "Your role:" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CallsScreen)
+    await client.aclose()

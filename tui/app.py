@@ -26,6 +26,7 @@ from tui.client import ApiError, Connection, GameClient
 from tui.i18n import t
 from tui.theme import WEREWOLF
 from tui.widgets.action_bar import ActionBar, Answer
+from tui.widgets.calls import CallsScreen
 from tui.widgets.lobby import LobbyScreen
 from tui.widgets.review import ReviewScreen
 from tui.widgets.seat_pane import SeatPane
@@ -47,6 +48,8 @@ class WerewolfApp(App[None]):
                 id="maximize"),
         Binding("r", "review", "Review", tooltip="Every role and thought (after game over)",
                 id="review"),
+        Binding("i", "inspect_calls", "LLM calls", tooltip="The focused seat's LLM calls: "
+                "prompts, answers, fallbacks (spectators; everyone after game over)", id="calls"),
         Binding("s", "start", "Start", tooltip="Start the game (host)", id="start"),
         Binding("a", "advance", "Advance", tooltip="Next phase (step mode)", id="advance"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -94,6 +97,7 @@ class WerewolfApp(App[None]):
         self.read_stream()
 
     LABELS_ZH = {"toggle_thoughts": "思考", "maximize_pane": "放大", "review": "复盘",
+                 "inspect_calls": "模型调用",
                  "start": "开始", "advance": "继续", "quit": "退出"}
 
     def localize(self) -> None:
@@ -107,6 +111,8 @@ class WerewolfApp(App[None]):
         self.refresh_bindings()
 
     PALETTE = {  # action: (en title, zh title, en help, zh help)
+        "inspect_calls": ("LLM calls of the focused seat", "当前座位的模型调用",
+                          "Prompts, answers, fallbacks, tokens and times", "提示、回答、回退、用量和耗时"),
         "toggle_thoughts": ("Show or hide thoughts", "显示/隐藏思考",
                             "Bots' reasoning in every pane", "所有座位的思考过程"),
         "maximize_pane": ("Maximize or restore the focused seat", "放大/还原当前座位",
@@ -289,6 +295,9 @@ class WerewolfApp(App[None]):
             return self.board.paused
         if action == "review":
             return self.board.over is not None
+        if action == "inspect_calls":  # the server decides; this only hides a useless key
+            return self.client is not None and (self.board.you is None
+                                                or self.board.over is not None)
         return True
 
     def action_toggle_thoughts(self) -> None:
@@ -312,6 +321,20 @@ class WerewolfApp(App[None]):
     def action_review(self) -> None:
         if self.board.over:
             self.push_screen(ReviewScreen(self.review_board or self.board))
+
+    def action_inspect_calls(self) -> None:
+        if self.client is None:
+            return
+        pane = self.focused
+        while pane is not None and not isinstance(pane, SeatPane):
+            pane = pane.parent  # type: ignore[assignment]
+        seat = pane.seat_no if isinstance(pane, SeatPane) else None
+        zh = self.board.lang == "zh"
+        if seat is None:
+            title = "所有座位的模型调用" if zh else "LLM calls, every seat"
+        else:
+            title = f"{seat}号的模型调用" if zh else f"LLM calls of seat {seat}"
+        self.push_screen(CallsScreen(self.client, seat, title))
 
     def action_start(self) -> None:
         if not self.board.started:

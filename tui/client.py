@@ -105,6 +105,15 @@ class GameClient:
             raise _error(r)
         return r.json()
 
+    async def calls(self, seat: int | None = None, game_id: str | None = None) -> dict:
+        """The LLM bots' call records (spectators; everyone after game over)."""
+        r = await self._http.get(f"/games/{self._game(game_id)}/calls",
+                                 params={"seat": seat} if seat else None,
+                                 headers=self._headers())
+        if r.status_code != 200:
+            raise _error(r)
+        return r.json()
+
     # -- actions: each answers with an SSE stream closed by a snapshot --------------------
     async def _act(self, path: str, body: dict | None = None,
                    game_id: str | None = None) -> dict | None:

@@ -9,29 +9,9 @@ the game (SQLite); ``werewolf inspect`` and the spectator view read them back.
 from __future__ import annotations
 
 import contextvars
-import time
-from typing import Any, Protocol
+from typing import Protocol
 
-from pydantic import BaseModel, Field
-
-
-class CallRecord(BaseModel):
-    seat: int
-    decision: str  # the decision's action name: "vote", "witch", "wolf_chat"…
-    day: int
-    phase: str
-    attempt: int = 1  # 2 for the retry after an illegal or unparseable answer
-    prompt: list[dict[str, str]] = []
-    raw: str = ""
-    parsed: dict[str, Any] | None = None  # the action taken from the answer, if any
-    fallback: bool = False  # the built-in bot decided instead
-    error: str | None = None
-    tokens_in: int = 0
-    tokens_out: int = 0
-    ttft: float | None = None
-    total: float = 0.0
-    retries: int = 0
-    ts: float = Field(default_factory=time.time)
+from shared.calls import CallRecord, summarize
 
 
 class CallLog(Protocol):
@@ -52,15 +32,4 @@ class MemoryCallLog:
 CALL_LOG: contextvars.ContextVar[CallLog | None] = contextvars.ContextVar("call_log", default=None)
 
 
-def summarize(records: list[CallRecord]) -> dict[str, Any]:
-    """Calls, tokens, fallbacks and times over a set of records (``simulate``, ``inspect``)."""
-    ttfts = [r.ttft for r in records if r.ttft is not None]
-    return {
-        "calls": len(records),
-        "tokens_in": sum(r.tokens_in for r in records),
-        "tokens_out": sum(r.tokens_out for r in records),
-        "fallbacks": sum(1 for r in records if r.fallback),
-        "errors": sum(1 for r in records if r.error),
-        "call_seconds": round(sum(r.total for r in records), 3),
-        "mean_ttft": round(sum(ttfts) / len(ttfts), 3) if ttfts else None,
-    }
+__all__ = ["CALL_LOG", "CallLog", "CallRecord", "MemoryCallLog", "summarize"]

@@ -1,8 +1,48 @@
-"""Renders a game's LLM call records as text: ``werewolf inspect`` and the TUI's call view."""
+"""The record of one LLM call, as the server keeps it and every tool shows it.
+
+The wire format of ``GET /games/{id}/calls``: ``werewolf inspect`` and the TUI's call
+view read it and render it with :func:`render`.
+"""
 
 from __future__ import annotations
 
-from .calls import CallRecord, summarize
+import time
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class CallRecord(BaseModel):
+    seat: int
+    decision: str  # the decision's action name: "vote", "witch", "wolf_chat"…
+    day: int
+    phase: str
+    attempt: int = 1  # 2 for the retry after an illegal or unparseable answer
+    prompt: list[dict[str, str]] = []
+    raw: str = ""
+    parsed: dict[str, Any] | None = None  # the action taken from the answer, if any
+    fallback: bool = False  # the built-in bot decided instead
+    error: str | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    ttft: float | None = None
+    total: float = 0.0
+    retries: int = 0
+    ts: float = Field(default_factory=time.time)
+
+
+def summarize(records: list[CallRecord]) -> dict[str, Any]:
+    """Calls, tokens, fallbacks and times over a set of records (``simulate``, ``inspect``)."""
+    ttfts = [r.ttft for r in records if r.ttft is not None]
+    return {
+        "calls": len(records),
+        "tokens_in": sum(r.tokens_in for r in records),
+        "tokens_out": sum(r.tokens_out for r in records),
+        "fallbacks": sum(1 for r in records if r.fallback),
+        "errors": sum(1 for r in records if r.error),
+        "call_seconds": round(sum(r.total for r in records), 3),
+        "mean_ttft": round(sum(ttfts) / len(ttfts), 3) if ttfts else None,
+    }
 
 
 def _outcome(r: CallRecord) -> str:
