@@ -344,3 +344,19 @@ async def test_the_spectator_view_opens_a_seats_calls(whole_game, game_server):
         await pilot.press("escape")
         assert not isinstance(app.screen, CallsScreen)
     await client.aclose()
+
+
+def test_simulate_reports_calls_tokens_and_fallbacks_per_game(llm, monkeypatch):
+    from server.simulate import simulate
+
+    for k, v in llm_env(llm).items():
+        monkeypatch.setenv(k, v)
+    llm.reset()
+    first = simulate(2, players=6, seed=1, workers=1, bots="llm").as_json()["llm"]
+    # A second run is a second event loop: the bots must not reuse the first one's pool.
+    again = simulate(1, players=6, seed=9, workers=1, bots="llm").as_json()["llm"]
+    assert first["fallbacks_per_game"] == 0 and again["fallbacks_per_game"] == 0
+    assert len(first["per_game"]) == 2
+    assert sum(g["calls"] for g in first["per_game"]) + again["per_game"][0]["calls"] == len(
+        llm.calls())
+    assert first["tokens_in_per_game"] > 1000 * first["calls_per_game"] / 10

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-from functools import lru_cache
 
 import dspy
 
@@ -42,12 +41,21 @@ NIGHT_DECISIONS = frozenset({"wolf_chat", "wolf_kill", "check", "witch"})
 ADAPTER = dspy.ChatAdapter(use_json_adapter_fallback=False)  # one call per attempt, no more
 
 
-@lru_cache(maxsize=4)
+_models: dict[tuple[LLMSettings, asyncio.AbstractEventLoop], dspy.LM] = {}
+
+
 def language_model(settings: LLMSettings) -> dspy.LM:
-    """One LM per configuration: our streaming engine, DSPy's cache and retries off."""
-    return dspy.LM(f"openai/{settings.model}", engine=NoSyncEngine(),
-                   async_engine=OpenAIEngine(settings), cache=False, num_retries=0,
-                   temperature=settings.temperature, max_tokens=settings.max_tokens)
+    """One LM per configuration and event loop (its HTTP pool belongs to the loop that
+    opened it): our streaming engine, with DSPy's cache and retries off."""
+    key = (settings, asyncio.get_running_loop())
+    if key not in _models:
+        for stale in [k for k in _models if k[1].is_closed()]:
+            del _models[stale]
+        _models[key] = dspy.LM(f"openai/{settings.model}", engine=NoSyncEngine(),
+                               async_engine=OpenAIEngine(settings), cache=False,
+                               num_retries=0, temperature=settings.temperature,
+                               max_tokens=settings.max_tokens)
+    return _models[key]
 
 
 _limits: dict[tuple[int, asyncio.AbstractEventLoop], asyncio.Semaphore] = {}
