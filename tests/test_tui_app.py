@@ -174,8 +174,9 @@ async def test_the_app_reconnects_after_the_server_drops_the_stream(tmp_path):
             srv.kill()
             for _ in range(400):  # upper bounds, generous for a loaded machine
                 await pilot.pause(0.05)
-                if app.connection.state == "reconnecting":
-                    break
+                if (app.connection.state == "reconnecting"
+                        and "reconnecting" in str(app.status_line.render())):
+                    break  # (the status line repaints at the next flush, a moment later)
             assert app.connection.state == "reconnecting"
             assert "reconnecting" in str(app.status_line.render())
             srv.start()
