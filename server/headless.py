@@ -28,10 +28,16 @@ async def run_game(
     cfg = run_config(f"headless-{uuid.uuid4().hex}")
     if call_log is not None:  # where LLM bots record their calls
         cfg["configurable"]["call_log"] = call_log
-    async for mode, chunk in graph.astream(values, cfg, stream_mode=["custom", "values"]):
-        if mode == "custom":
-            if on_event:
-                on_event(chunk)
-        else:
-            values = chunk
+    try:
+        async for mode, chunk in graph.astream(values, cfg, stream_mode=["custom", "values"]):
+            if mode == "custom":
+                if on_event:
+                    on_event(chunk)
+            else:
+                values = chunk
+    finally:
+        if "llm" in table.bots.values():  # its connections belong to this event loop
+            from server.llm.bot import close_models
+
+            await close_models()
     return load_game(values)

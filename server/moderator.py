@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 import secrets
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,6 +169,8 @@ class Moderator:
                 except (asyncio.CancelledError, Exception):
                     pass
             await g.log.flush()
+        if "server.llm.bot" in sys.modules:  # LLM bots played: close their connections
+            await sys.modules["server.llm.bot"].close_models()
         if self._saver_cm is not None:
             await self._saver_cm.__aexit__(None, None, None)
         if self.store is not None:

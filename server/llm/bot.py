@@ -41,7 +41,7 @@ NIGHT_DECISIONS = frozenset({"wolf_chat", "wolf_kill", "check", "witch"})
 ADAPTER = dspy.ChatAdapter(use_json_adapter_fallback=False)  # one call per attempt, no more
 
 
-_models: dict[tuple[LLMSettings, asyncio.AbstractEventLoop], dspy.LM] = {}
+_models: dict[tuple[LLMSettings, asyncio.AbstractEventLoop], tuple[dspy.LM, OpenAIEngine]] = {}
 
 
 def language_model(settings: LLMSettings) -> dspy.LM:
@@ -49,13 +49,19 @@ def language_model(settings: LLMSettings) -> dspy.LM:
     opened it): our streaming engine, with DSPy's cache and retries off."""
     key = (settings, asyncio.get_running_loop())
     if key not in _models:
-        for stale in [k for k in _models if k[1].is_closed()]:
-            del _models[stale]
-        _models[key] = dspy.LM(f"openai/{settings.model}", engine=NoSyncEngine(),
-                               async_engine=OpenAIEngine(settings), cache=False,
-                               num_retries=0, temperature=settings.temperature,
-                               max_tokens=settings.max_tokens)
-    return _models[key]
+        engine = OpenAIEngine(settings)
+        lm = dspy.LM(f"openai/{settings.model}", engine=NoSyncEngine(), async_engine=engine,
+                     cache=False, num_retries=0, temperature=settings.temperature,
+                     max_tokens=settings.max_tokens)
+        _models[key] = (lm, engine)
+    return _models[key][0]
+
+
+async def close_models() -> None:
+    """Close the HTTP pools this event loop opened (before the loop itself closes)."""
+    loop = asyncio.get_running_loop()
+    for key in [k for k in _models if k[1] is loop]:
+        await _models.pop(key)[1].aclose()
 
 
 _limits: dict[tuple[int, asyncio.AbstractEventLoop], asyncio.Semaphore] = {}
