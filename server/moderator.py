@@ -8,6 +8,7 @@ It knows nothing of HTTP: the routes in ``server/api.py`` call it.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import random
 import secrets
@@ -157,6 +158,10 @@ class Moderator:
         from server.headless import run_game
 
         await run_game(GameConfig(players=6, seed=0))
+        from server.llm.settings import LLMSettings
+
+        if LLMSettings.configured():  # DSPy takes seconds to import: not in a game's first turn
+            await asyncio.to_thread(importlib.import_module, "server.llm.bot")
 
     async def close(self) -> None:
         for g in self.games.values():

@@ -20,7 +20,7 @@ from conftest import ROOT, ServerProcess
 from server.llm.scripted import ScriptedLLM
 from tui.client import GameClient
 
-TOKEN_TIMEOUT = 1.0  # the game server's wait between two tokens, so a stall costs ~1 s
+TOKEN_TIMEOUT = 2.0  # the game server's wait between two tokens, so a stall costs ~2 s
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +157,7 @@ async def test_prompts_hold_only_what_each_seat_may_know(whole_game):
 # -- faults in mid-game ----------------------------------------------------------------
 FAULTS = {
     "disconnect": ({"kind": "disconnect", "after_chunks": 4}, "disconnected mid-stream"),
-    "stall": ({"kind": "stall", "after_chunks": 4, "seconds": 5}, "stalled"),
+    "stall": ({"kind": "stall", "after_chunks": 4, "seconds": 8}, "stalled"),
     "truncate": ({"kind": "truncate", "after_chunks": 4}, "truncated"),
     "malformed": ({"kind": "malformed", "after_chunks": 4}, "malformed chunk"),
     "server_error": ({"kind": "fail", "status": 503, "times": 3}, "503"),

@@ -112,3 +112,24 @@ def test_settings_say_plainly_what_is_missing():
     s = LLMSettings.from_env({"WEREWOLF_LLM_MODEL": "m", "OPENAI_BASE_URL": "http://h:1/v1/",
                               "WEREWOLF_LLM_RETRIES": "0"})
     assert s.base_url == "http://h:1/v1" and s.retries == 0 and s.api_key == "not-needed"
+
+
+def test_a_prompt_stays_bounded_however_long_the_game_runs():
+    from dataclasses import replace
+
+    from server.game.view import seat_view
+    from shared.events import SpeechEnd
+
+    state = new_game(GameConfig(players=9, seed=4)).state
+    d = pending(state)[0]
+    base = seat_view(state, d.seat)
+
+    def after(days: int) -> str:
+        said = [SpeechEnd(seat=s, day=day, text=f"I am the seer. Seat {s % 9 + 1} is a werewolf. "
+                                                 f"I suspect seat {(s + 3) % 9 + 1} on day {day}.")
+                for day in range(1, days + 1) for s in range(1, 10)]
+        return briefing(replace(base, day=days + 1, phase="day", events=said), d)
+
+    four, twenty = len(after(4)), len(after(20))
+    assert "older excerpts left out" in after(20)
+    assert twenty < four * 1.6, (four, twenty)

@@ -46,6 +46,7 @@ RULES = (
 _SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 MAX_QUOTE = 600  # characters of one speech kept in a prompt
 MAX_EXCERPT = 220  # characters kept of one earlier speech
+MAX_EXCERPTS = 24  # earlier speeches excerpted, the most recent first kept
 
 
 def quote(text: str, limit: int = MAX_QUOTE) -> str:
@@ -183,6 +184,10 @@ def briefing(view: SeatView, decision: Decision) -> str:
         sections.append("CLAIMS MADE ALOUD (true or false):\n" + "\n".join(f"- {c}" for c in said))
     earlier, now = speeches(view)
     if earlier:
+        dropped = len(earlier) - MAX_EXCERPTS
+        earlier = earlier[-MAX_EXCERPTS:]
+        if dropped > 0:
+            earlier.insert(0, f"({dropped} older excerpts left out)")
         sections.append("EARLIER DAYS (excerpts):\n" + "\n".join(f"- {x}" for x in earlier))
     if now:
         sections.append("RECENT SPEECHES (quoted):\n" + "\n".join(f"- {x}" for x in now))
