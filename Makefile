@@ -35,8 +35,11 @@ format: $(VENV)/.installed-dev
 simulate: $(VENV)/.installed-run
 	$(BIN)/werewolf simulate --games 500 --players 9 --seed 1
 
-bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/simulate.py
+bench: $(VENV)/.installed-dev  ## every benchmark in docs/benchmarks.md (several minutes)
+	$(BIN)/werewolf simulate --games 500 --players 9 --seed 1
+	$(BIN)/python bench/server_bench.py --games 50 --viewers 5 --pace 30 --seconds 25
+	$(BIN)/python bench/tui_bench.py --rate 100 --seconds 10
+	$(BIN)/python bench/llm_bench.py --games 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

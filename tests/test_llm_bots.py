@@ -97,7 +97,13 @@ async def test_a_whole_game_of_llm_bots_streams_token_by_token(whole_game):
     assert sum(c["tokens_in"] for c in calls) < 150_000
     # Thoughts arrive as many tokens, not one block per decision.
     thoughts = Counter(e.type for e in played.events if e.type.startswith("thought"))
-    assert thoughts["thought_start"] == len(calls) == thoughts["thought_end"]
+    # (one per call, and one per wolf's kill vote, cast as voted in its own night talk)
+    kill_votes = [e for e in played.of("vote_cast") if e.kind == "wolf"]
+    assert thoughts["thought_start"] == len(calls) + len(kill_votes) == thoughts["thought_end"]
+    assert not [c for c in calls if c["decision"] == "wolf_kill"]
+    talk = {(c["seat"], c["day"]): c["parsed"]["kill"] for c in calls
+            if c["decision"] == "wolf_chat"}
+    assert all(talk[(e.seat, e.day)] == e.target for e in kill_votes)
     assert thoughts["thought_token"] > 5 * len(calls)
     # Every speech's tokens, joined, are exactly the speech the game recorded.
     spoken: dict[int, str] = {}

@@ -17,7 +17,7 @@ import re
 import dspy
 
 from server.bots.base import SPEECH_KINDS, Plan
-from server.game.state import MAX_SPEECH_CHARS, Decision
+from server.game.state import MAX_SPEECH_CHARS, Action, Decision
 from server.game.view import SeatView
 from server.typewriter import Typewriter
 from shared.events import (
@@ -34,7 +34,7 @@ from shared.events import (
 from .briefing import briefing
 from .calls import CALL_LOG, CallRecord
 from .engine import CURRENT, CallFailed, CallScope, NoSyncEngine, OpenAIEngine
-from .programs import PROGRAMS, IllegalAnswer, options, to_action, typed
+from .programs import PROGRAMS, IllegalAnswer, kill_vote, options, to_action, typed
 from .settings import LLMSettings
 
 NIGHT_DECISIONS = frozenset({"wolf_chat", "wolf_kill", "check", "witch"})
@@ -124,10 +124,12 @@ def _failure(error: BaseException) -> CallFailed | None:
 async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewriter,
                   settings: LLMSettings | None = None) -> Plan:
     settings = settings or LLMSettings.from_env()
-    program = PROGRAMS[d.action]
-    signature = typed(program, d)
-    streamer = Streamer(tw, d, program.label)
     log = CALL_LOG.get()
+    if d.action == "wolf_kill" and (vote := _voted_in_talk(log, view, d)) is not None:
+        return vote
+    program = PROGRAMS[d.action]
+    signature = typed(program, d, view.living())
+    streamer = Streamer(tw, d, program.label)
     brief = briefing(view, d)
     cause = ""
     for attempt in (1, 2):
@@ -141,6 +143,9 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
                     prediction = await dspy.Predict(signature).acall(
                         briefing=brief, language=view.lang)
             action = to_action(d, program, prediction)
+            parsed = action.model_dump(exclude_none=True)
+            if d.action == "wolf_chat":
+                parsed["kill"] = kill_vote(d, program, prediction, view.living())
             if streamer.speaks:
                 action = action.model_copy(update={"text": await _spoken(streamer, action.text)})
         except Exception as e:  # noqa: BLE001 - any failure must end in a decision
@@ -161,7 +166,7 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
         else:
             CURRENT.reset(token)
             streamer.end_thought()
-            _fill(record, scope, parsed=action.model_dump(exclude_none=True))
+            _fill(record, scope, parsed=parsed)
             if log:
                 log.add(record)
             return Plan(action=action, streamed=True, label=program.label)
@@ -170,6 +175,20 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
 
 _LITERAL_REFUSED = re.compile(r"Failed to parse field (\w+) with value (.*?) from the LM "
                               r"response\. Error message: 1 validation error for literal", re.S)
+
+
+def _voted_in_talk(log, view: SeatView, d: Decision) -> Plan | None:
+    """The kill vote this wolf cast in its own talk tonight: the wolves' discussion and kill
+    are one program, so the night's kill costs no second call."""
+    for r in reversed(getattr(log, "records", [])):
+        if r.seat == d.seat and r.day == view.day and r.decision == "wolf_chat" and r.parsed:
+            target = r.parsed.get("kill")
+            if target in d.options:
+                thought = f"As I told the pack: seat {target}."
+                return Plan(action=Action(seat=d.seat, kind="kill", target=target),
+                            thought=thought, label="casting my kill vote")
+            return None
+    return None
 
 
 def _reason(e: Exception) -> str:

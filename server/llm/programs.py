@@ -29,9 +29,12 @@ class Decide(dspy.Signature):
 
 class WolfTalk(Decide):
     """You are a werewolf. It is night, and only your fellow wolves hear you: propose
-    tonight's victim (say "kill seat N") and how the pack should play tomorrow."""
+    tonight's victim (say "kill seat N") and how the pack should play tomorrow, then cast
+    your own kill vote. Killing a player the village trusts, or a likely seer or witch,
+    is usually best; agree with the pack unless its choice is bad."""
 
     speech: str = dspy.OutputField(desc="what you say to your fellow wolves, 1-3 sentences")
+    target: str = dspy.OutputField(desc="the seat number you vote to kill tonight")
 
 
 class WolfKill(Decide):
@@ -106,7 +109,7 @@ class Program:
 
 
 PROGRAMS: dict[str, Program] = {
-    "wolf_chat": Program(WolfTalk, "plotting with the pack"),
+    "wolf_chat": Program(WolfTalk, "plotting with the pack", "target"),
     "wolf_kill": Program(WolfKill, "choosing tonight's victim", "target"),
     "check": Program(SeerCheck, "choosing whom to check", "target"),
     "witch": Program(WitchNight, "weighing the potions", "choice"),
@@ -121,8 +124,11 @@ PROGRAMS: dict[str, Program] = {
 NO_TARGET = {"vote": "abstain", "pk_vote": "abstain", "shoot": "none"}
 
 
-def options(d: Decision) -> list[str]:
-    """The answers legal now, as the model writes them."""
+def options(d: Decision, living: list[int] | None = None) -> list[str]:
+    """The answers legal now, as the model writes them (a wolf's talk: the kill vote it
+    will cast, among ``living``)."""
+    if d.action == "wolf_chat":
+        return [str(s) for s in living or []]
     if d.action == "witch":
         out = ["pass"]
         if d.can_save and d.victim is not None:
@@ -136,11 +142,12 @@ def options(d: Decision) -> list[str]:
     return out
 
 
-def typed(program: Program, d: Decision) -> type[dspy.Signature]:
+def typed(program: Program, d: Decision, living: list[int] | None = None
+          ) -> type[dspy.Signature]:
     """The program's signature with its choice typed as this moment's legal options."""
     if program.choice is None:
         return program.signature
-    legal = tuple(options(d))
+    legal = tuple(options(d, living))
     return program.signature.with_updated_fields(program.choice, type_=Literal[legal])
 
 
@@ -148,9 +155,18 @@ class IllegalAnswer(ValueError):
     """The model answered something that is not a legal choice now."""
 
 
+def kill_vote(d: Decision, program: Program, prediction: dspy.Prediction,
+              living: list[int]) -> int:
+    """A wolf's talk also carries its kill vote (cast when the night's actions come)."""
+    answer = str(prediction.get("target") or "").strip().strip("'\"")
+    if answer not in options(d, living):
+        raise IllegalAnswer(f"{answer!r} is not one of {options(d, living)}")
+    return int(answer)
+
+
 def to_action(d: Decision, program: Program, prediction: dspy.Prediction) -> Action:
     """The model's answer as a game action; :class:`IllegalAnswer` if it is not legal now."""
-    if program.choice is None:
+    if d.action in ("speak", "pk_speak", "last_words", "wolf_chat"):
         text = (prediction.get("speech") or "").strip()
         return Action(seat=d.seat, kind="speak", text=text)
     answer = str(prediction.get(program.choice) or "").strip().strip("'\"").lower()
