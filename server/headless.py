@@ -26,6 +26,10 @@ async def run_game(
             on_event(e)
     values = initial_state(t.state, table)
     cfg = run_config(f"headless-{uuid.uuid4().hex}")
+    if call_log is None and "llm" in table.bots.values():
+        from server.llm.calls import MemoryCallLog
+
+        call_log = MemoryCallLog()  # LLM bots read their own earlier calls (a wolf's kill vote)
     if call_log is not None:  # where LLM bots record their calls
         cfg["configurable"]["call_log"] = call_log
     try:
