@@ -115,6 +115,11 @@ async def test_a_whole_game_of_llm_bots_streams_token_by_token(whole_game):
         elif e.type == "speech_end" and e.text:
             assert spoken.pop(e.seat).strip() == e.text
             assert "[[" not in e.text and "##" not in e.text
+    # Independent calls run at once: a day's votes overlap in time.
+    votes = [c for c in calls if c["decision"] == "vote" and c["day"] == 1]
+    overlapping = max(sum(1 for o in votes if o["ts"] <= v["ts"] < o["ts"] + o["total"])
+                      for v in votes)
+    assert overlapping >= 3, "the votes were asked one after another"
     # Every record names its seat's decision and has the prompt and answer a developer needs.
     for c in calls:
         assert c["prompt"] and c["raw"] and c["parsed"] and c["ttft"] is not None
