@@ -87,7 +87,15 @@ def cmd_narrate(args: argparse.Namespace) -> int:
     table = Table(bots={s: ("llm" if args.bots == "llm" or (args.bots == "mixed" and s % 2)
                             else "builtin") for s in range(1, config.players + 1)},
                   pace=args.pace)
-    asyncio.run(run_game(config, table=table, on_event=printer.feed))
+    async def narrated() -> None:
+        from server.headless import close_connections
+
+        try:
+            await run_game(config, table=table, on_event=printer.feed)
+        finally:
+            await close_connections()
+
+    asyncio.run(narrated())
     return 0
 
 
@@ -221,7 +229,11 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         r = httpx.get(f"{args.server}/games/{args.game_id}/calls", params=params,
                       headers={"Authorization": f"Bearer {token}"}, timeout=30)
         if r.status_code != 200:
-            print(f"the server refused: {r.json().get('detail', r.text)}", file=sys.stderr)
+            try:
+                reason = r.json().get("detail", r.text)
+            except ValueError:
+                reason = r.text or r.reason_phrase
+            print(f"the server refused ({r.status_code}): {reason}", file=sys.stderr)
             return 1
         records = [CallRecord.model_validate(c) for c in r.json()["calls"]]
     else:

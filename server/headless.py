@@ -32,16 +32,19 @@ async def run_game(
         call_log = MemoryCallLog()  # LLM bots read their own earlier calls (a wolf's kill vote)
     if call_log is not None:  # where LLM bots record their calls
         cfg["configurable"]["call_log"] = call_log
-    try:
-        async for mode, chunk in graph.astream(values, cfg, stream_mode=["custom", "values"]):
-            if mode == "custom":
-                if on_event:
-                    on_event(chunk)
-            else:
-                values = chunk
-    finally:
-        if "llm" in table.bots.values():  # its connections belong to this event loop
-            from server.llm.bot import close_models
-
-            await close_models()
+    async for mode, chunk in graph.astream(values, cfg, stream_mode=["custom", "values"]):
+        if mode == "custom":
+            if on_event:
+                on_event(chunk)
+        else:
+            values = chunk
     return load_game(values)
+
+
+async def close_connections() -> None:
+    """Close the LLM bots' connections opened on this event loop: call it before the loop
+    ends (after its last game), so no pool is left to a closed loop."""
+    import sys
+
+    if "server.llm.bot" in sys.modules:
+        await sys.modules["server.llm.bot"].close_models()

@@ -79,6 +79,12 @@ class GameCalls:
             rows, self._unsaved = self._unsaved, []
             await self.store.append_calls(self.game_id, rows)
 
+    async def flush(self) -> None:
+        """Wait until every record is written (at shutdown)."""
+        if self._flushing is not None:
+            await self._flushing
+        await self._flush()
+
 
 @dataclass
 class LiveGame:
@@ -174,6 +180,8 @@ class Moderator:
                 except (asyncio.CancelledError, Exception):
                     pass
             await g.log.flush()
+            if g.calls is not None:
+                await g.calls.flush()
         if "server.llm.bot" in sys.modules:  # LLM bots played: close their connections
             await sys.modules["server.llm.bot"].close_models()
         if self._saver_cm is not None:

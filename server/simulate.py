@@ -85,8 +85,8 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
 
         def count(e):
             nonlocal errors
-            if isinstance(e, Error):
-                errors += 1
+            if isinstance(e, Error) and e.message.startswith("bot at seat"):
+                errors += 1  # the rules refused a bot's action (not an LLM fallback)
 
         seats = range(1, config.players + 1)
         kinds = {s: ("llm" if bots == "llm" or (bots == "mixed" and s % 2) else "builtin")
@@ -102,7 +102,15 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
 
 
 def _worker(configs: list[dict], bots: str = "builtin") -> list[GameSummary]:
-    return asyncio.run(_play_many([GameConfig(**c) for c in configs], bots))
+    async def play() -> list[GameSummary]:
+        from server.headless import close_connections
+
+        try:
+            return await _play_many([GameConfig(**c) for c in configs], bots)
+        finally:
+            await close_connections()
+
+    return asyncio.run(play())
 
 
 def simulate(games: int, players: int = 9, seed: int = 0, lang: str = "en",

@@ -172,6 +172,7 @@ FAULTS = {
     "truncate": ({"kind": "truncate", "after_chunks": 4}, "truncated"),
     "malformed": ({"kind": "malformed", "after_chunks": 4}, "malformed chunk"),
     "server_error": ({"kind": "fail", "status": 503, "times": 3}, "503"),
+    "slow_start": ({"kind": "delay", "seconds": 8}, "no answer within"),
 }
 
 
@@ -189,6 +190,9 @@ async def test_a_fault_mid_game_falls_back_and_the_game_finishes(llm, game_serve
     errors = played.of("error")
     assert len(errors) == 1 and errors[0].seat == fb["seat"] and cause in errors[0].message
     assert errors[0].vis.scope == "public"
+    assert "127.0.0.1" not in errors[0].message  # never the server's address
+    if fault == "slow_start":  # a server too slow to answer is not asked again
+        assert fb["retries"] == 0
     # The seat still spoke exactly once that turn, and the game went on to its end.
     starts = [e for e in played.of("speech_start") if e.seat == fb["seat"] and e.kind == "day"]
     ends = [e for e in played.of("speech_end") if e.seat == fb["seat"] and e.kind == "day"]
@@ -222,6 +226,20 @@ async def test_an_illegal_target_is_retried_once_then_falls_back(llm, game_serve
     errors = played.of("error")
     assert len(errors) == 1 and errors[0].vis.scope == "god"
     assert played.over.winner in ("wolves", "villagers")
+
+
+async def test_a_public_error_never_quotes_the_model(llm, game_server):
+    llm.reset()
+    # Every exile vote answers an illegal target, twice: every voter falls back, aloud.
+    llm.script({"match": "Vote to exile one living player", "kind": "illegal", "times": None})
+    played = await play(game_server.url, seed=5)
+    errors = played.of("error")
+    assert errors and all(e.vis.scope == "public" for e in errors)
+    for error in errors:
+        assert error.message == (f"seat {error.seat}: the model failed (illegal answer); "
+                                 "the built-in bot decided instead")
+    refused = [c for c in played.calls["calls"] if c["error"] and not c["fallback"]]
+    assert refused and all("99" in c["error"] for c in refused)  # kept for the developer
 
 
 async def test_an_illegal_answer_then_a_legal_one_needs_no_fallback(llm, game_server):
@@ -371,3 +389,65 @@ def test_simulate_reports_calls_tokens_and_fallbacks_per_game(llm, monkeypatch):
     assert sum(g["calls"] for g in first["per_game"]) + again["per_game"][0]["calls"] == len(
         llm.calls())
     assert first["tokens_in_per_game"] > 1000 * first["calls_per_game"] / 10
+
+
+def _in_process(llm, monkeypatch, **env):
+    for k, v in {**llm_env(llm), **env}.items():
+        monkeypatch.setenv(k, v)
+
+
+async def test_games_sharing_an_event_loop_share_its_connections(llm, monkeypatch):
+    from server.game import GameConfig
+    from server.graph import Table
+    from server.headless import close_connections, run_game
+    from server.llm.calls import MemoryCallLog
+
+    _in_process(llm, monkeypatch)
+    logs = [MemoryCallLog(), MemoryCallLog()]
+    table = Table(bots={s: "llm" for s in range(1, 7)})
+    try:
+        games = await asyncio.gather(*(run_game(GameConfig(players=6, seed=20 + i), table,
+                                                call_log=log) for i, log in enumerate(logs)))
+    finally:
+        await close_connections()
+    assert all(g.over for g in games)
+    assert not [r for log in logs for r in log.records if r.fallback or r.error]
+
+
+async def test_without_a_model_a_recovered_game_falls_back_instead_of_stopping(monkeypatch):
+    from server.game import GameConfig
+    from server.graph import Table
+    from server.headless import run_game
+
+    for k in ("WEREWOLF_LLM_MODEL", "WEREWOLF_LLM_BASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(k, raising=False)
+    errors = []
+    state = await run_game(GameConfig(players=6, seed=2), Table(bots={s: "llm" for s in
+                                                                     range(1, 7)}),
+                           on_event=lambda e: errors.append(e) if e.type == "error" else None)
+    assert state.over and errors
+    assert all("no model configured" in e.message for e in errors)
+
+
+async def test_openai_reasoning_models_get_their_own_sampling_settings(monkeypatch):
+    import random
+
+    from server.game import GameConfig, new_game, pending
+    from server.game.view import seat_view
+    from server.headless import close_connections
+    from server.llm.bot import llm_bot
+    from server.llm.settings import LLMSettings
+    from server.typewriter import Typewriter
+
+    with ScriptedLLM(model="o4-mini") as reasoning:
+        settings = LLMSettings(base_url=reasoning.base_url, model="o4-mini")
+        state = new_game(GameConfig(players=9, seed=1)).state
+        d = next(x for x in pending(state) if x.action == "wolf_chat")
+        try:
+            plan = await llm_bot(seat_view(state, d.seat), d, random.Random(0),
+                                 Typewriter(lambda _e: None, 0), settings=settings)
+        finally:
+            await close_connections()
+        assert not plan.fallback and plan.action.text
+        (call,) = reasoning.calls()
+    assert call["model"] == "o4-mini"

@@ -133,3 +133,52 @@ def test_a_prompt_stays_bounded_however_long_the_game_runs():
     four, twenty = len(after(4)), len(after(20))
     assert "older excerpts left out" in after(20)
     assert twenty < four * 1.6, (four, twenty)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=300),
+       st.sampled_from([
+           "[[ ## reasoning ## ]]\nI am the seer; in my [[ ## speech ## ]] I must hide it.\n\n"
+           "[[ ## speech ## ]]\nGood morning.\n\n[[ ## speech ## ]]\nA second speech!\n\n"
+           "[[ ## completed ## ]]\n",
+           # (not "  [[ ## x ## ]] text": DSPy strips the line, then cuts the unstripped one)
+           "[[ ## reasoning ## ]] inline start\n [x] [[y]]\n[[ ## speech ## ]]\nHi [[ ## no\n"
+           "[[ ## completed ## ]]",
+       ]))
+def test_the_splitter_reads_fields_exactly_as_dspy_parses_them(cuts, answer):
+    import dspy
+
+    class Talk(dspy.Signature):
+        """x"""
+
+        reasoning: str = dspy.OutputField()
+        speech: str = dspy.OutputField()
+
+    expected = dspy.ChatAdapter().parse(Talk, answer)
+    chunks, i = [], 0
+    for n in cuts:
+        chunks.append(answer[i:i + n])
+        i += n
+    chunks.append(answer[i:])
+    got = split(chunks)
+    assert {k: got.get(k, "") for k in expected} == expected
+
+
+def test_reasoning_models_are_sent_no_temperature():
+    from dspy.lm15 import Config
+
+    from server.llm.engine import _sampling
+
+    s = LLMSettings(base_url="http://h/v1", model="m", temperature=0.8, max_tokens=700)
+    assert _sampling("gpt-4o-mini", Config(), s) == {"temperature": 0.8, "max_tokens": 700}
+    for name in ("o4-mini", "o3", "gpt-5-mini", "openai/gpt-5"):
+        sent = _sampling(name, Config(), s)
+        assert "temperature" not in sent and sent["max_completion_tokens"] >= 700
+
+
+def test_an_openai_key_goes_only_where_openai_settings_point():
+    other = LLMSettings.from_env({"WEREWOLF_LLM_MODEL": "m", "OPENAI_API_KEY": "sk-secret",
+                                  "WEREWOLF_LLM_BASE_URL": "http://elsewhere/v1"})
+    assert other.api_key == "not-needed"
+    own = LLMSettings.from_env({"WEREWOLF_LLM_MODEL": "m", "WEREWOLF_LLM_API_KEY": "k",
+                                "WEREWOLF_LLM_BASE_URL": "http://u:pw@elsewhere/v1"})
+    assert own.api_key == "k" and "pw" not in own.describe()

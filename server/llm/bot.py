@@ -35,7 +35,7 @@ from .briefing import briefing
 from .calls import CALL_LOG, CallRecord
 from .engine import CURRENT, CallFailed, CallScope, NoSyncEngine, OpenAIEngine
 from .programs import PROGRAMS, IllegalAnswer, kill_vote, options, to_action, typed
-from .settings import LLMSettings
+from .settings import LLMSettings, SettingsError
 
 NIGHT_DECISIONS = frozenset({"wolf_chat", "wolf_kill", "check", "witch"})
 ADAPTER = dspy.ChatAdapter(use_json_adapter_fallback=False)  # one call per attempt, no more
@@ -50,9 +50,10 @@ def language_model(settings: LLMSettings) -> dspy.LM:
     key = (settings, asyncio.get_running_loop())
     if key not in _models:
         engine = OpenAIEngine(settings)
+        # Sampling settings stay with the engine, which knows each model family's
+        # (DSPy refuses a temperature for OpenAI's reasoning models before any call).
         lm = dspy.LM(f"openai/{settings.model}", engine=NoSyncEngine(), async_engine=engine,
-                     cache=False, num_retries=0, temperature=settings.temperature,
-                     max_tokens=settings.max_tokens)
+                     cache=False, num_retries=0)
         _models[key] = (lm, engine)
     return _models[key][0]
 
@@ -71,6 +72,8 @@ def _limit(settings: LLMSettings) -> asyncio.Semaphore:
     """The per-server bound on calls in flight (one semaphore per event loop)."""
     key = (settings.concurrency, asyncio.get_running_loop())
     if key not in _limits:
+        for stale in [k for k in _limits if k[1].is_closed()]:
+            del _limits[stale]
         _limits[key] = asyncio.Semaphore(settings.concurrency)
     return _limits[key]
 
@@ -95,7 +98,8 @@ class Streamer:
         elif field == "speech" and self.speaks and not self.mute:
             self.end_thought()
             room = MAX_SPEECH_CHARS - len(self.spoken)
-            text = text[:room]
+            if len(text) > room:  # the cap: what is heard is what the game records
+                text = text[:room].rstrip()
             if not text:
                 return
             if not self.spoken:
@@ -123,15 +127,18 @@ def _failure(error: BaseException) -> CallFailed | None:
 
 async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewriter,
                   settings: LLMSettings | None = None) -> Plan:
-    settings = settings or LLMSettings.from_env()
     log = CALL_LOG.get()
+    streamer = Streamer(tw, d, PROGRAMS[d.action].label)
+    try:
+        settings = settings or LLMSettings.from_env()
+    except SettingsError as e:  # e.g. a game recovered on a server started without a model
+        return await _fall_back(view, d, rng, tw, streamer, "no model configured", str(e), log)
     if d.action == "wolf_kill" and (vote := _voted_in_talk(log, view, d)) is not None:
         return vote
     program = PROGRAMS[d.action]
     signature = typed(program, d, view.living())
-    streamer = Streamer(tw, d, program.label)
     brief = briefing(view, d)
-    cause = ""
+    cause = detail = ""
     for attempt in (1, 2):
         scope = CallScope(on_token=streamer.on_token)
         record = CallRecord(seat=d.seat, decision=d.action, day=view.day, phase=view.phase,
@@ -143,34 +150,36 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
                     prediction = await dspy.Predict(signature).acall(
                         briefing=brief, language=view.lang)
             action = to_action(d, program, prediction)
-            parsed = action.model_dump(exclude_none=True)
-            if d.action == "wolf_chat":
-                parsed["kill"] = kill_vote(d, program, prediction, view.living())
-            if streamer.speaks:
-                action = action.model_copy(update={"text": await _spoken(streamer, action.text)})
+            kill = kill_vote(d, program, prediction, view.living()) if d.action == "wolf_chat" \
+                else None
         except Exception as e:  # noqa: BLE001 - any failure must end in a decision
             CURRENT.reset(token)
             failed = _failure(e)
-            cause = failed.cause if failed else _reason(e)
-            _fill(record, scope, error=cause)
+            cause, detail = (failed.cause, failed.detail) if failed else _reason(e)
+            _fill(record, scope, error=detail)
             if log:
                 log.add(record)
             streamer.end_thought()
             if failed is None and attempt == 1:  # unparseable or illegal: one more try
                 streamer.mute = bool(streamer.spoken)
-                brief = (briefing(view, d) + f"\n\nNOTE: your previous answer was refused ({cause}). "
-                         f"Answer with exactly one of: {', '.join(options(d)) or 'a speech'}.")
+                legal = ", ".join(options(d, view.living())) or "a speech"
+                brief = (briefing(view, d) + f"\n\nNOTE: your previous answer was refused "
+                         f"({detail[:200]}). Answer with exactly one of: {legal}.")
                 streamer.label = program.label + " (again)"
                 continue
             break
-        else:
-            CURRENT.reset(token)
-            streamer.end_thought()
-            _fill(record, scope, parsed=parsed)
-            if log:
-                log.add(record)
-            return Plan(action=action, streamed=True, label=program.label)
-    return await _fall_back(view, d, rng, tw, streamer, cause, log)
+        CURRENT.reset(token)
+        streamer.end_thought()
+        if streamer.speaks:  # the speech as its audience heard it, never spoken twice
+            action = action.model_copy(update={"text": await _spoken(streamer, action.text)})
+        parsed = action.model_dump(exclude_none=True)
+        if kill is not None:
+            parsed["kill"] = kill
+        _fill(record, scope, parsed=parsed)
+        if log:
+            log.add(record)
+        return Plan(action=action, streamed=True, label=program.label)
+    return await _fall_back(view, d, rng, tw, streamer, cause, detail, log)
 
 
 _LITERAL_REFUSED = re.compile(r"Failed to parse field (\w+) with value (.*?) from the LM "
@@ -191,15 +200,16 @@ def _voted_in_talk(log, view: SeatView, d: Decision) -> Plan | None:
     return None
 
 
-def _reason(e: Exception) -> str:
-    """Why an answer was refused, in words a developer reads at a glance."""
+def _reason(e: Exception) -> tuple[str, str]:
+    """(why, in words safe for the table; the same with the model's answer, for the record)."""
     if isinstance(e, IllegalAnswer):
-        return f"illegal answer: {e}"
+        return "illegal answer", f"illegal answer: {e}"
     m = _LITERAL_REFUSED.search(str(e))
     if m:  # DSPy's parser refused a choice outside the options
-        return f"illegal answer: {m.group(1)} {m.group(2).strip()[:40]!r} is not a legal option"
+        return "illegal answer", (f"illegal answer: {m.group(1)} {m.group(2).strip()[:80]!r} "
+                                  "is not a legal option")
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return f"unparseable answer: {text[:200]}"
+    return "unparseable answer", f"unparseable answer: {text[:300]}"
 
 
 def _fill(record: CallRecord, scope: CallScope, **fields) -> None:
@@ -215,7 +225,7 @@ def _fill(record: CallRecord, scope: CallScope, **fields) -> None:
 async def _spoken(streamer: Streamer, text: str | None) -> str:
     """The speech as its audience heard it; streamed now if nothing was (it never repeats)."""
     if streamer.spoken:
-        return streamer.spoken.strip()
+        return streamer.spoken
     text = (text or "")[:MAX_SPEECH_CHARS]
     await streamer.tw.speech(streamer.d.seat, SPEECH_KINDS[streamer.d.action],
                              streamer.d.channel or PUBLIC, text)
@@ -223,7 +233,7 @@ async def _spoken(streamer: Streamer, text: str | None) -> str:
 
 
 async def _fall_back(view: SeatView, d: Decision, rng: random.Random, tw: Typewriter,
-                     streamer: Streamer, cause: str, log) -> Plan:
+                     streamer: Streamer, cause: str, detail: str, log) -> Plan:
     """The built-in bot decides; the table learns that the model failed, and why."""
     from server.bots import builtin
 
@@ -233,15 +243,13 @@ async def _fall_back(view: SeatView, d: Decision, rng: random.Random, tw: Typewr
                            "the built-in bot decided instead", seat=d.seat, vis=vis))
     await tw.thought(d.seat, "built-in bot (fallback)", plan.thought)
     action = plan.action
-    if streamer.speaks and action.kind == "speak":
-        if streamer.spoken:  # cut off mid-speech: what was heard stands, marked as cut
-            action = action.model_copy(update={"text": (streamer.spoken.strip() + " …")[
-                :MAX_SPEECH_CHARS]})
-        else:
-            await tw.speech(d.seat, SPEECH_KINDS[d.action], d.channel or PUBLIC, action.text or "")
+    if streamer.spoken:  # cut off mid-speech: what was heard stands as the speech
+        action = Action(seat=d.seat, kind="speak", text=streamer.spoken)
+    elif streamer.speaks and action.kind == "speak":
+        await tw.speech(d.seat, SPEECH_KINDS[d.action], d.channel or PUBLIC, action.text or "")
     if log:
         log.add(CallRecord(seat=d.seat, decision=d.action, day=view.day, phase=view.phase,
-                           attempt=0, fallback=True, error=cause,
+                           attempt=0, fallback=True, error=detail,
                            parsed=action.model_dump(exclude_none=True)))
     return Plan(action=action, thought=plan.thought, label=plan.label, streamed=True,
                 fallback=True)

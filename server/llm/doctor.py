@@ -20,16 +20,16 @@ def _why(e: Exception, s: LLMSettings) -> str:
     if isinstance(e, openai.AuthenticationError):
         return "the server refused the API key (401): set WEREWOLF_LLM_API_KEY"
     if isinstance(e, openai.NotFoundError):
-        return (f"the server has no model {s.model!r} or no chat endpoint at {s.base_url} "
+        return (f"the server has no model {s.model!r} or no chat endpoint at {s.display_url} "
                 "(404): check WEREWOLF_LLM_MODEL, and that the base URL ends in /v1")
     if isinstance(e, openai.RateLimitError):
         return "rate limited (429): the key works but has no quota left right now"
     if isinstance(e, openai.APIStatusError):
         return f"the server answered {e.status_code}: {e.message}"
     if isinstance(e, openai.APITimeoutError | httpx.TimeoutException):
-        return f"no answer within {s.connect_timeout:g} s: is {s.base_url} the right address?"
+        return f"no answer within {s.connect_timeout:g} s: is {s.display_url} the right address?"
     if isinstance(e, openai.APIConnectionError | httpx.TransportError):
-        return f"cannot connect to {s.base_url}: is the server running, and the URL right?"
+        return f"cannot connect to {s.display_url}: is the server running, and the URL right?"
     return f"{type(e).__name__}: {e}"
 
 
@@ -108,5 +108,14 @@ async def _format_check(s: LLMSettings, out: Callable[[str], None]) -> bool:
     return True
 
 
+async def _checked(env=None) -> bool:
+    from server.headless import close_connections
+
+    try:
+        return await check(env=env)
+    finally:
+        await close_connections()
+
+
 def main(env=None) -> int:
-    return 0 if asyncio.run(check(env=env)) else 1
+    return 0 if asyncio.run(_checked(env)) else 1

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,11 +29,16 @@ from .settings import LLMSettings
 
 
 class CallFailed(Exception):
-    """A model call that produced no usable answer; ``cause`` says why in plain words."""
+    """A model call that produced no usable answer.
 
-    def __init__(self, cause: str, *, streamed: bool = False) -> None:
+    ``cause`` says why in a few plain words, safe to show the whole table (no model
+    text, no server address); ``detail`` adds what a developer needs, for the record.
+    """
+
+    def __init__(self, cause: str, detail: str = "", *, streamed: bool = False) -> None:
         super().__init__(cause)
         self.cause = cause
+        self.detail = f"{cause}: {detail}" if detail else cause
         self.streamed = streamed  # some tokens had already reached the game
 
 
@@ -80,15 +87,25 @@ def _retry_after(error: Exception) -> float | None:
         return None
 
 
-def _refusal(error: openai.APIStatusError) -> str:
+def _refusal(error: openai.APIStatusError) -> CallFailed:
     status = error.status_code
-    if status == 401:
-        return "the server refused the API key (401)"
-    if status == 404:
-        return "the server does not know this model or path (404)"
-    if status == 429:
-        return "rate limited (429) after every retry"
-    return f"the server answered {status}"
+    cause = {401: "the server refused the API key (401)",
+             404: "the server does not know this model or path (404)",
+             429: "rate limited (429) after every retry"}.get(
+        status, f"server error ({status})" if status >= 500 else f"request refused ({status})")
+    return CallFailed(cause, str(error.message)[:300])
+
+
+_REASONING_MODEL = re.compile(r"^(?:.*/)?(?:o\d|gpt-5)", re.I)
+
+
+def _sampling(model: str, config, s: LLMSettings) -> dict:
+    """Temperature and length: OpenAI's reasoning models take neither temperature nor
+    ``max_tokens`` (they count their hidden reasoning in ``max_completion_tokens``)."""
+    if _REASONING_MODEL.match(model):
+        return {"max_completion_tokens": max(config.max_tokens or 0, s.max_tokens * 8)}
+    temperature = config.temperature if config.temperature is not None else s.temperature
+    return {"temperature": temperature, "max_tokens": config.max_tokens or s.max_tokens}
 
 
 class OpenAIEngine:
@@ -112,9 +129,15 @@ class OpenAIEngine:
         scope.attempts.append(attempt)
         started = time.monotonic()
         try:
-            text, usage = await self._with_retries(request, attempt, scope, started)
+            async with asyncio.timeout(self.settings.call_timeout):
+                text, usage = await self._with_retries(request, attempt, scope, started)
+        except TimeoutError as e:
+            failed = CallFailed(f"took longer than {self.settings.call_timeout:g} s",
+                                streamed=attempt.ttft is not None)
+            attempt.error = failed.detail
+            raise failed from e
         except CallFailed as e:
-            attempt.error = e.cause
+            attempt.error = e.detail
             raise
         finally:
             attempt.total = time.monotonic() - started
@@ -136,11 +159,14 @@ class OpenAIEngine:
             except openai.APIStatusError as e:
                 retryable = e.status_code == 429 or e.status_code >= 500
                 if not retryable or attempt.retries >= s.retries:
-                    raise CallFailed(_refusal(e)) from e
+                    raise _refusal(e) from e
                 wait = max(delay, min(_retry_after(e) or 0, 10.0))
+            except (openai.APITimeoutError, httpx.TimeoutException) as e:
+                # A server too slow to answer at all: asking again would only wait again.
+                raise CallFailed(f"stalled: no answer within {s.token_timeout:g} s") from e
             except (openai.APIConnectionError, httpx.TransportError) as e:
                 if attempt.retries >= s.retries:
-                    raise CallFailed(f"cannot reach {s.base_url} ({type(e).__name__})") from e
+                    raise CallFailed("cannot reach the model server", type(e).__name__) from e
                 wait = delay
             attempt.retries += 1
             await asyncio.sleep(wait)
@@ -152,9 +178,7 @@ class OpenAIEngine:
         config = request.config
         stream = await self.client.chat.completions.create(
             model=s.model, messages=attempt.prompt, stream=True,
-            stream_options={"include_usage": True},
-            temperature=config.temperature if config.temperature is not None else s.temperature,
-            max_tokens=config.max_tokens or s.max_tokens)
+            stream_options={"include_usage": True}, **_sampling(s.model, config, s))
         parts: list[str] = []
         splitter = FieldSplitter(scope.on_token)
         finish = None
@@ -176,10 +200,10 @@ class OpenAIEngine:
             raise self._broke(f"stalled: no token for {s.token_timeout:g} s", parts) from e
         except (httpx.TransportError, openai.APIConnectionError) as e:
             raise self._broke(f"disconnected mid-stream ({type(e).__name__})", parts) from e
-        except ValueError as e:  # json.JSONDecodeError and the SDK's own parse errors
+        except json.JSONDecodeError as e:  # the SDK passes a broken chunk's error on raw
             raise self._broke("malformed chunk in the stream", parts) from e
         except openai.APIError as e:
-            raise self._broke(f"error in the stream: {e}", parts) from e
+            raise self._broke("error in the stream", parts, str(e)[:300]) from e
         finally:
             await stream.close()
         text = "".join(parts)
@@ -187,14 +211,15 @@ class OpenAIEngine:
             raise self._broke("the stream ended without a finish reason (truncated)", parts)
         splitter.close()
         if finish == "length":
-            raise CallFailed("the answer hit max_tokens before it was complete", streamed=True)
+            raise CallFailed("the answer hit the token limit before it was complete",
+                             streamed=True)
         if not usage[0]:  # a server that reports no usage: estimate (about 4 characters a token)
             usage = (sum(len(m["content"]) for m in attempt.prompt) // 4, len(text) // 4)
         return text, usage
 
     @staticmethod
-    def _broke(cause: str, parts: list[str]) -> CallFailed:
-        return CallFailed(cause, streamed=bool(parts))
+    def _broke(cause: str, parts: list[str], detail: str = "") -> CallFailed:
+        return CallFailed(cause, detail, streamed=bool(parts))
 
 
 class NoSyncEngine:

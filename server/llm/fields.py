@@ -1,9 +1,13 @@
 """Splits a streamed ChatAdapter answer into its fields as the tokens arrive.
 
 DSPy's ChatAdapter asks the model for ``[[ ## reasoning ## ]]`` … ``[[ ## speech ## ]]``
-… ``[[ ## completed ## ]]``. A marker may arrive cut across chunks, so the splitter holds
-back any tail that could still become one, and the blank lines around a field's value
-(which the format puts there, not the model's thought) never reach the screen.
+… ``[[ ## completed ## ]]``, and reads a marker only at the start of a line, keeping
+the first section of each field. The splitter follows the same rules, so what streams
+as a field is what DSPy will parse as that field: a marker inside a sentence ("in my
+[[ ## speech ## ]] I will…") stays part of the text it is in, and a field written twice
+streams once. A line that may still become a marker is held until it can't; other text
+goes out as it arrives. The blank lines around a value (the format's, not the model's
+words) never reach the screen.
 """
 
 from __future__ import annotations
@@ -13,20 +17,11 @@ from collections.abc import Callable
 
 _MARKER = re.compile(r"\[\[ ## (\w+) ## \]\]")
 _OPEN = "[[ ## "
-
-
 _PARTIAL = re.compile(r"\[\[ ## \w*(?: (?:#(?:#(?: (?:\](?:\])?)?)?)?)?)?")
 
 
-def _held_tail(text: str) -> int:
-    """Where a possibly unfinished marker starts at the end of ``text`` (len(text): none)."""
-    p = text.find("[", max(0, len(text) - 64))
-    while p != -1:
-        tail = text[p:]
-        if _OPEN.startswith(tail) or _PARTIAL.fullmatch(tail):
-            return p
-        p = text.find("[", p + 1)
-    return len(text)
+def _may_become_marker(text: str) -> bool:
+    return _OPEN.startswith(text) or bool(_PARTIAL.fullmatch(text))
 
 
 class FieldSplitter:
@@ -35,31 +30,47 @@ class FieldSplitter:
     def __init__(self, emit: Callable[[str, str], None]) -> None:
         self.emit = emit
         self.field: str | None = None
-        self.buffer = ""
-        self.pending_ws = ""  # whitespace held until more text follows it in the same field
+        self.seen: set[str] = set()
+        self.pending = ""  # the start of the current line, while it may be a marker
+        self.in_line = False  # the current line is known to be text, not a marker
+        self.held_ws = ""  # whitespace held until more text follows it in the same field
         self.started = False  # the current field has emitted non-space text
 
     def feed(self, chunk: str) -> None:
-        self.buffer += chunk
-        while True:
-            m = _MARKER.search(self.buffer)
-            if not m:
-                break
-            self._text(self.buffer[: m.start()])
-            self._switch(m.group(1))
-            self.buffer = self.buffer[m.end():]
-        cut = _held_tail(self.buffer)
-        self._text(self.buffer[:cut])
-        self.buffer = self.buffer[cut:]
+        self.pending += chunk
+        while self.pending:
+            if self.in_line:
+                nl = self.pending.find("\n")
+                if nl == -1:
+                    self._text(self.pending)
+                    self.pending = ""
+                    return
+                self._text(self.pending[: nl + 1])
+                self.pending = self.pending[nl + 1:]
+                self.in_line = False
+                continue
+            stripped = self.pending.lstrip(" \t")
+            m = _MARKER.match(stripped)
+            if m:
+                self._switch(m.group(1))
+                self.pending = stripped[m.end():]
+                self.in_line = True  # the rest of a marker's line is its field's text
+                continue
+            if _may_become_marker(stripped):
+                return  # wait for the rest of the line's start
+            self.in_line = True
 
     def close(self) -> None:
-        self._text(self.buffer)
-        self.buffer = ""
+        self._text(self.pending)
+        self.pending = ""
         self._switch(None)
 
     def _switch(self, field: str | None) -> None:
-        self.field = field
-        self.pending_ws = ""
+        # DSPy keeps the first section of a field: a repeat goes nowhere.
+        self.field = None if field in self.seen else field
+        if field is not None:
+            self.seen.add(field)
+        self.held_ws = ""
         self.started = False
 
     def _text(self, text: str) -> None:
@@ -73,7 +84,7 @@ class FieldSplitter:
         stripped = text.rstrip()
         trailing = text[len(stripped):]
         if stripped:
-            self.emit(self.field, self.pending_ws + stripped)
-            self.pending_ws = trailing
+            self.emit(self.field, self.held_ws + stripped)
+            self.held_ws = trailing
         else:
-            self.pending_ws += trailing
+            self.held_ws += trailing

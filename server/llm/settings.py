@@ -10,6 +10,7 @@ retries before the first token, and how many calls the whole server runs at once
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -44,6 +45,7 @@ class LLMSettings:
     token_timeout: float = 60.0  # the longest wait for the next token (the first included)
     retries: int = 3  # on 429, 5xx and refused connections, before the first token only
     backoff: float = 0.5  # seconds before the first retry, doubling each time
+    call_timeout: float = 180.0  # the longest one call may take, however it trickles
     concurrency: int = 8  # calls in flight at once, per server process
     temperature: float = 0.8
     max_tokens: int = 700
@@ -53,8 +55,11 @@ class LLMSettings:
         """The settings, or :class:`SettingsError` saying plainly what is missing."""
         env = os.environ if env is None else env
         model = env.get("WEREWOLF_LLM_MODEL", "").strip()
-        key = (env.get("WEREWOLF_LLM_API_KEY") or env.get("OPENAI_API_KEY") or "").strip()
-        base = (env.get("WEREWOLF_LLM_BASE_URL") or env.get("OPENAI_BASE_URL") or "").strip()
+        own_base = env.get("WEREWOLF_LLM_BASE_URL", "").strip()
+        base = own_base or env.get("OPENAI_BASE_URL", "").strip()
+        key = env.get("WEREWOLF_LLM_API_KEY", "").strip()
+        if not key and not own_base:  # an OpenAI key goes only where OpenAI's settings point
+            key = env.get("OPENAI_API_KEY", "").strip()
         if not model:
             raise SettingsError(
                 "no model configured: set WEREWOLF_LLM_MODEL (e.g. gpt-4o-mini, deepseek-chat, "
@@ -71,6 +76,7 @@ class LLMSettings:
             base_url=base.rstrip("/"), model=model, api_key=key or "not-needed",
             connect_timeout=_number(env, "WEREWOLF_LLM_CONNECT_TIMEOUT", 10.0),
             token_timeout=_number(env, "WEREWOLF_LLM_TOKEN_TIMEOUT", 60.0),
+            call_timeout=_number(env, "WEREWOLF_LLM_CALL_TIMEOUT", 180.0),
             retries=int(_number(env, "WEREWOLF_LLM_RETRIES", 3, int, inclusive=True)),
             concurrency=int(_number(env, "WEREWOLF_LLM_CONCURRENCY", 8, int)),
         )
@@ -89,4 +95,9 @@ class LLMSettings:
     def describe(self) -> str:
         """One line for logs and ``doctor``; never the key."""
         key = "no key" if self.api_key == "not-needed" else f"key …{self.api_key[-4:]}"
-        return f"{self.model} at {self.base_url} ({key})"
+        return f"{self.model} at {self.display_url} ({key})"
+
+    @property
+    def display_url(self) -> str:
+        """The base URL without any user:password in it."""
+        return re.sub(r"//[^/@]*@", "//", self.base_url)
