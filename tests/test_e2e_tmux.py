@@ -24,12 +24,18 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
 
 
-def test_play_a_whole_game_in_tmux(tmp_path):
+@pytest.mark.parametrize("bots", ["builtin", "llm"])
+def test_play_a_whole_game_in_tmux(tmp_path, bots):
+    from server.llm.scripted import ScriptedLLM
+
     session = f"ww-{uuid.uuid4().hex[:8]}"
     werewolf = Path(sys.executable).with_name("werewolf")
-    command = f"{werewolf} play --seat 4 --seed 12 --pace 0; echo EXITED; sleep 30"
-    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36",
-         "-e", f"WEREWOLF_CLIENT_DIR={tmp_path}", command)
+    command = f"{werewolf} play --seat 4 --seed 12 --pace 0 --bots {bots}; echo EXITED; sleep 30"
+    llm = ScriptedLLM().start() if bots == "llm" else None
+    env = ["-e", f"WEREWOLF_CLIENT_DIR={tmp_path}"]
+    if llm:  # the private server `play` starts inherits these: LLM bots on a scripted model
+        env += ["-e", f"WEREWOLF_LLM_BASE_URL={llm.base_url}", "-e", "WEREWOLF_LLM_MODEL=scripted"]
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", *env, command)
     try:
         deadline = time.monotonic() + 150
         answered = 0
@@ -57,5 +63,9 @@ def test_play_a_whole_game_in_tmux(tmp_path):
             if "EXITED" in tmux("capture-pane", "-t", session, "-p"):
                 break
         assert "EXITED" in tmux("capture-pane", "-t", session, "-p"), "ctrl+q quits cleanly"
+        if llm:  # every bot decision went to the model
+            assert len(llm.calls()) > 10
     finally:
         tmux("kill-session", "-t", session)
+        if llm:
+            llm.stop()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+from collections import Counter
 
 import dspy
 
@@ -187,17 +188,20 @@ _LITERAL_REFUSED = re.compile(r"Failed to parse field (\w+) with value (.*?) fro
 
 
 def _voted_in_talk(log, view: SeatView, d: Decision) -> Plan | None:
-    """The kill vote this wolf cast in its own talk tonight: the wolves' discussion and kill
-    are one program, so the night's kill costs no second call."""
-    for r in reversed(getattr(log, "records", [])):
-        if r.seat == d.seat and r.day == view.day and r.decision == "wolf_chat" and r.parsed:
-            target = r.parsed.get("kill")
-            if target in d.options:
-                thought = f"As I told the pack: seat {target}."
-                return Plan(action=Action(seat=d.seat, kind="kill", target=target),
-                            thought=thought, label="casting my kill vote")
-            return None
-    return None
+    """The kill vote this wolf cast in its own talk tonight, if the pack's talk agrees with
+    it: the wolves' discussion and kill are one program, so an agreed kill costs no second
+    call. A wolf the pack's proposals went against decides again, having heard them."""
+    tonight = {r.seat: r.parsed["kill"] for r in getattr(log, "records", [])
+               if r.decision == "wolf_chat" and r.day == view.day and r.parsed
+               and "kill" in r.parsed}
+    mine = tonight.get(d.seat)
+    if mine is None or mine not in d.options:
+        return None
+    counts = Counter(tonight.values())
+    if counts[mine] < max(counts.values()):
+        return None
+    return Plan(action=Action(seat=d.seat, kind="kill", target=mine),
+                thought=f"As I told the pack: seat {mine}.", label="casting my kill vote")
 
 
 def _reason(e: Exception) -> tuple[str, str]:
