@@ -456,3 +456,15 @@ async def test_openai_reasoning_models_get_their_own_sampling_settings(monkeypat
         assert not plan.fallback and plan.action.text
         (call,) = reasoning.calls()
     assert call["model"] == "o4-mini"
+
+
+async def test_a_chinese_game_thinks_and_speaks_chinese(llm, game_server):
+    llm.reset()
+    played = await play(game_server.url, seed=4, players=6, lang="zh")
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    labels = {e.label for e in played.of("thought_start")}
+    assert labels and all(cjk.search(label) for label in labels)
+    speeches = [e.text for e in played.of("speech_end") if e.text]
+    assert speeches and all(cjk.search(t) for t in speeches)
+    assert all(c["prompt"][-1]["content"].count("[[ ## language ## ]]\nzh") == 1
+               for c in played.calls["calls"])

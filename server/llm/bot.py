@@ -129,7 +129,7 @@ def _failure(error: BaseException) -> CallFailed | None:
 async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewriter,
                   settings: LLMSettings | None = None) -> Plan:
     log = CALL_LOG.get()
-    streamer = Streamer(tw, d, PROGRAMS[d.action].label)
+    streamer = Streamer(tw, d, PROGRAMS[d.action].label(view.lang))
     try:
         settings = settings or LLMSettings.from_env()
     except SettingsError as e:  # e.g. a game recovered on a server started without a model
@@ -166,7 +166,8 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
                 legal = ", ".join(options(d, view.living())) or "a speech"
                 brief = (briefing(view, d) + f"\n\nNOTE: your previous answer was refused "
                          f"({detail[:200]}). Answer with exactly one of: {legal}.")
-                streamer.label = program.label + " (again)"
+                streamer.label = program.label(view.lang) + (
+                    "（重试）" if view.lang == "zh" else " (again)")
                 continue
             break
         CURRENT.reset(token)
@@ -179,7 +180,7 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
         _fill(record, scope, parsed=parsed)
         if log:
             log.add(record)
-        return Plan(action=action, streamed=True, label=program.label)
+        return Plan(action=action, streamed=True, label=program.label(view.lang))
     return await _fall_back(view, d, rng, tw, streamer, cause, detail, log)
 
 
@@ -200,8 +201,10 @@ def _voted_in_talk(log, view: SeatView, d: Decision) -> Plan | None:
     counts = Counter(tonight.values())
     if counts[mine] < max(counts.values()):
         return None
+    zh = view.lang == "zh"
     return Plan(action=Action(seat=d.seat, kind="kill", target=mine),
-                thought=f"As I told the pack: seat {mine}.", label="casting my kill vote")
+                thought=f"按我对狼队说的：刀{mine}号。" if zh else f"As I told the pack: seat {mine}.",
+                label="投刀" if zh else "casting my kill vote")
 
 
 def _reason(e: Exception) -> tuple[str, str]:
@@ -245,7 +248,8 @@ async def _fall_back(view: SeatView, d: Decision, rng: random.Random, tw: Typewr
     vis = GOD if d.action in NIGHT_DECISIONS else PUBLIC  # a night error would out a role
     tw.write(Error(message=f"seat {d.seat}: the model failed ({cause}); "
                            "the built-in bot decided instead", seat=d.seat, vis=vis))
-    await tw.thought(d.seat, "built-in bot (fallback)", plan.thought)
+    await tw.thought(d.seat, "内置机器人（兜底）" if view.lang == "zh" else "built-in bot (fallback)",
+                     plan.thought)
     action = plan.action
     if streamer.spoken:  # cut off mid-speech: what was heard stands as the speech
         action = Action(seat=d.seat, kind="speak", text=streamer.spoken)

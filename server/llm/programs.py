@@ -22,7 +22,8 @@ class Decide(dspy.Signature):
     """Play your seat in a game of Werewolf."""
 
     briefing: str = dspy.InputField(desc="the game as your seat knows it, from the game master")
-    language: str = dspy.InputField(desc="'en' or 'zh': write speech in this language")
+    language: str = dspy.InputField(
+        desc="'en' or 'zh': write your reasoning and speech in this language")
     reasoning: str = dspy.OutputField(
         desc="your private reasoning, 2-4 short sentences; nobody else ever sees it")
 
@@ -104,21 +105,24 @@ class HunterShot(Decide):
 @dataclass(frozen=True)
 class Program:
     signature: type[dspy.Signature]
-    label: str  # the caption of the bot's thought while it decides
+    labels: tuple[str, str]  # the caption of the bot's thought while it decides (en, zh)
     choice: str | None = None  # the output field holding the choice (None: a speech)
+
+    def label(self, lang: str) -> str:
+        return self.labels[1] if lang == "zh" else self.labels[0]
 
 
 PROGRAMS: dict[str, Program] = {
-    "wolf_chat": Program(WolfTalk, "plotting with the pack", "target"),
-    "wolf_kill": Program(WolfKill, "choosing tonight's victim", "target"),
-    "check": Program(SeerCheck, "choosing whom to check", "target"),
-    "witch": Program(WitchNight, "weighing the potions", "choice"),
-    "speak": Program(DaySpeech, "preparing a speech"),
-    "pk_speak": Program(RunoffSpeech, "preparing a run-off speech"),
-    "last_words": Program(LastWords, "last words"),
-    "vote": Program(Vote, "deciding the vote", "target"),
-    "pk_vote": Program(RunoffVote, "deciding the run-off vote", "target"),
-    "shoot": Program(HunterShot, "taking aim", "target"),
+    "wolf_chat": Program(WolfTalk, ("plotting with the pack", "与狼队密谋"), "target"),
+    "wolf_kill": Program(WolfKill, ("choosing tonight's victim", "选择刀口"), "target"),
+    "check": Program(SeerCheck, ("choosing whom to check", "选择查验"), "target"),
+    "witch": Program(WitchNight, ("weighing the potions", "女巫用药"), "choice"),
+    "speak": Program(DaySpeech, ("preparing a speech", "准备发言")),
+    "pk_speak": Program(RunoffSpeech, ("preparing a run-off speech", "准备PK发言")),
+    "last_words": Program(LastWords, ("last words", "遗言")),
+    "vote": Program(Vote, ("deciding the vote", "考虑投票"), "target"),
+    "pk_vote": Program(RunoffVote, ("deciding the run-off vote", "考虑PK投票"), "target"),
+    "shoot": Program(HunterShot, ("taking aim", "瞄准"), "target"),
 }
 
 NO_TARGET = {"vote": "abstain", "pk_vote": "abstain", "shoot": "none"}
