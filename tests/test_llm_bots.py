@@ -468,3 +468,19 @@ async def test_a_chinese_game_thinks_and_speaks_chinese(llm, game_server):
     assert speeches and all(cjk.search(t) for t in speeches)
     assert all(c["prompt"][-1]["content"].count("[[ ## language ## ]]\nzh") == 1
                for c in played.calls["calls"])
+
+
+async def test_call_records_are_kept_with_the_game_across_a_restart(llm, tmp_path):
+    llm.reset()
+    proc = ServerProcess(tmp_path, env=llm_env(llm)).start()
+    try:
+        played = await play(proc.url, seed=6, players=6)
+        proc.stop()
+        proc.start()
+        async with httpx.AsyncClient(base_url=proc.url, timeout=30) as c:
+            r = await c.get(f"/games/{played.game['game_id']}/calls",
+                            headers={"Authorization": f"Bearer {played.game['spectator_token']}"})
+        assert r.status_code == 200
+        assert r.json()["calls"] == played.calls["calls"] and played.calls["calls"]
+    finally:
+        proc.stop()
