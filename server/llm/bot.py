@@ -89,12 +89,17 @@ class Streamer:
         self.spoken = ""  # what the speech's audience has heard so far
         self.mute = False  # set for a retry once a speech has been heard
 
+    def begin(self) -> None:
+        """Show the seat thinking from the moment its call starts (a model may take seconds
+        to its first token)."""
+        if not self.thinking:
+            self.thinking = True
+            self.tw.write(ThoughtStart(seat=self.d.seat, label=self.label, vis=GOD))
+
     def on_token(self, field: str, text: str) -> None:
         seat = self.d.seat
         if field == "reasoning":
-            if not self.thinking:
-                self.thinking = True
-                self.tw.write(ThoughtStart(seat=seat, label=self.label, vis=GOD))
+            self.begin()
             self.tw.write(ThoughtToken(seat=seat, content=text, vis=GOD))
         elif field == "speech" and self.speaks and not self.mute:
             self.end_thought()
@@ -145,6 +150,7 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
         record = CallRecord(seat=d.seat, decision=d.action, day=view.day, phase=view.phase,
                             attempt=attempt)
         token = CURRENT.set(scope)
+        streamer.begin()
         try:
             async with _limit(settings):
                 with dspy.context(lm=language_model(settings), adapter=ADAPTER):

@@ -168,6 +168,9 @@ def situation(view: SeatView, decision: Decision) -> str:
         elif decision.victim:
             parts.append(f"Tonight the wolves attacked {_seat(view, decision.victim)}; "
                          "you may not save them.")
+    if decision.options and decision.action != "witch":
+        choices = ", ".join(_seat(view, s) for s in decision.options)
+        parts.append(f"You may choose: {choices}.")
     return " ".join(parts)
 
 
