@@ -142,6 +142,7 @@ class Moderator:
         self.store: Store | None = None
         self._saver_cm = None
         self.graph = None
+        self._importing: asyncio.Future | None = None  # DSPy, loading in the background
 
     # -- lifecycle ------------------------------------------------------------
     async def open(self) -> None:
@@ -157,8 +158,7 @@ class Moderator:
         self.graph = build_graph(saver)
         await self.recover()
 
-    @staticmethod
-    async def _warm_up() -> None:
+    async def _warm_up(self) -> None:
         """Play one quick all-bot game in memory before serving: the first game otherwise
         pays for lazy imports and first calls, stalling every stream for a moment."""
         from server.headless import run_game
@@ -166,8 +166,10 @@ class Moderator:
         await run_game(GameConfig(players=6, seed=0))
         from server.llm.settings import LLMSettings
 
-        if LLMSettings.configured():  # DSPy takes seconds to import: not in a game's first turn
-            await asyncio.to_thread(importlib.import_module, "server.llm.bot")
+        if LLMSettings.configured():  # DSPy takes seconds to import: not in a game's first
+            # turn, and not before the server answers (a thread of its own, not awaited)
+            self._importing = asyncio.get_running_loop().run_in_executor(
+                None, importlib.import_module, "server.llm.bot")
 
     async def close(self) -> None:
         for g in self.games.values():

@@ -126,10 +126,10 @@ async def test_three_clients_play_one_game(server, tmp_path, monkeypatch):
             bar = app.action_bar
             if bar.has_class("hidden") or bar.waiting is None:
                 continue
-            if bar.query("#speech-input"):
+            if bar.asks_speech:
                 text = f"kill {victim}" if bar.waiting["action"] == "wolf_chat" else "Host here."
                 await pilot.press(*text, "enter")
-            elif bar.query("#target-picker"):
+            elif bar.asks_pick:
                 options = [o for o in bar.waiting["options"] if o is not None]
                 if bar.waiting["action"] == "wolf_kill" and victim in options:
                     await pilot.press(str(victim))

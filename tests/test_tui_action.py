@@ -209,3 +209,31 @@ async def test_hiding_thoughts_is_one_class_on_the_app():
         await pilot.press("ctrl+t")
         await pilot.pause(0.1)
         assert not app.has_class("no-thoughts") and "hmm" in str(app.panes[2].body.render())
+
+
+async def test_decisions_in_quick_succession_reuse_the_answer_widgets():
+    """Before: each decision removed the old input and mounted a new one with the same id;
+    two decisions within one tick crashed the app with DuplicateIds (seen with LLM bots)."""
+    from textual.app import App
+
+    from tui.widgets.action_bar import ActionBar, SpeechInput, TargetPicker
+
+    class Bare(App[None]):
+        def compose(self):
+            yield ActionBar()
+
+    app = Bare()
+    async with app.run_test() as pilot:
+        bar = app.query_one(ActionBar)
+        for action, options in [("speak", []), ("last_words", []), ("vote", [1, 2, None]),
+                                ("wolf_chat", []), ("check", [3, 4]), ("speak", [])]:
+            bar.show({"action": action, "options": options}, "en", {})
+        await pilot.pause()
+        assert bar.asks_speech and not bar.asks_pick
+        assert len(bar.query(SpeechInput)) == 1 and len(bar.query(TargetPicker)) == 1
+        bar.show({"action": "vote", "options": [5, 6, None]}, "en", {})
+        await pilot.pause()
+        assert bar.asks_pick and bar.picker.option_count == 3
+        bar.show(None, "en", {})
+        await pilot.pause()
+        assert not bar.asks_pick and not bar.asks_speech

@@ -99,9 +99,9 @@ async def _play_by_keys(app: WerewolfApp, pilot, limit: float = 120) -> None:
         bar = app.action_bar
         if bar.has_class("hidden") or bar.waiting is None:
             continue
-        if bar.query("#speech-input"):
+        if bar.asks_speech:
             await pilot.press(*"ok", "enter")
-        elif bar.query("#target-picker"):
+        elif bar.asks_pick:
             options = [o for o in bar.waiting["options"] if o is not None]
             if options and bar.waiting["action"] != "witch":
                 await pilot.press(str(options[-1]))  # a digit picks that seat at once

@@ -36,7 +36,7 @@ def local_server(data_dir: Path | None = None):
         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # generous: a loaded machine starts slowly
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"the local server exited; see {data_dir / 'server.log'}")
@@ -46,7 +46,7 @@ def local_server(data_dir: Path | None = None):
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("the local server did not start in 30 s")
+                raise RuntimeError("the local server did not start in 90 s")
             time.sleep(0.1)
         yield url
     finally:

@@ -61,10 +61,25 @@ class ActionBar(Vertical):
         self.witch: dict[str, Any] = {}
         self.names: dict[int, str] = {}
         self.cursor_blink = True  # off for snapshot tests
+        # Both answers live for the app's life, shown in turn: replacing widgets would
+        # race their own removal when decisions follow each other quickly.
+        self.speech = SpeechInput(max_length=500, id="speech-input")
+        self.picker = TargetPicker(id="target-picker")
+        self.speech.display = self.picker.display = False
 
     def compose(self) -> ComposeResult:
         yield self.prompt
+        yield self.speech
+        yield self.picker
         yield self.error
+
+    @property
+    def asks_speech(self) -> bool:
+        return self.waiting is not None and self.speech.display
+
+    @property
+    def asks_pick(self) -> bool:
+        return self.waiting is not None and self.picker.display
 
     def show(self, waiting: dict[str, Any] | None, lang: str, witch: dict[str, Any],
              names: dict[int, str] | None = None) -> None:
@@ -75,28 +90,29 @@ class ActionBar(Vertical):
             return
         self.waiting, self.lang, self.witch = waiting, lang, witch
         self.names = names or {}
-        for child in list(self.children):
-            if child not in (self.prompt, self.error):
-                child.remove()
         self.error.update("")
         self.error.display = False
         self.set_class(waiting is None, "hidden")
         if waiting is None:
+            self.speech.display = self.picker.display = False
             return
         action = waiting["action"]
         title = Text(prompt(action, lang), style="bold yellow")
         if action not in SPEECHES:
             title.append(f"   {t('pick_hint', lang)}", style="dim")
         self.prompt.update(title)
-        if action in SPEECHES:
-            box = SpeechInput(placeholder=t("speak_hint", lang), max_length=500, id="speech-input")
-            box.cursor_blink = self.cursor_blink
-            self.mount(box, before=self.error)
-            box.focus()
+        speaks = action in SPEECHES
+        self.speech.display, self.picker.display = speaks, not speaks
+        if speaks:
+            self.speech.value = ""
+            self.speech.placeholder = t("speak_hint", lang)
+            self.speech.cursor_blink = self.cursor_blink
+            self.speech.focus()
             return
-        picker = TargetPicker(*self.options(waiting), id="target-picker")
-        self.mount(picker, before=self.error)
-        picker.focus()
+        self.picker.clear_options()
+        self.picker.add_options(self.options(waiting))
+        self.picker.highlighted = 0 if self.picker.option_count else None
+        self.picker.focus()
 
     def options(self, waiting: dict[str, Any]) -> list[Option]:
         lang, action = self.lang, waiting["action"]
