@@ -485,3 +485,13 @@ async def test_call_records_are_kept_with_the_game_across_a_restart(llm, tmp_pat
         assert r.json()["calls"] == played.calls["calls"] and played.calls["calls"]
     finally:
         proc.stop()
+
+
+async def test_a_server_that_refuses_stream_options_is_asked_again_without(llm, game_server):
+    llm.reset()
+    llm.script({"kind": "fail", "status": 400, "times": 1,
+                "message": "Unrecognized request argument supplied: stream_options"})
+    played = await play(game_server.url, seed=8, players=6)
+    assert not [c for c in played.calls["calls"] if c["fallback"] or c["error"]]
+    assert len(llm.calls()) == len(played.calls["calls"]) + 1  # the refused request
+    assert all(c["tokens_in"] > 0 for c in played.calls["calls"])  # estimated when unsent

@@ -296,7 +296,7 @@ def wolf_tie_victim(seed: int) -> tuple[int, int, int | None]:
     a, b = g.good()[:2]
     g.run({"wolf_kill": {w1: ("kill", a), w2: ("kill", b)}}, until=waits_for("witch"))
     result, = g.of(VoteResult)
-    assert result.tally == {a: 1, b: 1}
+    assert result.tally == {a: 1, b: 1} and result.tie == sorted([a, b])  # the wolves see it
     return a, b, result.chosen
 
 

@@ -352,8 +352,11 @@ class _Game:
                 victim, tally = self.plurality(wolf_votes, count_none=True, break_ties=True)
                 for seat, target in wolf_votes.items():
                     self.emit(VoteCast(seat=seat, target=target, kind="wolf", day=s.day, vis=WOLVES))
+                top = max(tally.values(), default=0)
+                tied = [t for t, n in tally.items() if n == top]
                 self.emit(VoteResult(kind="wolf", day=s.day, votes=wolf_votes, tally=tally,
-                                     chosen=victim, vis=WOLVES))
+                                     chosen=victim, tie=tied if len(tied) > 1 else [],
+                                     vis=WOLVES))
                 s.night.victim = victim
             return
         if step.kind == "witch":

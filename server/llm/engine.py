@@ -113,6 +113,7 @@ class OpenAIEngine:
 
     def __init__(self, settings: LLMSettings) -> None:
         self.settings = settings
+        self.usage_in_stream = True  # off for servers that refuse ``stream_options``
         self.client = openai.AsyncOpenAI(
             base_url=settings.base_url, api_key=settings.api_key, max_retries=0,
             timeout=httpx.Timeout(settings.token_timeout, connect=settings.connect_timeout))
@@ -156,6 +157,13 @@ class OpenAIEngine:
                 return await self._once(request, attempt, scope, started)
             except CallFailed:
                 raise
+            except openai.BadRequestError as e:
+                if self.usage_in_stream and "stream_options" in str(e):
+                    # An older server that refuses the usage option: ask again without it
+                    # (the engine then estimates the tokens).
+                    self.usage_in_stream = False
+                    continue
+                raise _refusal(e) from e
             except openai.APIStatusError as e:
                 retryable = e.status_code == 429 or e.status_code >= 500
                 if not retryable or attempt.retries >= s.retries:
@@ -178,7 +186,8 @@ class OpenAIEngine:
         config = request.config
         stream = await self.client.chat.completions.create(
             model=s.model, messages=attempt.prompt, stream=True,
-            stream_options={"include_usage": True}, **_sampling(s.model, config, s))
+            **({"stream_options": {"include_usage": True}} if self.usage_in_stream else {}),
+            **_sampling(s.model, config, s))
         parts: list[str] = []
         splitter = FieldSplitter(scope.on_token)
         finish = None
