@@ -13,7 +13,12 @@ from __future__ import annotations
 
 import re
 
-from server.bots.claims import parse_accusations, parse_claims
+from server.bots.claims import (
+    parse_accusations,
+    parse_claims,
+    parse_fake_plan,
+    parse_kill_proposal,
+)
 from server.game.state import Decision
 from server.game.view import SeatView
 from shared.events import (
@@ -62,10 +67,15 @@ def _seat(view: SeatView, s: int) -> str:
     return f"Seat {s} ({view.names[s - 1]})"
 
 
+def _matters(sentence: str) -> bool:
+    return bool(parse_claims(sentence) or parse_accusations(sentence)
+                or parse_kill_proposal(sentence) is not None or parse_fake_plan(sentence))
+
+
 def _excerpt(text: str) -> str | None:
-    """The sentences of a speech that claim a role, report a check or accuse someone."""
-    keep = [m.group(0).strip() for m in _SENTENCE.finditer(text)
-            if parse_claims(m.group(0)) or parse_accusations(m.group(0))]
+    """The sentences of a speech that claim a role, report a check, accuse someone, or (in
+    the wolves' talk) propose a kill or a fake claim."""
+    keep = [m.group(0).strip() for m in _SENTENCE.finditer(text) if _matters(m.group(0))]
     if not keep:
         return None
     return quote(" ".join(keep[:3]), MAX_EXCERPT)
@@ -146,7 +156,7 @@ def speeches(view: SeatView) -> tuple[list[str], list[str]]:
                  "wolf_chat": " (wolves' night talk)"}[e.kind]
         if e.day == view.day or (view.phase == "night" and e.day == view.day - 1):
             now.append(f"{_seat(view, e.seat)}{label}: {quote(e.text)}")
-        elif e.kind != "wolf_chat":
+        else:  # (a seat sees the wolves' talk only if it is a wolf)
             ex = _excerpt(e.text)
             if ex:
                 earlier.append(f"Day {e.day}, {_seat(view, e.seat)}{label}: {ex}")
