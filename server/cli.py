@@ -58,14 +58,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _llm_problem() -> str | None:
-    """Why LLM bots cannot play here, or None."""
-    from server.llm.settings import LLMSettings, SettingsError
+    """Why LLM bots cannot play here (no model set, or it does not answer), or None."""
+    from server.llm.doctor import preflight
 
-    try:
-        LLMSettings.from_env()
-    except SettingsError as e:
-        return f"LLM bots need a model: {e}"
-    return None
+    problem = asyncio.run(preflight())
+    return f"LLM bots can't play: {problem} (`werewolf doctor` checks the setup)" \
+        if problem else None
 
 
 def cmd_narrate(args: argparse.Namespace) -> int:

@@ -328,6 +328,10 @@ def test_doctor_says_what_works_and_what_is_wrong(llm):
     assert wrong.returncode == 1 and "does not list 'gpt-9'" in wrong.stdout
     missing = run_cli("doctor", env={**llm_env(llm), "WEREWOLF_LLM_MODEL": ""})
     assert missing.returncode == 1 and "set WEREWOLF_LLM_MODEL" in missing.stdout
+    # A game with LLM bots refuses to start, saying why, before anyone sits down.
+    nobody = run_cli("narrate", "--bots", "llm", "--players", "6",
+                     env={**llm_env(llm), "WEREWOLF_LLM_BASE_URL": "http://127.0.0.1:9/v1"})
+    assert nobody.returncode == 2 and "cannot connect" in nobody.stderr and not nobody.stdout
 
 
 async def test_inspect_prints_a_finished_games_calls(whole_game, game_server):

@@ -33,6 +33,45 @@ def _why(e: Exception, s: LLMSettings) -> str:
     return f"{type(e).__name__}: {e}"
 
 
+async def probe(client: openai.AsyncOpenAI, s: LLMSettings
+                ) -> tuple[str | None, float, float]:
+    """One tiny streamed call: (what is wrong or None, seconds to first token, in all)."""
+    from dspy.lm15 import Config
+
+    from .engine import _sampling
+
+    t0 = time.monotonic()
+    first = None
+    try:
+        stream = await client.chat.completions.create(
+            model=s.model, stream=True, **_sampling(s.model, Config(max_tokens=8), s),
+            messages=[{"role": "user", "content": "Reply with the word OK."}])
+        async for chunk in stream:
+            for c in chunk.choices:
+                if c.delta and c.delta.content and first is None:
+                    first = time.monotonic() - t0
+    except Exception as e:  # noqa: BLE001 - every failure gets its plain reason
+        return _why(e, s), 0.0, 0.0
+    if first is None:
+        return "the stream carried no text", 0.0, 0.0
+    return None, first, time.monotonic() - t0
+
+
+async def preflight(env=None) -> str | None:
+    """Before a game with LLM bots: can the model answer at all? None, or what is wrong."""
+    try:
+        s = LLMSettings.from_env(env)
+    except SettingsError as e:
+        return str(e)
+    client = openai.AsyncOpenAI(base_url=s.base_url, api_key=s.api_key, max_retries=0,
+                                timeout=httpx.Timeout(30, connect=s.connect_timeout))
+    try:
+        problem, _, _ = await probe(client, s)
+    finally:
+        await client.close()
+    return f"{s.describe()}: {problem}" if problem else None
+
+
 async def check(out: Callable[[str], None] = print, env=None) -> bool:
     """Run every check; True when LLM bots can play."""
     try:
@@ -58,24 +97,11 @@ async def check(out: Callable[[str], None] = print, env=None) -> bool:
                 listed = ", ".join(models[:8]) + (" …" if len(models) > 8 else "")
                 out(f"✗ models: the server does not list {s.model!r}; it lists: {listed or 'none'}")
                 return False
-        t0 = time.monotonic()
-        try:
-            stream = await client.chat.completions.create(
-                model=s.model, stream=True, max_tokens=8,
-                messages=[{"role": "user", "content": "Reply with the word OK."}])
-            first, text = None, ""
-            async for chunk in stream:
-                for c in chunk.choices:
-                    if c.delta and c.delta.content:
-                        first = first or time.monotonic() - t0
-                        text += c.delta.content
-        except Exception as e:  # noqa: BLE001
-            out(f"✗ streaming: {_why(e, s)}")
+        problem, first, total = await probe(client, s)
+        if problem:
+            out(f"✗ streaming: {problem}")
             return False
-        if first is None:
-            out("✗ streaming: the stream carried no text")
-            return False
-        out(f"✓ streaming: first token after {first:.2f} s, {time.monotonic() - t0:.2f} s in all")
+        out(f"✓ streaming: first token after {first:.2f} s, {total:.2f} s in all")
     finally:
         await client.close()
     return await _format_check(s, out)
