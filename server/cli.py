@@ -123,7 +123,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.seat is not None and not 1 <= args.seat <= args.players:
         print(f"--seat: no seat {args.seat} at a {args.players}-player table", file=sys.stderr)
         return 2
-    if args.bots != "builtin" and (err := _llm_problem()):
+    # (with --server, that server's own model plays: it refuses LLM bots it can't seat)
+    if args.bots != "builtin" and args.server is None and (err := _llm_problem()):
         print(err, file=sys.stderr)
         return 2
     return play(args.server, args.seat, args.players, args.lang, args.pace, args.seed,

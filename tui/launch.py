@@ -92,7 +92,13 @@ def play(server_url: str | None, seat: int | None, players: int, lang: str, pace
     if seed is not None:
         body["seed"] = seed
     r = httpx.post(f"{server_url}/games", json=body, timeout=10)
-    r.raise_for_status()
+    if r.status_code != 201:
+        try:
+            detail = r.json().get("detail", r.text)
+        except ValueError:
+            detail = r.text
+        print(f"the server refused the game ({r.status_code}): {detail}", file=sys.stderr)
+        return 2
     g = r.json()
     return run_app(server_url, g["game_id"], g["tokens"][str(seat)], start=True, you=seat)
 
