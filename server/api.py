@@ -191,11 +191,14 @@ async def healthz() -> dict:
 
 @router.post("/games", status_code=201)
 async def create_game(body: CreateGame, mod: ModDep) -> dict:
-    import random
+    import secrets
 
-    seed = body.seed if body.seed is not None else random.randrange(2**31)
+    # Drawn from the OS, not the process's Mersenne Twister: neither can be predicted.
+    seed = body.seed if body.seed is not None else secrets.randbelow(2**31)
     try:
+        # The names are public: drawn apart from the seed, they can't be used to find it.
         config = GameConfig(players=body.players, seed=seed, lang=body.lang,
+                            names_seed=secrets.randbelow(2**31),
                             witch_self_save=body.witch_self_save,
                             win_condition=body.win_condition, max_days=body.max_days)
     except ValidationError as e:

@@ -149,3 +149,21 @@ async def test_three_viewers_get_the_same_public_sequence(server):
         await post(c, f"/games/{gid}/start", spec)
         a, b, d = await asyncio.wait_for(asyncio.gather(*viewers), 60)
         assert a == b == d and len(a) > 50
+
+
+async def test_seat_names_do_not_tell_the_seed(server):
+    """Names are public; drawn from the deal's seed, a player could search seeds for the
+    names on screen and learn every role. The server draws them apart from the seed."""
+    import httpx
+
+    from server.game.names import seat_names
+
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
+        names = []
+        for _ in range(3):
+            g = (await c.post("/games", json={"seed": 77, "humans": 0})).json()
+            snap = (await c.get(f"/games/{g['game_id']}",
+                                headers={"Authorization": f"Bearer {g['spectator_token']}"})).json()
+            names.append([s["name"] for s in snap["state"]["seats"]])
+    assert seat_names("en", 9, 77) not in names  # not the seed's names…
+    assert len({tuple(n) for n in names}) > 1  # …and not one fixed list either

@@ -23,6 +23,10 @@ class GameConfig(BaseModel):
 
     players: Literal[6, 9] = 9
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    names_seed: int | None = Field(
+        default=None, ge=0, le=2**63 - 1,
+        description="Seed of the seat names (default: the game's seed). The server draws it "
+                    "apart from the seed: names everybody sees must not tell the deal.")
     lang: Lang = "en"
     witch_self_save: Literal["first_night", "never", "always"] = "first_night"
     win_condition: Literal["sides", "parity"] = "sides"

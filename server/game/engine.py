@@ -67,7 +67,8 @@ def new_game(config: GameConfig) -> Transition:
     """Deal the roles from the seeded RNG and run up to the first decision."""
     roles = [r for r, n in config.board().items() for _ in range(n)]
     random.Random(config.seed).shuffle(roles)
-    names = seat_names(config.lang, config.players, config.seed)
+    names = seat_names(config.lang, config.players,
+                       config.seed if config.names_seed is None else config.names_seed)
     state = GameState(
         config=config, names=names, roles=roles, alive=[True] * len(roles),
         agenda=[Step(kind="night_start")],
@@ -77,7 +78,7 @@ def new_game(config: GameConfig) -> Transition:
         players=config.players, lang=config.lang,
         seats=[SeatInfo(seat=s, name=names[s - 1]) for s in state.seats()],
         roles={r: n for r, n in config.board().items()},
-        options=config.model_dump(exclude={"seed", "lang", "players"}),
+        options=config.model_dump(exclude={"seed", "names_seed", "lang", "players"}),
     ))
     wolves = state.wolves()
     for s in state.seats():
