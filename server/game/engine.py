@@ -135,6 +135,12 @@ def validate(state: GameState, action: Action) -> Decision:
         if state.step is not None and seat in state.answers:
             raise IllegalAction("already_decided", f"seat {seat} has already decided")
         raise IllegalAction("not_your_turn", f"the game is not waiting on seat {seat}")
+    if decision.action == "witch" and action.kind in ("save", "poison"):
+        # A spent potion is not among the witch's options: say so, rather than "wrong action".
+        if action.kind == "save" and not state.antidote:
+            raise IllegalAction("potion_used", "the antidote has been used")
+        if action.kind == "poison" and not state.poison:
+            raise IllegalAction("potion_used", "the poison has been used")
     if action.kind not in decision.kinds:
         raise IllegalAction(
             "wrong_action",
