@@ -24,9 +24,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
+from server.bots import close_bots  # noqa: E402
 from server.game import GameConfig  # noqa: E402
 from server.graph import Table  # noqa: E402
-from server.headless import close_connections, run_game  # noqa: E402
+from server.headless import run_game  # noqa: E402
 from server.llm.calls import MemoryCallLog  # noqa: E402
 from server.llm.scripted import ScriptedLLM  # noqa: E402
 
@@ -37,7 +38,7 @@ async def one_game(seed: int) -> dict:
     state = await run_game(GameConfig(players=9, seed=seed),
                            Table(bots={s: "llm" for s in range(1, 10)}), call_log=log)
     wall = time.perf_counter() - t0
-    await close_connections()
+    await close_bots()
     calls = [r for r in log.records if r.attempt]
     return {"seed": seed, "days": state.day, "calls": len(calls),
             "prompt_tokens": sum(r.tokens_in for r in calls),

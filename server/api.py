@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.sse import KEEPALIVE_COMMENT, EventSourceResponse, format_sse_event
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from server.bots import seat_kinds
 from server.game import Action, GameConfig
 from server.game.state import MAX_SPEECH_CHARS
 from server.llm.calls import summarize
@@ -108,10 +109,8 @@ class CreateGame(BaseModel):
         seats = [s for s in range(1, self.players + 1) if s not in humans]
         if isinstance(self.bots, dict):
             kinds = {s: self.bots.get(s, "builtin") for s in seats}
-        elif self.bots == "mixed":
-            kinds = {s: ("llm" if i % 2 == 0 else "builtin") for i, s in enumerate(seats)}
         else:
-            kinds = {s: self.bots for s in seats}
+            kinds = seat_kinds(self.bots, seats)
         kinds.update({s: k for s, k in self.seat_bots.items() if s in kinds})
         return kinds
 

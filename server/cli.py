@@ -70,6 +70,7 @@ def cmd_narrate(args: argparse.Namespace) -> int:
     """An all-bot game printed as it streams: the spectator's view in plain text."""
     import random
 
+    from server.bots import seat_kinds
     from server.game import GameConfig
     from server.graph import Table
     from server.headless import run_game
@@ -82,16 +83,15 @@ def cmd_narrate(args: argparse.Namespace) -> int:
     if args.bots != "builtin" and (err := _llm_problem()):
         print(err, file=sys.stderr)
         return 2
-    table = Table(bots={s: ("llm" if args.bots == "llm" or (args.bots == "mixed" and s % 2)
-                            else "builtin") for s in range(1, config.players + 1)},
+    table = Table(bots=seat_kinds(args.bots, list(range(1, config.players + 1))),
                   pace=args.pace)
     async def narrated() -> None:
-        from server.headless import close_connections
+        from server.bots import close_bots
 
         try:
             await run_game(config, table=table, on_event=printer.feed)
         finally:
-            await close_connections()
+            await close_bots()
 
     asyncio.run(narrated())
     return 0
@@ -168,6 +168,7 @@ def cmd_join(args: argparse.Namespace) -> int:
     import httpx
 
     from tui import tokens
+    from tui.client import api_error
 
     code = args.code.upper()
     held = tokens.load(args.server, code)
@@ -176,10 +177,7 @@ def cmd_join(args: argparse.Namespace) -> int:
         r = httpx.post(f"{args.server}/games/{code}/join",
                        json={"seat": args.seat} if args.seat else None, timeout=10)
         if r.status_code != 200:
-            detail = r.json().get("detail", r.text) if r.headers.get("content-type", "").startswith(
-                "application/json") else r.text
-            message = detail.get("message", detail) if isinstance(detail, dict) else detail
-            print(f"can't join {code}: {message}", file=sys.stderr)
+            print(f"can't join {code}: {api_error(r).message}", file=sys.stderr)
             return 1
         joined = r.json()
         token = joined["token"]
@@ -218,6 +216,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         import httpx
 
         from tui import tokens
+        from tui.client import api_error
 
         token = args.token or (tokens.load(args.server, args.game_id) or {}).get("token")
         if not token:
@@ -228,11 +227,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         r = httpx.get(f"{args.server}/games/{args.game_id}/calls", params=params,
                       headers={"Authorization": f"Bearer {token}"}, timeout=30)
         if r.status_code != 200:
-            try:
-                reason = r.json().get("detail", r.text)
-            except ValueError:
-                reason = r.text or r.reason_phrase
-            print(f"the server refused ({r.status_code}): {reason}", file=sys.stderr)
+            print(f"the server refused ({r.status_code}): {api_error(r).message}",
+                  file=sys.stderr)
             return 1
         records = [CallRecord.model_validate(c) for c in r.json()["calls"]]
     else:

@@ -40,11 +40,3 @@ async def run_game(
             values = chunk
     return load_game(values)
 
-
-async def close_connections() -> None:
-    """Close the LLM bots' connections opened on this event loop: call it before the loop
-    ends (after its last game), so no pool is left to a closed loop."""
-    import sys
-
-    if "server.llm.bot" in sys.modules:
-        await sys.modules["server.llm.bot"].close_models()

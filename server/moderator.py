@@ -12,7 +12,6 @@ import importlib
 import logging
 import random
 import secrets
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.types import Command
 
+from server.bots import close_bots
 from server.eventlog import Entry, EventLog
 from server.game import (
     Action,
@@ -184,8 +184,7 @@ class Moderator:
             await g.log.flush()
             if g.calls is not None:
                 await g.calls.flush()
-        if "server.llm.bot" in sys.modules:  # LLM bots played: close their connections
-            await sys.modules["server.llm.bot"].close_models()
+        await close_bots()  # the LLM bots' connections, if any played
         if self._saver_cm is not None:
             await self._saver_cm.__aexit__(None, None, None)
         if self.store is not None:
@@ -300,11 +299,11 @@ class Moderator:
             g.calls = GameCalls(g.id, self.store)
         return g.calls
 
-    def _config(self, g: LiveGame) -> dict[str, Any]:
-        """The run's config: the game's thread, and where its bots record their LLM calls."""
-        cfg = run_config(g.id)
-        cfg["configurable"]["call_log"] = self._calls(g)
-        return cfg
+    def _config(self, g: LiveGame, base: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The run's config (``base``: a checkpoint's, to resume from it): the game's thread,
+        and where its bots record their LLM calls."""
+        cfg = base or run_config(g.id)
+        return {**cfg, "configurable": {**cfg["configurable"], "call_log": self._calls(g)}}
 
     async def calls(self, g: LiveGame) -> list[CallRecord]:
         return list(self._calls(g).records)
@@ -482,8 +481,7 @@ class Moderator:
     async def _run_from(self, g: LiveGame, cfg: dict) -> None:
         start = g.log.head
         try:
-            cfg = {**cfg, "configurable": {**cfg["configurable"], "call_log": self._calls(g)}}
-            async for chunk in self.graph.astream(None, {**cfg, "recursion_limit": 10_000},
+            async for chunk in self.graph.astream(None, self._config(g, cfg),
                                                   stream_mode="custom", durability="sync"):
                 g.log.publish(chunk, graph=True)
         except asyncio.CancelledError:

@@ -74,6 +74,7 @@ class Report:
 
 
 async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[GameSummary]:
+    from server.bots import seat_kinds
     from server.graph import Table, build_graph
     from server.headless import run_game
     from server.llm.calls import MemoryCallLog, summarize
@@ -88,9 +89,7 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
             if isinstance(e, Error) and e.message.startswith("bot at seat"):
                 errors += 1  # the rules refused a bot's action (not an LLM fallback)
 
-        seats = range(1, config.players + 1)
-        kinds = {s: ("llm" if bots == "llm" or (bots == "mixed" and s % 2) else "builtin")
-                 for s in seats}
+        kinds = seat_kinds(bots, list(range(1, config.players + 1)))
         calls = MemoryCallLog()
         state = await run_game(config, Table(bots=kinds), graph=graph, on_event=count,
                                call_log=calls)
@@ -103,12 +102,12 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
 
 def _worker(configs: list[dict], bots: str = "builtin") -> list[GameSummary]:
     async def play() -> list[GameSummary]:
-        from server.headless import close_connections
+        from server.bots import close_bots
 
         try:
             return await _play_many([GameConfig(**c) for c in configs], bots)
         finally:
-            await close_connections()
+            await close_bots()
 
     return asyncio.run(play())
 

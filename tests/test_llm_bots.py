@@ -407,9 +407,10 @@ def _in_process(llm, monkeypatch, **env):
 
 
 async def test_games_sharing_an_event_loop_share_its_connections(llm, monkeypatch):
+    from server.bots import close_bots
     from server.game import GameConfig
     from server.graph import Table
-    from server.headless import close_connections, run_game
+    from server.headless import run_game
     from server.llm.calls import MemoryCallLog
 
     _in_process(llm, monkeypatch)
@@ -419,7 +420,7 @@ async def test_games_sharing_an_event_loop_share_its_connections(llm, monkeypatc
         games = await asyncio.gather(*(run_game(GameConfig(players=6, seed=20 + i), table,
                                                 call_log=log) for i, log in enumerate(logs)))
     finally:
-        await close_connections()
+        await close_bots()
     assert all(g.over for g in games)
     assert not [r for log in logs for r in log.records if r.fallback or r.error]
 
@@ -442,9 +443,9 @@ async def test_without_a_model_a_recovered_game_falls_back_instead_of_stopping(m
 async def test_openai_reasoning_models_get_their_own_sampling_settings(monkeypatch):
     import random
 
+    from server.bots import close_bots
     from server.game import GameConfig, new_game, pending
     from server.game.view import seat_view
-    from server.headless import close_connections
     from server.llm.bot import llm_bot
     from server.llm.settings import LLMSettings
     from server.typewriter import Typewriter
@@ -457,7 +458,7 @@ async def test_openai_reasoning_models_get_their_own_sampling_settings(monkeypat
             plan = await llm_bot(seat_view(state, d.seat), d, random.Random(0),
                                  Typewriter(lambda _e: None, 0), settings=settings)
         finally:
-            await close_connections()
+            await close_bots()
         assert not plan.fallback and plan.action.text
         (call,) = reasoning.calls()
     assert call["model"] == "o4-mini"

@@ -38,7 +38,8 @@ class Connection:
     error: str = ""
 
 
-def _error(response: httpx.Response) -> ApiError:
+def api_error(response: httpx.Response) -> ApiError:
+    """The refusal in a response from our server, in its own words (any body shape)."""
     try:
         detail = response.json().get("detail")
     except ValueError:
@@ -78,19 +79,19 @@ class GameClient:
     async def create_game(self, **body: Any) -> dict:
         r = await self._http.post("/games", json=body)
         if r.status_code != 201:
-            raise _error(r)
+            raise api_error(r)
         return r.json()
 
     async def join(self, code: str, seat: int | None = None) -> dict:
         r = await self._http.post(f"/games/{code}/join", json={"seat": seat} if seat else None)
         if r.status_code != 200:
-            raise _error(r)
+            raise api_error(r)
         return r.json()
 
     async def list_games(self) -> list[dict]:
         r = await self._http.get("/games")
         if r.status_code != 200:
-            raise _error(r)
+            raise api_error(r)
         return r.json()
 
     def _game(self, game_id: str | None) -> str:
@@ -102,7 +103,7 @@ class GameClient:
     async def snapshot(self, game_id: str | None = None) -> dict:
         r = await self._http.get(f"/games/{self._game(game_id)}", headers=self._headers())
         if r.status_code != 200:
-            raise _error(r)
+            raise api_error(r)
         return r.json()
 
     async def calls(self, seat: int | None = None, game_id: str | None = None) -> dict:
@@ -111,7 +112,7 @@ class GameClient:
                                  params={"seat": seat} if seat else None,
                                  headers=self._headers())
         if r.status_code != 200:
-            raise _error(r)
+            raise api_error(r)
         return r.json()
 
     # -- actions: each answers with an SSE stream closed by a snapshot --------------------
@@ -123,7 +124,7 @@ class GameClient:
                                 json=body, headers=self._headers()) as es:
             if es.response.status_code != 200:
                 await es.response.aread()
-                raise _error(es.response)
+                raise api_error(es.response)
             async for sse in es.aiter_sse():
                 if sse.event == "snapshot":
                     last = json.loads(sse.data)
@@ -176,7 +177,7 @@ class GameClient:
                                         headers=headers) as es:
                     if es.response.status_code != 200:
                         await es.response.aread()
-                        error = _error(es.response)
+                        error = api_error(es.response)
                         if es.response.status_code < 500:
                             notify(Connection("closed", error=error.message))
                             raise error

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tui.client import GameClient
+from tui.client import GameClient, api_error
 
 
 def _free_port() -> int:
@@ -93,11 +93,8 @@ def play(server_url: str | None, seat: int | None, players: int, lang: str, pace
         body["seed"] = seed
     r = httpx.post(f"{server_url}/games", json=body, timeout=10)
     if r.status_code != 201:
-        try:
-            detail = r.json().get("detail", r.text)
-        except ValueError:
-            detail = r.text
-        print(f"the server refused the game ({r.status_code}): {detail}", file=sys.stderr)
+        print(f"the server refused the game ({r.status_code}): {api_error(r).message}",
+              file=sys.stderr)
         return 2
     g = r.json()
     return run_app(server_url, g["game_id"], g["tokens"][str(seat)], start=True, you=seat)

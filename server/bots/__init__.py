@@ -50,6 +50,24 @@ async def llm_bot(view: SeatView, decision: Decision, rng: random.Random,
 BOTS: dict[str, BotFn] = {"builtin": builtin_bot, "llm": llm_bot}
 
 
+def seat_kinds(mode: str, seats: list[int]) -> dict[int, str]:
+    """Seat -> bot kind for ``seats`` (the bot seats, in order): ``builtin``, ``llm``, or
+    ``mixed`` — every other bot seat an LLM, the first one included."""
+    if mode == "mixed":
+        return {s: ("llm" if i % 2 == 0 else "builtin") for i, s in enumerate(seats)}
+    get_bot(mode)  # an unknown kind is refused here
+    return dict.fromkeys(seats, mode)
+
+
+async def close_bots() -> None:
+    """Close the LLM bots' connections opened on this event loop, if any bot used them:
+    whoever owns the loop calls it before the loop ends (after its last game)."""
+    import sys
+
+    if "server.llm.bot" in sys.modules:
+        await sys.modules["server.llm.bot"].close_models()
+
+
 def get_bot(kind: str) -> BotFn:
     try:
         return BOTS[kind]
@@ -57,4 +75,4 @@ def get_bot(kind: str) -> BotFn:
         raise ValueError(f"unknown bot kind {kind!r} (known: {sorted(BOTS)})") from None
 
 
-__all__ = ["BOTS", "BotFn", "Plan", "get_bot"]
+__all__ = ["BOTS", "BotFn", "Plan", "close_bots", "get_bot", "seat_kinds"]

@@ -143,7 +143,7 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
         return vote
     program = PROGRAMS[d.action]
     signature = typed(program, d, view.living())
-    brief = briefing(view, d)
+    brief = base = briefing(view, d)
     cause = detail = ""
     for attempt in (1, 2):
         scope = CallScope(on_token=streamer.on_token)
@@ -170,7 +170,7 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
             if failed is None and attempt == 1:  # unparseable or illegal: one more try
                 streamer.mute = bool(streamer.spoken)
                 legal = ", ".join(options(d, view.living())) or "a speech"
-                brief = (briefing(view, d) + f"\n\nNOTE: your previous answer was refused "
+                brief = (base + f"\n\nNOTE: your previous answer was refused "
                          f"({detail[:200]}). Answer with exactly one of: {legal}.")
                 streamer.label = program.label(view.lang) + (
                     "（重试）" if view.lang == "zh" else " (again)")
@@ -226,7 +226,7 @@ def _reason(e: Exception) -> tuple[str, str]:
 
 
 def _fill(record: CallRecord, scope: CallScope, **fields) -> None:
-    a = scope.attempts[-1] if scope.attempts else None
+    a = scope.attempt
     if a is not None:
         record.prompt, record.raw = a.prompt, a.raw
         record.tokens_in, record.tokens_out = a.tokens_in, a.tokens_out

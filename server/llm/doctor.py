@@ -33,6 +33,11 @@ def _why(e: Exception, s: LLMSettings) -> str:
     return f"{type(e).__name__}: {e}"
 
 
+def _client(s: LLMSettings) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(base_url=s.base_url, api_key=s.api_key, max_retries=0,
+                              timeout=httpx.Timeout(30, connect=s.connect_timeout))
+
+
 async def probe(client: openai.AsyncOpenAI, s: LLMSettings
                 ) -> tuple[str | None, float, float]:
     """One tiny streamed call: (what is wrong or None, seconds to first token, in all)."""
@@ -63,8 +68,7 @@ async def preflight(env=None) -> str | None:
         s = LLMSettings.from_env(env)
     except SettingsError as e:
         return str(e)
-    client = openai.AsyncOpenAI(base_url=s.base_url, api_key=s.api_key, max_retries=0,
-                                timeout=httpx.Timeout(30, connect=s.connect_timeout))
+    client = _client(s)
     try:
         problem, _, _ = await probe(client, s)
     finally:
@@ -80,8 +84,7 @@ async def check(out: Callable[[str], None] = print, env=None) -> bool:
         out(f"✗ settings: {e}")
         return False
     out(f"✓ settings: {s.describe()}")
-    client = openai.AsyncOpenAI(base_url=s.base_url, api_key=s.api_key, max_retries=0,
-                                timeout=httpx.Timeout(30, connect=s.connect_timeout))
+    client = _client(s)
     try:
         try:
             models = [m.id async for m in client.models.list()]
@@ -135,12 +138,12 @@ async def _format_check(s: LLMSettings, out: Callable[[str], None]) -> bool:
 
 
 async def _checked(env=None) -> bool:
-    from server.headless import close_connections
+    from server.bots import close_bots
 
     try:
         return await check(env=env)
     finally:
-        await close_connections()
+        await close_bots()
 
 
 def main(env=None) -> int:

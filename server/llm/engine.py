@@ -35,11 +35,10 @@ class CallFailed(Exception):
     text, no server address); ``detail`` adds what a developer needs, for the record.
     """
 
-    def __init__(self, cause: str, detail: str = "", *, streamed: bool = False) -> None:
+    def __init__(self, cause: str, detail: str = "") -> None:
         super().__init__(cause)
         self.cause = cause
         self.detail = f"{cause}: {detail}" if detail else cause
-        self.streamed = streamed  # some tokens had already reached the game
 
 
 @dataclass
@@ -53,7 +52,6 @@ class Attempt:
     ttft: float | None = None  # seconds to the first token
     total: float = 0.0
     retries: int = 0  # attempts refused before the first token (429, 5xx, refused)
-    error: str | None = None
 
 
 @dataclass
@@ -61,7 +59,7 @@ class CallScope:
     """The decision a call belongs to: where its tokens go and where its costs are kept."""
 
     on_token: Callable[[str, str], None] = lambda _field, _text: None
-    attempts: list[Attempt] = field(default_factory=list)
+    attempt: Attempt | None = None  # set by the engine when the call starts
 
 
 CURRENT: contextvars.ContextVar[CallScope | None] = contextvars.ContextVar("llm_call", default=None)
@@ -127,19 +125,13 @@ class OpenAIEngine:
     async def complete(self, request) -> Response:
         scope = CURRENT.get() or CallScope()
         attempt = Attempt(prompt=_messages(request))
-        scope.attempts.append(attempt)
+        scope.attempt = attempt
         started = time.monotonic()
         try:
             async with asyncio.timeout(self.settings.call_timeout):
                 text, usage = await self._with_retries(request, attempt, scope, started)
         except TimeoutError as e:
-            failed = CallFailed(f"took longer than {self.settings.call_timeout:g} s",
-                                streamed=attempt.ttft is not None)
-            attempt.error = failed.detail
-            raise failed from e
-        except CallFailed as e:
-            attempt.error = e.detail
-            raise
+            raise CallFailed(f"took longer than {self.settings.call_timeout:g} s") from e
         finally:
             attempt.total = time.monotonic() - started
         attempt.raw = text
@@ -206,29 +198,24 @@ class OpenAIEngine:
                     if choice.finish_reason:
                         finish = choice.finish_reason
         except (httpx.TimeoutException, openai.APITimeoutError) as e:
-            raise self._broke(f"stalled: no token for {s.token_timeout:g} s", parts) from e
+            raise CallFailed(f"stalled: no token for {s.token_timeout:g} s") from e
         except (httpx.TransportError, openai.APIConnectionError) as e:
-            raise self._broke(f"disconnected mid-stream ({type(e).__name__})", parts) from e
+            raise CallFailed(f"disconnected mid-stream ({type(e).__name__})") from e
         except json.JSONDecodeError as e:  # the SDK passes a broken chunk's error on raw
-            raise self._broke("malformed chunk in the stream", parts) from e
+            raise CallFailed("malformed chunk in the stream") from e
         except openai.APIError as e:
-            raise self._broke("error in the stream", parts, str(e)[:300]) from e
+            raise CallFailed("error in the stream", str(e)[:300]) from e
         finally:
             await stream.close()
         text = "".join(parts)
         if finish is None:
-            raise self._broke("the stream ended without a finish reason (truncated)", parts)
+            raise CallFailed("the stream ended without a finish reason (truncated)")
         splitter.close()
         if finish == "length":
-            raise CallFailed("the answer hit the token limit before it was complete",
-                             streamed=True)
+            raise CallFailed("the answer hit the token limit before it was complete")
         if not usage[0]:  # a server that reports no usage: estimate (about 4 characters a token)
             usage = (sum(len(m["content"]) for m in attempt.prompt) // 4, len(text) // 4)
         return text, usage
-
-    @staticmethod
-    def _broke(cause: str, parts: list[str], detail: str = "") -> CallFailed:
-        return CallFailed(cause, detail, streamed=bool(parts))
 
 
 class NoSyncEngine:
