@@ -20,8 +20,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 play: $(VENV)/.installed-run  ## play a game in the terminal
 	$(BIN)/werewolf play $(ARGS)
 
-test: $(VENV)/.installed-dev  ## run the whole suite
+test: $(VENV)/.installed-dev  ## run the whole suite (and every check)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -n 2 $(ARGS)
 
 lint: $(VENV)/.installed-dev

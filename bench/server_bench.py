@@ -28,15 +28,24 @@ from conftest import ServerProcess  # noqa: E402
 TS = re.compile(rb'"ts":\s*([0-9.]+)')
 
 
-async def viewer(client: httpx.AsyncClient, url: str, game_id: str, token: str, stop: float,
-                 lat: list[float], counts: list[int]) -> None:
+async def viewer(
+    client: httpx.AsyncClient,
+    url: str,
+    game_id: str,
+    token: str,
+    stop: float,
+    lat: list[float],
+    counts: list[int],
+) -> None:
     """A lean SSE reader: the load generator must cost less than the server it loads, so it
     speaks HTTP/1.1 over a bare asyncio stream and pulls each event's ``ts`` out of the
     bytes (the chunked framing in between is harmless to the pattern)."""
     host, port = url.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write(f"GET /games/{game_id}/events HTTP/1.1\r\nHost: {host}\r\n"
-                 f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode())
+    writer.write(
+        f"GET /games/{game_id}/events HTTP/1.1\r\nHost: {host}\r\n"
+        f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode()
+    )
     connected = time.time()
     try:
         while True:
@@ -67,20 +76,28 @@ async def main(args) -> dict:
         async with httpx.AsyncClient(timeout=httpx.Timeout(30, read=None), limits=limits) as c:
             games = []
             for i in range(args.games):
-                r = await c.post(f"{srv.url}/games", json={"humans": [], "pace": args.pace,
-                                                           "seed": 1000 + i})
+                r = await c.post(
+                    f"{srv.url}/games", json={"humans": [], "pace": args.pace, "seed": 1000 + i}
+                )
                 games.append(r.json())
             stop = time.time() + args.seconds
             lat: list[float] = []
             counts = [0, 0]
-            tasks = [asyncio.create_task(viewer(c, srv.url, g["game_id"], g["spectator_token"],
-                                                stop, lat, counts))
-                     for g in games for _ in range(args.viewers)]
+            tasks = [
+                asyncio.create_task(
+                    viewer(c, srv.url, g["game_id"], g["spectator_token"], stop, lat, counts)
+                )
+                for g in games
+                for _ in range(args.viewers)
+            ]
             await asyncio.sleep(0.5)
             t0 = time.time()
             for g in games:
-                async with c.stream("POST", f"{srv.url}/games/{g['game_id']}/start",
-                                    headers={"Authorization": f"Bearer {g['spectator_token']}"}):
+                async with c.stream(
+                    "POST",
+                    f"{srv.url}/games/{g['game_id']}/start",
+                    headers={"Authorization": f"Bearer {g['spectator_token']}"},
+                ):
                     pass
                 await asyncio.sleep(args.stagger / max(1, args.games))
             await asyncio.sleep(max(0.0, stop - time.time()))
@@ -95,16 +112,24 @@ async def main(args) -> dict:
             lat = sorted(x for _, x in lat)
             q = lambda p, xs=lat: xs[min(len(xs) - 1, int(p * len(xs)))] * 1000  # noqa: E731
             return {
-                "games": args.games, "viewers_per_game": args.viewers, "pace": args.pace,
+                "games": args.games,
+                "viewers_per_game": args.viewers,
+                "pace": args.pace,
                 "stagger_seconds": args.stagger,
-                "seconds": round(elapsed, 1), "events_delivered": counts[0],
+                "seconds": round(elapsed, 1),
+                "events_delivered": counts[0],
                 "events_per_second": round(counts[0] / elapsed),
                 "reads_per_second": round(counts[1] / elapsed),
-                "latency_ms": {"p50": round(q(0.50), 1), "p99": round(q(0.99), 1),
-                               "max": round(lat[-1] * 1000, 1) if lat else None,
-                               "mean": round(statistics.fmean(lat) * 1000, 1) if lat else None},
-                f"latency_after_{args.warmup:g}s_ms": {"p50": round(q(0.5, steady), 1),
-                                                    "p99": round(q(0.99, steady), 1)},
+                "latency_ms": {
+                    "p50": round(q(0.50), 1),
+                    "p99": round(q(0.99), 1),
+                    "max": round(lat[-1] * 1000, 1) if lat else None,
+                    "mean": round(statistics.fmean(lat) * 1000, 1) if lat else None,
+                },
+                f"latency_after_{args.warmup:g}s_ms": {
+                    "p50": round(q(0.5, steady), 1),
+                    "p99": round(q(0.99, steady), 1),
+                },
                 "cpus": os.cpu_count(),
             }
     finally:
@@ -123,7 +148,8 @@ if __name__ == "__main__":
     p.add_argument("--viewers", type=int, default=5)
     p.add_argument("--pace", type=float, default=30)
     p.add_argument("--seconds", type=float, default=30)
-    p.add_argument("--stagger", type=float, default=0,
-                   help="spread the games' starts over this many seconds")
+    p.add_argument(
+        "--stagger", type=float, default=0, help="spread the games' starts over this many seconds"
+    )
     p.add_argument("--warmup", type=float, default=5, help="seconds the 50 starts take to settle")
     print(json.dumps(asyncio.run(main(p.parse_args())), indent=2))

@@ -38,15 +38,20 @@ async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> d
     lags: list[float] = []
 
     names = ["Ada", "Bo", "Cy", "Di", "Ed", "Fay", "Gus", "Hal", "Ivy"]
-    prologue = [GameCreated(players=seats, lang="en",
-                            seats=[SeatInfo(seat=n, name=names[(n - 1) % 9])
-                                   for n in range(1, seats + 1)],
-                            roles={"werewolf": 3, "villager": 3, "seer": 1, "witch": 1,
-                                   "hunter": 1}),
-                Phase(phase="day", day=1)]
+    prologue = [
+        GameCreated(
+            players=seats,
+            lang="en",
+            seats=[SeatInfo(seat=n, name=names[(n - 1) % 9]) for n in range(1, seats + 1)],
+            roles={"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1},
+        ),
+        Phase(phase="day", day=1),
+    ]
     # Odd seats think (thought tokens), even seats speak (speech tokens), all at once.
-    prologue += [ThoughtStart(seat=n, label="bench") if n % 2 else SpeechStart(seat=n)
-                 for n in range(1, seats + 1)]
+    prologue += [
+        ThoughtStart(seat=n, label="bench") if n % 2 else SpeechStart(seat=n)
+        for n in range(1, seats + 1)
+    ]
 
     async def source():
         seq = 0
@@ -62,8 +67,11 @@ async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> d
             for seat in range(1, seats + 1):
                 seq += 1
                 word = WORDS[(tick + seat) % len(WORDS)] + " "
-                event = (ThoughtToken(seat=seat, content=word) if seat % 2
-                         else Token(seat=seat, content=word))
+                event = (
+                    ThoughtToken(seat=seat, content=word)
+                    if seat % 2
+                    else Token(seat=seat, content=word)
+                )
                 arrivals[seq] = time.perf_counter()
                 yield seq, event
             await asyncio.sleep(max(0.0, start + tick * interval - time.perf_counter()))
@@ -86,10 +94,15 @@ async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> d
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     lags.sort()
     q = lambda p: round(1000 * lags[min(len(lags) - 1, int(p * len(lags)))], 1)  # noqa: E731
-    return {"seats": seats, "terminal": f"{size[0]}x{size[1]}", "tokens_per_second_per_seat": rate,
-            "events": len(lags),
-            "lag_ms": {"p50": q(0.5), "p95": q(0.95), "p99": q(0.99), "max": q(1.0)},
-            "cpu_percent": round(100 * cpu / wall, 1), "cpus": os.cpu_count()}
+    return {
+        "seats": seats,
+        "terminal": f"{size[0]}x{size[1]}",
+        "tokens_per_second_per_seat": rate,
+        "events": len(lags),
+        "lag_ms": {"p50": q(0.5), "p95": q(0.95), "p99": q(0.99), "max": q(1.0)},
+        "cpu_percent": round(100 * cpu / wall, 1),
+        "cpus": os.cpu_count(),
+    }
 
 
 if __name__ == "__main__":
@@ -100,6 +113,8 @@ if __name__ == "__main__":
     args = p.parse_args()
     cols, rows = (int(n) for n in args.size.split("x"))
     result = asyncio.run(main(args.rate, args.seconds, size=(cols, rows)))
-    result["command"] = (f".venv/bin/python bench/tui_bench.py --rate {args.rate:g} "
-                         f"--seconds {args.seconds:g} --size {args.size}")
+    result["command"] = (
+        f".venv/bin/python bench/tui_bench.py --rate {args.rate:g} "
+        f"--seconds {args.seconds:g} --size {args.size}"
+    )
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -66,10 +66,12 @@ class CreateGame(BaseModel):
     bots: Literal["builtin", "llm", "mixed"] | dict[int, Literal["builtin", "llm"]] = Field(
         default="builtin",
         description="who plays the seats no human holds: the built-in bots, LLM bots (the "
-                    "server's configured model), or mixed (every other bot seat an LLM); "
-                    "or a map of seat -> kind")
+        "server's configured model), or mixed (every other bot seat an LLM); "
+        "or a map of seat -> kind",
+    )
     seat_bots: dict[int, Literal["builtin", "llm"]] = Field(
-        default_factory=dict, description="per-seat overrides of `bots`")
+        default_factory=dict, description="per-seat overrides of `bots`"
+    )
     step: bool = False
     witch_self_save: Literal["first_night", "never", "always"] = "first_night"
     win_condition: Literal["sides", "parity"] = "sides"
@@ -77,12 +79,17 @@ class CreateGame(BaseModel):
     hosted: bool = Field(default=False, description="open seats for others to join by code")
     host_seat: int | None = Field(default=None, description="the host's own seat, if it plays")
     turn_timeout: float | None = Field(
-        default=None, ge=0, le=3600,
+        default=None,
+        ge=0,
+        le=3600,
         description="seconds per human decision; 0 = none; default: none for one human, "
-                    f"{60} for several")
+        f"{60} for several",
+    )
     spectate: bool | None = Field(
-        default=None, description="hand the creator a token that sees everything "
-                                  "(default: yes, except in hosted games)")
+        default=None,
+        description="hand the creator a token that sees everything "
+        "(default: yes, except in hosted games)",
+    )
 
     @model_validator(mode="after")
     def _seats_exist(self) -> CreateGame:
@@ -96,9 +103,13 @@ class CreateGame(BaseModel):
             if bad:
                 raise ValueError(f"humans: no seat {bad[0]} at a {self.players}-player table")
         if self.host_seat is not None and not 1 <= self.host_seat <= self.players:
-            raise ValueError(f"host_seat: no seat {self.host_seat} at a {self.players}-player table")
-        for name, seats in (("bots", self.bots if isinstance(self.bots, dict) else {}),
-                            ("seat_bots", self.seat_bots)):
+            raise ValueError(
+                f"host_seat: no seat {self.host_seat} at a {self.players}-player table"
+            )
+        for name, seats in (
+            ("bots", self.bots if isinstance(self.bots, dict) else {}),
+            ("seat_bots", self.seat_bots),
+        ):
             bad = [s for s in seats if not 1 <= s <= self.players]
             if bad:
                 raise ValueError(f"{name}: no seat {bad[0]} at a {self.players}-player table")
@@ -142,12 +153,17 @@ class Shoot(BaseModel):
 
 # -- streams ---------------------------------------------------------------------
 KEEPALIVE_SECONDS = 15.0
-SSE_DOC = {200: {"content": {"text/event-stream": {}},
-                 "description": "Server-Sent Events: one game event per message (docs/protocol.md)"}}
+SSE_DOC = {
+    200: {
+        "content": {"text/event-stream": {}},
+        "description": "Server-Sent Events: one game event per message (docs/protocol.md)",
+    }
+}
 
 
-async def feed(g: LiveGame, viewer: Viewer, after: int, until: Literal["segment", "game_over"]
-               ) -> AsyncIterator[bytes]:
+async def feed(
+    g: LiveGame, viewer: Viewer, after: int, until: Literal["segment", "game_over"]
+) -> AsyncIterator[bytes]:
     """The game's log from ``after`` as SSE, filtered for ``viewer``, until the segment's
     snapshot (or, for ``game_over``, the snapshot that closes the game).
 
@@ -166,8 +182,13 @@ async def feed(g: LiveGame, viewer: Viewer, after: int, until: Literal["segment"
             event = entry.event
             if event.type == "snapshot":
                 snap = redact(event.model_dump(mode="json"), viewer)
-                chunk.append(format_sse_event(data_str=json.dumps(snap, ensure_ascii=False),
-                                              event="snapshot", id=str(entry.seq)))
+                chunk.append(
+                    format_sse_event(
+                        data_str=json.dumps(snap, ensure_ascii=False),
+                        event="snapshot",
+                        id=str(entry.seq),
+                    )
+                )
                 if until == "segment" or snap["state"]["over"]:
                     yield b"".join(chunk)
                     return
@@ -178,8 +199,9 @@ async def feed(g: LiveGame, viewer: Viewer, after: int, until: Literal["segment"
 
 
 def sse(body: AsyncIterator[bytes]) -> EventSourceResponse:
-    return EventSourceResponse(body, headers={"Cache-Control": "no-cache",
-                                              "X-Accel-Buffering": "no"})
+    return EventSourceResponse(
+        body, headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )
 
 
 # -- routes ---------------------------------------------------------------------------
@@ -196,10 +218,15 @@ async def create_game(body: CreateGame, mod: ModDep) -> dict:
     seed = body.seed if body.seed is not None else secrets.randbelow(2**31)
     try:
         # The names are public: drawn apart from the seed, they can't be used to find it.
-        config = GameConfig(players=body.players, seed=seed, lang=body.lang,
-                            names_seed=secrets.randbelow(2**31),
-                            witch_self_save=body.witch_self_save,
-                            win_condition=body.win_condition, max_days=body.max_days)
+        config = GameConfig(
+            players=body.players,
+            seed=seed,
+            lang=body.lang,
+            names_seed=secrets.randbelow(2**31),
+            witch_self_save=body.witch_self_save,
+            win_condition=body.win_condition,
+            max_days=body.max_days,
+        )
     except ValidationError as e:
         raise HTTPException(422, detail=e.errors(include_url=False)) from None
     humans = choose_humans(body.humans, body.players, seed)
@@ -213,17 +240,36 @@ async def create_game(body: CreateGame, mod: ModDep) -> dict:
         try:
             LLMSettings.from_env()
         except SettingsError as e:
-            raise HTTPException(422, detail=f"bots: LLM bots need a model on the server: {e} "
-                                            "(`werewolf doctor` checks the setup)") from None
+            raise HTTPException(
+                422,
+                detail=f"bots: LLM bots need a model on the server: {e} "
+                "(`werewolf doctor` checks the setup)",
+            ) from None
     timeout = body.turn_timeout
     if timeout is None and len(humans) > 1:  # several humans: nobody waits forever
         timeout = DEFAULT_TURN_TIMEOUT
     spectate = body.spectate if body.spectate is not None else not body.hosted
-    g = await mod.create(config, humans, bots, body.pace, body.step, turn_timeout=timeout or None,
-                         hosted=body.hosted, host_seat=body.host_seat, spectate=spectate)
-    answer = {"game_id": g.id, "code": g.id, "humans": humans, "tokens": mod.seat_tokens(g),
-              "spectator_token": g.spectator_token, "host_token": g.host_token,
-              "open_seats": sorted(g.open_seats), "turn_timeout": g.table.turn_timeout}
+    g = await mod.create(
+        config,
+        humans,
+        bots,
+        body.pace,
+        body.step,
+        turn_timeout=timeout or None,
+        hosted=body.hosted,
+        host_seat=body.host_seat,
+        spectate=spectate,
+    )
+    answer = {
+        "game_id": g.id,
+        "code": g.id,
+        "humans": humans,
+        "tokens": mod.seat_tokens(g),
+        "spectator_token": g.spectator_token,
+        "host_token": g.host_token,
+        "open_seats": sorted(g.open_seats),
+        "turn_timeout": g.table.turn_timeout,
+    }
     if spectate:  # the seed tells the deal: only for whoever may see everything anyway
         answer["seed"] = seed
     return answer
@@ -256,22 +302,30 @@ async def get_game(g: GameDep, viewer: ViewerDep, mod: ModDep) -> dict:
 
 
 @router.get("/games/{game_id}/calls")
-async def llm_calls(g: GameDep, viewer: ViewerDep, mod: ModDep,
-                    seat: Annotated[int | None, Query(ge=1)] = None) -> dict:
+async def llm_calls(
+    g: GameDep, viewer: ViewerDep, mod: ModDep, seat: Annotated[int | None, Query(ge=1)] = None
+) -> dict:
     """Every LLM call the game's bots made: prompt, raw answer, parse, fallback, tokens, times.
 
     Prompts hold a seat's private knowledge: a spectator token (god) reads them at any
     time, every player once the game is over.
     """
     if not (viewer.god or g.finished):
-        raise HTTPException(403, detail="LLM calls show the bots' private knowledge: they open "
-                                        "to spectators, and to everyone once the game is over")
+        raise HTTPException(
+            403,
+            detail="LLM calls show the bots' private knowledge: they open "
+            "to spectators, and to everyone once the game is over",
+        )
     if seat is not None and seat > g.config.players:
-        raise HTTPException(422, detail=f"seat: no seat {seat} at a {g.config.players}-player "
-                                        "table")
+        raise HTTPException(
+            422, detail=f"seat: no seat {seat} at a {g.config.players}-player table"
+        )
     records = [r for r in await mod.calls(g) if seat is None or r.seat == seat]
-    return {"game_id": g.id, "summary": summarize(records),
-            "calls": [r.model_dump() for r in records]}
+    return {
+        "game_id": g.id,
+        "summary": summarize(records),
+        "calls": [r.model_dump() for r in records],
+    }
 
 
 async def _started(g: GameDep, viewer: ViewerDep, mod: ModDep) -> int:

@@ -35,14 +35,27 @@ def create_app(data_dir: Path | None) -> FastAPI:
         finally:
             await mod.close()
 
-    app = FastAPI(title="Werewolf", version="0.1.0", lifespan=lifespan,
-                  description="Terminal Werewolf (狼人杀): games streamed over SSE.")
+    app = FastAPI(
+        title="Werewolf",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Terminal Werewolf (狼人杀): games streamed over SSE.",
+    )
     app.include_router(router)
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = None,
-          log_level: str = "warning") -> None:
-    config = uvicorn.Config(create_app(data_dir), host=host, port=port, log_level=log_level,
-                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    data_dir: Path | None = None,
+    log_level: str = "warning",
+) -> None:
+    config = uvicorn.Config(
+        create_app(data_dir),
+        host=host,
+        port=port,
+        log_level=log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
     uvicorn.Server(config).run()

@@ -20,9 +20,13 @@ def _add_game_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_bots_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--bots", choices=["builtin", "llm", "mixed"], default="builtin",
-                   help="who plays the bot seats: built-in bots, LLM bots (WEREWOLF_LLM_* "
-                        "settings; see `werewolf doctor`), or every other seat an LLM")
+    p.add_argument(
+        "--bots",
+        choices=["builtin", "llm", "mixed"],
+        default="builtin",
+        help="who plays the bot seats: built-in bots, LLM bots (WEREWOLF_LLM_* "
+        "settings; see `werewolf doctor`), or every other seat an LLM",
+    )
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -32,9 +36,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.bots != "builtin" and (err := _llm_problem()):
         print(err, file=sys.stderr)
         return 2
-    report = simulate(args.games, players=args.players, seed=args.seed, lang=args.lang,
-                      workers=args.workers, progress=progress_bar if show_progress else None,
-                      bots=args.bots)
+    report = simulate(
+        args.games,
+        players=args.players,
+        seed=args.seed,
+        lang=args.lang,
+        workers=args.workers,
+        progress=progress_bar if show_progress else None,
+        bots=args.bots,
+    )
     data = report.as_json()
     if args.json:
         print(json.dumps(data))
@@ -42,8 +52,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     wolves, good = data["wins"]["wolves"], data["wins"]["villagers"]
     n = max(data["games"], 1)
     print(f"games:            {data['games']}")
-    print(f"wins:             wolves {wolves} ({100 * wolves / n:.1f}%), "
-          f"villagers {good} ({100 * good / n:.1f}%)")
+    print(
+        f"wins:             wolves {wolves} ({100 * wolves / n:.1f}%), "
+        f"villagers {good} ({100 * good / n:.1f}%)"
+    )
     print("wins by role:     " + ", ".join(f"{r} {c}" for r, c in data["wins_by_role"].items()))
     print(f"average days:     {data['avg_days']}")
     print(f"illegal actions:  {data['illegal_actions']}")
@@ -51,8 +63,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if data["llm"]:
         m = data["llm"]
         print(f"LLM calls/game:   {m['calls_per_game']} (max {m['max_calls']})")
-        print(f"tokens/game:      {m['tokens_in_per_game']} in (max {m['max_tokens_in']}), "
-              f"{m['tokens_out_per_game']} out")
+        print(
+            f"tokens/game:      {m['tokens_in_per_game']} in (max {m['max_tokens_in']}), "
+            f"{m['tokens_out_per_game']} out"
+        )
         print(f"fallbacks/game:   {m['fallbacks_per_game']}")
     return 0
 
@@ -62,8 +76,9 @@ def _llm_problem() -> str | None:
     from server.llm.doctor import preflight
 
     problem = asyncio.run(preflight())
-    return f"LLM bots can't play: {problem} (`werewolf doctor` checks the setup)" \
-        if problem else None
+    return (
+        f"LLM bots can't play: {problem} (`werewolf doctor` checks the setup)" if problem else None
+    )
 
 
 def cmd_narrate(args: argparse.Namespace) -> int:
@@ -83,8 +98,8 @@ def cmd_narrate(args: argparse.Namespace) -> int:
     if args.bots != "builtin" and (err := _llm_problem()):
         print(err, file=sys.stderr)
         return 2
-    table = Table(bots=seat_kinds(args.bots, list(range(1, config.players + 1))),
-                  pace=args.pace)
+    table = Table(bots=seat_kinds(args.bots, list(range(1, config.players + 1))), pace=args.pace)
+
     async def narrated() -> None:
         from server.bots import close_bots
 
@@ -127,8 +142,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.bots != "builtin" and args.server is None and (err := _llm_problem()):
         print(err, file=sys.stderr)
         return 2
-    return play(args.server, args.seat, args.players, args.lang, args.pace, args.seed,
-                bots=args.bots)
+    return play(
+        args.server, args.seat, args.players, args.lang, args.pace, args.seed, bots=args.bots
+    )
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -149,8 +165,14 @@ def cmd_host(args: argparse.Namespace) -> int:
     rng = random.Random()
     my_seat = args.seat or rng.choice(seats)
     others = rng.sample([s for s in seats if s != my_seat], max(0, args.humans - 1))
-    body = {"players": args.players, "humans": sorted([my_seat, *others]), "hosted": True,
-            "host_seat": my_seat, "lang": args.lang, "pace": args.pace}
+    body = {
+        "players": args.players,
+        "humans": sorted([my_seat, *others]),
+        "hosted": True,
+        "host_seat": my_seat,
+        "lang": args.lang,
+        "pace": args.pace,
+    }
     if args.turn_timeout is not None:
         body["turn_timeout"] = args.turn_timeout
     r = httpx.post(f"{args.server}/games", json=body, timeout=10)
@@ -174,8 +196,11 @@ def cmd_join(args: argparse.Namespace) -> int:
     held = tokens.load(args.server, code)
     token = args.token or (held["token"] if held else None)
     if token is None:
-        r = httpx.post(f"{args.server}/games/{code}/join",
-                       json={"seat": args.seat} if args.seat else None, timeout=10)
+        r = httpx.post(
+            f"{args.server}/games/{code}/join",
+            json={"seat": args.seat} if args.seat else None,
+            timeout=10,
+        )
         if r.status_code != 200:
             print(f"can't join {code}: {api_error(r).message}", file=sys.stderr)
             return 1
@@ -220,15 +245,21 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
         token = args.token or (tokens.load(args.server, args.game_id) or {}).get("token")
         if not token:
-            print("--token: a token of this game is needed (the spectator token, or any "
-                  "seat's once the game is over)", file=sys.stderr)
+            print(
+                "--token: a token of this game is needed (the spectator token, or any "
+                "seat's once the game is over)",
+                file=sys.stderr,
+            )
             return 2
         params = {"seat": args.seat} if args.seat else {}
-        r = httpx.get(f"{args.server}/games/{args.game_id}/calls", params=params,
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        r = httpx.get(
+            f"{args.server}/games/{args.game_id}/calls",
+            params=params,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
         if r.status_code != 200:
-            print(f"the server refused ({r.status_code}): {api_error(r).message}",
-                  file=sys.stderr)
+            print(f"the server refused ({r.status_code}): {api_error(r).message}", file=sys.stderr)
             return 1
         records = [CallRecord.model_validate(c) for c in r.json()["calls"]]
     else:
@@ -243,8 +274,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             return 1
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             known = db.execute("SELECT 1 FROM games WHERE id=?", (args.game_id,)).fetchone()
-            rows = db.execute("SELECT data FROM llm_calls WHERE game_id=? ORDER BY n",
-                              (args.game_id,)).fetchall() if known else []
+            rows = (
+                db.execute(
+                    "SELECT data FROM llm_calls WHERE game_id=? ORDER BY n", (args.game_id,)
+                ).fetchall()
+                if known
+                else []
+            )
         if not known:
             print(f"no game {args.game_id} at {path.parent}", file=sys.stderr)
             return 1
@@ -252,8 +288,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         if args.seat:
             records = [r for r in records if r.seat == args.seat]
     if args.json:
-        print(json.dumps({"summary": summarize(records),
-                          "calls": [r.model_dump() for r in records]}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"summary": summarize(records), "calls": [r.model_dump() for r in records]},
+                ensure_ascii=False,
+            )
+        )
         return 0
     print(render(records, prompts=args.prompts))
     return 0
@@ -276,8 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("play", help="play a game in the terminal beside bots")
     _add_game_options(p)
     p.add_argument("--seat", type=int, default=None, help="your seat (random if omitted)")
-    p.add_argument("--server", default=None,
-                   help="a server's URL (default: a private server for this game)")
+    p.add_argument(
+        "--server", default=None, help="a server's URL (default: a private server for this game)"
+    )
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("watch", help="watch a game; with the spectator token, every thought")
@@ -298,8 +339,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seat", type=int, default=None, help="your seat (random if omitted)")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--pace", type=float, default=30.0)
-    p.add_argument("--turn-timeout", type=float, default=None,
-                   help="seconds per decision (default 60 with several humans; 0 = none)")
+    p.add_argument(
+        "--turn-timeout",
+        type=float,
+        default=None,
+        help="seconds per decision (default 60 with several humans; 0 = none)",
+    )
     p.add_argument("--server", default=DEFAULT_SERVER)
     p.set_defaults(func=cmd_host)
 
@@ -322,8 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seat", type=int, default=None)
     p.add_argument("--prompts", action="store_true", help="print each prompt and raw answer")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--server", default=None, help="ask a running server (default: read the "
-                                                  "local data dir)")
+    p.add_argument(
+        "--server", default=None, help="ask a running server (default: read the local data dir)"
+    )
     p.add_argument("--token", default=None)
     p.add_argument("--data-dir", default=None)
     p.set_defaults(func=cmd_inspect)

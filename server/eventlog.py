@@ -32,8 +32,11 @@ class Entry:
 
 
 class EventLog:
-    def __init__(self, flush: Callable[[list[tuple[int, bool, str]]], Awaitable[None]] | None = None,
-                 flush_interval: float = 0.05) -> None:
+    def __init__(
+        self,
+        flush: Callable[[list[tuple[int, bool, str]]], Awaitable[None]] | None = None,
+        flush_interval: float = 0.05,
+    ) -> None:
         self.entries: list[Entry] = []
         self._more = asyncio.Event()
         self._flush = flush
@@ -93,8 +96,9 @@ class EventLog:
         del self.entries[keep:]
         return self.head
 
-    async def follow(self, after: int = 0, timeout: float | None = None
-                     ) -> AsyncIterator[list[Entry]]:
+    async def follow(
+        self, after: int = 0, timeout: float | None = None
+    ) -> AsyncIterator[list[Entry]]:
         """Every entry after ``after``, then live ones as they come, forever.
 
         Yields batches: whatever has accumulated since the reader last looked, so a

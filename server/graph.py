@@ -110,8 +110,9 @@ async def _bot_decides(game: GameState, table: Table, d: Decision, tw: Typewrite
     return plan.action
 
 
-def waiting_events(game: GameState, humans: list[int], timeout: float | None = None
-                   ) -> list[Waiting]:
+def waiting_events(
+    game: GameState, humans: list[int], timeout: float | None = None
+) -> list[Waiting]:
     """One ``waiting`` event per human decision pending, seen only by that seat."""
     deadline = time.time() + timeout if timeout else None
     out = []
@@ -120,8 +121,15 @@ def waiting_events(game: GameState, humans: list[int], timeout: float | None = N
             options: list[int | None] = list(d.options)
             if d.can_skip:
                 options.append(None)
-            out.append(Waiting(seats=[d.seat], action=d.action, options=options,
-                               deadline=deadline, vis=only(d.seat)))
+            out.append(
+                Waiting(
+                    seats=[d.seat],
+                    action=d.action,
+                    options=options,
+                    deadline=deadline,
+                    vis=only(d.seat),
+                )
+            )
     return out
 
 
@@ -144,8 +152,12 @@ async def play(state: GameGraphState) -> GameGraphState:
             except IllegalAction as e:  # a bot bug must never stall the game
                 write(Error(message=f"bot at seat {action.seat}: {e.message}", seat=action.seat))
                 d = next(x for x in bot_decisions if x.seat == action.seat)
-                t = apply(game, Action(seat=d.seat, kind="skip") if d.can_skip
-                          else Action(seat=d.seat, kind="speak", text=""))
+                t = apply(
+                    game,
+                    Action(seat=d.seat, kind="skip")
+                    if d.can_skip
+                    else Action(seat=d.seat, kind="speak", text=""),
+                )
             game = t.state
             for event in t.events:
                 write(event)
@@ -159,8 +171,12 @@ async def play(state: GameGraphState) -> GameGraphState:
             write(w)
     if paused:
         write(Waiting(seats=[], action="advance", options=[]))
-    return {"game": dump_game(game), "paused": paused, "route": next_node(game, table, paused),
-            "emitted": state.get("emitted", 0) + write.count}
+    return {
+        "game": dump_game(game),
+        "paused": paused,
+        "route": next_node(game, table, paused),
+        "emitted": state.get("emitted", 0) + write.count,
+    }
 
 
 async def human(state: GameGraphState) -> GameGraphState:
@@ -174,19 +190,25 @@ async def human(state: GameGraphState) -> GameGraphState:
         action = Action.model_validate(HumanAnswer.model_validate(answer).model_dump())
         t = apply(game, action)
     except IllegalAction as e:
-        write(Error(message=e.message, seat=answer.get("seat") if isinstance(answer, dict) else None))
+        write(
+            Error(message=e.message, seat=answer.get("seat") if isinstance(answer, dict) else None)
+        )
         return refused
     except ValueError as e:
         write(Error(message=str(e)))
         return refused
     d = next(x for x in waiting if x.seat == action.seat)
     if action.kind == "speak" and d.action in SPEECH_KINDS:
-        await Typewriter(write, 0).speech(action.seat, SPEECH_KINDS[d.action], d.channel,
-                                          action.text or "")
+        await Typewriter(write, 0).speech(
+            action.seat, SPEECH_KINDS[d.action], d.channel, action.text or ""
+        )
     for event in t.events:
         write(event)
-    return {"game": dump_game(t.state), "route": next_node(t.state, table),
-            "emitted": state.get("emitted", 0) + write.count}
+    return {
+        "game": dump_game(t.state),
+        "route": next_node(t.state, table),
+        "emitted": state.get("emitted", 0) + write.count,
+    }
 
 
 async def pause(state: GameGraphState) -> GameGraphState:
@@ -222,8 +244,13 @@ def build_graph(checkpointer=None):
 
 
 def initial_state(game: GameState, table: Table) -> GameGraphState:
-    return {"game": dump_game(game), "table": table.model_dump(), "paused": False,
-            "route": "play", "emitted": 0}
+    return {
+        "game": dump_game(game),
+        "table": table.model_dump(),
+        "paused": False,
+        "route": "play",
+        "emitted": 0,
+    }
 
 
 def run_config(thread_id: str) -> dict[str, Any]:
@@ -231,6 +258,11 @@ def run_config(thread_id: str) -> dict[str, Any]:
 
 
 __all__ = [
-    "GameGraphState", "HumanAnswer", "Table", "build_graph",
-    "initial_state", "load_game", "run_config",
+    "GameGraphState",
+    "HumanAnswer",
+    "Table",
+    "build_graph",
+    "initial_state",
+    "load_game",
+    "run_config",
 ]

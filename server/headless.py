@@ -39,4 +39,3 @@ async def run_game(
         else:
             values = chunk
     return load_game(values)
-

@@ -108,17 +108,21 @@ class LiveGame:
     calls: GameCalls | None = None  # the LLM bots' calls (None until the moderator sets it)
 
     def record(self) -> dict[str, Any]:
-        return {"config": self.config.model_dump(), "table": self.table.model_dump(),
-                "tokens": self.tokens, "spectator_token": self.spectator_token,
-                "host_token": self.host_token,
-                "open_seats": {str(k): v for k, v in self.open_seats.items()}}
+        return {
+            "config": self.config.model_dump(),
+            "table": self.table.model_dump(),
+            "tokens": self.tokens,
+            "spectator_token": self.spectator_token,
+            "host_token": self.host_token,
+            "open_seats": {str(k): v for k, v in self.open_seats.items()},
+        }
 
     def viewer(self, token: str | None) -> Viewer:
         if token is None:
             raise Refused(401, "bad_token", "missing bearer token")
-        host = token == self.host_token or (self.host_token is None
-                                            and (token in self.tokens
-                                                 or token == self.spectator_token))
+        host = token == self.host_token or (
+            self.host_token is None and (token in self.tokens or token == self.spectator_token)
+        )
         if token == self.spectator_token:
             return Viewer(seat=None, god=True, host=host)
         if token in self.tokens:
@@ -129,10 +133,19 @@ class LiveGame:
         raise Refused(403, "bad_token", "this token does not belong to this game")
 
     def summary(self) -> dict[str, Any]:
-        return {"game_id": self.id, "code": self.id, "players": self.config.players,
-                "phase": self.phase, "day": self.day, "humans": self.table.humans,
-                "open_seats": sorted(self.open_seats), "hosted": self.host_token is not None,
-                "started": self.started, "finished": self.finished, "created": self.created}
+        return {
+            "game_id": self.id,
+            "code": self.id,
+            "players": self.config.players,
+            "phase": self.phase,
+            "day": self.day,
+            "humans": self.table.humans,
+            "open_seats": sorted(self.open_seats),
+            "hosted": self.host_token is not None,
+            "started": self.started,
+            "finished": self.finished,
+            "created": self.created,
+        }
 
 
 class Moderator:
@@ -153,7 +166,9 @@ class Moderator:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir / "games.sqlite")
         await self.store.open()
-        self._saver_cm = AsyncSqliteSaver.from_conn_string(str(self.data_dir / "checkpoints.sqlite"))
+        self._saver_cm = AsyncSqliteSaver.from_conn_string(
+            str(self.data_dir / "checkpoints.sqlite")
+        )
         saver = await self._saver_cm.__aenter__()
         self.graph = build_graph(saver)
         await self.recover()
@@ -169,7 +184,8 @@ class Moderator:
         if LLMSettings.configured():  # DSPy takes seconds to import: not in a game's first
             # turn, and not before the server answers (a thread of its own, not awaited)
             self._importing = asyncio.get_running_loop().run_in_executor(
-                None, importlib.import_module, "server.llm.bot")
+                None, importlib.import_module, "server.llm.bot"
+            )
 
     async def close(self) -> None:
         for g in self.games.values():
@@ -213,20 +229,36 @@ class Moderator:
             if code not in self.games:
                 return code
 
-    async def create(self, config: GameConfig, humans: list[int], bots: dict[int, str],
-                     pace: float, step: bool, turn_timeout: float | None = None,
-                     hosted: bool = False, host_seat: int | None = None,
-                     spectate: bool = True) -> LiveGame:
+    async def create(
+        self,
+        config: GameConfig,
+        humans: list[int],
+        bots: dict[int, str],
+        pace: float,
+        step: bool,
+        turn_timeout: float | None = None,
+        hosted: bool = False,
+        host_seat: int | None = None,
+        spectate: bool = True,
+    ) -> LiveGame:
         """A new game. Unhosted: every human seat's token goes to the creator. Hosted: the
         creator gets a host token (its own seat's, if it plays) and the other human seats
         wait, open, for ``join``."""
         game_id = self._new_code()
-        table = Table(humans=sorted(humans), bots=bots, pace=pace, step=step,
-                      turn_timeout=turn_timeout)
+        table = Table(
+            humans=sorted(humans), bots=bots, pace=pace, step=step, turn_timeout=turn_timeout
+        )
         seat_tokens = {s: secrets.token_urlsafe(18) for s in table.humans}
         t = new_game(config)
-        g = LiveGame(id=game_id, config=config, table=table, tokens={}, created=time.time(),
-                     log=self._new_log(game_id), initial=t.state)
+        g = LiveGame(
+            id=game_id,
+            config=config,
+            table=table,
+            tokens={},
+            created=time.time(),
+            log=self._new_log(game_id),
+            initial=t.state,
+        )
         if spectate:
             g.spectator_token = secrets.token_urlsafe(18)
         if hosted:
@@ -260,8 +292,9 @@ class Moderator:
         if seat is None:
             seat = min(g.open_seats)
         elif seat not in g.open_seats:
-            raise Refused(409, "seat_taken", f"seat {seat} is not open "
-                                             f"(open: {sorted(g.open_seats)})")
+            raise Refused(
+                409, "seat_taken", f"seat {seat} is not open (open: {sorted(g.open_seats)})"
+            )
         token = g.open_seats.pop(seat)
         g.tokens[token] = seat
         await self._save_record(g)
@@ -317,8 +350,9 @@ class Moderator:
     async def _run(self, g: LiveGame, command: Any) -> None:
         start = g.log.head
         try:
-            async for chunk in self.graph.astream(command, self._config(g),
-                                                  stream_mode="custom", durability="sync"):
+            async for chunk in self.graph.astream(
+                command, self._config(g), stream_mode="custom", durability="sync"
+            ):
                 g.log.publish(chunk, graph=True)
         except asyncio.CancelledError:
             raise
@@ -337,10 +371,16 @@ class Moderator:
             return
         for entry in g.log.entries[since:]:
             e = entry.event
-            if e.type == "waiting" and e.seats and e.deadline and g.timers.get(e.seats[0]) != entry.seq:
+            if (
+                e.type == "waiting"
+                and e.seats
+                and e.deadline
+                and g.timers.get(e.seats[0]) != entry.seq
+            ):
                 g.timers[e.seats[0]] = entry.seq
                 asyncio.get_running_loop().create_task(
-                    self._expire(g, e.seats[0], entry.seq, e.deadline))
+                    self._expire(g, e.seats[0], entry.seq, e.deadline)
+                )
 
     async def _expire(self, g: LiveGame, seat: int, seq: int, deadline: float) -> None:
         """When a human's time runs out, the decision is taken as skip / abstain."""
@@ -353,8 +393,11 @@ class Moderator:
                 d = decision_for(game, seat)
                 if d is None or "human" not in next_nodes:
                     return
-                action = (Action(seat=seat, kind="skip") if "skip" in d.kinds
-                          else Action(seat=seat, kind="speak", text=""))
+                action = (
+                    Action(seat=seat, kind="skip")
+                    if "skip" in d.kinds
+                    else Action(seat=seat, kind="speak", text="")
+                )
                 try:
                     await self._take_lock(g)
                 except Refused:
@@ -368,12 +411,14 @@ class Moderator:
         snap = await self.snapshot(g)
         state = snap["state"]
         g.phase, g.day, g.finished = state["phase"], state["day"], state["over"]
-        entry = g.log.publish(Snapshot(state=snap["state"], next=snap["next"],
-                                       waiting_for=snap["waiting_for"]))
+        entry = g.log.publish(
+            Snapshot(state=snap["state"], next=snap["next"], waiting_for=snap["waiting_for"])
+        )
         await g.log.flush()
         if self.store:
-            await self.store.update_game(g.id, started=g.started, finished=g.finished,
-                                         phase=g.phase, day=g.day)
+            await self.store.update_game(
+                g.id, started=g.started, finished=g.finished, phase=g.phase, day=g.day
+            )
         return entry
 
     async def start(self, g: LiveGame, viewer: Viewer) -> int:
@@ -413,7 +458,9 @@ class Moderator:
         try:
             game, next_nodes = await self.current_game(g)
             if "human" not in next_nodes:
-                raise Refused(409, "not_your_turn", f"the game is not waiting on seat {action.seat}")
+                raise Refused(
+                    409, "not_your_turn", f"the game is not waiting on seat {action.seat}"
+                )
             try:
                 validate(game, action)
             except IllegalAction as e:
@@ -430,14 +477,22 @@ class Moderator:
         for stored in await self.store.games():
             rec = stored.record
             config = GameConfig(**rec["config"])
-            g = LiveGame(id=stored.id, config=config, table=Table(**rec["table"]),
-                         tokens=rec["tokens"], created=stored.created,
-                         log=self._new_log(stored.id), initial=new_game(config).state,
-                         spectator_token=rec.get("spectator_token"),
-                         host_token=rec.get("host_token"),
-                         open_seats={int(k): v for k, v in rec.get("open_seats", {}).items()},
-                         started=stored.started, finished=stored.finished, phase=stored.phase,
-                         day=stored.day)
+            g = LiveGame(
+                id=stored.id,
+                config=config,
+                table=Table(**rec["table"]),
+                tokens=rec["tokens"],
+                created=stored.created,
+                log=self._new_log(stored.id),
+                initial=new_game(config).state,
+                spectator_token=rec.get("spectator_token"),
+                host_token=rec.get("host_token"),
+                open_seats={int(k): v for k, v in rec.get("open_seats", {}).items()},
+                started=stored.started,
+                finished=stored.finished,
+                phase=stored.phase,
+                day=stored.day,
+            )
             g.log.load(await self.store.events(stored.id))
             self._calls(g).load(await self.store.calls(stored.id))
             self.games[g.id] = g
@@ -457,8 +512,11 @@ class Moderator:
             await self.store.truncate_events(g.id, head)
             resume_cfg, _ = config_to_resume
             state = await self.graph.aget_state(resume_cfg)
-            if state.next and set(state.next) <= {"human", "pause"} and state.tasks and any(
-                t.interrupts for t in state.tasks
+            if (
+                state.next
+                and set(state.next) <= {"human", "pause"}
+                and state.tasks
+                and any(t.interrupts for t in state.tasks)
             ):
                 await self._publish_snapshot(g)  # waiting on a human: it keeps waiting
                 self._schedule_timers(g, 0)
@@ -481,8 +539,9 @@ class Moderator:
     async def _run_from(self, g: LiveGame, cfg: dict) -> None:
         start = g.log.head
         try:
-            async for chunk in self.graph.astream(None, self._config(g, cfg),
-                                                  stream_mode="custom", durability="sync"):
+            async for chunk in self.graph.astream(
+                None, self._config(g, cfg), stream_mode="custom", durability="sync"
+            ):
                 g.log.publish(chunk, graph=True)
         except asyncio.CancelledError:
             raise

@@ -54,17 +54,24 @@ class Report:
         def mean(key: str) -> float:
             return round(sum(c[key] or 0 for c in self.per_game_calls) / n, 1)
 
-        return {"calls_per_game": mean("calls"), "tokens_in_per_game": mean("tokens_in"),
-                "tokens_out_per_game": mean("tokens_out"), "fallbacks_per_game": mean("fallbacks"),
-                "max_calls": max(c["calls"] for c in self.per_game_calls),
-                "max_tokens_in": max(c["tokens_in"] for c in self.per_game_calls),
-                "per_game": self.per_game_calls}
+        return {
+            "calls_per_game": mean("calls"),
+            "tokens_in_per_game": mean("tokens_in"),
+            "tokens_out_per_game": mean("tokens_out"),
+            "fallbacks_per_game": mean("fallbacks"),
+            "max_calls": max(c["calls"] for c in self.per_game_calls),
+            "max_tokens_in": max(c["tokens_in"] for c in self.per_game_calls),
+            "per_game": self.per_game_calls,
+        }
 
     def as_json(self) -> dict:
         return {
             "llm": self.llm(),
             "games": self.games,
-            "wins": {"wolves": self.wins.get("wolves", 0), "villagers": self.wins.get("villagers", 0)},
+            "wins": {
+                "wolves": self.wins.get("wolves", 0),
+                "villagers": self.wins.get("villagers", 0),
+            },
             "wins_by_role": dict(sorted(self.wins_by_role.items())),
             "illegal_actions": self.illegal_actions,
             "avg_days": round(self.days / self.games, 3) if self.games else 0.0,
@@ -91,12 +98,18 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
 
         kinds = seat_kinds(bots, list(range(1, config.players + 1)))
         calls = MemoryCallLog()
-        state = await run_game(config, Table(bots=kinds), graph=graph, on_event=count,
-                               call_log=calls)
-        out.append(GameSummary(winner=state.winner or "none", days=state.day,
-                               roles={s: state.role(s) for s in state.seats()},
-                               illegal_actions=errors,
-                               calls=summarize(calls.records) if calls.records else {}))
+        state = await run_game(
+            config, Table(bots=kinds), graph=graph, on_event=count, call_log=calls
+        )
+        out.append(
+            GameSummary(
+                winner=state.winner or "none",
+                days=state.day,
+                roles={s: state.role(s) for s in state.seats()},
+                illegal_actions=errors,
+                calls=summarize(calls.records) if calls.records else {},
+            )
+        )
     return out
 
 
@@ -112,13 +125,20 @@ def _worker(configs: list[dict], bots: str = "builtin") -> list[GameSummary]:
     return asyncio.run(play())
 
 
-def simulate(games: int, players: int = 9, seed: int = 0, lang: str = "en",
-             workers: int | None = None, progress=None, bots: str = "builtin") -> Report:
+def simulate(
+    games: int,
+    players: int = 9,
+    seed: int = 0,
+    lang: str = "en",
+    workers: int | None = None,
+    progress=None,
+    bots: str = "builtin",
+) -> Report:
     """Play ``games`` games with seeds ``seed``, ``seed+1``, ...; in ``workers`` processes."""
     workers = workers or min(os.cpu_count() or 1, games) or 1
     configs = [dict(players=players, seed=seed + i, lang=lang) for i in range(games)]
     chunk = 10
-    batches = [configs[i:i + chunk] for i in range(0, len(configs), chunk)]
+    batches = [configs[i : i + chunk] for i in range(0, len(configs), chunk)]
     report = Report()
     t0 = time.perf_counter()
     if workers == 1:

@@ -71,8 +71,10 @@ class Store:
 
     async def add_game(self, game_id: str, created: float, record: dict[str, Any]) -> None:
         assert self.db
-        await self.db.execute("INSERT INTO games (id, created, record) VALUES (?, ?, ?)",
-                              (game_id, created, json.dumps(record)))
+        await self.db.execute(
+            "INSERT INTO games (id, created, record) VALUES (?, ?, ?)",
+            (game_id, created, json.dumps(record)),
+        )
         await self.db.commit()
 
     async def update_record(self, game_id: str, record: dict[str, Any]) -> None:
@@ -80,32 +82,39 @@ class Store:
         await self.db.execute("UPDATE games SET record=? WHERE id=?", (json.dumps(record), game_id))
         await self.db.commit()
 
-    async def update_game(self, game_id: str, *, started: bool, finished: bool, phase: str,
-                          day: int) -> None:
+    async def update_game(
+        self, game_id: str, *, started: bool, finished: bool, phase: str, day: int
+    ) -> None:
         assert self.db
         await self.db.execute(
             "UPDATE games SET started=?, finished=?, phase=?, day=? WHERE id=?",
-            (int(started), int(finished), phase, day, game_id))
+            (int(started), int(finished), phase, day, game_id),
+        )
         await self.db.commit()
 
     async def games(self) -> list[StoredGame]:
         assert self.db
         rows = await self.db.execute_fetchall(
-            "SELECT id, created, record, started, finished, phase, day FROM games ORDER BY created")
-        return [StoredGame(r[0], r[1], json.loads(r[2]), bool(r[3]), bool(r[4]), r[5], r[6])
-                for r in rows]
+            "SELECT id, created, record, started, finished, phase, day FROM games ORDER BY created"
+        )
+        return [
+            StoredGame(r[0], r[1], json.loads(r[2]), bool(r[3]), bool(r[4]), r[5], r[6])
+            for r in rows
+        ]
 
     async def append_events(self, game_id: str, rows: list[tuple[int, bool, str]]) -> None:
         assert self.db
         await self.db.executemany(
             "INSERT OR REPLACE INTO events (game_id, seq, graph, data) VALUES (?, ?, ?, ?)",
-            [(game_id, seq, int(graph), data) for seq, graph, data in rows])
+            [(game_id, seq, int(graph), data) for seq, graph, data in rows],
+        )
         await self.db.commit()
 
     async def events(self, game_id: str) -> list[tuple[int, bool, str]]:
         assert self.db
         rows = await self.db.execute_fetchall(
-            "SELECT seq, graph, data FROM events WHERE game_id=? ORDER BY seq", (game_id,))
+            "SELECT seq, graph, data FROM events WHERE game_id=? ORDER BY seq", (game_id,)
+        )
         return [(r[0], bool(r[1]), r[2]) for r in rows]
 
     async def truncate_events(self, game_id: str, after_seq: int) -> None:
@@ -118,11 +127,13 @@ class Store:
         assert self.db
         await self.db.executemany(
             "INSERT OR REPLACE INTO llm_calls (game_id, n, seat, data) VALUES (?, ?, ?, ?)",
-            [(game_id, n, seat, data) for n, seat, data in rows])
+            [(game_id, n, seat, data) for n, seat, data in rows],
+        )
         await self.db.commit()
 
     async def calls(self, game_id: str) -> list[str]:
         assert self.db
         rows = await self.db.execute_fetchall(
-            "SELECT data FROM llm_calls WHERE game_id=? ORDER BY n", (game_id,))
+            "SELECT data FROM llm_calls WHERE game_id=? ORDER BY n", (game_id,)
+        )
         return [r[0] for r in rows]

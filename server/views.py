@@ -8,7 +8,9 @@ from typing import Any
 from server.game import GameState, pending
 from shared.events import CheckResult, Event, visible_to
 
-PUBLIC_ACTIONS = frozenset({"speak", "vote", "pk_speak", "pk_vote", "last_words", "shoot", "advance"})
+PUBLIC_ACTIONS = frozenset(
+    {"speak", "vote", "pk_speak", "pk_vote", "last_words", "shoot", "advance"}
+)
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,9 @@ def may_see(viewer: Viewer, event: Event, finished: bool) -> bool:
     return visible_to(event.vis, viewer.seat, viewer.is_wolf)
 
 
-def full_snapshot(game: GameState, humans: list[int], next_nodes: list[str], paused: bool,
-                  started: bool) -> dict[str, Any]:
+def full_snapshot(
+    game: GameState, humans: list[int], next_nodes: list[str], paused: bool, started: bool
+) -> dict[str, Any]:
     """The god's-eye snapshot: what the log stores; :func:`redact` cuts it per viewer."""
     checks: dict[int, bool] = {
         e.target: e.is_wolf for e in game.history if isinstance(e, CheckResult)
@@ -42,8 +45,10 @@ def full_snapshot(game: GameState, humans: list[int], next_nodes: list[str], pau
         "lang": game.config.lang,
         "humans": list(humans),
         "you": None,
-        "seats": [{"seat": s, "name": game.names[s - 1], "alive": game.is_alive(s),
-                   "role": game.role(s)} for s in game.seats()],
+        "seats": [
+            {"seat": s, "name": game.names[s - 1], "alive": game.is_alive(s), "role": game.role(s)}
+            for s in game.seats()
+        ],
         "checks": checks,
         "antidote": game.antidote,
         "poison": game.poison,
@@ -56,14 +61,20 @@ def full_snapshot(game: GameState, humans: list[int], next_nodes: list[str], pau
         for d in pending(game):
             if d.seat in humans:
                 item: dict[str, Any] = {
-                    "seat": d.seat, "action": d.action,
+                    "seat": d.seat,
+                    "action": d.action,
                     "options": list(d.options) + ([None] if d.can_skip else []),
                 }
                 if d.action == "witch":
                     item.update(victim=d.victim, can_save=d.can_save, can_poison=d.can_poison)
                 waiting.append(item)
-    return {"type": "snapshot", "done": True, "state": state, "next": list(next_nodes),
-            "waiting_for": waiting}
+    return {
+        "type": "snapshot",
+        "done": True,
+        "state": state,
+        "next": list(next_nodes),
+        "waiting_for": waiting,
+    }
 
 
 def redact(snapshot: dict[str, Any], viewer: Viewer) -> dict[str, Any]:

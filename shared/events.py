@@ -206,8 +206,17 @@ class Shot(_Event):
 
 
 ActionName = Literal[
-    "speak", "wolf_chat", "wolf_kill", "check", "witch", "vote", "pk_speak",
-    "pk_vote", "last_words", "shoot", "advance",
+    "speak",
+    "wolf_chat",
+    "wolf_kill",
+    "check",
+    "witch",
+    "vote",
+    "pk_speak",
+    "pk_vote",
+    "last_words",
+    "shoot",
+    "advance",
 ]
 
 
@@ -254,20 +263,56 @@ class Snapshot(_Event):
 
 
 Event = Annotated[
-    GameCreated | RoleAssigned | Phase | ThoughtStart | ThoughtToken | ThoughtEnd
-    | SpeechStart | Token | SpeechEnd | VoteCast | VoteResult | Death | NightDeathCause
-    | CheckResult | WitchInfo | NightAction | Shot | Waiting | Decided | GameOver
-    | Error | Snapshot,
+    GameCreated
+    | RoleAssigned
+    | Phase
+    | ThoughtStart
+    | ThoughtToken
+    | ThoughtEnd
+    | SpeechStart
+    | Token
+    | SpeechEnd
+    | VoteCast
+    | VoteResult
+    | Death
+    | NightDeathCause
+    | CheckResult
+    | WitchInfo
+    | NightAction
+    | Shot
+    | Waiting
+    | Decided
+    | GameOver
+    | Error
+    | Snapshot,
     Field(discriminator="type"),
 ]
 
 EventAdapter: TypeAdapter[Event] = TypeAdapter(Event)
 
 EVENT_TYPES: tuple[str, ...] = (
-    "game_created", "role", "phase", "thought_start", "thought_token", "thought_end",
-    "speech_start", "token", "speech_end", "vote_cast", "vote_result", "death",
-    "death_cause", "check_result", "witch_info", "night_action", "shot", "waiting",
-    "decided", "game_over", "error", "snapshot",
+    "game_created",
+    "role",
+    "phase",
+    "thought_start",
+    "thought_token",
+    "thought_end",
+    "speech_start",
+    "token",
+    "speech_end",
+    "vote_cast",
+    "vote_result",
+    "death",
+    "death_cause",
+    "check_result",
+    "witch_info",
+    "night_action",
+    "shot",
+    "waiting",
+    "decided",
+    "game_over",
+    "error",
+    "snapshot",
 )
 
 

@@ -23,8 +23,13 @@ class PlainPrinter:
     """Speeches stream token by token; a thought is printed whole when it ends,
     since several seats may think at once."""
 
-    def __init__(self, lang: str, out: TextIO, narrate: Callable[[Event, str], str | None],
-                 color: bool | None = None) -> None:
+    def __init__(
+        self,
+        lang: str,
+        out: TextIO,
+        narrate: Callable[[Event, str], str | None],
+        color: bool | None = None,
+    ) -> None:
         self.lang = lang
         self.out = out
         self.narrate = narrate
@@ -62,7 +67,9 @@ class PlainPrinter:
             self._line(self._style(f"  ({self.who(e.seat)} {thinks}) {text}", DIM))
             return
         if isinstance(e, SpeechStart):
-            tag = {"wolf_chat": " [wolves]", "last_words": " [last words]", "pk": " [PK]"}.get(e.kind, "")
+            tag = {"wolf_chat": " [wolves]", "last_words": " [last words]", "pk": " [PK]"}.get(
+                e.kind, ""
+            )
             self._line(self._style(f"{self.who(e.seat)}{tag}:", BOLD))
             self.out.write("  ")
             self.speaking = e.seat

@@ -27,8 +27,9 @@ def free_port() -> int:
 class ServerProcess:
     """``werewolf serve`` in a child process: start, wait until healthy, kill."""
 
-    def __init__(self, data_dir: Path, port: int | None = None,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, port: int | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.env = env
         self.port = port or free_port()
@@ -38,9 +39,21 @@ class ServerProcess:
     def start(self, timeout: float = 30.0) -> ServerProcess:
         log = open(self.data_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), "--data-dir", str(self.data_dir)],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "server",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             env={**os.environ, **self.env} if self.env else None,
         )
         deadline = time.monotonic() + timeout

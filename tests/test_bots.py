@@ -44,47 +44,53 @@ def good(n: int) -> Claim:
     return Claim("good", target=n)
 
 
-@pytest.mark.parametrize(("text", "claims"), [
-    ("I'm the seer.", [role("seer")]),
-    ("I am the seer", [role("seer")]),
-    ("Honestly, I am the real seer!", [role("seer")]),
-    ("5 is a wolf", [wolf(5)]),
-    ("seat 5 is a werewolf", [wolf(5)]),
-    ("Seat 5 is a wolf and seat 3 is good.", [wolf(5), good(3)]),
-    ("3 is good", [good(3)]),
-    ("I'm the seer. I checked seat 4: good.", [role("seer"), good(4)]),
-    ("I am the witch", [role("witch")]),
-    ("I'm the hunter, don't vote me", [role("hunter")]),
-    ("I'm a villager.", [role("villager")]),
-    ("seat 5 is not a wolf", []),
-    ("I'm not the seer", []),
-    ("Day 2 is over and nobody knows anything", []),
-    ("Seat 12 is good", [good(12)]),
-])
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        ("I'm the seer.", [role("seer")]),
+        ("I am the seer", [role("seer")]),
+        ("Honestly, I am the real seer!", [role("seer")]),
+        ("5 is a wolf", [wolf(5)]),
+        ("seat 5 is a werewolf", [wolf(5)]),
+        ("Seat 5 is a wolf and seat 3 is good.", [wolf(5), good(3)]),
+        ("3 is good", [good(3)]),
+        ("I'm the seer. I checked seat 4: good.", [role("seer"), good(4)]),
+        ("I am the witch", [role("witch")]),
+        ("I'm the hunter, don't vote me", [role("hunter")]),
+        ("I'm a villager.", [role("villager")]),
+        ("seat 5 is not a wolf", []),
+        ("I'm not the seer", []),
+        ("Day 2 is over and nobody knows anything", []),
+        ("Seat 12 is good", [good(12)]),
+    ],
+)
 def test_parse_claims_english(text: str, claims: list[Claim]) -> None:
     assert parse_claims(text) == claims
 
 
-@pytest.mark.parametrize(("text", "claims"), [
-    ("我是预言家", [role("seer")]),
-    ("我才是真预言家", [role("seer")]),
-    ("我跳预言家，金水给3号", [role("seer"), good(3)]),
-    ("5号是狼", [wolf(5)]),
-    ("5号是狼人", [wolf(5)]),
-    ("3号金水", [good(3)]),
-    ("查杀5号", [wolf(5)]),
-    ("5号查杀", [wolf(5)]),
-    ("我是预言家，昨晚验了7号，7号是好人", [role("seer"), good(7)]),
-    ("我是女巫", [role("witch")]),
-    ("我是猎人", [role("hunter")]),
-    ("我是村民", [role("villager")]),
-    ("我是平民", [role("villager")]),
-    ("我是个平民", [role("villager")]),
-    ("5号不是狼", []),
-    ("我不是狼", []),
-    ("还剩2只狼", []),
-    ("我们有3个好人", []),
-])
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        ("我是预言家", [role("seer")]),
+        ("我才是真预言家", [role("seer")]),
+        ("我跳预言家，金水给3号", [role("seer"), good(3)]),
+        ("5号是狼", [wolf(5)]),
+        ("5号是狼人", [wolf(5)]),
+        ("3号金水", [good(3)]),
+        ("查杀5号", [wolf(5)]),
+        ("5号查杀", [wolf(5)]),
+        ("我是预言家，昨晚验了7号，7号是好人", [role("seer"), good(7)]),
+        ("我是女巫", [role("witch")]),
+        ("我是猎人", [role("hunter")]),
+        ("我是村民", [role("villager")]),
+        ("我是平民", [role("villager")]),
+        ("我是个平民", [role("villager")]),
+        ("5号不是狼", []),
+        ("我不是狼", []),
+        ("还剩2只狼", []),
+        ("我们有3个好人", []),
+    ],
+)
 def test_parse_claims_chinese(text: str, claims: list[Claim]) -> None:
     assert parse_claims(text) == claims
 
@@ -107,8 +113,9 @@ def test_parse_accusations_kills_and_plans() -> None:
 Step = tuple[GameState, Decision, SeatView, Plan]
 
 
-def play(seed: int, lang: str = "en", players: int = 9, human_text: str | None = None,
-         **options) -> tuple[GameState, list[Step]]:
+def play(
+    seed: int, lang: str = "en", players: int = 9, human_text: str | None = None, **options
+) -> tuple[GameState, list[Step]]:
     """Drive one game with the built-in bot at every seat; ``apply`` refuses illegal actions.
 
     With ``human_text``, seat 1 plays like a bot but says that text in every speech.
@@ -180,8 +187,17 @@ def test_bots_play_legally_under_every_rule(seed, lang, players, self_save, win)
     seed=st.integers(min_value=0, max_value=10_000),
     text=st.one_of(
         st.text(max_size=80),
-        st.sampled_from(["I'm the seer. Seat 1 is a wolf, seat 99 is good.", "我是预言家，查杀0号",
-                         "kill seat 1", "刀1号", "I'm a wolf", "我是狼", "seat 5 is a wolf " * 30]),
+        st.sampled_from(
+            [
+                "I'm the seer. Seat 1 is a wolf, seat 99 is good.",
+                "我是预言家，查杀0号",
+                "kill seat 1",
+                "刀1号",
+                "I'm a wolf",
+                "我是狼",
+                "seat 5 is a wolf " * 30,
+            ]
+        ),
     ),
 )
 def test_bots_cope_with_any_human_speech(seed: int, text: str) -> None:
@@ -222,8 +238,11 @@ def test_seer_claims_after_finding_a_wolf() -> None:
         for _, d, view, p in all_steps(lang):
             if view.role != "seer" or d.action not in ("speak", "last_words"):
                 continue
-            wolves = [e.target for e in view.events
-                      if isinstance(e, CheckResult) and e.is_wolf and e.seat == view.seat]
+            wolves = [
+                e.target
+                for e in view.events
+                if isinstance(e, CheckResult) and e.is_wolf and e.seat == view.seat
+            ]
             if not wolves:
                 continue
             seen += 1
@@ -251,9 +270,17 @@ def test_witch_only_uses_potions_she_holds() -> None:
 
 def _view(seat: int, role: str, events: list, day: int = 2, alive=None) -> SeatView:
     alive = alive or [True] * 9
-    return SeatView(seat=seat, role=role, teammates=[], names=[f"P{i}" for i in range(1, 10)],
-                    alive=alive, day=day, phase="day", lang="en",
-                    events=[RoleAssigned(seat=seat, role=role), *events])
+    return SeatView(
+        seat=seat,
+        role=role,
+        teammates=[],
+        names=[f"P{i}" for i in range(1, 10)],
+        alive=alive,
+        day=day,
+        phase="day",
+        lang="en",
+        events=[RoleAssigned(seat=seat, role=role), *events],
+    )
 
 
 def test_hunter_shoots_the_reported_wolf() -> None:
@@ -265,16 +292,18 @@ def test_hunter_shoots_the_reported_wolf() -> None:
     ]
     alive = [True] * 9
     alive[4] = False  # the hunter (seat 5) died
-    d = Decision(seat=5, action="shoot", kinds=("shoot", "skip"),
-                 options=[s for s in range(1, 10) if s != 5])
+    d = Decision(
+        seat=5, action="shoot", kinds=("shoot", "skip"), options=[s for s in range(1, 10) if s != 5]
+    )
     p = plan(_view(5, "hunter", events, alive=alive), d, random.Random(0))
     assert p.action.kind == "shoot" and p.action.target == 6
     assert "6" in p.thought
 
 
 def test_hunter_holds_fire_without_suspicion() -> None:
-    d = Decision(seat=5, action="shoot", kinds=("shoot", "skip"),
-                 options=[s for s in range(1, 10) if s != 5])
+    d = Decision(
+        seat=5, action="shoot", kinds=("shoot", "skip"), options=[s for s in range(1, 10) if s != 5]
+    )
     p = plan(_view(5, "hunter", [], day=1), d, random.Random(0))
     assert p.action.kind == "skip"
 
@@ -292,10 +321,19 @@ def test_villager_follows_the_believed_seer() -> None:
 
 
 def test_witch_poisons_the_reported_wolf() -> None:
-    events = [SpeechEnd(seat=2, text="我是预言家，查杀4号", day=1),
-              VoteCast(seat=4, target=2, day=1)]
-    d = Decision(seat=3, action="witch", kinds=("skip", "poison"), options=[1, 2, 4, 5, 6, 7, 8, 9],
-                 victim=None, can_save=False, can_poison=True)
+    events = [
+        SpeechEnd(seat=2, text="我是预言家，查杀4号", day=1),
+        VoteCast(seat=4, target=2, day=1),
+    ]
+    d = Decision(
+        seat=3,
+        action="witch",
+        kinds=("skip", "poison"),
+        options=[1, 2, 4, 5, 6, 7, 8, 9],
+        victim=None,
+        can_save=False,
+        can_poison=True,
+    )
     p = plan(_view(3, "witch", events), d, random.Random(0))
     assert p.action.kind == "poison" and p.action.target == 4
 
@@ -324,7 +362,13 @@ def test_wolves_never_out_themselves_in_public() -> None:
             if view.role != "werewolf" or d.action not in PUBLIC_SPEECH:
                 continue
             text = (p.speech or "").lower()
-            for tell in ("i am a wolf", "i'm a wolf", "i am a werewolf", "i'm a werewolf", "我是狼"):
+            for tell in (
+                "i am a wolf",
+                "i'm a wolf",
+                "i am a werewolf",
+                "i'm a werewolf",
+                "我是狼",
+            ):
                 assert tell not in text, p.speech
             claims = parse_claims(p.speech or "")
             assert role("werewolf") not in claims
@@ -334,9 +378,13 @@ def test_wolves_never_out_themselves_in_public() -> None:
 
 def test_at_most_one_wolf_claims_seer_per_game() -> None:
     for _state, steps in games():
-        claimers = {d.seat for _, d, view, p in steps
-                    if view.role == "werewolf" and d.action in PUBLIC_SPEECH
-                    and role("seer") in parse_claims(p.speech or "")}
+        claimers = {
+            d.seat
+            for _, d, view, p in steps
+            if view.role == "werewolf"
+            and d.action in PUBLIC_SPEECH
+            and role("seer") in parse_claims(p.speech or "")
+        }
         assert len(claimers) <= 1, claimers
 
 

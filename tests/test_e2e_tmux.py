@@ -30,8 +30,7 @@ def test_play_a_whole_game_in_tmux(tmp_path, bots):
 
     session = f"ww-{uuid.uuid4().hex[:8]}"
     werewolf = Path(sys.executable).with_name("werewolf")
-    command = (f"{werewolf} play --seat 4 --seed 12 --pace 0 --bots {bots}; echo EXITED; "
-               "sleep 300")
+    command = f"{werewolf} play --seat 4 --seed 12 --pace 0 --bots {bots}; echo EXITED; sleep 300"
     llm = ScriptedLLM().start() if bots == "llm" else None
     env = ["-e", f"WEREWOLF_CLIENT_DIR={tmp_path}"]
     if llm:  # the private server `play` starts inherits these: LLM bots on a scripted model

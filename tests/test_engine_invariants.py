@@ -31,8 +31,14 @@ def random_action(state: GameState, rng: random.Random) -> Action:
         target = rng.choice(options)
     if kind == "save":
         target = d.victim
-    return Action(seat=d.seat, kind=kind, target=target,
-                  text=rng.choice(["", "I am the seer, 3 is a wolf", "我是村民"]) if kind == "speak" else None)
+    return Action(
+        seat=d.seat,
+        kind=kind,
+        target=target,
+        text=rng.choice(["", "I am the seer, 3 is a wolf", "我是村民"])
+        if kind == "speak"
+        else None,
+    )
 
 
 def play(config: GameConfig, rng: random.Random):
@@ -76,7 +82,9 @@ def test_every_game_ends_with_one_winner_and_the_dead_never_act(config, play_see
 @given(config=configs, play_seed=st.integers(0, 10**9))
 def test_each_potion_is_used_at_most_once(config, play_seed):
     _, events, _, _ = play(config, random.Random(play_seed))
-    used = [e.action for e in events if isinstance(e, NightAction) and e.action in ("save", "poison")]
+    used = [
+        e.action for e in events if isinstance(e, NightAction) and e.action in ("save", "poison")
+    ]
     assert used.count("save") <= 1 and used.count("poison") <= 1
 
 

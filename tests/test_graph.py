@@ -20,8 +20,11 @@ def _answer(snapshot_values: dict, seat: int, rng: random.Random) -> dict:
     assert d is not None, "the graph interrupted for a seat the game is not waiting on"
     if "speak" in d.kinds:
         return {"seat": seat, "kind": "speak", "text": f"I am seat {seat}, trust me."}
-    kind = next(k for k in ("vote", "kill", "check", "shoot", "poison") if k in d.kinds) \
-        if d.options else "skip"
+    kind = (
+        next(k for k in ("vote", "kill", "check", "shoot", "poison") if k in d.kinds)
+        if d.options
+        else "skip"
+    )
     target = rng.choice(d.options) if d.options else None
     return {"seat": seat, "kind": kind, "target": target}
 
@@ -123,9 +126,11 @@ async def test_simultaneous_bot_decisions_run_concurrently():
 async def test_all_bot_games_end_with_one_winner_and_no_errors():
     for seed in range(5):
         events: list = []
-        state = await run_game(GameConfig(players=9 if seed % 2 else 6, seed=seed),
-                               on_event=events.append)
+        state = await run_game(
+            GameConfig(players=9 if seed % 2 else 6, seed=seed), on_event=events.append
+        )
         assert state.over
         assert [type(e) for e in events].count(GameOver) == 1
         assert not [e for e in events if isinstance(e, Error)], [
-            e for e in events if isinstance(e, Error)]
+            e for e in events if isinstance(e, Error)
+        ]

@@ -32,9 +32,15 @@ def llm():
 
 
 def llm_env(llm: ScriptedLLM) -> dict[str, str]:
-    return {"WEREWOLF_LLM_BASE_URL": llm.base_url, "WEREWOLF_LLM_MODEL": "scripted",
-            "WEREWOLF_LLM_API_KEY": "", "OPENAI_API_KEY": "", "OPENAI_BASE_URL": "",
-            "WEREWOLF_LLM_TOKEN_TIMEOUT": str(TOKEN_TIMEOUT), "WEREWOLF_LLM_RETRIES": "2"}
+    return {
+        "WEREWOLF_LLM_BASE_URL": llm.base_url,
+        "WEREWOLF_LLM_MODEL": "scripted",
+        "WEREWOLF_LLM_API_KEY": "",
+        "OPENAI_API_KEY": "",
+        "OPENAI_BASE_URL": "",
+        "WEREWOLF_LLM_TOKEN_TIMEOUT": str(TOKEN_TIMEOUT),
+        "WEREWOLF_LLM_RETRIES": "2",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +65,9 @@ class Played:
 async def play(url: str, seed: int, players: int = 9, **body) -> Played:
     creator = GameClient(url)
     try:
-        g = await creator.create_game(players=players, humans=0, pace=0, seed=seed,
-                                      bots=body.pop("bots", "llm"), **body)
+        g = await creator.create_game(
+            players=players, humans=0, pace=0, seed=seed, bots=body.pop("bots", "llm"), **body
+        )
     finally:
         await creator.aclose()
     client = GameClient(url, token=g["spectator_token"], game_id=g["game_id"])
@@ -70,8 +77,10 @@ async def play(url: str, seed: int, players: int = 9, **body) -> Played:
     finally:
         await client.aclose()
     async with httpx.AsyncClient(base_url=url, timeout=30) as c:
-        r = await c.get(f"/games/{g['game_id']}/calls",
-                        headers={"Authorization": f"Bearer {g['spectator_token']}"})
+        r = await c.get(
+            f"/games/{g['game_id']}/calls",
+            headers={"Authorization": f"Bearer {g['spectator_token']}"},
+        )
         assert r.status_code == 200, r.text
     return Played(g, events, r.json())
 
@@ -104,8 +113,9 @@ async def test_a_whole_game_of_llm_bots_streams_token_by_token(whole_game):
     from_talk = [e for e in kill_votes if (e.seat, e.day) not in asked]
     assert from_talk, "some kill votes came from the wolves' talk"
     assert thoughts["thought_start"] == len(calls) + len(from_talk) == thoughts["thought_end"]
-    talk = {(c["seat"], c["day"]): c["parsed"]["kill"] for c in calls
-            if c["decision"] == "wolf_chat"}
+    talk = {
+        (c["seat"], c["day"]): c["parsed"]["kill"] for c in calls if c["decision"] == "wolf_chat"
+    }
     assert all(talk[(e.seat, e.day)] == e.target for e in from_talk)
     assert thoughts["thought_token"] > 5 * len(calls)
     # Every speech's tokens, joined, are exactly the speech the game recorded.
@@ -120,8 +130,9 @@ async def test_a_whole_game_of_llm_bots_streams_token_by_token(whole_game):
             assert "[[" not in e.text and "##" not in e.text
     # Independent calls run at once: a day's votes overlap in time.
     votes = [c for c in calls if c["decision"] == "vote" and c["day"] == 1]
-    overlapping = max(sum(1 for o in votes if o["ts"] <= v["ts"] < o["ts"] + o["total"])
-                      for v in votes)
+    overlapping = max(
+        sum(1 for o in votes if o["ts"] <= v["ts"] < o["ts"] + o["total"]) for v in votes
+    )
     assert overlapping >= 3, "the votes were asked one after another"
     # Every record names its seat's decision and has the prompt and answer a developer needs.
     for c in calls:
@@ -134,15 +145,19 @@ async def test_prompts_hold_only_what_each_seat_may_know(whole_game):
     wolves = {s for s, r in played.over.roles.items() if r == "werewolf"}
     said_aloud = {e.text for e in played.of("speech_end") if e.kind != "wolf_chat"}
     # (the scripted model reuses phrases: only lines never said aloud can show a leak)
-    wolf_talk = [e.text for e in played.of("speech_end")
-                 if e.kind == "wolf_chat" and e.text
-                 and not any(e.text in aloud for aloud in said_aloud)]
+    wolf_talk = [
+        e.text
+        for e in played.of("speech_end")
+        if e.kind == "wolf_chat" and e.text and not any(e.text in aloud for aloud in said_aloud)
+    ]
     checks = {(e.seat, e.target): e.is_wolf for e in played.of("check_result")}
     attacked = {e.victim for e in played.of("witch_info") if e.victim}
     assert wolf_talk and checks, "the game had wolf talk and a seer check to keep secret"
     quoted = re.compile(r"(RECENT SPEECHES|EARLIER DAYS|CLAIMS MADE ALOUD)[^\n]*\n(- [^\n]*\n?)*")
-    bound = re.compile(r"Seat (\d+) \([^)]*\)[^\n.;]{0,40}?\b(werewolf|werewolves|seer|witch|"
-                       r"hunter|villager|good)\b")
+    bound = re.compile(
+        r"Seat (\d+) \([^)]*\)[^\n.;]{0,40}?\b(werewolf|werewolves|seer|witch|"
+        r"hunter|villager|good)\b"
+    )
     for c in played.calls["calls"]:
         seat, prompt = c["seat"], c["prompt"][-1]["content"]
         role = played.role(seat)
@@ -161,7 +176,7 @@ async def test_prompts_hold_only_what_each_seat_may_know(whole_game):
             s = int(m.group(1))
             if s == seat or (role == "werewolf" and s in wolves):
                 continue
-            if role == "seer" and "Your check" in m.string[max(0, m.start() - 40):m.start()]:
+            if role == "seer" and "Your check" in m.string[max(0, m.start() - 40) : m.start()]:
                 assert (seat, s) in checks and checks[(seat, s)] == (m.group(2) == "werewolf")
                 continue
             raise AssertionError(f"seat {seat} ({role}) is told about seat {s}: {m.group(0)!r}")
@@ -206,8 +221,15 @@ async def test_a_fault_mid_game_falls_back_and_the_game_finishes(llm, game_serve
 
 async def test_rate_limits_before_the_first_token_are_retried(llm, game_server):
     llm.reset()
-    llm.script({"match": "Vote to exile one living player", "kind": "fail", "status": 429,
-                "retry_after": 0.05, "times": 2})
+    llm.script(
+        {
+            "match": "Vote to exile one living player",
+            "kind": "fail",
+            "status": 429,
+            "retry_after": 0.05,
+            "times": 2,
+        }
+    )
     played = await play(game_server.url, seed=5)
     assert not [c for c in played.calls["calls"] if c["fallback"]]
     retried = [c for c in played.calls["calls"] if c["retries"]]
@@ -240,8 +262,10 @@ async def test_a_public_error_never_quotes_the_model(llm, game_server):
     errors = played.of("error")
     assert errors and all(e.vis.scope == "public" for e in errors)
     for error in errors:
-        assert error.message == (f"seat {error.seat}: the model failed (illegal answer); "
-                                 "the built-in bot decided instead")
+        assert error.message == (
+            f"seat {error.seat}: the model failed (illegal answer); "
+            "the built-in bot decided instead"
+        )
     refused = [c for c in played.calls["calls"] if c["error"] and not c["fallback"]]
     assert refused and all("99" in c["error"] for c in refused)  # kept for the developer
 
@@ -259,14 +283,24 @@ async def test_a_retry_never_speaks_the_same_speech_twice(llm, game_server):
     llm.reset()
     # A day speech whose answer streams its speech but misses the reasoning field: it is
     # heard, refused by the parser, and retried; the retry must not speak again.
-    llm.script({"match": "It is day and your turn to speak", "kind": "reply",
-                "text": "[[ ## speech ## ]]\nI am only a villager; seat 2 worries me.\n\n"
-                        "[[ ## completed ## ]]\n"})
+    llm.script(
+        {
+            "match": "It is day and your turn to speak",
+            "kind": "reply",
+            "text": "[[ ## speech ## ]]\nI am only a villager; seat 2 worries me.\n\n"
+            "[[ ## completed ## ]]\n",
+        }
+    )
     played = await play(game_server.url, seed=5)
     retry = next(c for c in played.calls["calls"] if c["attempt"] == 2)
     seat = retry["seat"]
-    day1 = [e for e in played.events if getattr(e, "seat", None) == seat
-            and e.type in ("speech_start", "speech_end") and getattr(e, "kind", "") == "day"]
+    day1 = [
+        e
+        for e in played.events
+        if getattr(e, "seat", None) == seat
+        and e.type in ("speech_start", "speech_end")
+        and getattr(e, "kind", "") == "day"
+    ]
     assert [e.type for e in day1][:2] == ["speech_start", "speech_end"]
     assert day1[1].text == "I am only a villager; seat 2 worries me."
     assert not [c for c in played.calls["calls"] if c["fallback"]]
@@ -275,8 +309,9 @@ async def test_a_retry_never_speaks_the_same_speech_twice(llm, game_server):
 # -- a mixed table, the API's guards, and the developer's tools ---------------------------
 async def test_a_mixed_table_seats_llm_and_builtin_bots(llm, game_server):
     llm.reset()
-    played = await play(game_server.url, seed=3, players=6, bots="mixed",
-                        seat_bots={"1": "llm", "2": "builtin"})
+    played = await play(
+        game_server.url, seed=3, players=6, bots="mixed", seat_bots={"1": "llm", "2": "builtin"}
+    )
     llm_seats = {c["seat"] for c in played.calls["calls"]}
     assert 1 in llm_seats and 2 not in llm_seats
     assert llm_seats <= {1, 3, 4, 5}  # bot seats 1,3,5 (mixed) plus the override on 1
@@ -302,22 +337,33 @@ async def test_calls_are_for_spectators_until_game_over(llm, game_server):
     finally:
         await creator.aclose()
     async with httpx.AsyncClient(base_url=game_server.url, timeout=30) as c:
-        seat = await c.get(f"/games/{g['game_id']}/calls",
-                           headers={"Authorization": f"Bearer {g['tokens']['4']}"})
+        seat = await c.get(
+            f"/games/{g['game_id']}/calls", headers={"Authorization": f"Bearer {g['tokens']['4']}"}
+        )
         assert seat.status_code == 403 and "spectators" in seat.text
-        god = await c.get(f"/games/{g['game_id']}/calls",
-                          headers={"Authorization": f"Bearer {g['spectator_token']}"})
+        god = await c.get(
+            f"/games/{g['game_id']}/calls",
+            headers={"Authorization": f"Bearer {g['spectator_token']}"},
+        )
         assert god.status_code == 200
-        bad = await c.get(f"/games/{g['game_id']}/calls?seat=10",
-                          headers={"Authorization": f"Bearer {g['spectator_token']}"})
+        bad = await c.get(
+            f"/games/{g['game_id']}/calls?seat=10",
+            headers={"Authorization": f"Bearer {g['spectator_token']}"},
+        )
         assert bad.status_code == 422
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     import os
 
-    return subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, text=True,
-                          capture_output=True, timeout=120, env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
 
 
 def test_doctor_says_what_works_and_what_is_wrong(llm):
@@ -329,8 +375,14 @@ def test_doctor_says_what_works_and_what_is_wrong(llm):
     missing = run_cli("doctor", env={**llm_env(llm), "WEREWOLF_LLM_MODEL": ""})
     assert missing.returncode == 1 and "set WEREWOLF_LLM_MODEL" in missing.stdout
     # A game with LLM bots refuses to start, saying why, before anyone sits down.
-    nobody = run_cli("narrate", "--bots", "llm", "--players", "6",
-                     env={**llm_env(llm), "WEREWOLF_LLM_BASE_URL": "http://127.0.0.1:9/v1"})
+    nobody = run_cli(
+        "narrate",
+        "--bots",
+        "llm",
+        "--players",
+        "6",
+        env={**llm_env(llm), "WEREWOLF_LLM_BASE_URL": "http://127.0.0.1:9/v1"},
+    )
     assert nobody.returncode == 2 and "cannot connect" in nobody.stderr and not nobody.stdout
 
 
@@ -341,11 +393,20 @@ async def test_inspect_prints_a_finished_games_calls(whole_game, game_server):
     assert out.returncode == 0, out.stderr
     n = len(played.calls["calls"])
     assert out.stdout.startswith(f"{n} calls,")
-    seat = run_cli("inspect", game_id, "--data-dir", str(game_server.data_dir), "--seat", "1",
-                   "--prompts", env={})
+    seat = run_cli(
+        "inspect",
+        game_id,
+        "--data-dir",
+        str(game_server.data_dir),
+        "--seat",
+        "1",
+        "--prompts",
+        env={},
+    )
     assert "--- user ---" in seat.stdout and "Your role:" in seat.stdout
-    assert all(" seat 1 " in line for line in seat.stdout.splitlines()
-               if re.match(r"\s*\d+ +[ND]\d", line))
+    assert all(
+        " seat 1 " in line for line in seat.stdout.splitlines() if re.match(r"\s*\d+ +[ND]\d", line)
+    )
     missing = run_cli("inspect", "NOPE", "--data-dir", str(game_server.data_dir), env={})
     assert missing.returncode == 1 and "no game NOPE" in missing.stderr
 
@@ -355,8 +416,9 @@ async def test_the_spectator_view_opens_a_seats_calls(whole_game, game_server):
     from tui.widgets.calls import CallsScreen
 
     played, _ = whole_game
-    client = GameClient(game_server.url, token=played.game["spectator_token"],
-                        game_id=played.game["game_id"])
+    client = GameClient(
+        game_server.url, token=played.game["spectator_token"], game_id=played.game["game_id"]
+    )
     app = WerewolfApp(client=client, you=None, players=9)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):
@@ -397,7 +459,8 @@ def test_simulate_reports_calls_tokens_and_fallbacks_per_game(llm, monkeypatch):
     assert first["fallbacks_per_game"] == 0 and again["fallbacks_per_game"] == 0
     assert len(first["per_game"]) == 2
     assert sum(g["calls"] for g in first["per_game"]) + again["per_game"][0]["calls"] == len(
-        llm.calls())
+        llm.calls()
+    )
     assert first["tokens_in_per_game"] > 1000 * first["calls_per_game"] / 10
 
 
@@ -417,8 +480,12 @@ async def test_games_sharing_an_event_loop_share_its_connections(llm, monkeypatc
     logs = [MemoryCallLog(), MemoryCallLog()]
     table = Table(bots={s: "llm" for s in range(1, 7)})
     try:
-        games = await asyncio.gather(*(run_game(GameConfig(players=6, seed=20 + i), table,
-                                                call_log=log) for i, log in enumerate(logs)))
+        games = await asyncio.gather(
+            *(
+                run_game(GameConfig(players=6, seed=20 + i), table, call_log=log)
+                for i, log in enumerate(logs)
+            )
+        )
     finally:
         await close_bots()
     assert all(g.over for g in games)
@@ -433,9 +500,11 @@ async def test_without_a_model_a_recovered_game_falls_back_instead_of_stopping(m
     for k in ("WEREWOLF_LLM_MODEL", "WEREWOLF_LLM_BASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(k, raising=False)
     errors = []
-    state = await run_game(GameConfig(players=6, seed=2), Table(bots={s: "llm" for s in
-                                                                     range(1, 7)}),
-                           on_event=lambda e: errors.append(e) if e.type == "error" else None)
+    state = await run_game(
+        GameConfig(players=6, seed=2),
+        Table(bots={s: "llm" for s in range(1, 7)}),
+        on_event=lambda e: errors.append(e) if e.type == "error" else None,
+    )
     assert state.over and errors
     assert all("no model configured" in e.message for e in errors)
 
@@ -455,8 +524,13 @@ async def test_openai_reasoning_models_get_their_own_sampling_settings(monkeypat
         state = new_game(GameConfig(players=9, seed=1)).state
         d = next(x for x in pending(state) if x.action == "wolf_chat")
         try:
-            plan = await llm_bot(seat_view(state, d.seat), d, random.Random(0),
-                                 Typewriter(lambda _e: None, 0), settings=settings)
+            plan = await llm_bot(
+                seat_view(state, d.seat),
+                d,
+                random.Random(0),
+                Typewriter(lambda _e: None, 0),
+                settings=settings,
+            )
         finally:
             await close_bots()
         assert not plan.fallback and plan.action.text
@@ -472,8 +546,10 @@ async def test_a_chinese_game_thinks_and_speaks_chinese(llm, game_server):
     assert labels and all(cjk.search(label) for label in labels)
     speeches = [e.text for e in played.of("speech_end") if e.text]
     assert speeches and all(cjk.search(t) for t in speeches)
-    assert all(c["prompt"][-1]["content"].count("[[ ## language ## ]]\nzh") == 1
-               for c in played.calls["calls"])
+    assert all(
+        c["prompt"][-1]["content"].count("[[ ## language ## ]]\nzh") == 1
+        for c in played.calls["calls"]
+    )
 
 
 async def test_call_records_are_kept_with_the_game_across_a_restart(llm, tmp_path):
@@ -484,8 +560,10 @@ async def test_call_records_are_kept_with_the_game_across_a_restart(llm, tmp_pat
         proc.stop()
         proc.start()
         async with httpx.AsyncClient(base_url=proc.url, timeout=30) as c:
-            r = await c.get(f"/games/{played.game['game_id']}/calls",
-                            headers={"Authorization": f"Bearer {played.game['spectator_token']}"})
+            r = await c.get(
+                f"/games/{played.game['game_id']}/calls",
+                headers={"Authorization": f"Bearer {played.game['spectator_token']}"},
+            )
         assert r.status_code == 200
         assert r.json()["calls"] == played.calls["calls"] and played.calls["calls"]
     finally:
@@ -494,8 +572,14 @@ async def test_call_records_are_kept_with_the_game_across_a_restart(llm, tmp_pat
 
 async def test_a_server_that_refuses_stream_options_is_asked_again_without(llm, game_server):
     llm.reset()
-    llm.script({"kind": "fail", "status": 400, "times": 1,
-                "message": "Unrecognized request argument supplied: stream_options"})
+    llm.script(
+        {
+            "kind": "fail",
+            "status": 400,
+            "times": 1,
+            "message": "Unrecognized request argument supplied: stream_options",
+        }
+    )
     played = await play(game_server.url, seed=8, players=6)
     assert not [c for c in played.calls["calls"] if c["fallback"] or c["error"]]
     assert len(llm.calls()) == len(played.calls["calls"]) + 1  # the refused request

@@ -26,8 +26,9 @@ async def snapshot(c: httpx.AsyncClient, game_id: str, token: str) -> dict:
     return r.json()
 
 
-async def post_sse(c: httpx.AsyncClient, path: str, token: str, body: dict | None = None
-                   ) -> tuple[int, list[tuple[str, dict]]]:
+async def post_sse(
+    c: httpx.AsyncClient, path: str, token: str, body: dict | None = None
+) -> tuple[int, list[tuple[str, dict]]]:
     async with aconnect_sse(c, "POST", path, json=body, headers=auth(token)) as es:
         if es.response.status_code != 200:
             await es.response.aread()
@@ -54,8 +55,9 @@ async def test_join_by_code_full_started_and_wrong_code(server):
         status, _ = await post_sse(c, f"/games/{code}/start", joined["token"])
         assert status == 403
         # A seat token can't act for another seat.
-        status, body = await post_sse(c, f"/games/{code}/action/vote", joined["token"],
-                                      {"seat": 2, "target": 5})
+        status, body = await post_sse(
+            c, f"/games/{code}/action/vote", joined["token"], {"seat": 2, "target": 5}
+        )
         assert status == 403
 
         status, events = await post_sse(c, f"/games/{code}/start", g["tokens"]["2"])
@@ -87,13 +89,17 @@ async def test_turn_timer_takes_skip_and_the_game_goes_on(server):
         before = events[-1][1]["state"]
         await asyncio.sleep(4)
         after = await snapshot(c, g["code"], joined["token"])
-        assert (after["state"]["day"], after["state"]["phase"]) != (before["day"], before["phase"]) \
-            or after["state"]["over"]
+        assert (after["state"]["day"], after["state"]["phase"]) != (
+            before["day"],
+            before["phase"],
+        ) or after["state"]["over"]
 
 
-async def _play_seat(c: httpx.AsyncClient, code: str, seat: int, token: str,
-                     rng: random.Random, seen: list) -> None:
+async def _play_seat(
+    c: httpx.AsyncClient, code: str, seat: int, token: str, rng: random.Random, seen: list
+) -> None:
     """One human: follow the feed, answer whatever the game asks of this seat."""
+
     async def answer(w: dict) -> None:
         action, options = w["action"], w.get("options", [])
         targets = [o for o in options if o is not None]
@@ -114,8 +120,9 @@ async def _play_seat(c: httpx.AsyncClient, code: str, seat: int, token: str,
             if status != 409:
                 return
             snap = await snapshot(c, code, token)
-            if not any(x["seat"] == seat and x.get("options") is not None
-                       for x in snap["waiting_for"]):
+            if not any(
+                x["seat"] == seat and x.get("options") is not None for x in snap["waiting_for"]
+            ):
                 return
             await asyncio.sleep(0.05)
 
@@ -146,8 +153,9 @@ async def test_three_humans_play_a_whole_game_and_never_see_each_others_secrets(
             assert sum(s["role"] is not None for s in snap["state"]["seats"]) in (1, 3)
         seen: dict[int, list] = {s: [] for s in tokens}
         rngs = {s: random.Random(s) for s in tokens}
-        players = [asyncio.create_task(_play_seat(c, code, s, tokens[s], rngs[s], seen[s]))
-                   for s in tokens]
+        players = [
+            asyncio.create_task(_play_seat(c, code, s, tokens[s], rngs[s], seen[s])) for s in tokens
+        ]
         await asyncio.sleep(0.3)
         status, _ = await post_sse(c, f"/games/{code}/start", tokens[1])
         assert status == 200
@@ -178,8 +186,10 @@ async def test_nine_humans_every_seat_sees_only_its_own_secrets(server):
             assert "seed" not in snap["state"]["options"]
             roles[seat] = next(s["role"] for s in snap["state"]["seats"] if s["seat"] == seat)
         seen: dict[int, list] = {s: [] for s in tokens}
-        players = [asyncio.create_task(_play_seat(c, code, s, tokens[s], random.Random(s), seen[s]))
-                   for s in tokens]
+        players = [
+            asyncio.create_task(_play_seat(c, code, s, tokens[s], random.Random(s), seen[s]))
+            for s in tokens
+        ]
         await asyncio.sleep(0.3)
         assert (await post_sse(c, f"/games/{code}/start", tokens[1]))[0] == 200
         await asyncio.wait_for(asyncio.gather(*players), 120)
@@ -197,8 +207,9 @@ async def test_nine_humans_every_seat_sees_only_its_own_secrets(server):
                     assert known <= allowed, (seat, known)
             # After game over, the review: a replay shows every role.
             replay = []
-            async with aconnect_sse(c, "GET", f"/games/{code}/events",
-                                    headers=auth(tokens[seat])) as es:
+            async with aconnect_sse(
+                c, "GET", f"/games/{code}/events", headers=auth(tokens[seat])
+            ) as es:
                 async for sse in es.aiter_sse():
                     replay.append(json.loads(sse.data))
             assert {e["seat"] for e in replay if e["type"] == "role"} == set(range(1, 10))

@@ -62,21 +62,29 @@ def phase_is(phase: str, day: int):
 
 
 # -- the deal -------------------------------------------------------------------------------
-@pytest.mark.parametrize("players,board", [
-    (9, {"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1}),
-    (6, {"werewolf": 2, "villager": 2, "seer": 1, "witch": 1}),
-])
+@pytest.mark.parametrize(
+    "players,board",
+    [
+        (9, {"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1}),
+        (6, {"werewolf": 2, "villager": 2, "seer": 1, "witch": 1}),
+    ],
+)
 def test_boards_and_a_seeded_deal(players, board):
     roles = new_game(GameConfig(players=players, seed=3)).state.roles
     assert {r: roles.count(r) for r in set(roles)} == board
     assert roles == new_game(GameConfig(players=players, seed=3)).state.roles
-    assert any(new_game(GameConfig(players=players, seed=s)).state.roles != roles
-               for s in range(4, 10))
+    assert any(
+        new_game(GameConfig(players=players, seed=s)).state.roles != roles for s in range(4, 10)
+    )
 
 
 def test_an_invalid_config_names_the_field():
-    for field, value in [("players", 7), ("witch_self_save", "sometimes"),
-                         ("win_condition", "coin"), ("max_days", 0)]:
+    for field, value in [
+        ("players", 7),
+        ("witch_self_save", "sometimes"),
+        ("win_condition", "coin"),
+        ("max_days", 0),
+    ]:
         with pytest.raises(ValidationError) as e:
             GameConfig(**{field: value})
         assert field in str(e.value)
@@ -140,8 +148,12 @@ def test_the_seer_learns_wolf_or_good_and_nobody_else_sees_it():
     assert (check.seat, check.target, check.is_wolf) == (seer, wolf, True)
     assert check.vis.scope == "seat" and check.vis.seat == seer
     with pytest.raises(IllegalAction):  # the seer can't check himself
-        Table(seed=4).run(lambda d, tb: Action(seat=seer, kind="check", target=seer)
-                          if d.action == "check" else None, until=lambda tb: tb.of(CheckResult))
+        Table(seed=4).run(
+            lambda d, tb: (
+                Action(seat=seer, kind="check", target=seer) if d.action == "check" else None
+            ),
+            until=lambda tb: tb.of(CheckResult),
+        )
 
 
 def _kill(victim_fn):
@@ -149,6 +161,7 @@ def _kill(victim_fn):
         if d.action == "wolf_kill":
             return Action(seat=d.seat, kind="kill", target=victim_fn(table))
         return None
+
     return script
 
 
@@ -182,8 +195,13 @@ def test_save_and_poison_never_in_one_night_and_each_once_per_game():
             if table.state.day == 1:
                 return Action(seat=witch, kind="poison", target=wolf)
             return None
-        return _kill(lambda tb: villagers[0] if tb.state.is_alive(villagers[0]) else
-                     next(s for s in tb.state.living() if tb.state.role(s) != "werewolf"))(d, table)
+        return _kill(
+            lambda tb: (
+                villagers[0]
+                if tb.state.is_alive(villagers[0])
+                else next(s for s in tb.state.living() if tb.state.role(s) != "werewolf")
+            )
+        )(d, table)
 
     t.run(script, until=phase_is("night", 3))
     assert "save" in nights[0].kinds and "poison" in nights[0].kinds
@@ -196,9 +214,14 @@ def test_save_and_poison_never_in_one_night_and_each_once_per_game():
     assert e.value.code in ("potion_used", "not_your_turn", "wrong_action", "dead_seat")
 
 
-@pytest.mark.parametrize("rule,night1,night2", [
-    ("first_night", True, False), ("never", False, False), ("always", True, True),
-])
+@pytest.mark.parametrize(
+    "rule,night1,night2",
+    [
+        ("first_night", True, False),
+        ("never", False, False),
+        ("always", True, True),
+    ],
+)
 def test_witch_self_save_options(rule, night1, night2):
     t = Table(seed=7, witch_self_save=rule)
     witch = t.one("witch")
@@ -221,11 +244,13 @@ def test_witch_self_save_options(rule, night1, night2):
 
         def script2(d, table):
             if d.action == "wolf_kill":
-                return Action(seat=d.seat, kind="kill",
-                              target=other if table.state.day == 1 else witch)
+                return Action(
+                    seat=d.seat, kind="kill", target=other if table.state.day == 1 else witch
+                )
             if d.action == "witch":
-                offers[table.state.day] = d.can_save and d.victim == witch if table.state.day == 2 \
-                    else d.can_save
+                offers[table.state.day] = (
+                    d.can_save and d.victim == witch if table.state.day == 2 else d.can_save
+                )
                 return Action(seat=witch, kind="skip")
             return None
 
@@ -255,8 +280,9 @@ def test_no_last_words_for_night_deaths_after_night_one_but_always_for_the_exile
             alive = [s for s in goods if table.state.is_alive(s)]
             return Action(seat=d.seat, kind="kill", target=alive[0] if alive else None)
         if d.action == "vote" and table.state.is_alive(wolves[0]):
-            return Action(seat=d.seat, kind="vote",
-                          target=wolves[0] if d.seat != wolves[0] else None)
+            return Action(
+                seat=d.seat, kind="vote", target=wolves[0] if d.seat != wolves[0] else None
+            )
         return None
 
     t.run(script, until=phase_is("day", 2))
@@ -296,8 +322,14 @@ def test_the_hunter_shoots_when_exiled_and_the_shot_player_gets_last_words():
             return Action(seat=hunter, kind="shoot", target=wolf)
         return None
 
-    t.run(script, until=lambda tb: tb.of(Shot) and tb.state.phase != "vote" and
-          any(e.kind == "last_words" and e.seat == wolf for e in tb.of(SpeechEnd)))
+    t.run(
+        script,
+        until=lambda tb: (
+            tb.of(Shot)
+            and tb.state.phase != "vote"
+            and any(e.kind == "last_words" and e.seat == wolf for e in tb.of(SpeechEnd))
+        ),
+    )
     assert t.of(Shot)[0].target == wolf
 
 

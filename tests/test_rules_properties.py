@@ -28,8 +28,7 @@ from shared.events import (
     visible_to,
 )
 
-SETTINGS = settings(max_examples=100, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 configs = st.builds(
     GameConfig,
@@ -61,8 +60,12 @@ def random_action(d: Decision, rnd: random.Random) -> Action:
 
 
 class Played:
-    def __init__(self, state: GameState, actions: list[tuple[Action, Decision, GameState]],
-                 transitions: list[list[Event]]) -> None:
+    def __init__(
+        self,
+        state: GameState,
+        actions: list[tuple[Action, Decision, GameState]],
+        transitions: list[list[Event]],
+    ) -> None:
         self.state = state
         self.actions = actions  # (action, the decision it answered, the state before it)
         self.transitions = transitions
@@ -132,8 +135,9 @@ def test_the_dead_never_act(config, rnd):
         assert any(a.seat in e.seats for e in deaths_today), (a, d)
         if d.action == "shoot":
             assert before.role(a.seat) == "hunter"
-            causes = [e for e in before.history
-                      if isinstance(e, NightDeathCause) and e.seat == a.seat]
+            causes = [
+                e for e in before.history if isinstance(e, NightDeathCause) and e.seat == a.seat
+            ]
             assert all(c.cause == "wolves" for c in causes), "a poisoned hunter shot"
     # and the living vote / speak / act only while alive
     for a, _d, before in p.actions:
@@ -147,8 +151,9 @@ def test_the_dead_never_act(config, rnd):
 @given(config=configs, rnd=st.randoms(use_true_random=False))
 def test_each_potion_is_used_at_most_once_and_never_both_in_one_night(config, rnd):
     p = play(config, rnd)
-    potions = [e for e in p.state.history
-               if isinstance(e, NightAction) and e.action in ("save", "poison")]
+    potions = [
+        e for e in p.state.history if isinstance(e, NightAction) and e.action in ("save", "poison")
+    ]
     assert sum(e.action == "save" for e in potions) <= 1
     assert sum(e.action == "poison" for e in potions) <= 1
     days = [e.day for e in potions]
@@ -232,21 +237,34 @@ JUNK_KINDS = ["speak", "vote", "kill", "check", "save", "poison", "skip", "shoot
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(config=configs, rnd=st.randoms(use_true_random=False), junk=st.randoms(use_true_random=False))
+@given(
+    config=configs, rnd=st.randoms(use_true_random=False), junk=st.randoms(use_true_random=False)
+)
 def test_an_illegal_action_raises_and_changes_nothing(config, rnd, junk):
     p = play(config, rnd)
     for _a, _d, before in p.actions[:: max(1, len(p.actions) // 12)]:
         dump = before.model_dump()
         for _ in range(8):
-            a = Action(seat=junk.randint(0, before.players + 1), kind=junk.choice(JUNK_KINDS),
-                       target=junk.choice([None, junk.randint(0, before.players + 1)]),
-                       text=junk.choice([None, "hi", "x" * 501]))
+            a = Action(
+                seat=junk.randint(0, before.players + 1),
+                kind=junk.choice(JUNK_KINDS),
+                target=junk.choice([None, junk.randint(0, before.players + 1)]),
+                text=junk.choice([None, "hi", "x" * 501]),
+            )
             try:
                 apply(before, a)
             except IllegalAction as e:
-                assert e.code in {"game_over", "unknown_seat", "dead_seat", "not_your_turn",
-                                  "already_decided", "wrong_action", "illegal_target",
-                                  "potion_used", "bad_text"}
+                assert e.code in {
+                    "game_over",
+                    "unknown_seat",
+                    "dead_seat",
+                    "not_your_turn",
+                    "already_decided",
+                    "wrong_action",
+                    "illegal_target",
+                    "potion_used",
+                    "bad_text",
+                }
             assert before.model_dump() == dump
 
 
@@ -301,11 +319,15 @@ def test_last_words_and_the_hunters_shot_follow_the_cause_of_death(config, rnd):
             if e.cause == "exile":
                 exiled_today = set(e.seats)
             for seat in e.seats:
-                if e.cause == "exile" or (e.cause == "night" and e.day == 1) or (
-                        e.cause == "shot" and (e.day == 1 or exiled_shooter)):
+                if (
+                    e.cause == "exile"
+                    or (e.cause == "night" and e.day == 1)
+                    or (e.cause == "shot" and (e.day == 1 or exiled_shooter))
+                ):
                     expected_words.append((seat, e.day))
-                if seat == hunter and (e.cause == "exile" or (
-                        e.cause == "night" and causes[(seat, e.day)] == "wolves")):
+                if seat == hunter and (
+                    e.cause == "exile" or (e.cause == "night" and causes[(seat, e.day)] == "wolves")
+                ):
                     expected_shots.append((seat, e.day))
         if any(isinstance(e, Phase) and e.phase == "night" for e in events):
             exiled_today = set()

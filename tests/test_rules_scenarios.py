@@ -83,8 +83,9 @@ class Game:
         return [s for s in self.state.seats() if self.state.role(s) != "werewolf"]
 
     # -- playing ---------------------------------------------------------------------------
-    def act(self, seat: int, kind: str, target: int | None = None,
-            text: str | None = None) -> list[Event]:
+    def act(
+        self, seat: int, kind: str, target: int | None = None, text: str | None = None
+    ) -> list[Event]:
         if kind == "speak" and text is None:
             text = "..."
         d = decision_for(self.state, seat)
@@ -105,8 +106,12 @@ class Game:
             return ("speak", None) if "speak" in d.kinds else ("skip", None)
         return rule
 
-    def run(self, script: Script | None = None,
-            until: Callable[[Game], bool] = lambda g: False, limit: int = 2000) -> Game:
+    def run(
+        self,
+        script: Script | None = None,
+        until: Callable[[Game], bool] = lambda g: False,
+        limit: int = 2000,
+    ) -> Game:
         script = script or {}
         for _ in range(limit):
             if self.state.over or until(self):
@@ -127,17 +132,21 @@ class Game:
 def waits_for(action: str, day: int | None = None, seat: int | None = None):
     def until(g: Game) -> bool:
         return (day is None or g.state.day == day) and any(
-            d.action == action and (seat is None or d.seat == seat) for d in pending(g.state))
+            d.action == action and (seat is None or d.seat == seat) for d in pending(g.state)
+        )
+
     return until
 
 
 def everyone(kind: str, target_of: Callable[[Game], int | None]):
     """Every seat answers ``kind`` at ``target_of(game)`` (if that is legal for it)."""
+
     def rule(d: Decision, g: Game) -> Answer:
         target = target_of(g)
         if target in d.options:
             return (kind, target)
         return ("skip", None)
+
     return rule
 
 
@@ -146,8 +155,14 @@ def sees(g: Game, seat: int | None, e: Event) -> bool:
     return visible_to(e.vis, seat, is_wolf)
 
 
-def assert_refused(g: Game, seat: int, kind: str, target: int | None = None,
-                   text: str | None = None, code: str | set[str] | None = None) -> IllegalAction:
+def assert_refused(
+    g: Game,
+    seat: int,
+    kind: str,
+    target: int | None = None,
+    text: str | None = None,
+    code: str | set[str] | None = None,
+) -> IllegalAction:
     before = g.state.model_dump()
     with pytest.raises(IllegalAction) as e:
         apply(g.state, Action(seat=seat, kind=kind, target=target, text=text))
@@ -188,6 +203,7 @@ def test_the_same_seed_deals_the_same_game_and_other_seeds_deal_others(players):
 
 def lively_script() -> Script:
     """Wolves kill the lowest good seat, everyone votes the lowest other seat: ties and RNG."""
+
     def kill(d: Decision, g: Game) -> Answer:
         targets = [s for s in d.options if g.state.role(s) != "werewolf"]
         return ("kill", targets[d.seat % len(targets)]) if targets else ("skip", None)
@@ -195,9 +211,13 @@ def lively_script() -> Script:
     def vote(d: Decision, g: Game) -> Answer:
         return ("vote", d.options[d.seat % 2]) if d.options else ("skip", None)
 
-    return {"wolf_kill": kill, "vote": vote, "pk_vote": vote,
-            "check": lambda d, g: ("check", d.options[0]),
-            "shoot": lambda d, g: ("shoot", d.options[-1])}
+    return {
+        "wolf_kill": kill,
+        "vote": vote,
+        "pk_vote": vote,
+        "check": lambda d, g: ("check", d.options[0]),
+        "shoot": lambda d, g: ("shoot", d.options[-1]),
+    }
 
 
 @pytest.mark.parametrize("players", [9, 6])
@@ -210,11 +230,20 @@ def test_the_same_seed_and_decisions_replay_the_same_game(players):
     assert other.state.model_dump()["history"] != one.state.model_dump()["history"]
 
 
-@pytest.mark.parametrize("field,value", [
-    ("players", 7), ("players", 12), ("witch_self_save", "sometimes"),
-    ("win_condition", "majority"), ("max_days", 0), ("max_days", 101), ("seed", -1),
-    ("lang", "fr"), ("wolves", 4),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("players", 7),
+        ("players", 12),
+        ("witch_self_save", "sometimes"),
+        ("win_condition", "majority"),
+        ("max_days", 0),
+        ("max_days", 101),
+        ("seed", -1),
+        ("lang", "fr"),
+        ("wolves", 4),
+    ],
+)
 def test_an_invalid_config_is_refused_naming_the_field(field, value):
     with pytest.raises(ValidationError) as e:
         GameConfig(**{field: value})
@@ -225,7 +254,11 @@ def test_an_invalid_config_is_refused_naming_the_field(field, value):
 def test_the_default_config():
     c = GameConfig()
     assert (c.players, c.witch_self_save, c.win_condition, c.max_days) == (
-        9, "first_night", "sides", 20)
+        9,
+        "first_night",
+        "sides",
+        20,
+    )
 
 
 # =========================================================================================
@@ -237,7 +270,7 @@ def test_wolves_chat_once_each_in_seat_order_privately():
     wolves = g.wolves
     order = []
     while pending(g.state)[0].action == "wolf_chat":
-        d, = pending(g.state)
+        (d,) = pending(g.state)
         assert d.channel == WOLVES and d.kinds == ("speak", "skip")
         order.append(d.seat)
         g.act(d.seat, "speak", text=f"wolf {d.seat} here")
@@ -277,9 +310,12 @@ def test_the_wolves_kill_by_majority():
     g.act(w3, "kill", b)
     assert not any(isinstance(e, VoteCast) for e in g.events)  # nothing before all decided
     assert [(e.seat, e.vis) for e in g.of(Decided)] == [
-        (g.seat("seer"), only(g.seat("seer"))), (w1, WOLVES), (w3, WOLVES)]
+        (g.seat("seer"), only(g.seat("seer"))),
+        (w1, WOLVES),
+        (w3, WOLVES),
+    ]
     g.act(w2, "kill", a)
-    result, = g.of(VoteResult)
+    (result,) = g.of(VoteResult)
     assert result.kind == "wolf" and result.chosen == a
     assert result.votes == {w1: a, w2: a, w3: b} and result.tally == {a: 2, b: 1}
     assert result.vis == WOLVES
@@ -295,7 +331,7 @@ def wolf_tie_victim(seed: int) -> tuple[int, int, int | None]:
     w1, w2 = g.wolves
     a, b = g.good()[:2]
     g.run({"wolf_kill": {w1: ("kill", a), w2: ("kill", b)}}, until=waits_for("witch"))
-    result, = g.of(VoteResult)
+    (result,) = g.of(VoteResult)
     assert result.tally == {a: 1, b: 1} and result.tie == sorted([a, b])  # the wolves see it
     return a, b, result.chosen
 
@@ -317,7 +353,7 @@ def test_no_kill_is_legal_and_gives_a_peaceful_night(players):
     g.act(g.seat("seer"), "check", g.wolves[0])
     for w in g.wolves:
         g.act(w, "kill", None) if w % 2 else g.act(w, "skip")
-    result, = g.of(VoteResult)
+    (result,) = g.of(VoteResult)
     assert result.chosen is None and result.tally == {}
     g.run(until=waits_for("witch"))
     d = decision_for(g.state, g.seat("witch"))
@@ -332,8 +368,10 @@ def test_a_majority_for_no_kill_kills_nobody():
     g = Game()
     w1, w2, w3 = g.wolves
     v = g.seat("villager")
-    g.run({"wolf_kill": {w1: ("skip", None), w2: ("kill", v), w3: ("kill", None)}},
-          until=lambda g: g.state.phase == "day")
+    g.run(
+        {"wolf_kill": {w1: ("skip", None), w2: ("kill", v), w3: ("kill", None)}},
+        until=lambda g: g.state.phase == "day",
+    )
     assert g.of(VoteResult)[0].chosen is None
     assert g.of(Death)[0].seats == [] and all(g.state.alive)
 
@@ -355,8 +393,10 @@ def test_the_seer_learns_wolf_or_good_and_only_the_seer_sees_it():
     g = Game()
     seer, wolf = g.seat("seer"), g.wolves[1]
     villager = g.seat("villager")
-    g.run({("check", 1): ("check", wolf), ("check", 2): ("check", villager)},
-          until=waits_for("wolf_chat", day=3))
+    g.run(
+        {("check", 1): ("check", wolf), ("check", 2): ("check", villager)},
+        until=waits_for("wolf_chat", day=3),
+    )
     r1, r2 = g.of(CheckResult)
     assert (r1.seat, r1.target, r1.is_wolf, r1.day) == (seer, wolf, True, 1)
     assert (r2.seat, r2.target, r2.is_wolf, r2.day) == (seer, villager, False, 2)
@@ -395,7 +435,7 @@ def test_the_witch_is_told_the_victim_privately():
     d = to_witch(g, v)
     assert d.victim == v and d.can_save and d.can_poison
     assert set(d.kinds) == {"skip", "save", "poison"}
-    info, = g.of(WitchInfo)
+    (info,) = g.of(WitchInfo)
     assert (info.seat, info.victim, info.can_save, info.can_poison) == (witch, v, True, True)
     assert info.vis == only(witch)
     for seat in g.state.seats():
@@ -407,10 +447,10 @@ def test_the_witch_saves_the_victim():
     witch, v = g.seat("witch"), g.seat("villager")
     to_witch(g, v)
     g.act(witch, "save", v)
-    save, = [e for e in g.of(NightAction) if e.action == "save"]
+    (save,) = [e for e in g.of(NightAction) if e.action == "save"]
     assert (save.seat, save.target, save.vis) == (witch, v, only(witch))
     assert not g.state.antidote and g.state.poison
-    dawn, = g.of(Death)
+    (dawn,) = g.of(Death)
     assert dawn.seats == [] and all(g.state.alive)
 
 
@@ -420,10 +460,10 @@ def test_the_witch_poisons():
     wolf = g.wolves[2]
     to_witch(g, v)
     g.act(witch, "poison", wolf)
-    poison, = [e for e in g.of(NightAction) if e.action == "poison"]
+    (poison,) = [e for e in g.of(NightAction) if e.action == "poison"]
     assert (poison.seat, poison.target, poison.vis) == (witch, wolf, only(witch))
     assert g.state.antidote and not g.state.poison
-    dawn, = g.of(Death)
+    (dawn,) = g.of(Death)
     assert dawn.seats == sorted([v, wolf])
     assert_refused(g, witch, "poison", witch)  # and never herself (she isn't asked now anyway)
 
@@ -479,8 +519,10 @@ def test_each_potion_is_used_once_per_game():
     g.act(witch, "poison", w3)
     assert g.of(Death)[-1].seats == sorted([v2, w3])
     # night 3: both potions spent: she is not asked at all
-    g.run({("wolf_kill", 3): everyone("kill", lambda g: v3)},
-          until=lambda g: g.state.day == 3 and g.state.phase == "day")
+    g.run(
+        {("wolf_kill", 3): everyone("kill", lambda g: v3)},
+        until=lambda g: g.state.day == 3 and g.state.phase == "day",
+    )
     assert not any(e.day == 3 for e in g.of(WitchInfo))
     assert not any(d.action == "witch" and d.seat == witch for d in pending(g.state))
     assert sum(e.action == "save" for e in g.of(NightAction)) == 1
@@ -501,11 +543,17 @@ def test_a_second_poison_is_refused():
     assert_refused(g, witch, "poison", w2, code="potion_used")
 
 
-@pytest.mark.parametrize("rule,night,may_save", [
-    ("first_night", 1, True), ("first_night", 2, False),
-    ("never", 1, False), ("never", 2, False),
-    ("always", 1, True), ("always", 2, True),
-])
+@pytest.mark.parametrize(
+    "rule,night,may_save",
+    [
+        ("first_night", 1, True),
+        ("first_night", 2, False),
+        ("never", 1, False),
+        ("never", 2, False),
+        ("always", 1, True),
+        ("always", 2, True),
+    ],
+)
 def test_witch_self_save_options(rule, night, may_save):
     g = Game(witch_self_save=rule)
     witch = g.seat("witch")
@@ -584,8 +632,10 @@ def test_night_one_deaths_have_last_words_later_nights_dont_exiles_always():
     assert [(e.seat, e.text) for e in words] == [(first[0], "I was good"), (first[1], "")]
     assert all(e.vis == PUBLIC for e in words)
     # day 1: nobody exiled; night 2: a death without last words
-    g.run(until=lambda g: g.state.day == 2 and g.state.phase == "day",
-          script={("wolf_kill", 2): everyone("kill", lambda g: v2)})
+    g.run(
+        until=lambda g: g.state.day == 2 and g.state.phase == "day",
+        script={("wolf_kill", 2): everyone("kill", lambda g: v2)},
+    )
     assert g.of(Death)[-1].seats == [v2]
     assert pending(g.state)[0].action == "speak"
     # day 2: the exiled speaks last words (not the last villager: that would end the game)
@@ -609,12 +659,12 @@ def test_the_hunter_shoots_when_killed_by_the_wolves():
     g.act(g.seat("witch"), "skip")
     assert g.waiting() == [("last_words", hunter)]
     g.act(hunter, "skip")
-    d, = pending(g.state)
+    (d,) = pending(g.state)
     assert (d.action, d.seat) == ("shoot", hunter)
     assert d.options == g.state.living() and d.can_skip
     assert_refused(g, hunter, "shoot", hunter, code="illegal_target")
     g.act(hunter, "shoot", target)
-    shot, = g.of(Shot)
+    (shot,) = g.of(Shot)
     assert (shot.seat, shot.target, shot.vis) == (hunter, target, PUBLIC)
     death = g.of(Death)[-1]
     assert (death.seats, death.cause, death.day) == ([target], "shot", 1)
@@ -669,7 +719,7 @@ def test_the_hunter_may_decline():
     g.run({"vote": everyone("vote", lambda g: hunter)}, until=waits_for("shoot"))
     alive = list(g.state.alive)
     g.act(hunter, "skip")
-    shot, = g.of(Shot)
+    (shot,) = g.of(Shot)
     assert shot.target is None
     assert g.state.alive == alive and g.of(Death)[-1].seats == [hunter]
 
@@ -704,7 +754,7 @@ def test_a_hunter_bitten_and_poisoned_the_same_night_cannot_shoot():
 def speech_order(g: Game) -> list[int]:
     order = []
     while pending(g.state) and pending(g.state)[0].action == "speak":
-        d, = pending(g.state)
+        (d,) = pending(g.state)
         assert d.channel == PUBLIC
         order.append(d.seat)
         g.act(d.seat, "speak", text=f"seat {d.seat} speaking")
@@ -779,6 +829,7 @@ def test_everyone_abstaining_exiles_nobody():
 
 def split_vote(a: int, b: int, pk: bool = False):
     """Half the voters for ``a``, half for ``b``: a tie."""
+
     def rule(d: Decision, g: Game) -> Answer:
         others = [s for s in g.state.living() if s not in (a, b)]
         if d.seat == a:
@@ -789,6 +840,7 @@ def split_vote(a: int, b: int, pk: bool = False):
         if i == len(others) - 1 and len(others) % 2:
             return ("skip", None)
         return ("vote", a if i % 2 == 0 else b)
+
     return rule
 
 
@@ -825,8 +877,10 @@ def test_a_tie_goes_to_pk_and_a_second_tie_exiles_nobody():
 def test_a_pk_that_breaks_the_tie_exiles():
     g = Game()
     a, b = sorted([g.seat("seer"), g.seat("villager")])
-    g.run({("vote", 1): split_vote(a, b), ("pk_vote", 1): everyone("vote", lambda g: b)},
-          until=waits_for("last_words"))
+    g.run(
+        {("vote", 1): split_vote(a, b), ("pk_vote", 1): everyone("vote", lambda g: b)},
+        until=waits_for("last_words"),
+    )
     pk = g.of(VoteResult)[-1]
     assert pk.kind == "pk" and pk.chosen == b
     assert g.of(Death)[-1].seats == [b] and g.of(Death)[-1].cause == "exile"
@@ -845,7 +899,7 @@ def test_good_wins_when_every_wolf_is_dead():
     assert not g.state.over and g.state.living_wolves() == [w2]
     g.run({"vote": everyone("vote", lambda g: w2)})
     assert g.state.over and g.state.winner == "villagers"
-    over, = g.of(GameOver)
+    (over,) = g.of(GameOver)
     assert over.winner == "villagers" and over.roles == dict(enumerate(g.state.roles, 1))
     assert g.state.phase == "game_over" and g.of(Phase)[-1].phase == "game_over"
     assert pending(g.state) == []
@@ -857,8 +911,10 @@ def test_good_wins_when_every_wolf_is_dead():
 def test_sides_wolves_win_when_every_villager_is_dead():
     g = Game()
     v1, v2, v3 = g.seats("villager")
-    g.run({"wolf_kill": everyone("kill", lambda g: v1), "witch": ("poison", v2)},
-          until=waits_for("vote"))
+    g.run(
+        {"wolf_kill": everyone("kill", lambda g: v1), "witch": ("poison", v2)},
+        until=waits_for("vote"),
+    )
     assert not g.state.over
     g.run({"vote": everyone("vote", lambda g: v3)})
     assert g.state.winner == "wolves" and "villager" in g.state.reason
@@ -869,8 +925,10 @@ def test_sides_wolves_win_when_every_villager_is_dead():
 def test_sides_wolves_win_when_every_god_is_dead():
     g = Game()
     seer, witch, hunter = g.seat("seer"), g.seat("witch"), g.seat("hunter")
-    g.run({"wolf_kill": everyone("kill", lambda g: seer), "witch": ("poison", hunter)},
-          until=waits_for("vote"))
+    g.run(
+        {"wolf_kill": everyone("kill", lambda g: seer), "witch": ("poison", hunter)},
+        until=waits_for("vote"),
+    )
     assert not g.state.over
     g.run({"vote": everyone("vote", lambda g: witch)})
     assert g.state.winner == "wolves" and "god" in g.state.reason
@@ -881,8 +939,10 @@ def test_sides_wolves_win_when_every_god_is_dead():
 def test_parity_wolves_win_when_as_many_as_everyone_else(rule, over):
     g = Game(6, win_condition=rule)
     seer, v = g.seat("seer"), g.seat("villager")
-    g.run({"wolf_kill": everyone("kill", lambda g: seer), "witch": ("poison", v)},
-          until=lambda g: g.state.phase != "night")
+    g.run(
+        {"wolf_kill": everyone("kill", lambda g: seer), "witch": ("poison", v)},
+        until=lambda g: g.state.phase != "night",
+    )
     # two wolves against the witch and one villager
     assert len(g.state.living_wolves()) == 2 and len(g.state.living()) == 4
     assert g.state.over is over
@@ -894,8 +954,13 @@ def test_parity_wolves_win_when_as_many_as_everyone_else(rule, over):
 def test_parity_good_still_wins_when_every_wolf_is_dead():
     g = Game(6, win_condition="parity")
     w1, w2 = g.wolves
-    g.run({"wolf_kill": ("skip", None), "witch": ("poison", w1),
-           "vote": everyone("vote", lambda g: w2)})
+    g.run(
+        {
+            "wolf_kill": ("skip", None),
+            "witch": ("poison", w1),
+            "vote": everyone("vote", lambda g: w2),
+        }
+    )
     assert g.state.winner == "villagers"
 
 
@@ -968,8 +1033,7 @@ def test_a_seat_cannot_decide_twice(at_vote):
 def test_a_wrong_kind_of_answer_is_refused(at_vote):
     voter = at_vote.wolves[0]
     for kind in ("kill", "check", "save", "poison", "shoot", "speak"):
-        assert_refused(at_vote, voter, kind, at_vote.seat("seer"), text="hi",
-                       code="wrong_action")
+        assert_refused(at_vote, voter, kind, at_vote.seat("seer"), text="hi", code="wrong_action")
 
 
 def test_acting_out_of_turn_is_refused():
@@ -996,8 +1060,11 @@ def test_a_speech_needs_text_of_bounded_length():
 
 def test_an_illegal_action_leaves_the_state_usable(at_vote):
     before = at_vote.state.model_dump()
-    for seat, kind, target in [(0, "vote", 1), (at_vote.seat("villager"), "vote", 1),
-                               (at_vote.wolves[0], "kill", 2)]:
+    for seat, kind, target in [
+        (0, "vote", 1),
+        (at_vote.seat("villager"), "vote", 1),
+        (at_vote.wolves[0], "kill", 2),
+    ]:
         with pytest.raises(IllegalAction):
             apply(at_vote.state, Action(seat=seat, kind=kind, target=target))
     assert at_vote.state.model_dump() == before
@@ -1008,9 +1075,13 @@ def test_an_illegal_action_leaves_the_state_usable(at_vote):
 @pytest.mark.parametrize("seat", [None, 0, -1, 10])
 def test_a_spectator_or_unknown_seat_sees_only_public_events(seat):
     # a deal where list indexing would hand seat -1 (or 0) a wolf's role
-    seed = next(s for s in range(100)
-                if "werewolf" == new_game(GameConfig(seed=s)).state.roles[-2]
-                == new_game(GameConfig(seed=s)).state.roles[-1])
+    seed = next(
+        s
+        for s in range(100)
+        if "werewolf"
+        == new_game(GameConfig(seed=s)).state.roles[-2]
+        == new_game(GameConfig(seed=s)).state.roles[-1]
+    )
     g = Game(seed=seed)
     g.run({"wolf_chat": lambda d, g: ("speak", None)}, until=waits_for("witch"))
     seen = view_events(g.state, seat)

@@ -67,8 +67,9 @@ def client(llm):
 
 
 async def stream_all(client, messages, **kw):
-    stream = await client.chat.completions.create(model="scripted", messages=messages,
-                                                  stream=True, **kw)
+    stream = await client.chat.completions.create(
+        model="scripted", messages=messages, stream=True, **kw
+    )
     return [chunk async for chunk in stream]
 
 
@@ -114,8 +115,9 @@ async def test_non_stream_answer_and_usage(client):
     assert reply.usage.total_tokens == reply.usage.prompt_tokens + reply.usage.completion_tokens
     # Deterministic per prompt, and the same whether streamed or not.
     assert text_of(await stream_all(client, messages)) == text
-    other = await client.chat.completions.create(model="scripted",
-                                                 messages=prompt(briefing="You are seat 7."))
+    other = await client.chat.completions.create(
+        model="scripted", messages=prompt(briefing="You are seat 7.")
+    )
     assert other.choices[0].message.content != text
 
 
@@ -144,8 +146,11 @@ async def test_unknown_model_and_bad_json(client, llm):
         await client.chat.completions.create(model="gpt-x", messages=prompt())
     assert err.value.code == "model_not_found"
     assert err.value.body["type"] == "invalid_request_error"
-    bad = httpx.post(llm.base_url + "/chat/completions", content=b"{nope",
-                     headers={"content-type": "application/json"})
+    bad = httpx.post(
+        llm.base_url + "/chat/completions",
+        content=b"{nope",
+        headers={"content-type": "application/json"},
+    )
     assert bad.status_code == 400 and bad.json()["error"]["type"] == "invalid_request_error"
     assert [c["status"] for c in llm.calls()] == [404, 400]
 
@@ -164,8 +169,7 @@ async def test_api_key_required_when_configured():
 
 
 async def test_fail_429_raises_rate_limit_error(client, llm):
-    llm.script({"kind": "fail", "status": 429, "retry_after": 0.1},
-               {"kind": "fail", "status": 503})
+    llm.script({"kind": "fail", "status": 429, "retry_after": 0.1}, {"kind": "fail", "status": 503})
     with pytest.raises(openai.RateLimitError) as err:
         await client.chat.completions.create(model="scripted", messages=prompt())
     assert err.value.response.headers["retry-after"] == "0.1"
@@ -174,13 +178,15 @@ async def test_fail_429_raises_rate_limit_error(client, llm):
         await stream_all(client, prompt())
     await client.chat.completions.create(model="scripted", messages=prompt())  # used up
     assert [(c["behavior"], c["status"]) for c in llm.calls()] == [
-        ("fail", 429), ("fail", 503), (None, 200)]
+        ("fail", 429),
+        ("fail", 503),
+        (None, 200),
+    ]
 
 
 async def test_disconnect_raises_during_iteration(client, llm):
     llm.script({"kind": "disconnect", "after_chunks": 3}, {"kind": "disconnect"})
-    stream = await client.chat.completions.create(model="scripted", messages=prompt(),
-                                                  stream=True)
+    stream = await client.chat.completions.create(model="scripted", messages=prompt(), stream=True)
     got = []
     with pytest.raises(openai.APIConnectionError):
         async for chunk in stream:
@@ -191,12 +197,12 @@ async def test_disconnect_raises_during_iteration(client, llm):
 
 
 async def test_stall_is_seen_as_a_read_timeout(llm):
-    client = openai.AsyncOpenAI(base_url=llm.base_url, api_key="x", max_retries=0,
-                                timeout=httpx.Timeout(5, read=0.3))
+    client = openai.AsyncOpenAI(
+        base_url=llm.base_url, api_key="x", max_retries=0, timeout=httpx.Timeout(5, read=0.3)
+    )
     llm.script({"kind": "stall", "after_chunks": 3, "seconds": 30})
     started = time.monotonic()
-    stream = await client.chat.completions.create(model="scripted", messages=prompt(),
-                                                  stream=True)
+    stream = await client.chat.completions.create(model="scripted", messages=prompt(), stream=True)
     got = []
     with pytest.raises(openai.APITimeoutError):
         async for chunk in stream:
@@ -220,8 +226,9 @@ async def test_truncate_never_sends_a_finish_reason(client, llm):
 
 
 async def test_malformed_chunk_raises(client, llm):
-    llm.script({"kind": "malformed", "after_chunks": 2}, {"kind": "malformed"},
-               {"kind": "truncate"})
+    llm.script(
+        {"kind": "malformed", "after_chunks": 2}, {"kind": "malformed"}, {"kind": "truncate"}
+    )
     with pytest.raises(json.JSONDecodeError):
         await stream_all(client, prompt())
     for _ in range(2):  # not streaming: "{not json", then half a completion
@@ -258,10 +265,12 @@ async def test_match_only_applies_to_matching_requests(client, llm):
     llm.script({"kind": "fail", "status": 500, "match": "seat 9"})
     await client.chat.completions.create(model="scripted", messages=prompt())
     with pytest.raises(openai.InternalServerError):
-        await client.chat.completions.create(model="scripted",
-                                             messages=prompt(briefing="You are seat 9."))
-    await client.chat.completions.create(model="scripted",
-                                         messages=prompt(briefing="You are seat 9."))
+        await client.chat.completions.create(
+            model="scripted", messages=prompt(briefing="You are seat 9.")
+        )
+    await client.chat.completions.create(
+        model="scripted", messages=prompt(briefing="You are seat 9.")
+    )
     assert [c["behavior"] for c in llm.calls()] == [None, "fail", None]
 
 
@@ -282,17 +291,33 @@ async def test_times_counts_and_null_is_forever(client, llm):
 
 async def test_control_api_over_http(client, llm):
     async with httpx.AsyncClient(base_url=llm.url) as http:
-        assert (await http.post("/_script", json={"behaviors": [{"kind": "bogus"}]})
-                ).status_code == 400
-        r = await http.post("/_script", json={"behaviors": [
-            {"kind": "reply", "text": "hello", "match": "seat 4"}, {"kind": "illegal"}]})
+        assert (
+            await http.post("/_script", json={"behaviors": [{"kind": "bogus"}]})
+        ).status_code == 400
+        r = await http.post(
+            "/_script",
+            json={
+                "behaviors": [
+                    {"kind": "reply", "text": "hello", "match": "seat 4"},
+                    {"kind": "illegal"},
+                ]
+            },
+        )
         assert r.json() == {"pending": 2}
         reply = await client.chat.completions.create(
-            model="scripted", messages=prompt(briefing="You are seat 4."))
+            model="scripted", messages=prompt(briefing="You are seat 4.")
+        )
         assert reply.choices[0].message.content == "hello"
         calls = (await http.get("/_calls")).json()
-        assert calls == [{"messages": prompt(briefing="You are seat 4."), "stream": False,
-                          "model": "scripted", "behavior": "reply", "status": 200}]
+        assert calls == [
+            {
+                "messages": prompt(briefing="You are seat 4."),
+                "stream": False,
+                "model": "scripted",
+                "behavior": "reply",
+                "status": 200,
+            }
+        ]
         await http.post("/_reset")
         assert (await http.get("/_calls")).json() == [] and llm.pending() == []
 
@@ -305,15 +330,19 @@ async def test_dozens_of_concurrent_streams_and_prompt_shutdown():
     try:
         client = openai.AsyncOpenAI(base_url=server.base_url, api_key="x", max_retries=0)
         started = time.monotonic()
-        results = await asyncio.gather(*(
-            stream_all(client, prompt(briefing=f"You are seat {i % 12 + 1}. Game {i}."))
-            for i in range(40)))
+        results = await asyncio.gather(
+            *(
+                stream_all(client, prompt(briefing=f"You are seat {i % 12 + 1}. Game {i}."))
+                for i in range(40)
+            )
+        )
         assert time.monotonic() - started < 3
         assert all(parse(text_of(chunks))["target"] in OPTIONS for chunks in results)
         # An open, stalled stream does not hold up shutdown.
         server.script({"kind": "stall", "after_chunks": 2, "seconds": 30})
-        stream = await client.chat.completions.create(model="scripted", messages=prompt(),
-                                                      stream=True)
+        stream = await client.chat.completions.create(
+            model="scripted", messages=prompt(), stream=True
+        )
         await stream.__anext__()
         started = time.monotonic()
         await asyncio.to_thread(server.stop)
@@ -325,9 +354,21 @@ async def test_dozens_of_concurrent_streams_and_prompt_shutdown():
 
 
 def test_cli_serves_in_the_foreground():
-    proc = subprocess.Popen([sys.executable, "-m", "server.llm.scripted", "--port", "0",
-                             "--model", "demo", "--api-key", "k"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server.llm.scripted",
+            "--port",
+            "0",
+            "--model",
+            "demo",
+            "--api-key",
+            "k",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         base_url = re.search(r"(http://\S+/v1)", line).group(1)

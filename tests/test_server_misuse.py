@@ -45,13 +45,18 @@ async def waiting_game(server):
             if w["action"] in ("wolf_chat", "last_words"):
                 await post(c, f"/games/{g['game_id']}/action/speak", tok, {"seat": 2, "text": "hi"})
             elif w["action"] == "witch":
-                await post(c, f"/games/{g['game_id']}/action/night", tok,
-                           {"seat": 2, "action": "skip"})
+                await post(
+                    c, f"/games/{g['game_id']}/action/night", tok, {"seat": 2, "action": "skip"}
+                )
             else:
                 action = {"wolf_kill": "kill", "check": "check"}[w["action"]]
                 target = next(o for o in w["options"] if o not in (None, 2))
-                await post(c, f"/games/{g['game_id']}/action/night", tok,
-                           {"seat": 2, "action": action, "target": target})
+                await post(
+                    c,
+                    f"/games/{g['game_id']}/action/night",
+                    tok,
+                    {"seat": 2, "action": action, "target": target},
+                )
         yield server.url, g
 
 
@@ -67,14 +72,26 @@ async def test_the_bad_input_table(waiting_game):
             (404, "/games/NOSUCH/action/speak", tok, {"seat": 2, "text": "x"}, None),
             (401, f"/games/{gid}/action/speak", None, {"seat": 2, "text": "x"}, None),
             (403, f"/games/{gid}/action/speak", "not-a-token", {"seat": 2, "text": "x"}, None),
-            (403, f"/games/{gid}/action/speak", other["tokens"]["1"], {"seat": 2, "text": "x"}, None),
+            (
+                403,
+                f"/games/{gid}/action/speak",
+                other["tokens"]["1"],
+                {"seat": 2, "text": "x"},
+                None,
+            ),
             (403, f"/games/{gid}/action/speak", tok, {"seat": 3, "text": "x"}, None),
             (422, f"/games/{gid}/action/speak", tok, None, b"{not json"),
             (422, f"/games/{gid}/action/vote", tok, {"seat": 2, "target": "x"}, None),
             (422, f"/games/{gid}/action/vote", tok, {"seat": 2, "target": 1, "extra": 1}, None),
             (422, f"/games/{gid}/action/speak", tok, {"seat": 2, "text": "x" * 501}, None),
             (409, f"/games/{gid}/action/vote", tok, {"seat": 2, "target": 1}, None),  # out of turn
-            (409, f"/games/{gid}/action/night", tok, {"seat": 2, "action": "kill", "target": 1}, None),
+            (
+                409,
+                f"/games/{gid}/action/night",
+                tok,
+                {"seat": 2, "action": "kill", "target": 1},
+                None,
+            ),
             (409, f"/games/{gid}/start", tok, None, None),  # started already
         ]
         for status, path, token, body, raw in cases:
@@ -82,8 +99,9 @@ async def test_the_bad_input_table(waiting_game):
             assert r.status_code == status, (path, body, r.status_code, r.text)
             detail = r.json()["detail"]
             if status == 422 and isinstance(detail, list):
-                assert any(str(x.get("loc", [""])[-1]) in json.dumps(body or {}) or raw
-                           for x in detail), detail  # the field is named
+                assert any(
+                    str(x.get("loc", [""])[-1]) in json.dumps(body or {}) or raw for x in detail
+                ), detail  # the field is named
             elif status != 422:
                 assert detail["message"], detail
             assert await state_of(c, gid, spec) == before, (path, body)
@@ -94,8 +112,9 @@ async def test_the_bad_input_table(waiting_game):
         first = await post(c, f"/games/{gid}/action/speak", tok, {"seat": 2, "text": "one"})
         assert first.status_code == 200
         after_first = await state_of(c, gid, spec)
-        if not any(w.get("action") == "speak" and w.get("seat") == 2
-                   for w in after_first["waiting_for"]):
+        if not any(
+            w.get("action") == "speak" and w.get("seat") == 2 for w in after_first["waiting_for"]
+        ):
             again = await post(c, f"/games/{gid}/action/speak", tok, {"seat": 2, "text": "two"})
             assert again.status_code == 409
             assert await state_of(c, gid, spec) == after_first
@@ -103,8 +122,11 @@ async def test_the_bad_input_table(waiting_game):
 
 async def test_two_concurrent_actions_one_applied_one_refused(server):
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
-        g = (await c.post("/games", json={"humans": [1, 2, 3, 4, 5, 6, 7, 8, 9], "pace": 0,
-                                          "seed": 9})).json()
+        g = (
+            await c.post(
+                "/games", json={"humans": [1, 2, 3, 4, 5, 6, 7, 8, 9], "pace": 0, "seed": 9}
+            )
+        ).json()
         gid, spec = g["game_id"], g["spectator_token"]
         await post(c, f"/games/{gid}/start", g["tokens"]["1"])
         snap = await state_of(c, gid, spec)
@@ -113,7 +135,8 @@ async def test_two_concurrent_actions_one_applied_one_refused(server):
         body = {"seat": seat, "text": "mine"}
         results = await asyncio.gather(
             post(c, f"/games/{gid}/action/speak", tok, body),
-            post(c, f"/games/{gid}/action/speak", tok, body))
+            post(c, f"/games/{gid}/action/speak", tok, body),
+        )
         assert sorted(r.status_code for r in results) == [200, 409]
         events = await feed(c, gid, spec, until_seq=(await state_of(c, gid, spec))["seq"])
         spoken = [e for e in events if e["type"] == "speech_end" and e["seat"] == seat]
@@ -162,8 +185,12 @@ async def test_seat_names_do_not_tell_the_seed(server):
         names = []
         for _ in range(3):
             g = (await c.post("/games", json={"seed": 77, "humans": 0})).json()
-            snap = (await c.get(f"/games/{g['game_id']}",
-                                headers={"Authorization": f"Bearer {g['spectator_token']}"})).json()
+            snap = (
+                await c.get(
+                    f"/games/{g['game_id']}",
+                    headers={"Authorization": f"Bearer {g['spectator_token']}"},
+                )
+            ).json()
             names.append([s["name"] for s in snap["state"]["seats"]])
     assert seat_names("en", 9, 77) not in names  # not the seed's names…
     assert len({tuple(n) for n in names}) > 1  # …and not one fixed list either

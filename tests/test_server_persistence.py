@@ -18,16 +18,23 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _feed(url: str, game_id: str, token: str, after: int = 0, limit: int | None = None,
-          last_event_id: int | None = None) -> list[tuple[int, str, dict]]:
+def _feed(
+    url: str,
+    game_id: str,
+    token: str,
+    after: int = 0,
+    limit: int | None = None,
+    last_event_id: int | None = None,
+) -> list[tuple[int, str, dict]]:
     """Read the events feed (up to ``limit`` events), as (id, type, data)."""
     headers = _auth(token)
     if last_event_id is not None:
         headers["Last-Event-ID"] = str(last_event_id)
     out = []
     with httpx.Client(timeout=httpx.Timeout(10, read=60)) as c:
-        with connect_sse(c, "GET", f"{url}/games/{game_id}/events?after={after}",
-                         headers=headers) as es:
+        with connect_sse(
+            c, "GET", f"{url}/games/{game_id}/events?after={after}", headers=headers
+        ) as es:
             assert es.response.status_code == 200
             for sse in es.iter_sse():
                 out.append((int(sse.id), sse.event, json.loads(sse.data)))
@@ -77,7 +84,7 @@ def test_sigkill_mid_game_then_restart_finishes_the_game(fresh_server):
     assert whole[-1][1] == "snapshot" and whole[-1][2]["state"]["over"]
     middle = len(ids) // 2
     later = _feed(srv.url, game_id, spectator, after=ids[middle])
-    assert [i for i, _, _ in later] == ids[middle + 1:]
+    assert [i for i, _, _ in later] == ids[middle + 1 :]
     # What was delivered before the kill and survived is the same game: the deal matches.
     roles_before = {d["seat"]: d["role"] for _, t, d in before if t == "role"}
     roles_after = {d["seat"]: d["role"] for _, t, d in whole if t == "role"}

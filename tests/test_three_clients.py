@@ -28,8 +28,12 @@ async def answer(client: GameClient, w: dict, *, kill: int | None, stay_silent: 
     for _ in range(80):
         try:
             if action in ("speak", "wolf_chat", "pk_speak", "last_words"):
-                await client.speak(seat, f"Seat {seat}: kill {kill}" if action == "wolf_chat"
-                                   else f"Seat {seat} speaking.")
+                await client.speak(
+                    seat,
+                    f"Seat {seat}: kill {kill}"
+                    if action == "wolf_chat"
+                    else f"Seat {seat} speaking.",
+                )
             elif action in ("vote", "pk_vote"):
                 await client.vote(seat, options[0] if options else None)
             elif action == "wolf_kill":
@@ -47,8 +51,14 @@ async def answer(client: GameClient, w: dict, *, kill: int | None, stay_silent: 
             await asyncio.sleep(0.05)
 
 
-async def drive(client: GameClient, seat: int, kill: int, seen: list, stay_silent: set,
-                drop_after: int | None = None) -> int:
+async def drive(
+    client: GameClient,
+    seat: int,
+    kill: int,
+    seen: list,
+    stay_silent: set,
+    drop_after: int | None = None,
+) -> int:
     """Follow the game and answer for ``seat``; stop early after ``drop_after`` events."""
     tasks = []
     async for seq, event in client.follow(after=seen[-1][0] if seen else 0):
@@ -58,8 +68,9 @@ async def drive(client: GameClient, seat: int, kill: int, seen: list, stay_silen
                 break
             for w in event.waiting_for:
                 if w.get("seat") == seat and "options" in w:
-                    tasks.append(asyncio.create_task(
-                        answer(client, w, kill=kill, stay_silent=stay_silent)))
+                    tasks.append(
+                        asyncio.create_task(answer(client, w, kill=kill, stay_silent=stay_silent))
+                    )
         if drop_after is not None and len(seen) >= drop_after:
             return seq
     await asyncio.gather(*tasks)
@@ -75,8 +86,15 @@ async def test_three_clients_play_one_game(server, tmp_path, monkeypatch):
     host_seat, mate = wolves[0], wolves[1]
 
     lobby = GameClient(server.url)
-    g = await lobby.create_game(players=9, humans=[host_seat, mate, good], hosted=True,
-                                host_seat=host_seat, seed=SEED, pace=0, turn_timeout=2)
+    g = await lobby.create_game(
+        players=9,
+        humans=[host_seat, mate, good],
+        hosted=True,
+        host_seat=host_seat,
+        seed=SEED,
+        pace=0,
+        turn_timeout=2,
+    )
     code = g["code"]
     mate_seat = await lobby.join(code, seat=mate)
     good_seat = await lobby.join(code, seat=good)
@@ -89,8 +107,10 @@ async def test_three_clients_play_one_game(server, tmp_path, monkeypatch):
     good_seen: list = []
     silent = {(good, "speak")}  # the good player lets the timer take their first speech
 
-    app = WerewolfApp(client=GameClient(server.url, token=g["tokens"][str(host_seat)],
-                                        game_id=code), you=host_seat)
+    app = WerewolfApp(
+        client=GameClient(server.url, token=g["tokens"][str(host_seat)], game_id=code),
+        you=host_seat,
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         good_task = asyncio.create_task(drive(good_client, good, victim, good_seen, silent))
         dropped: dict = {}
@@ -153,8 +173,9 @@ async def test_three_clients_play_one_game(server, tmp_path, monkeypatch):
     # The good player never saw the wolves' channel, and the timer spoke for them once.
     over_at = next(i for i, (_, e) in enumerate(good_seen) if e.type == "game_over")
     assert all(e.vis.scope != "wolves" for _, e in good_seen[:over_at])
-    assert any(isinstance(e, SpeechEnd) and e.seat == good and e.text == ""
-               for _, e in good_seen), "the timer passed the silent player's speech"
+    assert any(
+        isinstance(e, SpeechEnd) and e.seat == good and e.text == "" for _, e in good_seen
+    ), "the timer passed the silent player's speech"
     # Votes were simultaneous: every living human voted in the first day's vote.
     day_vote = next(e for _, e in good_seen if isinstance(e, VoteResult) and e.kind == "day")
     assert len([s for s in (host_seat, mate, good) if s in day_vote.votes]) >= 2

@@ -48,10 +48,16 @@ class FakeClient:
 
 
 def table(you: int, role: str, lang: str = "en") -> list:
-    return [GameCreated(players=9, lang=lang, seats=[SeatInfo(seat=i + 1, name=n)
-                                                     for i, n in enumerate(NAMES)],
-                        roles={"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1}),
-            RoleAssigned(seat=you, role=role), Phase(phase="night", day=1)]
+    return [
+        GameCreated(
+            players=9,
+            lang=lang,
+            seats=[SeatInfo(seat=i + 1, name=n) for i, n in enumerate(NAMES)],
+            roles={"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1},
+        ),
+        RoleAssigned(seat=you, role=role),
+        Phase(phase="night", day=1),
+    ]
 
 
 def make_app(you: int, role: str, *asks, client: FakeClient | None = None):
@@ -76,8 +82,9 @@ async def until(pilot, condition, tries: int = 60) -> None:
 
 
 async def test_a_digit_picks_that_seat_at_once():
-    app, client, _ = make_app(4, "villager", Waiting(seats=[4], action="vote",
-                                                    options=[1, 2, 3, 5, 6, 7, 8, 9, None]))
+    app, client, _ = make_app(
+        4, "villager", Waiting(seats=[4], action="vote", options=[1, 2, 3, 5, 6, 7, 8, 9, None])
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         assert not app.action_bar.has_class("hidden")
@@ -88,16 +95,18 @@ async def test_a_digit_picks_that_seat_at_once():
 
 
 async def test_arrows_and_enter_pick_and_zero_abstains():
-    app, client, _ = make_app(4, "villager", Waiting(seats=[4], action="vote",
-                                                    options=[1, 2, None]))
+    app, client, _ = make_app(
+        4, "villager", Waiting(seats=[4], action="vote", options=[1, 2, None])
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press("down", "enter")
         await until(pilot, lambda: client.calls)
         assert client.calls == [("vote", {"seat": 4, "target": 2})]
 
-    app, client, _ = make_app(4, "villager", Waiting(seats=[4], action="vote",
-                                                    options=[1, 2, None]))
+    app, client, _ = make_app(
+        4, "villager", Waiting(seats=[4], action="vote", options=[1, 2, None])
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press("0")
@@ -121,16 +130,21 @@ async def test_enter_sends_a_speech_and_so_does_ctrl_j():
         assert client.calls[-1] == ("speak", {"seat": 2, "text": "bye"})
 
 
-@pytest.mark.parametrize(("keys", "expected"), [
-    (["enter"], {"action": "save", "target": 6}),
-    (["down", "down", "enter"], {"action": "poison", "target": 2}),
-    (["end", "enter"], {"action": "skip", "target": None}),
-])
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (["enter"], {"action": "save", "target": 6}),
+        (["down", "down", "enter"], {"action": "poison", "target": 2}),
+        (["end", "enter"], {"action": "skip", "target": None}),
+    ],
+)
 async def test_the_witch_saves_the_victim_poisons_or_skips(keys, expected):
     app, client, _ = make_app(
-        3, "witch",
+        3,
+        "witch",
         WitchInfo(seat=3, victim=6, can_save=True, can_poison=True, day=1),
-        Waiting(seats=[3], action="witch", options=[1, 2, 4, 5, 6, 7, 8, 9, None]))
+        Waiting(seats=[3], action="witch", options=[1, 2, 4, 5, 6, 7, 8, 9, None]),
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press(*keys)
@@ -156,9 +170,9 @@ async def test_the_seer_checks_and_the_hunter_may_hold_fire():
 
 async def test_a_refusal_shows_the_servers_reason_and_keeps_asking():
     client = FakeClient(refusal="seat 7 is already dead")
-    app, client, _ = make_app(5, "werewolf",
-                              Waiting(seats=[5], action="wolf_kill", options=[1, 7, None]),
-                              client=client)
+    app, client, _ = make_app(
+        5, "werewolf", Waiting(seats=[5], action="wolf_kill", options=[1, 7, None]), client=client
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press("7")
@@ -225,8 +239,14 @@ async def test_decisions_in_quick_succession_reuse_the_answer_widgets():
     app = Bare()
     async with app.run_test() as pilot:
         bar = app.query_one(ActionBar)
-        for action, options in [("speak", []), ("last_words", []), ("vote", [1, 2, None]),
-                                ("wolf_chat", []), ("check", [3, 4]), ("speak", [])]:
+        for action, options in [
+            ("speak", []),
+            ("last_words", []),
+            ("vote", [1, 2, None]),
+            ("wolf_chat", []),
+            ("check", [3, 4]),
+            ("speak", []),
+        ]:
             bar.show({"action": action, "options": options}, "en", {})
         await pilot.pause()
         assert bar.asks_speech and not bar.asks_pick

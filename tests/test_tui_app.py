@@ -152,8 +152,9 @@ async def test_a_refusal_is_shown_in_the_action_bar(server):
             if app.last_refusal:
                 break
         assert app.last_refusal, "the server's reason is shown"
-        assert any(n.title == "Refused" and n.message == app.last_refusal
-                   for n in app._notifications)
+        assert any(
+            n.title == "Refused" and n.message == app.last_refusal for n in app._notifications
+        )
     await client.aclose()
 
 
@@ -162,8 +163,9 @@ async def test_the_app_reconnects_after_the_server_drops_the_stream(tmp_path):
     try:
         async with httpx.AsyncClient(base_url=srv.url) as c:
             g = (await c.post("/games", json={"humans": [], "pace": 60, "seed": 5})).json()
-        client = GameClient(srv.url, token=g["spectator_token"], game_id=g["game_id"],
-                            max_backoff=0.5)
+        client = GameClient(
+            srv.url, token=g["spectator_token"], game_id=g["game_id"], max_backoff=0.5
+        )
         app = WerewolfApp(client=client, start=True)
         async with app.run_test(size=(120, 36)) as pilot:
             for _ in range(100):
@@ -174,8 +176,9 @@ async def test_the_app_reconnects_after_the_server_drops_the_stream(tmp_path):
             srv.kill()
             for _ in range(400):  # upper bounds, generous for a loaded machine
                 await pilot.pause(0.05)
-                if (app.connection.state == "reconnecting"
-                        and "reconnecting" in str(app.status_line.render())):
+                if app.connection.state == "reconnecting" and "reconnecting" in str(
+                    app.status_line.render()
+                ):
                     break  # (the status line repaints at the next flush, a moment later)
             assert app.connection.state == "reconnecting"
             assert "reconnecting" in str(app.status_line.render())

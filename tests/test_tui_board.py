@@ -25,9 +25,15 @@ from tui.board import Board
 
 def seated(you: int | None = 1, lang: str = "en") -> Board:
     board = Board(you=you)
-    board.apply(GameCreated(players=3, lang=lang, seats=[SeatInfo(seat=n, name=f"P{n}")
-                                                         for n in (1, 2, 3)],
-                            roles={"werewolf": 1, "seer": 1, "villager": 1}), 1)
+    board.apply(
+        GameCreated(
+            players=3,
+            lang=lang,
+            seats=[SeatInfo(seat=n, name=f"P{n}") for n in (1, 2, 3)],
+            roles={"werewolf": 1, "seer": 1, "villager": 1},
+        ),
+        1,
+    )
     board.take_dirty()
     board.take_timeline()
     board.header_dirty = False
@@ -68,20 +74,32 @@ def test_only_this_viewers_waiting_opens_the_action_area():
     board.apply(Waiting(seats=[2], action="vote", options=[1, 3]), 2)
     assert board.waiting is None
     board.apply(Waiting(seats=[1], action="vote", options=[2, 3, None]), 3)
-    assert board.waiting == {"seat": 1, "action": "vote", "options": [2, 3, None],
-                             "deadline": None}
+    assert board.waiting == {"seat": 1, "action": "vote", "options": [2, 3, None], "deadline": None}
     board.answered()
     assert board.waiting is None
 
 
 def test_a_snapshot_restores_the_question_and_who_is_alive():
     board = seated(you=2)
-    board.apply(Snapshot(state={"day": 2, "phase": "vote", "over": False, "you": 2,
-                                "seats": [{"seat": 1, "name": "P1", "alive": False, "role": None},
-                                          {"seat": 2, "name": "P2", "alive": True,
-                                           "role": "seer"}]},
-                         waiting_for=[{"seat": 2, "action": "vote", "options": [3, None]},
-                                      {"seat": 3, "action": "vote"}]), 9)
+    board.apply(
+        Snapshot(
+            state={
+                "day": 2,
+                "phase": "vote",
+                "over": False,
+                "you": 2,
+                "seats": [
+                    {"seat": 1, "name": "P1", "alive": False, "role": None},
+                    {"seat": 2, "name": "P2", "alive": True, "role": "seer"},
+                ],
+            },
+            waiting_for=[
+                {"seat": 2, "action": "vote", "options": [3, None]},
+                {"seat": 3, "action": "vote"},
+            ],
+        ),
+        9,
+    )
     assert (board.day, board.phase) == (2, "vote")
     assert not board.seat(1).alive and board.seat(2).role == "seer"
     assert board.waiting["action"] == "vote" and board.waiting_on == [2, 3]
@@ -95,12 +113,24 @@ def test_the_moderators_lines_and_what_the_viewer_learns():
     board.apply(Death(seats=[1], cause="night", day=1), 5)
     board.apply(VoteResult(kind="day", day=1, votes={2: 3}, tally={3: 1}, chosen=3), 6)
     lines = board.take_timeline()
-    assert lines == ["Seat 2 is the seer", "Night 1 falls", "Check: seat 3 is a werewolf",
-                     "Died in the night: 1", "Vote: 3←1 (2→3) → seat 3 is voted out"]
+    assert lines == [
+        "Seat 2 is the seer",
+        "Night 1 falls",
+        "Check: seat 3 is a werewolf",
+        "Died in the night: 1",
+        "Vote: 3←1 (2→3) → seat 3 is voted out",
+    ]
     assert board.role_text(board.seat(3)) == "wolf (checked)"
     assert not board.seat(1).alive
-    board.apply(GameOver(winner="villagers", roles={1: "villager", 2: "seer", 3: "werewolf"},
-                         reason="no wolves left", day=1), 7)
+    board.apply(
+        GameOver(
+            winner="villagers",
+            roles={1: "villager", 2: "seer", 3: "werewolf"},
+            reason="no wolves left",
+            day=1,
+        ),
+        7,
+    )
     assert board.seat(3).role == "werewolf" and board.over is not None
 
 

@@ -20,9 +20,12 @@ def sse(seq: int, event) -> bytes:
     return f"id: {seq}\nevent: {kind}\ndata: {data}\n\n".encode()
 
 
-CREATED = GameCreated(players=2, lang="en", seats=[SeatInfo(seat=1, name="Ada"),
-                                                    SeatInfo(seat=2, name="Bo")],
-                      roles={"werewolf": 1, "villager": 1})
+CREATED = GameCreated(
+    players=2,
+    lang="en",
+    seats=[SeatInfo(seat=1, name="Ada"), SeatInfo(seat=2, name="Bo")],
+    roles={"werewolf": 1, "villager": 1},
+)
 OVER = json.dumps({"type": "snapshot", "state": {"over": True}, "done": True})
 PAUSED = json.dumps({"type": "snapshot", "state": {"over": False}, "done": True})
 
@@ -49,16 +52,25 @@ async def test_follow_resumes_after_a_drop_with_last_event_id_and_reports_the_co
     def handler(request: httpx.Request) -> httpx.Response:
         requests.append(request)
         if len(requests) == 1:
-            return stream(sse(1, CREATED), b": keep-alive\n\n", sse(2, Phase(phase="night", day=1)),
-                          drop=True)
+            return stream(
+                sse(1, CREATED), b": keep-alive\n\n", sse(2, Phase(phase="night", day=1)), drop=True
+            )
         if len(requests) == 2:
             return httpx.Response(503, json={"detail": "restarting"})
-        return stream(sse(3, '{"type": "brand_new_event", "x": 1}'),
-                      sse(4, Phase(phase="day", day=1)), sse(5, OVER))
+        return stream(
+            sse(3, '{"type": "brand_new_event", "x": 1}'),
+            sse(4, Phase(phase="day", day=1)),
+            sse(5, OVER),
+        )
 
     states: list[Connection] = []
-    client = GameClient("http://test", token="tok", game_id="ABC123", max_backoff=0.01,
-                        transport=httpx.MockTransport(handler))
+    client = GameClient(
+        "http://test",
+        token="tok",
+        game_id="ABC123",
+        max_backoff=0.01,
+        transport=httpx.MockTransport(handler),
+    )
     got = [(seq, e.type) async for seq, e in client.follow(on_connection=states.append)]
     await client.aclose()
 
@@ -67,8 +79,13 @@ async def test_follow_resumes_after_a_drop_with_last_event_id_and_reports_the_co
     assert all(r.headers["authorization"] == "Bearer tok" for r in requests)
     assert all(r.url.path == "/games/ABC123/events" for r in requests)
     assert [(s.state, s.attempt) for s in states] == [
-        ("connecting", 0), ("live", 0), ("reconnecting", 1), ("reconnecting", 2), ("live", 0),
-        ("closed", 0)]
+        ("connecting", 0),
+        ("live", 0),
+        ("reconnecting", 1),
+        ("reconnecting", 2),
+        ("live", 0),
+        ("closed", 0),
+    ]
 
 
 async def test_follow_stops_on_a_refusal_with_a_readable_error():
@@ -88,18 +105,30 @@ async def test_follow_stops_on_a_refusal_with_a_readable_error():
 async def test_refused_actions_and_bad_fields_become_typed_errors():
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/action/vote"):
-            return httpx.Response(409, json={"detail": {"code": "illegal_target",
-                                                        "message": "seat 9 is dead"}})
+            return httpx.Response(
+                409, json={"detail": {"code": "illegal_target", "message": "seat 9 is dead"}}
+            )
         if request.method == "POST" and request.url.path == "/games":
-            return httpx.Response(422, json={"detail": [
-                {"loc": ["body", "players"], "msg": "Input should be 9", "type": "x"}]})
+            return httpx.Response(
+                422,
+                json={
+                    "detail": [
+                        {"loc": ["body", "players"], "msg": "Input should be 9", "type": "x"}
+                    ]
+                },
+            )
         return httpx.Response(500, text="boom")
 
-    client = GameClient("http://test", token="t", game_id="G", transport=httpx.MockTransport(handler))
+    client = GameClient(
+        "http://test", token="t", game_id="G", transport=httpx.MockTransport(handler)
+    )
     with pytest.raises(ApiError) as err:
         await client.act_vote(1, 9)
-    assert (err.value.status, err.value.code, err.value.message) == (409, "illegal_target",
-                                                                      "seat 9 is dead")
+    assert (err.value.status, err.value.code, err.value.message) == (
+        409,
+        "illegal_target",
+        "seat 9 is dead",
+    )
     with pytest.raises(ApiError) as err:
         await client.create_game(players=3)
     assert err.value.status == 422 and err.value.message == "players: Input should be 9"

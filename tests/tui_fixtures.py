@@ -20,16 +20,18 @@ def recorded_events(seed: int = 4, lang: str = "en") -> list:
 def up_to_second_vote(events: list) -> list:
     votes = [i for i, e in enumerate(events) if isinstance(e, VoteResult) and e.kind == "day"]
     end = votes[0] + 1 if votes else len(events)
-    nights = [i for i, e in enumerate(events[end:], end) if isinstance(e, Phase)
-              and e.phase == "night"]
+    nights = [
+        i for i, e in enumerate(events[end:], end) if isinstance(e, Phase) and e.phase == "night"
+    ]
     return events[: (nights[0] + 12) if nights else end]
 
 
 class RecordedApp(WerewolfApp):
     """The app fed a recorded game up to the second night, and maybe a question."""
 
-    def __init__(self, seed: int = 4, lang: str = "en", you: int | None = None,
-                 ask: Waiting | None = None) -> None:
+    def __init__(
+        self, seed: int = 4, lang: str = "en", you: int | None = None, ask: Waiting | None = None
+    ) -> None:
         events = up_to_second_vote(recorded_events(seed, lang))
         if ask is not None:  # the game asks the viewer something
             events.append(ask)

@@ -42,22 +42,45 @@ class WerewolfApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "Werewolf"
     BINDINGS = [
-        Binding("ctrl+t", "toggle_thoughts", "Thoughts", tooltip="Show or hide bots' thoughts",
-                id="thoughts"),
-        Binding("m", "maximize_pane", "Maximize", tooltip="Maximize the focused seat's pane",
-                id="maximize"),
-        Binding("r", "review", "Review", tooltip="Every role and thought (after game over)",
-                id="review"),
-        Binding("i", "inspect_calls", "LLM calls", tooltip="The focused seat's LLM calls: "
-                "prompts, answers, fallbacks (spectators; everyone after game over)", id="calls"),
+        Binding(
+            "ctrl+t",
+            "toggle_thoughts",
+            "Thoughts",
+            tooltip="Show or hide bots' thoughts",
+            id="thoughts",
+        ),
+        Binding(
+            "m",
+            "maximize_pane",
+            "Maximize",
+            tooltip="Maximize the focused seat's pane",
+            id="maximize",
+        ),
+        Binding(
+            "r", "review", "Review", tooltip="Every role and thought (after game over)", id="review"
+        ),
+        Binding(
+            "i",
+            "inspect_calls",
+            "LLM calls",
+            tooltip="The focused seat's LLM calls: "
+            "prompts, answers, fallbacks (spectators; everyone after game over)",
+            id="calls",
+        ),
         Binding("s", "start", "Start", tooltip="Start the game (host)", id="start"),
         Binding("a", "advance", "Advance", tooltip="Next phase (step mode)", id="advance"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    def __init__(self, client: GameClient | None = None, you: int | None = None,
-                 players: int = 9, events: AsyncIterator[tuple[int, Event]] | None = None,
-                 start: bool = False, lang: str = "en") -> None:
+    def __init__(
+        self,
+        client: GameClient | None = None,
+        you: int | None = None,
+        players: int = 9,
+        events: AsyncIterator[tuple[int, Event]] | None = None,
+        start: bool = False,
+        lang: str = "en",
+    ) -> None:
         super().__init__()
         self.register_theme(WEREWOLF)
         self.theme = WEREWOLF.name
@@ -96,9 +119,15 @@ class WerewolfApp(App[None]):
         self.set_interval(1.0, self._tick)
         self.read_stream()
 
-    LABELS_ZH = {"toggle_thoughts": "思考", "maximize_pane": "放大", "review": "复盘",
-                 "inspect_calls": "模型调用",
-                 "start": "开始", "advance": "继续", "quit": "退出"}
+    LABELS_ZH = {
+        "toggle_thoughts": "思考",
+        "maximize_pane": "放大",
+        "review": "复盘",
+        "inspect_calls": "模型调用",
+        "start": "开始",
+        "advance": "继续",
+        "quit": "退出",
+    }
 
     def localize(self) -> None:
         """Footer and palette labels in the game's language."""
@@ -106,21 +135,45 @@ class WerewolfApp(App[None]):
             return
         table = self._bindings.key_to_bindings
         for key, bindings in table.items():
-            table[key] = [replace(b, description=self.LABELS_ZH[b.action])
-                          if b.action in self.LABELS_ZH else b for b in bindings]
+            table[key] = [
+                replace(b, description=self.LABELS_ZH[b.action])
+                if b.action in self.LABELS_ZH
+                else b
+                for b in bindings
+            ]
         self.refresh_bindings()
 
     PALETTE = {  # action: (en title, zh title, en help, zh help)
-        "inspect_calls": ("LLM calls of the focused seat", "当前座位的模型调用",
-                          "Prompts, answers, fallbacks, tokens and times", "提示、回答、回退、用量和耗时"),
-        "toggle_thoughts": ("Show or hide thoughts", "显示/隐藏思考",
-                            "Bots' reasoning in every pane", "所有座位的思考过程"),
-        "maximize_pane": ("Maximize or restore the focused seat", "放大/还原当前座位",
-                          "The seat's whole history, scrollable", "该座位的完整记录，可滚动"),
-        "review": ("Review", "复盘", "Every role and every thought (after game over)",
-                   "所有身份和思考（游戏结束后）"),
-        "start": ("Start the game", "开始游戏", "As the host, or in an unhosted game",
-                  "房主或非托管游戏可开始"),
+        "inspect_calls": (
+            "LLM calls of the focused seat",
+            "当前座位的模型调用",
+            "Prompts, answers, fallbacks, tokens and times",
+            "提示、回答、回退、用量和耗时",
+        ),
+        "toggle_thoughts": (
+            "Show or hide thoughts",
+            "显示/隐藏思考",
+            "Bots' reasoning in every pane",
+            "所有座位的思考过程",
+        ),
+        "maximize_pane": (
+            "Maximize or restore the focused seat",
+            "放大/还原当前座位",
+            "The seat's whole history, scrollable",
+            "该座位的完整记录，可滚动",
+        ),
+        "review": (
+            "Review",
+            "复盘",
+            "Every role and every thought (after game over)",
+            "所有身份和思考（游戏结束后）",
+        ),
+        "start": (
+            "Start the game",
+            "开始游戏",
+            "As the host, or in an unhosted game",
+            "房主或非托管游戏可开始",
+        ),
         "advance": ("Advance", "继续", "The next phase, in step mode", "单步模式下进入下一阶段"),
     }
 
@@ -131,8 +184,11 @@ class WerewolfApp(App[None]):
         for action, (en, zh_title, en_help, zh_help) in self.PALETTE.items():
             if not self.check_action(action, ()):
                 continue
-            yield SystemCommand(zh_title if zh else en, zh_help if zh else en_help,
-                                getattr(self, f"action_{action}"))
+            yield SystemCommand(
+                zh_title if zh else en,
+                zh_help if zh else en_help,
+                getattr(self, f"action_{action}"),
+            )
 
     def on_resize(self, event) -> None:
         self._fit(event.size.width)
@@ -233,8 +289,12 @@ class WerewolfApp(App[None]):
                 self.timeline.add(lines)
             if self.board.header_dirty:
                 self.board.header_dirty = False
-                self.action_bar.show(self.board.waiting, self.board.lang, self.witch,
-                                     {n: s.name for n, s in self.board.seats.items()})
+                self.action_bar.show(
+                    self.board.waiting,
+                    self.board.lang,
+                    self.witch,
+                    {n: s.name for n, s in self.board.seats.items()},
+                )
                 self.status_line.paint(self.board, self.connection)
                 self._follow_turn()
         self.painted_seq = self.board.seq
@@ -281,7 +341,9 @@ class WerewolfApp(App[None]):
                 self.action_bar.refuse(e.message)
             return
         except Exception as e:  # the network: say so, don't crash
-            self.notify(str(e) or type(e).__name__, severity="error", title=t("not_sent", self.board.lang))
+            self.notify(
+                str(e) or type(e).__name__, severity="error", title=t("not_sent", self.board.lang)
+            )
             return
         if answer.decision is not None and self.board.waiting is answer.decision:
             self.board.answered()  # unless the game has asked something new meanwhile
@@ -296,8 +358,9 @@ class WerewolfApp(App[None]):
         if action == "review":
             return self.board.over is not None
         if action == "inspect_calls":  # the server decides; this only hides a useless key
-            return self.client is not None and (self.board.you is None
-                                                or self.board.over is not None)
+            return self.client is not None and (
+                self.board.you is None or self.board.over is not None
+            )
         return True
 
     def action_toggle_thoughts(self) -> None:

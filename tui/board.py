@@ -30,8 +30,18 @@ from shared.events import (
 from shared.narrate import narrate, role_name
 
 # Events that only a running game produces (the first night's phase comes before start).
-STARTED_BY = frozenset({"thought_start", "speech_start", "waiting", "decided", "vote_cast",
-                        "vote_result", "death", "game_over"})
+STARTED_BY = frozenset(
+    {
+        "thought_start",
+        "speech_start",
+        "waiting",
+        "decided",
+        "vote_cast",
+        "vote_result",
+        "death",
+        "game_over",
+    }
+)
 MAX_THOUGHT_CHARS = 20_000  # one thought kept whole for the review, up to this
 
 
@@ -155,8 +165,12 @@ class Board:
                 self.paused = True
                 self.header_dirty = True
             if self.you is not None and self.you in event.seats:
-                self.waiting = {"seat": self.you, "action": event.action,
-                                "options": event.options, "deadline": event.deadline}
+                self.waiting = {
+                    "seat": self.you,
+                    "action": event.action,
+                    "options": event.options,
+                    "deadline": event.deadline,
+                }
                 self.header_dirty = True
         elif isinstance(event, GameOver):
             self.over = event
@@ -191,12 +205,16 @@ class Board:
                 s.role = info["role"]
         for target, is_wolf in (state.get("checks") or {}).items():
             self.checks[int(target)] = is_wolf
-        mine = [w for w in snap.get("waiting_for", [])
-                if w.get("seat") == self.you and "options" in w]
+        mine = [
+            w for w in snap.get("waiting_for", []) if w.get("seat") == self.you and "options" in w
+        ]
         if mine and not state.get("over"):
             w = mine[0]
-            same = self.waiting and self.waiting.get("action") == w["action"] and \
-                self.waiting.get("options") == w.get("options")
+            same = (
+                self.waiting
+                and self.waiting.get("action") == w["action"]
+                and self.waiting.get("options") == w.get("options")
+            )
             if not same:
                 self.waiting = {**w, "deadline": None}
         else:

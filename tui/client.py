@@ -45,8 +45,9 @@ def api_error(response: httpx.Response) -> ApiError:
     except ValueError:
         return ApiError(response.status_code, "error", response.text[:200])
     if isinstance(detail, dict):
-        return ApiError(response.status_code, detail.get("code", "error"),
-                        detail.get("message", str(detail)))
+        return ApiError(
+            response.status_code, detail.get("code", "error"), detail.get("message", str(detail))
+        )
     if isinstance(detail, list):  # FastAPI's validation errors
         parts = []
         for item in detail:
@@ -57,16 +58,21 @@ def api_error(response: httpx.Response) -> ApiError:
 
 
 class GameClient:
-    def __init__(self, base_url: str, token: str | None = None, game_id: str | None = None,
-                 max_backoff: float = 5.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        game_id: str | None = None,
+        max_backoff: float = 5.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.game_id = game_id
         self.max_backoff = max_backoff
-        self._http = httpx.AsyncClient(base_url=self.base_url,
-                                       timeout=httpx.Timeout(10.0, read=None),
-                                       transport=transport)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, timeout=httpx.Timeout(10.0, read=None), transport=transport
+        )
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -108,20 +114,28 @@ class GameClient:
 
     async def calls(self, seat: int | None = None, game_id: str | None = None) -> dict:
         """The LLM bots' call records (spectators; everyone after game over)."""
-        r = await self._http.get(f"/games/{self._game(game_id)}/calls",
-                                 params={"seat": seat} if seat else None,
-                                 headers=self._headers())
+        r = await self._http.get(
+            f"/games/{self._game(game_id)}/calls",
+            params={"seat": seat} if seat else None,
+            headers=self._headers(),
+        )
         if r.status_code != 200:
             raise api_error(r)
         return r.json()
 
     # -- actions: each answers with an SSE stream closed by a snapshot --------------------
-    async def _act(self, path: str, body: dict | None = None,
-                   game_id: str | None = None) -> dict | None:
+    async def _act(
+        self, path: str, body: dict | None = None, game_id: str | None = None
+    ) -> dict | None:
         """POST an action and read its answer to the end; return the closing snapshot."""
         last = None
-        async with aconnect_sse(self._http, "POST", f"/games/{self._game(game_id)}/{path}",
-                                json=body, headers=self._headers()) as es:
+        async with aconnect_sse(
+            self._http,
+            "POST",
+            f"/games/{self._game(game_id)}/{path}",
+            json=body,
+            headers=self._headers(),
+        ) as es:
             if es.response.status_code != 200:
                 await es.response.aread()
                 raise api_error(es.response)
@@ -139,26 +153,29 @@ class GameClient:
     async def speak(self, seat: int, text: str, game_id: str | None = None) -> dict | None:
         return await self._act("action/speak", {"seat": seat, "text": text}, game_id)
 
-    async def vote(self, seat: int, target: int | None,
-                   game_id: str | None = None) -> dict | None:
+    async def vote(self, seat: int, target: int | None, game_id: str | None = None) -> dict | None:
         return await self._act("action/vote", {"seat": seat, "target": target}, game_id)
 
-    async def night(self, seat: int, action: str, target: int | None = None,
-                    game_id: str | None = None) -> dict | None:
-        return await self._act("action/night", {"seat": seat, "action": action, "target": target},
-                               game_id)
+    async def night(
+        self, seat: int, action: str, target: int | None = None, game_id: str | None = None
+    ) -> dict | None:
+        return await self._act(
+            "action/night", {"seat": seat, "action": action, "target": target}, game_id
+        )
 
-    async def shoot(self, seat: int, target: int | None,
-                    game_id: str | None = None) -> dict | None:
+    async def shoot(self, seat: int, target: int | None, game_id: str | None = None) -> dict | None:
         return await self._act("action/shoot", {"seat": seat, "target": target}, game_id)
 
     # The protocol's names for the same calls.
     act_speak, act_vote, act_night, act_shoot = speak, vote, night, shoot
 
     # -- the feed -----------------------------------------------------------------
-    async def follow(self, game_id: str | None = None, after: int = 0,
-                     on_connection: Callable[[Connection], None] | None = None
-                     ) -> AsyncIterator[tuple[int, Event]]:
+    async def follow(
+        self,
+        game_id: str | None = None,
+        after: int = 0,
+        on_connection: Callable[[Connection], None] | None = None,
+    ) -> AsyncIterator[tuple[int, Event]]:
         """The game's events from ``after`` on, as ``(seq, event)``, until game over.
 
         A dropped stream is resumed with ``Last-Event-ID``; nothing is lost or repeated.
@@ -173,16 +190,18 @@ class GameClient:
                 headers = self._headers()
                 if last:
                     headers["Last-Event-ID"] = str(last)
-                async with aconnect_sse(self._http, "GET", f"/games/{game_id}/events",
-                                        headers=headers) as es:
+                async with aconnect_sse(
+                    self._http, "GET", f"/games/{game_id}/events", headers=headers
+                ) as es:
                     if es.response.status_code != 200:
                         await es.response.aread()
                         error = api_error(es.response)
                         if es.response.status_code < 500:
                             notify(Connection("closed", error=error.message))
                             raise error
-                        raise httpx.HTTPStatusError(error.message, request=es.response.request,
-                                                    response=es.response)
+                        raise httpx.HTTPStatusError(
+                            error.message, request=es.response.request, response=es.response
+                        )
                     attempt = 0
                     notify(Connection("live"))
                     async for sse in es.aiter_sse():
@@ -201,5 +220,7 @@ class GameClient:
                 raise httpx.RemoteProtocolError("stream ended")
             except (httpx.TransportError, httpx.HTTPStatusError) as e:
                 attempt += 1
-                notify(Connection("reconnecting", attempt=attempt, error=str(e) or type(e).__name__))
+                notify(
+                    Connection("reconnecting", attempt=attempt, error=str(e) or type(e).__name__)
+                )
                 await asyncio.sleep(min(self.max_backoff, 0.2 * 2 ** (attempt - 1)))

@@ -31,9 +31,22 @@ def local_server(data_dir: Path | None = None):
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="werewolf-"))
     log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--data-dir", str(data_dir)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90  # generous: a loaded machine starts slowly
@@ -58,15 +71,21 @@ def local_server(data_dir: Path | None = None):
         log.close()
 
 
-def run_app(server_url: str, game_id: str, token: str, start: bool = False,
-            you: int | None = None) -> int:
+def run_app(
+    server_url: str, game_id: str, token: str, start: bool = False, you: int | None = None
+) -> int:
     from tui.app import WerewolfApp
 
     client = GameClient(server_url, token=token, game_id=game_id)
     snap = asyncio.run(_peek(client))
     players = snap["state"]["players"]
-    app = WerewolfApp(client=client, you=snap["state"].get("you", you), players=players,
-                      start=start, lang=snap["state"]["lang"])
+    app = WerewolfApp(
+        client=client,
+        you=snap["state"].get("you", you),
+        players=players,
+        start=start,
+        lang=snap["state"]["lang"],
+    )
     app.run()
     return 0
 
@@ -80,8 +99,15 @@ async def _peek(client: GameClient) -> dict:
         await peek.aclose()
 
 
-def play(server_url: str | None, seat: int | None, players: int, lang: str, pace: float,
-         seed: int | None, bots: str = "builtin") -> int:
+def play(
+    server_url: str | None,
+    seat: int | None,
+    players: int,
+    lang: str,
+    pace: float,
+    seed: int | None,
+    bots: str = "builtin",
+) -> int:
     """Create a game with the user in one seat and open the app (and, without a
     server URL, a private server for the session)."""
     if server_url is None:
@@ -93,8 +119,10 @@ def play(server_url: str | None, seat: int | None, players: int, lang: str, pace
         body["seed"] = seed
     r = httpx.post(f"{server_url}/games", json=body, timeout=10)
     if r.status_code != 201:
-        print(f"the server refused the game ({r.status_code}): {api_error(r).message}",
-              file=sys.stderr)
+        print(
+            f"the server refused the game ({r.status_code}): {api_error(r).message}",
+            file=sys.stderr,
+        )
         return 2
     g = r.json()
     return run_app(server_url, g["game_id"], g["tokens"][str(seat)], start=True, you=seat)

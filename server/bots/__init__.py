@@ -30,17 +30,20 @@ BotFn = Callable[[SeatView, Decision, random.Random, "Typewriter"], Awaitable[Pl
 _BOT_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="builtin-bot")
 
 
-async def builtin_bot(view: SeatView, decision: Decision, rng: random.Random,
-                      typewriter: Typewriter | None = None) -> Plan:
+async def builtin_bot(
+    view: SeatView, decision: Decision, rng: random.Random, typewriter: Typewriter | None = None
+) -> Plan:
     """The rule-based bot: pure computation, run off the event loop."""
     from . import builtin
 
     return await asyncio.get_running_loop().run_in_executor(
-        _BOT_THREAD, builtin.plan, view, decision, rng)
+        _BOT_THREAD, builtin.plan, view, decision, rng
+    )
 
 
-async def llm_bot(view: SeatView, decision: Decision, rng: random.Random,
-                  typewriter: Typewriter) -> Plan:
+async def llm_bot(
+    view: SeatView, decision: Decision, rng: random.Random, typewriter: Typewriter
+) -> Plan:
     """A DSPy program over the configured model (``server.llm``), imported on first use."""
     from server.llm.bot import llm_bot as decide
 

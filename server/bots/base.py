@@ -9,7 +9,10 @@ from shared.events import SpeechKind
 
 # The decisions answered by speaking, and the kind of speech each is.
 SPEECH_KINDS: dict[str, SpeechKind] = {
-    "wolf_chat": "wolf_chat", "speak": "day", "pk_speak": "pk", "last_words": "last_words",
+    "wolf_chat": "wolf_chat",
+    "speak": "day",
+    "pk_speak": "pk",
+    "last_words": "last_words",
 }
 
 

@@ -21,14 +21,23 @@ from .claims import parse_accusations, parse_claims, parse_fake_plan, parse_kill
 from .lines import reason, results_text, say, seat_word
 
 GODS = ("seer", "witch", "hunter")
-ROLE_ZH = {"seer": "预言家", "witch": "女巫", "hunter": "猎人", "villager": "村民", "werewolf": "狼人"}
+ROLE_ZH = {
+    "seer": "预言家",
+    "witch": "女巫",
+    "hunter": "猎人",
+    "villager": "村民",
+    "werewolf": "狼人",
+}
 # Why the wolves pick a victim, for the thought: (English, Chinese).
 KILL_WHY = {
     "claimed_seer": ("they claimed seer", "他跳了预言家"),
     "claimed_witch": ("they claimed witch", "他跳了女巫"),
     "gold": ("the seer vouched for them", "他是预言家的金水"),
     "influential": ("they keep voting against us", "他一直投我们"),
-    "quiet": ("nobody stands out: a pick every wolf computes alike", "没有突出目标：按大家一致的规则选"),
+    "quiet": (
+        "nobody stands out: a pick every wolf computes alike",
+        "没有突出目标：按大家一致的规则选",
+    ),
 }
 FAKE_WHY = {
     "planned": ("as planned in our talk", "按夜聊计划"),
@@ -176,10 +185,14 @@ class Knowledge:
             notes.append(self._t("claimed first", "先跳"))
         if seat in self.night_dead:
             score += 3.0
-            notes.append(self._t("killed at night (wolves don't kill their own)", "夜里被刀（狼不刀自己人）"))
+            notes.append(
+                self._t("killed at night (wolves don't kill their own)", "夜里被刀（狼不刀自己人）")
+            )
         if c.reports.get(self.me) and not self.wolf:
             score -= 10.0
-            notes.append(self._t("reported me as a wolf, and I know I'm good", "给我发查杀，而我是好人"))
+            notes.append(
+                self._t("reported me as a wolf, and I know I'm good", "给我发查杀，而我是好人")
+            )
         if c.reports.get(self.me) is False and not self.wolf:
             score += 0.5
             notes.append(self._t("vouched for me", "给我发金水"))
@@ -189,8 +202,11 @@ class Knowledge:
         for victim in self.attacked:
             if c.reports.get(victim):
                 score -= 6.0
-                notes.append(self._t(f"reported {victim}, whom the wolves attacked",
-                                     f"查杀了被狼刀的{victim}号"))
+                notes.append(
+                    self._t(
+                        f"reported {victim}, whom the wolves attacked", f"查杀了被狼刀的{victim}号"
+                    )
+                )
         if self.view.role == "seer":
             score -= 10.0
             notes.append(self._t("I am the seer", "我才是预言家"))
@@ -198,8 +214,12 @@ class Knowledge:
             mine = self.my_checks.get(target)
             if mine is not None and mine != is_wolf:
                 score -= 8.0
-                notes.append(self._t(f"their report on {target} contradicts my check",
-                                     f"对{target}号的报验和我的查验矛盾"))
+                notes.append(
+                    self._t(
+                        f"their report on {target} contradicts my check",
+                        f"对{target}号的报验和我的查验矛盾",
+                    )
+                )
         return score, notes
 
     def _believed_seer(self) -> int | None:
@@ -237,20 +257,25 @@ class Knowledge:
             if s == b:
                 self._add(s, -3.0, "believed", "the seer claim I believe", "我相信的预言家")
             elif cred <= -3.0:
-                self._add(s, 6.0, "liar", f"a false seer claim ({notes[-1]})",
-                          f"假预言家（{notes[-1]}）")
+                self._add(
+                    s, 6.0, "liar", f"a false seer claim ({notes[-1]})", f"假预言家（{notes[-1]}）"
+                )
             elif b is not None:
-                self._add(s, 2.5, "counter", f"counter-claims seer against {b}",
-                          f"和{b}号对跳预言家")
+                self._add(
+                    s, 2.5, "counter", f"counter-claims seer against {b}", f"和{b}号对跳预言家"
+                )
             trusted = s == b
             weight = 3.0 if trusted else 0.8
             for target, is_wolf in claim.reports.items():
                 if target == me:
                     continue
-                self._add(target, weight if is_wolf else -weight * 0.6,
-                          "reported" if is_wolf else "gold",
-                          f"{'wolf' if is_wolf else 'good'} report by seer-claim {s}",
-                          f"{s}号预言家{'查杀' if is_wolf else '金水'}")
+                self._add(
+                    target,
+                    weight if is_wolf else -weight * 0.6,
+                    "reported" if is_wolf else "gold",
+                    f"{'wolf' if is_wolf else 'good'} report by seer-claim {s}",
+                    f"{s}号预言家{'查杀' if is_wolf else '金水'}",
+                )
         for s, role in self.role_claims.items():
             if role == "werewolf":
                 self._add(s, 10.0, "self", "said they are a wolf", "自爆是狼")
@@ -260,11 +285,15 @@ class Knowledge:
         gold = {t for t, w in reported.items() if not w}
         for _day, speaker, target in self.accusations:
             if target == b:
-                self._add(speaker, 0.8, "accused_seer", f"accused seer-claim {b}",
-                          f"踩预言家{b}号")
+                self._add(speaker, 0.8, "accused_seer", f"accused seer-claim {b}", f"踩预言家{b}号")
             elif target in gold:
-                self._add(speaker, 0.5, "accused_gold", f"accused {target}, vouched for by the seer",
-                          f"踩预言家的金水{target}号")
+                self._add(
+                    speaker,
+                    0.5,
+                    "accused_gold",
+                    f"accused {target}, vouched for by the seer",
+                    f"踩预言家的金水{target}号",
+                )
             elif target == me and not self.wolf:
                 self._add(speaker, 0.4, "accused_me", "accused me", "踩我")
         by_round: dict[tuple[int, str], list[Vote]] = {}
@@ -272,32 +301,68 @@ class Knowledge:
             by_round.setdefault((vote.day, vote.kind), []).append(vote)
         for (day, kind), votes in by_round.items():
             wolf_targets = {x.target for x in votes if x.seat in bad and x.target is not None}
-            open_wolves = {x for x in bad if kind == "day" and reported_day[x] <= day
-                           and x not in self.exiled and x in self.score}
+            open_wolves = {
+                x
+                for x in bad
+                if kind == "day"
+                and reported_day[x] <= day
+                and x not in self.exiled
+                and x in self.score
+            }
             for vote in votes:
                 t = vote.target
                 if t is None:
                     continue
                 if b is not None and t == b:
-                    self._add(vote.seat, 1.2, "voted_seer", f"voted against seer-claim {b} on day {day}",
-                              f"第{day}天投了预言家{b}号")
+                    self._add(
+                        vote.seat,
+                        1.2,
+                        "voted_seer",
+                        f"voted against seer-claim {b} on day {day}",
+                        f"第{day}天投了预言家{b}号",
+                    )
                 elif t in gold:
-                    self._add(vote.seat, 0.8, "voted_gold", f"voted against {t}, vouched for by the seer",
-                              f"投了预言家的金水{t}号")
+                    self._add(
+                        vote.seat,
+                        0.8,
+                        "voted_gold",
+                        f"voted against {t}, vouched for by the seer",
+                        f"投了预言家的金水{t}号",
+                    )
                 if t in bad:
-                    self._add(vote.seat, -0.3, "voted_wolf", f"voted the reported wolf {t}",
-                              f"投了查杀{t}号")
+                    self._add(
+                        vote.seat,
+                        -0.3,
+                        "voted_wolf",
+                        f"voted the reported wolf {t}",
+                        f"投了查杀{t}号",
+                    )
                 elif open_wolves - {vote.seat}:
-                    self._add(vote.seat, 0.3, "spared_wolf", f"didn't vote the reported wolf on day {day}",
-                              f"第{day}天没投查杀")
+                    self._add(
+                        vote.seat,
+                        0.3,
+                        "spared_wolf",
+                        f"didn't vote the reported wolf on day {day}",
+                        f"第{day}天没投查杀",
+                    )
                 if t in wolf_targets and vote.seat not in bad:
-                    self._add(vote.seat, 0.5, "with_wolf", f"voted with a reported wolf on day {day}",
-                              f"第{day}天和查杀同票")
+                    self._add(
+                        vote.seat,
+                        0.5,
+                        "with_wolf",
+                        f"voted with a reported wolf on day {day}",
+                        f"第{day}天和查杀同票",
+                    )
                 if t == me and not self.wolf:
                     self._add(vote.seat, 0.6, "voted_me", "voted against me", "投了我")
                 if self.night_dead_day.get(t, 0) > day:
-                    self._add(vote.seat, 0.4, "voted_victim", f"voted against {t}, later killed at night",
-                              f"投了后来被刀的{t}号")
+                    self._add(
+                        vote.seat,
+                        0.4,
+                        "voted_victim",
+                        f"voted against {t}, later killed at night",
+                        f"投了后来被刀的{t}号",
+                    )
         for victim in self.attacked:
             self._add(victim, -2.0, "attacked", "the wolves attacked them", "被狼人刀过")
 
@@ -317,19 +382,31 @@ class Knowledge:
             return "还没听到任何跳身份。" if zh else "No claims heard yet."
         parts = []
         for c in self.seer_claims.values():
-            rep = ", ".join(f"{t}号{'查杀' if w else '金水'}" if zh else f"{t} {'wolf' if w else 'good'}"
-                            for t, w in c.reports.items())
-            parts.append(f"{c.seat}号跳预言家（{rep or '无报验'}）" if zh
-                         else f"seat {c.seat} claims seer ({rep or 'no reports'})")
+            rep = ", ".join(
+                f"{t}号{'查杀' if w else '金水'}" if zh else f"{t} {'wolf' if w else 'good'}"
+                for t, w in c.reports.items()
+            )
+            parts.append(
+                f"{c.seat}号跳预言家（{rep or '无报验'}）"
+                if zh
+                else f"seat {c.seat} claims seer ({rep or 'no reports'})"
+            )
         for s, r in self.role_claims.items():
             if r != "seer":
                 parts.append(f"{s}号自称{ROLE_ZH.get(r, r)}" if zh else f"seat {s} claims {r}")
         if self.believed is not None and self.wolf:
-            parts.append(f"好人大概会信{self.believed}号" if zh
-                         else f"the village likely believes seat {self.believed}")
+            parts.append(
+                f"好人大概会信{self.believed}号"
+                if zh
+                else f"the village likely believes seat {self.believed}"
+            )
         elif self.believed is not None:
             parts.append(f"我相信{self.believed}号" if zh else f"I believe seat {self.believed}")
-        return ("身份信息：" + "；".join(parts) + "。") if zh else ("Claims: " + "; ".join(parts) + ".")
+        return (
+            ("身份信息：" + "；".join(parts) + "。")
+            if zh
+            else ("Claims: " + "; ".join(parts) + ".")
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -354,8 +431,12 @@ def _join(parts: list[str], lang: str) -> str:
 
 def _speak_plan(view: SeatView, parts: list[str], thought: str, label: str) -> Plan:
     text = _join(parts, view.lang)
-    return Plan(action=Action(seat=view.seat, kind="speak", text=text), thought=thought,
-                label=label, speech=text)
+    return Plan(
+        action=Action(seat=view.seat, kind="speak", text=text),
+        thought=thought,
+        label=label,
+        speech=text,
+    )
 
 
 def _skip(view: SeatView, thought: str, label: str) -> Plan:
@@ -424,8 +505,13 @@ def _wolf_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[int 
     if witches:
         return min(witches), "claimed_witch"
     hunters = {s for s, r in k.role_claims.items() if r == "hunter"}
-    gold = [t for c in k.seer_claims.values() if c.seat not in k.team
-            for t, w in c.reports.items() if not w and t in goods and t not in hunters]
+    gold = [
+        t
+        for c in k.seer_claims.values()
+        if c.seat not in k.team
+        for t, w in c.reports.items()
+        if not w and t in goods and t not in hunters
+    ]
     if gold:
         return min(gold), "gold"
     accusers: dict[int, int] = {}
@@ -448,19 +534,27 @@ def _wolf_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple
     if fake is not None:
         for t, w in reversed(k.seer_claims[fake].reports.items()):
             if w and t in goods:
-                return t, _tr(lang, f"our fake seer {fake} reported {t}",
-                              f"我们悍跳的{fake}号给{t}号发了查杀")
+                return t, _tr(
+                    lang, f"our fake seer {fake} reported {t}", f"我们悍跳的{fake}号给{t}号发了查杀"
+                )
     real = [s for s in _real_seers(view, k) if s in goods]
     if real:
-        return min(real), _tr(lang, f"{min(real)} claims seer and threatens us",
-                              f"{min(real)}号跳预言家，威胁到我们")
+        return min(real), _tr(
+            lang, f"{min(real)} claims seer and threatens us", f"{min(real)}号跳预言家，威胁到我们"
+        )
     # Blend in: the good player the table already suspects most (as any villager would score).
     top = max(goods, key=lambda s: (k.score.get(s, 0.0), -s))
     if k.score.get(top, 0.0) > 0.4:
-        return top, _tr(lang, f"the table already suspects {top} ({k.score[top]:+.1f})",
-                        f"好人已经在怀疑{top}号（{k.score[top]:+.1f}）")
+        return top, _tr(
+            lang,
+            f"the table already suspects {top} ({k.score[top]:+.1f})",
+            f"好人已经在怀疑{top}号（{k.score[top]:+.1f}）",
+        )
     return goods[(view.day * 3 + 1) % len(goods)], _tr(
-        lang, "no one stands out: a pick every wolf computes alike", "没有突出目标：按狼队一致的规则选")
+        lang,
+        "no one stands out: a pick every wolf computes alike",
+        "没有突出目标：按狼队一致的规则选",
+    )
 
 
 def _should_fake_claim(view: SeatView, k: Knowledge, rng: random.Random) -> str | None:
@@ -471,8 +565,12 @@ def _should_fake_claim(view: SeatView, k: Knowledge, rng: random.Random) -> str 
         return None
     if k.fake_plan == view.seat:
         return "planned"
-    threatened = [t for c in k.seer_claims.values() for t, w in c.reports.items()
-                  if w and t in k.team and view.is_alive(t)]
+    threatened = [
+        t
+        for c in k.seer_claims.values()
+        for t, w in c.reports.items()
+        if w and t in k.team and view.is_alive(t)
+    ]
     if threatened and _real_seers(view, k) and rng.random() < COUNTER_CLAIM:
         return "counter"
     return None
@@ -505,26 +603,29 @@ def _wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
     if proposals:
         t = proposals[0]
         parts = [say("wolf_chat_agree", lang, rng, t=_w(view, t))]
-        thought = _tr(lang,
-                      f"I'm a wolf with {_seats(view.teammates, lang)}. {claims} A teammate proposed {t}; "
-                      f"agreeing keeps our kill together (my own pick was {target}, {why}).",
-                      f"我是狼，队友{_seats(view.teammates, lang)}。{claims}队友提议刀{t}号，跟上保证刀口一致"
-                      f"（我自己的选择是{target}号，理由{why}）。")
+        thought = _tr(
+            lang,
+            f"I'm a wolf with {_seats(view.teammates, lang)}. {claims} A teammate proposed {t}; "
+            f"agreeing keeps our kill together (my own pick was {target}, {why}).",
+            f"我是狼，队友{_seats(view.teammates, lang)}。{claims}队友提议刀{t}号，跟上保证刀口一致"
+            f"（我自己的选择是{target}号，理由{why}）。",
+        )
     elif target is None:
         parts = [say("wolf_chat_none", lang, rng)]
         thought = _tr(lang, "No good player left to take.", "没有可刀的好人。")
     else:
         parts = [say("wolf_chat_kill", lang, rng, t=_w(view, target), x=reason(code, lang))]
-        thought = _tr(lang,
-                      f"I'm a wolf with {_seats(view.teammates, lang)}. {claims} Kill pick: {target} ({why}).",
-                      f"我是狼，队友{_seats(view.teammates, lang)}。{claims}刀口：{target}号（{why}）。")
+        thought = _tr(
+            lang,
+            f"I'm a wolf with {_seats(view.teammates, lang)}. {claims} Kill pick: {target} ({why}).",
+            f"我是狼，队友{_seats(view.teammates, lang)}。{claims}刀口：{target}号（{why}）。",
+        )
     kill = proposals[0] if proposals else target
     vote, vwhy = _wolf_vote_target(view, k, [s for s in _others(view) if s != kill])
     if vote is not None and view.day > 1 and rng.random() < 0.5:
         parts.append(say("wolf_chat_note", lang, rng, t=_w(view, vote)))
         thought += _tr(lang, f" Day plan: vote {vote} ({vwhy}).", f"白天计划投{vote}号（{vwhy}）。")
-    if (view.day == 1 and not k.wolf_chat_today and not k.seer_claims
-            and rng.random() < PRE_CLAIM):
+    if view.day == 1 and not k.wolf_chat_today and not k.seer_claims and rng.random() < PRE_CLAIM:
         parts.append(say("wolf_chat_fake", lang, rng))
         thought += _tr(lang, " I'll fake-claim seer tomorrow.", "我明天悍跳预言家。")
     return _speak_plan(view, parts, thought, _tr(lang, "wolves' talk", "狼队夜聊"))
@@ -536,16 +637,30 @@ def _wolf_kill(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
     proposals = [t for _, t in k.proposals if t in d.options and t not in k.team]
     if proposals:
         t = proposals[0]
-        return Plan(action=Action(seat=view.seat, kind="kill", target=t), label=label,
-                    thought=_tr(lang, f"Following the first proposal in our talk: kill {t}.",
-                                f"按夜聊第一个提议，刀{t}号。"))
+        return Plan(
+            action=Action(seat=view.seat, kind="kill", target=t),
+            label=label,
+            thought=_tr(
+                lang,
+                f"Following the first proposal in our talk: kill {t}.",
+                f"按夜聊第一个提议，刀{t}号。",
+            ),
+        )
     target, code = _wolf_target(view, k, d.options)
     why = _tr(lang, *KILL_WHY[code])
     if target is None:
-        return _skip(view, _tr(lang, "No one worth killing: no kill.", "没有可刀的人，空刀。"), label)
-    return Plan(action=Action(seat=view.seat, kind="kill", target=target), label=label,
-                thought=_tr(lang, f"No proposal heard; the shared rule picks {target} ({why}).",
-                            f"夜聊没有提议，按共同规则刀{target}号（{why}）。"))
+        return _skip(
+            view, _tr(lang, "No one worth killing: no kill.", "没有可刀的人，空刀。"), label
+        )
+    return Plan(
+        action=Action(seat=view.seat, kind="kill", target=target),
+        label=label,
+        thought=_tr(
+            lang,
+            f"No proposal heard; the shared rule picks {target} ({why}).",
+            f"夜聊没有提议，按共同规则刀{target}号（{why}）。",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -563,13 +678,16 @@ def _check(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Pla
     best = k.score.get(ranked[0], 0.0)
     top = [s for s in ranked if k.score.get(s, 0.0) >= best - 0.05]
     target = rng.choice(top)
-    thought = _tr(lang,
-                  f"Checks so far: {_checks(k.my_checks, lang)}. Unchecked, most suspect first: "
-                  f"{k.explain(pool, lang)}. Checking {target}.",
-                  f"目前查验：{_checks(k.my_checks, lang)}。未验的人按嫌疑排序：{k.explain(pool, lang)}。"
-                  f"今晚验{target}号。")
-    return Plan(action=Action(seat=view.seat, kind="check", target=target), thought=thought,
-                label=label)
+    thought = _tr(
+        lang,
+        f"Checks so far: {_checks(k.my_checks, lang)}. Unchecked, most suspect first: "
+        f"{k.explain(pool, lang)}. Checking {target}.",
+        f"目前查验：{_checks(k.my_checks, lang)}。未验的人按嫌疑排序：{k.explain(pool, lang)}。"
+        f"今晚验{target}号。",
+    )
+    return Plan(
+        action=Action(seat=view.seat, kind="check", target=target), thought=thought, label=label
+    )
 
 
 def _witch(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
@@ -586,33 +704,58 @@ def _witch(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Pla
         elif claimed in GODS or victim == view.seat:
             reason_ = _tr(lang, "they are a god", "他是神职")
         if reason_:
-            return Plan(action=Action(seat=view.seat, kind="save", target=victim), label=label,
-                        thought=_tr(lang, f"The wolves attacked {victim}; saving them: {reason_}.",
-                                    f"狼人刀了{victim}号，救：{reason_}。"))
+            return Plan(
+                action=Action(seat=view.seat, kind="save", target=victim),
+                label=label,
+                thought=_tr(
+                    lang,
+                    f"The wolves attacked {victim}; saving them: {reason_}.",
+                    f"狼人刀了{victim}号，救：{reason_}。",
+                ),
+            )
     if "poison" in d.kinds and d.options:
         pool = [s for s in d.options if s != victim]
         if pool:
             b = k.believed
-            reported = [t for t, w in (k.seer_claims[b].reports.items() if b is not None else [])
-                        if w and t in pool]
+            reported = [
+                t
+                for t, w in (k.seer_claims[b].reports.items() if b is not None else [])
+                if w and t in pool
+            ]
             top = k.ranked(pool)[0]
             score = k.score.get(top, 0.0)
             if reported and k.score.get(reported[-1], 0.0) >= 2.0:
                 t = reported[-1]
-                return Plan(action=Action(seat=view.seat, kind="poison", target=t), label=label,
-                            thought=_tr(lang,
-                                        f"Seer-claim {b} reported {t} as a wolf; poisoning {t} "
-                                        f"({k.explain([t], lang, 1)}).",
-                                        f"{b}号预言家查杀{t}号，毒{t}号（{k.explain([t], lang, 1)}）。"))
+                return Plan(
+                    action=Action(seat=view.seat, kind="poison", target=t),
+                    label=label,
+                    thought=_tr(
+                        lang,
+                        f"Seer-claim {b} reported {t} as a wolf; poisoning {t} "
+                        f"({k.explain([t], lang, 1)}).",
+                        f"{b}号预言家查杀{t}号，毒{t}号（{k.explain([t], lang, 1)}）。",
+                    ),
+                )
             if score >= 4.0 and view.day >= 2:
-                return Plan(action=Action(seat=view.seat, kind="poison", target=top), label=label,
-                            thought=_tr(lang, f"Poisoning my top suspect: {k.explain([top], lang, 1)}.",
-                                        f"毒我最怀疑的人：{k.explain([top], lang, 1)}。"))
-    return _skip(view, _tr(
-        lang,
-        f"Victim tonight: {victim or 'unknown'}. Nobody is suspect enough to poison "
-        f"({k.explain(d.options, lang, 2)}); keeping my potions.",
-        f"今晚刀口：{victim or '未知'}。没人可疑到值得毒（{k.explain(d.options, lang, 2)}），留药。"), label)
+                return Plan(
+                    action=Action(seat=view.seat, kind="poison", target=top),
+                    label=label,
+                    thought=_tr(
+                        lang,
+                        f"Poisoning my top suspect: {k.explain([top], lang, 1)}.",
+                        f"毒我最怀疑的人：{k.explain([top], lang, 1)}。",
+                    ),
+                )
+    return _skip(
+        view,
+        _tr(
+            lang,
+            f"Victim tonight: {victim or 'unknown'}. Nobody is suspect enough to poison "
+            f"({k.explain(d.options, lang, 2)}); keeping my potions.",
+            f"今晚刀口：{victim or '未知'}。没人可疑到值得毒（{k.explain(d.options, lang, 2)}），留药。",
+        ),
+        label,
+    )
 
 
 def _shoot(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
@@ -623,13 +766,24 @@ def _shoot(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Pla
     top = k.ranked(d.options)[0]
     score = k.score.get(top, 0.0)
     if score <= 0.3:
-        return _skip(view, _tr(lang,
-                               f"No one is suspect enough ({k.explain(d.options, lang, 2)}); "
-                               "holding fire.",
-                               f"没人足够可疑（{k.explain(d.options, lang, 2)}），不开枪。"), label)
-    return Plan(action=Action(seat=view.seat, kind="shoot", target=top), label=label,
-                thought=_tr(lang, f"Shooting my top suspect {top}: {k.explain(d.options, lang, 2)}.",
-                            f"带走我最怀疑的{top}号：{k.explain(d.options, lang, 2)}。"))
+        return _skip(
+            view,
+            _tr(
+                lang,
+                f"No one is suspect enough ({k.explain(d.options, lang, 2)}); holding fire.",
+                f"没人足够可疑（{k.explain(d.options, lang, 2)}），不开枪。",
+            ),
+            label,
+        )
+    return Plan(
+        action=Action(seat=view.seat, kind="shoot", target=top),
+        label=label,
+        thought=_tr(
+            lang,
+            f"Shooting my top suspect {top}: {k.explain(d.options, lang, 2)}.",
+            f"带走我最怀疑的{top}号：{k.explain(d.options, lang, 2)}。",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -647,11 +801,17 @@ def _good_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple
     if b is not None:
         wolves = [t for t, w in k.seer_claims[b].reports.items() if w and t in options]
         if wolves:
-            return wolves[-1], _tr(lang, f"the seer I believe ({b}) reported {wolves[-1]}",
-                                   f"我相信的预言家{b}号查杀了{wolves[-1]}号")
+            return wolves[-1], _tr(
+                lang,
+                f"the seer I believe ({b}) reported {wolves[-1]}",
+                f"我相信的预言家{b}号查杀了{wolves[-1]}号",
+            )
     top = k.ranked(options)[0]
-    return top, _tr(lang, f"top suspicion {k.explain(options, lang, 3)}",
-                    f"嫌疑最高：{k.explain(options, lang, 3)}")
+    return top, _tr(
+        lang,
+        f"top suspicion {k.explain(options, lang, 3)}",
+        f"嫌疑最高：{k.explain(options, lang, 3)}",
+    )
 
 
 def _vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[int | None, str]:
@@ -667,21 +827,30 @@ def _vote(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     if target is None:
         return _skip(view, _tr(lang, f"Abstaining: {why}.", f"弃票：{why}。"), label)
     if not k.wolf and k.score.get(target, 0.0) <= 0 and rng.random() < 0.1:
-        return _skip(view, _tr(lang,
-                               f"Nobody stands out ({k.explain(d.options, lang, 2)}); abstaining.",
-                               f"没人突出（{k.explain(d.options, lang, 2)}），弃票。"), label)
+        return _skip(
+            view,
+            _tr(
+                lang,
+                f"Nobody stands out ({k.explain(d.options, lang, 2)}); abstaining.",
+                f"没人突出（{k.explain(d.options, lang, 2)}），弃票。",
+            ),
+            label,
+        )
     summary = k.claims_summary(lang)
-    return Plan(action=Action(seat=view.seat, kind="vote", target=target), label=label,
-                thought=_tr(lang, f"{summary} Voting {target}: {why}.",
-                            f"{summary}投{target}号：{why}。"))
+    return Plan(
+        action=Action(seat=view.seat, kind="vote", target=target),
+        label=label,
+        thought=_tr(lang, f"{summary} Voting {target}: {why}.", f"{summary}投{target}号：{why}。"),
+    )
 
 
 # ---------------------------------------------------------------------------
 # Speeches
 
 
-def _seer_parts(view: SeatView, k: Knowledge, rng: random.Random,
-                checks: dict[int, bool], rivals: list[int]) -> list[str]:
+def _seer_parts(
+    view: SeatView, k: Knowledge, rng: random.Random, checks: dict[int, bool], rivals: list[int]
+) -> list[str]:
     """A seer claim (real or fake): the newest result first, then the rest, then the rivals."""
     lang = view.lang
     parts: list[str] = []
@@ -721,8 +890,11 @@ def _speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Pla
         early = view.day == 1 and rng.random() < SEER_EARLY
         if k.my_checks and (found or view.seat in k.seer_claims or rivals or accused or early):
             parts += _seer_parts(view, k, rng, k.my_checks, rivals)
-            thought = _tr(lang, f"{summary} I'm the seer; my checks {_checks(k.my_checks, lang)}. Revealing them.",
-                          f"{summary}我是预言家，查验{_checks(k.my_checks, lang)}，现在全部报出。")
+            thought = _tr(
+                lang,
+                f"{summary} I'm the seer; my checks {_checks(k.my_checks, lang)}. Revealing them.",
+                f"{summary}我是预言家，查验{_checks(k.my_checks, lang)}，现在全部报出。",
+            )
             return _speak_plan(view, parts, thought, label)
 
     if k.wolf:
@@ -735,36 +907,53 @@ def _speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Pla
             if mine:
                 real = [s for s in _real_seers(view, k) if s != view.seat]
                 parts += _seer_parts(view, k, rng, mine, real)
-                thought = _tr(lang,
-                              f"{summary} I'm a wolf faking the seer ({FAKE_WHY[mode][0]}). "
-                              f"Made-up results {_checks(mine, lang)}; countering {_seats(real, lang) or 'nobody'}.",
-                              f"{summary}我是狼，悍跳预言家（{FAKE_WHY[mode][1]}），编造查验{_checks(mine, lang)}，"
-                              f"对跳{_seats(real, lang) or '无'}。")
+                thought = _tr(
+                    lang,
+                    f"{summary} I'm a wolf faking the seer ({FAKE_WHY[mode][0]}). "
+                    f"Made-up results {_checks(mine, lang)}; countering {_seats(real, lang) or 'nobody'}.",
+                    f"{summary}我是狼，悍跳预言家（{FAKE_WHY[mode][1]}），编造查验{_checks(mine, lang)}，"
+                    f"对跳{_seats(real, lang) or '无'}。",
+                )
                 return _speak_plan(view, parts, thought, label)
 
     target, why = _vote_target(view, k, others)
     b = k.believed
     if k.wolf:
-        thought = _tr(lang, f"{summary} I'm a wolf; steering the vote to {target} ({why}).",
-                      f"{summary}我是狼，把票引向{target}号（{why}）。")
+        thought = _tr(
+            lang,
+            f"{summary} I'm a wolf; steering the vote to {target} ({why}).",
+            f"{summary}我是狼，把票引向{target}号（{why}）。",
+        )
     else:
-        thought = _tr(lang, f"{summary} My suspicion: {k.explain(others, lang)}.",
-                      f"{summary}我的怀疑：{k.explain(others, lang)}。")
-    liars = [c.seat for c in k.seer_claims.values()
-             if c.reports.get(view.seat) and c.seat != view.seat and view.is_alive(c.seat)]
+        thought = _tr(
+            lang,
+            f"{summary} My suspicion: {k.explain(others, lang)}.",
+            f"{summary}我的怀疑：{k.explain(others, lang)}。",
+        )
+    liars = [
+        c.seat
+        for c in k.seer_claims.values()
+        if c.reports.get(view.seat) and c.seat != view.seat and view.is_alive(c.seat)
+    ]
     if liars and not k.wolf:
         liar = liars[0]
         if role == "hunter" and target is not None:
             parts.append(say("hunter_claim", lang, rng, t=_w(view, liar)))
         elif role == "witch":
-            x = (say("witch_saved", lang, rng, t=_w(view, k.saved)) if k.saved
-                 else say("witch_none", lang, rng))
+            x = (
+                say("witch_saved", lang, rng, t=_w(view, k.saved))
+                if k.saved
+                else say("witch_none", lang, rng)
+            )
             parts.append(say("witch_claim", lang, rng, x=x))
             parts.append(say("doubt_seer", lang, rng, s=_w(view, liar)))
         else:
             parts.append(say("villager_accused", lang, rng, s=_w(view, liar)))
-        thought += _tr(lang, f" {liar} reported me as a wolf: they are lying, I say so.",
-                       f"{liar}号给我发查杀，他在说谎，我要揭穿。")
+        thought += _tr(
+            lang,
+            f" {liar} reported me as a wolf: they are lying, I say so.",
+            f"{liar}号给我发查杀，他在说谎，我要揭穿。",
+        )
         return _speak_plan(view, parts, thought, label)
     if k.wolf and liars:
         # Reported by a seer and not counter-claiming: pass for a villager and call it a lie.
@@ -773,16 +962,22 @@ def _speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Pla
         else:
             parts.append(say("defend", lang, rng))
             if target is not None:
-                parts.append(say("suspect", lang, rng, t=_w(view, target), n=_name(view, target),
-                                 x=""))
-        thought += _tr(lang, f" {_seats(liars, lang)} reported me; denying it.",
-                       f"{_seats(liars, lang)}给我发了查杀，我要否认。")
+                parts.append(
+                    say("suspect", lang, rng, t=_w(view, target), n=_name(view, target), x="")
+                )
+        thought += _tr(
+            lang,
+            f" {_seats(liars, lang)} reported me; denying it.",
+            f"{_seats(liars, lang)}给我发了查杀，我要否认。",
+        )
         return _speak_plan(view, parts, thought, label)
     if target is None:
         parts.append(say("no_info", lang, rng))
     elif b is not None and not k.wolf and k.seer_claims[b].reports.get(target):
         if rivals and any(r != b for r in rivals):
-            parts.append(say("doubt_seer", lang, rng, s=_w(view, next(r for r in rivals if r != b))))
+            parts.append(
+                say("doubt_seer", lang, rng, s=_w(view, next(r for r in rivals if r != b)))
+            )
         parts.append(say("follow_seer", lang, rng, s=_w(view, b), t=_w(view, target)))
     elif k.score.get(target, 0.0) > 0.5 or (k.wolf and view.day > 1):
         key = _reason_key(k, target)
@@ -794,8 +989,11 @@ def _speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Pla
     elif view.day == 1 and others and rng.random() < GUT_FEELING:
         gut = rng.choice([s for s in others if s not in k.team] or others)
         parts.append(say("gut", lang, rng, t=_w(view, gut), n=_name(view, gut)))
-        thought += _tr(lang, f" No evidence yet; voicing a gut feeling about {gut} to get "
-                             "people talking.", f"还没有证据，随口点一下{gut}号，看看反应。")
+        thought += _tr(
+            lang,
+            f" No evidence yet; voicing a gut feeling about {gut} to get people talking.",
+            f"还没有证据，随口点一下{gut}号，看看反应。",
+        )
     else:
         parts.append(say("no_info", lang, rng))
     return _speak_plan(view, parts, thought, label)
@@ -833,15 +1031,23 @@ def _pk_speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
         parts = [say("hunter_claim", lang, rng, t=_w(view, target))]
     else:
         if view.role == "witch":
-            x = (say("witch_saved", lang, rng, t=_w(view, k.saved)) if k.saved
-                 else say("witch_none", lang, rng))
+            x = (
+                say("witch_saved", lang, rng, t=_w(view, k.saved))
+                if k.saved
+                else say("witch_none", lang, rng)
+            )
             parts.append(say("witch_claim", lang, rng, x=x))
-        elif view.role == "villager" or (k.wolf and view.seat not in k.seer_claims
-                                         and rng.random() < 0.5):
+        elif view.role == "villager" or (
+            k.wolf and view.seat not in k.seer_claims and rng.random() < 0.5
+        ):
             parts.append(say("villager_claim", lang, rng))
         parts.append(say("pk", lang, rng, t=_w(view, target)))
-    return _speak_plan(view, parts, _tr(lang, f"In the PK. Pointing at {target}: {why}.",
-                                        f"PK中，指向{target}号：{why}。"), label)
+    return _speak_plan(
+        view,
+        parts,
+        _tr(lang, f"In the PK. Pointing at {target}: {why}.", f"PK中，指向{target}号：{why}。"),
+        label,
+    )
 
 
 def _last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
@@ -851,18 +1057,32 @@ def _last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -
     others = _others(view)
     if view.role == "seer" and k.my_checks:
         parts.append(say("seer_report", lang, rng, r=results_text(k.my_checks, lang)))
-        thought = _tr(lang, f"I'm the seer, leaving: revealing every check {_checks(k.my_checks, lang)}.",
-                      f"我是预言家，出局前报出全部查验{_checks(k.my_checks, lang)}。")
+        thought = _tr(
+            lang,
+            f"I'm the seer, leaving: revealing every check {_checks(k.my_checks, lang)}.",
+            f"我是预言家，出局前报出全部查验{_checks(k.my_checks, lang)}。",
+        )
         return _speak_plan(view, parts, thought, label)
     if k.wolf and view.seat in k.seer_claims and k.seer_claims[view.seat].reports:
         reports = k.seer_claims[view.seat].reports
         parts.append(say("seer_report", lang, rng, r=results_text(reports, lang)))
-        return _speak_plan(view, parts, _tr(lang, "A wolf to the end: repeating my fake seer reports.",
-                                            "狼人到最后：重复我编造的查验。"), label)
+        return _speak_plan(
+            view,
+            parts,
+            _tr(
+                lang,
+                "A wolf to the end: repeating my fake seer reports.",
+                "狼人到最后：重复我编造的查验。",
+            ),
+            label,
+        )
     target, why = _vote_target(view, k, others)
     if view.role == "witch":
-        x = (say("witch_saved", lang, rng, t=_w(view, k.saved)) if k.saved
-             else say("witch_none", lang, rng))
+        x = (
+            say("witch_saved", lang, rng, t=_w(view, k.saved))
+            if k.saved
+            else say("witch_none", lang, rng)
+        )
         parts.append(say("witch_claim", lang, rng, x=x))
     elif view.role == "hunter" and view.seat in k.exiled:
         parts.append(say("hunter_claim", lang, rng, t=_w(view, target) if target else "-"))
@@ -870,11 +1090,16 @@ def _last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -
         parts.append(say("last_words", lang, rng, t=_w(view, target)))
     if not parts:
         parts.append(say("last_words_none", lang, rng))
-    return _speak_plan(view, parts, _tr(lang,
-                                        f"Leaving the game. {k.claims_summary(lang)} "
-                                        f"Pointing at {target} ({why}).",
-                                        f"出局了。{k.claims_summary(lang)}指向{target}号（{why}）。"),
-                       label)
+    return _speak_plan(
+        view,
+        parts,
+        _tr(
+            lang,
+            f"Leaving the game. {k.claims_summary(lang)} Pointing at {target} ({why}).",
+            f"出局了。{k.claims_summary(lang)}指向{target}号（{why}）。",
+        ),
+        label,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -916,5 +1141,9 @@ def _legal(p: Plan, d: Decision) -> Plan:
         return p
     if "skip" in d.kinds and d.can_skip:
         return Plan(action=Action(seat=d.seat, kind="skip"), thought=p.thought, label=p.label)
-    return Plan(action=Action(seat=d.seat, kind="speak", text=""), thought=p.thought,
-                label=p.label, speech="")
+    return Plan(
+        action=Action(seat=d.seat, kind="speak", text=""),
+        thought=p.thought,
+        label=p.label,
+        speech="",
+    )

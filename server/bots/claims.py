@@ -15,10 +15,20 @@ from functools import lru_cache
 from typing import Literal
 
 ROLE_WORDS = {
-    "seer": "seer", "prophet": "seer", "witch": "witch", "hunter": "hunter",
-    "villager": "villager", "werewolf": "werewolf", "wolf": "werewolf",
-    "预言家": "seer", "女巫": "witch", "猎人": "hunter", "村民": "villager", "平民": "villager",
-    "狼人": "werewolf", "狼": "werewolf",
+    "seer": "seer",
+    "prophet": "seer",
+    "witch": "witch",
+    "hunter": "hunter",
+    "villager": "villager",
+    "werewolf": "werewolf",
+    "wolf": "werewolf",
+    "预言家": "seer",
+    "女巫": "witch",
+    "猎人": "hunter",
+    "村民": "villager",
+    "平民": "villager",
+    "狼人": "werewolf",
+    "狼": "werewolf",
 }
 
 
@@ -36,20 +46,29 @@ _SEAT_EN = r"(?:\bseat\s*|\bplayer\s*|#|\bno\.\s*|\bnumber\s*)?"
 
 _EN_ROLE = re.compile(
     r"\bi(?:'m|’m| am)\s+(?:the\s+|a\s+|an\s+)?(?:real\s+|true\s+|actual\s+|only\s+)?"
-    r"(seer|prophet|witch|hunter|villager|werewolf|wolf)\b", re.I)
+    r"(seer|prophet|witch|hunter|villager|werewolf|wolf)\b",
+    re.I,
+)
 _EN_WOLF = re.compile(
     _SEAT_EN + _NUM + r"\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+|definitely\s+a\s+|surely\s+a\s+)?"
-    r"(?:werewolf|wolf|bad)\b", re.I)
+    r"(?:werewolf|wolf|bad)\b",
+    re.I,
+)
 _EN_CHECKED_WOLF = re.compile(
-    r"\bchecked\s+" + _SEAT_EN + _NUM + r"\W+(?:\w+\W+){0,3}?(?:a\s+)?(?:werewolf|wolf)\b", re.I)
+    r"\bchecked\s+" + _SEAT_EN + _NUM + r"\W+(?:\w+\W+){0,3}?(?:a\s+)?(?:werewolf|wolf)\b", re.I
+)
 _EN_GOOD = re.compile(
     _SEAT_EN + _NUM + r"\s+(?:is|was)\s+(?:good|a\s+good\b|innocent|clean|a\s+villager\b"
-    r"|on\s+the\s+good\s+side)", re.I)
+    r"|on\s+the\s+good\s+side)",
+    re.I,
+)
 _EN_CHECKED_GOOD = re.compile(
-    r"\bchecked\s+" + _SEAT_EN + _NUM + r"\W+(?:\w+\W+){0,3}?(?:good|innocent|clean)\b", re.I)
+    r"\bchecked\s+" + _SEAT_EN + _NUM + r"\W+(?:\w+\W+){0,3}?(?:good|innocent|clean)\b", re.I
+)
 
 _ZH_ROLE = re.compile(
-    r"我(?:才|就)?是(?:真的?|一个|一名|个|唯一的?)?(预言家|女巫|猎人|村民|平民|狼人|狼)(?!队友|人杀|人阵营)")
+    r"我(?:才|就)?是(?:真的?|一个|一名|个|唯一的?)?(预言家|女巫|猎人|村民|平民|狼人|狼)(?!队友|人杀|人阵营)"
+)
 _ZH_JUMP = re.compile(r"我(?:来|要)?跳(预言家|女巫|猎人)")
 _ZH_LINK = r"(?:号\s*(?:玩家)?\s*(?:是|为|就是|肯定是)?|\s*(?:是|为|就是))\s*(?:一[张只匹头])?\s*"
 _ZH_WOLF = re.compile(_NUM + _ZH_LINK + r"(?:狼人|狼|查杀)(?!队友|人杀|人阵营)")
@@ -86,8 +105,11 @@ def parse_claims(text: str) -> list[Claim]:
 
 
 _ACCUSE_EN = re.compile(
-    r"\b(?:suspect|vote(?:\s+out)?|exile|eye\s+is\s+on|look\s+hard\s+at|watch)\s+" + _SEAT_EN + _NUM,
-    re.I)
+    r"\b(?:suspect|vote(?:\s+out)?|exile|eye\s+is\s+on|look\s+hard\s+at|watch)\s+"
+    + _SEAT_EN
+    + _NUM,
+    re.I,
+)
 _ACCUSE_ZH = re.compile(r"(?:怀疑|投|出|放逐|注意)\s*" + _NUM + r"\s*号")
 
 

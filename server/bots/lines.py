@@ -13,103 +13,172 @@ import random
 # {x} an extra clause.
 LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "open_dead": (
-        ("We lost {t} last night.", "{t} didn't make it through the night.",
-         "So {t} is gone.", "Another night, and {t} is dead."),
+        (
+            "We lost {t} last night.",
+            "{t} didn't make it through the night.",
+            "So {t} is gone.",
+            "Another night, and {t} is dead.",
+        ),
         ("昨晚{t}倒了。", "昨夜{t}出局。", "{t}昨晚被刀了。", "天亮了，{t}没了。"),
     ),
     "open_peace": (
-        ("A peaceful night. Someone was saved, or the wolves held back.",
-         "Nobody died last night.", "Quiet night; the witch must have been busy."),
+        (
+            "A peaceful night. Someone was saved, or the wolves held back.",
+            "Nobody died last night.",
+            "Quiet night; the witch must have been busy.",
+        ),
         ("昨晚是平安夜。", "平安夜，女巫应该用了药。", "昨晚没人出局。"),
     ),
     "seer_claim_wolf": (
-        ("I'm the seer. Last night I checked {t}: {t} is a wolf.",
-         "Time to come out: I am the seer, and {t} is a wolf. I checked them.",
-         "I'm the seer. My check says {t} is a werewolf. Vote {t} today.",
-         "Listen carefully, I am the seer. {t} is a wolf, no doubt about it."),
-        ("我是预言家，昨晚查验了{t}，{t}是狼。",
-         "我跳预言家，查杀{t}，今天请大家出{t}。",
-         "我是预言家，我验了{t}，{t}是狼人，别犹豫。",
-         "我是预言家，{t}查杀，今天必须出他。"),
+        (
+            "I'm the seer. Last night I checked {t}: {t} is a wolf.",
+            "Time to come out: I am the seer, and {t} is a wolf. I checked them.",
+            "I'm the seer. My check says {t} is a werewolf. Vote {t} today.",
+            "Listen carefully, I am the seer. {t} is a wolf, no doubt about it.",
+        ),
+        (
+            "我是预言家，昨晚查验了{t}，{t}是狼。",
+            "我跳预言家，查杀{t}，今天请大家出{t}。",
+            "我是预言家，我验了{t}，{t}是狼人，别犹豫。",
+            "我是预言家，{t}查杀，今天必须出他。",
+        ),
     ),
     "seer_claim_good": (
-        ("I'm the seer. I checked {t}: {t} is good.",
-         "I am the seer; {t} is good, I checked them.",
-         "I'm the seer. No wolf yet, but {t} is good."),
-        ("我是预言家，{t}金水。", "我是预言家，昨晚验了{t}，{t}是好人。",
-         "我跳预言家，{t}是金水，还没验到狼。"),
+        (
+            "I'm the seer. I checked {t}: {t} is good.",
+            "I am the seer; {t} is good, I checked them.",
+            "I'm the seer. No wolf yet, but {t} is good.",
+        ),
+        (
+            "我是预言家，{t}金水。",
+            "我是预言家，昨晚验了{t}，{t}是好人。",
+            "我跳预言家，{t}是金水，还没验到狼。",
+        ),
     ),
     "seer_report": (
-        ("I'm the seer, and my checks so far: {r}.", "I am the seer. My results: {r}.",
-         "I'm the seer; here is everything I know: {r}."),
-        ("我是预言家，目前的验人结果：{r}。", "我是预言家，我的查验：{r}。",
-         "我是预言家，报一下查验：{r}。"),
+        (
+            "I'm the seer, and my checks so far: {r}.",
+            "I am the seer. My results: {r}.",
+            "I'm the seer; here is everything I know: {r}.",
+        ),
+        (
+            "我是预言家，目前的验人结果：{r}。",
+            "我是预言家，我的查验：{r}。",
+            "我是预言家，报一下查验：{r}。",
+        ),
     ),
     "seer_counter": (
-        ("{t} claims seer, but I am the real seer. {t} is lying, and liars here are wolves.",
-         "Don't believe {t}. I'm the seer, so {t} must be a wolf.",
-         "There is only one seer and it's me; {t} is a fake."),
-        ("{t}跳预言家是假的，我才是真预言家。", "{t}悍跳，我才是预言家，大家别被骗了。",
-         "预言家只有一个，就是我，{t}是假的。"),
+        (
+            "{t} claims seer, but I am the real seer. {t} is lying, and liars here are wolves.",
+            "Don't believe {t}. I'm the seer, so {t} must be a wolf.",
+            "There is only one seer and it's me; {t} is a fake.",
+        ),
+        (
+            "{t}跳预言家是假的，我才是真预言家。",
+            "{t}悍跳，我才是预言家，大家别被骗了。",
+            "预言家只有一个，就是我，{t}是假的。",
+        ),
     ),
     "vote_call": (
         ("Vote {t} today.", "Everyone, put your vote on {t}.", "{t} goes out today."),
         ("今天出{t}。", "大家把票投给{t}。", "今天请投{t}。"),
     ),
     "suspect": (
-        ("I find {t} suspicious{x}.", "My eye is on {t}{x}.", "{t} ({n}) worries me{x}.",
-         "If I had to vote now, I'd vote {t}{x}.", "I suspect {t}{x}."),
-        ("我觉得{t}比较可疑{x}。", "我重点怀疑{t}{x}。", "{t}（{n}）的表现让我不太放心{x}。",
-         "现在要投的话我会投{t}{x}。", "我怀疑{t}{x}。"),
+        (
+            "I find {t} suspicious{x}.",
+            "My eye is on {t}{x}.",
+            "{t} ({n}) worries me{x}.",
+            "If I had to vote now, I'd vote {t}{x}.",
+            "I suspect {t}{x}.",
+        ),
+        (
+            "我觉得{t}比较可疑{x}。",
+            "我重点怀疑{t}{x}。",
+            "{t}（{n}）的表现让我不太放心{x}。",
+            "现在要投的话我会投{t}{x}。",
+            "我怀疑{t}{x}。",
+        ),
     ),
     "gut": (
-        ("Nothing solid, but {t} feels off to me.", "Just a hunch: keep an eye on {t}.",
-         "I can't prove anything yet, but {n} at {t} seems too relaxed.",
-         "Gut feeling only: {t}."),
-        ("没什么证据，但{t}给我的感觉不太对。", "只是直觉，大家留意一下{t}。",
-         "暂时说不出理由，{t}（{n}）有点太淡定了。", "纯靠感觉：{t}。"),
+        (
+            "Nothing solid, but {t} feels off to me.",
+            "Just a hunch: keep an eye on {t}.",
+            "I can't prove anything yet, but {n} at {t} seems too relaxed.",
+            "Gut feeling only: {t}.",
+        ),
+        (
+            "没什么证据，但{t}给我的感觉不太对。",
+            "只是直觉，大家留意一下{t}。",
+            "暂时说不出理由，{t}（{n}）有点太淡定了。",
+            "纯靠感觉：{t}。",
+        ),
     ),
     "follow_seer": (
-        ("I believe {s}'s seer claim. Let's vote out {t}.",
-         "{s} is our seer as far as I can tell; vote {t}.",
-         "I trust {s}. {t} has to go."),
-        ("我相信{s}是真预言家，今天投{t}。", "{s}的预言家我认，跟着出{t}。",
-         "我站{s}，今天出{t}。"),
+        (
+            "I believe {s}'s seer claim. Let's vote out {t}.",
+            "{s} is our seer as far as I can tell; vote {t}.",
+            "I trust {s}. {t} has to go.",
+        ),
+        (
+            "我相信{s}是真预言家，今天投{t}。",
+            "{s}的预言家我认，跟着出{t}。",
+            "我站{s}，今天出{t}。",
+        ),
     ),
     "doubt_seer": (
-        ("I don't buy {s}'s claim.", "{s} as seer doesn't convince me.",
-         "Something about {s}'s claim is off."),
+        (
+            "I don't buy {s}'s claim.",
+            "{s} as seer doesn't convince me.",
+            "Something about {s}'s claim is off.",
+        ),
         ("我不认{s}这个预言家。", "{s}的预言家身份我不太信。", "{s}这个预言家有问题。"),
     ),
     "no_info": (
-        ("I have nothing solid yet. I'll listen and watch the votes.",
-         "Not much to go on. Let's hear everyone before we vote.",
-         "No strong reads so far. Wolves, you'll slip eventually.",
-         "Too early for me to call anyone. I'll judge by the votes."),
-        ("我暂时没有什么信息，先听听大家怎么说。", "没有太多信息，先看投票。",
-         "目前没有明确的判断，狼人迟早会露出马脚。", "现在下结论太早，我看票型说话。"),
+        (
+            "I have nothing solid yet. I'll listen and watch the votes.",
+            "Not much to go on. Let's hear everyone before we vote.",
+            "No strong reads so far. Wolves, you'll slip eventually.",
+            "Too early for me to call anyone. I'll judge by the votes.",
+        ),
+        (
+            "我暂时没有什么信息，先听听大家怎么说。",
+            "没有太多信息，先看投票。",
+            "目前没有明确的判断，狼人迟早会露出马脚。",
+            "现在下结论太早，我看票型说话。",
+        ),
     ),
     "villager_accused": (
-        ("I'm a villager, and {s} just called me a wolf. That makes {s} a liar — a wolf.",
-         "{s} is lying about me. I'm a villager; {s} is the fake seer."),
-        ("我是村民，{s}给我发查杀，那{s}就是悍跳的狼。",
-         "{s}在污我，我是平民，{s}是假预言家。"),
+        (
+            "I'm a villager, and {s} just called me a wolf. That makes {s} a liar — a wolf.",
+            "{s} is lying about me. I'm a villager; {s} is the fake seer.",
+        ),
+        ("我是村民，{s}给我发查杀，那{s}就是悍跳的狼。", "{s}在污我，我是平民，{s}是假预言家。"),
     ),
     "villager_claim": (
-        ("I'm a villager, nothing more.", "Plain villager here, I'm a villager.",
-         "I'm a villager and I've hidden nothing."),
+        (
+            "I'm a villager, nothing more.",
+            "Plain villager here, I'm a villager.",
+            "I'm a villager and I've hidden nothing.",
+        ),
         ("我是村民，就是一张民牌。", "我是平民，没有技能。", "我是村民，身份干净。"),
     ),
     "defend": (
-        ("I'm not a wolf. Voting me out wastes the village's day.",
-         "You have the wrong person. I'm good.",
-         "Look at the votes, not at me. I'm on your side."),
-        ("我是好人，出我是浪费好人的轮次。", "我不是狼，大家不要投错了。",
-         "我站边好人，请看票型而不是针对我。"),
+        (
+            "I'm not a wolf. Voting me out wastes the village's day.",
+            "You have the wrong person. I'm good.",
+            "Look at the votes, not at me. I'm on your side.",
+        ),
+        (
+            "我是好人，出我是浪费好人的轮次。",
+            "我不是狼，大家不要投错了。",
+            "我站边好人，请看票型而不是针对我。",
+        ),
     ),
     "hunter_claim": (
-        ("I'm the hunter. Exile me and I take someone with me — probably {t}.",
-         "Careful: I am the hunter. If I go, {t} comes along."),
+        (
+            "I'm the hunter. Exile me and I take someone with me — probably {t}.",
+            "Careful: I am the hunter. If I go, {t} comes along.",
+        ),
         ("我是猎人，出我我会带走{t}。", "我是猎人，别投我，真出了我就开枪带{t}。"),
     ),
     "witch_claim": (
@@ -125,14 +194,23 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("药已经尽力用了。", "能用的药都用了。"),
     ),
     "pk": (
-        ("One more time: I'm good. Vote {t} instead.", "It's me or {t}. I'm good, so it's {t}.",
-         "Don't waste the vote on me; {t} is the one."),
-        ("再说一次，我是好人，请投{t}。", "我和{t}之间，我是好人，请投{t}。",
-         "别把票浪费在我身上，该出的是{t}。"),
+        (
+            "One more time: I'm good. Vote {t} instead.",
+            "It's me or {t}. I'm good, so it's {t}.",
+            "Don't waste the vote on me; {t} is the one.",
+        ),
+        (
+            "再说一次，我是好人，请投{t}。",
+            "我和{t}之间，我是好人，请投{t}。",
+            "别把票浪费在我身上，该出的是{t}。",
+        ),
     ),
     "last_words": (
-        ("My last words: watch {t}.", "Goodbye. I suspect {t}; don't let them slide.",
-         "I'm out. Look hard at {t}."),
+        (
+            "My last words: watch {t}.",
+            "Goodbye. I suspect {t}; don't let them slide.",
+            "I'm out. Look hard at {t}.",
+        ),
         ("遗言：大家注意{t}。", "我走了，我怀疑{t}，别放过。", "出局了，请重点看{t}。"),
     ),
     "last_words_none": (
@@ -140,8 +218,7 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("没有什么要说的，好人加油。", "我走了，大家谨慎投票。"),
     ),
     "wolf_chat_kill": (
-        ("Let's kill {t} tonight{x}.", "I say we take {t}{x}.", "Target {t}{x}.",
-         "Kill {t}{x}."),
+        ("Let's kill {t} tonight{x}.", "I say we take {t}{x}.", "Target {t}{x}.", "Kill {t}{x}."),
         ("今晚刀{t}{x}。", "我建议刀{t}{x}。", "刀{t}吧{x}。", "这轮刀{t}{x}。"),
     ),
     "wolf_chat_agree": (
@@ -149,13 +226,18 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("同意，刀{t}。", "可以，刀{t}。", "跟，刀{t}。", "没问题，刀{t}。"),
     ),
     "wolf_chat_fake": (
-        (" Tomorrow I'll claim seer and point at a villager.",
-         " I'll claim seer tomorrow to muddy the water."),
+        (
+            " Tomorrow I'll claim seer and point at a villager.",
+            " I'll claim seer tomorrow to muddy the water.",
+        ),
         ("明天我来悍跳预言家，给好人发查杀。", "明天我跳预言家搅局。"),
     ),
     "wolf_chat_note": (
-        (" Day vote: we all push {t}.", " In the day, all of us on {t}.",
-         " Tomorrow we vote together: {t}."),
+        (
+            " Day vote: we all push {t}.",
+            " In the day, all of us on {t}.",
+            " Tomorrow we vote together: {t}.",
+        ),
         ("白天我们一起推{t}。", "白天票都挂{t}。", "明天统一投{t}。"),
     ),
     "wolf_chat_none": (

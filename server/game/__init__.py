@@ -5,6 +5,18 @@ from .engine import Transition, apply, decision_for, new_game, pending, validate
 from .state import Action, Decision, GameError, GameState, IllegalAction
 
 __all__ = [
-    "BOARDS", "Action", "Decision", "GameConfig", "GameError", "GameState", "IllegalAction",
-    "Transition", "apply", "decision_for", "new_game", "pending", "validate", "view_events",
+    "BOARDS",
+    "Action",
+    "Decision",
+    "GameConfig",
+    "GameError",
+    "GameState",
+    "IllegalAction",
+    "Transition",
+    "apply",
+    "decision_for",
+    "new_game",
+    "pending",
+    "validate",
+    "view_events",
 ]

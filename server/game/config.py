@@ -24,14 +24,19 @@ class GameConfig(BaseModel):
     players: Literal[6, 9] = 9
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
     names_seed: int | None = Field(
-        default=None, ge=0, le=2**63 - 1,
+        default=None,
+        ge=0,
+        le=2**63 - 1,
         description="Seed of the seat names (default: the game's seed). The server draws it "
-                    "apart from the seed: names everybody sees must not tell the deal.")
+        "apart from the seed: names everybody sees must not tell the deal.",
+    )
     lang: Lang = "en"
     witch_self_save: Literal["first_night", "never", "always"] = "first_night"
     win_condition: Literal["sides", "parity"] = "sides"
     max_days: int = Field(
-        default=20, ge=3, le=100,
+        default=20,
+        ge=3,
+        le=100,
         description="House rule: if wolves still live when this day ends, the wolves win.",
     )
 

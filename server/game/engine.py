@@ -67,24 +67,34 @@ def new_game(config: GameConfig) -> Transition:
     """Deal the roles from the seeded RNG and run up to the first decision."""
     roles = [r for r, n in config.board().items() for _ in range(n)]
     random.Random(config.seed).shuffle(roles)
-    names = seat_names(config.lang, config.players,
-                       config.seed if config.names_seed is None else config.names_seed)
+    names = seat_names(
+        config.lang, config.players, config.seed if config.names_seed is None else config.names_seed
+    )
     state = GameState(
-        config=config, names=names, roles=roles, alive=[True] * len(roles),
+        config=config,
+        names=names,
+        roles=roles,
+        alive=[True] * len(roles),
         agenda=[Step(kind="night_start")],
     )
     g = _Game(state)
-    g.emit(GameCreated(
-        players=config.players, lang=config.lang,
-        seats=[SeatInfo(seat=s, name=names[s - 1]) for s in state.seats()],
-        roles={r: n for r, n in config.board().items()},
-        options=config.model_dump(exclude={"seed", "names_seed", "lang", "players"}),
-    ))
+    g.emit(
+        GameCreated(
+            players=config.players,
+            lang=config.lang,
+            seats=[SeatInfo(seat=s, name=names[s - 1]) for s in state.seats()],
+            roles={r: n for r, n in config.board().items()},
+            options=config.model_dump(exclude={"seed", "names_seed", "lang", "players"}),
+        )
+    )
     wolves = state.wolves()
     for s in state.seats():
         role = state.role(s)
-        g.emit(RoleAssigned(seat=s, role=role, teammates=wolves if role == "werewolf" else [],
-                            vis=only(s)))
+        g.emit(
+            RoleAssigned(
+                seat=s, role=role, teammates=wolves if role == "werewolf" else [], vis=only(s)
+            )
+        )
     g.advance()
     return Transition(g.s, g.events)
 
@@ -97,11 +107,7 @@ def pending(state: GameState) -> list[Decision]:
     if step.kind in SEQUENTIAL:
         seat = step.seats[step.index]
         return [_decision(state, step.kind, seat)]
-    return [
-        _decision(state, step.kind, seat)
-        for seat in step.seats
-        if seat not in state.answers
-    ]
+    return [_decision(state, step.kind, seat) for seat in step.seats if seat not in state.answers]
 
 
 def decision_for(state: GameState, seat: int) -> Decision | None:
@@ -191,8 +197,11 @@ def view_events(state: GameState, seat: int | None, god: bool = False) -> list[E
     for e in state.history:
         vis = e.vis
         scope = vis.scope
-        if (scope == "public" or (scope == "wolves" and is_wolf)
-                or (scope == "seat" and vis.seat == seat and seat is not None)):
+        if (
+            scope == "public"
+            or (scope == "wolves" and is_wolf)
+            or (scope == "seat" and vis.seat == seat and seat is not None)
+        ):
             out.append(e)
     return out
 
@@ -220,14 +229,17 @@ def _decision(state: GameState, kind: str, seat: int) -> Decision:
     if kind == "last_words":
         return Decision(seat=seat, action="last_words", kinds=("speak", "skip"), channel=PUBLIC)
     if kind == "shoot":
-        return Decision(seat=seat, action="shoot", kinds=("shoot", "skip"),
-                        options=_others(state, seat))
+        return Decision(
+            seat=seat, action="shoot", kinds=("shoot", "skip"), options=_others(state, seat)
+        )
     if kind == "night_actions":
         if state.role(seat) == "werewolf":
-            return Decision(seat=seat, action="wolf_kill", kinds=("kill", "skip"),
-                            options=state.living())
-        return Decision(seat=seat, action="check", kinds=("check", "skip"),
-                        options=_others(state, seat))
+            return Decision(
+                seat=seat, action="wolf_kill", kinds=("kill", "skip"), options=state.living()
+            )
+        return Decision(
+            seat=seat, action="check", kinds=("check", "skip"), options=_others(state, seat)
+        )
     if kind == "witch":
         victim = state.night.victim if state.antidote else None
         can_save = victim is not None and (
@@ -240,15 +252,26 @@ def _decision(state: GameState, kind: str, seat: int) -> Decision:
             kinds += ("save",)
         if state.poison:
             kinds += ("poison",)
-        return Decision(seat=seat, action="witch", kinds=kinds,
-                        options=_others(state, seat) if state.poison else [],
-                        victim=victim, can_save=can_save, can_poison=state.poison)
+        return Decision(
+            seat=seat,
+            action="witch",
+            kinds=kinds,
+            options=_others(state, seat) if state.poison else [],
+            victim=victim,
+            can_save=can_save,
+            can_poison=state.poison,
+        )
     if kind == "vote":
-        return Decision(seat=seat, action="vote", kinds=("vote", "skip"),
-                        options=_others(state, seat))
+        return Decision(
+            seat=seat, action="vote", kinds=("vote", "skip"), options=_others(state, seat)
+        )
     if kind == "pk_vote":
-        return Decision(seat=seat, action="pk_vote", kinds=("vote", "skip"),
-                        options=[s for s in state.pk_candidates if state.is_alive(s)])
+        return Decision(
+            seat=seat,
+            action="pk_vote",
+            kinds=("vote", "skip"),
+            options=[s for s in state.pk_candidates if state.is_alive(s)],
+        )
     raise AssertionError(f"step {kind} takes no decision")
 
 
@@ -258,16 +281,18 @@ def _decision(state: GameState, kind: str, seat: int) -> Decision:
 
 def _clone(state: GameState) -> GameState:
     """A copy safe to mutate. History entries are immutable and shared."""
-    return state.model_copy(update={
-        "alive": list(state.alive),
-        "agenda": [s.model_copy() for s in state.agenda],
-        "step": state.step.model_copy() if state.step else None,
-        "answers": dict(state.answers),
-        "night": state.night.model_copy(),
-        "pk_candidates": list(state.pk_candidates),
-        "night_deaths": list(state.night_deaths),
-        "history": list(state.history),
-    })
+    return state.model_copy(
+        update={
+            "alive": list(state.alive),
+            "agenda": [s.model_copy() for s in state.agenda],
+            "step": state.step.model_copy() if state.step else None,
+            "answers": dict(state.answers),
+            "night": state.night.model_copy(),
+            "pk_candidates": list(state.pk_candidates),
+            "night_deaths": list(state.night_deaths),
+            "history": list(state.history),
+        }
+    )
 
 
 class _Game:
@@ -306,8 +331,10 @@ class _Game:
                 self.skip_dead_speakers()
             return
         s.answers[action.seat] = action
-        channel = {"night_actions": WOLVES if s.role(action.seat) == "werewolf" else only(action.seat),
-                   "witch": only(action.seat)}.get(step.kind, PUBLIC)
+        channel = {
+            "night_actions": WOLVES if s.role(action.seat) == "werewolf" else only(action.seat),
+            "witch": only(action.seat),
+        }.get(step.kind, PUBLIC)
         decision_name = _decision(s, step.kind, action.seat).action
         self.emit(Decided(seat=action.seat, action=decision_name, vis=channel))
         if all(seat in s.answers for seat in step.seats):
@@ -336,8 +363,12 @@ class _Game:
                 if not s.over and (step.by_day or s.day == 1):
                     self.push_front(Step(kind="last_words", seats=[target]))
             return
-        kind: SpeechKind = {"wolf_chat": "wolf_chat", "day_speech": "day", "pk_speech": "pk",
-                            "last_words": "last_words"}[step.kind]  # type: ignore[assignment]
+        kind: SpeechKind = {
+            "wolf_chat": "wolf_chat",
+            "day_speech": "day",
+            "pk_speech": "pk",
+            "last_words": "last_words",
+        }[step.kind]  # type: ignore[assignment]
         text = (action.text or "").strip() if action.kind == "speak" else ""
         vis = WOLVES if kind == "wolf_chat" else PUBLIC
         self.emit(SpeechEnd(seat=action.seat, text=text, kind=kind, day=s.day, vis=vis))
@@ -351,45 +382,74 @@ class _Game:
                 if s.role(seat) == "werewolf":
                     wolf_votes[seat] = a.target if a.kind == "kill" else None
                 elif a.kind == "check" and a.target is not None:
-                    self.emit(NightAction(seat=seat, action="check", target=a.target, day=s.day,
-                                          vis=only(seat)))
-                    self.emit(CheckResult(seat=seat, target=a.target, day=s.day,
-                                          is_wolf=s.role(a.target) == "werewolf", vis=only(seat)))
+                    self.emit(
+                        NightAction(
+                            seat=seat, action="check", target=a.target, day=s.day, vis=only(seat)
+                        )
+                    )
+                    self.emit(
+                        CheckResult(
+                            seat=seat,
+                            target=a.target,
+                            day=s.day,
+                            is_wolf=s.role(a.target) == "werewolf",
+                            vis=only(seat),
+                        )
+                    )
             if wolf_votes:
                 victim, tally = self.plurality(wolf_votes, count_none=True, break_ties=True)
                 for seat, target in wolf_votes.items():
-                    self.emit(VoteCast(seat=seat, target=target, kind="wolf", day=s.day, vis=WOLVES))
+                    self.emit(
+                        VoteCast(seat=seat, target=target, kind="wolf", day=s.day, vis=WOLVES)
+                    )
                 top = max(tally.values(), default=0)
                 tied = [t for t, n in tally.items() if n == top]
-                self.emit(VoteResult(kind="wolf", day=s.day, votes=wolf_votes, tally=tally,
-                                     chosen=victim, tie=tied if len(tied) > 1 else [],
-                                     vis=WOLVES))
+                self.emit(
+                    VoteResult(
+                        kind="wolf",
+                        day=s.day,
+                        votes=wolf_votes,
+                        tally=tally,
+                        chosen=victim,
+                        tie=tied if len(tied) > 1 else [],
+                        vis=WOLVES,
+                    )
+                )
                 s.night.victim = victim
             return
         if step.kind == "witch":
-            (seat, a), = answers.items()
+            ((seat, a),) = answers.items()
             if a.kind == "save":
                 s.antidote = False
                 s.night.saved = True
-                self.emit(NightAction(seat=seat, action="save", target=s.night.victim, day=s.day,
-                                      vis=only(seat)))
+                self.emit(
+                    NightAction(
+                        seat=seat, action="save", target=s.night.victim, day=s.day, vis=only(seat)
+                    )
+                )
             elif a.kind == "poison":
                 s.poison = False
                 s.night.poisoned = a.target
-                self.emit(NightAction(seat=seat, action="poison", target=a.target, day=s.day,
-                                      vis=only(seat)))
+                self.emit(
+                    NightAction(
+                        seat=seat, action="poison", target=a.target, day=s.day, vis=only(seat)
+                    )
+                )
             return
         if step.kind in ("vote", "pk_vote"):
             kind = "day" if step.kind == "vote" else "pk"
-            votes = {seat: (a.target if a.kind == "vote" else None)
-                     for seat, a in sorted(answers.items())}
+            votes = {
+                seat: (a.target if a.kind == "vote" else None)
+                for seat, a in sorted(answers.items())
+            }
             chosen, tally = self.plurality(votes, count_none=False, break_ties=False)
             top = max(tally.values(), default=0)
             tie = sorted(t for t, n in tally.items() if n == top) if top and chosen is None else []
             for seat, target in votes.items():
                 self.emit(VoteCast(seat=seat, target=target, kind=kind, day=s.day))
-            self.emit(VoteResult(kind=kind, day=s.day, votes=votes, tally=tally, chosen=chosen,
-                                 tie=tie))
+            self.emit(
+                VoteResult(kind=kind, day=s.day, votes=votes, tally=tally, chosen=chosen, tie=tie)
+            )
             if chosen is not None:
                 self.exile(chosen)
             elif tie and kind == "day":
@@ -404,11 +464,15 @@ class _Game:
             return
         raise AssertionError(step.kind)
 
-    def plurality(self, votes: dict[int, int | None], count_none: bool, break_ties: bool
-                  ) -> tuple[int | None, dict[int, int]]:
+    def plurality(
+        self, votes: dict[int, int | None], count_none: bool, break_ties: bool
+    ) -> tuple[int | None, dict[int, int]]:
         counted = Counter(t for t in votes.values() if t is not None or count_none)
-        tally = {t: n for t, n in sorted(counted.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
-                 if t is not None}
+        tally = {
+            t: n
+            for t, n in sorted(counted.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+            if t is not None
+        }
         if not counted:
             return None, tally
         top = max(counted.values())
@@ -469,8 +533,11 @@ class _Game:
         s.agenda = []
         s.phase = "game_over"
         self.emit(Phase(phase="game_over", day=s.day))
-        self.emit(GameOver(winner=winner, reason=reason, day=s.day,
-                           roles={x: s.role(x) for x in s.seats()}))
+        self.emit(
+            GameOver(
+                winner=winner, reason=reason, day=s.day, roles={x: s.role(x) for x in s.seats()}
+            )
+        )
 
     # -- running the agenda ---------------------------------------------------
     def advance(self) -> None:
@@ -501,8 +568,12 @@ class _Game:
             s.night = Night()
             s.night_deaths = []
             self.phase("night")
-            s.agenda[0:0] = [Step(kind="wolf_chat", seats=s.living_wolves()),
-                             Step(kind="night_actions"), Step(kind="witch"), Step(kind="dawn")]
+            s.agenda[0:0] = [
+                Step(kind="wolf_chat", seats=s.living_wolves()),
+                Step(kind="night_actions"),
+                Step(kind="witch"),
+                Step(kind="dawn"),
+            ]
             return
         if k == "wolf_chat":
             s.step = step
@@ -519,8 +590,16 @@ class _Game:
             if witch is None or not s.is_alive(witch) or not (s.antidote or s.poison):
                 return
             d = _decision(s, "witch", witch)
-            self.emit(WitchInfo(seat=witch, victim=d.victim, can_save=d.can_save,
-                                can_poison=d.can_poison, day=s.day, vis=only(witch)))
+            self.emit(
+                WitchInfo(
+                    seat=witch,
+                    victim=d.victim,
+                    can_save=d.can_save,
+                    can_poison=d.can_poison,
+                    day=s.day,
+                    vis=only(witch),
+                )
+            )
             s.step = Step(kind="witch", seats=[witch])
             return
         if k == "dawn":
@@ -549,8 +628,16 @@ class _Game:
             return
         if k == "pk_vote":
             if not step.seats:  # nobody left to vote between the tied players
-                self.emit(VoteResult(kind="pk", day=s.day, votes={}, tally={}, chosen=None,
-                                     tie=list(s.pk_candidates)))
+                self.emit(
+                    VoteResult(
+                        kind="pk",
+                        day=s.day,
+                        votes={},
+                        tally={},
+                        chosen=None,
+                        tie=list(s.pk_candidates),
+                    )
+                )
                 self.push_front(Step(kind="night_end"))
                 return
             s.step = step

@@ -48,11 +48,24 @@ class Decision(BaseModel):
 
 
 StepKind = Literal[
-    "night_start", "wolf_chat", "night_actions", "witch", "dawn", "day_start",
-    "day_speech", "vote", "pk_speech", "pk_vote", "last_words", "shoot", "night_end",
+    "night_start",
+    "wolf_chat",
+    "night_actions",
+    "witch",
+    "dawn",
+    "day_start",
+    "day_speech",
+    "vote",
+    "pk_speech",
+    "pk_vote",
+    "last_words",
+    "shoot",
+    "night_end",
 ]
 
-SEQUENTIAL: frozenset[str] = frozenset({"wolf_chat", "day_speech", "pk_speech", "last_words", "shoot"})
+SEQUENTIAL: frozenset[str] = frozenset(
+    {"wolf_chat", "day_speech", "pk_speech", "last_words", "shoot"}
+)
 SIMULTANEOUS: frozenset[str] = frozenset({"night_actions", "vote", "pk_vote", "witch"})
 
 

@@ -53,8 +53,13 @@ def language_model(settings: LLMSettings) -> dspy.LM:
         engine = OpenAIEngine(settings)
         # Sampling settings stay with the engine, which knows each model family's
         # (DSPy refuses a temperature for OpenAI's reasoning models before any call).
-        lm = dspy.LM(f"openai/{settings.model}", engine=NoSyncEngine(), async_engine=engine,
-                     cache=False, num_retries=0)
+        lm = dspy.LM(
+            f"openai/{settings.model}",
+            engine=NoSyncEngine(),
+            async_engine=engine,
+            cache=False,
+            num_retries=0,
+        )
         _models[key] = (lm, engine)
     return _models[key][0]
 
@@ -109,8 +114,11 @@ class Streamer:
             if not text:
                 return
             if not self.spoken:
-                self.tw.write(SpeechStart(seat=seat, kind=SPEECH_KINDS[self.d.action],
-                                          vis=self.d.channel or PUBLIC))
+                self.tw.write(
+                    SpeechStart(
+                        seat=seat, kind=SPEECH_KINDS[self.d.action], vis=self.d.channel or PUBLIC
+                    )
+                )
             self.spoken += text
             self.tw.write(Token(seat=seat, content=text, vis=self.d.channel or PUBLIC))
 
@@ -131,8 +139,13 @@ def _failure(error: BaseException) -> CallFailed | None:
     return None
 
 
-async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewriter,
-                  settings: LLMSettings | None = None) -> Plan:
+async def llm_bot(
+    view: SeatView,
+    d: Decision,
+    rng: random.Random,
+    tw: Typewriter,
+    settings: LLMSettings | None = None,
+) -> Plan:
     log = CALL_LOG.get()
     streamer = Streamer(tw, d, PROGRAMS[d.action].label(view.lang))
     try:
@@ -147,18 +160,23 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
     cause = detail = ""
     for attempt in (1, 2):
         scope = CallScope(on_token=streamer.on_token)
-        record = CallRecord(seat=d.seat, decision=d.action, day=view.day, phase=view.phase,
-                            attempt=attempt)
+        record = CallRecord(
+            seat=d.seat, decision=d.action, day=view.day, phase=view.phase, attempt=attempt
+        )
         token = CURRENT.set(scope)
         streamer.begin()
         try:
             async with _limit(settings):
                 with dspy.context(lm=language_model(settings), adapter=ADAPTER):
                     prediction = await dspy.Predict(signature).acall(
-                        briefing=brief, language=view.lang)
+                        briefing=brief, language=view.lang
+                    )
             action = to_action(d, program, prediction)
-            kill = kill_vote(d, program, prediction, view.living()) if d.action == "wolf_chat" \
+            kill = (
+                kill_vote(d, program, prediction, view.living())
+                if d.action == "wolf_chat"
                 else None
+            )
         except Exception as e:  # noqa: BLE001 - any failure must end in a decision
             CURRENT.reset(token)
             failed = _failure(e)
@@ -170,10 +188,13 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
             if failed is None and attempt == 1:  # unparseable or illegal: one more try
                 streamer.mute = bool(streamer.spoken)
                 legal = ", ".join(options(d, view.living())) or "a speech"
-                brief = (base + f"\n\nNOTE: your previous answer was refused "
-                         f"({detail[:200]}). Answer with exactly one of: {legal}.")
+                brief = (
+                    base + f"\n\nNOTE: your previous answer was refused "
+                    f"({detail[:200]}). Answer with exactly one of: {legal}."
+                )
                 streamer.label = program.label(view.lang) + (
-                    "（重试）" if view.lang == "zh" else " (again)")
+                    "（重试）" if view.lang == "zh" else " (again)"
+                )
                 continue
             break
         CURRENT.reset(token)
@@ -190,17 +211,22 @@ async def llm_bot(view: SeatView, d: Decision, rng: random.Random, tw: Typewrite
     return await _fall_back(view, d, rng, tw, streamer, cause, detail, log)
 
 
-_LITERAL_REFUSED = re.compile(r"Failed to parse field (\w+) with value (.*?) from the LM "
-                              r"response\. Error message: 1 validation error for literal", re.S)
+_LITERAL_REFUSED = re.compile(
+    r"Failed to parse field (\w+) with value (.*?) from the LM "
+    r"response\. Error message: 1 validation error for literal",
+    re.S,
+)
 
 
 def _voted_in_talk(log, view: SeatView, d: Decision) -> Plan | None:
     """The kill vote this wolf cast in its own talk tonight, if the pack's talk agrees with
     it: the wolves' discussion and kill are one program, so an agreed kill costs no second
     call. A wolf the pack's proposals went against decides again, having heard them."""
-    tonight = {r.seat: r.parsed["kill"] for r in getattr(log, "records", [])
-               if r.decision == "wolf_chat" and r.day == view.day and r.parsed
-               and "kill" in r.parsed}
+    tonight = {
+        r.seat: r.parsed["kill"]
+        for r in getattr(log, "records", [])
+        if r.decision == "wolf_chat" and r.day == view.day and r.parsed and "kill" in r.parsed
+    }
     mine = tonight.get(d.seat)
     if mine is None or mine not in d.options:
         return None
@@ -208,9 +234,11 @@ def _voted_in_talk(log, view: SeatView, d: Decision) -> Plan | None:
     if counts[mine] < max(counts.values()):
         return None
     zh = view.lang == "zh"
-    return Plan(action=Action(seat=d.seat, kind="kill", target=mine),
-                thought=f"按我对狼队说的：刀{mine}号。" if zh else f"As I told the pack: seat {mine}.",
-                label="投刀" if zh else "casting my kill vote")
+    return Plan(
+        action=Action(seat=d.seat, kind="kill", target=mine),
+        thought=f"按我对狼队说的：刀{mine}号。" if zh else f"As I told the pack: seat {mine}.",
+        label="投刀" if zh else "casting my kill vote",
+    )
 
 
 def _reason(e: Exception) -> tuple[str, str]:
@@ -219,8 +247,9 @@ def _reason(e: Exception) -> tuple[str, str]:
         return "illegal answer", f"illegal answer: {e}"
     m = _LITERAL_REFUSED.search(str(e))
     if m:  # DSPy's parser refused a choice outside the options
-        return "illegal answer", (f"illegal answer: {m.group(1)} {m.group(2).strip()[:80]!r} "
-                                  "is not a legal option")
+        return "illegal answer", (
+            f"illegal answer: {m.group(1)} {m.group(2).strip()[:80]!r} is not a legal option"
+        )
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return "unparseable answer", f"unparseable answer: {text[:300]}"
 
@@ -240,30 +269,55 @@ async def _spoken(streamer: Streamer, text: str | None) -> str:
     if streamer.spoken:
         return streamer.spoken
     text = (text or "")[:MAX_SPEECH_CHARS]
-    await streamer.tw.speech(streamer.d.seat, SPEECH_KINDS[streamer.d.action],
-                             streamer.d.channel or PUBLIC, text)
+    await streamer.tw.speech(
+        streamer.d.seat, SPEECH_KINDS[streamer.d.action], streamer.d.channel or PUBLIC, text
+    )
     return text
 
 
-async def _fall_back(view: SeatView, d: Decision, rng: random.Random, tw: Typewriter,
-                     streamer: Streamer, cause: str, detail: str, log) -> Plan:
+async def _fall_back(
+    view: SeatView,
+    d: Decision,
+    rng: random.Random,
+    tw: Typewriter,
+    streamer: Streamer,
+    cause: str,
+    detail: str,
+    log,
+) -> Plan:
     """The built-in bot decides; the table learns that the model failed, and why."""
     from server.bots import builtin
 
     plan = await asyncio.get_running_loop().run_in_executor(None, builtin.plan, view, d, rng)
     vis = GOD if d.action in NIGHT_DECISIONS else PUBLIC  # a night error would out a role
-    tw.write(Error(message=f"seat {d.seat}: the model failed ({cause}); "
-                           "the built-in bot decided instead", seat=d.seat, vis=vis))
-    await tw.thought(d.seat, "内置机器人（兜底）" if view.lang == "zh" else "built-in bot (fallback)",
-                     plan.thought)
+    tw.write(
+        Error(
+            message=f"seat {d.seat}: the model failed ({cause}); the built-in bot decided instead",
+            seat=d.seat,
+            vis=vis,
+        )
+    )
+    await tw.thought(
+        d.seat,
+        "内置机器人（兜底）" if view.lang == "zh" else "built-in bot (fallback)",
+        plan.thought,
+    )
     action = plan.action
     if streamer.spoken:  # cut off mid-speech: what was heard stands as the speech
         action = Action(seat=d.seat, kind="speak", text=streamer.spoken)
     elif streamer.speaks and action.kind == "speak":
         await tw.speech(d.seat, SPEECH_KINDS[d.action], d.channel or PUBLIC, action.text or "")
     if log:
-        log.add(CallRecord(seat=d.seat, decision=d.action, day=view.day, phase=view.phase,
-                           attempt=0, fallback=True, error=detail,
-                           parsed=action.model_dump(exclude_none=True)))
-    return Plan(action=action, thought=plan.thought, label=plan.label, streamed=True,
-                fallback=True)
+        log.add(
+            CallRecord(
+                seat=d.seat,
+                decision=d.action,
+                day=view.day,
+                phase=view.phase,
+                attempt=0,
+                fallback=True,
+                error=detail,
+                parsed=action.model_dump(exclude_none=True),
+            )
+        )
+    return Plan(action=action, thought=plan.thought, label=plan.label, streamed=True, fallback=True)

@@ -31,8 +31,13 @@ from shared.events import (
     WitchInfo,
 )
 
-ROLE_NAMES = {"werewolf": "werewolf", "villager": "villager", "seer": "seer",
-              "witch": "witch", "hunter": "hunter"}
+ROLE_NAMES = {
+    "werewolf": "werewolf",
+    "villager": "villager",
+    "seer": "seer",
+    "witch": "witch",
+    "hunter": "hunter",
+}
 
 BOARD_9 = "3 werewolves, 3 villagers, a seer, a witch and a hunter"
 BOARD_6 = "2 werewolves, 2 villagers, a seer and a witch"
@@ -68,8 +73,12 @@ def _seat(view: SeatView, s: int) -> str:
 
 
 def _matters(sentence: str) -> bool:
-    return bool(parse_claims(sentence) or parse_accusations(sentence)
-                or parse_kill_proposal(sentence) is not None or parse_fake_plan(sentence))
+    return bool(
+        parse_claims(sentence)
+        or parse_accusations(sentence)
+        or parse_kill_proposal(sentence) is not None
+        or parse_fake_plan(sentence)
+    )
 
 
 def _excerpt(text: str) -> str | None:
@@ -92,8 +101,10 @@ def identity(view: SeatView) -> str:
         mates = ", ".join(_seat(view, s) for s in view.teammates)
         lines.append(f"Your fellow werewolves: {mates}.")
     if view.role == "witch":
-        lines.append(f"Your potions: antidote {'unused' if view.antidote else 'used'}, "
-                     f"poison {'unused' if view.poison else 'used'}.")
+        lines.append(
+            f"Your potions: antidote {'unused' if view.antidote else 'used'}, "
+            f"poison {'unused' if view.poison else 'used'}."
+        )
     return " ".join(lines)
 
 
@@ -103,8 +114,13 @@ def _vote_line(view: SeatView, e: VoteResult) -> str:
     if e.kind == "wolf":
         out = f"chose Seat {e.chosen}" if e.chosen else "no kill"
     else:
-        out = (f"{_seat(view, e.chosen)} exiled" if e.chosen
-               else f"tie between {e.tie}" if e.tie else "nobody exiled")
+        out = (
+            f"{_seat(view, e.chosen)} exiled"
+            if e.chosen
+            else f"tie between {e.tie}"
+            if e.tie
+            else "nobody exiled"
+        )
     return f"Day {e.day} {what}: {votes}; {out}."
 
 
@@ -114,8 +130,11 @@ def record(view: SeatView) -> list[str]:
     for e in view.events:
         if isinstance(e, Death):
             who = ", ".join(_seat(view, s) for s in e.seats) or "nobody"
-            how = {"night": f"found dead at dawn of day {e.day}",
-                   "exile": f"exiled on day {e.day}", "shot": f"shot on day {e.day}"}[e.cause]
+            how = {
+                "night": f"found dead at dawn of day {e.day}",
+                "exile": f"exiled on day {e.day}",
+                "shot": f"shot on day {e.day}",
+            }[e.cause]
             lines.append(f"{who}: {how}." if e.seats else f"Dawn of day {e.day}: nobody died.")
         elif isinstance(e, VoteResult):
             lines.append(_vote_line(view, e))
@@ -139,8 +158,11 @@ def claims(view: SeatView) -> list[str]:
     for e in view.events:
         if isinstance(e, SpeechEnd) and e.kind != "wolf_chat":
             for c in parse_claims(e.text):
-                said = (f"claims {c.role}" if c.kind == "role"
-                        else f"says Seat {c.target} is {'a werewolf' if c.kind == 'wolf' else 'good'}")
+                said = (
+                    f"claims {c.role}"
+                    if c.kind == "role"
+                    else f"says Seat {c.target} is {'a werewolf' if c.kind == 'wolf' else 'good'}"
+                )
                 if said not in out.setdefault(e.seat, []):
                     out[e.seat].append(said)
     return [f"Seat {s} {'; '.join(said)}." for s, said in sorted(out.items())]
@@ -152,8 +174,12 @@ def speeches(view: SeatView) -> tuple[list[str], list[str]]:
     for e in view.events:
         if not isinstance(e, SpeechEnd) or not e.text.strip():
             continue
-        label = {"day": "", "pk": " (run-off)", "last_words": " (last words)",
-                 "wolf_chat": " (wolves' night talk)"}[e.kind]
+        label = {
+            "day": "",
+            "pk": " (run-off)",
+            "last_words": " (last words)",
+            "wolf_chat": " (wolves' night talk)",
+        }[e.kind]
         if e.day == view.day or (view.phase == "night" and e.day == view.day - 1):
             now.append(f"{_seat(view, e.seat)}{label}: {quote(e.text)}")
         else:  # (a seat sees the wolves' talk only if it is a wolf)
@@ -164,8 +190,10 @@ def speeches(view: SeatView) -> tuple[list[str], list[str]]:
 
 
 def table(view: SeatView) -> str:
-    return "; ".join(f"{s} {view.names[s - 1]}{'' if view.alive[s - 1] else ' (dead)'}"
-                     for s in range(1, view.players + 1))
+    return "; ".join(
+        f"{s} {view.names[s - 1]}{'' if view.alive[s - 1] else ' (dead)'}"
+        for s in range(1, view.players + 1)
+    )
 
 
 def situation(view: SeatView, decision: Decision) -> str:
@@ -173,11 +201,14 @@ def situation(view: SeatView, decision: Decision) -> str:
     parts = [f"{when}. Players: {table(view)}."]
     if decision.action == "witch":
         if decision.victim and decision.can_save:
-            parts.append(f"Tonight the wolves attacked {_seat(view, decision.victim)}; "
-                         "you may save them.")
+            parts.append(
+                f"Tonight the wolves attacked {_seat(view, decision.victim)}; you may save them."
+            )
         elif decision.victim:
-            parts.append(f"Tonight the wolves attacked {_seat(view, decision.victim)}; "
-                         "you may not save them.")
+            parts.append(
+                f"Tonight the wolves attacked {_seat(view, decision.victim)}; "
+                "you may not save them."
+            )
     if decision.options and decision.action != "witch":
         choices = ", ".join(_seat(view, s) for s in decision.options)
         parts.append(f"You may choose: {choices}.")
@@ -186,12 +217,16 @@ def situation(view: SeatView, decision: Decision) -> str:
 
 def briefing(view: SeatView, decision: Decision) -> str:
     """Everything a seat knows that bears on ``decision``, as labelled sections."""
-    sections = [f"RULES: {rules(view)}", f"YOU: {identity(view)}",
-                f"NOW: {situation(view, decision)}"]
+    sections = [
+        f"RULES: {rules(view)}",
+        f"YOU: {identity(view)}",
+        f"NOW: {situation(view, decision)}",
+    ]
     facts = record(view)
     if facts:
-        sections.append("WHAT HAPPENED (facts from the game master):\n" +
-                        "\n".join(f"- {f}" for f in facts))
+        sections.append(
+            "WHAT HAPPENED (facts from the game master):\n" + "\n".join(f"- {f}" for f in facts)
+        )
     said = claims(view)
     if said:
         sections.append("CLAIMS MADE ALOUD (true or false):\n" + "\n".join(f"- {c}" for c in said))

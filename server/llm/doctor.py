@@ -20,8 +20,10 @@ def _why(e: Exception, s: LLMSettings) -> str:
     if isinstance(e, openai.AuthenticationError):
         return "the server refused the API key (401): set WEREWOLF_LLM_API_KEY"
     if isinstance(e, openai.NotFoundError):
-        return (f"the server has no model {s.model!r} or no chat endpoint at {s.display_url} "
-                "(404): check WEREWOLF_LLM_MODEL, and that the base URL ends in /v1")
+        return (
+            f"the server has no model {s.model!r} or no chat endpoint at {s.display_url} "
+            "(404): check WEREWOLF_LLM_MODEL, and that the base URL ends in /v1"
+        )
     if isinstance(e, openai.RateLimitError):
         return "rate limited (429): the key works but has no quota left right now"
     if isinstance(e, openai.APIStatusError):
@@ -34,12 +36,15 @@ def _why(e: Exception, s: LLMSettings) -> str:
 
 
 def _client(s: LLMSettings) -> openai.AsyncOpenAI:
-    return openai.AsyncOpenAI(base_url=s.base_url, api_key=s.api_key, max_retries=0,
-                              timeout=httpx.Timeout(30, connect=s.connect_timeout))
+    return openai.AsyncOpenAI(
+        base_url=s.base_url,
+        api_key=s.api_key,
+        max_retries=0,
+        timeout=httpx.Timeout(30, connect=s.connect_timeout),
+    )
 
 
-async def probe(client: openai.AsyncOpenAI, s: LLMSettings
-                ) -> tuple[str | None, float, float]:
+async def probe(client: openai.AsyncOpenAI, s: LLMSettings) -> tuple[str | None, float, float]:
     """One tiny streamed call: (what is wrong or None, seconds to first token, in all)."""
     from dspy.lm15 import Config
 
@@ -49,8 +54,11 @@ async def probe(client: openai.AsyncOpenAI, s: LLMSettings
     first = None
     try:
         stream = await client.chat.completions.create(
-            model=s.model, stream=True, **_sampling(s.model, Config(max_tokens=8), s),
-            messages=[{"role": "user", "content": "Reply with the word OK."}])
+            model=s.model,
+            stream=True,
+            **_sampling(s.model, Config(max_tokens=8), s),
+            messages=[{"role": "user", "content": "Reply with the word OK."}],
+        )
         async for chunk in stream:
             for c in chunk.choices:
                 if c.delta and c.delta.content and first is None:
@@ -125,12 +133,15 @@ async def _format_check(s: LLMSettings, out: Callable[[str], None]) -> bool:
     CALL_LOG.set(log)
     import random
 
-    plan = await llm_bot(seat_view(state, d.seat), d, random.Random(0),
-                         Typewriter(lambda _e: None, 0), settings=s)
+    plan = await llm_bot(
+        seat_view(state, d.seat), d, random.Random(0), Typewriter(lambda _e: None, 0), settings=s
+    )
     last = log.records[-1] if log.records else None
     if plan.fallback:
-        out(f"✗ a bot decision: the model's answer was unusable ({last.error if last else '?'}); "
-            "a stronger or instruction-tuned model may be needed")
+        out(
+            f"✗ a bot decision: the model's answer was unusable ({last.error if last else '?'}); "
+            "a stronger or instruction-tuned model may be needed"
+        )
         return False
     tokens = f"{last.tokens_in} tokens in, {last.tokens_out} out" if last else ""
     out(f"✓ a bot decision: a wolf spoke ({tokens})")

@@ -68,8 +68,11 @@ CURRENT: contextvars.ContextVar[CallScope | None] = contextvars.ContextVar("llm_
 def _messages(request) -> list[dict[str, str]]:
     out = []
     if request.system:
-        system = request.system if isinstance(request.system, str) else "".join(
-            getattr(p, "text", "") for p in request.system)
+        system = (
+            request.system
+            if isinstance(request.system, str)
+            else "".join(getattr(p, "text", "") for p in request.system)
+        )
         out.append({"role": "system", "content": system})
     out.extend({"role": m.role, "content": m.text or ""} for m in request.messages)
     return out
@@ -87,10 +90,11 @@ def _retry_after(error: Exception) -> float | None:
 
 def _refusal(error: openai.APIStatusError) -> CallFailed:
     status = error.status_code
-    cause = {401: "the server refused the API key (401)",
-             404: "the server does not know this model or path (404)",
-             429: "rate limited (429) after every retry"}.get(
-        status, f"server error ({status})" if status >= 500 else f"request refused ({status})")
+    cause = {
+        401: "the server refused the API key (401)",
+        404: "the server does not know this model or path (404)",
+        429: "rate limited (429) after every retry",
+    }.get(status, f"server error ({status})" if status >= 500 else f"request refused ({status})")
     return CallFailed(cause, str(error.message)[:300])
 
 
@@ -113,8 +117,11 @@ class OpenAIEngine:
         self.settings = settings
         self.usage_in_stream = True  # off for servers that refuse ``stream_options``
         self.client = openai.AsyncOpenAI(
-            base_url=settings.base_url, api_key=settings.api_key, max_retries=0,
-            timeout=httpx.Timeout(settings.token_timeout, connect=settings.connect_timeout))
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            max_retries=0,
+            timeout=httpx.Timeout(settings.token_timeout, connect=settings.connect_timeout),
+        )
 
     async def aclose(self) -> None:
         await self.client.close()
@@ -136,12 +143,17 @@ class OpenAIEngine:
             attempt.total = time.monotonic() - started
         attempt.raw = text
         attempt.tokens_in, attempt.tokens_out = usage
-        return Response(id=None, model=self.settings.model,
-                        message=Message.assistant([TextPart(text)]), finish_reason="stop",
-                        usage=Usage(input_tokens=usage[0], output_tokens=usage[1]))
+        return Response(
+            id=None,
+            model=self.settings.model,
+            message=Message.assistant([TextPart(text)]),
+            finish_reason="stop",
+            usage=Usage(input_tokens=usage[0], output_tokens=usage[1]),
+        )
 
-    async def _with_retries(self, request, attempt: Attempt, scope: CallScope, started: float
-                            ) -> tuple[str, tuple[int, int]]:
+    async def _with_retries(
+        self, request, attempt: Attempt, scope: CallScope, started: float
+    ) -> tuple[str, tuple[int, int]]:
         s = self.settings
         delay = s.backoff
         while True:
@@ -172,14 +184,18 @@ class OpenAIEngine:
             await asyncio.sleep(wait)
             delay *= 2
 
-    async def _once(self, request, attempt: Attempt, scope: CallScope, started: float
-                    ) -> tuple[str, tuple[int, int]]:
+    async def _once(
+        self, request, attempt: Attempt, scope: CallScope, started: float
+    ) -> tuple[str, tuple[int, int]]:
         s = self.settings
         config = request.config
         stream = await self.client.chat.completions.create(
-            model=s.model, messages=attempt.prompt, stream=True,
+            model=s.model,
+            messages=attempt.prompt,
+            stream=True,
             **({"stream_options": {"include_usage": True}} if self.usage_in_stream else {}),
-            **_sampling(s.model, config, s))
+            **_sampling(s.model, config, s),
+        )
         parts: list[str] = []
         splitter = FieldSplitter(scope.on_token)
         finish = None

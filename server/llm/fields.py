@@ -46,14 +46,14 @@ class FieldSplitter:
                     self.pending = ""
                     return
                 self._text(self.pending[: nl + 1])
-                self.pending = self.pending[nl + 1:]
+                self.pending = self.pending[nl + 1 :]
                 self.in_line = False
                 continue
             stripped = self.pending.lstrip(" \t")
             m = _MARKER.match(stripped)
             if m:
                 self._switch(m.group(1))
-                self.pending = stripped[m.end():]
+                self.pending = stripped[m.end() :]
                 self.in_line = True  # the rest of a marker's line is its field's text
                 continue
             if _may_become_marker(stripped):
@@ -82,7 +82,7 @@ class FieldSplitter:
                 return
             self.started = True
         stripped = text.rstrip()
-        trailing = text[len(stripped):]
+        trailing = text[len(stripped) :]
         if stripped:
             self.emit(self.field, self.held_ws + stripped)
             self.held_ws = trailing

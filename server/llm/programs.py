@@ -23,9 +23,11 @@ class Decide(dspy.Signature):
 
     briefing: str = dspy.InputField(desc="the game as your seat knows it, from the game master")
     language: str = dspy.InputField(
-        desc="'en' or 'zh': write your reasoning and speech in this language")
+        desc="'en' or 'zh': write your reasoning and speech in this language"
+    )
     reasoning: str = dspy.OutputField(
-        desc="your private reasoning, 2-4 short sentences; nobody else ever sees it")
+        desc="your private reasoning, 2-4 short sentences; nobody else ever sees it"
+    )
 
 
 class WolfTalk(Decide):
@@ -146,8 +148,7 @@ def options(d: Decision, living: list[int] | None = None) -> list[str]:
     return out
 
 
-def typed(program: Program, d: Decision, living: list[int] | None = None
-          ) -> type[dspy.Signature]:
+def typed(program: Program, d: Decision, living: list[int] | None = None) -> type[dspy.Signature]:
     """The program's signature with its choice typed as this moment's legal options."""
     if program.choice is None:
         return program.signature
@@ -159,8 +160,7 @@ class IllegalAnswer(ValueError):
     """The model answered something that is not a legal choice now."""
 
 
-def kill_vote(d: Decision, program: Program, prediction: dspy.Prediction,
-              living: list[int]) -> int:
+def kill_vote(d: Decision, program: Program, prediction: dspy.Prediction, living: list[int]) -> int:
     """A wolf's talk also carries its kill vote (cast when the night's actions come)."""
     answer = str(prediction.get("target") or "").strip().strip("'\"")
     if answer not in options(d, living):

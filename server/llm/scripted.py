@@ -120,8 +120,9 @@ _CHAT_SPEC = re.compile(
 _JSON_SPEC = re.compile(r"Respond with a JSON object in the following order of fields: (.*)", re.S)
 _CHAT_MARKER = re.compile(r"`\[\[ ## (\w+) ## \]\]`")
 _JSON_MARKER = re.compile(r"`(\w+)`")
-_TYPE_INFO = re.compile(r"\s*\(must (?:be formatted as a valid Python (.*)|be a JSON object.*)\)\s*",
-                        re.S)
+_TYPE_INFO = re.compile(
+    r"\s*\(must (?:be formatted as a valid Python (.*)|be a JSON object.*)\)\s*", re.S
+)
 
 
 def _content_text(content: Any) -> str:
@@ -146,7 +147,7 @@ def _field_from_type(name: str, type_info: str) -> OutputField:
     annotation = (m.group(1) or "").strip() if m else ""
     if annotation.startswith("Literal[") and annotation.endswith("]"):
         try:
-            options = ast.literal_eval("[" + annotation[len("Literal["):-1] + "]")
+            options = ast.literal_eval("[" + annotation[len("Literal[") : -1] + "]")
         except (ValueError, SyntaxError):
             return OutputField(name)
         if options:
@@ -167,7 +168,7 @@ def _split_spec(spec: str, marker: re.Pattern[str]) -> list[OutputField]:
     fields = []
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(spec)
-        between = spec[m.end():end].rstrip()
+        between = spec[m.end() : end].rstrip()
         if between.endswith(", then"):
             between = between[: -len(", then")]
         fields.append(_field_from_type(m.group(1), between.rstrip(" .")))
@@ -189,8 +190,9 @@ def parse_output_fields(text: str) -> tuple[str | None, list[OutputField]]:
 
 
 def _input_value(text: str, name: str) -> str | None:
-    m = re.search(r"\[\[ ## " + re.escape(name) + r" ## \]\]\s*\n(.*?)(?=\n\s*\[\[ ## |\Z)",
-                  text, re.S)
+    m = re.search(
+        r"\[\[ ## " + re.escape(name) + r" ## \]\]\s*\n(.*?)(?=\n\s*\[\[ ## |\Z)", text, re.S
+    )
     return m.group(1).strip() if m else None
 
 
@@ -352,21 +354,37 @@ def _split_chunks(text: str) -> list[str]:
 # Errors and logging
 # --------------------------------------------------------------------------------------------
 
-_ERROR_TYPES = {400: "invalid_request_error", 401: "invalid_request_error",
-                403: "invalid_request_error", 404: "invalid_request_error",
-                409: "invalid_request_error", 422: "invalid_request_error", 429: "requests"}
+_ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "invalid_request_error",
+    403: "invalid_request_error",
+    404: "invalid_request_error",
+    409: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "requests",
+}
 _ERROR_CODES = {401: "invalid_api_key", 429: "rate_limit_exceeded"}
 
 
-def _error(status: int, message: str, *, type_: str | None = None, code: str | None = None,
-           headers: dict[str, str] | None = None) -> JSONResponse:
-    body = {"error": {
-        "message": message,
-        "type": type_ or _ERROR_TYPES.get(status, "server_error" if status >= 500 else
-                                          "invalid_request_error"),
-        "param": None,
-        "code": code if code is not None else _ERROR_CODES.get(status),
-    }}
+def _error(
+    status: int,
+    message: str,
+    *,
+    type_: str | None = None,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = {
+        "error": {
+            "message": message,
+            "type": type_
+            or _ERROR_TYPES.get(
+                status, "server_error" if status >= 500 else "invalid_request_error"
+            ),
+            "param": None,
+            "code": code if code is not None else _ERROR_CODES.get(status),
+        }
+    }
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -410,9 +428,13 @@ class _DroppedResponse(Response):
         super().__init__(status_code=200, media_type="application/json")
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", b"4096")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+            }
+        )
         raise ScriptedDisconnect("scripted disconnect")
 
 
@@ -456,8 +478,16 @@ def _validate_behavior(raw: Any) -> dict[str, Any]:
 class ScriptedLLM:
     """The scripted server's state (config, pending behaviors, call log), app and runner."""
 
-    def __init__(self, *, model: str = "scripted", latency: float = 0.0, chunk_delay: float = 0.0,
-                 api_key: str | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        model: str = "scripted",
+        latency: float = 0.0,
+        chunk_delay: float = 0.0,
+        api_key: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
         self.model = model
         self.latency = latency
         self.chunk_delay = chunk_delay
@@ -509,11 +539,19 @@ class ScriptedLLM:
                 return dict(b)
         return None
 
-    def _record(self, messages: Any, stream: bool, model: Any, behavior: str | None,
-                status: int) -> None:
+    def _record(
+        self, messages: Any, stream: bool, model: Any, behavior: str | None, status: int
+    ) -> None:
         with self._lock:
-            self._calls.append({"messages": copy.deepcopy(messages), "stream": stream,
-                                "model": model, "behavior": behavior, "status": status})
+            self._calls.append(
+                {
+                    "messages": copy.deepcopy(messages),
+                    "stream": stream,
+                    "model": model,
+                    "behavior": behavior,
+                    "status": status,
+                }
+            )
 
     # ---- the HTTP app ---------------------------------------------------------------------
 
@@ -531,8 +569,14 @@ class ScriptedLLM:
         async def models(request: Request) -> Response:
             if (denied := unauthorized(request)) is not None:
                 return denied
-            return JSONResponse({"object": "list", "data": [
-                {"id": self.model, "object": "model", "created": 0, "owned_by": "scripted"}]})
+            return JSONResponse(
+                {
+                    "object": "list",
+                    "data": [
+                        {"id": self.model, "object": "model", "created": 0, "owned_by": "scripted"}
+                    ],
+                }
+            )
 
         @app.post("/v1/chat/completions")
         async def chat_completions(request: Request) -> Response:
@@ -577,16 +621,25 @@ class ScriptedLLM:
             return _error(400, "The request body must be a JSON object.")
         messages, model = body.get("messages"), body.get("model")
         stream = bool(body.get("stream"))
-        if not isinstance(messages, list) or not messages or not all(
-                isinstance(m, dict) for m in messages):
+        if (
+            not isinstance(messages, list)
+            or not messages
+            or not all(isinstance(m, dict) for m in messages)
+        ):
             self._record(messages if isinstance(messages, list) else [], stream, model, None, 400)
-            return _error(400, "'messages' must be a non-empty array of message objects.",
-                          code="invalid_value")
+            return _error(
+                400,
+                "'messages' must be a non-empty array of message objects.",
+                code="invalid_value",
+            )
         if model != self.model:
             self._record(messages, stream, model, None, 404)
-            return _error(404, f"The model `{model}` does not exist or you do not have access "
-                               f"to it (this server serves `{self.model}`).",
-                          code="model_not_found")
+            return _error(
+                404,
+                f"The model `{model}` does not exist or you do not have access "
+                f"to it (this server serves `{self.model}`).",
+                code="model_not_found",
+            )
 
         contents = [_content_text(m.get("content")) for m in messages]
         behavior = self._take_behavior("\n".join(contents))
@@ -599,8 +652,13 @@ class ScriptedLLM:
             if behavior.get("retry_after") is not None:
                 headers = {"Retry-After": f"{behavior['retry_after']:g}"}
             self._record(messages, stream, model, kind, status)
-            return _error(status, behavior.get("message") or f"Scripted failure ({status}).",
-                          type_=behavior.get("type"), code=behavior.get("code"), headers=headers)
+            return _error(
+                status,
+                behavior.get("message") or f"Scripted failure ({status}).",
+                type_=behavior.get("type"),
+                code=behavior.get("code"),
+                headers=headers,
+            )
 
         self._record(messages, stream, model, kind, 200)
         delay = self.latency + (behavior["seconds"] if kind == "delay" else 0.0)
@@ -610,23 +668,40 @@ class ScriptedLLM:
             answer = behavior["text"]
         else:
             answer = compose_answer(messages, illegal=kind == "illegal")
-        usage = {"prompt_tokens": _approx_tokens(sum(len(c) for c in contents)),
-                 "completion_tokens": _approx_tokens(len(answer))}
+        usage = {
+            "prompt_tokens": _approx_tokens(sum(len(c) for c in contents)),
+            "completion_tokens": _approx_tokens(len(answer)),
+        }
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
 
         if stream:
             opts = body.get("stream_options")
             include_usage = isinstance(opts, dict) and bool(opts.get("include_usage"))
-            events = self._stream(answer, cid, created, usage if include_usage else None,
-                                  behavior if kind in _STREAM_FAULTS else None)
-            return StreamingResponse(events, media_type="text/event-stream",
-                                     headers={"Cache-Control": "no-cache"})
+            events = self._stream(
+                answer,
+                cid,
+                created,
+                usage if include_usage else None,
+                behavior if kind in _STREAM_FAULTS else None,
+            )
+            return StreamingResponse(
+                events, media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+            )
 
         completion = {
-            "id": cid, "object": "chat.completion", "created": created, "model": self.model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": answer},
-                         "logprobs": None, "finish_reason": "stop"}],
+            "id": cid,
+            "object": "chat.completion",
+            "created": created,
+            "model": self.model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": answer},
+                    "logprobs": None,
+                    "finish_reason": "stop",
+                }
+            ],
             "usage": usage,
         }
         if kind == "stall":
@@ -640,14 +715,24 @@ class ScriptedLLM:
             return Response("{not json", media_type="application/json")
         return JSONResponse(completion)
 
-    async def _stream(self, answer: str, cid: str, created: int, usage: dict[str, int] | None,
-                      fault: dict[str, Any] | None) -> AsyncIterator[bytes]:
+    async def _stream(
+        self,
+        answer: str,
+        cid: str,
+        created: int,
+        usage: dict[str, int] | None,
+        fault: dict[str, Any] | None,
+    ) -> AsyncIterator[bytes]:
         def chunk(delta: dict[str, Any], finish: str | None) -> dict[str, Any]:
             c: dict[str, Any] = {
-                "id": cid, "object": "chat.completion.chunk", "created": created,
+                "id": cid,
+                "object": "chat.completion.chunk",
+                "created": created,
                 "model": self.model,
-                "choices": [{"index": 0, "delta": delta, "logprobs": None,
-                             "finish_reason": finish}]}
+                "choices": [
+                    {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+                ],
+            }
             if usage is not None:
                 c["usage"] = None
             return c
@@ -657,8 +742,16 @@ class ScriptedLLM:
         finish_index = len(events)
         events.append(chunk({}, "stop"))
         if usage is not None:
-            events.append({"id": cid, "object": "chat.completion.chunk", "created": created,
-                           "model": self.model, "choices": [], "usage": usage})
+            events.append(
+                {
+                    "id": cid,
+                    "object": "chat.completion.chunk",
+                    "created": created,
+                    "model": self.model,
+                    "choices": [],
+                    "usage": usage,
+                }
+            )
 
         fault_at = -1
         if fault is not None:
@@ -704,8 +797,15 @@ class ScriptedLLM:
         return sock
 
     def _config(self, **kwargs: Any) -> uvicorn.Config:
-        config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning",
-                                timeout_graceful_shutdown=1, lifespan="off", **kwargs)
+        config = uvicorn.Config(
+            self.app,
+            host=self.host,
+            port=self.port,
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+            lifespan="off",
+            **kwargs,
+        )
         _install_log_filter()
         return config
 
@@ -715,8 +815,12 @@ class ScriptedLLM:
             raise RuntimeError("already started")
         self._socket = self._bind()
         self._server = uvicorn.Server(self._config(log_config=None, access_log=False))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
-                                         name=f"scripted-llm-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name=f"scripted-llm-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
@@ -757,20 +861,30 @@ class ScriptedLLM:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m server.llm.scripted",
-                                     description="Scripted OpenAI-compatible LLM server.")
+    parser = argparse.ArgumentParser(
+        prog="python -m server.llm.scripted", description="Scripted OpenAI-compatible LLM server."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8901, help="0 picks a free port")
     parser.add_argument("--model", default="scripted")
-    parser.add_argument("--latency", type=float, default=0.0,
-                        help="seconds before each response starts")
-    parser.add_argument("--chunk-delay", type=float, default=0.0,
-                        help="seconds between streamed chunks")
-    parser.add_argument("--api-key", default=None,
-                        help="require Authorization: Bearer KEY on /v1 routes")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds before each response starts"
+    )
+    parser.add_argument(
+        "--chunk-delay", type=float, default=0.0, help="seconds between streamed chunks"
+    )
+    parser.add_argument(
+        "--api-key", default=None, help="require Authorization: Bearer KEY on /v1 routes"
+    )
     args = parser.parse_args(argv)
-    llm = ScriptedLLM(model=args.model, latency=args.latency, chunk_delay=args.chunk_delay,
-                      api_key=args.api_key, host=args.host, port=args.port)
+    llm = ScriptedLLM(
+        model=args.model,
+        latency=args.latency,
+        chunk_delay=args.chunk_delay,
+        api_key=args.api_key,
+        host=args.host,
+        port=args.port,
+    )
     llm.serve_forever()
 
 

@@ -21,8 +21,14 @@ class SettingsError(ValueError):
     """The LLM settings are missing or malformed; the message says which and how to fix it."""
 
 
-def _number(env: Mapping[str, str], name: str, default: float, kind=float,
-            minimum: float = 0, inclusive: bool = False) -> float:
+def _number(
+    env: Mapping[str, str],
+    name: str,
+    default: float,
+    kind=float,
+    minimum: float = 0,
+    inclusive: bool = False,
+) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -63,17 +69,23 @@ class LLMSettings:
         if not model:
             raise SettingsError(
                 "no model configured: set WEREWOLF_LLM_MODEL (e.g. gpt-4o-mini, deepseek-chat, "
-                "qwen2.5:7b) and WEREWOLF_LLM_BASE_URL for a server other than OpenAI's")
+                "qwen2.5:7b) and WEREWOLF_LLM_BASE_URL for a server other than OpenAI's"
+            )
         if not base:
             if not key:
                 raise SettingsError(
                     "no endpoint configured: set WEREWOLF_LLM_BASE_URL (e.g. "
-                    "http://localhost:11434/v1 for Ollama) or OPENAI_API_KEY for OpenAI")
+                    "http://localhost:11434/v1 for Ollama) or OPENAI_API_KEY for OpenAI"
+                )
             base = OPENAI_URL
         if not base.startswith(("http://", "https://")):
-            raise SettingsError(f"WEREWOLF_LLM_BASE_URL={base!r} must start with http:// or https://")
+            raise SettingsError(
+                f"WEREWOLF_LLM_BASE_URL={base!r} must start with http:// or https://"
+            )
         return cls(
-            base_url=base.rstrip("/"), model=model, api_key=key or "not-needed",
+            base_url=base.rstrip("/"),
+            model=model,
+            api_key=key or "not-needed",
             connect_timeout=_number(env, "WEREWOLF_LLM_CONNECT_TIMEOUT", 10.0),
             token_timeout=_number(env, "WEREWOLF_LLM_TOKEN_TIMEOUT", 60.0),
             call_timeout=_number(env, "WEREWOLF_LLM_CALL_TIMEOUT", 180.0),

@@ -81,8 +81,13 @@ class ActionBar(Vertical):
     def asks_pick(self) -> bool:
         return self.waiting is not None and self.picker.display
 
-    def show(self, waiting: dict[str, Any] | None, lang: str, witch: dict[str, Any],
-             names: dict[int, str] | None = None) -> None:
+    def show(
+        self,
+        waiting: dict[str, Any] | None,
+        lang: str,
+        witch: dict[str, Any],
+        names: dict[int, str] | None = None,
+    ) -> None:
         """Ask for this decision (None: hide). Same decision again: leave it as it is."""
         key = (waiting or {}).get("action"), tuple((waiting or {}).get("options") or [])
         old = (self.waiting or {}).get("action"), tuple((self.waiting or {}).get("options") or [])
@@ -116,6 +121,7 @@ class ActionBar(Vertical):
 
     def options(self, waiting: dict[str, Any]) -> list[Option]:
         lang, action = self.lang, waiting["action"]
+
         def seat_word(n: int) -> str:
             name = self.names.get(n, "")
             return f"{n}号 {name}".rstrip() if lang == "zh" else f"seat {n}  {name}".rstrip()
@@ -135,7 +141,9 @@ class ActionBar(Vertical):
             return [Option("advance", id="advance:-")]
         out = [Option(f"{n}  {seat_word(n)}", id=f"target:{n}") for n in targets]
         if skippable:
-            word = {"vote": "abstain", "pk_vote": "abstain", "wolf_kill": "no_kill"}.get(action, "skip")
+            word = {"vote": "abstain", "pk_vote": "abstain", "wolf_kill": "no_kill"}.get(
+                action, "skip"
+            )
             out.append(Option(f"0  {t(word, lang)}", id="none:0"))
         return out
 
@@ -147,9 +155,15 @@ class ActionBar(Vertical):
     def _spoke(self, event: Input.Submitted) -> None:
         if self.waiting is None:
             return
-        self.post_message(self.Chosen(Answer("speak", {"seat": self.waiting["seat"],
-                                                       "text": event.value.strip()},
-                                             self.waiting)))
+        self.post_message(
+            self.Chosen(
+                Answer(
+                    "speak",
+                    {"seat": self.waiting["seat"], "text": event.value.strip()},
+                    self.waiting,
+                )
+            )
+        )
 
     @on(OptionList.OptionSelected, "#target-picker")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -165,11 +179,18 @@ class ActionBar(Vertical):
         elif action == "wolf_kill":
             answer = Answer("night", {"seat": seat, "action": "kill", "target": target})
         elif action == "check":
-            answer = Answer("night", {"seat": seat, "action": "check" if target else "skip",
-                                      "target": target})
+            answer = Answer(
+                "night", {"seat": seat, "action": "check" if target else "skip", "target": target}
+            )
         elif action == "witch":
-            answer = Answer("night", {"seat": seat, "action": kind if kind in ("save", "poison")
-                                      else "skip", "target": target})
+            answer = Answer(
+                "night",
+                {
+                    "seat": seat,
+                    "action": kind if kind in ("save", "poison") else "skip",
+                    "target": target,
+                },
+            )
         else:
             answer = Answer("advance", {})
         self.post_message(self.Chosen(Answer(answer.call, answer.args, self.waiting)))

@@ -17,8 +17,10 @@ from tui.client import ApiError, GameClient
 
 
 class CallsScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,i", "dismiss", "Close"),
-                Binding("p", "toggle_prompts", "Prompts")]
+    BINDINGS = [
+        Binding("escape,q,i", "dismiss", "Close"),
+        Binding("p", "toggle_prompts", "Prompts"),
+    ]
 
     def __init__(self, client: GameClient, seat: int | None, title: str) -> None:
         super().__init__()
@@ -45,8 +47,11 @@ class CallsScreen(ModalScreen[None]):
         self.paint()
 
     def paint(self) -> None:
-        body = (render(self.records, prompts=self.prompts) if self.records
-                else "no LLM calls (built-in bots decide without a model)")
+        body = (
+            render(self.records, prompts=self.prompts)
+            if self.records
+            else "no LLM calls (built-in bots decide without a model)"
+        )
         hint = "p: show prompts and answers" if not self.prompts else "p: hide prompts"
         self.query_one("#calls-text", Static).update(f"{self.title_text}   ({hint})\n\n{body}")
 

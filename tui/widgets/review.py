@@ -36,8 +36,10 @@ class ReviewScreen(ModalScreen[None]):
         for n in sorted(b.seats):
             s = b.seats[n]
             role = role_name(s.role, lang) if s.role else "?"
-            text.append(f"#{n} {s.name} — {role}\n", style="bold magenta" if s.role == "werewolf"
-                        else "bold green")
+            text.append(
+                f"#{n} {s.name} — {role}\n",
+                style="bold magenta" if s.role == "werewolf" else "bold green",
+            )
             for thought in [*s.thoughts, *([s.thought] if s.thought else [])]:
                 text.append(f"  · {thought}\n", style="italic dim")
             text.append("\n")

@@ -14,8 +14,11 @@ from tui.i18n import t
 PANE_SPEECHES = 4  # the pane shows the latest few; a maximized pane shows them all
 PANE_THOUGHT_CHARS = 480  # the tail of the live thought: what fits a pane; the review has it all
 
-KIND_TAGS = {"last_words": ("last words", "遗言"), "pk": ("PK", "PK"),
-             "wolf_chat": ("wolves", "狼聊")}
+KIND_TAGS = {
+    "last_words": ("last words", "遗言"),
+    "pk": ("PK", "PK"),
+    "wolf_chat": ("wolves", "狼聊"),
+}
 
 
 def tail(text: Text, width: int, height: int) -> Text:
@@ -41,8 +44,8 @@ def tail(text: Text, width: int, height: int) -> Text:
         while cut > start and keep > 0:
             cut -= 1
             keep -= cell_len(plain[cut])
-        return Text("…", style="dim") + text[cut + 1:]
-    return text if end <= 0 else text[end + 1:]
+        return Text("…", style="dim") + text[cut + 1 :]
+    return text if end <= 0 else text[end + 1 :]
 
 
 class SeatPane(Vertical):
@@ -85,8 +88,12 @@ class SeatPane(Vertical):
         self.set_class(not s.alive, "dead")
         self.set_class(s.seat == board.you, "you")
         self.set_class(s.thinking or s.speaking, "active")
-        self.set_class(s.role == "werewolf" and board.you is not None
-                       and board.seat(board.you).role == "werewolf", "wolf")
+        self.set_class(
+            s.role == "werewolf"
+            and board.you is not None
+            and board.seat(board.you).role == "werewolf",
+            "wolf",
+        )
         title = self.title_text(board, s)
         if title != self._last_title:
             self._last_title = title
@@ -104,8 +111,7 @@ class SeatPane(Vertical):
                 self.scroller.scroll_end(animate=False, immediate=True)
         else:
             size = self.body.size
-            self.body.update(tail(self.body_text(board, s, show_thoughts), size.width,
-                                  size.height))
+            self.body.update(tail(self.body_text(board, s, show_thoughts), size.width, size.height))
 
     @staticmethod
     def title_text(board: Board, s: Seat) -> Text:
@@ -145,15 +151,18 @@ class SeatPane(Vertical):
     def body_text(board: Board, s: Seat, show_thoughts: bool, full: bool = False) -> Text:
         lang = board.lang
         text = Text()
-        for said in (s.said if full else s.said[-PANE_SPEECHES:]):
+        for said in s.said if full else s.said[-PANE_SPEECHES:]:
             tag = KIND_TAGS.get(said.kind)
             if tag:
                 text.append(f"[{tag[1] if lang == 'zh' else tag[0]}] ", style="dim")
             text.append(said.text + "\n")
         if show_thoughts and s.thought:
             label = f"({s.thought_label}) " if s.thought_label else ""
-            thought = s.thought if full or len(s.thought) <= PANE_THOUGHT_CHARS \
+            thought = (
+                s.thought
+                if full or len(s.thought) <= PANE_THOUGHT_CHARS
                 else "…" + s.thought[-PANE_THOUGHT_CHARS:]
+            )
             text.append(label + thought, style="italic dim cyan")
             if s.thinking:
                 text.append("▌", style="cyan")

@@ -38,19 +38,34 @@ class StatusLine(Static):
         elif not board.over:
             doing, seats = board.turn()
             if seats:
-                who = "、".join(f"{s.seat}号{s.name}" for s in seats) if zh \
+                who = (
+                    "、".join(f"{s.seat}号{s.name}" for s in seats)
+                    if zh
                     else ", ".join(f"#{s.seat} {s.name}" for s in seats)
+                )
                 mark = "●" if doing == "speaking" else "…"
-                text.append(f"{mark} {who} {t(doing, lang)}",
-                            style="yellow" if doing == "speaking" else "cyan")
+                text.append(
+                    f"{mark} {who} {t(doing, lang)}",
+                    style="yellow" if doing == "speaking" else "cyan",
+                )
             elif board.waiting_on:
                 who = ", ".join(str(s) for s in board.waiting_on)
                 text.append(f"{t('waiting_for', lang)} {who}", style="dim")
         state = connection.state
-        label = t("reconnecting", lang, n=connection.attempt) if state == "reconnecting" \
+        label = (
+            t("reconnecting", lang, n=connection.attempt)
+            if state == "reconnecting"
             else t(state, lang)
-        right = Text(f"● {label} ", style={"live": "green", "reconnecting": "bold red",
-                                           "connecting": "yellow", "closed": "dim"}[state])
+        )
+        right = Text(
+            f"● {label} ",
+            style={
+                "live": "green",
+                "reconnecting": "bold red",
+                "connecting": "yellow",
+                "closed": "dim",
+            }[state],
+        )
         # The connection keeps its place at the right edge; the turn gives way if need be.
         width = self.size.width or 80
         room = width - right.cell_len - 1
