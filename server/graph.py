@@ -5,8 +5,9 @@ Nodes:
   until the phase changes, a human must decide, or the game ends. Events and
   tokens go to the graph's custom stream as they happen.
 - ``human`` interrupts with the human decisions pending; the resume value is one
-  seat's answer. An illegal answer is refused (an ``error`` event) and the node
-  interrupts again: the decision stays pending.
+  seat's :class:`Action`. The rules check it (the only check it gets); the run's
+  ``verdict`` callback hears at once whether it was taken, so the caller can answer
+  the player. An illegal answer changes nothing: the node interrupts again.
 - ``pause`` (step mode only) interrupts after each phase until ``advance``.
 """
 
@@ -15,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from typing import Any, Literal, TypedDict
+from collections.abc import Callable
+from typing import Any, TypedDict
 
 from langgraph.config import get_config, get_stream_writer
 from langgraph.graph import END, START, StateGraph
@@ -28,7 +30,7 @@ from server.game import Action, Decision, GameState, IllegalAction, apply, pendi
 from server.game.view import seat_view
 from server.llm.calls import CALL_LOG
 from server.typewriter import Typewriter
-from shared.events import Error, Event, Waiting, only
+from shared.events import PUBLIC, Error, Event, Waiting, only
 
 RECURSION_LIMIT = 10_000
 
@@ -51,17 +53,6 @@ class GameGraphState(TypedDict, total=False):
     paused: bool
     route: str  # the node to run next, decided by the node that just ran
     emitted: int  # events this graph has written so far (to trim a log after a crash)
-
-
-class HumanAnswer(BaseModel):
-    """The resume value of a human interrupt: one seat's action."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    seat: int
-    kind: Literal["speak", "vote", "kill", "check", "save", "poison", "skip", "shoot"]
-    target: int | None = None
-    text: str | None = None
 
 
 def load_game(values: dict[str, Any]) -> GameState:
@@ -115,22 +106,11 @@ def waiting_events(
 ) -> list[Waiting]:
     """One ``waiting`` event per human decision pending, seen only by that seat."""
     deadline = time.time() + timeout if timeout else None
-    out = []
-    for d in pending(game):
-        if d.seat in humans:
-            options: list[int | None] = list(d.options)
-            if d.can_skip:
-                options.append(None)
-            out.append(
-                Waiting(
-                    seats=[d.seat],
-                    action=d.action,
-                    options=options,
-                    deadline=deadline,
-                    vis=only(d.seat),
-                )
-            )
-    return out
+    return [
+        Waiting(decision=d, deadline=deadline, vis=only(d.seat))
+        for d in pending(game)
+        if d.seat in humans
+    ]
 
 
 async def play(state: GameGraphState) -> GameGraphState:
@@ -152,12 +132,7 @@ async def play(state: GameGraphState) -> GameGraphState:
             except IllegalAction as e:  # a bot bug must never stall the game
                 write(Error(message=f"bot at seat {action.seat}: {e.message}", seat=action.seat))
                 d = next(x for x in bot_decisions if x.seat == action.seat)
-                t = apply(
-                    game,
-                    Action(seat=d.seat, kind="skip")
-                    if d.can_skip
-                    else Action(seat=d.seat, kind="speak", text=""),
-                )
+                t = apply(game, d.pass_action())
             game = t.state
             for event in t.events:
                 write(event)
@@ -170,7 +145,7 @@ async def play(state: GameGraphState) -> GameGraphState:
         for w in waiting_events(game, table.humans, table.turn_timeout):
             write(w)
     if paused:
-        write(Waiting(seats=[], action="advance", options=[]))
+        write(Waiting(decision=None))
     return {
         "game": dump_game(game),
         "paused": paused,
@@ -179,28 +154,35 @@ async def play(state: GameGraphState) -> GameGraphState:
     }
 
 
+def _verdict() -> Callable[[IllegalAction | None], None]:
+    """Who hears whether a human's action was taken (passed in the run's config)."""
+    try:
+        return get_config()["configurable"].get("verdict") or (lambda _refusal: None)
+    except Exception:  # outside a run
+        return lambda _refusal: None
+
+
 async def human(state: GameGraphState) -> GameGraphState:
     table = Table.model_validate(state["table"])
     game = load_game(state)
     waiting = [d for d in pending(game) if d.seat in table.humans]
-    answer = interrupt({"waiting_for": [d.model_dump(mode="json") for d in waiting]})
-    write = _CountingWriter()
-    refused = {"route": "human", "emitted": state.get("emitted", 0) + 1}
+    answer = interrupt({"waiting_for": [d.seat for d in waiting]})
+    verdict = _verdict()
     try:
-        action = Action.model_validate(HumanAnswer.model_validate(answer).model_dump())
+        action = answer if isinstance(answer, Action) else Action.model_validate(answer)
         t = apply(game, action)
     except IllegalAction as e:
-        write(
-            Error(message=e.message, seat=answer.get("seat") if isinstance(answer, dict) else None)
-        )
-        return refused
+        verdict(e)
+        return {"route": "human"}  # nothing changed: ask again
     except ValueError as e:
-        write(Error(message=str(e)))
-        return refused
+        verdict(IllegalAction("wrong_action", f"not an action: {e}"))
+        return {"route": "human"}
+    verdict(None)
+    write = _CountingWriter()
     d = next(x for x in waiting if x.seat == action.seat)
     if action.kind == "speak" and d.action in SPEECH_KINDS:
         await Typewriter(write, 0).speech(
-            action.seat, SPEECH_KINDS[d.action], d.channel, action.text or ""
+            action.seat, SPEECH_KINDS[d.action], d.channel or PUBLIC, action.text or ""
         )
     for event in t.events:
         write(event)
@@ -212,7 +194,7 @@ async def human(state: GameGraphState) -> GameGraphState:
 
 
 async def pause(state: GameGraphState) -> GameGraphState:
-    interrupt({"waiting_for": [{"seat": None, "action": "advance"}]})
+    interrupt({"waiting_for": "advance"})
     return {"paused": False, "route": "play"}
 
 
@@ -259,7 +241,6 @@ def run_config(thread_id: str) -> dict[str, Any]:
 
 __all__ = [
     "GameGraphState",
-    "HumanAnswer",
     "Table",
     "build_graph",
     "initial_state",

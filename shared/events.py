@@ -1,9 +1,9 @@
 """The event vocabulary shared by the server and the terminal client.
 
 Every event the game produces is one of the typed models below. Each carries
-its ``vis`` (visibility): who may see it while the game runs. The server filters
-every stream and snapshot through :func:`visible_to`; after game over everything
-is public. ``docs/protocol.md`` describes the same vocabulary in prose.
+its ``vis`` (its audience): who may see it while the game runs. The server filters
+every stream and snapshot for its viewer (``server/game/visibility.py``); after game
+over everything is public. ``docs/protocol.md`` describes the same vocabulary in prose.
 """
 
 from __future__ import annotations
@@ -12,41 +12,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from shared.actions import Decision, DecisionKind
+from shared.audience import GOD as GOD
+from shared.audience import PUBLIC as PUBLIC
+from shared.audience import WOLVES as WOLVES
+from shared.audience import Scope as Scope
+from shared.audience import Visibility
+from shared.audience import only as only
+
 Role = Literal["werewolf", "villager", "seer", "witch", "hunter"]
 Side = Literal["wolves", "villagers"]
 Lang = Literal["en", "zh"]
-
-Scope = Literal["public", "wolves", "seat", "god"]
-
-
-class Visibility(BaseModel):
-    """Who may see an event: everyone, the wolves, one seat, or god (spectators)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    scope: Scope = "public"
-    seat: int | None = None
-
-
-PUBLIC = Visibility(scope="public")
-WOLVES = Visibility(scope="wolves")
-GOD = Visibility(scope="god")
-
-
-def only(seat: int) -> Visibility:
-    return Visibility(scope="seat", seat=seat)
-
-
-def visible_to(vis: Visibility, seat: int | None, is_wolf: bool, god: bool = False) -> bool:
-    """May a viewer sitting at ``seat`` (None: a spectator without god rights) see it?"""
-    if god or vis.scope == "public":
-        return True
-    if vis.scope == "wolves":
-        return is_wolf
-    if vis.scope == "seat":
-        return seat is not None and vis.seat == seat
-    return False
-
 
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -127,6 +103,7 @@ class SpeechEnd(_Event):
     text: str
     kind: SpeechKind = "day"
     day: int = 0
+    target: int | None = None  # the wolves' talk: the kill this wolf proposes
 
 
 VoteKind = Literal["day", "pk", "wolf"]
@@ -205,29 +182,24 @@ class Shot(_Event):
     day: int
 
 
-ActionName = Literal[
-    "speak",
-    "wolf_chat",
-    "wolf_kill",
-    "check",
-    "witch",
-    "vote",
-    "pk_speak",
-    "pk_vote",
-    "last_words",
-    "shoot",
-    "advance",
-]
+ActionName = Literal[DecisionKind, Literal["advance"]]
 
 
 class Waiting(_Event):
-    """The game waits on these seats for this decision."""
+    """The game waits on one seat's decision (seen by that seat), or, with no decision,
+    on someone to advance it (step mode)."""
 
     type: Literal["waiting"] = "waiting"
-    seats: list[int]
-    action: ActionName
-    options: list[int | None] = []
-    deadline: float | None = None
+    decision: Decision | None = None
+    deadline: float | None = None  # Unix time the turn timer takes the pass
+
+    @property
+    def seats(self) -> list[int]:
+        return [self.decision.seat] if self.decision else []
+
+    @property
+    def action(self) -> ActionName:
+        return self.decision.action if self.decision else "advance"
 
 
 class Decided(_Event):
@@ -252,13 +224,45 @@ class Error(_Event):
     seat: int | None = None
 
 
+class SeatState(BaseModel):
+    seat: int
+    name: str
+    alive: bool
+    role: Role | None = None  # None: this viewer does not know it
+
+
+class TableState(BaseModel):
+    """The game as one viewer may know it (see ``server/game/visibility.py``)."""
+
+    started: bool
+    day: int
+    phase: PhaseName
+    over: bool
+    winner: Side | None = None
+    reason: str = ""
+    players: int
+    lang: Lang
+    humans: list[int] = []
+    you: int | None = None
+    seats: list[SeatState]
+    checks: dict[int, bool] = {}  # the seer's results (the seer, god)
+    antidote: bool | None = None  # the witch's potions (the witch, god)
+    poison: bool | None = None
+    options: dict[str, Any] = {}  # the rule options (GameConfig)
+
+
 class Snapshot(_Event):
-    """The final message of every run segment: the game as the checkpoint holds it."""
+    """The final message of every run segment: the game as the checkpoint holds it.
+
+    ``waiting_for`` lists the human decisions pending: whole for the viewer's own seat,
+    only seat and kind for others (and nothing of a night decision it may not know of).
+    """
 
     type: Literal["snapshot"] = "snapshot"
-    state: dict[str, Any]
+    state: TableState
     next: list[str] = []
-    waiting_for: list[dict[str, Any]] = []
+    waiting_for: list[Decision] = []
+    paused: bool = False  # step mode: waiting on ``advance``
     done: Literal[True] = True
 
 

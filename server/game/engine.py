@@ -42,7 +42,6 @@ from shared.events import (
 from .config import GODS, GameConfig
 from .names import seat_names
 from .state import (
-    MAX_SPEECH_CHARS,
     SEQUENTIAL,
     Action,
     Decision,
@@ -147,63 +146,8 @@ def validate(state: GameState, action: Action) -> Decision:
             raise IllegalAction("potion_used", "the antidote has been used")
         if action.kind == "poison" and not state.poison:
             raise IllegalAction("potion_used", "the poison has been used")
-    if action.kind not in decision.kinds:
-        raise IllegalAction(
-            "wrong_action",
-            f"seat {seat} must answer '{decision.action}' with one of {list(decision.kinds)}, "
-            f"not '{action.kind}'",
-        )
-    kind, target = action.kind, action.target
-    if kind == "speak":
-        if action.text is None:
-            raise IllegalAction("bad_text", "a speech needs text")
-        if len(action.text) > MAX_SPEECH_CHARS:
-            raise IllegalAction("bad_text", f"a speech is at most {MAX_SPEECH_CHARS} characters")
-    elif kind == "save":
-        if not state.antidote:
-            raise IllegalAction("potion_used", "the antidote has been used")
-        if not decision.can_save:
-            raise IllegalAction("illegal_target", "the witch may not save tonight")
-        if target not in (None, decision.victim):
-            raise IllegalAction("illegal_target", f"the victim tonight is {decision.victim}")
-    elif kind == "poison":
-        if not state.poison:
-            raise IllegalAction("potion_used", "the poison has been used")
-        if target not in decision.options:
-            raise IllegalAction("illegal_target", f"seat {target} can't be poisoned")
-    elif kind in ("vote", "kill", "shoot", "check"):
-        if target is None:
-            if not decision.can_skip:
-                raise IllegalAction("illegal_target", f"'{decision.action}' needs a target")
-        elif target not in decision.options:
-            raise IllegalAction(
-                "illegal_target",
-                f"seat {target} is not a legal target for '{decision.action}' "
-                f"(legal: {decision.options})",
-            )
-    elif kind == "skip" and not decision.can_skip:
-        raise IllegalAction("wrong_action", f"'{decision.action}' can't be skipped")
+    decision.check(action)
     return decision
-
-
-def view_events(state: GameState, seat: int | None, god: bool = False) -> list[Event]:
-    """The history as ``seat`` may see it (everything once the game is over)."""
-    if god or state.over:
-        return list(state.history)
-    # An unknown seat (0, negative, past the table) sees what a spectator sees: state.role()
-    # indexes a list, so seat 0 or -1 would otherwise read another seat's role.
-    is_wolf = seat is not None and seat in state.seats() and state.role(seat) == "werewolf"
-    out = []
-    for e in state.history:
-        vis = e.vis
-        scope = vis.scope
-        if (
-            scope == "public"
-            or (scope == "wolves" and is_wolf)
-            or (scope == "seat" and vis.seat == seat and seat is not None)
-        ):
-            out.append(e)
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -220,8 +164,14 @@ def _others(state: GameState, seat: int) -> list[int]:
 
 
 def _decision(state: GameState, kind: str, seat: int) -> Decision:
-    if kind == "wolf_chat":
-        return Decision(seat=seat, action="wolf_chat", kinds=("speak", "skip"), channel=WOLVES)
+    if kind == "wolf_chat":  # a wolf may name the kill it proposes (``Action.target``)
+        return Decision(
+            seat=seat,
+            action="wolf_chat",
+            kinds=("speak", "skip"),
+            options=state.living(),
+            channel=WOLVES,
+        )
     if kind == "day_speech":
         return Decision(seat=seat, action="speak", kinds=("speak", "skip"), channel=PUBLIC)
     if kind == "pk_speech":
@@ -258,8 +208,6 @@ def _decision(state: GameState, kind: str, seat: int) -> Decision:
             kinds=kinds,
             options=_others(state, seat) if state.poison else [],
             victim=victim,
-            can_save=can_save,
-            can_poison=state.poison,
         )
     if kind == "vote":
         return Decision(
@@ -371,7 +319,10 @@ class _Game:
         }[step.kind]  # type: ignore[assignment]
         text = (action.text or "").strip() if action.kind == "speak" else ""
         vis = WOLVES if kind == "wolf_chat" else PUBLIC
-        self.emit(SpeechEnd(seat=action.seat, text=text, kind=kind, day=s.day, vis=vis))
+        proposal = action.target if kind == "wolf_chat" and action.kind == "speak" else None
+        self.emit(
+            SpeechEnd(seat=action.seat, text=text, kind=kind, day=s.day, vis=vis, target=proposal)
+        )
 
     # -- resolving simultaneous steps ----------------------------------------
     def resolve(self, step: Step, answers: dict[int, Action]) -> None:

@@ -1,4 +1,4 @@
-"""The game's state, the decisions it waits on, the actions that answer them, and errors.
+"""The game's state: who sits where, what is known, and the agenda of steps still to run.
 
 Plain data: everything here serialises with ``model_dump`` and comes back with
 ``model_validate``, so a checkpointer can hold it.
@@ -8,44 +8,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from shared.events import ActionName, Event, PhaseName, Role, Side, Visibility
+from shared.actions import (
+    MAX_SPEECH_CHARS,
+    Action,
+    ActionKind,
+    Decision,
+    GameError,
+    IllegalAction,
+)
+from shared.events import Event, PhaseName, Role, Side
 
 from .config import GameConfig
-
-ActionKind = Literal["speak", "vote", "kill", "check", "save", "poison", "skip", "shoot"]
-
-MAX_SPEECH_CHARS = 500
-
-
-class Action(BaseModel):
-    """One seat's answer to the decision it is asked for."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    seat: int
-    kind: ActionKind
-    target: int | None = None
-    text: str | None = None
-
-
-class Decision(BaseModel):
-    """What a seat must decide now, and what it may choose."""
-
-    model_config = ConfigDict(frozen=True)
-
-    seat: int
-    action: ActionName
-    kinds: tuple[ActionKind, ...]
-    options: list[int] = []  # legal targets
-    can_skip: bool = True
-    # Speeches: who hears it. Witch: the victim she is told and whether she may save.
-    channel: Visibility | None = None
-    victim: int | None = None
-    can_save: bool = False
-    can_poison: bool = False
-
 
 StepKind = Literal[
     "night_start",
@@ -139,19 +114,14 @@ class GameState(BaseModel):
         return self.winner is not None
 
 
-class GameError(Exception):
-    """Base of every error the rules raise."""
-
-
-class IllegalAction(GameError):
-    """The action is not legal now. The state is unchanged.
-
-    ``code`` is one of: ``game_over``, ``unknown_seat``, ``dead_seat``,
-    ``not_your_turn``, ``already_decided``, ``wrong_action``, ``illegal_target``,
-    ``potion_used``, ``bad_text``.
-    """
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+__all__ = [
+    "MAX_SPEECH_CHARS",
+    "Action",
+    "ActionKind",
+    "Decision",
+    "GameError",
+    "GameState",
+    "IllegalAction",
+    "Night",
+    "Step",
+]

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from shared.events import Event, Role
 
-from .engine import view_events
 from .state import Decision, GameState
+from .visibility import view_events
 
 
 @dataclass(frozen=True)

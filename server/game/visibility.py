@@ -1,0 +1,133 @@
+"""Who may see what: the one place that decides it, for events, histories and snapshots.
+
+A :class:`Viewer` is whoever looks: a seat (a wolf also sees the wolves' channel), the
+spectator with god rights, or nobody in particular. While the game runs an event is
+seen by its audience (``vis``); once it is over, everything is public.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.actions import Decision
+from shared.audience import Visibility
+from shared.events import CheckResult, Event, SeatState, Snapshot, TableState
+
+from .state import GameState
+
+# Human decisions another seat may know are pending (not a wolf's or a god's night work).
+PUBLIC_DECISIONS = frozenset({"speak", "vote", "pk_speak", "pk_vote", "last_words", "shoot"})
+WOLF_DECISIONS = frozenset({"wolf_chat", "wolf_kill"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    seat: int | None  # None: not a seat (the spectator, or a host who doesn't play)
+    is_wolf: bool = False
+    god: bool = False  # the spectator token: sees everything
+    host: bool = False  # may start the game
+
+
+GOD_VIEWER = Viewer(seat=None, god=True)
+
+
+def viewer_of(state: GameState, seat: int | None) -> Viewer:
+    """The viewer sitting at ``seat`` (an unknown seat sees what a spectator sees)."""
+    if seat is None or seat not in state.seats():
+        return Viewer(seat=None)
+    return Viewer(seat=seat, is_wolf=state.role(seat) == "werewolf")
+
+
+def can_see(viewer: Viewer, vis: Visibility, over: bool = False) -> bool:
+    """May ``viewer`` see something for this audience?"""
+    if over or viewer.god or vis.scope == "public":
+        return True
+    if vis.scope == "wolves":
+        return viewer.is_wolf
+    if vis.scope == "seat":
+        return viewer.seat is not None and vis.seat == viewer.seat
+    return False
+
+
+def view_events(state: GameState, seat: int | None, god: bool = False) -> list[Event]:
+    """The history as ``seat`` may see it (everything once the game is over)."""
+    viewer = GOD_VIEWER if god else viewer_of(state, seat)
+    if viewer.god or state.over:
+        return list(state.history)
+    return [e for e in state.history if can_see(viewer, e.vis)]
+
+
+def table_snapshot(
+    game: GameState,
+    humans: list[int],
+    pending: list[Decision],
+    next_nodes: list[str],
+    paused: bool,
+    started: bool,
+) -> Snapshot:
+    """The god's-eye snapshot: what the log stores; :func:`redact` cuts it per viewer."""
+    checks = {e.target: e.is_wolf for e in game.history if isinstance(e, CheckResult)}
+    state = TableState(
+        started=started,
+        day=game.day,
+        phase=game.phase,
+        over=game.over,
+        winner=game.winner,
+        reason=game.reason,
+        players=game.players,
+        lang=game.config.lang,
+        humans=list(humans),
+        seats=[
+            SeatState(seat=s, name=game.names[s - 1], alive=game.is_alive(s), role=game.role(s))
+            for s in game.seats()
+        ],
+        checks=checks,
+        antidote=game.antidote,
+        poison=game.poison,
+        options=game.config.model_dump(),
+    )
+    waiting = [] if paused or not started else [d for d in pending if d.seat in humans]
+    return Snapshot(state=state, next=list(next_nodes), waiting_for=waiting, paused=paused)
+
+
+def redact(snapshot: Snapshot, viewer: Viewer) -> Snapshot:
+    """Cut a full snapshot down to what ``viewer`` may know (nothing is cut after game over)."""
+    state = snapshot.state
+    if viewer.god or state.over:
+        return snapshot.model_copy(update={"state": state.model_copy(update={"you": viewer.seat})})
+    me = viewer.seat
+    roles = {s.seat: s.role for s in state.seats}
+    my_role = roles.get(me) if me is not None else None
+    wolves = {s for s, r in roles.items() if r == "werewolf"}
+
+    def known(seat: int) -> SeatState:
+        s = next(x for x in state.seats if x.seat == seat)
+        if seat == me or (my_role == "werewolf" and seat in wolves):
+            return s
+        return s.model_copy(update={"role": None})
+
+    waiting: list[Decision] = []
+    for d in snapshot.waiting_for:
+        if d.seat == me:
+            waiting.append(d)
+        elif d.action in PUBLIC_DECISIONS or (d.action in WOLF_DECISIONS and my_role == "werewolf"):
+            waiting.append(Decision(seat=d.seat, action=d.action))
+    return snapshot.model_copy(
+        update={
+            "state": state.model_copy(
+                update={
+                    # the seed tells the deal
+                    "options": {k: v for k, v in state.options.items() if k != "seed"},
+                    "you": me,
+                    "seats": [known(s.seat) for s in state.seats],
+                    "checks": state.checks if my_role == "seer" else {},
+                    "antidote": state.antidote if my_role == "witch" else None,
+                    "poison": state.poison if my_role == "witch" else None,
+                }
+            ),
+            "waiting_for": waiting,
+        }
+    )
+
+
+__all__ = ["Viewer", "can_see", "redact", "table_snapshot", "view_events", "viewer_of"]
