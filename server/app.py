@@ -12,7 +12,7 @@ import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from platformdirs import user_data_dir  # noqa: E402
 
-from server.api import router  # noqa: E402
+from server.api import install_error_handlers, router  # noqa: E402
 from server.moderator import Moderator  # noqa: E402
 
 GRACEFUL_SHUTDOWN_SECONDS = 3  # an open SSE stream would otherwise hold shutdown forever
@@ -42,6 +42,7 @@ def create_app(data_dir: Path | None) -> FastAPI:
         description="Terminal Werewolf (狼人杀): games streamed over SSE.",
     )
     app.include_router(router)
+    install_error_handlers(app)
     return app
 
 

@@ -10,25 +10,20 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from functools import cached_property
-
-from fastapi.sse import format_sse_event
+from dataclasses import dataclass, field
 
 from shared.events import Event, parse_event
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
     seq: int
     event: Event
     data: str  # the event as JSON, serialised once for every reader
     graph: bool  # written by the graph's stream (counted in the checkpoint's ``emitted``)
-
-    @cached_property
-    def wire(self) -> bytes:
-        """The event as one SSE message, encoded once for every reader."""
-        return format_sse_event(data_str=self.data, event=self.event.type, id=str(self.seq))
+    # The event as the stream sends it, encoded once by the first reader that needs it
+    # (the log doesn't know the wire format; the HTTP layer fills this).
+    wire: bytes | None = field(default=None, compare=False)
 
 
 class EventLog:

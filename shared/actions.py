@@ -35,6 +35,9 @@ DecisionKind = Literal[
 SPEECH_DECISIONS: frozenset[str] = frozenset({"speak", "wolf_chat", "pk_speak", "last_words"})
 TARGETED: frozenset[str] = frozenset({"vote", "kill", "check", "shoot", "poison"})
 
+# Answers that may name nobody: the save (tonight's victim is implied) and the passes.
+NAMELESS_OK: frozenset[str] = frozenset({"save", "vote", "kill", "check", "shoot"})
+
 MAX_SPEECH_CHARS = 500
 
 
@@ -59,8 +62,9 @@ class IllegalAction(GameError):
 class Action(BaseModel):
     """One seat's answer to the decision it is asked for: the body of ``POST /actions``.
 
-    ``kind`` is how it answers (``skip`` passes: abstain, no kill, no shot, silence);
-    ``target`` the seat it names (for a wolf's speech at night: the kill it proposes);
+    ``kind`` is how it answers (``skip`` passes: abstain, no kill, no shot, silence; a
+    vote, kill, check or shot that names nobody passes too); ``target`` the seat it
+    names (for a wolf's speech at night: the kill it proposes);
     ``text`` the words of a speech.
     """
 
@@ -162,12 +166,12 @@ class Decision(BaseModel):
         if action.text is not None:
             return IllegalAction("bad_text", f"'{kind}' carries no text")
         legal = self.targets(kind)
-        if kind == "save" and target is None:
-            return None  # the witch saves tonight's victim: naming them is optional
+        if target is None and kind in NAMELESS_OK:
+            # save: tonight's victim, named or not; a vote, kill, check or shot naming nobody
+            # passes, as 'skip' does
+            return None
         if target is None:
-            return IllegalAction(
-                "illegal_target", f"'{kind}' needs a target (pass with 'skip'; legal: {legal})"
-            )
+            return IllegalAction("illegal_target", f"'{kind}' needs a target (legal: {legal})")
         if target not in legal:
             return IllegalAction(
                 "illegal_target",

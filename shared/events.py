@@ -20,9 +20,14 @@ from shared.audience import Scope as Scope
 from shared.audience import Visibility
 from shared.audience import only as only
 
+# The protocol's version: in ``GET /healthz`` and every ``game_created``. 2: one action
+# route (``POST /games/{id}/actions``), typed ``waiting`` decisions and snapshots.
+PROTOCOL_VERSION = 2
+
 Role = Literal["werewolf", "villager", "seer", "witch", "hunter"]
 Side = Literal["wolves", "villagers"]
 Lang = Literal["en", "zh"]
+
 
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -37,6 +42,7 @@ class SeatInfo(BaseModel):
 
 class GameCreated(_Event):
     type: Literal["game_created"] = "game_created"
+    protocol: int = PROTOCOL_VERSION
     players: int
     lang: Lang
     seats: list[SeatInfo]
@@ -264,6 +270,14 @@ class Snapshot(_Event):
     waiting_for: list[Decision] = []
     paused: bool = False  # step mode: waiting on ``advance``
     done: Literal[True] = True
+
+
+class GameView(Snapshot):
+    """``GET /games/{id}``: the snapshot for this token, the log's head, and whether the
+    token is the host's."""
+
+    seq: int = 0
+    host: bool = False
 
 
 Event = Annotated[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -96,3 +97,32 @@ def fresh_server(tmp_path) -> ServerProcess:
     proc = ServerProcess(tmp_path)
     yield proc
     proc.stop()
+
+
+# -- acting as a client does: POST the action, then read the stream to the segment's end --
+async def post_action(
+    c: httpx.AsyncClient, game_id: str, token: str | None, body
+) -> httpx.Response:
+    """``POST /games/{id}/actions``; answers once the rules took (or refused) the action."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return await c.post(f"/games/{game_id}/actions", json=body, headers=headers)
+
+
+async def settle(c: httpx.AsyncClient, game_id: str, token: str, after: int) -> dict:
+    """Read the game's events after ``after`` up to the next snapshot (the end of the
+    segment the action started) and return that snapshot."""
+    from httpx_sse import aconnect_sse
+
+    headers = {"Authorization": f"Bearer {token}", "Last-Event-ID": str(after)}
+    async with aconnect_sse(c, "GET", f"/games/{game_id}/events", headers=headers) as es:
+        async for sse in es.aiter_sse():
+            if sse.event == "snapshot":
+                return json.loads(sse.data)
+    raise AssertionError("the stream ended without a snapshot")
+
+
+async def act(c: httpx.AsyncClient, game_id: str, token: str, body) -> dict:
+    """Act and wait for the segment it started to end; return its closing snapshot."""
+    r = await post_action(c, game_id, token, body)
+    assert r.status_code == 200, r.text
+    return await settle(c, game_id, token, r.json()["seq"])

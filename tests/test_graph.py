@@ -7,7 +7,7 @@ import random
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.types import Command
 
-from server.game import GameConfig, decision_for, new_game
+from server.game import Action, GameConfig, decision_for, new_game
 from server.graph import Table, build_graph, initial_state, load_game, run_config
 from server.headless import run_game
 from shared.events import Error, GameOver, ThoughtToken, Token
@@ -89,10 +89,15 @@ async def test_an_illegal_resume_is_refused_and_the_decision_stays_pending():
     before = await graph.aget_state(cfg)
     assert before.next == ("human",)
     pending_before = decision_for(load_game(before.values), wolf)
-    await _drive(graph, cfg, Command(resume={"seat": wolf, "kind": "vote", "target": 99}), events)
+    heard: list = []
+    written = len(events)
+    refused = {**cfg, "configurable": {**cfg["configurable"], "verdict": heard.append}}
+    illegal = Action(seat=wolf, kind="vote", target=99)
+    await _drive(graph, refused, Command(resume=illegal), events)
     after = await graph.aget_state(cfg)
     assert after.next == ("human",)
-    assert isinstance(events[-1], Error)
+    assert [e.code for e in heard] == ["wrong_action"]  # the caller hears the rules' reason
+    assert len(events) == written  # and nothing is announced
     assert decision_for(load_game(after.values), wolf) == pending_before
     assert load_game(after.values).model_dump() == load_game(before.values).model_dump()
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from server.game import Action, GameConfig, IllegalAction, apply, new_game, pending, view_events
 from server.game.state import Decision, GameState
+from server.game.visibility import Viewer, can_see
 from shared.events import (
     CheckResult,
     Death,
@@ -25,7 +26,6 @@ from shared.events import (
     RoleAssigned,
     Shot,
     WitchInfo,
-    visible_to,
 )
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -192,14 +192,14 @@ def test_what_a_seat_sees_never_reveals_another_seats_role_before_the_end(config
     p = play(config, rnd)
     final = p.state
     viewers: list[int | None] = [None, *final.seats()]
-    # every event, as each seat's stream filter (shared.events.visible_to) lets it through
+    # every event, as each seat's stream filter (server.game.can_see) lets it through
     for events in p.transitions:
         for e in events:
             if isinstance(e, GameOver):
                 continue  # the last transition: everything is public from here
             for seat in viewers:
                 is_wolf = seat is not None and final.role(seat) == "werewolf"
-                if visible_to(e.vis, seat, is_wolf):
+                if can_see(Viewer(seat=seat, is_wolf=is_wolf), e.vis):
                     check_seat_may_see(final, seat, e)
     assert sum(isinstance(e, GameOver) for e in p.transitions[-1]) == 1
     assert not any(isinstance(e, GameOver) for events in p.transitions[:-1] for e in events)
@@ -210,7 +210,9 @@ def test_what_a_seat_sees_never_reveals_another_seats_role_before_the_end(config
         for seat in final.seats():
             is_wolf = final.role(seat) == "werewolf"
             seen = view_events(state, seat)
-            assert seen == [e for e in state.history if visible_to(e.vis, seat, is_wolf)]
+            assert seen == [
+                e for e in state.history if can_see(Viewer(seat=seat, is_wolf=is_wolf), e.vis)
+            ]
             for e in seen:
                 check_seat_may_see(state, seat, e)
             own = [e for e in seen if isinstance(e, RoleAssigned)]

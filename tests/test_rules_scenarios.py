@@ -25,6 +25,7 @@ from server.game import (
     view_events,
 )
 from server.game.state import Decision, GameState
+from server.game.visibility import Viewer, can_see
 from shared.events import (
     GOD,
     PUBLIC,
@@ -44,7 +45,6 @@ from shared.events import (
     VoteResult,
     WitchInfo,
     only,
-    visible_to,
 )
 
 SEED = 7
@@ -152,7 +152,7 @@ def everyone(kind: str, target_of: Callable[[Game], int | None]):
 
 def sees(g: Game, seat: int | None, e: Event) -> bool:
     is_wolf = seat is not None and g.state.role(seat) == "werewolf"
-    return visible_to(e.vis, seat, is_wolf)
+    return can_see(Viewer(seat=seat, is_wolf=is_wolf), e.vis)
 
 
 def assert_refused(

@@ -7,6 +7,7 @@ import json
 
 import httpx
 import pytest
+from conftest import act, settle
 from httpx_sse import aconnect_sse
 
 
@@ -43,20 +44,14 @@ async def waiting_game(server):
             if w["action"] == "speak":
                 break
             if w["action"] in ("wolf_chat", "last_words"):
-                await post(c, f"/games/{g['game_id']}/action/speak", tok, {"seat": 2, "text": "hi"})
+                body = {"seat": 2, "kind": "speak", "text": "hi"}
             elif w["action"] == "witch":
-                await post(
-                    c, f"/games/{g['game_id']}/action/night", tok, {"seat": 2, "action": "skip"}
-                )
+                body = {"seat": 2, "kind": "skip"}
             else:
-                action = {"wolf_kill": "kill", "check": "check"}[w["action"]]
-                target = next(o for o in w["options"] if o not in (None, 2))
-                await post(
-                    c,
-                    f"/games/{g['game_id']}/action/night",
-                    tok,
-                    {"seat": 2, "action": action, "target": target},
-                )
+                kind = {"wolf_kill": "kill", "check": "check"}[w["action"]]
+                target = next(o for o in w["options"] if o != 2)
+                body = {"seat": 2, "kind": kind, "target": target}
+            await act(c, g["game_id"], tok, body)
         yield server.url, g
 
 
@@ -68,30 +63,23 @@ async def test_the_bad_input_table(waiting_game):
         before = await state_of(c, gid, spec)
         assert before["waiting_for"][0]["action"] == "speak"
         dead = next((s["seat"] for s in before["state"]["seats"] if not s["alive"]), None)
+        acts = f"/games/{gid}/actions"
+        speech = {"seat": 2, "kind": "speak", "text": "x"}
         cases = [
-            (404, "/games/NOSUCH/action/speak", tok, {"seat": 2, "text": "x"}, None),
-            (401, f"/games/{gid}/action/speak", None, {"seat": 2, "text": "x"}, None),
-            (403, f"/games/{gid}/action/speak", "not-a-token", {"seat": 2, "text": "x"}, None),
-            (
-                403,
-                f"/games/{gid}/action/speak",
-                other["tokens"]["1"],
-                {"seat": 2, "text": "x"},
-                None,
-            ),
-            (403, f"/games/{gid}/action/speak", tok, {"seat": 3, "text": "x"}, None),
-            (422, f"/games/{gid}/action/speak", tok, None, b"{not json"),
-            (422, f"/games/{gid}/action/vote", tok, {"seat": 2, "target": "x"}, None),
-            (422, f"/games/{gid}/action/vote", tok, {"seat": 2, "target": 1, "extra": 1}, None),
-            (422, f"/games/{gid}/action/speak", tok, {"seat": 2, "text": "x" * 501}, None),
-            (409, f"/games/{gid}/action/vote", tok, {"seat": 2, "target": 1}, None),  # out of turn
-            (
-                409,
-                f"/games/{gid}/action/night",
-                tok,
-                {"seat": 2, "action": "kill", "target": 1},
-                None,
-            ),
+            (404, "/games/NOSUCH/actions", tok, speech, None),
+            (401, acts, None, speech, None),
+            (403, acts, "not-a-token", speech, None),
+            (403, acts, other["tokens"]["1"], speech, None),
+            (403, acts, tok, {**speech, "seat": 3}, None),
+            (422, acts, tok, None, b"{not json"),
+            (422, acts, tok, {"seat": 2, "kind": "vote", "target": "x"}, None),
+            (422, acts, tok, {"seat": 2, "kind": "vote", "target": 1, "extra": 1}, None),
+            (422, acts, tok, {"seat": 2, "kind": "dance"}, None),
+            (422, acts, tok, {"seat": 2, "text": "no kind"}, None),
+            (422, acts, tok, {**speech, "text": "x" * 501}, None),
+            (409, acts, tok, {"seat": 2, "kind": "vote", "target": 1}, None),  # out of turn
+            (409, acts, tok, {"seat": 2, "kind": "kill", "target": 1}, None),
+            (409, acts, tok, {"seat": 2, "kind": "speak", "text": "x", "target": 1}, None),
             (409, f"/games/{gid}/start", tok, None, None),  # started already
         ]
         for status, path, token, body, raw in cases:
@@ -106,16 +94,17 @@ async def test_the_bad_input_table(waiting_game):
                 assert detail["message"], detail
             assert await state_of(c, gid, spec) == before, (path, body)
         if dead is not None:
-            r = await post(c, f"/games/{gid}/action/speak", tok, {"seat": dead, "text": "x"})
+            r = await post(c, acts, tok, {"seat": dead, "kind": "speak", "text": "x"})
             assert r.status_code in (403, 409)
         # A second answer to the same decision: the first goes through, the second is refused.
-        first = await post(c, f"/games/{gid}/action/speak", tok, {"seat": 2, "text": "one"})
+        first = await post(c, acts, tok, {"seat": 2, "kind": "speak", "text": "one"})
         assert first.status_code == 200
+        await settle(c, gid, spec, first.json()["seq"])
         after_first = await state_of(c, gid, spec)
         if not any(
             w.get("action") == "speak" and w.get("seat") == 2 for w in after_first["waiting_for"]
         ):
-            again = await post(c, f"/games/{gid}/action/speak", tok, {"seat": 2, "text": "two"})
+            again = await post(c, acts, tok, {"seat": 2, "kind": "speak", "text": "two"})
             assert again.status_code == 409
             assert await state_of(c, gid, spec) == after_first
 
@@ -132,12 +121,13 @@ async def test_two_concurrent_actions_one_applied_one_refused(server):
         snap = await state_of(c, gid, spec)
         w = snap["waiting_for"][0]
         seat, tok = w["seat"], g["tokens"][str(w["seat"])]
-        body = {"seat": seat, "text": "mine"}
+        body = {"seat": seat, "kind": "speak", "text": "mine"}
         results = await asyncio.gather(
-            post(c, f"/games/{gid}/action/speak", tok, body),
-            post(c, f"/games/{gid}/action/speak", tok, body),
+            post(c, f"/games/{gid}/actions", tok, body),
+            post(c, f"/games/{gid}/actions", tok, body),
         )
         assert sorted(r.status_code for r in results) == [200, 409]
+        await settle(c, gid, spec, next(r.json()["seq"] for r in results if r.status_code == 200))
         events = await feed(c, gid, spec, until_seq=(await state_of(c, gid, spec))["seq"])
         spoken = [e for e in events if e["type"] == "speech_end" and e["seat"] == seat]
         assert len(spoken) == 1, "the run did not fork: one speech"

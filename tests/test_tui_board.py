@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.actions import Decision
 from shared.events import (
     CheckResult,
     Death,
@@ -10,9 +11,11 @@ from shared.events import (
     Phase,
     RoleAssigned,
     SeatInfo,
+    SeatState,
     Snapshot,
     SpeechEnd,
     SpeechStart,
+    TableState,
     ThoughtEnd,
     ThoughtStart,
     ThoughtToken,
@@ -71,38 +74,45 @@ def test_each_thought_is_kept_for_the_review():
 
 def test_only_this_viewers_waiting_opens_the_action_area():
     board = seated(you=1)
-    board.apply(Waiting(seats=[2], action="vote", options=[1, 3]), 2)
+    board.apply(
+        Waiting(decision=Decision(seat=2, action="vote", kinds=("vote",), options=[1, 3])), 2
+    )
     assert board.waiting is None
-    board.apply(Waiting(seats=[1], action="vote", options=[2, 3, None]), 3)
-    assert board.waiting == {"seat": 1, "action": "vote", "options": [2, 3, None], "deadline": None}
+    mine = Decision(seat=1, action="vote", kinds=("vote", "skip"), options=[2, 3])
+    board.apply(Waiting(decision=mine, deadline=99.0), 3)
+    assert board.waiting == mine and board.deadline == 99.0
     board.answered()
-    assert board.waiting is None
+    assert board.waiting is None and board.deadline is None
 
 
 def test_a_snapshot_restores_the_question_and_who_is_alive():
     board = seated(you=2)
     board.apply(
         Snapshot(
-            state={
-                "day": 2,
-                "phase": "vote",
-                "over": False,
-                "you": 2,
-                "seats": [
-                    {"seat": 1, "name": "P1", "alive": False, "role": None},
-                    {"seat": 2, "name": "P2", "alive": True, "role": "seer"},
+            state=TableState(
+                started=True,
+                day=2,
+                phase="vote",
+                over=False,
+                players=2,
+                lang="en",
+                you=2,
+                seats=[
+                    SeatState(seat=1, name="P1", alive=False),
+                    SeatState(seat=2, name="P2", alive=True, role="seer"),
                 ],
-            },
+            ),
             waiting_for=[
-                {"seat": 2, "action": "vote", "options": [3, None]},
-                {"seat": 3, "action": "vote"},
+                Decision(seat=2, action="vote", kinds=("vote", "skip"), options=[3]),
+                Decision(seat=3, action="vote"),
             ],
         ),
         9,
     )
     assert (board.day, board.phase) == (2, "vote")
     assert not board.seat(1).alive and board.seat(2).role == "seer"
-    assert board.waiting["action"] == "vote" and board.waiting_on == [2, 3]
+    assert board.waiting is not None and board.waiting.action == "vote"
+    assert board.waiting_on == [2, 3]
 
 
 def test_the_moderators_lines_and_what_the_viewer_learns():
@@ -150,7 +160,7 @@ def test_the_game_counts_as_started_at_its_first_act_not_its_first_phase():
 
 def test_step_mode_pauses_until_advanced():
     board = seated()
-    board.apply(Waiting(seats=[], action="advance"), 2)
+    board.apply(Waiting(decision=None), 2)
     assert board.paused
     board.apply(Phase(phase="day", day=1), 3)
     assert not board.paused

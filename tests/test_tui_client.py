@@ -10,7 +10,8 @@ import httpx
 import pytest
 from conftest import ROOT
 
-from shared.events import GameCreated, Phase, SeatInfo
+from shared.actions import Action
+from shared.events import GameCreated, Phase, SeatInfo, Snapshot, TableState
 from tui.client import ApiError, Connection, GameClient
 
 
@@ -26,8 +27,15 @@ CREATED = GameCreated(
     seats=[SeatInfo(seat=1, name="Ada"), SeatInfo(seat=2, name="Bo")],
     roles={"werewolf": 1, "villager": 1},
 )
-OVER = json.dumps({"type": "snapshot", "state": {"over": True}, "done": True})
-PAUSED = json.dumps({"type": "snapshot", "state": {"over": False}, "done": True})
+
+
+def snapshot(over: bool) -> str:
+    state = TableState(started=True, day=1, phase="day", over=over, players=2, lang="en", seats=[])
+    return Snapshot(state=state).model_dump_json()
+
+
+OVER = snapshot(over=True)
+PAUSED = snapshot(over=False)
 
 
 def stream(*chunks: bytes, drop: bool = False) -> httpx.Response:
@@ -104,7 +112,7 @@ async def test_follow_stops_on_a_refusal_with_a_readable_error():
 
 async def test_refused_actions_and_bad_fields_become_typed_errors():
     def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/action/vote"):
+        if request.url.path.endswith("/actions"):
             return httpx.Response(
                 409, json={"detail": {"code": "illegal_target", "message": "seat 9 is dead"}}
             )
@@ -123,7 +131,7 @@ async def test_refused_actions_and_bad_fields_become_typed_errors():
         "http://test", token="t", game_id="G", transport=httpx.MockTransport(handler)
     )
     with pytest.raises(ApiError) as err:
-        await client.act_vote(1, 9)
+        await client.act(Action(seat=1, kind="vote", target=9))
     assert (err.value.status, err.value.code, err.value.message) == (
         409,
         "illegal_target",
@@ -138,15 +146,18 @@ async def test_refused_actions_and_bad_fields_become_typed_errors():
     await client.aclose()
 
 
-async def test_an_action_reads_its_answer_to_the_closing_snapshot():
+async def test_an_action_posts_the_rules_action_and_returns_once_it_is_taken():
     bodies: list[dict] = []
+    paths: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
         bodies.append(json.loads(request.content))
-        return stream(sse(7, Phase(phase="vote", day=1)), sse(8, PAUSED))
+        return httpx.Response(200, json={"seq": 7})
 
     client = GameClient("http://test", token="t", transport=httpx.MockTransport(handler))
-    snap = await client.act_night(3, "poison", 5, game_id="XYZ")
+    seq = await client.act(Action(seat=3, kind="poison", target=5), game_id="XYZ")
     await client.aclose()
-    assert bodies == [{"seat": 3, "action": "poison", "target": 5}]
-    assert snap == {"type": "snapshot", "state": {"over": False}, "done": True}
+    assert paths == ["/games/XYZ/actions"]
+    assert bodies == [{"seat": 3, "kind": "poison", "target": 5}]
+    assert seq == 7

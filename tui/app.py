@@ -20,12 +20,13 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from shared.events import Event, WitchInfo
+from shared.actions import Action
+from shared.events import Event
 from tui.board import Board
 from tui.client import ApiError, Connection, GameClient
 from tui.i18n import t
 from tui.theme import WEREWOLF
-from tui.widgets.action_bar import ActionBar, Answer
+from tui.widgets.action_bar import ActionBar
 from tui.widgets.calls import CallsScreen
 from tui.widgets.lobby import LobbyScreen
 from tui.widgets.review import ReviewScreen
@@ -91,7 +92,6 @@ class WerewolfApp(App[None]):
         self.start_on_mount = start
         self.connection = Connection("connecting")
         self.show_thoughts = True
-        self.witch: dict = {}
         self.panes = {n: SeatPane(n) for n in range(1, players + 1)}
         self.timeline = Timeline()
         self.action_bar = ActionBar()
@@ -208,7 +208,7 @@ class WerewolfApp(App[None]):
                 return
             self.localize()
             if self.start_on_mount:
-                self.send(Answer("start", {}))
+                self.begin()
             else:
                 self.open_lobby()
             source = self.client.follow(after=0, on_connection=self._on_connection)
@@ -221,9 +221,7 @@ class WerewolfApp(App[None]):
             async for seq, event in source:
                 lang = self.board.lang
                 self.board.apply(event, seq)
-                if isinstance(event, WitchInfo):
-                    self.witch = event.model_dump()
-                elif self.board.lang != lang:  # the table's language arrived
+                if self.board.lang != lang:  # the table's language arrived
                     self.localize()
         except ApiError as e:
             self.notify(e.message, severity="error", title=t("feed_closed", self.board.lang))
@@ -254,7 +252,7 @@ class WerewolfApp(App[None]):
         if summary is None or not summary.get("hosted"):
             return
         snap = await self.client.snapshot()
-        lobby = LobbyScreen(self.client.game_id, self.board.lang, host=bool(snap.get("host")))
+        lobby = LobbyScreen(self.client.game_id, self.board.lang, host=snap.host)
         await self.push_screen(lobby)
         while not self.board.started and not summary.get("started"):
             lobby.show(summary, snap)
@@ -292,7 +290,6 @@ class WerewolfApp(App[None]):
                 self.action_bar.show(
                     self.board.waiting,
                     self.board.lang,
-                    self.witch,
                     {n: s.name for n, s in self.board.seats.items()},
                 )
                 self.status_line.paint(self.board, self.connection)
@@ -319,34 +316,60 @@ class WerewolfApp(App[None]):
         self._followed = seat
 
     def _tick(self) -> None:
-        if self.board.waiting and self.board.waiting.get("deadline"):
+        if self.board.waiting and self.board.deadline:
             self.status_line.paint(self.board, self.connection)
 
     # -- answering ----------------------------------------------------------------------
     @on(ActionBar.Chosen)
     def _chosen(self, message: ActionBar.Chosen) -> None:
-        self.send(message.answer)
+        self.send(message.action)
 
     @work(group="actions", exit_on_error=False)
-    async def send(self, answer: Answer) -> None:
+    async def send(self, action: Action) -> None:
+        """Answer the game; the prompt goes as soon as the rules take the answer."""
+        if self.client is None:
+            return
+        asked = self.board.waiting
+        try:
+            await self.client.act(action)
+        except ApiError as e:
+            self._refused(e)
+            self.action_bar.refuse(e.message)
+            return
+        except Exception as e:  # the network: say so, don't crash
+            self._not_sent(e)
+            return
+        if self.board.waiting is asked:  # unless the game has asked something new meanwhile
+            self.board.answered()
+
+    @work(group="actions", exit_on_error=False)
+    async def begin(self) -> None:
+        """Start the game (the host, or the creator of an unhosted game)."""
+        await self._segment("start")
+
+    @work(group="actions", exit_on_error=False)
+    async def step(self) -> None:
+        """Step mode: run the next phase."""
+        await self._segment("advance")
+
+    async def _segment(self, call: str) -> None:
         if self.client is None:
             return
         try:
-            call = getattr(self.client, answer.call)
-            await call(**answer.args)
+            await getattr(self.client, call)()
         except ApiError as e:
-            self.last_refusal = e.message
-            self.notify(e.message, severity="warning", title=t("refused_title", self.board.lang))
-            if answer.call not in ("start", "advance"):
-                self.action_bar.refuse(e.message)
-            return
-        except Exception as e:  # the network: say so, don't crash
-            self.notify(
-                str(e) or type(e).__name__, severity="error", title=t("not_sent", self.board.lang)
-            )
-            return
-        if answer.decision is not None and self.board.waiting is answer.decision:
-            self.board.answered()  # unless the game has asked something new meanwhile
+            self._refused(e)
+        except Exception as e:
+            self._not_sent(e)
+
+    def _refused(self, e: ApiError) -> None:
+        self.last_refusal = e.message
+        self.notify(e.message, severity="warning", title=t("refused_title", self.board.lang))
+
+    def _not_sent(self, e: Exception) -> None:
+        self.notify(
+            str(e) or type(e).__name__, severity="error", title=t("not_sent", self.board.lang)
+        )
 
     # -- bindings -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -401,9 +424,9 @@ class WerewolfApp(App[None]):
 
     def action_start(self) -> None:
         if not self.board.started:
-            self.send(Answer("start", {}))
+            self.begin()
             self.board.started = True  # the lobby closes; the stream confirms
 
     def action_advance(self) -> None:
         self.board.paused = False
-        self.send(Answer("advance", {}))
+        self.step()

@@ -7,8 +7,8 @@ No Textual here, so the routing and buffering are testable on their own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from shared.actions import Decision
 from shared.events import (
     CheckResult,
     Decided,
@@ -77,7 +77,8 @@ class Board:
         self.day = 1
         self.phase = "night"
         self.timeline: list[str] = []  # moderator lines not yet shown
-        self.waiting: dict[str, Any] | None = None  # the decision this viewer must make
+        self.waiting: Decision | None = None  # the decision this viewer must make
+        self.deadline: float | None = None  # when its turn timer takes the pass (Unix time)
         self.waiting_on: list[int] = []  # seats the game waits on, as far as we may know
         self.over: GameOver | None = None
         self.started = False
@@ -161,16 +162,11 @@ class Board:
             self.checks[event.target] = event.is_wolf
             self.dirty.add(event.target)
         elif isinstance(event, Waiting):
-            if event.action == "advance" and not event.seats:
+            if event.decision is None:
                 self.paused = True
                 self.header_dirty = True
-            if self.you is not None and self.you in event.seats:
-                self.waiting = {
-                    "seat": self.you,
-                    "action": event.action,
-                    "options": event.options,
-                    "deadline": event.deadline,
-                }
+            elif self.you is not None and event.decision.seat == self.you:
+                self.waiting, self.deadline = event.decision, event.deadline
                 self.header_dirty = True
         elif isinstance(event, GameOver):
             self.over = event
@@ -180,7 +176,7 @@ class Board:
             self.dirty.update(self.seats)
             self.header_dirty = True
         elif isinstance(event, Snapshot):
-            self.apply_snapshot(event.model_dump())
+            self.apply_snapshot(event)
         if event.type == "death":
             for n in event.seats:  # type: ignore[union-attr]
                 self.seat(n).alive = False
@@ -189,44 +185,32 @@ class Board:
         if line and not isinstance(event, (Waiting, Snapshot)):
             self.timeline.append(line)
 
-    def apply_snapshot(self, snap: dict[str, Any]) -> None:
-        state = snap.get("state", {})
-        if not state:
-            return
-        self.started = state.get("started", self.started)
-        self.day, self.phase = state.get("day", self.day), state.get("phase", self.phase)
-        self.lang = state.get("lang", self.lang)
-        if state.get("you") is not None:
-            self.you = state["you"]
-        for info in state.get("seats", []):
-            s = self.seat(info["seat"])
-            s.name, s.alive = info["name"], info["alive"]
-            if info.get("role"):
-                s.role = info["role"]
-        for target, is_wolf in (state.get("checks") or {}).items():
-            self.checks[int(target)] = is_wolf
-        mine = [
-            w for w in snap.get("waiting_for", []) if w.get("seat") == self.you and "options" in w
-        ]
-        if mine and not state.get("over"):
-            w = mine[0]
-            same = (
-                self.waiting
-                and self.waiting.get("action") == w["action"]
-                and self.waiting.get("options") == w.get("options")
-            )
-            if not same:
-                self.waiting = {**w, "deadline": None}
+    def apply_snapshot(self, snap: Snapshot) -> None:
+        state = snap.state
+        self.started = state.started
+        self.day, self.phase, self.lang = state.day, state.phase, state.lang
+        if state.you is not None:
+            self.you = state.you
+        for info in state.seats:
+            s = self.seat(info.seat)
+            s.name, s.alive = info.name, info.alive
+            if info.role:
+                s.role = info.role
+        self.checks.update(state.checks)
+        mine = [d for d in snap.waiting_for if d.seat == self.you and d.kinds]
+        if mine and not state.over:
+            if self.waiting != mine[0]:  # a new question (the same one keeps its deadline)
+                self.waiting, self.deadline = mine[0], None
         else:
-            self.waiting = None
-        self.waiting_on = [w["seat"] for w in snap.get("waiting_for", []) if w.get("seat")]
-        self.paused = any(w.get("action") == "advance" for w in snap.get("waiting_for", []))
+            self.waiting, self.deadline = None, None
+        self.waiting_on = [d.seat for d in snap.waiting_for]
+        self.paused = snap.paused
         self.dirty.update(self.seats)
         self.header_dirty = True
 
     def answered(self) -> None:
         """The viewer's answer went through: stop asking until the game asks again."""
-        self.waiting = None
+        self.waiting, self.deadline = None, None
         self.header_dirty = True
 
     # -- what panes show -----------------------------------------------------------------

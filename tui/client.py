@@ -8,7 +8,6 @@ reports each change of connection state through a callback.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,7 +15,8 @@ from typing import Any, Literal
 import httpx
 from httpx_sse import aconnect_sse
 
-from shared.events import EVENT_TYPES, Event, parse_event
+from shared.actions import Action
+from shared.events import EVENT_TYPES, Event, GameView, Snapshot, parse_event
 
 ConnectionState = Literal["connecting", "live", "reconnecting", "closed"]
 
@@ -106,11 +106,11 @@ class GameClient:
             raise ValueError("which game? pass game_id or construct the client with one")
         return game_id
 
-    async def snapshot(self, game_id: str | None = None) -> dict:
+    async def snapshot(self, game_id: str | None = None) -> GameView:
         r = await self._http.get(f"/games/{self._game(game_id)}", headers=self._headers())
         if r.status_code != 200:
             raise api_error(r)
-        return r.json()
+        return GameView.model_validate_json(r.content)
 
     async def calls(self, seat: int | None = None, game_id: str | None = None) -> dict:
         """The LLM bots' call records (spectators; everyone after game over)."""
@@ -123,51 +123,40 @@ class GameClient:
             raise api_error(r)
         return r.json()
 
-    # -- actions: each answers with an SSE stream closed by a snapshot --------------------
-    async def _act(
-        self, path: str, body: dict | None = None, game_id: str | None = None
-    ) -> dict | None:
-        """POST an action and read its answer to the end; return the closing snapshot."""
+    # -- acting -------------------------------------------------------------------------
+    async def act(self, action: Action, game_id: str | None = None) -> int:
+        """Answer the decision the game asks of ``action.seat``. Returns once the rules have
+        taken it (the log's head before its consequences); raises :class:`ApiError` with
+        the rules' reason when they refuse it."""
+        r = await self._http.post(
+            f"/games/{self._game(game_id)}/actions",
+            json=action.model_dump(exclude_none=True),
+            headers=self._headers(),
+        )
+        if r.status_code != 200:
+            raise api_error(r)
+        return r.json()["seq"]
+
+    async def _segment(self, path: str, game_id: str | None = None) -> Snapshot | None:
+        """POST start/advance and read its answer (one segment) to the end; return the
+        segment's closing snapshot."""
         last = None
         async with aconnect_sse(
-            self._http,
-            "POST",
-            f"/games/{self._game(game_id)}/{path}",
-            json=body,
-            headers=self._headers(),
+            self._http, "POST", f"/games/{self._game(game_id)}/{path}", headers=self._headers()
         ) as es:
             if es.response.status_code != 200:
                 await es.response.aread()
                 raise api_error(es.response)
             async for sse in es.aiter_sse():
                 if sse.event == "snapshot":
-                    last = json.loads(sse.data)
+                    last = Snapshot.model_validate_json(sse.data)
         return last
 
-    async def start(self, game_id: str | None = None) -> dict | None:
-        return await self._act("start", game_id=game_id)
+    async def start(self, game_id: str | None = None) -> Snapshot | None:
+        return await self._segment("start", game_id)
 
-    async def advance(self, game_id: str | None = None) -> dict | None:
-        return await self._act("advance", game_id=game_id)
-
-    async def speak(self, seat: int, text: str, game_id: str | None = None) -> dict | None:
-        return await self._act("action/speak", {"seat": seat, "text": text}, game_id)
-
-    async def vote(self, seat: int, target: int | None, game_id: str | None = None) -> dict | None:
-        return await self._act("action/vote", {"seat": seat, "target": target}, game_id)
-
-    async def night(
-        self, seat: int, action: str, target: int | None = None, game_id: str | None = None
-    ) -> dict | None:
-        return await self._act(
-            "action/night", {"seat": seat, "action": action, "target": target}, game_id
-        )
-
-    async def shoot(self, seat: int, target: int | None, game_id: str | None = None) -> dict | None:
-        return await self._act("action/shoot", {"seat": seat, "target": target}, game_id)
-
-    # The protocol's names for the same calls.
-    act_speak, act_vote, act_night, act_shoot = speak, vote, night, shoot
+    async def advance(self, game_id: str | None = None) -> Snapshot | None:
+        return await self._segment("advance", game_id)
 
     # -- the feed -----------------------------------------------------------------
     async def follow(
@@ -213,7 +202,7 @@ class GameClient:
                             continue  # from a newer server: not ours to show
                         event = parse_event(sse.data)
                         yield seq, event
-                        if event.type == "snapshot" and event.state.get("over"):
+                        if event.type == "snapshot" and event.state.over:
                             notify(Connection("closed"))
                             return
                 # The server ended the stream without game over (it restarted): go again.

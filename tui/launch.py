@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from shared.events import GameView
 from tui.client import GameClient, api_error
 
 
@@ -78,19 +79,19 @@ def run_app(
 
     client = GameClient(server_url, token=token, game_id=game_id)
     snap = asyncio.run(_peek(client))
-    players = snap["state"]["players"]
+    players = snap.state.players
     app = WerewolfApp(
         client=client,
-        you=snap["state"].get("you", you),
+        you=snap.state.you if snap.state.you is not None else you,
         players=players,
         start=start,
-        lang=snap["state"]["lang"],
+        lang=snap.state.lang,
     )
     app.run()
     return 0
 
 
-async def _peek(client: GameClient) -> dict:
+async def _peek(client: GameClient) -> GameView:
     # A short-lived client of its own: the app's runs on the app's event loop.
     peek = GameClient(client.base_url, token=client.token, game_id=client.game_id)
     try:

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from shared.events import Snapshot
+
 LOBBY_WORDS = {
     "title": ("Lobby — game {code}", "大厅 — 房间号 {code}"),
     "join": ("Others join with:  werewolf join {code}", "其他人加入：werewolf join {code}"),
@@ -41,17 +43,17 @@ class LobbyScreen(ModalScreen[None]):
         with Vertical(id="lobby"):
             yield self.body
 
-    def show(self, summary: dict, snapshot: dict) -> None:
+    def show(self, summary: dict, snapshot: Snapshot) -> None:
         lang = self.lang
-        state = snapshot.get("state", {})
-        you = state.get("you")
+        state = snapshot.state
+        you = state.you
         humans, open_seats = set(summary.get("humans", [])), set(summary.get("open_seats", []))
         text = Text()
         text.append(w("title", lang, code=self.code) + "\n", style="bold underline")
         text.append(w("join", lang, code=self.code) + "\n\n", style="cyan")
         text.append(w("seats", lang) + "\n", style="bold")
-        for seat in state.get("seats", []):
-            n = seat["seat"]
+        for seat in state.seats:
+            n = seat.seat
             if n == you:
                 who, style = w("you", lang), "bold cyan"
             elif n in open_seats:
@@ -60,9 +62,9 @@ class LobbyScreen(ModalScreen[None]):
                 who, style = w("human", lang), "green"
             else:
                 who, style = w("bot", lang), "dim"
-            name = seat["name"]  # padded by cells: a Chinese name is twice as wide
+            name = seat.name  # padded by cells: a Chinese name is twice as wide
             text.append(f"  #{n} {name}{' ' * max(1, 10 - cell_len(name))}{who}\n", style=style)
-        options = state.get("options", {})
+        options = state.options
         text.append("\n" + w("rules", lang) + ": ", style="bold")
         text.append(", ".join(f"{k}={v}" for k, v in options.items()) + "\n\n", style="dim")
         text.append(w("start" if self.host else "wait", lang), style="bold yellow")

@@ -31,7 +31,7 @@ class StatusLine(Static):
         text.append("  ")
         if board.waiting:
             text.append(t("your_turn", lang), style="bold yellow")
-            deadline = board.waiting.get("deadline")
+            deadline = board.deadline
             if deadline:
                 left = max(0, int(deadline - time.time()))
                 text.append(f"  ⏱ {t('left', lang, n=left)}", style="bold red" if left < 10 else "")

@@ -1,0 +1,30 @@
+"""A seat's answer to the decision the game asks of it: one route for every decision."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from shared.actions import Action
+
+from .deps import GameDep, ModDep, ViewerDep
+from .errors import refusal_responses
+
+router = APIRouter(tags=["actions"])
+
+
+class Accepted(BaseModel):
+    """The rules took the action; ``seq`` is the log's head before its consequences."""
+
+    seq: int
+
+
+@router.post(
+    "/games/{game_id}/actions",
+    responses=refusal_responses("not_found", "unauthorized", "forbidden", "conflict", "invalid"),
+)
+async def act(action: Action, g: GameDep, viewer: ViewerDep, mod: ModDep) -> Accepted:
+    """Answer the pending decision: ``{"seat", "kind", "target"?, "text"?}``. The answer
+    comes once the rules have taken it (or refused it: 409, or 422 for a bad text);
+    what follows streams on ``GET /games/{id}/events``."""
+    return Accepted(seq=await mod.runner.act(g, viewer, action))

@@ -1,0 +1,37 @@
+"""What routes are given: the moderator, the game named in the path, and the viewer its
+bearer token makes of the caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from server.game import Viewer
+from server.moderator import Moderator
+from server.registry import LiveGame
+
+bearer = HTTPBearer(auto_error=False)
+
+
+def moderator(request: Request) -> Moderator:
+    return request.app.state.moderator
+
+
+async def the_game(game_id: str, mod: Annotated[Moderator, Depends(moderator)]) -> LiveGame:
+    return mod.registry.get(game_id)
+
+
+async def the_viewer(
+    g: Annotated[LiveGame, Depends(the_game)],
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Viewer:
+    return g.viewer(creds.credentials if creds else None)
+
+
+GameDep = Annotated[LiveGame, Depends(the_game)]
+ViewerDep = Annotated[Viewer, Depends(the_viewer)]
+ModDep = Annotated[Moderator, Depends(moderator)]
+
+__all__ = ["GameDep", "ModDep", "ViewerDep"]

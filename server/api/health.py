@@ -1,0 +1,14 @@
+"""Is the server up, and which protocol does it speak."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from shared.events import PROTOCOL_VERSION
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict:
+    return {"ok": True, "protocol": PROTOCOL_VERSION}

@@ -1,0 +1,96 @@
+"""A game's events as Server-Sent Events, filtered for whoever reads them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query
+from fastapi.sse import KEEPALIVE_COMMENT, EventSourceResponse, format_sse_event
+
+from server.eventlog import Entry
+from server.game import Viewer, can_see, redact
+from server.refusals import Refused
+from server.registry import LiveGame
+
+from .deps import GameDep, ViewerDep
+from .errors import refusal_responses
+
+router = APIRouter(tags=["streams"])
+
+KEEPALIVE_SECONDS = 15.0
+SSE_DOC = {
+    200: {
+        "content": {"text/event-stream": {}},
+        "description": "Server-Sent Events: one game event per message (docs/protocol.md)",
+    }
+}
+
+
+def wire(entry: Entry) -> bytes:
+    """The entry as one SSE message (``id`` its sequence number, ``event`` its type, ``data``
+    its JSON), encoded once and shared by every reader."""
+    if entry.wire is None:
+        entry.wire = format_sse_event(
+            data_str=entry.data, event=entry.event.type, id=str(entry.seq)
+        )
+    return entry.wire
+
+
+async def feed(
+    g: LiveGame, viewer: Viewer, after: int, until: Literal["segment", "game_over"]
+) -> AsyncIterator[bytes]:
+    """The game's log from ``after`` as SSE, filtered for ``viewer``, until the segment's
+    snapshot (or, for ``game_over``, the snapshot that closes the game).
+
+    Events that piled up while the last write was on its way go out in one write.
+    A comment line keeps a silent stream alive.
+    """
+    stream = g.log.follow(after, timeout=KEEPALIVE_SECONDS)
+    async for entries in stream:
+        if not entries:
+            yield KEEPALIVE_COMMENT
+            continue
+        chunk: list[bytes] = []
+        for entry in entries:
+            event = entry.event
+            if event.type == "snapshot":
+                snap = redact(event, viewer)
+                chunk.append(
+                    format_sse_event(
+                        data_str=snap.model_dump_json(), event="snapshot", id=str(entry.seq)
+                    )
+                )
+                if until == "segment" or snap.state.over:
+                    yield b"".join(chunk)
+                    return
+            elif can_see(viewer, event.vis, g.finished):
+                chunk.append(wire(entry))
+        if chunk:
+            yield b"".join(chunk)
+
+
+def sse(body: AsyncIterator[bytes]) -> EventSourceResponse:
+    return EventSourceResponse(
+        body, headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )
+
+
+@router.get(
+    "/games/{game_id}/events",
+    responses={**SSE_DOC, **refusal_responses("not_found", "unauthorized", "forbidden", "invalid")},
+)
+async def events(
+    g: GameDep,
+    viewer: ViewerDep,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    last_event_id: Annotated[str | None, Header()] = None,
+):
+    """The game's events after ``after`` (or ``Last-Event-ID``), live, until game over."""
+    pos = after or 0
+    if last_event_id:
+        try:
+            pos = max(pos, int(last_event_id))
+        except ValueError:
+            raise Refused("invalid", "bad_event_id", "Last-Event-ID must be an integer") from None
+    return sse(feed(g, viewer, pos, "game_over"))

@@ -1,0 +1,346 @@
+"""The games on this server: how one is created (seeds, seats, bots, timer, who may
+watch), found by its code, and joined; and which token sees and acts as whom."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from server.bots import seat_kinds
+from server.call_records import GameCalls
+from server.eventlog import EventLog
+from server.game import GameConfig, GameState, Viewer, new_game
+from server.graph import Table
+from server.refusals import Refused
+from server.store import Store
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
+DEFAULT_TURN_TIMEOUT = 60.0  # seconds per decision when several humans share a table
+BotKindName = Literal["builtin", "llm"]
+
+
+class NewGame(BaseModel):
+    """What a creator asks for (the body of ``POST /games``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    players: Literal[6, 9] = 9
+    humans: list[int] | int = Field(default_factory=list, description="seats, or how many")
+    lang: Literal["en", "zh"] = "en"
+    pace: float = Field(default=30.0, ge=0, le=1000, description="tokens per second; 0 = instant")
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
+    bots: Literal["builtin", "llm", "mixed"] | dict[int, BotKindName] = Field(
+        default="builtin",
+        description="who plays the seats no human holds: the built-in bots, LLM bots (the "
+        "server's configured model), or mixed (every other bot seat an LLM); "
+        "or a map of seat -> kind",
+    )
+    seat_bots: dict[int, BotKindName] = Field(
+        default_factory=dict, description="per-seat overrides of `bots`"
+    )
+    step: bool = False
+    witch_self_save: Literal["first_night", "never", "always"] = "first_night"
+    win_condition: Literal["sides", "parity"] = "sides"
+    max_days: int = Field(default=20, ge=3, le=100)
+    hosted: bool = Field(default=False, description="open seats for others to join by code")
+    host_seat: int | None = Field(default=None, description="the host's own seat, if it plays")
+    turn_timeout: float | None = Field(
+        default=None,
+        ge=0,
+        le=3600,
+        description="seconds per human decision; 0 = none; default: none for one human, "
+        f"{DEFAULT_TURN_TIMEOUT:g} for several",
+    )
+    spectate: bool | None = Field(
+        default=None,
+        description="hand the creator a token that sees everything "
+        "(default: yes, except in hosted games)",
+    )
+
+    @model_validator(mode="after")
+    def _seats_exist(self) -> NewGame:
+        n = self.players
+        if isinstance(self.humans, int):
+            if not 0 <= self.humans <= n:
+                raise ValueError(f"humans: a count between 0 and {n}")
+        else:
+            if len(set(self.humans)) != len(self.humans):
+                raise ValueError("humans: a seat is listed twice")
+            bad = [s for s in self.humans if not 1 <= s <= n]
+            if bad:
+                raise ValueError(f"humans: no seat {bad[0]} at a {n}-player table")
+        if self.host_seat is not None and not 1 <= self.host_seat <= n:
+            raise ValueError(f"host_seat: no seat {self.host_seat} at a {n}-player table")
+        for name, seats in (
+            ("bots", self.bots if isinstance(self.bots, dict) else {}),
+            ("seat_bots", self.seat_bots),
+        ):
+            bad = [s for s in seats if not 1 <= s <= n]
+            if bad:
+                raise ValueError(f"{name}: no seat {bad[0]} at a {n}-player table")
+        return self
+
+    # -- the creation policy ----------------------------------------------------------
+    def human_seats(self, seed: int) -> list[int]:
+        if isinstance(self.humans, int):
+            seats = random.Random(f"humans:{seed}").sample(range(1, self.players + 1), self.humans)
+        else:
+            seats = list(self.humans)
+        if self.host_seat is not None:
+            seats.append(self.host_seat)
+        return sorted(set(seats))
+
+    def bot_kinds(self, humans: list[int]) -> dict[int, str]:
+        """Seat -> bot kind for every seat no human holds."""
+        seats = [s for s in range(1, self.players + 1) if s not in humans]
+        if isinstance(self.bots, dict):
+            kinds = {s: self.bots.get(s, "builtin") for s in seats}
+        else:
+            kinds = seat_kinds(self.bots, seats)
+        kinds.update({s: k for s, k in self.seat_bots.items() if s in kinds})
+        return kinds
+
+    def timer(self, humans: list[int]) -> float | None:
+        """Seconds per human decision: as asked, else none for one human, a minute for several."""
+        timeout = self.turn_timeout
+        if timeout is None and len(humans) > 1:  # several humans: nobody waits forever
+            timeout = DEFAULT_TURN_TIMEOUT
+        return timeout or None
+
+    def may_spectate(self) -> bool:
+        return self.spectate if self.spectate is not None else not self.hosted
+
+
+@dataclass
+class LiveGame:
+    id: str  # also the join code
+    config: GameConfig
+    table: Table
+    tokens: dict[str, int | None]  # seat tokens handed out: token -> seat
+    created: float
+    log: EventLog
+    initial: GameState  # the deal, before the graph runs
+    spectator_token: str | None = None  # sees everything (None in hosted games)
+    host_token: str | None = None  # may start the game
+    open_seats: dict[int, str] = field(default_factory=dict)  # human seats not yet taken
+    started: bool = False
+    finished: bool = False
+    phase: str = "night"
+    day: int = 1
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    task: asyncio.Task | None = None
+    timers: dict[int, int] = field(default_factory=dict)  # seat -> seq of the waiting it times
+    calls: GameCalls | None = None  # the LLM bots' call records
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "config": self.config.model_dump(),
+            "table": self.table.model_dump(),
+            "tokens": self.tokens,
+            "spectator_token": self.spectator_token,
+            "host_token": self.host_token,
+            "open_seats": {str(k): v for k, v in self.open_seats.items()},
+        }
+
+    def viewer(self, token: str | None) -> Viewer:
+        if token is None:
+            raise Refused("unauthorized", "bad_token", "missing bearer token")
+        host = token == self.host_token or (
+            self.host_token is None and (token in self.tokens or token == self.spectator_token)
+        )
+        if token == self.spectator_token:
+            return Viewer(seat=None, god=True, host=host)
+        if token in self.tokens:
+            seat = self.tokens[token]
+            is_wolf = seat is not None and self.initial.role(seat) == "werewolf"
+            return Viewer(seat=seat, is_wolf=is_wolf, host=host)
+        if token == self.host_token:
+            return Viewer(seat=None, host=True)
+        raise Refused("forbidden", "bad_token", "this token does not belong to this game")
+
+    def seat_tokens(self) -> dict[int, str]:
+        return {s: tok for tok, s in self.tokens.items() if s is not None}
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "game_id": self.id,
+            "code": self.id,
+            "players": self.config.players,
+            "phase": self.phase,
+            "day": self.day,
+            "humans": self.table.humans,
+            "open_seats": sorted(self.open_seats),
+            "hosted": self.host_token is not None,
+            "started": self.started,
+            "finished": self.finished,
+            "created": self.created,
+        }
+
+
+@dataclass
+class Created:
+    """A new game and what only its creator learns: tokens, and the seed if it may see all."""
+
+    game: LiveGame
+    seed: int | None
+
+    def answer(self) -> dict[str, Any]:
+        g = self.game
+        out: dict[str, Any] = {
+            "game_id": g.id,
+            "code": g.id,
+            "humans": g.table.humans,
+            "tokens": g.seat_tokens(),
+            "spectator_token": g.spectator_token,
+            "host_token": g.host_token,
+            "open_seats": sorted(g.open_seats),
+            "turn_timeout": g.table.turn_timeout,
+        }
+        if self.seed is not None:  # the seed tells the deal: only for whoever sees all anyway
+            out["seed"] = self.seed
+        return out
+
+
+class Registry:
+    """Every game this server holds, by code."""
+
+    def __init__(self, store: Store | None) -> None:
+        self.store = store
+        self.games: dict[str, LiveGame] = {}
+
+    def get(self, game_id: str) -> LiveGame:
+        try:
+            return self.games[game_id]
+        except KeyError:
+            raise Refused(
+                "not_found", "unknown_game", f"no game {game_id!r} on this server"
+            ) from None
+
+    def listing(self) -> list[dict[str, Any]]:
+        return [g.summary() for g in self.games.values()]
+
+    def new_log(self, game_id: str) -> EventLog:
+        store = self.store
+        if store is None:
+            return EventLog()
+
+        async def flush(rows):
+            await store.append_events(game_id, rows)
+
+        return EventLog(flush=flush)
+
+    def calls(self, g: LiveGame) -> GameCalls:
+        if g.calls is None:
+            g.calls = GameCalls(g.id, self.store)
+        return g.calls
+
+    def _new_code(self) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+            if code not in self.games:
+                return code
+
+    async def create(self, ask: NewGame) -> Created:
+        """A new game. Unhosted: every human seat's token goes to the creator. Hosted: the
+        creator gets a host token (its own seat's, if it plays) and the other human seats
+        wait, open, for ``join``."""
+        # Drawn from the OS, not the process's Mersenne Twister: neither can be predicted.
+        seed = ask.seed if ask.seed is not None else secrets.randbelow(2**31)
+        config = GameConfig(
+            players=ask.players,
+            seed=seed,
+            lang=ask.lang,
+            # The names are public: drawn apart from the seed, they can't be used to find it.
+            names_seed=secrets.randbelow(2**31),
+            witch_self_save=ask.witch_self_save,
+            win_condition=ask.win_condition,
+            max_days=ask.max_days,
+        )
+        humans = ask.human_seats(seed)
+        bots = ask.bot_kinds(humans)
+        if "llm" in bots.values():
+            _check_model()
+        table = Table(
+            humans=humans,
+            bots=bots,
+            pace=ask.pace,
+            step=ask.step,
+            turn_timeout=ask.timer(humans),
+        )
+        game_id = self._new_code()
+        t = new_game(config)
+        g = LiveGame(
+            id=game_id,
+            config=config,
+            table=table,
+            tokens={},
+            created=time.time(),
+            log=self.new_log(game_id),
+            initial=t.state,
+        )
+        seat_tokens = {s: secrets.token_urlsafe(18) for s in table.humans}
+        spectate = ask.may_spectate()
+        if spectate:
+            g.spectator_token = secrets.token_urlsafe(18)
+        if ask.hosted:
+            g.open_seats = dict(seat_tokens)
+            if ask.host_seat is not None:
+                g.host_token = g.open_seats.pop(ask.host_seat)
+                g.tokens[g.host_token] = ask.host_seat
+            else:
+                g.host_token = secrets.token_urlsafe(18)
+        else:
+            g.tokens = {tok: s for s, tok in seat_tokens.items()}
+        if self.store:
+            await self.store.add_game(game_id, g.created, g.record())
+        for e in t.events:
+            if e.type == "game_created":
+                e = e.model_copy(update={"humans": table.humans})
+            g.log.publish(e)
+        await g.log.flush()
+        self.games[game_id] = g
+        return Created(g, seed if spectate else None)
+
+    async def join(self, g: LiveGame, seat: int | None) -> tuple[int, str]:
+        """Take an open seat (the lowest, unless one is asked for) and its token."""
+        if g.started:
+            raise Refused("conflict", "started", "the game has already started")
+        if not g.open_seats:
+            raise Refused("conflict", "full", "every seat is taken")
+        if seat is None:
+            seat = min(g.open_seats)
+        elif seat not in g.open_seats:
+            raise Refused(
+                "conflict", "seat_taken", f"seat {seat} is not open (open: {sorted(g.open_seats)})"
+            )
+        token = g.open_seats.pop(seat)
+        g.tokens[token] = seat
+        await self.save_record(g)
+        return seat, token
+
+    async def save_record(self, g: LiveGame) -> None:
+        if self.store:
+            await self.store.update_record(g.id, g.record())
+
+
+def _check_model() -> None:
+    """LLM bots need a model configured on this server."""
+    from server.llm.settings import LLMSettings, SettingsError
+
+    try:
+        LLMSettings.from_env()
+    except SettingsError as e:
+        raise Refused(
+            "invalid",
+            "no_model",
+            f"bots: LLM bots need a model on the server: {e} (`werewolf doctor` checks the setup)",
+        ) from None
+
+
+__all__ = ["Created", "LiveGame", "NewGame", "Registry"]

@@ -1,0 +1,217 @@
+"""Runs games' graphs one segment at a time, in the background.
+
+A segment starts with ``start``, a human's action, an ``advance`` or a turn timer, and
+runs until the graph waits on a human (or a pause, or the game ends); it publishes
+everything it streams into the game's log and closes with a snapshot. One lock per
+game: two segments never run at once (two resumes of one thread would fork it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from langgraph.types import Command
+
+from server.game import GameState, Viewer, decision_for, pending, table_snapshot
+from server.graph import initial_state, load_game, run_config
+from server.refusals import Refused
+from server.registry import LiveGame, Registry
+from shared.actions import Action, IllegalAction
+from shared.events import Error, Snapshot
+
+log = logging.getLogger("werewolf.runner")
+
+# An action the rules refuse for its content (not its timing) is the client's mistake.
+INVALID_CODES = frozenset({"bad_text"})
+
+
+class Runner:
+    def __init__(self, graph: Any, registry: Registry) -> None:
+        self.graph = graph
+        self.registry = registry
+
+    # -- reading the checkpoint -------------------------------------------------------
+    async def current_game(self, g: LiveGame) -> tuple[GameState, tuple[str, ...]]:
+        if not g.started:
+            return g.initial, ()
+        state = await self.graph.aget_state(run_config(g.id))
+        return load_game(state.values), tuple(state.next)
+
+    async def snapshot(self, g: LiveGame) -> Snapshot:
+        """The full (god) snapshot, from the checkpoint once the game has started."""
+        if not g.started:
+            return table_snapshot(g.initial, g.table.humans, [], [], False, False)
+        state = await self.graph.aget_state(run_config(g.id))
+        game = load_game(state.values)
+        paused = bool(state.values.get("paused")) and "pause" in state.next
+        return table_snapshot(
+            game, g.table.humans, pending(game), list(state.next), paused, started=True
+        )
+
+    # -- what players and hosts ask -----------------------------------------------------
+    async def start(self, g: LiveGame, viewer: Viewer) -> int:
+        if not viewer.host:
+            raise Refused("forbidden", "not_host", "only the game's host may start it")
+        if g.started:
+            raise Refused("conflict", "already_started", "the game has already started")
+        await self.take_lock(g)
+        if g.open_seats:  # started early: bots take the seats nobody took
+            humans = [s for s in g.table.humans if s not in g.open_seats]
+            bots = {**g.table.bots, **dict.fromkeys(g.open_seats, "builtin")}
+            g.table = g.table.model_copy(update={"humans": humans, "bots": bots})
+            g.open_seats = {}
+        g.started = True
+        await self.registry.save_record(g)
+        return self.launch(g, initial_state(g.initial, g.table))
+
+    async def advance(self, g: LiveGame) -> int:
+        await self.take_lock(g)
+        try:
+            _, next_nodes = await self.current_game(g)
+            if "pause" not in next_nodes:
+                raise Refused("conflict", "not_paused", "the game is not paused between phases")
+        except BaseException:
+            g.lock.release()
+            raise
+        return self.launch(g, Command(resume={"advance": True}))
+
+    async def act(self, g: LiveGame, viewer: Viewer, action: Action) -> int:
+        """Hand a human's action to the game; return once the rules have taken it (the log's
+        head before its consequences), or raise :class:`Refused` with the rules' reason."""
+        if viewer.seat is None or viewer.seat != action.seat:
+            raise Refused(
+                "forbidden", "wrong_seat", f"this token may not act for seat {action.seat}"
+            )
+        if g.finished:
+            raise Refused("conflict", "game_over", "the game is over")
+        if not g.started:
+            raise Refused("conflict", "not_started", "the game has not started")
+        await self.take_lock(g)
+        try:
+            _, next_nodes = await self.current_game(g)
+            if "human" not in next_nodes:
+                raise Refused(
+                    "conflict", "not_your_turn", f"the game is not waiting on seat {action.seat}"
+                )
+        except BaseException:
+            g.lock.release()
+            raise
+        verdict: asyncio.Future[IllegalAction | None] = asyncio.get_running_loop().create_future()
+        start = self.launch(g, Command(resume=action), verdict)
+        refusal = await verdict
+        if refusal is not None:
+            if g.task is not None:
+                await g.task  # the refused run ends without a word: then the game is free again
+            why = "invalid" if refusal.code in INVALID_CODES else "conflict"
+            raise Refused(why, refusal.code, refusal.message)
+        return start
+
+    # -- running a segment ---------------------------------------------------------------
+    async def take_lock(self, g: LiveGame) -> None:
+        """Take the game's lock or refuse at once: two actions never run together."""
+        if g.lock.locked():
+            raise Refused("busy", "busy", "another action on this game is being applied; try again")
+        # An unlocked asyncio.Lock is acquired without suspending, so nothing slips in between.
+        await g.lock.acquire()
+
+    def config(
+        self, g: LiveGame, base: dict[str, Any] | None = None, verdict: asyncio.Future | None = None
+    ) -> dict[str, Any]:
+        """The run's config (``base``: a checkpoint's, to resume from it): the game's thread,
+        where its bots record their LLM calls, and who hears a human action's verdict."""
+        cfg = base or run_config(g.id)
+        configurable = {**cfg["configurable"], "call_log": self.registry.calls(g)}
+        if verdict is not None:
+
+            def hear(refusal: IllegalAction | None) -> None:
+                if not verdict.done():
+                    verdict.set_result(refusal)
+
+            configurable["verdict"] = hear
+        return {**cfg, "configurable": configurable}
+
+    def launch(
+        self,
+        g: LiveGame,
+        command: Any,
+        verdict: asyncio.Future | None = None,
+        base: dict[str, Any] | None = None,
+    ) -> int:
+        """Run one segment in the background (the lock held); return the log's head before it."""
+        start = g.log.head
+        g.task = asyncio.get_running_loop().create_task(self._run(g, command, verdict, base))
+        return start
+
+    async def _run(
+        self, g: LiveGame, command: Any, verdict: asyncio.Future | None, base: dict | None
+    ) -> None:
+        start = g.log.head
+        try:
+            async for chunk in self.graph.astream(
+                command, self.config(g, base, verdict), stream_mode="custom", durability="sync"
+            ):
+                g.log.publish(chunk, graph=True)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:  # a broken run must still end with a snapshot
+            log.exception("game %s: run failed", g.id)
+            g.log.publish(Error(message=f"the game's run failed: {e}"))
+        finally:
+            g.lock.release()
+            if verdict is not None and not verdict.done():  # the run ended before the rules spoke
+                verdict.set_result(IllegalAction("not_your_turn", "the game did not take it"))
+        if verdict is not None and verdict.result() is not None and g.log.head == start:
+            return  # a refused action: nothing happened, nothing to announce
+        await self.publish_snapshot(g)
+        self.schedule_timers(g, start)
+
+    async def publish_snapshot(self, g: LiveGame) -> None:
+        snap = await self.snapshot(g)
+        state = snap.state
+        g.phase, g.day, g.finished = state.phase, state.day, state.over
+        g.log.publish(snap)
+        await g.log.flush()
+        if self.registry.store:
+            await self.registry.store.update_game(
+                g.id, started=g.started, finished=g.finished, phase=g.phase, day=g.day
+            )
+
+    # -- the turn timer -------------------------------------------------------------------
+    def schedule_timers(self, g: LiveGame, since: int) -> None:
+        """Time every human decision announced since ``since`` that carries a deadline."""
+        if g.finished or not g.table.turn_timeout:
+            return
+        for entry in g.log.entries[since:]:
+            e = entry.event
+            if e.type != "waiting" or e.decision is None or not e.deadline:
+                continue
+            seat = e.decision.seat
+            if g.timers.get(seat) != entry.seq:
+                g.timers[seat] = entry.seq
+                asyncio.get_running_loop().create_task(self._expire(g, seat, entry.seq, e.deadline))
+
+    async def _expire(self, g: LiveGame, seat: int, seq: int, deadline: float) -> None:
+        """When a human's time runs out, the decision is taken as its pass."""
+        await asyncio.sleep(max(0.0, deadline - time.time()))
+        while True:
+            if g.timers.get(seat) != seq or g.finished:
+                return
+            if not g.lock.locked():
+                game, next_nodes = await self.current_game(g)
+                d = decision_for(game, seat)
+                if d is None or "human" not in next_nodes:
+                    return
+                try:
+                    await self.take_lock(g)
+                except Refused:
+                    continue
+                g.timers.pop(seat, None)
+                self.launch(g, Command(resume=d.pass_action()))
+                return
+            await asyncio.sleep(0.1)
+
+
+__all__ = ["Runner"]
