@@ -26,6 +26,7 @@ log = logging.getLogger("werewolf.runner")
 
 # An action the rules refuse for its content (not its timing) is the client's mistake.
 INVALID_CODES = frozenset({"bad_text"})
+ACTION_LOCK_WAIT = 5.0  # seconds an action waits for the segment before it to end
 
 
 class Runner:
@@ -89,7 +90,8 @@ class Runner:
             raise Refused("conflict", "game_over", "the game is over")
         if not g.started:
             raise Refused("conflict", "not_started", "the game has not started")
-        await self.take_lock(g)
+        # Another human's answer may be on its way through the rules: wait for it, briefly.
+        await self.take_lock(g, wait=ACTION_LOCK_WAIT)
         try:
             _, next_nodes = await self.current_game(g)
             if "human" not in next_nodes:
@@ -110,12 +112,20 @@ class Runner:
         return start
 
     # -- running a segment ---------------------------------------------------------------
-    async def take_lock(self, g: LiveGame) -> None:
-        """Take the game's lock or refuse at once: two actions never run together."""
-        if g.lock.locked():
-            raise Refused("busy", "busy", "another action on this game is being applied; try again")
-        # An unlocked asyncio.Lock is acquired without suspending, so nothing slips in between.
-        await g.lock.acquire()
+    async def take_lock(self, g: LiveGame, wait: float = 0.0) -> None:
+        """Take the game's lock, waiting at most ``wait`` seconds, or refuse: two segments
+        never run at once (two resumes of one thread would fork the game)."""
+        if not g.lock.locked():
+            # A free asyncio.Lock is acquired without suspending: nothing slips in between.
+            await g.lock.acquire()
+            return
+        if wait > 0:
+            try:
+                await asyncio.wait_for(g.lock.acquire(), wait)
+                return
+            except TimeoutError:
+                pass
+        raise Refused("busy", "busy", "another action on this game is being applied; try again")
 
     def config(
         self, g: LiveGame, base: dict[str, Any] | None = None, verdict: asyncio.Future | None = None

@@ -7,6 +7,7 @@ import json
 import random
 
 import httpx
+from conftest import post_action
 from httpx_sse import aconnect_sse
 
 
@@ -55,10 +56,8 @@ async def test_join_by_code_full_started_and_wrong_code(server):
         status, _ = await post_sse(c, f"/games/{code}/start", joined["token"])
         assert status == 403
         # A seat token can't act for another seat.
-        status, body = await post_sse(
-            c, f"/games/{code}/action/vote", joined["token"], {"seat": 2, "target": 5}
-        )
-        assert status == 403
+        r = await post_action(c, code, joined["token"], {"seat": 2, "kind": "vote", "target": 5})
+        assert r.status_code == 403
 
         status, events = await post_sse(c, f"/games/{code}/start", g["tokens"]["2"])
         assert status == 200 and events[-1][0] == "snapshot"
@@ -101,28 +100,33 @@ async def _play_seat(
     """One human: follow the feed, answer whatever the game asks of this seat."""
 
     async def answer(w: dict) -> None:
-        action, options = w["action"], w.get("options", [])
-        targets = [o for o in options if o is not None]
+        action, targets = w["action"], w["options"]
         if action in ("speak", "pk_speak", "last_words", "wolf_chat"):
-            path, body = "speak", {"seat": seat, "text": f"Seat {seat} here, I suspect everyone."}
+            body = {"seat": seat, "kind": "speak", "text": f"Seat {seat} here, I suspect everyone."}
         elif action in ("vote", "pk_vote"):
-            path, body = "vote", {"seat": seat, "target": rng.choice(targets) if targets else None}
+            body = {
+                "seat": seat,
+                "kind": "vote",
+                "target": rng.choice(targets) if targets else None,
+            }
         elif action == "wolf_kill":
-            path, body = "night", {"seat": seat, "action": "kill", "target": min(targets)}
+            body = {"seat": seat, "kind": "kill", "target": min(targets)}
         elif action == "check":
-            path, body = "night", {"seat": seat, "action": "check", "target": rng.choice(targets)}
+            body = {"seat": seat, "kind": "check", "target": rng.choice(targets)}
         elif action == "witch":
-            path, body = "night", {"seat": seat, "action": "skip"}
+            body = {"seat": seat, "kind": "skip"}
         else:
-            path, body = "shoot", {"seat": seat, "target": rng.choice(targets) if targets else None}
+            body = {
+                "seat": seat,
+                "kind": "shoot",
+                "target": rng.choice(targets) if targets else None,
+            }
         for _ in range(50):  # another human's answer may hold the game's lock for a moment
-            status, _ = await post_sse(c, f"/games/{code}/action/{path}", token, body)
-            if status != 409:
+            r = await post_action(c, code, token, body)
+            if r.status_code != 409:
                 return
             snap = await snapshot(c, code, token)
-            if not any(
-                x["seat"] == seat and x.get("options") is not None for x in snap["waiting_for"]
-            ):
+            if not any(x["seat"] == seat and x["kinds"] for x in snap["waiting_for"]):
                 return
             await asyncio.sleep(0.05)
 
@@ -133,7 +137,7 @@ async def _play_seat(
             if sse.event == "snapshot":
                 if data["state"]["over"]:
                     return
-                mine = [w for w in data["waiting_for"] if w["seat"] == seat and "options" in w]
+                mine = [w for w in data["waiting_for"] if w["seat"] == seat and w["kinds"]]
                 for w in mine:
                     asyncio.get_running_loop().create_task(answer(w))
 

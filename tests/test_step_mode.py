@@ -31,7 +31,8 @@ def test_step_mode_pauses_after_each_phase_until_advance(server):
                 break
             # Each segment covers one phase and stops at a pause the whole table can see.
             assert len(set(phases)) <= 2, phases
-            assert snap["waiting_for"] == [{"seat": None, "action": "advance", "options": []}]
+            assert snap["paused"] and snap["waiting_for"] == []
+            assert events[-2] == ("waiting", events[-2][1]) and events[-2][1]["decision"] is None
             assert snap["next"] == ["pause"]
             status, events = _segment(c, f"/games/{gid}/advance", tok)
             assert status == 200

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from server.game import GameConfig, new_game
+from shared.actions import Action, Decision
 from shared.events import SpeechEnd, VoteResult
 from tui import tokens
 from tui.app import WerewolfApp
@@ -19,31 +20,26 @@ from tui.client import ApiError, GameClient
 SEED = 61
 
 
-async def answer(client: GameClient, w: dict, *, kill: int | None, stay_silent: set) -> None:
-    seat, action = w["seat"], w["action"]
-    options = [o for o in w.get("options", []) if o is not None]
+async def answer(client: GameClient, w: Decision, *, kill: int | None, stay_silent: set) -> None:
+    seat, action, options = w.seat, w.action, w.options
     if (seat, action) in stay_silent:  # let the turn timer answer this one
         stay_silent.discard((seat, action))
         return
+    if w.speaks:
+        text = f"Seat {seat}: kill {kill}" if action == "wolf_chat" else f"Seat {seat} speaking."
+        act = Action(seat=seat, kind="speak", text=text)
+    elif action in ("vote", "pk_vote"):
+        act = Action(seat=seat, kind="vote", target=options[0]) if options else w.pass_action()
+    elif action == "wolf_kill":
+        act = Action(seat=seat, kind="kill", target=kill) if kill in options else w.pass_action()
+    elif action == "check":
+        act = Action(seat=seat, kind="check", target=options[0])
+    else:  # the witch and the hunter pass
+        act = w.pass_action()
+    assert w.allows(act)
     for _ in range(80):
         try:
-            if action in ("speak", "wolf_chat", "pk_speak", "last_words"):
-                await client.speak(
-                    seat,
-                    f"Seat {seat}: kill {kill}"
-                    if action == "wolf_chat"
-                    else f"Seat {seat} speaking.",
-                )
-            elif action in ("vote", "pk_vote"):
-                await client.vote(seat, options[0] if options else None)
-            elif action == "wolf_kill":
-                await client.night(seat, "kill", kill if kill in options else None)
-            elif action == "check":
-                await client.night(seat, "check", options[0])
-            elif action == "witch":
-                await client.night(seat, "skip")
-            elif action == "shoot":
-                await client.shoot(seat, None)
+            await client.act(act)
             return
         except ApiError as e:
             if e.code != "busy":
@@ -64,10 +60,10 @@ async def drive(
     async for seq, event in client.follow(after=seen[-1][0] if seen else 0):
         seen.append((seq, event))
         if event.type == "snapshot":
-            if event.state.get("over"):
+            if event.state.over:
                 break
             for w in event.waiting_for:
-                if w.get("seat") == seat and "options" in w:
+                if w.seat == seat and w.kinds:
                     tasks.append(
                         asyncio.create_task(answer(client, w, kill=kill, stay_silent=stay_silent))
                     )
@@ -147,13 +143,13 @@ async def test_three_clients_play_one_game(server, tmp_path, monkeypatch):
             if bar.has_class("hidden") or bar.waiting is None:
                 continue
             if bar.asks_speech:
-                text = f"kill {victim}" if bar.waiting["action"] == "wolf_chat" else "Host here."
+                text = f"kill {victim}" if bar.waiting.action == "wolf_chat" else "Host here."
                 await pilot.press(*text, "enter")
             elif bar.asks_pick:
-                options = [o for o in bar.waiting["options"] if o is not None]
-                if bar.waiting["action"] == "wolf_kill" and victim in options:
+                options = bar.waiting.options
+                if bar.waiting.action == "wolf_kill" and victim in options:
                     await pilot.press(str(victim))
-                elif options and bar.waiting["action"] != "witch":
+                elif options and bar.waiting.action != "witch":
                     await pilot.press(str(options[0]))
                 else:
                     await pilot.press("enter")

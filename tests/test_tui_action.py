@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from shared.events import GameCreated, Phase, RoleAssigned, SeatInfo, Waiting, WitchInfo
+from shared.actions import Action, Decision
+from shared.events import GameCreated, Phase, RoleAssigned, SeatInfo, Waiting
 from tui.app import WerewolfApp
 from tui.client import ApiError
 
@@ -19,32 +20,39 @@ class FakeClient:
     game_id = "FAKE01"
 
     def __init__(self, refusal: str | None = None) -> None:
-        self.calls: list[tuple[str, dict]] = []
+        self.calls: list = []  # the Actions sent, or "start" / "advance"
         self.refusal = refusal
 
-    async def _record(self, name: str, **args) -> dict:
-        self.calls.append((name, args))
+    async def _record(self, call) -> int:
+        self.calls.append(call)
         if self.refusal:
             raise ApiError(409, "illegal", self.refusal)
-        return {}
+        return 0
 
-    async def speak(self, seat, text):
-        return await self._record("speak", seat=seat, text=text)
-
-    async def vote(self, seat, target):
-        return await self._record("vote", seat=seat, target=target)
-
-    async def night(self, seat, action, target=None):
-        return await self._record("night", seat=seat, action=action, target=target)
-
-    async def shoot(self, seat, target):
-        return await self._record("shoot", seat=seat, target=target)
+    async def act(self, action: Action) -> int:
+        return await self._record(action)
 
     async def start(self):
         return await self._record("start")
 
     async def advance(self):
         return await self._record("advance")
+
+
+KINDS = {
+    "vote": ("vote", "skip"),
+    "pk_vote": ("vote", "skip"),
+    "wolf_kill": ("kill", "skip"),
+    "check": ("check", "skip"),
+    "shoot": ("shoot", "skip"),
+}
+
+
+def ask(seat: int, action: str, options=(), **fields) -> Waiting:
+    """The game asks ``seat`` for ``action`` (speeches: speak or stay silent)."""
+    kinds = fields.pop("kinds", KINDS.get(action, ("speak", "skip")))
+    d = Decision(seat=seat, action=action, kinds=kinds, options=list(options), **fields)
+    return Waiting(decision=d)
 
 
 def table(you: int, role: str, lang: str = "en") -> list:
@@ -82,113 +90,110 @@ async def until(pilot, condition, tries: int = 60) -> None:
 
 
 async def test_a_digit_picks_that_seat_at_once():
-    app, client, _ = make_app(
-        4, "villager", Waiting(seats=[4], action="vote", options=[1, 2, 3, 5, 6, 7, 8, 9, None])
-    )
+    app, client, _ = make_app(4, "villager", ask(4, "vote", [1, 2, 3, 5, 6, 7, 8, 9]))
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         assert not app.action_bar.has_class("hidden")
         await pilot.press("7")
         await until(pilot, lambda: client.calls)
-        assert client.calls == [("vote", {"seat": 4, "target": 7})]
+        assert client.calls == [Action(seat=4, kind="vote", target=7)]
         await until(pilot, lambda: app.action_bar.has_class("hidden"))
 
 
 async def test_arrows_and_enter_pick_and_zero_abstains():
-    app, client, _ = make_app(
-        4, "villager", Waiting(seats=[4], action="vote", options=[1, 2, None])
-    )
+    app, client, _ = make_app(4, "villager", ask(4, "vote", [1, 2]))
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press("down", "enter")
         await until(pilot, lambda: client.calls)
-        assert client.calls == [("vote", {"seat": 4, "target": 2})]
+        assert client.calls == [Action(seat=4, kind="vote", target=2)]
 
-    app, client, _ = make_app(
-        4, "villager", Waiting(seats=[4], action="vote", options=[1, 2, None])
-    )
+    app, client, _ = make_app(4, "villager", ask(4, "vote", [1, 2]))
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press("0")
         await until(pilot, lambda: client.calls)
-        assert client.calls == [("vote", {"seat": 4, "target": None})]
+        assert client.calls == [Action(seat=4, kind="skip")]
 
 
 async def test_enter_sends_a_speech_and_so_does_ctrl_j():
-    app, client, queue = make_app(2, "villager", Waiting(seats=[2], action="speak", options=[]))
+    app, client, queue = make_app(2, "villager", ask(2, "speak"))
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press(*"Seat 5 [/] lies", "enter")
         await until(pilot, lambda: client.calls)
-        assert client.calls == [("speak", {"seat": 2, "text": "Seat 5 [/] lies"})]
+        assert client.calls == [Action(seat=2, kind="speak", text="Seat 5 [/] lies")]
         await until(pilot, lambda: app.action_bar.has_class("hidden"))
 
-        queue.put_nowait((99, Waiting(seats=[2], action="last_words", options=[])))
+        queue.put_nowait((99, ask(2, "last_words")))
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press(*"bye", "ctrl+j")
         await until(pilot, lambda: len(client.calls) == 2)
-        assert client.calls[-1] == ("speak", {"seat": 2, "text": "bye"})
+        assert client.calls[-1] == Action(seat=2, kind="speak", text="bye")
 
 
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
-        (["enter"], {"action": "save", "target": 6}),
-        (["down", "down", "enter"], {"action": "poison", "target": 2}),
-        (["end", "enter"], {"action": "skip", "target": None}),
+        (["enter"], {"kind": "save", "target": 6}),
+        (["down", "down", "enter"], {"kind": "poison", "target": 2}),
+        (["end", "enter"], {"kind": "skip"}),
     ],
 )
 async def test_the_witch_saves_the_victim_poisons_or_skips(keys, expected):
     app, client, _ = make_app(
         3,
         "witch",
-        WitchInfo(seat=3, victim=6, can_save=True, can_poison=True, day=1),
-        Waiting(seats=[3], action="witch", options=[1, 2, 4, 5, 6, 7, 8, 9, None]),
+        ask(
+            3,
+            "witch",
+            [1, 2, 4, 5, 6, 7, 8, 9],
+            kinds=("skip", "save", "poison"),
+            victim=6,
+        ),
     )
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press(*keys)
         await until(pilot, lambda: client.calls)
-        assert client.calls == [("night", {"seat": 3, **expected})]
+        assert client.calls == [Action(seat=3, **expected)]
 
 
 async def test_the_seer_checks_and_the_hunter_may_hold_fire():
-    app, client, _ = make_app(1, "seer", Waiting(seats=[1], action="check", options=[2, 3, 8]))
+    app, client, _ = make_app(1, "seer", ask(1, "check", [2, 3, 8]))
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press("8")
         await until(pilot, lambda: client.calls)
-        assert client.calls == [("night", {"seat": 1, "action": "check", "target": 8})]
+        assert client.calls == [Action(seat=1, kind="check", target=8)]
 
-    app, client, _ = make_app(9, "hunter", Waiting(seats=[9], action="shoot", options=[1, 2, None]))
+    app, client, _ = make_app(9, "hunter", ask(9, "shoot", [1, 2]))
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press("0")
         await until(pilot, lambda: client.calls)
-        assert client.calls == [("shoot", {"seat": 9, "target": None})]
+        assert client.calls == [Action(seat=9, kind="skip")]
 
 
 async def test_a_refusal_shows_the_servers_reason_and_keeps_asking():
     client = FakeClient(refusal="seat 7 is already dead")
-    app, client, _ = make_app(
-        5, "werewolf", Waiting(seats=[5], action="wolf_kill", options=[1, 7, None]), client=client
-    )
+    app, client, _ = make_app(5, "werewolf", ask(5, "wolf_kill", [1, 7]), client=client)
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.action_bar.waiting is not None)
         await pilot.press("7")
         await until(pilot, lambda: app.last_refusal)
-        assert client.calls == [("night", {"seat": 5, "action": "kill", "target": 7})]
+        assert client.calls == [Action(seat=5, kind="kill", target=7)]
         await pilot.pause(0.1)
         assert "seat 7 is already dead" in str(app.action_bar.error.render())
         assert not app.action_bar.has_class("hidden")  # still the player's turn
         client.refusal = None
         await pilot.press("1")
         await until(pilot, lambda: len(client.calls) == 2)
-        assert client.calls[-1] == ("night", {"seat": 5, "action": "kill", "target": 1})
+        assert client.calls[-1] == Action(seat=5, kind="kill", target=1)
 
 
 async def test_start_advance_and_review_are_offered_only_when_they_mean_something():
-    app, client, queue = make_app(4, "villager", Waiting(seats=[2], action="speak"))
+    app, client, queue = make_app(4, "villager", ask(2, "speak"))
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.board.started)
         await pilot.pause(0.1)
@@ -202,13 +207,13 @@ async def test_start_advance_and_review_are_offered_only_when_they_mean_somethin
         assert not offered("s") and not offered("a") and not offered("r")
         assert "Show or hide thoughts" in palette() and "Advance" not in palette()
 
-        queue.put_nowait((50, Waiting(seats=[], action="advance")))  # step mode pauses
+        queue.put_nowait((50, Waiting(decision=None)))  # step mode pauses
         await until(pilot, lambda: app.board.paused)
         await pilot.pause(0.1)
         assert offered("a") and "Advance" in palette()
         await pilot.press("a")
         await until(pilot, lambda: client.calls)
-        assert client.calls == [("advance", {})]
+        assert client.calls == ["advance"]
 
 
 async def test_hiding_thoughts_is_one_class_on_the_app():
@@ -242,16 +247,16 @@ async def test_decisions_in_quick_succession_reuse_the_answer_widgets():
         for action, options in [
             ("speak", []),
             ("last_words", []),
-            ("vote", [1, 2, None]),
+            ("vote", [1, 2]),
             ("wolf_chat", []),
             ("check", [3, 4]),
             ("speak", []),
         ]:
-            bar.show({"action": action, "options": options}, "en", {})
+            bar.show(ask(1, action, options).decision, "en", {})
         await pilot.pause()
         assert bar.asks_speech and not bar.asks_pick
         assert len(bar.query(SpeechInput)) == 1 and len(bar.query(TargetPicker)) == 1
-        bar.show({"action": "vote", "options": [5, 6, None]}, "en", {})
+        bar.show(ask(1, "vote", [5, 6]).decision, "en", {})
         await pilot.pause()
         assert bar.asks_pick and bar.picker.option_count == 3
         bar.show(None, "en", {})

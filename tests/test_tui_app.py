@@ -102,8 +102,8 @@ async def _play_by_keys(app: WerewolfApp, pilot, limit: float = 120) -> None:
         if bar.asks_speech:
             await pilot.press(*"ok", "enter")
         elif bar.asks_pick:
-            options = [o for o in bar.waiting["options"] if o is not None]
-            if options and bar.waiting["action"] != "witch":
+            options = bar.waiting.options
+            if options and bar.waiting.action != "witch":
                 await pilot.press(str(options[-1]))  # a digit picks that seat at once
             else:
                 await pilot.press("enter")
@@ -144,9 +144,9 @@ async def test_a_refusal_is_shown_in_the_action_bar(server):
                 break
         assert app.action_bar.waiting is not None
         # An answer the server must refuse whatever it waits on: a vote for oneself.
-        from tui.widgets.action_bar import Answer
+        from shared.actions import Action
 
-        app.send(Answer("vote", {"seat": 1, "target": 1}, app.action_bar.waiting))
+        app.send(Action(seat=1, kind="vote", target=1))
         for _ in range(60):
             await pilot.pause(0.05)
             if app.last_refusal:
@@ -205,10 +205,13 @@ def test_board_snapshot_mid_game(snap_compare, size):
 def test_action_area_snapshot(snap_compare, size, action):
     from tui_fixtures import RecordedApp, settle
 
+    from shared.actions import Decision
     from shared.events import Waiting
 
-    options = [1, 2, 4, 5, 6, 8, 9, None] if action == "vote" else []
-    app = RecordedApp(you=3, ask=Waiting(seats=[3], action=action, options=options))
+    options = [1, 2, 4, 5, 6, 8, 9] if action == "vote" else []
+    kinds = ("vote", "skip") if action == "vote" else ("speak", "skip")
+    ask = Waiting(decision=Decision(seat=3, action=action, kinds=kinds, options=options))
+    app = RecordedApp(you=3, ask=ask)
     assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
