@@ -123,6 +123,19 @@ class GameClient:
             raise api_error(r)
         return r.json()
 
+    async def health(self, timeout: float = 5.0) -> dict:
+        """The server's ``/healthz`` answer; a transport error if nobody answers in time."""
+        r = await self._http.get("/healthz", timeout=timeout)
+        if r.status_code != 200:
+            raise api_error(r)
+        return r.json()
+
+    async def __aenter__(self) -> GameClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
     # -- actions: each answers with an SSE stream closed by a snapshot --------------------
     async def _act(
         self, path: str, body: dict | None = None, game_id: str | None = None
