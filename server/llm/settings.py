@@ -1,4 +1,4 @@
-"""Where the LLM bots' model lives: judged from the environment's settings, checked by ``werewolf doctor``.
+"""Where the LLM bots' model lives, judged from the shared settings; checked by ``werewolf doctor``.
 
 ``WEREWOLF_LLM_BASE_URL``, ``WEREWOLF_LLM_API_KEY`` and ``WEREWOLF_LLM_MODEL`` name any
 OpenAI-compatible server (OpenAI, DeepSeek, vLLM, Ollama, llama.cpp's server);
