@@ -23,11 +23,13 @@ play: $(VENV)/.installed-run  ## play a game in the terminal
 test: $(VENV)/.installed-dev  ## run the whole suite (and every check)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q -n 2 $(ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
@@ -43,4 +45,4 @@ bench: $(VENV)/.installed-dev  ## every benchmark in docs/benchmarks.md (several
 	$(BIN)/python bench/llm_bench.py --games 5
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache

@@ -1,7 +1,7 @@
-"""``python -m server`` is the ``werewolf`` command."""
+"""``python -m server serve`` runs the game server alone; ``werewolf`` (``cli/``) does the rest."""
 
 import sys
 
-from server.cli import main
+from server.command import main
 
 sys.exit(main())

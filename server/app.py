@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+import uvicorn
+from fastapi import FastAPI
 
-import uvicorn  # noqa: E402
-from fastapi import FastAPI  # noqa: E402
-from platformdirs import user_data_dir  # noqa: E402
-
-from server.api import install_error_handlers, router  # noqa: E402
-from server.moderator import Moderator  # noqa: E402
+from server.api import install_error_handlers, router
+from server.moderator import Moderator
 
 GRACEFUL_SHUTDOWN_SECONDS = 3  # an open SSE stream would otherwise hold shutdown forever
-
-
-def default_data_dir() -> Path:
-    return Path(user_data_dir("werewolf-tui", appauthor=False))
 
 
 def create_app(data_dir: Path | None) -> FastAPI:

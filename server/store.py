@@ -52,12 +52,20 @@ class StoredGame:
     day: int
 
 
+def _stored_game(r: Any) -> StoredGame:
+    return StoredGame(r[0], r[1], json.loads(r[2]), bool(r[3]), bool(r[4]), r[5], r[6])
+
+
 class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db: aiosqlite.Connection | None = None
 
-    async def open(self) -> None:
+    async def open(self, read_only: bool = False) -> None:
+        """Connect (creating the tables), or ``read_only``: read what a server kept, change nothing."""
+        if read_only:
+            self.db = await aiosqlite.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            return
         self.db = await aiosqlite.connect(self.path)
         await self.db.execute("PRAGMA journal_mode=WAL")
         await self.db.execute("PRAGMA synchronous=NORMAL")
@@ -97,10 +105,15 @@ class Store:
         rows = await self.db.execute_fetchall(
             "SELECT id, created, record, started, finished, phase, day FROM games ORDER BY created"
         )
-        return [
-            StoredGame(r[0], r[1], json.loads(r[2]), bool(r[3]), bool(r[4]), r[5], r[6])
-            for r in rows
-        ]
+        return [_stored_game(r) for r in rows]
+
+    async def game(self, game_id: str) -> StoredGame | None:
+        assert self.db
+        rows = await self.db.execute_fetchall(
+            "SELECT id, created, record, started, finished, phase, day FROM games WHERE id=?",
+            (game_id,),
+        )
+        return next((_stored_game(r) for r in rows), None)
 
     async def append_events(self, game_id: str, rows: list[tuple[int, bool, str]]) -> None:
         assert self.db

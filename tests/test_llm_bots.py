@@ -357,7 +357,7 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     import os
 
     return subprocess.run(
-        [sys.executable, "-m", "server", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=ROOT,
         text=True,
         capture_output=True,

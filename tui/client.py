@@ -123,6 +123,19 @@ class GameClient:
             raise api_error(r)
         return r.json()
 
+    async def health(self, timeout: float = 5.0) -> dict:
+        """The server's ``/healthz`` answer; a transport error if nobody answers in time."""
+        r = await self._http.get("/healthz", timeout=timeout)
+        if r.status_code != 200:
+            raise api_error(r)
+        return r.json()
+
+    async def __aenter__(self) -> GameClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
     # -- acting -------------------------------------------------------------------------
     async def act(self, action: Action, game_id: str | None = None) -> int:
         """Answer the decision the game asks of ``action.seat``. Returns once the rules have

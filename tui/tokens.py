@@ -6,12 +6,11 @@ import json
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from shared.settings import Settings
 
 
 def _path() -> Path:
-    base = os.environ.get("WEREWOLF_CLIENT_DIR") or user_data_dir("werewolf-tui", appauthor=False)
-    return Path(base) / "seats.json"
+    return Settings.from_env().client_dir / "seats.json"
 
 
 def _key(server: str, code: str) -> str:

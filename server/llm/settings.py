@@ -1,4 +1,4 @@
-"""Where the LLM bots' model lives: read from the environment, checked by ``werewolf doctor``.
+"""Where the LLM bots' model lives, judged from the shared settings; checked by ``werewolf doctor``.
 
 ``WEREWOLF_LLM_BASE_URL``, ``WEREWOLF_LLM_API_KEY`` and ``WEREWOLF_LLM_MODEL`` name any
 OpenAI-compatible server (OpenAI, DeepSeek, vLLM, Ollama, llama.cpp's server);
@@ -9,37 +9,17 @@ retries before the first token, and how many calls the whole server runs at once
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+
+from shared.settings import BadVariable, Settings
 
 OPENAI_URL = "https://api.openai.com/v1"
 
 
 class SettingsError(ValueError):
     """The LLM settings are missing or malformed; the message says which and how to fix it."""
-
-
-def _number(
-    env: Mapping[str, str],
-    name: str,
-    default: float,
-    kind=float,
-    minimum: float = 0,
-    inclusive: bool = False,
-) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a number") from None
-    if value < minimum or (value == minimum and not inclusive):
-        word = "at least" if inclusive else "more than"
-        raise SettingsError(f"{name} must be {word} {minimum:g}, got {raw}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -59,13 +39,13 @@ class LLMSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LLMSettings:
         """The settings, or :class:`SettingsError` saying plainly what is missing."""
-        env = os.environ if env is None else env
-        model = env.get("WEREWOLF_LLM_MODEL", "").strip()
-        own_base = env.get("WEREWOLF_LLM_BASE_URL", "").strip()
-        base = own_base or env.get("OPENAI_BASE_URL", "").strip()
-        key = env.get("WEREWOLF_LLM_API_KEY", "").strip()
+        env_settings = Settings.from_env(env)
+        model = env_settings.llm_model
+        own_base = env_settings.llm_base_url
+        base = own_base or env_settings.openai_base_url
+        key = env_settings.llm_api_key
         if not key and not own_base:  # an OpenAI key goes only where OpenAI's settings point
-            key = env.get("OPENAI_API_KEY", "").strip()
+            key = env_settings.openai_api_key
         if not model:
             raise SettingsError(
                 "no model configured: set WEREWOLF_LLM_MODEL (e.g. gpt-4o-mini, deepseek-chat, "
@@ -82,15 +62,19 @@ class LLMSettings:
             raise SettingsError(
                 f"WEREWOLF_LLM_BASE_URL={base!r} must start with http:// or https://"
             )
+        try:
+            limits = env_settings.llm_limits()
+        except BadVariable as e:
+            raise SettingsError(str(e)) from None
         return cls(
             base_url=base.rstrip("/"),
             model=model,
             api_key=key or "not-needed",
-            connect_timeout=_number(env, "WEREWOLF_LLM_CONNECT_TIMEOUT", 10.0),
-            token_timeout=_number(env, "WEREWOLF_LLM_TOKEN_TIMEOUT", 60.0),
-            call_timeout=_number(env, "WEREWOLF_LLM_CALL_TIMEOUT", 180.0),
-            retries=int(_number(env, "WEREWOLF_LLM_RETRIES", 3, int, inclusive=True)),
-            concurrency=int(_number(env, "WEREWOLF_LLM_CONCURRENCY", 8, int)),
+            connect_timeout=limits.connect_timeout,
+            token_timeout=limits.token_timeout,
+            call_timeout=limits.call_timeout,
+            retries=limits.retries,
+            concurrency=limits.concurrency,
         )
 
     @classmethod

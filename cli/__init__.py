@@ -1,0 +1,1 @@
+"""The ``werewolf`` command: above both halves, it imports ``server`` and ``tui``; neither imports it."""

@@ -1,0 +1,86 @@
+"""The commands about the LLM bots: ``doctor`` checks their model, ``inspect`` prints a game's calls."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from cli.remote import reaching_server, request
+from shared.calls import CallRecord, render, summarize
+from shared.settings import Settings
+from tui import tokens
+
+
+def llm_problem() -> str | None:
+    """Why LLM bots cannot play here (no model set, or it does not answer), or None."""
+    from server.llm.doctor import preflight
+
+    problem = asyncio.run(preflight())
+    return (
+        f"LLM bots can't play: {problem} (`werewolf doctor` checks the setup)" if problem else None
+    )
+
+
+def doctor(args: argparse.Namespace) -> int:
+    from server.llm.doctor import main
+
+    return main()
+
+
+def inspect(args: argparse.Namespace) -> int:
+    """Print a game's LLM calls: from a server (with a token), or from the local data dir."""
+    return _inspect_served(args) if args.server else _inspect_kept(args)
+
+
+@reaching_server
+def _inspect_served(args: argparse.Namespace) -> int:
+    token = args.token or (tokens.load(args.server, args.game_id) or {}).get("token")
+    if not token:
+        print(
+            "--token: a token of this game is needed (the spectator token, or any "
+            "seat's once the game is over)",
+            file=sys.stderr,
+        )
+        return 2
+    answer = request(args.server, lambda c: c.calls(args.seat), token=token, game_id=args.game_id)
+    return _show([CallRecord.model_validate(c) for c in answer["calls"]], args)
+
+
+def _inspect_kept(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
+    path = data_dir / "games.sqlite"
+    if not path.exists():
+        print(f"no games kept at {path.parent} (try --data-dir or --server)", file=sys.stderr)
+        return 1
+    rows = asyncio.run(_kept_calls(path, args.game_id))
+    if rows is None:
+        print(f"no game {args.game_id} at {path.parent}", file=sys.stderr)
+        return 1
+    records = [CallRecord.model_validate_json(r) for r in rows]
+    return _show([r for r in records if r.seat == args.seat] if args.seat else records, args)
+
+
+async def _kept_calls(path: Path, game_id: str) -> list[str] | None:
+    """The game's call records as the server kept them, or None for a game it never had."""
+    from server.store import Store
+
+    store = Store(path)
+    await store.open(read_only=True)
+    try:
+        if await store.game(game_id) is None:
+            return None
+        return await store.calls(game_id)
+    finally:
+        await store.close()
+
+
+def _show(records: list[CallRecord], args: argparse.Namespace) -> int:
+    if args.json:
+        summary = {"summary": summarize(records), "calls": [r.model_dump() for r in records]}
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(render(records, prompts=args.prompts))
+    return 0

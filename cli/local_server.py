@@ -1,0 +1,78 @@
+"""The private game server ``werewolf play`` starts for one session, on a free loopback port."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tui.client import ApiError, GameClient
+
+START_SECONDS = 90  # generous: a loaded machine starts slowly
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def local_server(data_dir: Path | None = None) -> Iterator[str]:
+    """``python -m server serve`` in a child process; yields its URL once it answers."""
+    port = _free_port()
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="werewolf-"))
+    log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the server
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        asyncio.run(_until_healthy(url, proc, data_dir / "server.log"))
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    async with GameClient(url) as client:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the local server exited; see {log}")
+            try:
+                await client.health(timeout=1)
+                return
+            except (httpx.TransportError, ApiError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the local server did not start in {START_SECONDS} s")
+            await asyncio.sleep(0.1)

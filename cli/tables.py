@@ -1,0 +1,115 @@
+"""The commands that sit at a game server's tables: play, watch, host, join, games."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+
+from cli.llm import llm_problem
+from cli.local_server import local_server
+from cli.remote import reaching_server, request
+from tui import tokens
+from tui.client import ApiError
+from tui.launch import run_app
+
+
+@reaching_server
+def play(args: argparse.Namespace) -> int:
+    """Create a game with the user in one seat and open the app (and, without a
+    server URL, a private server for the session)."""
+    if args.seat is not None and not 1 <= args.seat <= args.players:
+        print(f"--seat: no seat {args.seat} at a {args.players}-player table", file=sys.stderr)
+        return 2
+    # (with --server, that server's own model plays: it refuses LLM bots it can't seat)
+    if args.bots != "builtin" and args.server is None and (err := llm_problem()):
+        print(err, file=sys.stderr)
+        return 2
+    if args.server is None:
+        with local_server() as url:
+            return _play_at(url, args)
+    return _play_at(args.server, args)
+
+
+def _play_at(server: str, args: argparse.Namespace) -> int:
+    seat = args.seat or random.randint(1, args.players)
+    body = {
+        "players": args.players,
+        "humans": [seat],
+        "lang": args.lang,
+        "pace": args.pace,
+        "bots": args.bots,
+    }
+    if args.seed is not None:
+        body["seed"] = args.seed
+    try:
+        g = request(server, lambda c: c.create_game(**body))
+    except ApiError as e:
+        print(f"the server refused the game ({e.status}): {e.message}", file=sys.stderr)
+        return 2
+    return run_app(server, g["game_id"], g["tokens"][str(seat)], start=True, you=seat)
+
+
+@reaching_server
+def watch(args: argparse.Namespace) -> int:
+    return run_app(args.server, args.game_id, args.token)
+
+
+@reaching_server
+def host(args: argparse.Namespace) -> int:
+    """Create a game with open human seats, take one, show the code, open the lobby."""
+    seats = list(range(1, args.players + 1))
+    rng = random.Random()
+    my_seat = args.seat or rng.choice(seats)
+    others = rng.sample([s for s in seats if s != my_seat], max(0, args.humans - 1))
+    body = {
+        "players": args.players,
+        "humans": sorted([my_seat, *others]),
+        "hosted": True,
+        "host_seat": my_seat,
+        "lang": args.lang,
+        "pace": args.pace,
+    }
+    if args.turn_timeout is not None:
+        body["turn_timeout"] = args.turn_timeout
+    try:
+        g = request(args.server, lambda c: c.create_game(**body))
+    except ApiError as e:
+        print(f"the server refused: {e.message}", file=sys.stderr)
+        return 1
+    token = g["tokens"][str(my_seat)]
+    tokens.save(args.server, g["code"], my_seat, token, role="host")
+    print(f"game code: {g['code']}   (others: werewolf join {g['code']} --server {args.server})")
+    return run_app(args.server, g["code"], token)
+
+
+@reaching_server
+def join(args: argparse.Namespace) -> int:
+    """Take a free seat (or the seat this machine already holds) and open the app."""
+    code = args.code.upper()
+    held = tokens.load(args.server, code)
+    token = args.token or (held["token"] if held else None)
+    if token is None:
+        try:
+            joined = request(args.server, lambda c: c.join(code, args.seat))
+        except ApiError as e:
+            print(f"can't join {code}: {e.message}", file=sys.stderr)
+            return 1
+        token = joined["token"]
+        tokens.save(args.server, code, joined["seat"], token)
+        print(f"you sit at seat {joined['seat']}")
+    return run_app(args.server, code, token)
+
+
+@reaching_server
+def games(args: argparse.Namespace) -> int:
+    listed = request(args.server, lambda c: c.list_games())
+    if not listed:
+        print("no games on this server")
+        return 0
+    print(f"{'code':8} {'players':>7} {'open seats':12} {'state':10} day")
+    for g in listed:
+        state = "finished" if g["finished"] else ("playing" if g["started"] else "lobby")
+        open_seats = ",".join(map(str, g.get("open_seats", []))) or "-"
+        print(f"{g['code']:8} {g['players']:>7} {open_seats:12} {state:10} {g['day']}")
+    return 0

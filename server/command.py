@@ -1,0 +1,41 @@
+"""The server's own command line: ``python -m server serve``, whose options and banner
+``werewolf serve`` shares. Light to import: the app loads only when it serves."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from shared.settings import Settings
+
+
+def add_serve_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        help="where games are kept (default: WEREWOLF_DATA_DIR, else the user data dir)",
+    )
+
+
+def serve_from_args(args: argparse.Namespace) -> int:
+    """Serve until stopped, as the options say; the first line printed says where."""
+    from server.app import serve
+
+    data_dir = Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
+    print(f"werewolf server on http://{args.host}:{args.port} (data: {data_dir})", flush=True)
+    serve(host=args.host, port=args.port, data_dir=data_dir)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m server", description="the Werewolf game server alone (`werewolf` does all)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_serve_options(sub.add_parser("serve", help="run the game server"))
+    try:
+        return serve_from_args(parser.parse_args(argv))
+    except KeyboardInterrupt:
+        return 130

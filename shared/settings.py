@@ -1,0 +1,105 @@
+"""Every setting the game reads from the environment, in one typed object.
+
+Each variable's name appears here once; nothing else reads ``os.environ`` for a setting.
+
+``WEREWOLF_SERVER`` is the server the command talks to, ``WEREWOLF_DATA_DIR`` where a
+server keeps its games, ``WEREWOLF_CLIENT_DIR`` where this machine keeps its seat tokens.
+``WEREWOLF_LLM_BASE_URL``, ``WEREWOLF_LLM_API_KEY`` and ``WEREWOLF_LLM_MODEL`` name the LLM
+bots' model (``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` are the fallbacks; what is missing
+or malformed among them is judged in ``server/llm/settings.py``). The LLM limits (timeouts,
+retries, concurrency) are checked only when they are asked for, with :meth:`Settings.llm_limits`:
+a typo there must not stop a game of built-in bots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Self
+
+from platformdirs import user_data_dir
+from pydantic import Field, PrivateAttr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_DIR = "werewolf-tui"
+
+
+def _user_dir() -> Path:
+    return Path(user_data_dir(APP_DIR, appauthor=False))
+
+
+class BadVariable(ValueError):
+    """An environment variable that does not parse; the message names it and says why."""
+
+
+class _FromEnvironment(BaseSettings):
+    """Variables read by their exact names; an empty one counts as unset."""
+
+    model_config = SettingsConfigDict(
+        case_sensitive=True,
+        env_ignore_empty=True,
+        str_strip_whitespace=True,
+        extra="ignore",
+        populate_by_name=True,
+        frozen=True,
+    )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        """Read from ``env`` if given (and from nothing else), else from the process environment."""
+        if env is None:
+            return cls()
+        # Every field passed explicitly (given or default) leaves the process environment unread.
+        given: dict[str, Any] = {}
+        for field in cls.model_fields.values():
+            name = str(field.validation_alias)
+            given[name] = env.get(name) or field.get_default(call_default_factory=True)
+        return cls(**given)
+
+
+class LLMLimits(_FromEnvironment):
+    """How long and how often the LLM bots' calls may run."""
+
+    connect_timeout: float = Field(10.0, gt=0, validation_alias="WEREWOLF_LLM_CONNECT_TIMEOUT")
+    token_timeout: float = Field(60.0, gt=0, validation_alias="WEREWOLF_LLM_TOKEN_TIMEOUT")
+    call_timeout: float = Field(180.0, gt=0, validation_alias="WEREWOLF_LLM_CALL_TIMEOUT")
+    retries: int = Field(3, ge=0, validation_alias="WEREWOLF_LLM_RETRIES")
+    concurrency: int = Field(8, gt=0, validation_alias="WEREWOLF_LLM_CONCURRENCY")
+
+
+class Settings(_FromEnvironment):
+    server: str = Field("http://127.0.0.1:8765", validation_alias="WEREWOLF_SERVER")
+    data_dir: Path = Field(default_factory=_user_dir, validation_alias="WEREWOLF_DATA_DIR")
+    client_dir: Path = Field(default_factory=_user_dir, validation_alias="WEREWOLF_CLIENT_DIR")
+
+    llm_base_url: str = Field("", validation_alias="WEREWOLF_LLM_BASE_URL")
+    llm_api_key: str = Field("", validation_alias="WEREWOLF_LLM_API_KEY", repr=False)
+    llm_model: str = Field("", validation_alias="WEREWOLF_LLM_MODEL")
+    openai_base_url: str = Field("", validation_alias="OPENAI_BASE_URL")
+    openai_api_key: str = Field("", validation_alias="OPENAI_API_KEY", repr=False)
+
+    _env: Mapping[str, str] | None = PrivateAttr(default=None)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        settings = super().from_env(env)
+        settings._env = env
+        return settings
+
+    def llm_limits(self) -> LLMLimits:
+        """The LLM limits from the same environment, or :class:`BadVariable` saying what is wrong."""
+        try:
+            return LLMLimits.from_env(self._env)
+        except ValidationError as e:
+            raise BadVariable(_explain(e)) from None
+
+
+def _explain(error: ValidationError) -> str:
+    """The first problem, in a sentence that names the variable."""
+    first = error.errors()[0]
+    name, raw, bounds = first["loc"][0], first["input"], first.get("ctx", {})
+    if "gt" in bounds:
+        return f"{name} must be more than {bounds['gt']:g}, got {raw}"
+    if "ge" in bounds:
+        return f"{name} must be at least {bounds['ge']:g}, got {raw}"
+    return f"{name}={raw!r} is not a number"
