@@ -24,6 +24,7 @@ test: $(VENV)/.installed-dev  ## run the whole suite (and every check)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/pyright
 	$(BIN)/pytest -q -n 2 $(ARGS)
 
 lint: $(VENV)/.installed-dev

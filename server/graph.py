@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
 from langgraph.config import get_config, get_stream_writer
@@ -47,7 +47,7 @@ class Table(BaseModel):
     turn_timeout: float | None = None  # seconds a human has per decision (None: no limit)
 
 
-class GameGraphState(TypedDict, total=False):
+class GameGraphState(TypedDict):
     game: dict[str, Any]  # GameState.model_dump()
     table: dict[str, Any]  # Table.model_dump()
     paused: bool
@@ -55,7 +55,7 @@ class GameGraphState(TypedDict, total=False):
     emitted: int  # events this graph has written so far (to trim a log after a crash)
 
 
-def load_game(values: dict[str, Any]) -> GameState:
+def load_game(values: Mapping[str, Any]) -> GameState:
     return GameState.model_validate(values["game"])
 
 
@@ -113,7 +113,7 @@ def waiting_events(
     ]
 
 
-async def play(state: GameGraphState) -> GameGraphState:
+async def play(state: GameGraphState) -> dict[str, Any]:
     write = _CountingWriter()
     table = Table.model_validate(state["table"])
     game = load_game(state)
@@ -157,12 +157,12 @@ async def play(state: GameGraphState) -> GameGraphState:
 def _verdict() -> Callable[[IllegalAction | None], None]:
     """Who hears whether a human's action was taken (passed in the run's config)."""
     try:
-        return get_config()["configurable"].get("verdict") or (lambda _refusal: None)
+        return get_config().get("configurable", {}).get("verdict") or (lambda _refusal: None)
     except Exception:  # outside a run
         return lambda _refusal: None
 
 
-async def human(state: GameGraphState) -> GameGraphState:
+async def human(state: GameGraphState) -> dict[str, Any]:
     table = Table.model_validate(state["table"])
     game = load_game(state)
     waiting = [d for d in pending(game) if d.seat in table.humans]
@@ -193,7 +193,7 @@ async def human(state: GameGraphState) -> GameGraphState:
     }
 
 
-async def pause(state: GameGraphState) -> GameGraphState:
+async def pause(state: GameGraphState) -> dict[str, Any]:
     interrupt({"waiting_for": "advance"})
     return {"paused": False, "route": "play"}
 

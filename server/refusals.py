@@ -12,6 +12,10 @@ Why = Literal["not_found", "unauthorized", "forbidden", "conflict", "invalid", "
 
 
 class Refused(Exception):
+    why: Why
+    code: str
+    message: str
+
     def __init__(self, why: Why, code: str, message: str) -> None:
         super().__init__(message)
         self.why = why

@@ -233,6 +233,8 @@ class WerewolfApp(App[None]):
     async def fetch_review(self) -> None:
         """Once the game is over everything is public: read the whole feed again for the
         review, with every role, night action and thought this viewer could not see."""
+        if self.client is None:
+            return
         board = Board(you=self.board.you, lang=self.board.lang)
         try:
             async for seq, event in self.client.follow(after=0):
@@ -252,7 +254,7 @@ class WerewolfApp(App[None]):
         if summary is None or not summary.get("hosted"):
             return
         snap = await self.client.snapshot()
-        lobby = LobbyScreen(self.client.game_id, self.board.lang, host=snap.host)
+        lobby = LobbyScreen(self.client.game_id or "", self.board.lang, host=snap.host)
         await self.push_screen(lobby)
         while not self.board.started and not summary.get("started"):
             lobby.show(summary, snap)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict
 
 from server.game import redact
+from server.refusals import Why
 from server.registry import NewGame
 
 from .deps import GameDep, ModDep, ViewerDep
@@ -15,7 +16,7 @@ from .errors import refusal_responses
 from .streams import SSE_DOC, feed, sse
 
 router = APIRouter(tags=["games"])
-GAME_REFUSALS = ("not_found", "unauthorized", "forbidden")
+GAME_REFUSALS: tuple[Why, ...] = ("not_found", "unauthorized", "forbidden")
 
 
 @router.post("/games", status_code=201, responses=refusal_responses("invalid"))

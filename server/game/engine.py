@@ -28,6 +28,7 @@ from shared.events import (
     NightAction,
     NightDeathCause,
     Phase,
+    Role,
     RoleAssigned,
     SeatInfo,
     Shot,
@@ -64,7 +65,7 @@ class Transition:
 
 def new_game(config: GameConfig) -> Transition:
     """Deal the roles from the seeded RNG and run up to the first decision."""
-    roles = [r for r, n in config.board().items() for _ in range(n)]
+    roles: list[Role] = [r for r, n in config.board().items() for _ in range(n)]
     random.Random(config.seed).shuffle(roles)
     names = seat_names(
         config.lang, config.players, config.seed if config.names_seed is None else config.names_seed

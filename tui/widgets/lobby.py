@@ -70,6 +70,6 @@ class LobbyScreen(ModalScreen[None]):
         text.append(w("start" if self.host else "wait", lang), style="bold yellow")
         self.body.update(text)
 
-    def action_start(self) -> None:
+    async def action_start(self) -> None:
         if self.host:
-            self.app.action_start()
+            await self.app.run_action("start")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.widgets import RichLog
 
 
@@ -23,7 +24,7 @@ class Timeline(RichLog):
                 style = "bold"
             self.write(Text(line, style=style))
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         # Shrunk (the action area opened): keep the latest lines in view if following.
         if self.auto_scroll:
             self.scroll_end(animate=False, immediate=True)
