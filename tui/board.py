@@ -6,11 +6,14 @@ No Textual here, so the routing and buffering are testable on their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from shared.actions import Decision
 from shared.events import (
     CheckResult,
+    Death,
     Decided,
     Event,
     GameCreated,
@@ -42,6 +45,7 @@ STARTED_BY = frozenset(
         "game_over",
     }
 )
+QUIET = frozenset({"thought_token", "token"})
 MAX_THOUGHT_CHARS = 20_000  # one thought kept whole for the review, up to this
 
 
@@ -99,91 +103,127 @@ class Board:
         if not self.started and event.type in STARTED_BY:
             self.started = True
             self.header_dirty = True
-        if isinstance(event, ThoughtToken):
-            s = self.seat(event.seat)
-            s.thought += event.content
-            if len(s.thought) > MAX_THOUGHT_CHARS:
-                s.thought = s.thought[-MAX_THOUGHT_CHARS:]
-            self.dirty.add(event.seat)
+        handler = self._HANDLERS.get(event.type)
+        if handler is not None:
+            handler(self, event)
+        if event.type in QUIET:  # tokens: many, and the moderator says nothing of them
             return
-        if isinstance(event, Token):
-            s = self.seat(event.seat)
-            s.speech += event.content
-            s.speaking = True
-            self.dirty.add(event.seat)
-            return
-        if isinstance(event, ThoughtStart):
-            s = self.seat(event.seat)
-            if s.thought:
-                s.thoughts.append(s.thought)
-            s.thinking, s.thought, s.thought_label = True, "", event.label
-            self.dirty.add(event.seat)
-            self.header_dirty = True  # the status line says who is thinking
-        elif isinstance(event, ThoughtEnd):
-            s = self.seat(event.seat)
-            s.thinking = False
-            self.dirty.add(event.seat)
-            self.header_dirty = True
-        elif isinstance(event, SpeechStart):
-            s = self.seat(event.seat)
-            s.speaking, s.speech, s.speech_kind = True, "", event.kind
-            self.dirty.add(event.seat)
-            self.header_dirty = True
-        elif isinstance(event, SpeechEnd):
-            s = self.seat(event.seat)
-            s.speaking, s.speech = False, ""
-            if event.text:
-                s.said.append(Said(event.kind, event.day, event.text))
-            self.dirty.add(event.seat)
-            self.header_dirty = True
-        elif isinstance(event, GameCreated):
-            self.lang = event.lang
-            for info in event.seats:
-                self.seat(info.seat).name = info.name
-            self.dirty.update(self.seats)
-        elif isinstance(event, RoleAssigned):
-            self.seat(event.seat).role = event.role
-            for mate in event.teammates:
-                self.seat(mate).role = "werewolf"
-            self.dirty.update([event.seat, *event.teammates])
-        elif isinstance(event, Decided):
-            self.seat(event.seat).decided = True
-            self.dirty.add(event.seat)
-        elif isinstance(event, (Phase, VoteResult)):
-            if isinstance(event, Phase):
-                self.phase, self.day = event.phase, event.day
-                self.paused = False
-            for s in self.seats.values():
-                if s.decided:
-                    s.decided = False
-                    self.dirty.add(s.seat)
-            self.header_dirty = True
-        elif isinstance(event, CheckResult):
-            self.checks[event.target] = event.is_wolf
-            self.dirty.add(event.target)
-        elif isinstance(event, Waiting):
-            if event.decision is None:
-                self.paused = True
-                self.header_dirty = True
-            elif self.you is not None and event.decision.seat == self.you:
-                self.waiting, self.deadline = event.decision, event.deadline
-                self.header_dirty = True
-        elif isinstance(event, GameOver):
-            self.over = event
-            for n, role in event.roles.items():
-                self.seat(int(n)).role = role
-            self.waiting = None
-            self.dirty.update(self.seats)
-            self.header_dirty = True
-        elif isinstance(event, Snapshot):
-            self.apply_snapshot(event)
-        if event.type == "death":
-            for n in event.seats:  # type: ignore[union-attr]
-                self.seat(n).alive = False
-                self.dirty.add(n)
         line = narrate(event, self.lang)
         if line and not isinstance(event, (Waiting, Snapshot)):
             self.timeline.append(line)
+
+    # -- one handler per kind of event -------------------------------------------------
+    def _thought_token(self, e: ThoughtToken) -> None:
+        s = self.seat(e.seat)
+        s.thought += e.content
+        if len(s.thought) > MAX_THOUGHT_CHARS:
+            s.thought = s.thought[-MAX_THOUGHT_CHARS:]
+        self.dirty.add(e.seat)
+
+    def _token(self, e: Token) -> None:
+        s = self.seat(e.seat)
+        s.speech += e.content
+        s.speaking = True
+        self.dirty.add(e.seat)
+
+    def _thought_start(self, e: ThoughtStart) -> None:
+        s = self.seat(e.seat)
+        if s.thought:
+            s.thoughts.append(s.thought)
+        s.thinking, s.thought, s.thought_label = True, "", e.label
+        self.dirty.add(e.seat)
+        self.header_dirty = True  # the status line says who is thinking
+
+    def _thought_end(self, e: ThoughtEnd) -> None:
+        self.seat(e.seat).thinking = False
+        self.dirty.add(e.seat)
+        self.header_dirty = True
+
+    def _speech_start(self, e: SpeechStart) -> None:
+        s = self.seat(e.seat)
+        s.speaking, s.speech, s.speech_kind = True, "", e.kind
+        self.dirty.add(e.seat)
+        self.header_dirty = True
+
+    def _speech_end(self, e: SpeechEnd) -> None:
+        s = self.seat(e.seat)
+        s.speaking, s.speech = False, ""
+        if e.text:
+            s.said.append(Said(e.kind, e.day, e.text))
+        self.dirty.add(e.seat)
+        self.header_dirty = True
+
+    def _game_created(self, e: GameCreated) -> None:
+        self.lang = e.lang
+        for info in e.seats:
+            self.seat(info.seat).name = info.name
+        self.dirty.update(self.seats)
+
+    def _role(self, e: RoleAssigned) -> None:
+        self.seat(e.seat).role = e.role
+        for mate in e.teammates:
+            self.seat(mate).role = "werewolf"
+        self.dirty.update([e.seat, *e.teammates])
+
+    def _decided(self, e: Decided) -> None:
+        self.seat(e.seat).decided = True
+        self.dirty.add(e.seat)
+
+    def _phase(self, e: Phase) -> None:
+        self.phase, self.day = e.phase, e.day
+        self.paused = False
+        self._vote_result(e)
+
+    def _vote_result(self, _e: Phase | VoteResult) -> None:
+        for s in self.seats.values():  # a new question: nobody has decided it yet
+            if s.decided:
+                s.decided = False
+                self.dirty.add(s.seat)
+        self.header_dirty = True
+
+    def _check_result(self, e: CheckResult) -> None:
+        self.checks[e.target] = e.is_wolf
+        self.dirty.add(e.target)
+
+    def _waiting(self, e: Waiting) -> None:
+        if e.decision is None:
+            self.paused = True
+            self.header_dirty = True
+        elif self.you is not None and e.decision.seat == self.you:
+            self.waiting, self.deadline = e.decision, e.deadline
+            self.header_dirty = True
+
+    def _death(self, e: Death) -> None:
+        for n in e.seats:
+            self.seat(n).alive = False
+            self.dirty.add(n)
+
+    def _game_over(self, e: GameOver) -> None:
+        self.over = e
+        for n, role in e.roles.items():
+            self.seat(int(n)).role = role
+        self.waiting = None
+        self.dirty.update(self.seats)
+        self.header_dirty = True
+
+    _HANDLERS: dict[str, Callable[[Board, Any], None]] = {
+        "thought_token": _thought_token,
+        "token": _token,
+        "thought_start": _thought_start,
+        "thought_end": _thought_end,
+        "speech_start": _speech_start,
+        "speech_end": _speech_end,
+        "game_created": _game_created,
+        "role": _role,
+        "decided": _decided,
+        "phase": _phase,
+        "vote_result": _vote_result,
+        "check_result": _check_result,
+        "waiting": _waiting,
+        "death": _death,
+        "game_over": _game_over,
+        "snapshot": lambda board, e: board.apply_snapshot(e),
+    }
 
     def apply_snapshot(self, snap: Snapshot) -> None:
         state = snap.state
