@@ -327,94 +327,100 @@ class _Game:
 
     # -- resolving simultaneous steps ----------------------------------------
     def resolve(self, step: Step, answers: dict[int, Action]) -> None:
-        s = self.s
         if step.kind == "night_actions":
-            wolf_votes: dict[int, int | None] = {}
-            for seat, a in sorted(answers.items()):
-                if s.role(seat) == "werewolf":
-                    wolf_votes[seat] = a.target if a.kind == "kill" else None
-                elif a.kind == "check" and a.target is not None:
-                    self.emit(
-                        NightAction(
-                            seat=seat, action="check", target=a.target, day=s.day, vis=only(seat)
-                        )
-                    )
-                    self.emit(
-                        CheckResult(
-                            seat=seat,
-                            target=a.target,
-                            day=s.day,
-                            is_wolf=s.role(a.target) == "werewolf",
-                            vis=only(seat),
-                        )
-                    )
-            if wolf_votes:
-                victim, tally = self.plurality(wolf_votes, count_none=True, break_ties=True)
-                for seat, target in wolf_votes.items():
-                    self.emit(
-                        VoteCast(seat=seat, target=target, kind="wolf", day=s.day, vis=WOLVES)
-                    )
-                top = max(tally.values(), default=0)
-                tied = [t for t, n in tally.items() if n == top]
+            self.resolve_night(answers)
+        elif step.kind == "witch":
+            self.resolve_witch(answers)
+        elif step.kind in ("vote", "pk_vote"):
+            self.resolve_vote(step, answers)
+        else:
+            raise AssertionError(step.kind)
+
+    def resolve_night(self, answers: dict[int, Action]) -> None:
+        """The wolves' kill votes and the seer's check, all in at once."""
+        s = self.s
+        wolf_votes: dict[int, int | None] = {}
+        for seat, a in sorted(answers.items()):
+            if s.role(seat) == "werewolf":
+                wolf_votes[seat] = a.target if a.kind == "kill" else None
+            elif a.kind == "check" and a.target is not None:
                 self.emit(
-                    VoteResult(
-                        kind="wolf",
+                    NightAction(
+                        seat=seat, action="check", target=a.target, day=s.day, vis=only(seat)
+                    )
+                )
+                self.emit(
+                    CheckResult(
+                        seat=seat,
+                        target=a.target,
                         day=s.day,
-                        votes=wolf_votes,
-                        tally=tally,
-                        chosen=victim,
-                        tie=tied if len(tied) > 1 else [],
-                        vis=WOLVES,
+                        is_wolf=s.role(a.target) == "werewolf",
+                        vis=only(seat),
                     )
                 )
-                s.night.victim = victim
-            return
-        if step.kind == "witch":
-            ((seat, a),) = answers.items()
-            if a.kind == "save":
-                s.antidote = False
-                s.night.saved = True
-                self.emit(
-                    NightAction(
-                        seat=seat, action="save", target=s.night.victim, day=s.day, vis=only(seat)
-                    )
-                )
-            elif a.kind == "poison":
-                s.poison = False
-                s.night.poisoned = a.target
-                self.emit(
-                    NightAction(
-                        seat=seat, action="poison", target=a.target, day=s.day, vis=only(seat)
-                    )
-                )
-            return
-        if step.kind in ("vote", "pk_vote"):
-            kind = "day" if step.kind == "vote" else "pk"
-            votes = {
-                seat: (a.target if a.kind == "vote" else None)
-                for seat, a in sorted(answers.items())
-            }
-            chosen, tally = self.plurality(votes, count_none=False, break_ties=False)
+        if wolf_votes:
+            victim, tally = self.plurality(wolf_votes, count_none=True, break_ties=True)
+            for seat, target in wolf_votes.items():
+                self.emit(VoteCast(seat=seat, target=target, kind="wolf", day=s.day, vis=WOLVES))
             top = max(tally.values(), default=0)
-            tie = sorted(t for t, n in tally.items() if n == top) if top and chosen is None else []
-            for seat, target in votes.items():
-                self.emit(VoteCast(seat=seat, target=target, kind=kind, day=s.day))
+            tied = [t for t, n in tally.items() if n == top]
             self.emit(
-                VoteResult(kind=kind, day=s.day, votes=votes, tally=tally, chosen=chosen, tie=tie)
-            )
-            if chosen is not None:
-                self.exile(chosen)
-            elif tie and kind == "day":
-                s.pk_candidates = tie
-                voters = [x for x in s.living() if x not in tie]
-                self.push_front(
-                    Step(kind="pk_speech", seats=tie),
-                    Step(kind="pk_vote", seats=voters),
+                VoteResult(
+                    kind="wolf",
+                    day=s.day,
+                    votes=wolf_votes,
+                    tally=tally,
+                    chosen=victim,
+                    tie=tied if len(tied) > 1 else [],
+                    vis=WOLVES,
                 )
-            else:
-                self.push_front(Step(kind="night_end"))
-            return
-        raise AssertionError(step.kind)
+            )
+            s.night.victim = victim
+
+    def resolve_witch(self, answers: dict[int, Action]) -> None:
+        s = self.s
+        ((seat, a),) = answers.items()
+        if a.kind == "save":
+            s.antidote = False
+            s.night.saved = True
+            self.emit(
+                NightAction(
+                    seat=seat, action="save", target=s.night.victim, day=s.day, vis=only(seat)
+                )
+            )
+        elif a.kind == "poison":
+            s.poison = False
+            s.night.poisoned = a.target
+            self.emit(
+                NightAction(seat=seat, action="poison", target=a.target, day=s.day, vis=only(seat))
+            )
+
+    def resolve_vote(self, step: Step, answers: dict[int, Action]) -> None:
+        """The day's exile vote or the PK's: the plurality goes, a first tie goes to a PK."""
+        s = self.s
+        kind = "day" if step.kind == "vote" else "pk"
+        votes = {
+            seat: (a.target if a.kind == "vote" else None) for seat, a in sorted(answers.items())
+        }
+        chosen, tally = self.plurality(votes, count_none=False, break_ties=False)
+        top = max(tally.values(), default=0)
+        tie = sorted(t for t, n in tally.items() if n == top) if top and chosen is None else []
+        for seat, target in votes.items():
+            self.emit(VoteCast(seat=seat, target=target, kind=kind, day=s.day))
+        self.emit(
+            VoteResult(kind=kind, day=s.day, votes=votes, tally=tally, chosen=chosen, tie=tie)
+        )
+        if chosen is not None:
+            self.exile(chosen)
+        elif tie and kind == "day":
+            s.pk_candidates = tie
+            voters = [x for x in s.living() if x not in tie]
+            self.push_front(
+                Step(kind="pk_speech", seats=tie),
+                Step(kind="pk_vote", seats=voters),
+            )
+        else:
+            self.push_front(Step(kind="night_end"))
 
     def plurality(
         self, votes: dict[int, int | None], count_none: bool, break_ties: bool
@@ -514,97 +520,102 @@ class _Game:
         return any(seat not in self.s.answers for seat in step.seats)
 
     def start(self, step: Step) -> None:
+        """Begin a step: those that need nobody run now; the others wait on seats."""
+        starter = _STARTERS.get(step.kind)
+        if starter is None:  # wolf_chat, last_words, shoot: the seats are known already
+            self.s.step = step
+        else:
+            starter(self, step)
+
+    def start_night(self, step: Step) -> None:
         s = self.s
-        k = step.kind
-        if k == "night_start":
-            s.night = Night()
-            s.night_deaths = []
-            self.phase("night")
-            s.agenda[0:0] = [
-                Step(kind="wolf_chat", seats=s.living_wolves()),
-                Step(kind="night_actions"),
-                Step(kind="witch"),
-                Step(kind="dawn"),
-            ]
+        s.night = Night()
+        s.night_deaths = []
+        self.phase("night")
+        s.agenda[0:0] = [
+            Step(kind="wolf_chat", seats=s.living_wolves()),
+            Step(kind="night_actions"),
+            Step(kind="witch"),
+            Step(kind="dawn"),
+        ]
+
+    def start_night_actions(self, step: Step) -> None:
+        s = self.s
+        seats = s.living_wolves()
+        seer = s.seat_of("seer")
+        if seer is not None and s.is_alive(seer):
+            seats = sorted(seats + [seer])
+        s.step = Step(kind="night_actions", seats=seats)
+
+    def start_witch(self, step: Step) -> None:
+        s = self.s
+        witch = s.seat_of("witch")
+        if witch is None or not s.is_alive(witch) or not (s.antidote or s.poison):
             return
-        if k == "wolf_chat":
-            s.step = step
-            return
-        if k == "night_actions":
-            seats = s.living_wolves()
-            seer = s.seat_of("seer")
-            if seer is not None and s.is_alive(seer):
-                seats = sorted(seats + [seer])
-            s.step = Step(kind="night_actions", seats=seats)
-            return
-        if k == "witch":
-            witch = s.seat_of("witch")
-            if witch is None or not s.is_alive(witch) or not (s.antidote or s.poison):
-                return
-            d = _decision(s, "witch", witch)
+        d = _decision(s, "witch", witch)
+        self.emit(
+            WitchInfo(
+                seat=witch,
+                victim=d.victim,
+                can_save=d.can_save,
+                can_poison=d.can_poison,
+                day=s.day,
+                vis=only(witch),
+            )
+        )
+        s.step = Step(kind="witch", seats=[witch])
+
+    def start_day(self, step: Step) -> None:
+        s = self.s
+        living = s.living()
+        if s.night_deaths:
+            first = min(s.night_deaths)
+            after = [x for x in living if x > first] + [x for x in living if x < first]
+            order = after
+        else:
+            start = self.rng().choice(living)
+            order = [x for x in living if x >= start] + [x for x in living if x < start]
+        s.step = Step(kind="day_speech", seats=order)
+        s.agenda.insert(0, Step(kind="vote"))
+
+    def start_vote(self, step: Step) -> None:
+        s = self.s
+        self.phase("vote")
+        s.pk_candidates = []
+        s.step = Step(kind="vote", seats=s.living())
+
+    def start_pk_speech(self, step: Step) -> None:
+        s = self.s
+        self.phase("pk")
+        s.step = step
+
+    def start_pk_vote(self, step: Step) -> None:
+        s = self.s
+        if not step.seats:  # nobody left to vote between the tied players
             self.emit(
-                WitchInfo(
-                    seat=witch,
-                    victim=d.victim,
-                    can_save=d.can_save,
-                    can_poison=d.can_poison,
+                VoteResult(
+                    kind="pk",
                     day=s.day,
-                    vis=only(witch),
+                    votes={},
+                    tally={},
+                    chosen=None,
+                    tie=list(s.pk_candidates),
                 )
             )
-            s.step = Step(kind="witch", seats=[witch])
+            self.push_front(Step(kind="night_end"))
             return
-        if k == "dawn":
-            self.dawn()
+        s.step = step
+
+    def start_night_end(self, step: Step) -> None:
+        s = self.s
+        if s.day >= s.config.max_days:
+            self.finish("wolves", f"the werewolves survived {s.config.max_days} days")
             return
-        if k == "day_start":
-            living = s.living()
-            if s.night_deaths:
-                first = min(s.night_deaths)
-                after = [x for x in living if x > first] + [x for x in living if x < first]
-                order = after
-            else:
-                start = self.rng().choice(living)
-                order = [x for x in living if x >= start] + [x for x in living if x < start]
-            s.step = Step(kind="day_speech", seats=order)
-            s.agenda.insert(0, Step(kind="vote"))
-            return
-        if k == "vote":
-            self.phase("vote")
-            s.pk_candidates = []
-            s.step = Step(kind="vote", seats=s.living())
-            return
-        if k == "pk_speech":
-            self.phase("pk")
-            s.step = step
-            return
-        if k == "pk_vote":
-            if not step.seats:  # nobody left to vote between the tied players
-                self.emit(
-                    VoteResult(
-                        kind="pk",
-                        day=s.day,
-                        votes={},
-                        tally={},
-                        chosen=None,
-                        tie=list(s.pk_candidates),
-                    )
-                )
-                self.push_front(Step(kind="night_end"))
-                return
-            s.step = step
-            return
-        if k in ("last_words", "shoot"):
-            s.step = step
-            return
-        if k == "night_end":
-            if s.day >= s.config.max_days:
-                self.finish("wolves", f"the werewolves survived {s.config.max_days} days")
-                return
-            s.day += 1
-            s.agenda = [Step(kind="night_start")]
-            return
-        raise AssertionError(k)
+        s.day += 1
+        s.agenda = [Step(kind="night_start")]
+
+    def start_dawn(self, step: Step) -> None:
+        self.dawn()
 
     def dawn(self) -> None:
         s = self.s
@@ -632,3 +643,16 @@ class _Game:
             if s.role(seat) == "hunter" and deaths[seat] == "wolves":
                 steps.append(Step(kind="shoot", seats=[seat], by_day=False))
         self.push_front(*steps)
+
+
+_STARTERS = {
+    "night_start": _Game.start_night,
+    "night_actions": _Game.start_night_actions,
+    "witch": _Game.start_witch,
+    "dawn": _Game.start_dawn,
+    "day_start": _Game.start_day,
+    "vote": _Game.start_vote,
+    "pk_speech": _Game.start_pk_speech,
+    "pk_vote": _Game.start_pk_vote,
+    "night_end": _Game.start_night_end,
+}
