@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.config import get_config, get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
@@ -233,6 +234,12 @@ def initial_state(game: GameState, table: Table) -> GameGraphState:
         "route": "play",
         "emitted": 0,
     }
+
+
+def checkpoint_serde() -> JsonPlusSerializer:
+    """How checkpoints are written: a human's resume value is our :class:`Action`, the one
+    type of ours a checkpoint holds, so it is the one type allowed back in."""
+    return JsonPlusSerializer(allowed_msgpack_modules=[Action])
 
 
 def run_config(thread_id: str) -> dict[str, Any]:

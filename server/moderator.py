@@ -11,12 +11,13 @@ import asyncio
 import importlib
 from pathlib import Path
 
+import aiosqlite
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from server.bots import close_bots
 from server.game import GameConfig
-from server.graph import build_graph
+from server.graph import build_graph, checkpoint_serde
 from server.recovery import recover
 from server.registry import Registry
 from server.runner import Runner
@@ -28,7 +29,7 @@ class Moderator:
         self.data_dir = data_dir
         self.store: Store | None = None
         self.registry = Registry(None)
-        self._saver_cm = None
+        self._checkpoints: aiosqlite.Connection | None = None
         self._runner: Runner | None = None
         self._importing: asyncio.Future | None = None  # DSPy, loading in the background
 
@@ -41,16 +42,16 @@ class Moderator:
     async def open(self) -> None:
         await self._warm_up()
         if self.data_dir is None:
-            self._runner = Runner(build_graph(InMemorySaver()), self.registry)
+            self._runner = Runner(
+                build_graph(InMemorySaver(serde=checkpoint_serde())), self.registry
+            )
             return
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir / "games.sqlite")
         await self.store.open()
         self.registry.store = self.store
-        self._saver_cm = AsyncSqliteSaver.from_conn_string(
-            str(self.data_dir / "checkpoints.sqlite")
-        )
-        saver = await self._saver_cm.__aenter__()
+        self._checkpoints = await aiosqlite.connect(str(self.data_dir / "checkpoints.sqlite"))
+        saver = AsyncSqliteSaver(self._checkpoints, serde=checkpoint_serde())
         self._runner = Runner(build_graph(saver), self.registry)
         await recover(self.store, self.registry, self._runner)
 
@@ -83,8 +84,8 @@ class Moderator:
             if g.calls is not None:
                 await g.calls.flush()
         await close_bots()  # the LLM bots' connections, if any played
-        if self._saver_cm is not None:
-            await self._saver_cm.__aexit__(None, None, None)
+        if self._checkpoints is not None:
+            await self._checkpoints.close()
         if self.store is not None:
             await self.store.close()
 
