@@ -193,7 +193,7 @@ def test_the_splitter_reads_fields_exactly_as_dspy_parses_them(cuts, answer):
 def test_reasoning_models_are_sent_no_temperature():
     from dspy.lm15 import Config
 
-    from server.llm.engine import _sampling
+    from server.llm.stream import _sampling
 
     s = LLMSettings(base_url="http://h/v1", model="m", temperature=0.8, max_tokens=700)
     assert _sampling("gpt-4o-mini", Config(), s) == {"temperature": 0.8, "max_tokens": 700}

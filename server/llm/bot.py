@@ -34,9 +34,9 @@ from shared.events import (
 
 from .briefing import briefing
 from .calls import CALL_LOG, CallRecord
-from .engine import CURRENT, CallFailed, CallScope, NoSyncEngine, OpenAIEngine
 from .programs import PROGRAMS, IllegalAnswer, kill_vote, options, to_action, typed
 from .settings import LLMSettings, SettingsError
+from .stream import CURRENT, CallFailed, CallScope, NoSyncEngine, OpenAIEngine
 
 NIGHT_DECISIONS = frozenset({"wolf_chat", "wolf_kill", "check", "witch"})
 ADAPTER = dspy.ChatAdapter(use_json_adapter_fallback=False)  # one call per attempt, no more

@@ -48,7 +48,7 @@ async def probe(client: openai.AsyncOpenAI, s: LLMSettings) -> tuple[str | None,
     """One tiny streamed call: (what is wrong or None, seconds to first token, in all)."""
     from dspy.lm15 import Config
 
-    from .engine import _sampling
+    from .stream import _sampling
 
     t0 = time.monotonic()
     first = None
