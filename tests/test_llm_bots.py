@@ -1,5 +1,5 @@
 """LLM bots end to end: our server (a real process) against a real OpenAI-compatible server
-on loopback that serves scripted answers and scripted faults (server/llm/scripted.py).
+on loopback that serves scripted answers and scripted faults (devtools/scripted_llm.py).
 
 Nothing here reaches the network, and nothing of ours is mocked: the bots call the
 scripted server through DSPy and the openai SDK exactly as they would call a model.
@@ -17,7 +17,7 @@ import httpx
 import pytest
 from conftest import ROOT, ServerProcess
 
-from server.llm.scripted import ScriptedLLM
+from devtools.scripted_llm import ScriptedLLM
 from tui.client import GameClient
 
 TOKEN_TIMEOUT = 2.0  # the game server's wait between two tokens, so a stall costs ~2 s
