@@ -512,7 +512,7 @@ async def test_without_a_model_a_recovered_game_falls_back_instead_of_stopping(m
 async def test_openai_reasoning_models_get_their_own_sampling_settings(monkeypatch):
     import random
 
-    from server.bots import close_bots
+    from server.bots import Turn, close_bots
     from server.game import GameConfig, new_game, pending
     from server.game.view import seat_view
     from server.llm.bot import llm_bot
@@ -527,8 +527,7 @@ async def test_openai_reasoning_models_get_their_own_sampling_settings(monkeypat
             plan = await llm_bot(
                 seat_view(state, d.seat),
                 d,
-                random.Random(0),
-                Typewriter(lambda _e: None, 0),
+                Turn(random.Random(0), Typewriter(lambda _e: None, 0)),
                 settings=settings,
             )
         finally:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.game import GameConfig, new_game, pending
+from server.game import Decision, GameConfig, new_game, pending
 from server.llm.briefing import briefing, quote
 from server.llm.fields import FieldSplitter
 from server.llm.programs import PROGRAMS, IllegalAnswer, options, to_action
@@ -96,6 +96,31 @@ def test_choices_are_typed_with_the_options_of_the_moment():
     )
     with pytest.raises(IllegalAnswer):
         to_action(witch, program, dspy.Prediction(choice="poison 99"))
+
+
+def test_a_wolfs_talk_carries_the_kill_it_proposes_and_a_pass_is_a_skip():
+    import dspy
+
+    from server.game import Action
+
+    state = new_game(GameConfig(players=9, seed=1)).state
+    talk = pending(state)[0]
+    program = PROGRAMS["wolf_chat"]
+    assert options(talk) == [str(s) for s in state.living()]
+    said = to_action(talk, program, dspy.Prediction(speech=" kill seat 2 ", target="2"))
+    assert said == Action(seat=talk.seat, kind="speak", text="kill seat 2", target=2)
+    assert talk.allows(said)
+    with pytest.raises(IllegalAnswer):
+        to_action(talk, program, dspy.Prediction(speech="kill seat 12", target="12"))
+    state = apply_(state, talk.seat, "speak", None)
+    while (d := pending(state)[0]).action == "wolf_chat":
+        state = apply_(state, d.seat, "speak", None)
+    kill = next(d for d in pending(state) if d.action == "wolf_kill")
+    assert options(kill) == [str(s) for s in kill.options]  # a wolf must choose: no pass
+    vote = Decision(seat=1, action="vote", kinds=("vote", "skip"), options=[2, 3])
+    assert options(vote) == ["2", "3", "abstain"]
+    passed = to_action(vote, PROGRAMS["vote"], dspy.Prediction(target="abstain"))
+    assert passed == vote.pass_action() == Action(seat=1, kind="skip")
 
 
 def apply_(state, seat, kind, target):

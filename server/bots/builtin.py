@@ -9,15 +9,18 @@ those numbers and the rule that picked its choice. It reads only the
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from server.game.state import MAX_SPEECH_CHARS, Action, Decision
 from server.game.view import SeatView
 
-from .base import Plan
+from .base import Plan, Turn
 from .claims import parse_accusations, parse_claims, parse_fake_plan, parse_kill_proposal
+from .kinds import BotKind, register
 from .lines import reason, results_text, say, seat_word
 
 GODS = ("seer", "witch", "hunter")
@@ -1124,26 +1127,20 @@ def plan(view: SeatView, decision: Decision, rng: random.Random) -> Plan:
     """Choose a legal action for ``decision`` from what ``view`` knows, and say why."""
     k = Knowledge(view)
     p = _HANDLERS[decision.action](view, decision, rng, k)
-    return _legal(p, decision)
-
-
-def _legal(p: Plan, d: Decision) -> Plan:
-    """A last guard: anything outside the decision's bounds becomes a skip (or empty speech)."""
-    a = p.action
-    ok = a.kind in d.kinds
-    if ok and a.kind == "save":
-        ok = d.can_save and a.target == d.victim
-    elif ok and a.kind in ("vote", "kill", "shoot", "check", "poison"):
-        ok = a.target in d.options or (a.target is None and d.can_skip and a.kind != "poison")
-    elif ok and a.kind == "speak":
-        ok = a.text is not None and len(a.text) <= MAX_SPEECH_CHARS
-    if ok:
+    if decision.allows(p.action):
         return p
-    if "skip" in d.kinds and d.can_skip:
-        return Plan(action=Action(seat=d.seat, kind="skip"), thought=p.thought, label=p.label)
-    return Plan(
-        action=Action(seat=d.seat, kind="speak", text=""),
-        thought=p.thought,
-        label=p.label,
-        speech="",
-    )
+    # A last guard, asked of the rules: anything they would refuse becomes the pass.
+    return Plan(action=decision.pass_action(), thought=p.thought, label=p.label)
+
+
+# One worker thread: the bots' work is pure Python, so more threads would only fight the
+# event loop for the GIL (and stall every stream) without computing anything faster.
+_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="builtin-bot")
+
+
+async def decide(view: SeatView, decision: Decision, turn: Turn) -> Plan:
+    """The rule-based bot as a bot kind: pure computation, run off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_THREAD, plan, view, decision, turn.rng)
+
+
+register(BotKind("builtin", decide))
