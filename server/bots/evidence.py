@@ -125,7 +125,7 @@ class Knowledge:
         if e.kind == "wolf_chat":
             if e.day == v.day:
                 self.wolf_chat_today.append(e.seat)
-                target = parse_kill_proposal(e.text)
+                target = e.target if e.target is not None else parse_kill_proposal(e.text)
                 if target is not None:
                     self.proposals.append((e.seat, target))
             if self.fake_plan is None and parse_fake_plan(e.text):

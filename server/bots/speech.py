@@ -44,10 +44,13 @@ def join(parts: list[str], lang: str) -> str:
     return text[:MAX_SPEECH_CHARS]
 
 
-def speak_plan(view: SeatView, parts: list[str], thought: str, label: str) -> Plan:
+def speak_plan(
+    view: SeatView, parts: list[str], thought: str, label: str, target: int | None = None
+) -> Plan:
+    """A speech of ``parts``; ``target``: the kill a wolf proposes with it."""
     text = join(parts, view.lang)
     return Plan(
-        action=Action(seat=view.seat, kind="speak", text=text),
+        action=Action(seat=view.seat, kind="speak", text=text, target=target),
         thought=thought,
         label=label,
         speech=text,
@@ -73,6 +76,8 @@ def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
 
 
 def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
+    """The wolves' talk: agree with the first proposal heard, or propose the pack's rule's
+    pick (the speech carries it as its target); a day plan; on night 1 perhaps a fake claim."""
     lang = view.lang
     proposals = [t for _, t in k.proposals if view.is_alive(t) and t not in k.team]
     target, code = wolf_target(view, k, view.living())
@@ -106,7 +111,7 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
     if view.day == 1 and not k.wolf_chat_today and not k.seer_claims and rng.random() < PRE_CLAIM:
         parts.append(say("wolf_chat_fake", lang, rng))
         thought += tr(lang, " I'll fake-claim seer tomorrow.", "我明天悍跳预言家。")
-    return speak_plan(view, parts, thought, tr(lang, "wolves' talk", "狼队夜聊"))
+    return speak_plan(view, parts, thought, tr(lang, "wolves' talk", "狼队夜聊"), target=kill)
 
 
 def _seer_parts(
