@@ -11,6 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from server.game.view import SeatView
+from shared.events import (
+    CheckResult,
+    Death,
+    Event,
+    NightAction,
+    SpeechEnd,
+    VoteCast,
+    VoteResult,
+    WitchInfo,
+)
 
 from .claims import parse_accusations, parse_claims, parse_fake_plan, parse_kill_proposal
 
@@ -81,21 +91,20 @@ class Knowledge:
     # -- replay ----------------------------------------------------------------
     def _replay(self) -> None:
         for e in self.view.events:
-            t = e.type
-            if t == "speech_end":
+            if isinstance(e, SpeechEnd):
                 self._hear(e)
-            elif t == "vote_cast":
+            elif isinstance(e, VoteCast):
                 if e.kind != "wolf":
                     self.votes.append(Ballot(e.day, e.kind, e.seat, e.target))
-            elif t == "death":
+            elif isinstance(e, Death):
                 self._death(e)
-            elif t == "vote_result":
+            elif isinstance(e, VoteResult):
                 if e.kind == "day" and e.day == self.view.day and e.tie:
                     self.pk = list(e.tie)
             else:
                 self._private(e)
 
-    def _death(self, e) -> None:
+    def _death(self, e: Death) -> None:
         if e.cause == "night":
             for s in e.seats:
                 self.night_dead.append(s)
@@ -105,22 +114,22 @@ class Knowledge:
         elif e.cause == "exile":
             self.exiled.extend(e.seats)
 
-    def _private(self, e) -> None:
+    def _private(self, e: Event) -> None:
         """What only this seat saw: its checks, the witch's night news and her potions."""
-        t, me = e.type, self.me
-        if t == "check_result":
+        me = self.me
+        if isinstance(e, CheckResult):
             if e.seat == me:
                 self.my_checks[e.target] = e.is_wolf
-        elif t == "witch_info":
+        elif isinstance(e, WitchInfo):
             if e.victim is not None:
                 self.attacked.append(e.victim)
-        elif t == "night_action":
+        elif isinstance(e, NightAction):
             if e.seat == me and e.action == "save":
                 self.saved = e.target
             elif e.seat == me and e.action == "poison":
                 self.poisoned = e.target
 
-    def _hear(self, e) -> None:
+    def _hear(self, e: SpeechEnd) -> None:
         v = self.view
         if e.kind == "wolf_chat":
             if e.day == v.day:
@@ -138,13 +147,14 @@ class Knowledge:
             return
         claim = self.seer_claims.get(e.seat)
         for c in parse_claims(e.text):
-            if c.kind == "role":
+            if c.role is not None:  # "I'm the seer"
                 self.role_claims[e.seat] = c.role
                 if c.role == "seer" and claim is None:
                     claim = self.seer_claims[e.seat] = SeerClaim(e.seat, e.day, self.heard)
-            elif claim is not None and c.target != e.seat and 1 <= c.target <= v.players:
-                claim.reports[c.target] = c.kind == "wolf"
-                claim.report_day[c.target] = e.day
+            elif claim is not None and c.target is not None:  # "seat 5 is a wolf"
+                if c.target != e.seat and 1 <= c.target <= v.players:
+                    claim.reports[c.target] = c.kind == "wolf"
+                    claim.report_day[c.target] = e.day
         for target in parse_accusations(e.text):
             if target != e.seat and 1 <= target <= v.players:
                 self.accusations.append((e.day, e.seat, target))
@@ -317,7 +327,7 @@ class Knowledge:
         b: int | None,
         bad: set[int],
         gold: set[int],
-        wolf_targets: set[int | None],
+        wolf_targets: set[int],
         open_wolves: set[int],
     ) -> None:
         """One vote by ``seat`` against ``t``: for or against the seer claim believed, its

@@ -129,7 +129,7 @@ class Streamer:
             self.tw.write(ThoughtEnd(seat=self.d.seat, vis=GOD))
 
 
-def _failure(error: BaseException) -> CallFailed | None:
+def _failure(error: BaseException | None) -> CallFailed | None:
     """Our CallFailed, wherever DSPy wrapped it."""
     seen = set()
     while error is not None and id(error) not in seen:

@@ -146,7 +146,12 @@ def record(view: SeatView) -> list[str]:
             lines.append(f"Your check, night {e.day}: {_seat(view, e.target)} is {verdict}.")
         elif isinstance(e, WitchInfo) and e.victim:
             lines.append(f"Night {e.day}: the wolves attacked {_seat(view, e.victim)}.")
-        elif isinstance(e, NightAction) and e.seat == view.seat and e.action in ("save", "poison"):
+        elif (
+            isinstance(e, NightAction)
+            and e.seat == view.seat
+            and e.action in ("save", "poison")
+            and e.target is not None
+        ):
             verb = "saved" if e.action == "save" else "poisoned"
             lines.append(f"Night {e.day}: you {verb} {_seat(view, e.target)}.")
     return lines

@@ -11,7 +11,7 @@ engine checks it again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import dspy
 
@@ -161,7 +161,7 @@ def typed(program: Program, d: Decision) -> type[dspy.Signature]:
     if program.choice is None:
         return program.signature
     legal = tuple(options(d))
-    return program.signature.with_updated_fields(program.choice, type_=Literal[legal])
+    return program.signature.with_updated_fields(program.choice, type_=cast(type, Literal[legal]))
 
 
 class IllegalAnswer(ValueError):
