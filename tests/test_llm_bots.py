@@ -114,7 +114,7 @@ async def test_a_whole_game_of_llm_bots_streams_token_by_token(whole_game):
     assert from_talk, "some kill votes came from the wolves' talk"
     assert thoughts["thought_start"] == len(calls) + len(from_talk) == thoughts["thought_end"]
     talk = {
-        (c["seat"], c["day"]): c["parsed"]["kill"] for c in calls if c["decision"] == "wolf_chat"
+        (c["seat"], c["day"]): c["parsed"]["target"] for c in calls if c["decision"] == "wolf_chat"
     }
     assert all(talk[(e.seat, e.day)] == e.target for e in from_talk)
     assert thoughts["thought_token"] > 5 * len(calls)

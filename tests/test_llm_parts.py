@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.game import Decision, GameConfig, new_game, pending
+from server.game.view import seat_view
 from server.llm.briefing import briefing, quote
 from server.llm.fields import FieldSplitter
 from server.llm.programs import PROGRAMS, IllegalAnswer, options, to_action
@@ -121,6 +122,24 @@ def test_a_wolfs_talk_carries_the_kill_it_proposes_and_a_pass_is_a_skip():
     assert options(vote) == ["2", "3", "abstain"]
     passed = to_action(vote, PROGRAMS["vote"], dspy.Prediction(target="abstain"))
     assert passed == vote.pass_action() == Action(seat=1, kind="skip")
+
+
+def test_a_wolfs_briefing_names_the_kills_the_pack_proposed():
+    from server.game import Action, apply
+
+    state = new_game(GameConfig(players=9, seed=1)).state
+    a, b, c = state.wolves()
+    said = {a: ("Seat 2 worries me.", 2), b: ("", 4), c: ("Agreed.", None)}
+    for seat in (a, b, c):
+        text, target = said[seat]
+        state = apply(state, Action(seat=seat, kind="speak", text=text, target=target)).state
+    d = next(x for x in pending(state) if x.seat == c)
+    text = briefing(seat_view(state, c), d)
+    assert f"Seat {a} ({state.names[a - 1]}) (wolves' night talk, proposing to kill Seat 2" in text
+    assert f"(wolves' night talk, proposing to kill Seat 4 ({state.names[3]})): " in text
+    assert f"Seat {c} ({state.names[c - 1]}) (wolves' night talk): " in text
+    seer = next(s for s in state.seats() if state.role(s) == "seer")
+    assert "proposing" not in briefing(seat_view(state, seer), pending(state)[0])
 
 
 def apply_(state, seat, kind, target):
