@@ -130,21 +130,28 @@ class Knowledge:
                 self.poisoned = e.target
 
     def _hear(self, e: SpeechEnd) -> None:
-        v = self.view
         if e.kind == "wolf_chat":
-            if e.day == v.day:
-                self.wolf_chat_today.append(e.seat)
-                target = e.target if e.target is not None else parse_kill_proposal(e.text)
-                if target is not None:
-                    self.proposals.append((e.seat, target))
-            if self.fake_plan is None and parse_fake_plan(e.text):
-                self.fake_plan = e.seat
+            self._hear_pack(e)
             return
         self.heard += 1
-        if e.day == v.day and e.kind == "day":
+        if e.day == self.view.day and e.kind == "day":
             self.spoke_today.append(e.seat)
-        if not e.text:
-            return
+        if e.text:
+            self._hear_claims(e)
+
+    def _hear_pack(self, e: SpeechEnd) -> None:
+        """The wolves' talk (only wolves see it): tonight's proposals, a fake-claim plan."""
+        if e.day == self.view.day:
+            self.wolf_chat_today.append(e.seat)
+            target = e.target if e.target is not None else parse_kill_proposal(e.text)
+            if target is not None:
+                self.proposals.append((e.seat, target))
+        if self.fake_plan is None and parse_fake_plan(e.text):
+            self.fake_plan = e.seat
+
+    def _hear_claims(self, e: SpeechEnd) -> None:
+        """A public speech: role claims, a seer claim's reports, accusations."""
+        players = self.view.players
         claim = self.seer_claims.get(e.seat)
         for c in parse_claims(e.text):
             if c.role is not None:  # "I'm the seer"
@@ -152,11 +159,11 @@ class Knowledge:
                 if c.role == "seer" and claim is None:
                     claim = self.seer_claims[e.seat] = SeerClaim(e.seat, e.day, self.heard)
             elif claim is not None and c.target is not None:  # "seat 5 is a wolf"
-                if c.target != e.seat and 1 <= c.target <= v.players:
+                if c.target != e.seat and 1 <= c.target <= players:
                     claim.reports[c.target] = c.kind == "wolf"
                     claim.report_day[c.target] = e.day
         for target in parse_accusations(e.text):
-            if target != e.seat and 1 <= target <= v.players:
+            if target != e.seat and 1 <= target <= players:
                 self.accusations.append((e.day, e.seat, target))
 
     def _t(self, en: str, zh: str) -> str:
