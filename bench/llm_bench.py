@@ -1,6 +1,6 @@
 """LLM bots: calls, prompt tokens and wall time per 9-player game, against a scripted model.
 
-The scripted OpenAI-compatible server (server/llm/scripted.py) answers every call after a
+The scripted OpenAI-compatible server (devtools/scripted_llm.py) answers every call after a
 fixed latency, then streams its answer in small chunks. For each game we report the calls
 made, the prompt tokens sent (the server counts ~4 characters a token), the game's wall
 time, and the sum of its calls' own times: wall / sum shows what running independent calls
@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devtools.scripted_llm import ScriptedLLM  # noqa: E402
 from server.bots import close_bots  # noqa: E402
 from server.game import GameConfig  # noqa: E402
 from server.graph import Table  # noqa: E402
 from server.headless import run_game  # noqa: E402
 from server.llm.calls import MemoryCallLog  # noqa: E402
-from server.llm.scripted import ScriptedLLM  # noqa: E402
 
 
 async def one_game(seed: int) -> dict:

@@ -16,9 +16,9 @@ from tui import tokens
 
 def llm_problem() -> str | None:
     """Why LLM bots cannot play here (no model set, or it does not answer), or None."""
-    from server.llm.doctor import preflight
+    from server.bots import preflight
 
-    problem = asyncio.run(preflight())
+    problem = asyncio.run(preflight(["llm"]))
     return (
         f"LLM bots can't play: {problem} (`werewolf doctor` checks the setup)" if problem else None
     )

@@ -25,12 +25,12 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.bots import get_bot
+from server.bots import Turn, get_bot
 from server.bots.base import SPEECH_KINDS
 from server.game import Action, Decision, GameState, IllegalAction, apply, pending
 from server.game.view import seat_view
-from server.llm.calls import CALL_LOG
 from server.typewriter import Typewriter
+from shared.calls import CallRecord
 from shared.events import PUBLIC, Error, Event, Waiting, only
 
 RECURSION_LIMIT = 10_000
@@ -79,22 +79,30 @@ class _CountingWriter:
         self._write(event)
 
 
-def _call_log():
-    """Where this game's LLM calls are recorded: passed in the run's config, never checkpointed."""
+def _call_log() -> Callable[[CallRecord], None] | None:
+    """Where this game's bots record their calls: ``add`` of the log passed in the run's
+    config (``configurable["call_log"]``), never checkpointed; None when nobody keeps them."""
     try:
-        return get_config()["configurable"].get("call_log")
+        log = get_config()["configurable"].get("call_log")
     except Exception:  # outside a run
         return None
+    return log.add if log is not None else None
 
 
 def _bot_rng(game: GameState, d: Decision) -> random.Random:
     return random.Random(f"{game.config.seed}:{game.day}:{d.seat}:{d.action}:{len(game.history)}")
 
 
-async def _bot_decides(game: GameState, table: Table, d: Decision, tw: Typewriter) -> Action:
+async def _bot_decides(
+    game: GameState,
+    table: Table,
+    d: Decision,
+    tw: Typewriter,
+    record: Callable[[CallRecord], None] | None,
+) -> Action:
     bot = get_bot(table.bots.get(d.seat, "builtin"))
     view = seat_view(game, d.seat)
-    plan = await bot(view, d, _bot_rng(game, d), tw)
+    plan = await bot(view, d, Turn(_bot_rng(game, d), tw, record))
     if not plan.streamed:
         await tw.thought(d.seat, plan.label, plan.thought)
         if d.action in SPEECH_KINDS and plan.action.kind == "speak":
@@ -119,14 +127,16 @@ async def play(state: GameGraphState) -> dict[str, Any]:
     table = Table.model_validate(state["table"])
     game = load_game(state)
     tw = Typewriter(write, table.pace)
-    CALL_LOG.set(_call_log())
+    record = _call_log()
     start_phase = (game.phase, game.day)
     while not game.over:
         decisions = pending(game)
         bot_decisions = [d for d in decisions if d.seat not in table.humans]
         if not bot_decisions:
             break
-        actions = await asyncio.gather(*(_bot_decides(game, table, d, tw) for d in bot_decisions))
+        actions = await asyncio.gather(
+            *(_bot_decides(game, table, d, tw, record) for d in bot_decisions)
+        )
         for action in actions:
             try:
                 t = apply(game, action)

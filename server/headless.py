@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from server.bots import load_kind
 from server.game import GameConfig, GameState, new_game
 from server.graph import Table, build_graph, initial_state, load_game, run_config
 from shared.events import Event
+
+if TYPE_CHECKING:
+    from server.llm.calls import CallLog
 
 
 async def run_game(
@@ -15,10 +20,13 @@ async def run_game(
     table: Table | None = None,
     on_event: Callable[[Event], None] | None = None,
     graph=None,
-    call_log=None,
+    call_log: CallLog | None = None,
 ) -> GameState:
-    """Play one all-bot game to the end; every event goes to ``on_event``."""
+    """Play one all-bot game to the end; every event goes to ``on_event``, every call a
+    bot records to ``call_log``."""
     table = table or Table(bots={s: "builtin" for s in range(1, config.players + 1)})
+    for kind in set(table.bots.values()):
+        load_kind(kind)  # before the first turn: a kind may take seconds to import
     graph = graph or build_graph()
     t = new_game(config)
     if on_event:
@@ -26,11 +34,7 @@ async def run_game(
             on_event(e)
     values = initial_state(t.state, table)
     cfg = run_config(f"headless-{uuid.uuid4().hex}")
-    if call_log is None and "llm" in table.bots.values():
-        from server.llm.calls import MemoryCallLog
-
-        call_log = MemoryCallLog()  # LLM bots read their own earlier calls (a wolf's kill vote)
-    if call_log is not None:  # where LLM bots record their calls
+    if call_log is not None:  # where the bots record their calls (``add``)
         cfg["configurable"]["call_log"] = call_log
     async for mode, chunk in graph.astream(values, cfg, stream_mode=["custom", "values"]):
         if mode == "custom":

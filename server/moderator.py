@@ -8,14 +8,13 @@ It knows nothing of HTTP: refusals are :class:`server.refusals.Refused`.
 from __future__ import annotations
 
 import asyncio
-import importlib
 from pathlib import Path
 
 import aiosqlite
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from server.bots import close_bots
+from server.bots import close_bots, unavailable, warm
 from server.game import GameConfig
 from server.graph import build_graph, checkpoint_serde
 from server.recovery import recover
@@ -61,13 +60,9 @@ class Moderator:
         from server.headless import run_game
 
         await run_game(GameConfig(players=6, seed=0))
-        from server.llm.settings import LLMSettings
-
-        if LLMSettings.configured():  # DSPy takes seconds to import: not in a game's first
-            # turn, and not before the server answers (a thread of its own, not awaited)
-            self._importing = asyncio.get_running_loop().run_in_executor(
-                None, importlib.import_module, "server.llm.bot"
-            )
+        if unavailable(["llm"]) is None:  # DSPy takes seconds to import: not in a game's
+            # first turn, and not before the server answers (a thread of its own, not awaited)
+            self._importing = asyncio.get_running_loop().run_in_executor(None, warm, "llm")
 
     async def close(self) -> None:
         games = self.registry.games.values()

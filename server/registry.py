@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from server.bots import seat_kinds
+from server.bots import seat_kinds, unavailable
 from server.call_records import GameCalls
 from server.eventlog import EventLog
 from server.game import GameConfig, GameState, Viewer, new_game
@@ -264,8 +264,8 @@ class Registry:
         )
         humans = ask.human_seats(seed)
         bots = ask.bot_kinds(humans)
-        if "llm" in bots.values():
-            _check_model()
+        if problem := unavailable(bots.values()):
+            raise Refused("invalid", "bots_unavailable", f"bots: {problem}")
         table = Table(
             humans=humans,
             bots=bots,
@@ -327,20 +327,6 @@ class Registry:
     async def save_record(self, g: LiveGame) -> None:
         if self.store:
             await self.store.update_record(g.id, g.record())
-
-
-def _check_model() -> None:
-    """LLM bots need a model configured on this server."""
-    from server.llm.settings import LLMSettings, SettingsError
-
-    try:
-        LLMSettings.from_env()
-    except SettingsError as e:
-        raise Refused(
-            "invalid",
-            "no_model",
-            f"bots: LLM bots need a model on the server: {e} (`werewolf doctor` checks the setup)",
-        ) from None
 
 
 __all__ = ["Created", "LiveGame", "NewGame", "Registry"]

@@ -114,9 +114,12 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
 
 
 def _worker(configs: list[dict], bots: str = "builtin") -> list[GameSummary]:
-    async def play() -> list[GameSummary]:
-        from server.bots import close_bots
+    from server.bots import close_bots, load_kind, seat_kinds
 
+    for kind in set(seat_kinds(bots, [1, 2]).values()):  # imported before the loop starts
+        load_kind(kind)
+
+    async def play() -> list[GameSummary]:
         try:
             return await _play_many([GameConfig(**c) for c in configs], bots)
         finally:

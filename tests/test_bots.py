@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.bots.base import Plan
-from server.bots.builtin import plan
+from server.bots.builtin import choose, plan
 from server.bots.claims import (
     Claim,
     parse_accusations,
@@ -21,7 +21,7 @@ from server.bots.claims import (
 )
 from server.game.config import GameConfig
 from server.game.engine import apply, new_game, pending
-from server.game.state import MAX_SPEECH_CHARS, Decision, GameState
+from server.game.state import MAX_SPEECH_CHARS, Action, Decision, GameState
 from server.game.view import SeatView, seat_view
 from shared.events import CheckResult, RoleAssigned, SpeechEnd, VoteCast
 
@@ -127,8 +127,8 @@ def play(
         assert decisions
         for d in decisions:
             view = seat_view(state, d.seat)
-            p = plan(view, d, random.Random(f"{seed}:{len(state.history)}:{d.seat}"))
-            check_legal(d, p)
+            p = choose(view, d, random.Random(f"{seed}:{len(state.history)}:{d.seat}"))
+            check_legal(d, p)  # before the last guard: the guard never has to step in
             steps.append((state, d, view, p))
             action = p.action
             if human_text is not None and d.seat == 1 and action.kind == "speak":
@@ -141,15 +141,12 @@ def play(
 
 def check_legal(d: Decision, p: Plan) -> None:
     a = p.action
-    assert a.seat == d.seat
-    assert a.kind in d.kinds
+    assert d.allows(a), d.refusal(a)
     if a.kind == "speak":
         assert a.text is not None and a.text == p.speech
         assert len(a.text) <= MAX_SPEECH_CHARS
-    elif a.kind == "save":
-        assert d.can_save and a.target == d.victim
     elif a.kind in ("vote", "kill", "check", "shoot", "poison"):
-        assert a.target in d.options or (a.target is None and d.can_skip and a.kind != "poison")
+        assert a.target in d.options  # a pass is a skip, never a target of None
     assert p.thought and p.label
 
 
@@ -353,6 +350,36 @@ def test_wolves_agree_on_the_kill() -> None:
                 nights.setdefault(view.day, set()).add(p.action.target)
                 assert p.action.target not in state.wolves()
         assert all(len(targets) == 1 for targets in nights.values())
+
+
+def test_wolves_propose_in_their_talk_the_kill_their_words_name_and_vote_it() -> None:
+    for lang in ("en", "zh"):
+        for _, steps in games(lang):
+            proposed: dict[tuple[int, int], int | None] = {}
+            for _, d, view, p in steps:
+                if d.action == "wolf_chat":
+                    assert p.action.target == parse_kill_proposal(p.action.text or "")
+                    proposed[(view.day, view.seat)] = p.action.target
+                elif d.action == "wolf_kill":
+                    assert p.action.target in {
+                        t for (day, _), t in proposed.items() if day == view.day
+                    }
+
+
+def test_a_wolf_follows_a_proposal_its_words_do_not_name() -> None:
+    """A proposal is the talk's target (an LLM's or a human's words may not name it)."""
+    state = new_game(GameConfig(players=9, seed=1)).state
+    first, *pack = state.wolves()
+    victim = next(s for s in state.living() if s not in state.wolves())
+    state = apply(state, Action(seat=first, kind="speak", text="hmm", target=victim)).state
+    while (d := pending(state)[0]).action == "wolf_chat":
+        p = plan(seat_view(state, d.seat), d, random.Random(0))
+        assert p.action.target == victim, p.thought
+        state = apply(state, p.action).state
+    for d in pending(state):
+        if d.action == "wolf_kill":
+            p = plan(seat_view(state, d.seat), d, random.Random(0))
+            assert p.action == Action(seat=d.seat, kind="kill", target=victim)
 
 
 def test_wolves_never_out_themselves_in_public() -> None:

@@ -26,7 +26,7 @@ def tmux(*args: str) -> str:
 
 @pytest.mark.parametrize("bots", ["builtin", "llm"])
 def test_play_a_whole_game_in_tmux(tmp_path, bots):
-    from server.llm.scripted import ScriptedLLM
+    from devtools.scripted_llm import ScriptedLLM
 
     session = f"ww-{uuid.uuid4().hex[:8]}"
     werewolf = Path(sys.executable).with_name("werewolf")

@@ -1,5 +1,5 @@
 """LLM bots end to end: our server (a real process) against a real OpenAI-compatible server
-on loopback that serves scripted answers and scripted faults (server/llm/scripted.py).
+on loopback that serves scripted answers and scripted faults (devtools/scripted_llm.py).
 
 Nothing here reaches the network, and nothing of ours is mocked: the bots call the
 scripted server through DSPy and the openai SDK exactly as they would call a model.
@@ -17,7 +17,7 @@ import httpx
 import pytest
 from conftest import ROOT, ServerProcess
 
-from server.llm.scripted import ScriptedLLM
+from devtools.scripted_llm import ScriptedLLM
 from tui.client import GameClient
 
 TOKEN_TIMEOUT = 2.0  # the game server's wait between two tokens, so a stall costs ~2 s
@@ -114,7 +114,7 @@ async def test_a_whole_game_of_llm_bots_streams_token_by_token(whole_game):
     assert from_talk, "some kill votes came from the wolves' talk"
     assert thoughts["thought_start"] == len(calls) + len(from_talk) == thoughts["thought_end"]
     talk = {
-        (c["seat"], c["day"]): c["parsed"]["kill"] for c in calls if c["decision"] == "wolf_chat"
+        (c["seat"], c["day"]): c["parsed"]["target"] for c in calls if c["decision"] == "wolf_chat"
     }
     assert all(talk[(e.seat, e.day)] == e.target for e in from_talk)
     assert thoughts["thought_token"] > 5 * len(calls)
@@ -512,7 +512,7 @@ async def test_without_a_model_a_recovered_game_falls_back_instead_of_stopping(m
 async def test_openai_reasoning_models_get_their_own_sampling_settings(monkeypatch):
     import random
 
-    from server.bots import close_bots
+    from server.bots import Turn, close_bots
     from server.game import GameConfig, new_game, pending
     from server.game.view import seat_view
     from server.llm.bot import llm_bot
@@ -527,8 +527,7 @@ async def test_openai_reasoning_models_get_their_own_sampling_settings(monkeypat
             plan = await llm_bot(
                 seat_view(state, d.seat),
                 d,
-                random.Random(0),
-                Typewriter(lambda _e: None, 0),
+                Turn(random.Random(0), Typewriter(lambda _e: None, 0)),
                 settings=settings,
             )
         finally:

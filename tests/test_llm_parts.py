@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.game import GameConfig, new_game, pending
+from server.game import Decision, GameConfig, new_game, pending
+from server.game.view import seat_view
 from server.llm.briefing import briefing, quote
 from server.llm.fields import FieldSplitter
 from server.llm.programs import PROGRAMS, IllegalAnswer, options, to_action
@@ -96,6 +97,49 @@ def test_choices_are_typed_with_the_options_of_the_moment():
     )
     with pytest.raises(IllegalAnswer):
         to_action(witch, program, dspy.Prediction(choice="poison 99"))
+
+
+def test_a_wolfs_talk_carries_the_kill_it_proposes_and_a_pass_is_a_skip():
+    import dspy
+
+    from server.game import Action
+
+    state = new_game(GameConfig(players=9, seed=1)).state
+    talk = pending(state)[0]
+    program = PROGRAMS["wolf_chat"]
+    assert options(talk) == [str(s) for s in state.living()]
+    said = to_action(talk, program, dspy.Prediction(speech=" kill seat 2 ", target="2"))
+    assert said == Action(seat=talk.seat, kind="speak", text="kill seat 2", target=2)
+    assert talk.allows(said)
+    with pytest.raises(IllegalAnswer):
+        to_action(talk, program, dspy.Prediction(speech="kill seat 12", target="12"))
+    state = apply_(state, talk.seat, "speak", None)
+    while (d := pending(state)[0]).action == "wolf_chat":
+        state = apply_(state, d.seat, "speak", None)
+    kill = next(d for d in pending(state) if d.action == "wolf_kill")
+    assert options(kill) == [str(s) for s in kill.options]  # a wolf must choose: no pass
+    vote = Decision(seat=1, action="vote", kinds=("vote", "skip"), options=[2, 3])
+    assert options(vote) == ["2", "3", "abstain"]
+    passed = to_action(vote, PROGRAMS["vote"], dspy.Prediction(target="abstain"))
+    assert passed == vote.pass_action() == Action(seat=1, kind="skip")
+
+
+def test_a_wolfs_briefing_names_the_kills_the_pack_proposed():
+    from server.game import Action, apply
+
+    state = new_game(GameConfig(players=9, seed=1)).state
+    a, b, c = state.wolves()
+    said = {a: ("Seat 2 worries me.", 2), b: ("", 4), c: ("Agreed.", None)}
+    for seat in (a, b, c):
+        text, target = said[seat]
+        state = apply(state, Action(seat=seat, kind="speak", text=text, target=target)).state
+    d = next(x for x in pending(state) if x.seat == c)
+    text = briefing(seat_view(state, c), d)
+    assert f"Seat {a} ({state.names[a - 1]}) (wolves' night talk, proposing to kill Seat 2" in text
+    assert f"(wolves' night talk, proposing to kill Seat 4 ({state.names[3]})): " in text
+    assert f"Seat {c} ({state.names[c - 1]}) (wolves' night talk): " in text
+    seer = next(s for s in state.seats() if state.role(s) == "seer")
+    assert "proposing" not in briefing(seat_view(state, seer), pending(state)[0])
 
 
 def apply_(state, seat, kind, target):
@@ -193,7 +237,7 @@ def test_the_splitter_reads_fields_exactly_as_dspy_parses_them(cuts, answer):
 def test_reasoning_models_are_sent_no_temperature():
     from dspy.lm15 import Config
 
-    from server.llm.engine import _sampling
+    from server.llm.stream import _sampling
 
     s = LLMSettings(base_url="http://h/v1", model="m", temperature=0.8, max_tokens=700)
     assert _sampling("gpt-4o-mini", Config(), s) == {"temperature": 0.8, "max_tokens": 700}

@@ -17,7 +17,7 @@ import httpx
 import openai
 import pytest
 
-from server.llm.scripted import ScriptedLLM, compose_answer, parse_output_fields
+from devtools.scripted_llm import ScriptedLLM, compose_answer, parse_output_fields
 
 OPTIONS = ("3", "5", "abstain")
 
@@ -358,7 +358,7 @@ def test_cli_serves_in_the_foreground():
         [
             sys.executable,
             "-m",
-            "server.llm.scripted",
+            "devtools.scripted_llm",
             "--port",
             "0",
             "--model",

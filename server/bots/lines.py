@@ -281,3 +281,24 @@ def results_text(checks: dict[int, bool], lang: str) -> str:
     if lang == "zh":
         return "，".join(f"{t}号{'是狼' if w else '金水'}" for t, w in checks.items())
     return ", ".join(f"seat {t} is {'a wolf' if w else 'good'}" for t, w in checks.items())
+
+
+# -- words for the bots' thoughts ----------------------------------------------------------
+
+
+def tr(lang: str, en: str, zh: str) -> str:
+    """``zh`` in a Chinese game, else ``en``."""
+    return zh if lang == "zh" else en
+
+
+def checks_text(checks: dict[int, bool], lang: str) -> str:
+    """Check results in short: "5 wolf, 3 good" / "5号查杀、3号金水"."""
+    if not checks:
+        return tr(lang, "none", "无")
+    if lang == "zh":
+        return "、".join(f"{t}号{'查杀' if w else '金水'}" for t, w in checks.items())
+    return ", ".join(f"{t} {'wolf' if w else 'good'}" for t, w in checks.items())
+
+
+def seats_text(seats: list[int], lang: str) -> str:
+    return ("、".join(f"{s}号" for s in seats)) if lang == "zh" else ", ".join(map(str, seats))

@@ -11,13 +11,13 @@ malformed) falls back at once, with an ``error`` event naming the seat and the c
 from __future__ import annotations
 
 import asyncio
-import random
 import re
 from collections import Counter
 
 import dspy
 
-from server.bots.base import SPEECH_KINDS, Plan
+from server.bots.base import SPEECH_KINDS, Plan, Turn
+from server.bots.kinds import get_bot
 from server.game.state import MAX_SPEECH_CHARS, Action, Decision
 from server.game.view import SeatView
 from server.typewriter import Typewriter
@@ -25,6 +25,7 @@ from shared.events import (
     GOD,
     PUBLIC,
     Error,
+    SpeechEnd,
     SpeechStart,
     ThoughtEnd,
     ThoughtStart,
@@ -33,10 +34,10 @@ from shared.events import (
 )
 
 from .briefing import briefing
-from .calls import CALL_LOG, CallRecord
-from .engine import CURRENT, CallFailed, CallScope, NoSyncEngine, OpenAIEngine
-from .programs import PROGRAMS, IllegalAnswer, kill_vote, options, to_action, typed
+from .calls import CallRecord
+from .programs import PROGRAMS, IllegalAnswer, options, to_action, typed
 from .settings import LLMSettings, SettingsError
+from .stream import CURRENT, CallFailed, CallScope, NoSyncEngine, OpenAIEngine
 
 NIGHT_DECISIONS = frozenset({"wolf_chat", "wolf_kill", "check", "witch"})
 ADAPTER = dspy.ChatAdapter(use_json_adapter_fallback=False)  # one call per attempt, no more
@@ -128,7 +129,7 @@ class Streamer:
             self.tw.write(ThoughtEnd(seat=self.d.seat, vis=GOD))
 
 
-def _failure(error: BaseException) -> CallFailed | None:
+def _failure(error: BaseException | None) -> CallFailed | None:
     """Our CallFailed, wherever DSPy wrapped it."""
     seen = set()
     while error is not None and id(error) not in seen:
@@ -140,27 +141,23 @@ def _failure(error: BaseException) -> CallFailed | None:
 
 
 async def llm_bot(
-    view: SeatView,
-    d: Decision,
-    rng: random.Random,
-    tw: Typewriter,
-    settings: LLMSettings | None = None,
+    view: SeatView, d: Decision, turn: Turn, settings: LLMSettings | None = None
 ) -> Plan:
-    log = CALL_LOG.get()
-    streamer = Streamer(tw, d, PROGRAMS[d.action].label(view.lang))
+    record = turn.record or (lambda _call: None)
+    streamer = Streamer(turn.typewriter, d, PROGRAMS[d.action].label(view.lang))
     try:
         settings = settings or LLMSettings.from_env()
     except SettingsError as e:  # e.g. a game recovered on a server started without a model
-        return await _fall_back(view, d, rng, tw, streamer, "no model configured", str(e), log)
-    if d.action == "wolf_kill" and (vote := _voted_in_talk(log, view, d)) is not None:
+        return await _fall_back(view, d, turn, streamer, "no model configured", str(e))
+    if d.action == "wolf_kill" and (vote := _voted_in_talk(view, d)) is not None:
         return vote
     program = PROGRAMS[d.action]
-    signature = typed(program, d, view.living())
+    signature = typed(program, d)
     brief = base = briefing(view, d)
     cause = detail = ""
     for attempt in (1, 2):
         scope = CallScope(on_token=streamer.on_token)
-        record = CallRecord(
+        call = CallRecord(
             seat=d.seat, decision=d.action, day=view.day, phase=view.phase, attempt=attempt
         )
         token = CURRENT.set(scope)
@@ -172,22 +169,16 @@ async def llm_bot(
                         briefing=brief, language=view.lang
                     )
             action = to_action(d, program, prediction)
-            kill = (
-                kill_vote(d, program, prediction, view.living())
-                if d.action == "wolf_chat"
-                else None
-            )
         except Exception as e:  # noqa: BLE001 - any failure must end in a decision
             CURRENT.reset(token)
             failed = _failure(e)
             cause, detail = (failed.cause, failed.detail) if failed else _reason(e)
-            _fill(record, scope, error=detail)
-            if log:
-                log.add(record)
+            _fill(call, scope, error=detail)
+            record(call)
             streamer.end_thought()
             if failed is None and attempt == 1:  # unparseable or illegal: one more try
                 streamer.mute = bool(streamer.spoken)
-                legal = ", ".join(options(d, view.living())) or "a speech"
+                legal = ", ".join(options(d)) or "a speech"
                 brief = (
                     base + f"\n\nNOTE: your previous answer was refused "
                     f"({detail[:200]}). Answer with exactly one of: {legal}."
@@ -201,14 +192,10 @@ async def llm_bot(
         streamer.end_thought()
         if streamer.speaks:  # the speech as its audience heard it, never spoken twice
             action = action.model_copy(update={"text": await _spoken(streamer, action.text)})
-        parsed = action.model_dump(exclude_none=True)
-        if kill is not None:
-            parsed["kill"] = kill
-        _fill(record, scope, parsed=parsed)
-        if log:
-            log.add(record)
+        _fill(call, scope, parsed=action.model_dump(exclude_none=True))
+        record(call)
         return Plan(action=action, streamed=True, label=program.label(view.lang))
-    return await _fall_back(view, d, rng, tw, streamer, cause, detail, log)
+    return await _fall_back(view, d, turn, streamer, cause, detail)
 
 
 _LITERAL_REFUSED = re.compile(
@@ -218,14 +205,18 @@ _LITERAL_REFUSED = re.compile(
 )
 
 
-def _voted_in_talk(log, view: SeatView, d: Decision) -> Plan | None:
-    """The kill vote this wolf cast in its own talk tonight, if the pack's talk agrees with
-    it: the wolves' discussion and kill are one program, so an agreed kill costs no second
-    call. A wolf the pack's proposals went against decides again, having heard them."""
+def _voted_in_talk(view: SeatView, d: Decision) -> Plan | None:
+    """The kill this wolf proposed in its own talk tonight, if the pack's proposals agree
+    with it: the wolves' discussion and kill are one program, so an agreed kill costs no
+    second call. A wolf the pack's proposals went against decides again, having heard them.
+    The proposals are the wolves' channel in the seat's view (``SpeechEnd.target``)."""
     tonight = {
-        r.seat: r.parsed["kill"]
-        for r in getattr(log, "records", [])
-        if r.decision == "wolf_chat" and r.day == view.day and r.parsed and "kill" in r.parsed
+        e.seat: e.target
+        for e in view.events
+        if isinstance(e, SpeechEnd)
+        and e.kind == "wolf_chat"
+        and e.day == view.day
+        and e.target is not None
     }
     mine = tonight.get(d.seat)
     if mine is None or mine not in d.options:
@@ -276,19 +267,11 @@ async def _spoken(streamer: Streamer, text: str | None) -> str:
 
 
 async def _fall_back(
-    view: SeatView,
-    d: Decision,
-    rng: random.Random,
-    tw: Typewriter,
-    streamer: Streamer,
-    cause: str,
-    detail: str,
-    log,
+    view: SeatView, d: Decision, turn: Turn, streamer: Streamer, cause: str, detail: str
 ) -> Plan:
     """The built-in bot decides; the table learns that the model failed, and why."""
-    from server.bots import builtin
-
-    plan = await asyncio.get_running_loop().run_in_executor(None, builtin.plan, view, d, rng)
+    plan = await get_bot("builtin")(view, d, turn)
+    tw = turn.typewriter
     vis = GOD if d.action in NIGHT_DECISIONS else PUBLIC  # a night error would out a role
     tw.write(
         Error(
@@ -307,8 +290,8 @@ async def _fall_back(
         action = Action(seat=d.seat, kind="speak", text=streamer.spoken)
     elif streamer.speaks and action.kind == "speak":
         await tw.speech(d.seat, SPEECH_KINDS[d.action], d.channel or PUBLIC, action.text or "")
-    if log:
-        log.add(
+    if turn.record is not None:
+        turn.record(
             CallRecord(
                 seat=d.seat,
                 decision=d.action,

@@ -146,7 +146,12 @@ def record(view: SeatView) -> list[str]:
             lines.append(f"Your check, night {e.day}: {_seat(view, e.target)} is {verdict}.")
         elif isinstance(e, WitchInfo) and e.victim:
             lines.append(f"Night {e.day}: the wolves attacked {_seat(view, e.victim)}.")
-        elif isinstance(e, NightAction) and e.seat == view.seat and e.action in ("save", "poison"):
+        elif (
+            isinstance(e, NightAction)
+            and e.seat == view.seat
+            and e.action in ("save", "poison")
+            and e.target is not None
+        ):
             verb = "saved" if e.action == "save" else "poisoned"
             lines.append(f"Night {e.day}: you {verb} {_seat(view, e.target)}.")
     return lines
@@ -172,7 +177,7 @@ def speeches(view: SeatView) -> tuple[list[str], list[str]]:
     """(earlier days' excerpts, today's and tonight's speeches quoted whole)."""
     earlier, now = [], []
     for e in view.events:
-        if not isinstance(e, SpeechEnd) or not e.text.strip():
+        if not isinstance(e, SpeechEnd) or not (e.text.strip() or e.target is not None):
             continue
         label = {
             "day": "",
@@ -180,6 +185,8 @@ def speeches(view: SeatView) -> tuple[list[str], list[str]]:
             "last_words": " (last words)",
             "wolf_chat": " (wolves' night talk)",
         }[e.kind]
+        if e.kind == "wolf_chat" and e.target is not None:  # the kill this wolf proposed
+            label = f" (wolves' night talk, proposing to kill {_seat(view, e.target)})"
         if e.day == view.day or (view.phase == "night" and e.day == view.day - 1):
             now.append(f"{_seat(view, e.seat)}{label}: {quote(e.text)}")
         else:  # (a seat sees the wolves' talk only if it is a wolf)

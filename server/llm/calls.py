@@ -4,11 +4,13 @@ One :class:`CallRecord` per attempt: the seat and decision, the prompt as sent, 
 raw answer, what was parsed from it, whether the built-in bot decided instead, the
 tokens in and out, time to the first token and in all. The server keeps them with
 the game (SQLite); ``werewolf inspect`` and the spectator view read them back.
+
+A run passes its log in its config (``configurable["call_log"]``, anything with
+``add``); the graph hands each bot decision ``log.add`` as ``Turn.record``.
 """
 
 from __future__ import annotations
 
-import contextvars
 from typing import Protocol
 
 from shared.calls import CallRecord, summarize
@@ -28,8 +30,4 @@ class MemoryCallLog:
         self.records.append(record)
 
 
-# Set by the graph for the game whose bots are deciding (from the run's config).
-CALL_LOG: contextvars.ContextVar[CallLog | None] = contextvars.ContextVar("call_log", default=None)
-
-
-__all__ = ["CALL_LOG", "CallLog", "CallRecord", "MemoryCallLog", "summarize"]
+__all__ = ["CallLog", "CallRecord", "MemoryCallLog", "summarize"]

@@ -48,7 +48,7 @@ async def probe(client: openai.AsyncOpenAI, s: LLMSettings) -> tuple[str | None,
     """One tiny streamed call: (what is wrong or None, seconds to first token, in all)."""
     from dspy.lm15 import Config
 
-    from .engine import _sampling
+    from .stream import _sampling
 
     t0 = time.monotonic()
     first = None
@@ -120,22 +120,21 @@ async def check(out: Callable[[str], None] = print, env=None) -> bool:
 
 async def _format_check(s: LLMSettings, out: Callable[[str], None]) -> bool:
     """One real bot decision: does the model keep DSPy's field format and a legal target?"""
+    import random
+
+    from server.bots.base import Turn
     from server.game import GameConfig, new_game, pending
     from server.game.view import seat_view
     from server.typewriter import Typewriter
 
     from .bot import llm_bot
-    from .calls import CALL_LOG, MemoryCallLog
+    from .calls import MemoryCallLog
 
     state = new_game(GameConfig(players=9, seed=1)).state
     d = next(x for x in pending(state) if x.action == "wolf_chat")
     log = MemoryCallLog()
-    CALL_LOG.set(log)
-    import random
-
-    plan = await llm_bot(
-        seat_view(state, d.seat), d, random.Random(0), Typewriter(lambda _e: None, 0), settings=s
-    )
+    turn = Turn(random.Random(0), Typewriter(lambda _e: None, 0), record=log.add)
+    plan = await llm_bot(seat_view(state, d.seat), d, turn, settings=s)
     last = log.records[-1] if log.records else None
     if plan.fallback:
         out(

@@ -11,7 +11,7 @@ engine checks it again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import dspy
 
@@ -127,62 +127,63 @@ PROGRAMS: dict[str, Program] = {
     "shoot": Program(HunterShot, ("taking aim", "瞄准"), "target"),
 }
 
-NO_TARGET = {"vote": "abstain", "pk_vote": "abstain", "shoot": "none"}
+# How the model says "pass" where passing is one of its choices (elsewhere it must choose).
+NO_TARGET = {"vote": "abstain", "pk_vote": "abstain", "shoot": "none", "witch": "pass"}
 
 
-def options(d: Decision, living: list[int] | None = None) -> list[str]:
-    """The answers legal now, as the model writes them (a wolf's talk: the kill vote it
-    will cast, among ``living``)."""
+def _word(d: Decision, action: Action) -> str:
+    """How the model writes ``action``: a seat number, "save", "poison N", or the pass."""
+    if action.kind == "skip":
+        return NO_TARGET[d.action]
+    if action.kind == "save":
+        return "save"
+    if action.kind == "poison":
+        return f"poison {action.target}"
+    return str(action.target)
+
+
+def answers(d: Decision) -> dict[str, Action]:
+    """Every answer the model may write now, with the legal action it stands for: the
+    decision's own choices (the rules'), the pass only where :data:`NO_TARGET` names it.
+    A wolf's talk chooses the kill it proposes with its speech (see :func:`to_action`)."""
     if d.action == "wolf_chat":
-        return [str(s) for s in living or []]
-    if d.action == "witch":
-        out = ["pass"]
-        if d.can_save and d.victim is not None:
-            out.insert(0, "save")
-        if d.can_poison:
-            out[-1:-1] = [f"poison {s}" for s in d.options]
-        return out
-    out = [str(s) for s in d.options]
-    if d.can_skip and d.action in NO_TARGET:
-        out.append(NO_TARGET[d.action])
-    return out
+        return {str(s): Action(seat=d.seat, kind="speak", target=s) for s in d.targets("speak")}
+    return {_word(d, a): a for a in d.choices() if a.kind != "skip" or d.action in NO_TARGET}
 
 
-def typed(program: Program, d: Decision, living: list[int] | None = None) -> type[dspy.Signature]:
+def options(d: Decision) -> list[str]:
+    """The answers legal now, as the model writes them."""
+    return list(answers(d))
+
+
+def typed(program: Program, d: Decision) -> type[dspy.Signature]:
     """The program's signature with its choice typed as this moment's legal options."""
     if program.choice is None:
         return program.signature
-    legal = tuple(options(d, living))
-    return program.signature.with_updated_fields(program.choice, type_=Literal[legal])
+    legal = tuple(options(d))
+    return program.signature.with_updated_fields(program.choice, type_=cast(type, Literal[legal]))
 
 
 class IllegalAnswer(ValueError):
     """The model answered something that is not a legal choice now."""
 
 
-def kill_vote(d: Decision, program: Program, prediction: dspy.Prediction, living: list[int]) -> int:
-    """A wolf's talk also carries its kill vote (cast when the night's actions come)."""
-    answer = str(prediction.get("target") or "").strip().strip("'\"")
-    if answer not in options(d, living):
-        raise IllegalAnswer(f"{answer!r} is not one of {options(d, living)}")
-    return int(answer)
+def _choice(d: Decision, program: Program, prediction: dspy.Prediction) -> Action:
+    assert program.choice is not None
+    answer = str(prediction.get(program.choice) or "").strip().strip("'\"").lower()
+    legal = answers(d)
+    if answer not in legal:
+        raise IllegalAnswer(f"{answer!r} is not one of {list(legal)}")
+    return legal[answer]
 
 
 def to_action(d: Decision, program: Program, prediction: dspy.Prediction) -> Action:
-    """The model's answer as a game action; :class:`IllegalAnswer` if it is not legal now."""
-    if d.action in ("speak", "pk_speak", "last_words", "wolf_chat"):
+    """The model's answer as a game action; :class:`IllegalAnswer` if it is not legal now.
+
+    A speech is ``speak`` with its text; a wolf's talk also carries the kill it proposes
+    (``target``: the rules record it for the pack, and its own kill vote follows it)."""
+    if d.speaks:
         text = (prediction.get("speech") or "").strip()
-        return Action(seat=d.seat, kind="speak", text=text)
-    answer = str(prediction.get(program.choice) or "").strip().strip("'\"").lower()
-    if answer not in options(d):
-        raise IllegalAnswer(f"{answer!r} is not one of {options(d)}")
-    if d.action == "witch":
-        if answer == "pass":
-            return Action(seat=d.seat, kind="skip")
-        if answer == "save":
-            return Action(seat=d.seat, kind="save", target=d.victim)
-        return Action(seat=d.seat, kind="poison", target=int(answer.split()[1]))
-    if not answer.isdigit():
-        return Action(seat=d.seat, kind="skip")
-    kind = {"wolf_kill": "kill", "check": "check", "shoot": "shoot"}.get(d.action, "vote")
-    return Action(seat=d.seat, kind=kind, target=int(answer))
+        target = _choice(d, program, prediction).target if program.choice else None
+        return Action(seat=d.seat, kind="speak", text=text, target=target)
+    return _choice(d, program, prediction)

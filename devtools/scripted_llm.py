@@ -61,7 +61,7 @@ the fault always happens before ``[DONE]`` (and, for ``truncate``, before the fi
 Use in-process (``with ScriptedLLM() as llm: ... llm.base_url``; ``llm.script(...)``,
 ``llm.reset()``, ``llm.calls()``) or from the command line::
 
-    python -m server.llm.scripted --port 8901 [--host 127.0.0.1] [--model scripted]
+    python -m devtools.scripted_llm --port 8901 [--host 127.0.0.1] [--model scripted]
         [--latency 0.0] [--chunk-delay 0.0] [--api-key KEY]
 """
 
@@ -862,7 +862,7 @@ class ScriptedLLM:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m server.llm.scripted", description="Scripted OpenAI-compatible LLM server."
+        prog="python -m devtools.scripted_llm", description="Scripted OpenAI-compatible LLM server."
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8901, help="0 picks a free port")

@@ -1,0 +1,405 @@
+"""The built-in bot's speeches: what each seat says, and in which words.
+
+A speech is chosen from what the seat believes (``evidence.py``) and what its side
+wants (``strategy.py``): the seer reveals its checks, a wolf fakes a seer claim or
+steers the vote, a player reported as a wolf says the report is a lie, anyone points
+at its top suspect. The words come from ``lines.py``, in the shapes the claim parser
+reads, so bots understand each other the way they understand humans.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from server.game.state import MAX_SPEECH_CHARS, Action, Decision
+from server.game.view import SeatView
+
+from .base import Plan
+from .evidence import Knowledge, others_alive
+from .lines import checks_text, reason, results_text, say, seat_word, seats_text, tr
+from .strategy import (
+    FAKE_WHY,
+    GUT_FEELING,
+    KILL_WHY,
+    PRE_CLAIM,
+    SEER_EARLY,
+    fake_report,
+    should_fake_claim,
+    vote_target,
+    wolf_target,
+    wolf_vote_target,
+)
+
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
+
+
+def join(parts: list[str], lang: str) -> str:
+    """Sentences into one speech: capitalised in English, capped at the rules' length."""
+    if lang == "zh":
+        text = "".join(parts).strip()
+    else:
+        text = " ".join(p.strip() for p in parts).strip()
+        text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+    return text[:MAX_SPEECH_CHARS]
+
+
+def speak_plan(
+    view: SeatView, parts: list[str], thought: str, label: str, target: int | None = None
+) -> Plan:
+    """A speech of ``parts``; ``target``: the kill a wolf proposes with it."""
+    text = join(parts, view.lang)
+    return Plan(
+        action=Action(seat=view.seat, kind="speak", text=text, target=target),
+        thought=thought,
+        label=label,
+        speech=text,
+    )
+
+
+def _w(view: SeatView, s: int) -> str:
+    return seat_word(s, view.lang)
+
+
+def _name(view: SeatView, s: int) -> str:
+    return view.names[s - 1] if 0 < s <= len(view.names) else str(s)
+
+
+def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
+    """A short remark on the night, on the first speech of the day, sometimes."""
+    if k.deaths_today is None or rng.random() < 0.4:
+        return []
+    if not k.deaths_today:
+        return [say("open_peace", view.lang, rng)]
+    who = ("、" if view.lang == "zh" else " and ").join(_w(view, s) for s in k.deaths_today)
+    return [say("open_dead", view.lang, rng, t=who)]
+
+
+def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
+    """The wolves' talk: agree with the first proposal heard, or propose the pack's rule's
+    pick (the speech carries it as its target); a day plan; on night 1 perhaps a fake claim."""
+    lang = view.lang
+    proposals = [t for _, t in k.proposals if view.is_alive(t) and t not in k.team]
+    target, code = wolf_target(view, k, view.living())
+    why = tr(lang, *KILL_WHY[code])
+    claims = k.claims_summary(lang)
+    if proposals:
+        t = proposals[0]
+        parts = [say("wolf_chat_agree", lang, rng, t=_w(view, t))]
+        thought = tr(
+            lang,
+            f"I'm a wolf with {seats_text(view.teammates, lang)}. {claims} A teammate proposed {t}; "
+            f"agreeing keeps our kill together (my own pick was {target}, {why}).",
+            f"我是狼，队友{seats_text(view.teammates, lang)}。{claims}队友提议刀{t}号，跟上保证刀口一致"
+            f"（我自己的选择是{target}号，理由{why}）。",
+        )
+    elif target is None:
+        parts = [say("wolf_chat_none", lang, rng)]
+        thought = tr(lang, "No good player left to take.", "没有可刀的好人。")
+    else:
+        parts = [say("wolf_chat_kill", lang, rng, t=_w(view, target), x=reason(code, lang))]
+        thought = tr(
+            lang,
+            f"I'm a wolf with {seats_text(view.teammates, lang)}. {claims} Kill pick: {target} ({why}).",
+            f"我是狼，队友{seats_text(view.teammates, lang)}。{claims}刀口：{target}号（{why}）。",
+        )
+    kill = proposals[0] if proposals else target
+    vote, vwhy = wolf_vote_target(view, k, [s for s in others_alive(view) if s != kill])
+    if vote is not None and view.day > 1 and rng.random() < 0.5:
+        parts.append(say("wolf_chat_note", lang, rng, t=_w(view, vote)))
+        thought += tr(lang, f" Day plan: vote {vote} ({vwhy}).", f"白天计划投{vote}号（{vwhy}）。")
+    if view.day == 1 and not k.wolf_chat_today and not k.seer_claims and rng.random() < PRE_CLAIM:
+        parts.append(say("wolf_chat_fake", lang, rng))
+        thought += tr(lang, " I'll fake-claim seer tomorrow.", "我明天悍跳预言家。")
+    return speak_plan(view, parts, thought, tr(lang, "wolves' talk", "狼队夜聊"), target=kill)
+
+
+def _seer_parts(
+    view: SeatView, k: Knowledge, rng: random.Random, checks: dict[int, bool], rivals: list[int]
+) -> list[str]:
+    """A seer claim (real or fake): the newest result first, then the rest, then the rivals."""
+    lang = view.lang
+    parts: list[str] = []
+    if not checks:
+        return parts
+    items = list(checks.items())
+    newest, is_wolf = items[-1]
+    if view.seat not in k.seer_claims:
+        key = "seer_claim_wolf" if is_wolf else "seer_claim_good"
+        parts.append(say(key, lang, rng, t=_w(view, newest)))
+        rest = dict(items[:-1])
+        if rest:
+            parts.append(say("seer_report", lang, rng, r=results_text(rest, lang)))
+    else:
+        parts.append(say("seer_report", lang, rng, r=results_text(dict(reversed(items)), lang)))
+    for r in rivals:
+        parts.append(say("seer_counter", lang, rng, t=_w(view, r)))
+    wolves = [t for t, w in checks.items() if w and view.is_alive(t)]
+    already_called = view.seat not in k.seer_claims and is_wolf  # the claim line asks for it
+    if wolves and not already_called:
+        parts.append(say("vote_call", lang, rng, t=_w(view, wolves[-1])))
+    return parts
+
+
+def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
+    """A day speech: the seer's reveal, a wolf's fake seer claim, an answer to a seer
+    who reported this seat, or else whom it suspects."""
+    lang = view.lang
+    label = tr(lang, "preparing a speech", "准备发言")
+    parts = _opening(view, k, rng)
+    summary = k.claims_summary(lang)
+    rivals = [s for s in k.seer_claims if s != view.seat and view.is_alive(s)]
+    claim = _seer_reveal(view, k, rng, summary, rivals) if view.role == "seer" else None
+    if claim is None and k.wolf:
+        claim = _fake_seer_claim(view, k, rng, summary)
+    if claim is not None:
+        said, thought = claim
+        return speak_plan(view, parts + said, thought, label)
+
+    others = others_alive(view)
+    target, why = vote_target(view, k, others)
+    if k.wolf:
+        thought = tr(
+            lang,
+            f"{summary} I'm a wolf; steering the vote to {target} ({why}).",
+            f"{summary}我是狼，把票引向{target}号（{why}）。",
+        )
+    else:
+        thought = tr(
+            lang,
+            f"{summary} My suspicion: {k.explain(others, lang)}.",
+            f"{summary}我的怀疑：{k.explain(others, lang)}。",
+        )
+    liars = [
+        c.seat
+        for c in k.seer_claims.values()
+        if c.reports.get(view.seat) and c.seat != view.seat and view.is_alive(c.seat)
+    ]
+    if liars and not k.wolf:
+        said, note = _rebut(view, k, rng, liars[0], target)
+    elif liars:
+        said, note = _deny(view, rng, liars, target)
+    else:
+        said, note = _point(view, k, rng, target, rivals, others)
+    return speak_plan(view, parts + said, thought + note, label)
+
+
+def _seer_reveal(
+    view: SeatView, k: Knowledge, rng: random.Random, summary: str, rivals: list[int]
+) -> tuple[list[str], str] | None:
+    """The seer comes out with every check once it found a wolf, claimed already, has a
+    rival or was reported; on day 1 with only good checks, sometimes. None: not yet."""
+    found = any(k.my_checks.values())
+    accused = any(c.reports.get(view.seat) for c in k.seer_claims.values())
+    early = view.day == 1 and rng.random() < SEER_EARLY
+    if not (k.my_checks and (found or view.seat in k.seer_claims or rivals or accused or early)):
+        return None
+    lang = view.lang
+    return _seer_parts(view, k, rng, k.my_checks, rivals), tr(
+        lang,
+        f"{summary} I'm the seer; my checks {checks_text(k.my_checks, lang)}. Revealing them.",
+        f"{summary}我是预言家，查验{checks_text(k.my_checks, lang)}，现在全部报出。",
+    )
+
+
+def _fake_seer_claim(
+    view: SeatView, k: Knowledge, rng: random.Random, summary: str
+) -> tuple[list[str], str] | None:
+    """A wolf's fake seer claim, with a made-up result, when the pack's plan calls for it."""
+    mode = should_fake_claim(view, k, rng)
+    if mode is None:
+        return None
+    mine = dict(k.seer_claims[view.seat].reports) if view.seat in k.seer_claims else {}
+    new = fake_report(view, k, rng)
+    if new is not None:
+        mine[new[0]] = new[1]
+    if not mine:
+        return None
+    lang = view.lang
+    real = [s for s in k.real_seers() if s != view.seat]
+    return _seer_parts(view, k, rng, mine, real), tr(
+        lang,
+        f"{summary} I'm a wolf faking the seer ({FAKE_WHY[mode][0]}). "
+        f"Made-up results {checks_text(mine, lang)}; countering {seats_text(real, lang) or 'nobody'}.",
+        f"{summary}我是狼，悍跳预言家（{FAKE_WHY[mode][1]}），编造查验{checks_text(mine, lang)}，"
+        f"对跳{seats_text(real, lang) or '无'}。",
+    )
+
+
+def _rebut(
+    view: SeatView, k: Knowledge, rng: random.Random, liar: int, target: int | None
+) -> tuple[list[str], str]:
+    """A good player a seer claim reported as a wolf: it says who it is and calls the lie."""
+    lang, role = view.lang, view.role
+    said: list[str] = []
+    if role == "hunter" and target is not None:
+        said.append(say("hunter_claim", lang, rng, t=_w(view, liar)))
+    elif role == "witch":
+        said.append(say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
+        said.append(say("doubt_seer", lang, rng, s=_w(view, liar)))
+    else:
+        said.append(say("villager_accused", lang, rng, s=_w(view, liar)))
+    return said, tr(
+        lang,
+        f" {liar} reported me as a wolf: they are lying, I say so.",
+        f"{liar}号给我发查杀，他在说谎，我要揭穿。",
+    )
+
+
+def _deny(
+    view: SeatView, rng: random.Random, liars: list[int], target: int | None
+) -> tuple[list[str], str]:
+    """A wolf reported by a seer and not counter-claiming: it passes for a villager and
+    calls the report a lie."""
+    lang = view.lang
+    said: list[str] = []
+    if rng.random() < 0.6:
+        said.append(say("villager_accused", lang, rng, s=_w(view, liars[0])))
+    else:
+        said.append(say("defend", lang, rng))
+        if target is not None:
+            said.append(say("suspect", lang, rng, t=_w(view, target), n=_name(view, target), x=""))
+    return said, tr(
+        lang,
+        f" {seats_text(liars, lang)} reported me; denying it.",
+        f"{seats_text(liars, lang)}给我发了查杀，我要否认。",
+    )
+
+
+def _point(
+    view: SeatView,
+    k: Knowledge,
+    rng: random.Random,
+    target: int | None,
+    rivals: list[int],
+    others: list[int],
+) -> tuple[list[str], str]:
+    """Whom the seat points at: the believed seer's wolf, its top suspect with the reason,
+    on day 1 sometimes a hunch, or nothing to say yet."""
+    lang = view.lang
+    b = k.believed
+    if target is None:
+        return [say("no_info", lang, rng)], ""
+    if b is not None and not k.wolf and k.seer_claims[b].reports.get(target):
+        said: list[str] = []
+        if rivals and any(r != b for r in rivals):
+            said.append(say("doubt_seer", lang, rng, s=_w(view, next(r for r in rivals if r != b))))
+        said.append(say("follow_seer", lang, rng, s=_w(view, b), t=_w(view, target)))
+        return said, ""
+    if k.score.get(target, 0.0) > 0.5 or (k.wolf and view.day > 1):
+        return [_suspect(view, k, rng, target)], ""
+    if view.day == 1 and others and rng.random() < GUT_FEELING:
+        gut = rng.choice([s for s in others if s not in k.team] or others)
+        return [say("gut", lang, rng, t=_w(view, gut), n=_name(view, gut))], tr(
+            lang,
+            f" No evidence yet; voicing a gut feeling about {gut} to get people talking.",
+            f"还没有证据，随口点一下{gut}号，看看反应。",
+        )
+    return [say("no_info", lang, rng)], ""
+
+
+def _witch_news(view: SeatView, k: Knowledge, rng: random.Random) -> str:
+    """What the witch says of her antidote when she comes out."""
+    if k.saved:
+        return say("witch_saved", view.lang, rng, t=_w(view, k.saved))
+    return say("witch_none", view.lang, rng)
+
+
+def _suspect(view: SeatView, k: Knowledge, rng: random.Random, target: int) -> str:
+    """Says "I suspect seat N", with the strongest kind of evidence against them."""
+    key = _reason_key(k, target)
+    reporter = k.reporter(target)
+    if key == "reported" and reporter is None:
+        key = "gut"
+    x = reason(key, view.lang, s=_w(view, reporter) if reporter else "")
+    return say("suspect", view.lang, rng, t=_w(view, target), n=_name(view, target), x=x)
+
+
+def _reason_key(k: Knowledge, target: int) -> str:
+    if k.wolf and k.reporter(target) is not None:
+        return "reported"
+    tags = k.tags.get(target, set())
+    for key in ("reported", "counter", "voted_seer", "with_wolf", "accused_seer"):
+        if key in tags:
+            return key
+    return "gut"
+
+
+def pk_speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
+    lang = view.lang
+    label = tr(lang, "PK speech", "PK发言")
+    rivals_pk = [s for s in k.pk if s != view.seat and view.is_alive(s)]
+    pool = [s for s in rivals_pk if s not in k.team] or others_alive(view)
+    target, why = vote_target(view, k, pool)
+    parts: list[str] = []
+    if view.role == "seer" and k.my_checks:
+        rivals = [s for s in k.seer_claims if s != view.seat and view.is_alive(s)]
+        parts = _seer_parts(view, k, rng, k.my_checks, rivals)
+    elif target is None:
+        parts = [say("defend", lang, rng)]
+    elif view.role == "hunter":
+        parts = [say("hunter_claim", lang, rng, t=_w(view, target))]
+    else:
+        if view.role == "witch":
+            parts.append(say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
+        elif view.role == "villager" or (
+            k.wolf and view.seat not in k.seer_claims and rng.random() < 0.5
+        ):
+            parts.append(say("villager_claim", lang, rng))
+        parts.append(say("pk", lang, rng, t=_w(view, target)))
+    return speak_plan(
+        view,
+        parts,
+        tr(lang, f"In the PK. Pointing at {target}: {why}.", f"PK中，指向{target}号：{why}。"),
+        label,
+    )
+
+
+def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
+    lang = view.lang
+    label = tr(lang, "last words", "遗言")
+    parts: list[str] = []
+    others = others_alive(view)
+    if view.role == "seer" and k.my_checks:
+        parts.append(say("seer_report", lang, rng, r=results_text(k.my_checks, lang)))
+        thought = tr(
+            lang,
+            f"I'm the seer, leaving: revealing every check {checks_text(k.my_checks, lang)}.",
+            f"我是预言家，出局前报出全部查验{checks_text(k.my_checks, lang)}。",
+        )
+        return speak_plan(view, parts, thought, label)
+    if k.wolf and view.seat in k.seer_claims and k.seer_claims[view.seat].reports:
+        reports = k.seer_claims[view.seat].reports
+        parts.append(say("seer_report", lang, rng, r=results_text(reports, lang)))
+        return speak_plan(
+            view,
+            parts,
+            tr(
+                lang,
+                "A wolf to the end: repeating my fake seer reports.",
+                "狼人到最后：重复我编造的查验。",
+            ),
+            label,
+        )
+    target, why = vote_target(view, k, others)
+    if view.role == "witch":
+        parts.append(say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
+    elif view.role == "hunter" and view.seat in k.exiled:
+        parts.append(say("hunter_claim", lang, rng, t=_w(view, target) if target else "-"))
+    if target is not None and (k.score.get(target, 0.0) > 0 or k.wolf):
+        parts.append(say("last_words", lang, rng, t=_w(view, target)))
+    if not parts:
+        parts.append(say("last_words_none", lang, rng))
+    return speak_plan(
+        view,
+        parts,
+        tr(
+            lang,
+            f"Leaving the game. {k.claims_summary(lang)} Pointing at {target} ({why}).",
+            f"出局了。{k.claims_summary(lang)}指向{target}号（{why}）。",
+        ),
+        label,
+    )
+
+
+__all__ = ["join", "last_words", "pk_speak", "speak", "speak_plan", "wolf_chat"]
