@@ -83,7 +83,7 @@ def _call_log() -> Callable[[CallRecord], None] | None:
     """Where this game's bots record their calls: ``add`` of the log passed in the run's
     config (``configurable["call_log"]``), never checkpointed; None when nobody keeps them."""
     try:
-        log = get_config()["configurable"].get("call_log")
+        log = get_config().get("configurable", {}).get("call_log")
     except Exception:  # outside a run
         return None
     return log.add if log is not None else None
@@ -106,7 +106,8 @@ async def _bot_decides(
     if not plan.streamed:
         await tw.thought(d.seat, plan.label, plan.thought)
         if d.action in SPEECH_KINDS and plan.action.kind == "speak":
-            await tw.speech(d.seat, SPEECH_KINDS[d.action], d.channel, plan.action.text or "")
+            channel = d.channel or PUBLIC
+            await tw.speech(d.seat, SPEECH_KINDS[d.action], channel, plan.action.text or "")
     return plan.action
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
+
+from langchain_core.runnables import RunnableConfig
 
 from server.bots import load_kind
 from server.game import GameConfig, GameState, new_game
-from server.graph import Table, build_graph, initial_state, load_game, run_config
+from server.graph import GameGraphState, Table, build_graph, initial_state, load_game, run_config
 from shared.events import Event
 
 if TYPE_CHECKING:
@@ -36,10 +38,11 @@ async def run_game(
     cfg = run_config(f"headless-{uuid.uuid4().hex}")
     if call_log is not None:  # where the bots record their calls (``add``)
         cfg["configurable"]["call_log"] = call_log
-    async for mode, chunk in graph.astream(values, cfg, stream_mode=["custom", "values"]):
+    stream = graph.astream(values, cast(RunnableConfig, cfg), stream_mode=["custom", "values"])
+    async for mode, chunk in stream:
         if mode == "custom":
             if on_event:
-                on_event(chunk)
+                on_event(cast(Event, chunk))
         else:
-            values = chunk
+            values = cast(GameGraphState, chunk)
     return load_game(values)

@@ -40,7 +40,7 @@ def _client(s: LLMSettings) -> openai.AsyncOpenAI:
         base_url=s.base_url,
         api_key=s.api_key,
         max_retries=0,
-        timeout=httpx.Timeout(30, connect=s.connect_timeout),
+        timeout=openai.Timeout(30, connect=s.connect_timeout),
     )
 
 

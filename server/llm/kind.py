@@ -15,7 +15,6 @@ from server.game.view import SeatView
 
 from .settings import LLMSettings, SettingsError
 
-
 _loaded = False  # has any bot decided (or warmed) on this process?
 
 
@@ -23,6 +22,10 @@ def _bot():
     global _loaded
     _loaded = True
     return importlib.import_module("server.llm.bot")
+
+
+def _warm() -> None:
+    _bot()
 
 
 async def decide(view: SeatView, decision: Decision, turn: Turn) -> Plan:
@@ -50,7 +53,7 @@ def unavailable() -> str | None:
 
 
 KIND = BotKind(
-    "llm", decide=decide, preflight=preflight, close=close, unavailable=unavailable, warm=_bot
+    "llm", decide=decide, preflight=preflight, close=close, unavailable=unavailable, warm=_warm
 )
 register(KIND)
 

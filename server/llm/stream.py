@@ -19,6 +19,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 import httpx
 import openai
@@ -26,6 +27,9 @@ from dspy.lm15 import Message, Response, TextPart, Usage
 
 from .fields import FieldSplitter
 from .settings import LLMSettings
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 
 class CallFailed(Exception):
@@ -120,7 +124,7 @@ class OpenAIEngine:
             base_url=settings.base_url,
             api_key=settings.api_key,
             max_retries=0,
-            timeout=httpx.Timeout(settings.token_timeout, connect=settings.connect_timeout),
+            timeout=openai.Timeout(settings.token_timeout, connect=settings.connect_timeout),
         )
 
     async def aclose(self) -> None:
@@ -191,7 +195,7 @@ class OpenAIEngine:
         config = request.config
         stream = await self.client.chat.completions.create(
             model=s.model,
-            messages=attempt.prompt,
+            messages=cast("list[ChatCompletionMessageParam]", attempt.prompt),
             stream=True,
             **({"stream_options": {"include_usage": True}} if self.usage_in_stream else {}),
             **_sampling(s.model, config, s),
