@@ -263,3 +263,20 @@ def test_an_openai_key_goes_only_where_openai_settings_point():
         }
     )
     assert own.api_key == "k" and "pw" not in own.describe()
+
+
+def test_the_rules_in_a_prompt_are_written_from_the_tables_own_settings():
+    from server.game import GameConfig, new_game
+    from server.game.view import seat_view
+    from server.llm.briefing import rules
+
+    nine = rules(seat_view(new_game(GameConfig(seed=1)).state, 1))
+    assert "3 werewolves, 3 villagers, a seer, a witch and a hunter" in nine
+    assert "every god (seer, witch, hunter) or every villager" in nine
+    assert "first night only" in nine and "day 20 ends" in nine
+    six = GameConfig(players=6, seed=1, win_condition="parity", witch_self_save="never", max_days=7)
+    text = rules(seat_view(new_game(six).state, 1))
+    assert "2 werewolves, 2 villagers, a seer and a witch" in text
+    assert "hunter" not in text and "every god" not in text
+    assert "as many as everyone else" in text
+    assert "may never save herself" in text and "day 7 ends" in text

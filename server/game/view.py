@@ -23,6 +23,11 @@ class SeatView:
     events: list[Event] = field(default_factory=list)  # the history this seat may see
     antidote: bool = False  # the witch's own potions (False for everyone else)
     poison: bool = False
+    # The table's rules, public to all (never the seed: it tells the deal).
+    board: dict[Role, int] = field(default_factory=dict)
+    win_condition: str = "sides"
+    witch_self_save: str = "first_night"
+    max_days: int = 20
 
     @property
     def players(self) -> int:
@@ -50,6 +55,10 @@ def seat_view(state: GameState, seat: int) -> SeatView:
         events=view_events(state, seat),
         antidote=state.antidote if is_witch else False,
         poison=state.poison if is_witch else False,
+        board=state.config.board(),
+        win_condition=state.config.win_condition,
+        witch_self_save=state.config.witch_self_save,
+        max_days=state.config.max_days,
     )
 
 
