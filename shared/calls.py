@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from shared.strings import say
+
 
 class CallRecord(BaseModel):
     seat: int
@@ -45,11 +47,11 @@ def summarize(records: list[CallRecord]) -> dict[str, Any]:
     }
 
 
-def _outcome(r: CallRecord) -> str:
+def _outcome(r: CallRecord, lang: str) -> str:
     if r.fallback:
-        return f"FALLBACK to built-in: {_action(r.parsed)}  ({r.error})"
+        return say("calls.fallback", lang, action=_action(r.parsed), error=r.error)
     if r.error:
-        return f"refused: {r.error}"
+        return say("calls.refused", lang, error=r.error)
     return _action(r.parsed)
 
 
@@ -64,31 +66,45 @@ def _action(parsed: dict | None) -> str:
     return kind if target is None else f"{kind} {target}"
 
 
-def line(n: int, r: CallRecord) -> str:
-    when = f"{'N' if r.phase == 'night' else 'D'}{r.day}"
+def line(n: int, r: CallRecord, lang: str = "en") -> str:
+    when = say("calls.night" if r.phase == "night" else "calls.day", lang, day=r.day)
     ttft = f"{r.ttft:.2f}s" if r.ttft is not None else "  -  "
-    attempt = {0: "fb", 1: "", 2: "retry"}.get(r.attempt, str(r.attempt))
-    return (
-        f"{n:>3} {when:>3} seat {r.seat:<2} {r.decision:<10} {attempt:<5} "
-        f"{r.tokens_in:>5}/{r.tokens_out:<4} {ttft:>6} {r.total:>6.2f}s  {_outcome(r)}"
+    tries = {0: say("calls.fallback_try", lang), 1: "", 2: say("calls.retry", lang)}
+    return say(
+        "calls.line",
+        lang,
+        n=n,
+        when=when,
+        seat=r.seat,
+        decision=r.decision,
+        attempt=tries.get(r.attempt, str(r.attempt)),
+        tokens_in=r.tokens_in,
+        tokens_out=r.tokens_out,
+        ttft=ttft,
+        total=r.total,
+        outcome=_outcome(r, lang),
     )
 
 
-def render(records: list[CallRecord], prompts: bool = False) -> str:
+def render(records: list[CallRecord], prompts: bool = False, lang: str = "en") -> str:
     s = summarize(records)
-    head = (
-        f"{s['calls']} calls, {s['tokens_in']} tokens in, {s['tokens_out']} out, "
-        f"{s['fallbacks']} fallbacks, {s['call_seconds']} s of calls"
-        + (f", mean time to first token {s['mean_ttft']} s" if s["mean_ttft"] else "")
-    )
-    out = [head, "", "  #  when seat    decision   try    in/out    ttft  total  outcome"]
+    head = say(
+        "calls.summary",
+        lang,
+        calls=s["calls"],
+        tokens_in=s["tokens_in"],
+        tokens_out=s["tokens_out"],
+        fallbacks=s["fallbacks"],
+        seconds=s["call_seconds"],
+    ) + (say("calls.summary_ttft", lang, ttft=s["mean_ttft"]) if s["mean_ttft"] else "")
+    out = [head, "", say("calls.columns", lang)]
     for n, r in enumerate(records, 1):
-        out.append(line(n, r))
+        out.append(line(n, r, lang))
         if prompts and r.prompt:
             for m in r.prompt:
-                out.append(f"    --- {m['role']} ---")
+                out.append(say("calls.message", lang, role=m["role"]))
                 out.extend("    " + x for x in m["content"].splitlines())
-            out.append("    --- answer ---")
-            out.extend("    " + x for x in (r.raw or "(none)").splitlines())
+            out.append(say("calls.answer", lang))
+            out.extend("    " + x for x in (r.raw or say("calls.no_answer", lang)).splitlines())
             out.append("")
     return "\n".join(out)

@@ -15,6 +15,7 @@ from shared.events import (
     ThoughtToken,
     Token,
 )
+from shared.strings import has, say
 
 DIM, BOLD, RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
 
@@ -42,8 +43,7 @@ class PlainPrinter:
         return f"{code}{s}{RESET}" if self.color else s
 
     def who(self, seat: int) -> str:
-        name = self.names.get(seat, "")
-        return f"{seat}号 {name}" if self.lang == "zh" else f"#{seat} {name}"
+        return say("printer.who", self.lang, n=seat, name=self.names.get(seat, ""))
 
     def _line(self, text: str) -> None:
         if self.speaking is not None:
@@ -63,13 +63,12 @@ class PlainPrinter:
             return
         if isinstance(e, ThoughtEnd):
             text = "".join(self.thoughts.pop(e.seat, []))
-            thinks = "想" if self.lang == "zh" else "thinks"
-            self._line(self._style(f"  ({self.who(e.seat)} {thinks}) {text}", DIM))
+            thought = say("printer.thought", self.lang, who=self.who(e.seat), text=text)
+            self._line(self._style(f"  {thought}", DIM))
             return
         if isinstance(e, SpeechStart):
-            tag = {"wolf_chat": " [wolves]", "last_words": " [last words]", "pk": " [PK]"}.get(
-                e.kind, ""
-            )
+            key = f"printer.tag.{e.kind}"
+            tag = f" [{say(key, self.lang)}]" if has(key) else ""
             self._line(self._style(f"{self.who(e.seat)}{tag}:", BOLD))
             self.out.write("  ")
             self.speaking = e.seat

@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tui.i18n import PROMPTS
+from shared.strings import say
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEECH_PROMPTS = [PROMPTS[a][0] for a in ("speak", "wolf_chat", "pk_speak", "last_words")]
-PICK_PROMPTS = [PROMPTS[a][0] for a in ("vote", "pk_vote", "wolf_kill", "check", "witch", "shoot")]
+SPEECH_PROMPTS = [
+    say(f"prompt.{a}", "en") for a in ("speak", "wolf_chat", "pk_speak", "last_words")
+]
+PICK_PROMPTS = [
+    say(f"prompt.{a}", "en") for a in ("vote", "pk_vote", "wolf_kill", "check", "witch", "shoot")
+]
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

@@ -22,9 +22,9 @@ from textual.widgets import Footer
 
 from shared.actions import Action
 from shared.events import Event
+from shared.strings import has, say
 from tui.board import Board
 from tui.client import ApiError, Connection, GameClient
-from tui.i18n import t
 from tui.theme import WEREWOLF
 from tui.widgets.action_bar import ActionBar
 from tui.widgets.calls import CallsScreen
@@ -39,38 +39,30 @@ LOBBY_REFRESH_SECONDS = 1.0
 NARROW_BELOW = 110  # columns: fewer and the seats stack in one column
 
 
+def _key(key: str, action: str, id: str, **kw) -> Binding:
+    """A key of the app, labelled in English (:meth:`WerewolfApp.localize` relabels)."""
+    tip = f"app.tip.{action}"
+    return Binding(
+        key,
+        action,
+        say(f"app.key.{action}", "en"),
+        tooltip=say(tip, "en") if has(tip) else "",
+        id=id,
+        **kw,
+    )
+
+
 class WerewolfApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
-    TITLE = "Werewolf"
+    TITLE = say("app.title", "en")
     BINDINGS = [
-        Binding(
-            "ctrl+t",
-            "toggle_thoughts",
-            "Thoughts",
-            tooltip="Show or hide bots' thoughts",
-            id="thoughts",
-        ),
-        Binding(
-            "m",
-            "maximize_pane",
-            "Maximize",
-            tooltip="Maximize the focused seat's pane",
-            id="maximize",
-        ),
-        Binding(
-            "r", "review", "Review", tooltip="Every role and thought (after game over)", id="review"
-        ),
-        Binding(
-            "i",
-            "inspect_calls",
-            "LLM calls",
-            tooltip="The focused seat's LLM calls: "
-            "prompts, answers, fallbacks (spectators; everyone after game over)",
-            id="calls",
-        ),
-        Binding("s", "start", "Start", tooltip="Start the game (host)", id="start"),
-        Binding("a", "advance", "Advance", tooltip="Next phase (step mode)", id="advance"),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        _key("ctrl+t", "toggle_thoughts", id="thoughts"),
+        _key("m", "maximize_pane", id="maximize"),
+        _key("r", "review", id="review"),
+        _key("i", "inspect_calls", id="calls"),
+        _key("s", "start", id="start"),
+        _key("a", "advance", id="advance"),
+        _key("ctrl+q", "quit", id="quit", priority=True),
     ]
 
     def __init__(
@@ -119,74 +111,39 @@ class WerewolfApp(App[None]):
         self.set_interval(1.0, self._tick)
         self.read_stream()
 
-    LABELS_ZH = {
-        "toggle_thoughts": "思考",
-        "maximize_pane": "放大",
-        "review": "复盘",
-        "inspect_calls": "模型调用",
-        "start": "开始",
-        "advance": "继续",
-        "quit": "退出",
-    }
-
     def localize(self) -> None:
         """Footer and palette labels in the game's language."""
-        if self.board.lang != "zh":
+        lang = self.board.lang
+        if lang == "en":
             return
         table = self._bindings.key_to_bindings
         for key, bindings in table.items():
             table[key] = [
-                replace(b, description=self.LABELS_ZH[b.action])
-                if b.action in self.LABELS_ZH
+                replace(
+                    b,
+                    description=say(f"app.key.{b.action}", lang),
+                    tooltip=say(f"app.tip.{b.action}", lang) if b.tooltip else b.tooltip,
+                )
+                if has(f"app.key.{b.action}")
                 else b
                 for b in bindings
             ]
         self.refresh_bindings()
 
-    PALETTE = {  # action: (en title, zh title, en help, zh help)
-        "inspect_calls": (
-            "LLM calls of the focused seat",
-            "当前座位的模型调用",
-            "Prompts, answers, fallbacks, tokens and times",
-            "提示、回答、回退、用量和耗时",
-        ),
-        "toggle_thoughts": (
-            "Show or hide thoughts",
-            "显示/隐藏思考",
-            "Bots' reasoning in every pane",
-            "所有座位的思考过程",
-        ),
-        "maximize_pane": (
-            "Maximize or restore the focused seat",
-            "放大/还原当前座位",
-            "The seat's whole history, scrollable",
-            "该座位的完整记录，可滚动",
-        ),
-        "review": (
-            "Review",
-            "复盘",
-            "Every role and every thought (after game over)",
-            "所有身份和思考（游戏结束后）",
-        ),
-        "start": (
-            "Start the game",
-            "开始游戏",
-            "As the host, or in an unhosted game",
-            "房主或非托管游戏可开始",
-        ),
-        "advance": ("Advance", "继续", "The next phase, in step mode", "单步模式下进入下一阶段"),
-    }
+    # The game's commands in the palette, in this order (app.palette.* and
+    # app.palette_help.* in the strings).
+    PALETTE = ("inspect_calls", "toggle_thoughts", "maximize_pane", "review", "start", "advance")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The game's commands in the command palette, in the game's language."""
         yield from super().get_system_commands(screen)
-        zh = self.board.lang == "zh"
-        for action, (en, zh_title, en_help, zh_help) in self.PALETTE.items():
+        lang = self.board.lang
+        for action in self.PALETTE:
             if not self.check_action(action, ()):
                 continue
             yield SystemCommand(
-                zh_title if zh else en,
-                zh_help if zh else en_help,
+                say(f"app.palette.{action}", lang),
+                say(f"app.palette_help.{action}", lang),
                 getattr(self, f"action_{action}"),
             )
 
@@ -204,7 +161,9 @@ class WerewolfApp(App[None]):
             try:
                 self.board.apply_snapshot(await self.client.snapshot())
             except ApiError as e:
-                self.notify(e.message, severity="error", title=t("cant_open", self.board.lang))
+                self.notify(
+                    e.message, severity="error", title=say("app.cant_open", self.board.lang)
+                )
                 return
             self.localize()
             if self.start_on_mount:
@@ -224,7 +183,7 @@ class WerewolfApp(App[None]):
                 if self.board.lang != lang:  # the table's language arrived
                     self.localize()
         except ApiError as e:
-            self.notify(e.message, severity="error", title=t("feed_closed", self.board.lang))
+            self.notify(e.message, severity="error", title=say("app.feed_closed", self.board.lang))
             return
         if self.board.over and self.client is not None and self.events is None:
             self.fetch_review()
@@ -240,7 +199,7 @@ class WerewolfApp(App[None]):
             async for seq, event in self.client.follow(after=0):
                 board.apply(event, seq)
         except ApiError as e:
-            self.notify(e.message, severity="warning", title=t("no_review", self.board.lang))
+            self.notify(e.message, severity="warning", title=say("app.no_review", self.board.lang))
             return
         self.review_board = board
 
@@ -267,7 +226,7 @@ class WerewolfApp(App[None]):
         self.connection = connection
         self.board.header_dirty = True
         if connection.state == "reconnecting" and connection.attempt == 1:
-            self.notify(t("lost", self.board.lang), severity="warning")
+            self.notify(say("app.lost", self.board.lang), severity="warning")
 
     # -- painting -----------------------------------------------------------------------
     def flush(self) -> None:
@@ -303,7 +262,8 @@ class WerewolfApp(App[None]):
             self.refresh_bindings()
         if self.board.over and not getattr(self, "_reviewed", False):
             self._reviewed = True
-            self.notify(t("game_over", self.board.lang), title="Werewolf")
+            lang = self.board.lang
+            self.notify(say("app.game_over", lang), title=say("app.title", lang))
 
     def _follow_turn(self) -> None:
         """On a narrow terminal the seats stack and scroll: bring the seat whose turn it is
@@ -366,11 +326,11 @@ class WerewolfApp(App[None]):
 
     def _refused(self, e: ApiError) -> None:
         self.last_refusal = e.message
-        self.notify(e.message, severity="warning", title=t("refused_title", self.board.lang))
+        self.notify(e.message, severity="warning", title=say("app.refused", self.board.lang))
 
     def _not_sent(self, e: Exception) -> None:
         self.notify(
-            str(e) or type(e).__name__, severity="error", title=t("not_sent", self.board.lang)
+            str(e) or type(e).__name__, severity="error", title=say("app.not_sent", self.board.lang)
         )
 
     # -- bindings -------------------------------------------------------------------------
@@ -417,12 +377,12 @@ class WerewolfApp(App[None]):
         while pane is not None and not isinstance(pane, SeatPane):
             pane = pane.parent  # type: ignore[assignment]
         seat = pane.seat_no if isinstance(pane, SeatPane) else None
-        zh = self.board.lang == "zh"
+        lang = self.board.lang
         if seat is None:
-            title = "所有座位的模型调用" if zh else "LLM calls, every seat"
+            title = say("app.calls_every_seat", lang)
         else:
-            title = f"{seat}号的模型调用" if zh else f"LLM calls of seat {seat}"
-        self.push_screen(CallsScreen(self.client, seat, title))
+            title = say("app.calls_of_seat", lang, seat=seat)
+        self.push_screen(CallsScreen(self.client, seat, title, lang))
 
     def action_start(self) -> None:
         if not self.board.started:

@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.actions import Action, Decision
-from tui.i18n import prompt, t
+from shared.strings import name, say
 
 
 class TargetPicker(OptionList):
@@ -30,7 +30,7 @@ class TargetPicker(OptionList):
 
 
 class SpeechInput(Input):
-    BINDINGS = [Binding("ctrl+j", "submit", "Send", show=False)]
+    BINDINGS = [Binding("ctrl+j", "submit", say("bar.key.send", "en"), show=False)]
 
 
 class ActionBar(Vertical):
@@ -85,14 +85,14 @@ class ActionBar(Vertical):
         if waiting is None:
             self.speech.display = self.picker.display = False
             return
-        title = Text(prompt(waiting.action, lang), style="bold yellow")
+        title = Text(name("prompt", waiting.action, lang), style="bold yellow")
         if not waiting.speaks:
-            title.append(f"   {t('pick_hint', lang)}", style="dim")
+            title.append(f"   {say('bar.pick_hint', lang)}", style="dim")
         self.prompt.update(title)
         self.speech.display, self.picker.display = waiting.speaks, not waiting.speaks
         if waiting.speaks:
             self.speech.value = ""
-            self.speech.placeholder = t("speak_hint", lang)
+            self.speech.placeholder = say("bar.speak_hint", lang)
             self.speech.cursor_blink = self.cursor_blink
             self.speech.focus()
             return
@@ -106,8 +106,7 @@ class ActionBar(Vertical):
         lang = self.lang
 
         def seat_word(n: int) -> str:
-            name = self.names.get(n, "")
-            return f"{n}号 {name}".rstrip() if lang == "zh" else f"seat {n}  {name}".rstrip()
+            return say("bar.seat", lang, n=n, name=self.names.get(n, "")).rstrip()
 
         pass_word = {"vote": "abstain", "pk_vote": "abstain", "wolf_kill": "no_kill"}.get(
             decision.action, "skip"
@@ -116,10 +115,10 @@ class ActionBar(Vertical):
         out: list[Option] = []
         for action in decision.choices():
             if action.kind == "skip":
-                option_id, label = "none:0", f"0  {t(pass_word, lang)}"
+                option_id, label = "none:0", f"0  {say(f'bar.{pass_word}', lang)}"
             elif action.kind in ("save", "poison"):
                 option_id = f"{action.kind}:{action.target}"
-                label = t(action.kind, lang, n=action.target)
+                label = say(f"bar.{action.kind}", lang, n=action.target)
             else:
                 option_id = f"target:{action.target}"
                 label = f"{action.target}  {seat_word(action.target or 0)}"
@@ -128,7 +127,7 @@ class ActionBar(Vertical):
         return out
 
     def refuse(self, message: str) -> None:
-        self.error.update(Text(t("refused", self.lang, m=message), style="bold red"))
+        self.error.update(Text(say("bar.refused", self.lang, message=message), style="bold red"))
         self.error.display = True
 
     @on(Input.Submitted, "#speech-input")

@@ -13,24 +13,26 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from shared.calls import CallRecord, render
+from shared.strings import say
 from tui.client import ApiError, GameClient
 
 
 class CallsScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q,i", "dismiss", "Close"),
-        Binding("p", "toggle_prompts", "Prompts"),
+        Binding("escape,q,i", "dismiss", say("calls.key.close", "en")),
+        Binding("p", "toggle_prompts", say("calls.key.prompts", "en")),
     ]
 
-    def __init__(self, client: GameClient, seat: int | None, title: str) -> None:
+    def __init__(self, client: GameClient, seat: int | None, title: str, lang: str = "en") -> None:
         super().__init__()
-        self.client, self.seat, self.title_text = client, seat, title
+        self.client, self.seat, self.title_text, self.lang = client, seat, title, lang
         self.records: list[CallRecord] | None = None
         self.prompts = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="calls"):
-            yield Static(f"{self.title_text}\n\nloading…", id="calls-text", markup=False)
+            loading = say("calls.loading", self.lang)
+            yield Static(f"{self.title_text}\n\n{loading}", id="calls-text", markup=False)
 
     def on_mount(self) -> None:
         self.load()
@@ -48,11 +50,11 @@ class CallsScreen(ModalScreen[None]):
 
     def paint(self) -> None:
         body = (
-            render(self.records, prompts=self.prompts)
+            render(self.records, prompts=self.prompts, lang=self.lang)
             if self.records
-            else "no LLM calls (built-in bots decide without a model)"
+            else say("calls.none", self.lang)
         )
-        hint = "p: show prompts and answers" if not self.prompts else "p: hide prompts"
+        hint = say("calls.hide_prompts" if self.prompts else "calls.show_prompts", self.lang)
         self.query_one("#calls-text", Static).update(f"{self.title_text}   ({hint})\n\n{body}")
 
     def action_toggle_prompts(self) -> None:

@@ -9,13 +9,13 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from shared.narrate import SIDE_NAMES, role_name
+from shared.narrate import role_name, side_name
+from shared.strings import say
 from tui.board import Board
-from tui.i18n import t
 
 
 class ReviewScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,r", "dismiss", "Close the review")]
+    BINDINGS = [Binding("escape,q,r", "dismiss", say("review.key.close", "en"))]
 
     def __init__(self, board: Board) -> None:
         super().__init__()
@@ -28,16 +28,16 @@ class ReviewScreen(ModalScreen[None]):
     def render_review(self) -> Text:
         b, lang = self.board, self.board.lang
         text = Text()
-        title = t("review", lang)
-        text.append(f"{title}\n", style="bold underline")
+        text.append(say("review.title", lang) + "\n", style="bold underline")
         if b.over:
-            side = SIDE_NAMES["zh" if lang == "zh" else "en"][b.over.winner]
-            text.append(t("winner", lang, w=side) + f" — {b.over.reason}\n\n", style="bold yellow")
+            side = side_name(b.over.winner, lang)
+            winner = say("review.winner", lang, side=side, reason=b.over.reason)
+            text.append(winner + "\n\n", style="bold yellow")
         for n in sorted(b.seats):
             s = b.seats[n]
             role = role_name(s.role, lang) if s.role else "?"
             text.append(
-                f"#{n} {s.name} — {role}\n",
+                say("review.seat", lang, n=n, name=s.name, role=role) + "\n",
                 style="bold magenta" if s.role == "werewolf" else "bold green",
             )
             for thought in [*s.thoughts, *([s.thought] if s.thought else [])]:

@@ -8,17 +8,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from shared.strings import has, say
 from tui.board import Board, Seat
-from tui.i18n import t
 
 PANE_SPEECHES = 4  # the pane shows the latest few; a maximized pane shows them all
 PANE_THOUGHT_CHARS = 480  # the tail of the live thought: what fits a pane; the review has it all
-
-KIND_TAGS = {
-    "last_words": ("last words", "遗言"),
-    "pk": ("PK", "PK"),
-    "wolf_chat": ("wolves", "狼聊"),
-}
 
 
 def tail(text: Text, width: int, height: int) -> Text:
@@ -117,11 +111,11 @@ class SeatPane(Vertical):
     def title_text(board: Board, s: Seat) -> Text:
         """The border's title: number, name, whether it is you, and a mark while it acts."""
         lang = board.lang
-        num = f"{s.seat}号" if lang == "zh" else f"#{s.seat}"
+        num = say("pane.number", lang, n=s.seat)
         text = Text(" ")
         text.append(f"{num} {s.name}", style="bold")
         if s.seat == board.you:
-            text.append(f" ({t('you', lang)})", style="bold cyan")
+            text.append(f" ({say('pane.you', lang)})", style="bold cyan")
         if s.speaking:
             text.append(" ●", style="bold yellow")
         elif s.thinking:
@@ -138,13 +132,14 @@ class SeatPane(Vertical):
         text = Text()
         text.append(board.role_text(s), style="magenta" if s.role == "werewolf" else "green")
         text.append(" · ", style="dim")
-        text.append(t("alive" if s.alive else "dead", lang), style="dim" if s.alive else "red")
+        alive = say("pane.alive" if s.alive else "pane.dead", lang)
+        text.append(alive, style="dim" if s.alive else "red")
         if s.speaking:
-            text.append(f" · {t('speaking', lang)}", style="bold yellow")
+            text.append(f" · {say('pane.speaking', lang)}", style="bold yellow")
         elif s.thinking:
-            text.append(f" · {t('thinking', lang)}", style="italic cyan")
+            text.append(f" · {say('pane.thinking', lang)}", style="italic cyan")
         elif s.decided:
-            text.append(f" · {t('decided', lang)}", style="bold green")
+            text.append(f" · {say('pane.decided', lang)}", style="bold green")
         return text
 
     @staticmethod
@@ -152,9 +147,9 @@ class SeatPane(Vertical):
         lang = board.lang
         text = Text()
         for said in s.said if full else s.said[-PANE_SPEECHES:]:
-            tag = KIND_TAGS.get(said.kind)
-            if tag:
-                text.append(f"[{tag[1] if lang == 'zh' else tag[0]}] ", style="dim")
+            tag = f"pane.tag.{said.kind}"
+            if has(tag):
+                text.append(f"[{say(tag, lang)}] ", style="dim")
             text.append(said.text + "\n")
         if show_thoughts and s.thought:
             label = f"({s.thought_label}) " if s.thought_label else ""

@@ -7,10 +7,10 @@ import time
 from rich.text import Text
 from textual.widgets import Static
 
-from shared.narrate import PHASE_NAMES
+from shared.narrate import phase_name
+from shared.strings import say
 from tui.board import Board
 from tui.client import Connection
-from tui.i18n import t
 
 
 class StatusLine(Static):
@@ -20,42 +20,41 @@ class StatusLine(Static):
     def paint(self, board: Board, connection: Connection) -> None:
         """Day and phase and whose turn on the left, the connection on the right."""
         lang = board.lang
-        zh = lang == "zh"
-        phase = PHASE_NAMES["zh" if zh else "en"].get(board.phase, board.phase)
         text = Text()
         if board.phase == "night":
-            when = f"第{board.day}夜" if zh else f"Night {board.day}"
+            when = say("status.night", lang, day=board.day)
         else:
-            when = (f"第{board.day}天" if zh else f"Day {board.day}") + f" · {phase}"
+            when = say("status.day", lang, day=board.day, phase=phase_name(board.phase, lang))
         text.append(f" {when} ", style="bold reverse")
         text.append("  ")
         if board.waiting:
-            text.append(t("your_turn", lang), style="bold yellow")
+            text.append(say("status.your_turn", lang), style="bold yellow")
             deadline = board.deadline
             if deadline:
                 left = max(0, int(deadline - time.time()))
-                text.append(f"  ⏱ {t('left', lang, n=left)}", style="bold red" if left < 10 else "")
+                text.append(
+                    f"  ⏱ {say('status.left', lang, seconds=left)}",
+                    style="bold red" if left < 10 else "",
+                )
         elif not board.over:
             doing, seats = board.turn()
             if seats:
-                who = (
-                    "、".join(f"{s.seat}号{s.name}" for s in seats)
-                    if zh
-                    else ", ".join(f"#{s.seat} {s.name}" for s in seats)
+                who = say("list.sep", lang).join(
+                    say("status.seat", lang, n=s.seat, name=s.name) for s in seats
                 )
                 mark = "●" if doing == "speaking" else "…"
                 text.append(
-                    f"{mark} {who} {t(doing, lang)}",
+                    f"{mark} {who} {say(f'pane.{doing}', lang)}",
                     style="yellow" if doing == "speaking" else "cyan",
                 )
             elif board.waiting_on:
                 who = ", ".join(str(s) for s in board.waiting_on)
-                text.append(f"{t('waiting_for', lang)} {who}", style="dim")
+                text.append(f"{say('status.waiting_for', lang)} {who}", style="dim")
         state = connection.state
         label = (
-            t("reconnecting", lang, n=connection.attempt)
+            say("status.reconnecting", lang, attempt=connection.attempt)
             if state == "reconnecting"
-            else t(state, lang)
+            else say(f"status.{state}", lang)
         )
         right = Text(
             f"● {label} ",
