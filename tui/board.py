@@ -31,6 +31,7 @@ from shared.events import (
     Waiting,
 )
 from shared.narrate import narrate, role_name
+from shared.strings import say
 
 # Events that only a running game produces (the first night's phase comes before start).
 STARTED_BY = frozenset(
@@ -258,8 +259,9 @@ class Board:
         if s.role:
             return role_name(s.role, self.lang)
         if s.seat in self.checks:
-            good = {"en": ("wolf (checked)", "good (checked)"), "zh": ("查杀", "金水")}
-            return good["zh" if self.lang == "zh" else "en"][0 if self.checks[s.seat] else 1]
+            return say(
+                "pane.checked_wolf" if self.checks[s.seat] else "pane.checked_good", self.lang
+            )
         return "?"
 
     def turn(self) -> tuple[str, list[Seat]]:

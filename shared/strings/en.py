@@ -136,6 +136,8 @@ STRINGS: dict[str, str] = {
     "pane.speaking": "speaking",
     "pane.thinking": "thinking",
     "pane.decided": "decided",
+    "pane.checked_wolf": "wolf (checked)",
+    "pane.checked_good": "good (checked)",
     "pane.tag.last_words": "last words",
     "pane.tag.pk": "PK",
     "pane.tag.wolf_chat": "wolves",

@@ -134,6 +134,8 @@ STRINGS: dict[str, str] = {
     "pane.speaking": "发言中",
     "pane.thinking": "思考中",
     "pane.decided": "已决定",
+    "pane.checked_wolf": "查杀",
+    "pane.checked_good": "金水",
     "pane.tag.last_words": "遗言",
     "pane.tag.pk": "PK",
     "pane.tag.wolf_chat": "狼聊",
