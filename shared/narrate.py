@@ -8,10 +8,12 @@ not the moderator's (tokens, thoughts) give None. The words are in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from shared.events import (
     CheckResult,
     Death,
-    Decided,
     Error,
     Event,
     GameCreated,
@@ -21,7 +23,6 @@ from shared.events import (
     Phase,
     RoleAssigned,
     Shot,
-    SpeechEnd,
     VoteResult,
     Waiting,
     WitchInfo,
@@ -92,71 +93,104 @@ def _witch_info(e: WitchInfo, lang: str) -> str:
     return say("narrate.witch", lang, victim=victim, potions=held)
 
 
-def narrate(e: Event, lang: str = "en") -> str | None:  # noqa: C901 - one case per event
-    if isinstance(e, GameCreated):
-        board = say("narrate.board_sep", lang).join(
-            say("narrate.board_item", lang, count=n, role=role_name(r, lang))
-            for r, n in e.roles.items()
-        )
-        return say("narrate.new_game", lang, players=e.players, board=board)
-    if isinstance(e, RoleAssigned):
-        mates = [m for m in e.teammates if m != e.seat]
-        text = say("narrate.role", lang, seat=e.seat, role=role_name(e.role, lang))
-        if mates:
-            text += say("narrate.fellow_wolves", lang, seats=seats(mates, lang))
-        return text
-    if isinstance(e, Phase):
-        if e.phase == "game_over":
-            return None
-        if e.phase == "night":
-            return say("narrate.night_falls", lang, day=e.day)
-        if e.phase == "day":
-            return say("narrate.day_breaks", lang, day=e.day)
-        return say("narrate.phase", lang, day=e.day, phase=say(f"phase.{e.phase}", lang))
-    if isinstance(e, Death):
-        if not e.seats:
-            return say("narrate.peaceful_night", lang)
-        who = seats(e.seats, lang)
-        if e.cause == "night":
-            return say("narrate.died_in_night", lang, seats=who)
-        if e.cause == "exile":
-            return say("narrate.exiled", lang, seats=who)
-        return say("narrate.shot", lang, seats=who)
-    if isinstance(e, NightDeathCause):
-        key = {"wolves": "narrate.killed_by_wolves", "poison": "narrate.poisoned"}[e.cause]
-        return say(key, lang, seat=e.seat)
-    if isinstance(e, VoteResult):
-        return _vote_result(e, lang)
-    if isinstance(e, CheckResult):
-        verdict = say("narrate.is_wolf" if e.is_wolf else "narrate.is_good", lang)
-        return say("narrate.check", lang, target=e.target, verdict=verdict)
-    if isinstance(e, WitchInfo):
-        return _witch_info(e, lang)
-    if isinstance(e, NightAction):
-        if e.action == "save":
-            return say("narrate.saved", lang, seat=e.target)
-        if e.action == "poison":
-            return say("narrate.poisoned_by_you", lang, seat=e.target)
+def narrate(e: Event, lang: str = "en") -> str | None:
+    """The moderator's line for ``e`` (None: the moderator says nothing of it)."""
+    line = _LINES.get(type(e))
+    return line(e, lang) if line is not None else None
+
+
+def _game_created(e: GameCreated, lang: str) -> str | None:
+    board = say("narrate.board_sep", lang).join(
+        say("narrate.board_item", lang, count=n, role=role_name(r, lang))
+        for r, n in e.roles.items()
+    )
+    return say("narrate.new_game", lang, players=e.players, board=board)
+
+
+def _role_assigned(e: RoleAssigned, lang: str) -> str | None:
+    mates = [m for m in e.teammates if m != e.seat]
+    text = say("narrate.role", lang, seat=e.seat, role=role_name(e.role, lang))
+    if mates:
+        text += say("narrate.fellow_wolves", lang, seats=seats(mates, lang))
+    return text
+
+
+def _phase(e: Phase, lang: str) -> str | None:
+    if e.phase == "game_over":
         return None
-    if isinstance(e, Shot):
-        if e.target is None:
-            return say("narrate.hunter_holds", lang, seat=e.seat)
-        return say("narrate.hunter_shoots", lang, seat=e.seat, target=e.target)
-    if isinstance(e, GameOver):
-        return say("narrate.game_over", lang, side=side_name(e.winner, lang), reason=e.reason)
-    if isinstance(e, Waiting):
-        if not e.seats:
-            return say("narrate.paused", lang)
-        return say(
-            "narrate.waiting",
-            lang,
-            seats=seats(e.seats, lang),
-            action=action_name(e.action, lang),
-        )
-    if isinstance(e, Decided):
-        return None
-    if isinstance(e, Error):
-        return say("narrate.error", lang, message=e.message)
-    if isinstance(e, SpeechEnd):
-        return None
+    if e.phase == "night":
+        return say("narrate.night_falls", lang, day=e.day)
+    if e.phase == "day":
+        return say("narrate.day_breaks", lang, day=e.day)
+    return say("narrate.phase", lang, day=e.day, phase=say(f"phase.{e.phase}", lang))
+
+
+def _death(e: Death, lang: str) -> str | None:
+    if not e.seats:
+        return say("narrate.peaceful_night", lang)
+    who = seats(e.seats, lang)
+    if e.cause == "night":
+        return say("narrate.died_in_night", lang, seats=who)
+    if e.cause == "exile":
+        return say("narrate.exiled", lang, seats=who)
+    return say("narrate.shot", lang, seats=who)
+
+
+def _night_death_cause(e: NightDeathCause, lang: str) -> str | None:
+    key = {"wolves": "narrate.killed_by_wolves", "poison": "narrate.poisoned"}[e.cause]
+    return say(key, lang, seat=e.seat)
+
+
+def _check_result(e: CheckResult, lang: str) -> str | None:
+    verdict = say("narrate.is_wolf" if e.is_wolf else "narrate.is_good", lang)
+    return say("narrate.check", lang, target=e.target, verdict=verdict)
+
+
+def _night_action(e: NightAction, lang: str) -> str | None:
+    if e.action == "save":
+        return say("narrate.saved", lang, seat=e.target)
+    if e.action == "poison":
+        return say("narrate.poisoned_by_you", lang, seat=e.target)
     return None
+
+
+def _shot(e: Shot, lang: str) -> str | None:
+    if e.target is None:
+        return say("narrate.hunter_holds", lang, seat=e.seat)
+    return say("narrate.hunter_shoots", lang, seat=e.seat, target=e.target)
+
+
+def _game_over(e: GameOver, lang: str) -> str | None:
+    return say("narrate.game_over", lang, side=side_name(e.winner, lang), reason=e.reason)
+
+
+def _waiting(e: Waiting, lang: str) -> str | None:
+    if not e.seats:
+        return say("narrate.paused", lang)
+    return say(
+        "narrate.waiting",
+        lang,
+        seats=seats(e.seats, lang),
+        action=action_name(e.action, lang),
+    )
+
+
+def _error(e: Error, lang: str) -> str | None:
+    return say("narrate.error", lang, message=e.message)
+
+
+_LINES: dict[type, Callable[[Any, str], str | None]] = {
+    GameCreated: _game_created,
+    RoleAssigned: _role_assigned,
+    Phase: _phase,
+    Death: _death,
+    NightDeathCause: _night_death_cause,
+    VoteResult: _vote_result,
+    CheckResult: _check_result,
+    WitchInfo: _witch_info,
+    NightAction: _night_action,
+    Shot: _shot,
+    GameOver: _game_over,
+    Waiting: _waiting,
+    Error: _error,
+}
