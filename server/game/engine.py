@@ -15,6 +15,8 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
+from shared.actions import ActionKind, DecisionKind
+from shared.audience import Visibility
 from shared.events import (
     GOD,
     PUBLIC,
@@ -165,63 +167,57 @@ def _others(state: GameState, seat: int) -> list[int]:
 
 
 def _decision(state: GameState, kind: str, seat: int) -> Decision:
-    if kind == "wolf_chat":  # a wolf may name the kill it proposes (``Action.target``)
+    """What the step ``kind`` asks of ``seat`` now."""
+    if kind in _SPEECHES:
+        action, channel = _SPEECHES[kind]
+        # In the wolves' talk a wolf may name the kill it proposes (``Action.target``).
+        options = state.living() if kind == "wolf_chat" else []
         return Decision(
-            seat=seat,
-            action="wolf_chat",
-            kinds=("speak", "skip"),
-            options=state.living(),
-            channel=WOLVES,
+            seat=seat, action=action, kinds=("speak", "skip"), options=options, channel=channel
         )
-    if kind == "day_speech":
-        return Decision(seat=seat, action="speak", kinds=("speak", "skip"), channel=PUBLIC)
-    if kind == "pk_speech":
-        return Decision(seat=seat, action="pk_speak", kinds=("speak", "skip"), channel=PUBLIC)
-    if kind == "last_words":
-        return Decision(seat=seat, action="last_words", kinds=("speak", "skip"), channel=PUBLIC)
-    if kind == "shoot":
+    if kind == "night_actions" and state.role(seat) == "werewolf":
         return Decision(
-            seat=seat, action="shoot", kinds=("shoot", "skip"), options=_others(state, seat)
-        )
-    if kind == "night_actions":
-        if state.role(seat) == "werewolf":
-            return Decision(
-                seat=seat, action="wolf_kill", kinds=("kill", "skip"), options=state.living()
-            )
-        return Decision(
-            seat=seat, action="check", kinds=("check", "skip"), options=_others(state, seat)
+            seat=seat, action="wolf_kill", kinds=("kill", "skip"), options=state.living()
         )
     if kind == "witch":
-        victim = state.night.victim if state.antidote else None
-        can_save = victim is not None and (
-            victim != seat
-            or state.config.witch_self_save == "always"
-            or (state.config.witch_self_save == "first_night" and state.day == 1)
-        )
-        kinds: tuple = ("skip",)
-        if can_save:
-            kinds += ("save",)
-        if state.poison:
-            kinds += ("poison",)
-        return Decision(
-            seat=seat,
-            action="witch",
-            kinds=kinds,
-            options=_others(state, seat) if state.poison else [],
-            victim=victim,
-        )
-    if kind == "vote":
-        return Decision(
-            seat=seat, action="vote", kinds=("vote", "skip"), options=_others(state, seat)
-        )
+        return _witch_decision(state, seat)
     if kind == "pk_vote":
+        candidates = [s for s in state.pk_candidates if state.is_alive(s)]
+        return Decision(seat=seat, action="pk_vote", kinds=("vote", "skip"), options=candidates)
+    if kind in _TARGETED:  # the hunter's shot, the seer's check, the day's vote: anyone else
+        action, answer = _TARGETED[kind]
         return Decision(
-            seat=seat,
-            action="pk_vote",
-            kinds=("vote", "skip"),
-            options=[s for s in state.pk_candidates if state.is_alive(s)],
+            seat=seat, action=action, kinds=(answer, "skip"), options=_others(state, seat)
         )
     raise AssertionError(f"step {kind} takes no decision")
+
+
+def _witch_decision(state: GameState, seat: int) -> Decision:
+    victim = state.night.victim if state.antidote else None
+    self_save = state.config.witch_self_save
+    can_save = victim is not None and (
+        victim != seat or self_save == "always" or (self_save == "first_night" and state.day == 1)
+    )
+    kinds: list[ActionKind] = ["skip"]
+    if can_save:
+        kinds.append("save")
+    if state.poison:
+        kinds.append("poison")
+    options = _others(state, seat) if state.poison else []
+    return Decision(seat=seat, action="witch", kinds=tuple(kinds), options=options, victim=victim)
+
+
+_SPEECHES: dict[str, tuple[DecisionKind, Visibility]] = {
+    "wolf_chat": ("wolf_chat", WOLVES),
+    "day_speech": ("speak", PUBLIC),
+    "pk_speech": ("pk_speak", PUBLIC),
+    "last_words": ("last_words", PUBLIC),
+}
+_TARGETED: dict[str, tuple[DecisionKind, ActionKind]] = {
+    "shoot": ("shoot", "shoot"),
+    "night_actions": ("check", "check"),
+    "vote": ("vote", "vote"),
+}
 
 
 # ---------------------------------------------------------------------------
