@@ -87,7 +87,7 @@ async def test_models_list(client, llm):
     models = await client.models.list()
     assert [m.id for m in models.data] == ["scripted"]
     assert models.data[0].owned_by == "scripted"
-    assert httpx.get(llm.base_url + "/models").json()["object"] == "list"
+    assert httpx.get(llm.base_url + "/models", timeout=30).json()["object"] == "list"
 
 
 async def test_streamed_answer_parses_into_the_requested_fields(client):
@@ -153,6 +153,7 @@ async def test_unknown_model_and_bad_json(client, llm):
         llm.base_url + "/chat/completions",
         content=b"{nope",
         headers={"content-type": "application/json"},
+        timeout=30,
     )
     assert bad.status_code == 400 and bad.json()["error"]["type"] == "invalid_request_error"
     assert [c["status"] for c in llm.calls()] == [404, 400]
@@ -311,7 +312,7 @@ async def test_times_counts_and_null_is_forever(client, llm):
 
 
 async def test_control_api_over_http(client, llm):
-    async with httpx.AsyncClient(base_url=llm.url) as http:
+    async with httpx.AsyncClient(base_url=llm.url, timeout=30) as http:
         assert (
             await http.post("/_script", json={"behaviors": [{"kind": "bogus"}]})
         ).status_code == 400
@@ -400,7 +401,9 @@ def test_cli_serves_in_the_foreground():
     try:
         line = proc.stdout.readline()
         base_url = re.search(r"(http://\S+/v1)", line).group(1)
-        models = httpx.get(base_url + "/models", headers={"Authorization": "Bearer k"}).json()
+        models = httpx.get(
+            base_url + "/models", headers={"Authorization": "Bearer k"}, timeout=30
+        ).json()
         assert models["data"][0]["id"] == "demo"
     finally:
         proc.terminate()

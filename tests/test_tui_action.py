@@ -187,7 +187,7 @@ async def test_start_advance_and_review_are_offered_only_when_they_mean_somethin
     app, client, queue = make_app(4, "villager", Waiting(seats=[2], action="speak"))
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.board.started)
-        await pilot.pause(0.1)
+        await pilot.pause()  # until the app is idle
 
         def offered(key: str) -> bool:
             return key in app.active_bindings and app.active_bindings[key].enabled

@@ -88,7 +88,7 @@ async def test_thoughts_can_be_hidden_and_a_pane_maximized():
 
 # -- against a real server ------------------------------------------------------------------
 async def _create(url: str, seat: int, seed: int) -> dict:
-    async with httpx.AsyncClient(base_url=url) as c:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as c:
         r = await c.post("/games", json={"humans": [seat], "pace": 0, "seed": seed})
         assert r.status_code == 201
         return r.json()
@@ -156,7 +156,7 @@ async def test_a_refusal_is_shown_in_the_action_bar(server):
 async def test_the_app_reconnects_after_the_server_drops_the_stream(tmp_path):
     srv = ServerProcess(tmp_path).start()
     try:
-        async with httpx.AsyncClient(base_url=srv.url) as c:
+        async with httpx.AsyncClient(base_url=srv.url, timeout=30) as c:
             g = (await c.post("/games", json={"humans": [], "pace": 60, "seed": 5})).json()
         client = GameClient(
             srv.url, token=g["spectator_token"], game_id=g["game_id"], max_backoff=0.5
