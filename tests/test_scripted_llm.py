@@ -281,6 +281,7 @@ async def test_delay_adds_latency_before_the_response(client, llm):
         assert [c["behavior"] for c in llm.calls()] == ["delay", None]
     finally:
         held.cancel()
+        await asyncio.gather(held, return_exceptions=True)
 
 
 async def test_match_only_applies_to_matching_requests(client, llm):

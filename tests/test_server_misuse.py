@@ -184,6 +184,7 @@ async def test_three_viewers_get_the_same_public_sequence(server):
         finally:
             for task in viewers:
                 task.cancel()
+            await asyncio.gather(*viewers, return_exceptions=True)
         assert a == b == d and len(a) > 50
 
 
