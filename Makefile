@@ -45,6 +45,7 @@ bench: $(VENV)/.installed-dev  ## every benchmark in docs/benchmarks.md (several
 	$(BIN)/python bench/server_bench.py --games 50 --viewers 5 --pace 30 --seconds 25
 	$(BIN)/python bench/tui_bench.py --rate 100 --seconds 10
 	$(BIN)/python bench/llm_bench.py --games 5
+	$(BIN)/python bench/bots_bench.py --games 40
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache

@@ -162,7 +162,7 @@ async def play(state: GameGraphState) -> dict[str, Any]:
         "game": dump_game(game),
         "paused": paused,
         "route": next_node(game, table, paused),
-        "emitted": state.get("emitted", 0) + write.count,
+        "emitted": state["emitted"] + write.count,
     }
 
 
@@ -198,10 +198,16 @@ async def human(state: GameGraphState) -> dict[str, Any]:
         )
     for event in t.events:
         write(event)
+    route = next_node(t.state, table)
+    if route == "human":  # the game goes from one human to another: say whose turn it is
+        asked = {(x.seat, x.action) for x in waiting}
+        for w in waiting_events(t.state, table.humans, table.turn_timeout):
+            if w.decision is not None and (w.decision.seat, w.decision.action) not in asked:
+                write(w)
     return {
         "game": dump_game(t.state),
-        "route": next_node(t.state, table),
-        "emitted": state.get("emitted", 0) + write.count,
+        "route": route,
+        "emitted": state["emitted"] + write.count,
     }
 
 

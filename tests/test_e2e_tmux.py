@@ -28,6 +28,16 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
 
 
+def wait_for_screen(session: str, text: str, seconds: float = 60) -> bool:
+    """Whether ``text`` shows in the pane before the (generous) deadline."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in tmux("capture-pane", "-t", session, "-p"):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 @pytest.mark.parametrize("bots", ["builtin", "llm"])
 def test_play_a_whole_game_in_tmux(tmp_path, bots):
     from devtools.scripted_llm import ScriptedLLM
@@ -41,32 +51,31 @@ def test_play_a_whole_game_in_tmux(tmp_path, bots):
         env += ["-e", f"WEREWOLF_LLM_BASE_URL={llm.base_url}", "-e", "WEREWOLF_LLM_MODEL=scripted"]
     tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", *env, command)
     try:
-        deadline = time.monotonic() + 150
+        deadline = time.monotonic() + 240  # only to give up on a game that hangs
         answered = 0
-        screen = ""
+        screen = answered_on = ""
         while time.monotonic() < deadline:
             time.sleep(0.4)
             screen = tmux("capture-pane", "-t", session, "-p")
             if "Game over" in screen or "EXITED" in screen:
                 break
+            if screen == answered_on:
+                continue  # the app has not shown our last answer yet: never answer twice
             if any(p in screen for p in SPEECH_PROMPTS):
                 tmux("send-keys", "-t", session, "I have a feeling about seat 2", "Enter")
-                answered += 1
             elif any(p in screen for p in PICK_PROMPTS):
                 tmux("send-keys", "-t", session, "Enter")
-                answered += 1
+            else:
+                continue
+            answered += 1
+            answered_on = screen
         assert "Game over" in screen, screen
         assert answered > 0
         tmux("send-keys", "-t", session, "r")
-        time.sleep(0.5)
-        assert "Review" in tmux("capture-pane", "-t", session, "-p")
+        assert wait_for_screen(session, "Review"), "r opens the review"
         tmux("send-keys", "-t", session, "Escape")
         tmux("send-keys", "-t", session, "C-q")
-        for _ in range(50):
-            time.sleep(0.2)
-            if "EXITED" in tmux("capture-pane", "-t", session, "-p"):
-                break
-        assert "EXITED" in tmux("capture-pane", "-t", session, "-p"), "ctrl+q quits cleanly"
+        assert wait_for_screen(session, "EXITED"), "ctrl+q quits cleanly"
         if llm:  # every bot decision went to the model
             assert len(llm.calls()) > 10
     finally:

@@ -1,5 +1,8 @@
 """Properties of the rules engine over random seeds and random legal play (hypothesis).
 
+The one property suite for the rules; the scenarios, one per rule, are in
+test_rules_scenarios.py.
+
 Each example deals a game from a random seed and answers every pending decision
 with a uniformly random legal choice (a random pending decision, a random kind among
 its legal kinds, a random legal target), then checks invariants along the way.
@@ -25,6 +28,7 @@ from shared.events import (
     Phase,
     RoleAssigned,
     Shot,
+    ThoughtToken,
     WitchInfo,
 )
 
@@ -39,7 +43,7 @@ configs = st.builds(
     max_days=st.integers(min_value=3, max_value=20),
 )
 
-TEXTS = ["...", "I am a villager.", "", "  seat 3 is a wolf  ", "x" * 500]
+TEXTS = ["...", "I am a villager.", "", "  seat 3 is a wolf  ", "我是村民", "x" * 500]
 
 
 def random_action(d: Decision, rnd: random.Random) -> Action:
@@ -173,6 +177,7 @@ def check_seat_may_see(state: GameState, seat: int | None, e: Event) -> None:
         assert e.seat == seat, f"seat {seat} sees seat {e.seat}'s role"
     assert not isinstance(e, NightDeathCause), "a night death's cause leaked"
     assert not isinstance(e, GameOver), "game over before the end"
+    assert not isinstance(e, ThoughtToken), "a bot's thoughts are not part of the rules' record"
     if isinstance(e, CheckResult):
         assert role == "seer" and e.seat == seat
     if isinstance(e, WitchInfo):
@@ -244,18 +249,21 @@ JUNK_KINDS = ["speak", "vote", "kill", "check", "save", "poison", "skip", "shoot
 )
 def test_an_illegal_action_raises_and_changes_nothing(config, rnd, junk):
     p = play(config, rnd)
-    for _a, _d, before in p.actions[:: max(1, len(p.actions) // 12)]:
+    for _a, d, before in p.actions[:: max(1, len(p.actions) // 12)]:
         dump = before.model_dump()
-        for _ in range(8):
+        for i in range(8):
+            # half of them from a seat the game is waiting on, the others from anyone
+            seat = d.seat if i % 2 else junk.randint(-3, before.players + 3)
             a = Action(
-                seat=junk.randint(0, before.players + 1),
+                seat=seat,
                 kind=junk.choice(JUNK_KINDS),
-                target=junk.choice([None, junk.randint(0, before.players + 1)]),
+                target=junk.choice([None, 99, junk.randint(-3, before.players + 3)]),
                 text=junk.choice([None, "hi", "x" * 501]),
             )
             try:
                 apply(before, a)
             except IllegalAction as e:
+                assert e.message
                 assert e.code in {
                     "game_over",
                     "unknown_seat",

@@ -1,7 +1,8 @@
 """One scripted scenario per rule, driven through the pure rules engine.
 
-Every scenario uses a fixed seed and reads from ``state.roles`` which seat holds
-which role, so none of them depends on a particular deal.
+The one scenario suite for the rules (the properties over random play are in
+test_rules_properties.py). Every scenario uses a fixed seed and reads from
+``state.roles`` which seat holds which role, so none of them depends on a particular deal.
 """
 
 from __future__ import annotations
@@ -177,10 +178,16 @@ def assert_refused(
 # The deal
 
 
-@pytest.mark.parametrize("players", [9, 6])
-def test_roles_are_dealt_per_board_and_each_seat_learns_only_its_own(players):
+@pytest.mark.parametrize(
+    "players,board",
+    [
+        (9, {"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1}),
+        (6, {"werewolf": 2, "villager": 2, "seer": 1, "witch": 1}),
+    ],
+)
+def test_roles_are_dealt_per_board_and_each_seat_learns_only_its_own(players, board):
     g = Game(players)
-    assert Counter(g.state.roles) == Counter(BOARDS[players])
+    assert Counter(g.state.roles) == Counter(BOARDS[players]) == board
     assert len(g.state.roles) == players and all(g.state.alive)
     assigned = g.of(RoleAssigned)
     assert [e.seat for e in assigned] == list(range(1, players + 1))
@@ -326,6 +333,19 @@ def test_the_wolves_kill_by_majority():
     assert g.of(Death)[-1].seats == [a] and not g.state.is_alive(a)
 
 
+def test_a_no_kill_vote_in_the_minority_does_not_save_the_victim():
+    g = Game()
+    w1, w2, w3 = g.wolves
+    v = g.seat("villager")
+    g.run(
+        {"wolf_kill": {w1: ("kill", None), w2: ("kill", v), w3: ("kill", v)}},
+        until=lambda g: g.state.phase == "day",
+    )
+    (result,) = g.of(VoteResult)
+    assert result.votes == {w1: None, w2: v, w3: v} and result.chosen == v
+    assert g.of(Death)[0].seats == [v]
+
+
 def wolf_tie_victim(seed: int) -> tuple[int, int, int | None]:
     g = Game(6, seed=seed)
     w1, w2 = g.wolves
@@ -344,6 +364,28 @@ def test_a_tied_wolf_vote_is_broken_by_the_seeded_rng():
         assert wolf_tie_victim(seed)[2] == chosen  # same seed, same decisions: same victim
         outcomes.append(chosen == a)
     assert any(outcomes) and not all(outcomes)  # really random: not always the lower seat
+
+
+def three_way_tie_victim(seed: int) -> tuple[int, int, int | None]:
+    g = Game(seed=seed)
+    w1, w2, w3 = g.wolves
+    a, b = g.good()[:2]
+    g.run(
+        {"wolf_kill": {w1: ("kill", a), w2: ("kill", b), w3: ("kill", None)}},
+        until=lambda g: bool(g.of(VoteResult)),
+    )
+    (result,) = g.of(VoteResult)
+    return a, b, result.chosen
+
+
+def test_no_kill_can_win_a_tied_wolf_vote():
+    outcomes = set()
+    for seed in range(12):
+        a, b, chosen = three_way_tie_victim(seed)
+        assert chosen in (a, b, None)
+        assert three_way_tie_victim(seed)[2] == chosen  # the tie-break replays with the seed
+        outcomes.add(chosen is None)
+    assert outcomes == {True, False}, "over a dozen seeds, 'no kill' wins some ties"
 
 
 @pytest.mark.parametrize("players", [9, 6])
@@ -870,6 +912,7 @@ def test_a_tie_goes_to_pk_and_a_second_tie_exiles_nobody():
         g.act(seat, "vote", a if i % 2 == 0 else b) if i < 6 else g.act(seat, "skip")
     pk = g.of(VoteResult)[-1]
     assert pk.kind == "pk" and pk.chosen is None and pk.tie == [a, b]
+    assert a not in pk.votes and b not in pk.votes
     assert all(g.state.alive)
     assert g.state.day == 2 and g.state.phase == "night"
 
@@ -901,6 +944,7 @@ def test_good_wins_when_every_wolf_is_dead():
     assert g.state.over and g.state.winner == "villagers"
     (over,) = g.of(GameOver)
     assert over.winner == "villagers" and over.roles == dict(enumerate(g.state.roles, 1))
+    assert over.reason == "every werewolf is dead"
     assert g.state.phase == "game_over" and g.of(Phase)[-1].phase == "game_over"
     assert pending(g.state) == []
     assert_refused(g, witch, "skip", code="game_over")
@@ -933,6 +977,28 @@ def test_sides_wolves_win_when_every_god_is_dead():
     g.run({"vote": everyone("vote", lambda g: witch)})
     assert g.state.winner == "wolves" and "god" in g.state.reason
     assert all(g.state.is_alive(v) for v in g.seats("villager"))
+
+
+@pytest.mark.parametrize("side", ["villager", "god"])
+def test_sides_wolves_win_at_dawn_when_night_kills_finish_a_side(side):
+    g = Game()
+    if side == "villager":
+        targets = g.seats("villager")
+    else:
+        targets = [g.seat(r) for r in ("seer", "witch", "hunter")]
+    g.run(
+        {
+            "wolf_kill": everyone(
+                "kill", lambda g: next((s for s in targets if g.state.is_alive(s)), None)
+            ),
+            "shoot": ("skip", None),
+        }
+    )
+    assert g.state.winner == "wolves" and side in g.state.reason
+    assert not any(g.state.is_alive(s) for s in targets)
+    # nobody was exiled: the last night's dawn ended the game
+    assert [e.cause for e in g.of(Death)] == ["night"] * len(g.of(Death))
+    assert g.of(Death)[-1].seats == [targets[-1]]
 
 
 @pytest.mark.parametrize("rule,over", [("parity", True), ("sides", False)])
@@ -1026,6 +1092,7 @@ def test_an_unknown_seat_cannot_act(at_vote, seat):
 def test_a_seat_cannot_decide_twice(at_vote):
     voter = at_vote.wolves[0]
     at_vote.act(voter, "vote", at_vote.seat("seer"))
+    assert decision_for(at_vote.state, voter) is None
     assert_refused(at_vote, voter, "vote", at_vote.seat("witch"), code="already_decided")
     assert_refused(at_vote, voter, "skip", code="already_decided")
 

@@ -9,13 +9,13 @@ import re
 import subprocess
 import sys
 import threading
-import time
 from typing import Literal
 
 import dspy
 import httpx
 import openai
 import pytest
+from eventually import until
 
 from devtools.scripted_llm import ScriptedLLM, compose_answer, parse_output_fields
 
@@ -62,8 +62,11 @@ def _fresh(llm):
 
 
 @pytest.fixture
-def client(llm):
-    return openai.AsyncOpenAI(base_url=llm.base_url, api_key="x", max_retries=0)
+async def client(llm):
+    # Closed in the test's own loop: left to the garbage collector, the SDK schedules its
+    # aclose() on whatever loop runs then, which may be closed before it does.
+    async with openai.AsyncOpenAI(base_url=llm.base_url, api_key="x", max_retries=0) as client:
+        yield client
 
 
 async def stream_all(client, messages, **kw):
@@ -84,7 +87,7 @@ async def test_models_list(client, llm):
     models = await client.models.list()
     assert [m.id for m in models.data] == ["scripted"]
     assert models.data[0].owned_by == "scripted"
-    assert httpx.get(llm.base_url + "/models").json()["object"] == "list"
+    assert httpx.get(llm.base_url + "/models", timeout=30).json()["object"] == "list"
 
 
 async def test_streamed_answer_parses_into_the_requested_fields(client):
@@ -150,6 +153,7 @@ async def test_unknown_model_and_bad_json(client, llm):
         llm.base_url + "/chat/completions",
         content=b"{nope",
         headers={"content-type": "application/json"},
+        timeout=30,
     )
     assert bad.status_code == 400 and bad.json()["error"]["type"] == "invalid_request_error"
     assert [c["status"] for c in llm.calls()] == [404, 400]
@@ -157,12 +161,15 @@ async def test_unknown_model_and_bad_json(client, llm):
 
 async def test_api_key_required_when_configured():
     with ScriptedLLM(api_key="sekrit") as keyed:
-        wrong = openai.AsyncOpenAI(base_url=keyed.base_url, api_key="x", max_retries=0)
-        with pytest.raises(openai.AuthenticationError):
-            await wrong.chat.completions.create(model="scripted", messages=prompt())
-        right = openai.AsyncOpenAI(base_url=keyed.base_url, api_key="sekrit", max_retries=0)
-        reply = await right.chat.completions.create(model="scripted", messages=prompt())
+        async with openai.AsyncOpenAI(base_url=keyed.base_url, api_key="x", max_retries=0) as wrong:
+            with pytest.raises(openai.AuthenticationError):
+                await wrong.chat.completions.create(model="scripted", messages=prompt())
+        async with openai.AsyncOpenAI(
+            base_url=keyed.base_url, api_key="sekrit", max_retries=0
+        ) as right:
+            reply = await right.chat.completions.create(model="scripted", messages=prompt())
         assert parse(reply.choices[0].message.content)["target"] in OPTIONS
+        assert [c["status"] for c in keyed.calls()] == [401, 200]
 
 
 # ---- scripted faults -------------------------------------------------------------------------
@@ -197,22 +204,26 @@ async def test_disconnect_raises_during_iteration(client, llm):
 
 
 async def test_stall_is_seen_as_a_read_timeout(llm):
-    client = openai.AsyncOpenAI(
-        base_url=llm.base_url, api_key="x", max_retries=0, timeout=httpx.Timeout(5, read=0.3)
-    )
-    llm.script({"kind": "stall", "after_chunks": 3, "seconds": 30})
-    started = time.monotonic()
-    stream = await client.chat.completions.create(model="scripted", messages=prompt(), stream=True)
-    got = []
-    with pytest.raises(openai.APITimeoutError):
-        async for chunk in stream:
-            got.append(chunk)
-    assert len(got) == 3 and time.monotonic() - started < 2
-    # A short stall just slows the stream down.
-    llm.script({"kind": "stall", "after_chunks": 2, "seconds": 0.2})
-    started = time.monotonic()
-    chunks = await stream_all(client, prompt())
-    assert time.monotonic() - started >= 0.2 and chunks[-1].choices[0].finish_reason == "stop"
+    # The read timeout is long enough for a loaded machine to send the chunks before the
+    # stall, and the stall far longer than it: only the timeout can end the stream.
+    async with openai.AsyncOpenAI(
+        base_url=llm.base_url, api_key="x", max_retries=0, timeout=httpx.Timeout(30, read=2)
+    ) as client:
+        llm.script({"kind": "stall", "after_chunks": 3, "seconds": 600})
+        stream = await client.chat.completions.create(
+            model="scripted", messages=prompt(), stream=True
+        )
+        got = []
+        with pytest.raises(openai.APITimeoutError):
+            async for chunk in stream:
+                got.append(chunk)
+        assert len(got) == 3
+        # A stall shorter than the read timeout just slows the stream down.
+        llm.script({"kind": "stall", "after_chunks": 2, "seconds": 0.2})
+        chunks = await stream_all(client, prompt())
+        assert chunks[-1].choices[0].finish_reason == "stop"
+        assert text_of(chunks) == compose_answer(prompt())
+    assert [c["behavior"] for c in llm.calls()] == ["stall", "stall"]
 
 
 async def test_truncate_never_sends_a_finish_reason(client, llm):
@@ -255,10 +266,22 @@ async def test_illegal_puts_a_value_outside_the_options(client, llm):
 
 
 async def test_delay_adds_latency_before_the_response(client, llm):
-    llm.script({"kind": "delay", "seconds": 0.3})
-    started = time.monotonic()
-    await client.chat.completions.create(model="scripted", messages=prompt())
-    assert time.monotonic() - started >= 0.3
+    # A delayed request is held back while a later one is answered in full.
+    llm.script({"kind": "delay", "seconds": 600, "match": "seat 9"})
+    held = asyncio.create_task(
+        client.chat.completions.create(
+            model="scripted", messages=prompt(briefing="You are seat 9.")
+        )
+    )
+    try:
+        await until(lambda: llm.calls(), "the server received the delayed request")
+        reply = await client.chat.completions.create(model="scripted", messages=prompt())
+        assert reply.choices[0].finish_reason == "stop"
+        assert not held.done(), "the delayed request was answered before the delay ran out"
+        assert [c["behavior"] for c in llm.calls()] == ["delay", None]
+    finally:
+        held.cancel()
+        await asyncio.gather(held, return_exceptions=True)
 
 
 async def test_match_only_applies_to_matching_requests(client, llm):
@@ -290,7 +313,7 @@ async def test_times_counts_and_null_is_forever(client, llm):
 
 
 async def test_control_api_over_http(client, llm):
-    async with httpx.AsyncClient(base_url=llm.url) as http:
+    async with httpx.AsyncClient(base_url=llm.url, timeout=30) as http:
         assert (
             await http.post("/_script", json={"behaviors": [{"kind": "bogus"}]})
         ).status_code == 400
@@ -328,26 +351,33 @@ async def test_control_api_over_http(client, llm):
 async def test_dozens_of_concurrent_streams_and_prompt_shutdown():
     server = ScriptedLLM(latency=0.2, chunk_delay=0.002).start()
     try:
-        client = openai.AsyncOpenAI(base_url=server.base_url, api_key="x", max_retries=0)
-        started = time.monotonic()
-        results = await asyncio.gather(
-            *(
-                stream_all(client, prompt(briefing=f"You are seat {i % 12 + 1}. Game {i}."))
-                for i in range(40)
+        async with openai.AsyncOpenAI(
+            base_url=server.base_url, api_key="x", max_retries=0
+        ) as client:
+            briefings = [f"You are seat {i % 12 + 1}. Game {i}." for i in range(40)]
+            results = await asyncio.gather(
+                *(stream_all(client, prompt(briefing=b)) for b in briefings)
             )
-        )
-        assert time.monotonic() - started < 3
-        assert all(parse(text_of(chunks))["target"] in OPTIONS for chunks in results)
-        # An open, stalled stream does not hold up shutdown.
-        server.script({"kind": "stall", "after_chunks": 2, "seconds": 30})
-        stream = await client.chat.completions.create(
-            model="scripted", messages=prompt(), stream=True
-        )
-        await stream.__anext__()
-        started = time.monotonic()
-        await asyncio.to_thread(server.stop)
-        assert time.monotonic() - started < 3
-        await stream.close()
+            assert all(parse(text_of(chunks))["target"] in OPTIONS for chunks in results)
+            # Served at once, not one after another: 40 streams, each stalled for ten
+            # minutes after its second chunk, all deliver their first chunk.
+            server.script({"kind": "stall", "after_chunks": 2, "seconds": 600, "times": 40})
+
+            async def first_chunk(briefing: str):
+                stream = await client.chat.completions.create(
+                    model="scripted", messages=prompt(briefing=briefing), stream=True
+                )
+                await stream.__anext__()
+                return stream
+
+            streams = await asyncio.gather(*(first_chunk(b) for b in briefings))
+            assert server.pending() == [] and len(server.calls()) == 80
+            # Open, stalled streams do not hold up shutdown: it cuts them.
+            await asyncio.to_thread(server.stop)
+            for stream in streams:
+                with pytest.raises(openai.APIConnectionError):
+                    async for _ in stream:
+                        pass
     finally:
         server.stop()
     assert f"scripted-llm-{server.port}" not in {t.name for t in threading.enumerate()}
@@ -372,7 +402,9 @@ def test_cli_serves_in_the_foreground():
     try:
         line = proc.stdout.readline()
         base_url = re.search(r"(http://\S+/v1)", line).group(1)
-        models = httpx.get(base_url + "/models", headers={"Authorization": "Bearer k"}).json()
+        models = httpx.get(
+            base_url + "/models", headers={"Authorization": "Bearer k"}, timeout=30
+        ).json()
         assert models["data"][0]["id"] == "demo"
     finally:
         proc.terminate()

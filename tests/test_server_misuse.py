@@ -8,6 +8,7 @@ import json
 import httpx
 import pytest
 from conftest import act, settle
+from eventually import GIVE_UP
 from httpx_sse import aconnect_sse
 
 
@@ -137,6 +138,8 @@ async def feed(c: httpx.AsyncClient, gid: str, token: str, until_seq: int) -> li
     out = []
     async with aconnect_sse(c, "GET", f"/games/{gid}/events", headers=auth(token)) as es:
         async for sse in es.aiter_sse():
+            if not sse.data:  # a keep-alive, sent after 15 s of silence
+                continue
             out.append(json.loads(sse.data))
             if int(sse.id) >= until_seq:
                 break
@@ -148,19 +151,30 @@ async def test_three_viewers_get_the_same_public_sequence(server):
         g = (await c.post("/games", json={"humans": [], "pace": 300, "seed": 12})).json()
         gid, spec = g["game_id"], g["spectator_token"]
 
-        async def view() -> list[tuple[str, str]]:
+        connected = [asyncio.Event() for _ in range(3)]
+
+        async def view(connected: asyncio.Event) -> list[tuple[str, str]]:
             seen = []
             async with aconnect_sse(c, "GET", f"/games/{gid}/events", headers=auth(spec)) as es:
                 async for sse in es.aiter_sse():
+                    connected.set()
+                    if not sse.data:  # a keep-alive
+                        continue
                     data = json.loads(sse.data)
                     if data["vis"]["scope"] == "public":
                         seen.append((sse.id, sse.data))
             return seen
 
-        viewers = [asyncio.create_task(view()) for _ in range(3)]
-        await asyncio.sleep(0.2)
-        await post(c, f"/games/{gid}/start", spec)
-        a, b, d = await asyncio.wait_for(asyncio.gather(*viewers), 60)
+        viewers = [asyncio.create_task(view(e)) for e in connected]
+        try:
+            # Every viewer is live (has the deal) before the game starts.
+            await asyncio.wait_for(asyncio.gather(*(e.wait() for e in connected)), GIVE_UP)
+            await post(c, f"/games/{gid}/start", spec)
+            a, b, d = await asyncio.wait_for(asyncio.gather(*viewers), 4 * GIVE_UP)
+        finally:
+            for task in viewers:
+                task.cancel()
+            await asyncio.gather(*viewers, return_exceptions=True)
         assert a == b == d and len(a) > 50
 
 

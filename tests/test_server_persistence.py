@@ -37,6 +37,8 @@ def _feed(
         ) as es:
             assert es.response.status_code == 200
             for sse in es.iter_sse():
+                if not sse.data:  # a keep-alive, sent after 15 s of silence
+                    continue
                 out.append((int(sse.id), sse.event, json.loads(sse.data)))
                 if limit is not None and len(out) >= limit:
                     break

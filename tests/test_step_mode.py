@@ -13,7 +13,8 @@ def _segment(c: httpx.Client, path: str, token: str) -> tuple[int, list[tuple[st
         if es.response.status_code != 200:
             es.response.read()
             return es.response.status_code, []
-        return 200, [(s.event, json.loads(s.data)) for s in es.iter_sse()]
+        # (a keep-alive, sent after 15 s of silence, comes as an event without data)
+        return 200, [(s.event, json.loads(s.data)) for s in es.iter_sse() if s.data]
 
 
 def test_step_mode_pauses_after_each_phase_until_advance(server):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from eventually import pilot_until
 
 from shared.actions import Action, Decision
 from shared.events import GameCreated, Phase, RoleAssigned, SeatInfo, Waiting
@@ -81,12 +82,8 @@ def make_app(you: int, role: str, *asks, client: FakeClient | None = None):
     return WerewolfApp(client=client, you=you, events=source()), client, queue
 
 
-async def until(pilot, condition, tries: int = 60) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("timed out")
+async def until(pilot, condition) -> None:
+    await pilot_until(pilot, condition, "the app to catch up", step=0.02)
 
 
 async def test_a_digit_picks_that_seat_at_once():
@@ -183,8 +180,7 @@ async def test_a_refusal_shows_the_servers_reason_and_keeps_asking():
         await pilot.press("7")
         await until(pilot, lambda: app.last_refusal)
         assert client.calls == [Action(seat=5, kind="kill", target=7)]
-        await pilot.pause(0.1)
-        assert "seat 7 is already dead" in str(app.action_bar.error.render())
+        await until(pilot, lambda: "seat 7 is already dead" in str(app.action_bar.error.render()))
         assert not app.action_bar.has_class("hidden")  # still the player's turn
         client.refusal = None
         await pilot.press("1")
@@ -196,7 +192,7 @@ async def test_start_advance_and_review_are_offered_only_when_they_mean_somethin
     app, client, queue = make_app(4, "villager", ask(2, "speak"))
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.board.started)
-        await pilot.pause(0.1)
+        await pilot.pause()  # until the app is idle
 
         def offered(key: str) -> bool:
             return key in app.active_bindings and app.active_bindings[key].enabled
@@ -208,9 +204,7 @@ async def test_start_advance_and_review_are_offered_only_when_they_mean_somethin
         assert "Show or hide thoughts" in palette() and "Advance" not in palette()
 
         queue.put_nowait((50, Waiting(decision=None)))  # step mode pauses
-        await until(pilot, lambda: app.board.paused)
-        await pilot.pause(0.1)
-        assert offered("a") and "Advance" in palette()
+        await until(pilot, lambda: app.board.paused and offered("a") and "Advance" in palette())
         await pilot.press("a")
         await until(pilot, lambda: client.calls)
         assert client.calls == ["advance"]
@@ -223,11 +217,11 @@ async def test_hiding_thoughts_is_one_class_on_the_app():
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: "hmm" in str(app.panes[2].body.render()))
         await pilot.press("ctrl+t")
-        await pilot.pause(0.1)
-        assert app.has_class("no-thoughts") and "hmm" not in str(app.panes[2].body.render())
+        await until(pilot, lambda: "hmm" not in str(app.panes[2].body.render()))
+        assert app.has_class("no-thoughts")
         await pilot.press("ctrl+t")
-        await pilot.pause(0.1)
-        assert not app.has_class("no-thoughts") and "hmm" in str(app.panes[2].body.render())
+        await until(pilot, lambda: "hmm" in str(app.panes[2].body.render()))
+        assert not app.has_class("no-thoughts")
 
 
 async def test_decisions_in_quick_succession_reuse_the_answer_widgets():

@@ -7,6 +7,7 @@ import asyncio
 import httpx
 import pytest
 from conftest import ServerProcess
+from eventually import pilot_until
 
 from server.game import GameConfig
 from server.headless import run_game
@@ -54,7 +55,7 @@ async def test_model_text_with_markup_characters_is_shown_verbatim():
 
     app = WerewolfApp(events=source())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.2)
+        await pilot_until(pilot, lambda: app.painted_seq >= 1, "the token on screen")
         body = app.panes[1].body.render()
         assert "[bold]not bold[/] and [/]" in str(body)
 
@@ -68,12 +69,16 @@ async def test_thoughts_can_be_hidden_and_a_pane_maximized():
 
     app = WerewolfApp(events=source())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.3)
+        await pilot_until(pilot, lambda: app.painted_seq >= 120, "the events on screen")
         thinker = next(e.seat for e in events[:120] if isinstance(e, ThoughtToken))
-        assert app.board.seat(thinker).thought in str(app.panes[thinker].body.render())
+        thought = app.board.seat(thinker).thought
+        assert thought and thought in str(app.panes[thinker].body.render())
         await pilot.press("ctrl+t")
-        await pilot.pause(0.2)
-        assert app.board.seat(thinker).thought not in str(app.panes[thinker].body.render())
+        await pilot_until(
+            pilot,
+            lambda: thought not in str(app.panes[thinker].body.render()),
+            "the thoughts hidden",
+        )
         app.panes[thinker].focus()
         await pilot.press("m")
         assert app.screen.maximized is app.panes[thinker]
@@ -83,7 +88,7 @@ async def test_thoughts_can_be_hidden_and_a_pane_maximized():
 
 # -- against a real server ------------------------------------------------------------------
 async def _create(url: str, seat: int, seed: int) -> dict:
-    async with httpx.AsyncClient(base_url=url) as c:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as c:
         r = await c.post("/games", json={"humans": [seat], "pace": 0, "seed": seed})
         assert r.status_code == 201
         return r.json()
@@ -116,18 +121,16 @@ async def test_one_human_plays_a_whole_game_by_key_presses(server):
     app = WerewolfApp(client=client, you=5, start=True)
     async with app.run_test(size=(120, 36)) as pilot:
         await _play_by_keys(app, pilot)
-        await pilot.pause(0.2)
         assert app.board.over.winner in ("wolves", "villagers")
         # A seat saw no bot's thoughts during the game; the review reads them afterwards.
         assert not any(s.thought or s.thoughts for s in app.board.seats.values())
-        for _ in range(100):
-            if app.review_board is not None:
-                break
-            await pilot.pause(0.05)
+        await pilot_until(pilot, lambda: app.review_board is not None, "the review's events")
         review = app.review_board
-        assert review is not None and len([s for s in review.seats.values() if s.thoughts]) >= 8
+        assert len([s for s in review.seats.values() if s.thoughts]) >= 8
         await pilot.press("r")
-        assert app.screen.__class__.__name__ == "ReviewScreen"
+        await pilot_until(
+            pilot, lambda: app.screen.__class__.__name__ == "ReviewScreen", "the review"
+        )
         shown = str(app.screen.render_review())
         assert all(s.role and s.name in shown for s in review.seats.values())
     await client.aclose()
@@ -138,20 +141,12 @@ async def test_a_refusal_is_shown_in_the_action_bar(server):
     client = GameClient(server.url, token=g["tokens"]["1"], game_id=g["game_id"])
     app = WerewolfApp(client=client, you=1, start=True)
     async with app.run_test(size=(120, 36)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.action_bar.waiting is not None:
-                break
-        assert app.action_bar.waiting is not None
+        await pilot_until(pilot, lambda: app.action_bar.waiting is not None, "a question")
         # An answer the server must refuse whatever it waits on: a vote for oneself.
         from shared.actions import Action
 
         app.send(Action(seat=1, kind="vote", target=1))
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if app.last_refusal:
-                break
-        assert app.last_refusal, "the server's reason is shown"
+        await pilot_until(pilot, lambda: app.last_refusal, "the server's reason shown")
         assert any(
             n.title == "Refused" and n.message == app.last_refusal for n in app._notifications
         )
@@ -161,35 +156,34 @@ async def test_a_refusal_is_shown_in_the_action_bar(server):
 async def test_the_app_reconnects_after_the_server_drops_the_stream(tmp_path):
     srv = ServerProcess(tmp_path).start()
     try:
-        async with httpx.AsyncClient(base_url=srv.url) as c:
+        async with httpx.AsyncClient(base_url=srv.url, timeout=30) as c:
             g = (await c.post("/games", json={"humans": [], "pace": 60, "seed": 5})).json()
         client = GameClient(
             srv.url, token=g["spectator_token"], game_id=g["game_id"], max_backoff=0.5
         )
         app = WerewolfApp(client=client, start=True)
-        async with app.run_test(size=(120, 36)) as pilot:
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if app.board.seq > 50:
-                    break
-            seen = app.board.seq
-            srv.kill()
-            for _ in range(400):  # upper bounds, generous for a loaded machine
-                await pilot.pause(0.05)
-                if app.connection.state == "reconnecting" and "reconnecting" in str(
-                    app.status_line.render()
-                ):
-                    break  # (the status line repaints at the next flush, a moment later)
-            assert app.connection.state == "reconnecting"
-            assert "reconnecting" in str(app.status_line.render())
-            srv.start()
-            for _ in range(600):
-                await pilot.pause(0.05)
-                if app.connection.state == "live" and app.board.seq > seen + 20:
-                    break
-            assert app.connection.state == "live"
-            assert app.board.seq > seen
-        await client.aclose()
+        try:
+            async with app.run_test(size=(120, 36)) as pilot:
+                await pilot_until(pilot, lambda: app.board.seq > 50, "the game under way")
+                seen = app.board.seq
+                srv.kill()
+                # (the status line repaints at the next flush, a moment after the state)
+                await pilot_until(
+                    pilot,
+                    lambda: (
+                        app.connection.state == "reconnecting"
+                        and "reconnecting" in str(app.status_line.render())
+                    ),
+                    "the app to say it is reconnecting",
+                )
+                srv.start()
+                await pilot_until(
+                    pilot,
+                    lambda: app.connection.state == "live" and app.board.seq > seen,
+                    "the stream to resume after the restart",
+                )
+        finally:
+            await client.aclose()
     finally:
         srv.stop()
 
@@ -222,7 +216,9 @@ def test_chinese_games_speak_chinese_in_the_app():
 
     async def check() -> None:
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.pause(0.3)
+            await pilot_until(
+                pilot, lambda: app.painted_seq >= app.expected, "every recorded event on screen"
+            )
             labels = {b.binding.description for b in app.active_bindings.values()}
             assert "思考" in labels and "退出" in labels, labels
             assert "号" in app.panes[1].border_title

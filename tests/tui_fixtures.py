@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+from eventually import pilot_until
+
 from server.game import GameConfig
 from server.headless import run_game
 from shared.events import Phase, VoteResult, Waiting
@@ -48,9 +50,9 @@ class RecordedApp(WerewolfApp):
 async def settle(pilot) -> None:
     """Until every recorded event is on screen and the layout has stopped moving."""
     app = pilot.app
-    for _ in range(100):
-        if app.painted_seq >= app.expected:
-            break
-        await pilot.pause(0.05)
-    await pilot.pause(0.2)
-    await pilot.wait_for_scheduled_animations()
+    await pilot_until(
+        pilot, lambda: app.painted_seq >= app.expected, "every recorded event on screen"
+    )
+    for _ in range(3):  # the refreshes a paint sets off: layout, then scrolling into view
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()

@@ -1,0 +1,78 @@
+"""The built-in bots' thinking time: every decision of N whole games, timed per game.
+
+Plays each game with the built-in bot in every seat through the pure rules engine (no
+server, no graph, no typewriter), then times ``plan`` again over every decision the game
+asked for, so the figure is the bot's own work and nothing else. The target: a few
+milliseconds a game, so a table of bots never keeps a human waiting.
+
+    .venv/bin/python bench/bots_bench.py [--games 40] [--players 9] [--lang en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from server.bots.builtin import plan  # noqa: E402
+from server.game.config import GameConfig  # noqa: E402
+from server.game.engine import apply, new_game, pending  # noqa: E402
+from server.game.state import Decision  # noqa: E402
+from server.game.view import SeatView, seat_view  # noqa: E402
+
+
+def decisions(seed: int, players: int, lang: str) -> list[tuple[SeatView, Decision]]:
+    """Every (view, decision) a whole bot game asks for, in order."""
+    state = new_game(GameConfig(players=players, seed=seed, lang=lang)).state
+    asked: list[tuple[SeatView, Decision]] = []
+    while not state.over:
+        for d in pending(state):
+            view = seat_view(state, d.seat)
+            asked.append((view, d))
+            state = apply(state, plan(view, d, random.Random(f"{seed}:{len(asked)}")).action).state
+            if state.over:
+                break
+    return asked
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--games", type=int, default=40)
+    ap.add_argument("--players", type=int, default=9, choices=[6, 9])
+    ap.add_argument("--lang", default="en", choices=["en", "zh"])
+    args = ap.parse_args()
+    per_game: list[float] = []
+    per_decision: list[float] = []
+    for seed in range(args.games):
+        asked = decisions(seed, args.players, args.lang)
+        t0 = time.perf_counter()
+        for view, d in asked:
+            t = time.perf_counter()
+            plan(view, d, random.Random(1))
+            per_decision.append(time.perf_counter() - t)
+        per_game.append(time.perf_counter() - t0)
+    ms = sorted(1000 * x for x in per_game)
+    dec = sorted(1000 * x for x in per_decision)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; {args.games} games of {args.players} ({args.lang})"
+    )
+    print(
+        f"per game:     mean {statistics.mean(ms):.2f} ms, p50 {ms[len(ms) // 2]:.2f} ms, "
+        f"max {ms[-1]:.2f} ms ({len(dec) / len(ms):.0f} decisions a game)"
+    )
+    print(
+        f"per decision: mean {statistics.mean(dec):.3f} ms, "
+        f"p99 {dec[int(len(dec) * 0.99)]:.3f} ms, max {dec[-1]:.3f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
