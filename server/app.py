@@ -9,17 +9,19 @@ import uvicorn
 from fastapi import FastAPI
 
 from server.api import install_error_handlers, router
+from server.datadir import DataDirLock
 from server.moderator import Moderator
 
 GRACEFUL_SHUTDOWN_SECONDS = 3  # an open SSE stream would otherwise hold shutdown forever
 
 
-def create_app(data_dir: Path | None) -> FastAPI:
-    """``data_dir`` None keeps everything in memory (tests, throwaway games)."""
+def create_app(data_dir: Path | None, lock: DataDirLock | None = None) -> FastAPI:
+    """``data_dir`` None keeps everything in memory (tests, throwaway games); ``lock``: the
+    data directory's, if the caller holds it already."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        mod = Moderator(data_dir)
+        mod = Moderator(data_dir, lock)
         await mod.open()
         app.state.moderator = mod
         try:
@@ -43,9 +45,10 @@ def serve(
     port: int = 8765,
     data_dir: Path | None = None,
     log_level: str = "warning",
+    lock: DataDirLock | None = None,
 ) -> None:
     config = uvicorn.Config(
-        create_app(data_dir),
+        create_app(data_dir, lock),
         host=host,
         port=port,
         log_level=log_level,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from shared.settings import Settings
@@ -22,10 +23,19 @@ def add_serve_options(p: argparse.ArgumentParser) -> None:
 def serve_from_args(args: argparse.Namespace) -> int:
     """Serve until stopped, as the options say; the first line printed says where."""
     from server.app import serve
+    from server.datadir import DataDirInUse, DataDirLock
 
     data_dir = Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
+    try:
+        lock = DataDirLock(data_dir)
+    except DataDirInUse as e:
+        print(f"werewolf serve: {e}", file=sys.stderr)
+        return 1
     print(f"werewolf server on http://{args.host}:{args.port} (data: {data_dir})", flush=True)
-    serve(host=args.host, port=args.port, data_dir=data_dir)
+    try:
+        serve(host=args.host, port=args.port, data_dir=data_dir, lock=lock)
+    finally:
+        lock.release()
     return 0
 
 

@@ -1,15 +1,18 @@
-"""A game's event log: numbered events, kept in memory, written behind to SQLite.
+"""A game's event log: numbered events, readable once they are durable.
 
-The runner publishes; every stream is a subscriber that reads from its own
-position and waits for more. A slow reader only falls behind in the list: it
-never holds back the game or the other readers.
+The runner publishes; every stream is a reader that follows the log from its own
+position. An event gets its sequence number when it is published, but readers see it
+only once the journal (:mod:`server.journal`) has written it: an id a viewer has seen
+is on disk, so it means the same event after any crash. A slow reader only falls
+behind in the list: it never holds back the game or the other readers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from shared.events import Event, parse_event
@@ -27,17 +30,13 @@ class Entry:
 
 
 class EventLog:
-    def __init__(
-        self,
-        flush: Callable[[list[tuple[int, bool, str]]], Awaitable[None]] | None = None,
-        flush_interval: float = 0.05,
-    ) -> None:
+    def __init__(self, on_publish: Callable[[EventLog], None] | None = None) -> None:
+        """``on_publish``: the journal, told that this log has events to write. Without
+        one (a server that keeps nothing), every event is readable at once."""
         self.entries: list[Entry] = []
+        self.durable = 0  # how many entries are written (and so readable)
         self._more = asyncio.Event()
-        self._flush = flush
-        self._unflushed: list[tuple[int, bool, str]] = []
-        self._flush_interval = flush_interval
-        self._flusher: asyncio.Task | None = None
+        self._on_publish = on_publish
         self.closed = False  # the game is over and its last snapshot published
 
     @property
@@ -45,73 +44,87 @@ class EventLog:
         """The sequence number of the last event (0 when empty)."""
         return self.entries[-1].seq if self.entries else 0
 
+    @property
+    def durable_head(self) -> int:
+        """The sequence number of the last readable event (0 when none)."""
+        return self.entries[self.durable - 1].seq if self.durable else 0
+
     def load(self, rows: list[tuple[int, bool, str]]) -> None:
+        """The log as the store kept it (after a restart): all of it durable."""
         for seq, graph, data in rows:
             self.entries.append(Entry(seq, parse_event(data), data, graph))
+        self.durable = len(self.entries)
 
     def publish(self, event: Event, graph: bool = False) -> Entry:
         event = event.model_copy(update={"ts": time.time()})
         entry = Entry(self.head + 1, event, event.model_dump_json(), graph)
         self.entries.append(entry)
-        if self._flush is not None:
-            self._unflushed.append((entry.seq, entry.graph, entry.data))
-            if self._flusher is None or self._flusher.done():
-                self._flusher = asyncio.get_running_loop().create_task(self._flush_later())
-        self._more.set()
-        self._more = asyncio.Event()
+        if self._on_publish is None:
+            self.made_durable(len(self.entries))
+        else:
+            self._on_publish(self)
         return entry
 
-    async def _flush_later(self) -> None:
-        await asyncio.sleep(self._flush_interval)
-        await self.flush()
+    def unwritten(self) -> list[Entry]:
+        """Entries published but not yet written (the journal's work)."""
+        return self.entries[self.durable :]
 
-    async def flush(self) -> None:
-        rows, self._unflushed = self._unflushed, []
-        if rows and self._flush is not None:
-            await self._flush(rows)
+    def made_durable(self, count: int) -> None:
+        """The first ``count`` entries are written: readers may have them."""
+        if count > self.durable:
+            self.durable = count
+            self._more.set()
+            self._more = asyncio.Event()
 
-    def graph_count(self) -> int:
-        return sum(1 for e in self.entries if e.graph)
+    def close(self) -> None:
+        """The game is over and its last event published: readers stop at the end."""
+        self.closed = True
+        self._more.set()
+        self._more = asyncio.Event()
 
-    def truncate_to_graph_count(self, emitted: int) -> int:
-        """Drop everything after the ``emitted``-th graph event (after the prelude when 0).
+    # -- recovery ----------------------------------------------------------------------
+    def graph_entries(self) -> list[Entry]:
+        """The graph's events that still stand: those a ``resumed`` marker replaced (written
+        after the checkpoint a restarted game went back to) do not count."""
+        out: list[Entry] = []
+        for e in self.entries:
+            if e.event.type == "resumed":
+                after = e.event.after  # type: ignore[union-attr]
+                while out and out[-1].seq > after:
+                    out.pop()
+            elif e.graph:
+                out.append(e)
+        return out
 
-        After a crash the checkpoint knows how many graph events its state
-        accounts for; what came later is produced again when the game resumes.
-        """
-        count, keep = 0, 0
-        for i, e in enumerate(self.entries):
-            if e.graph:
-                if count == emitted:
-                    break
-                count += 1
-            keep = i + 1
-            if count == emitted and e.graph:
-                break
-        del self.entries[keep:]
-        return self.head
+    # -- reading ----------------------------------------------------------------------------
+    def index_after(self, seq: int) -> int:
+        """The position of the first entry whose id is above ``seq`` (resume by id)."""
+        return bisect.bisect_right(self.entries, seq, key=lambda e: e.seq)
 
     async def follow(
         self, after: int = 0, timeout: float | None = None
     ) -> AsyncIterator[list[Entry]]:
-        """Every entry after ``after``, then live ones as they come, forever.
+        """Every readable entry after id ``after``, then live ones as they become readable,
+        until the game is over and everything is read.
 
         Yields batches: whatever has accumulated since the reader last looked, so a
         reader that falls behind catches up in large steps instead of small ones.
         An empty batch means ``timeout`` seconds passed with nothing new.
         """
-        pos = self._index_after(after)
+        pos = self.index_after(after)
         while True:
-            if pos < len(self.entries):
-                batch = self.entries[pos:]
+            if pos < self.durable:
+                batch = self.entries[pos : self.durable]
                 pos += len(batch)
                 yield batch
                 continue
+            if self.closed and pos >= len(self.entries):  # over, and all of it written and read
+                return
+            more = self._more
             try:
-                await asyncio.wait_for(self._more.wait(), timeout)
+                await asyncio.wait_for(more.wait(), timeout)
             except TimeoutError:
                 yield []
 
-    def _index_after(self, seq: int) -> int:
-        # Sequence numbers are dense from 1, so the index is seq itself.
-        return max(0, min(seq, len(self.entries)))
+
+__all__ = ["Entry", "EventLog"]

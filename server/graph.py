@@ -127,7 +127,7 @@ async def play(state: GameGraphState) -> dict[str, Any]:
     write = _CountingWriter()
     table = Table.model_validate(state["table"])
     game = load_game(state)
-    tw = Typewriter(write, table.pace)
+    tw = Typewriter(write, table.pace, _catching_up())
     record = _call_log()
     start_phase = (game.phase, game.day)
     while not game.over:
@@ -164,6 +164,14 @@ async def play(state: GameGraphState) -> dict[str, Any]:
         "route": next_node(game, table, paused),
         "emitted": state["emitted"] + write.count,
     }
+
+
+def _catching_up() -> Callable[[], bool]:
+    """Whether the run is replaying what the game said before a restart (then no pauses)."""
+    try:
+        return get_config().get("configurable", {}).get("catching_up") or (lambda: False)
+    except Exception:  # outside a run
+        return lambda: False
 
 
 def _verdict() -> Callable[[IllegalAction | None], None]:

@@ -15,8 +15,10 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from server.bots import close_bots, unavailable, warm
+from server.datadir import DataDirLock, private_files
 from server.game import GameConfig
 from server.graph import build_graph, checkpoint_serde
+from server.journal import Journal
 from server.recovery import recover
 from server.registry import Registry
 from server.runner import Runner
@@ -24,11 +26,14 @@ from server.store import Store
 
 
 class Moderator:
-    def __init__(self, data_dir: Path | None) -> None:
+    def __init__(self, data_dir: Path | None, lock: DataDirLock | None = None) -> None:
         self.data_dir = data_dir
+        self._held = lock  # the data directory's lock, if the caller took it
         self.store: Store | None = None
         self.registry = Registry(None)
         self._checkpoints: aiosqlite.Connection | None = None
+        self.journal: Journal | None = None
+        self._lock: DataDirLock | None = None
         self._runner: Runner | None = None
         self._importing: asyncio.Future | None = None  # DSPy, loading in the background
 
@@ -45,14 +50,17 @@ class Moderator:
                 build_graph(InMemorySaver(serde=checkpoint_serde())), self.registry
             )
             return
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # One server per data directory (the caller may hold the lock already).
+        self._lock = self._held or DataDirLock(self.data_dir)
         self.store = Store(self.data_dir / "games.sqlite")
         await self.store.open()
-        self.registry.store = self.store
+        self.journal = Journal(self.store)
+        self.registry.store, self.registry.journal = self.store, self.journal
         self._checkpoints = await aiosqlite.connect(str(self.data_dir / "checkpoints.sqlite"))
         saver = AsyncSqliteSaver(self._checkpoints, serde=checkpoint_serde())
-        self._runner = Runner(build_graph(saver), self.registry)
-        await recover(self.store, self.registry, self._runner)
+        self._runner = Runner(build_graph(saver), self.registry, self.journal)
+        await recover(self.store, self.registry, self._runner, self.journal)
+        private_files(self.data_dir)
 
     async def _warm_up(self) -> None:
         """Play one quick all-bot game in memory before serving: the first game otherwise
@@ -75,14 +83,17 @@ class Moderator:
                     await g.task
                 except (asyncio.CancelledError, Exception):
                     pass
-            await g.log.flush()
             if g.calls is not None:
                 await g.calls.flush()
+        if self.journal is not None:
+            await self.journal.close()
         await close_bots()  # the LLM bots' connections, if any played
         if self._checkpoints is not None:
             await self._checkpoints.close()
         if self.store is not None:
             await self.store.close()
+        if self._lock is not None and self._held is None:
+            self._lock.release()
 
 
 __all__ = ["Moderator"]

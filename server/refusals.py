@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-Why = Literal["not_found", "unauthorized", "forbidden", "conflict", "invalid", "busy"]
+Why = Literal[
+    "not_found", "unauthorized", "forbidden", "conflict", "invalid", "busy", "unavailable"
+]
 
 
 class Refused(Exception):

@@ -17,6 +17,7 @@ from server.call_records import GameCalls
 from server.eventlog import EventLog
 from server.game import GameConfig, GameState, Viewer, new_game
 from server.graph import Table
+from server.journal import Journal
 from server.refusals import Refused
 from server.store import Store
 
@@ -210,8 +211,9 @@ class Created:
 class Registry:
     """Every game this server holds, by code."""
 
-    def __init__(self, store: Store | None) -> None:
+    def __init__(self, store: Store | None, journal: Journal | None = None) -> None:
         self.store = store
+        self.journal = journal
         self.games: dict[str, LiveGame] = {}
 
     def get(self, game_id: str) -> LiveGame:
@@ -226,14 +228,8 @@ class Registry:
         return [g.summary() for g in self.games.values()]
 
     def new_log(self, game_id: str) -> EventLog:
-        store = self.store
-        if store is None:
-            return EventLog()
-
-        async def flush(rows):
-            await store.append_events(game_id, rows)
-
-        return EventLog(flush=flush)
+        """A game's event log, written by the journal when the server keeps its games."""
+        return self.journal.log_for(game_id) if self.journal is not None else EventLog()
 
     def calls(self, g: LiveGame) -> GameCalls:
         if g.calls is None:
@@ -250,6 +246,12 @@ class Registry:
         """A new game. Unhosted: every human seat's token goes to the creator. Hosted: the
         creator gets a host token (its own seat's, if it plays) and the other human seats
         wait, open, for ``join``."""
+        if self.journal is not None and not self.journal.healthy:
+            raise Refused(
+                "unavailable",
+                "storage",
+                f"the server can't write its games right now ({self.journal.error}); try again",
+            )
         # Drawn from the OS, not the process's Mersenne Twister: neither can be predicted.
         seed = ask.seed if ask.seed is not None else secrets.randbelow(2**31)
         config = GameConfig(
@@ -298,12 +300,16 @@ class Registry:
         else:
             g.tokens = {tok: s for s, tok in seat_tokens.items()}
         if self.store:
-            await self.store.add_game(game_id, g.created, g.record())
+            try:
+                await self.store.add_game(game_id, g.created, g.record())
+            except Exception as e:  # noqa: BLE001 - a full disk: refuse, having kept nothing
+                raise Refused(
+                    "unavailable", "storage", f"the server can't store a game: {e}"
+                ) from e
         for e in t.events:
             if e.type == "game_created":
                 e = e.model_copy(update={"humans": table.humans})
             g.log.publish(e)
-        await g.log.flush()
         self.games[game_id] = g
         return Created(g, seed if spectate else None)
 

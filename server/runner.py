@@ -15,12 +15,14 @@ from typing import Any
 
 from langgraph.types import Command
 
+from server.eventlog import Entry, EventLog
 from server.game import GameState, Viewer, decision_for, pending, table_snapshot
 from server.graph import initial_state, load_game, run_config
+from server.journal import Journal
 from server.refusals import Refused
 from server.registry import LiveGame, Registry
 from shared.actions import Action, IllegalAction
-from shared.events import Error, Snapshot
+from shared.events import Error, Event, Resumed, Snapshot
 
 log = logging.getLogger("werewolf.runner")
 
@@ -29,10 +31,43 @@ INVALID_CODES = frozenset({"bad_text"})
 ACTION_LOCK_WAIT = 5.0  # seconds an action waits for the segment before it to end
 
 
+class Replay:
+    """A game going on from a checkpoint after a restart: the events it produces again in
+    the same words are already in the log (and may have been seen), so they are not
+    published twice; from the first that differs (an LLM may say something else), a
+    ``resumed`` marker says that the rest of the old ones are superseded."""
+
+    def __init__(self, log_: EventLog, expected: list[Entry], day: int, phase: str) -> None:
+        self.log, self.expected, self.day, self.phase = log_, list(expected), day, phase
+
+    def publish(self, event: Event, graph: bool = False) -> Entry | None:
+        if self.expected:
+            if _same(self.expected[0].event, event):
+                self.expected.pop(0)
+                return None
+            self.end()
+        return self.log.publish(event, graph=graph)
+
+    def catching_up(self) -> bool:
+        return bool(self.expected)
+
+    def end(self) -> None:
+        """Whatever was not produced again is superseded."""
+        if self.expected:
+            after = self.expected[0].seq - 1
+            self.expected = []
+            self.log.publish(Resumed(after=after, day=self.day, phase=self.phase))  # type: ignore[arg-type]
+
+
+def _same(a: Event, b: Event) -> bool:
+    return a.model_copy(update={"ts": None}) == b.model_copy(update={"ts": None})
+
+
 class Runner:
-    def __init__(self, graph: Any, registry: Registry) -> None:
+    def __init__(self, graph: Any, registry: Registry, journal: Journal | None = None) -> None:
         self.graph = graph
         self.registry = registry
+        self.journal = journal
 
     # -- reading the checkpoint -------------------------------------------------------
     async def current_game(self, g: LiveGame) -> tuple[GameState, tuple[str, ...]]:
@@ -54,6 +89,7 @@ class Runner:
 
     # -- what players and hosts ask -----------------------------------------------------
     async def start(self, g: LiveGame, viewer: Viewer) -> int:
+        self.refuse_unless_writable()
         if not viewer.host:
             raise Refused("forbidden", "not_host", "only the game's host may start it")
         if g.started:
@@ -69,6 +105,7 @@ class Runner:
         return self.launch(g, initial_state(g.initial, g.table))
 
     async def advance(self, g: LiveGame) -> int:
+        self.refuse_unless_writable()
         await self.take_lock(g)
         try:
             _, next_nodes = await self.current_game(g)
@@ -86,6 +123,7 @@ class Runner:
             raise Refused(
                 "forbidden", "wrong_seat", f"this token may not act for seat {action.seat}"
             )
+        self.refuse_unless_writable()
         if g.finished:
             raise Refused("conflict", "game_over", "the game is over")
         if not g.started:
@@ -149,30 +187,52 @@ class Runner:
         command: Any,
         verdict: asyncio.Future | None = None,
         base: dict[str, Any] | None = None,
+        replay: Replay | None = None,
     ) -> int:
         """Run one segment in the background (the lock held); return the log's head before it."""
         start = g.log.head
-        g.task = asyncio.get_running_loop().create_task(self._run(g, command, verdict, base))
+        if replay is not None:
+            base = {**(base or run_config(g.id))}
+            base["configurable"] = {**base["configurable"], "catching_up": replay.catching_up}
+        g.task = asyncio.get_running_loop().create_task(
+            self._run(g, command, verdict, base, replay)
+        )
         return start
 
     async def _run(
-        self, g: LiveGame, command: Any, verdict: asyncio.Future | None, base: dict | None
+        self,
+        g: LiveGame,
+        command: Any,
+        verdict: asyncio.Future | None,
+        base: dict | None,
+        replay: Replay | None,
     ) -> None:
         start = g.log.head
+        publish = replay.publish if replay is not None else g.log.publish
+        failed: Exception | None = None
         try:
             async for chunk in self.graph.astream(
                 command, self.config(g, base, verdict), stream_mode="custom", durability="sync"
             ):
-                g.log.publish(chunk, graph=True)
+                publish(chunk, graph=True)
         except asyncio.CancelledError:
             raise
         except Exception as e:  # a broken run must still end with a snapshot
-            log.exception("game %s: run failed", g.id)
-            g.log.publish(Error(message=f"the game's run failed: {e}"))
+            failed = e
         finally:
+            if replay is not None:
+                replay.end()
             g.lock.release()
             if verdict is not None and not verdict.done():  # the run ended before the rules spoke
                 verdict.set_result(IllegalAction("not_your_turn", "the game did not take it"))
+        if failed is not None and not self.storage_ok():
+            # The disk refused the checkpoint: the game goes on from it once writes work again.
+            log.warning("game %s: paused until the store can be written: %s", g.id, failed)
+            asyncio.get_running_loop().create_task(self._resume_when_writable(g))
+            return
+        if failed is not None:
+            log.error("game %s: run failed", g.id, exc_info=failed)
+            g.log.publish(Error(message=f"the game's run failed: {failed}"))
         if verdict is not None and verdict.result() is not None and g.log.head == start:
             return  # a refused action: nothing happened, nothing to announce
         await self.publish_snapshot(g)
@@ -183,11 +243,80 @@ class Runner:
         state = snap.state
         g.phase, g.day, g.finished = state.phase, state.day, state.over
         g.log.publish(snap)
-        await g.log.flush()
-        if self.registry.store:
-            await self.registry.store.update_game(
-                g.id, started=g.started, finished=g.finished, phase=g.phase, day=g.day
+        if g.finished:
+            g.log.close()
+        store = self.registry.store
+        if store is not None:
+            try:
+                await store.update_game(
+                    g.id, started=g.started, finished=g.finished, phase=g.phase, day=g.day
+                )
+            except Exception as e:  # noqa: BLE001 - the log and checkpoint hold the truth
+                log.warning("game %s: its summary row was not updated: %s", g.id, e)
+
+    # -- storage ------------------------------------------------------------------------------
+    def storage_ok(self) -> bool:
+        return self.journal is None or self.journal.healthy
+
+    def refuse_unless_writable(self) -> None:
+        """Nothing is acknowledged that could not be stored: 503 while writes fail."""
+        if not self.storage_ok():
+            assert self.journal is not None
+            raise Refused(
+                "unavailable",
+                "storage",
+                f"the server can't write its games right now ({self.journal.error}); try again",
             )
+
+    async def _resume_when_writable(self, g: LiveGame) -> None:
+        while not self.storage_ok():
+            await asyncio.sleep(0.2)
+        while True:
+            try:
+                await self.take_lock(g)
+                break
+            except Refused:
+                await asyncio.sleep(0.2)
+        try:
+            await self.resume(g)
+        except BaseException:
+            if g.lock.locked():
+                g.lock.release()
+            raise
+
+    async def resume(self, g: LiveGame) -> None:
+        """Go on from the game's newest checkpoint whose events all reached the log (the lock
+        held). Events it produces again in the same words are not published twice."""
+        state = await self.graph.aget_state(run_config(g.id))
+        if not state.values:  # it never reached a checkpoint: start again
+            replay = Replay(g.log, g.log.graph_entries(), g.day, g.phase)
+            self.launch(g, initial_state(g.initial, g.table), replay=replay)
+            return
+        cfg, emitted = await self._consistent_checkpoint(g, state)
+        state = await self.graph.aget_state(cfg)
+        game = load_game(state.values)
+        stand = g.log.graph_entries()
+        replay = Replay(g.log, stand[emitted:], game.day, game.phase)
+        waits = set(state.next) <= {"human", "pause"} and any(t.interrupts for t in state.tasks)
+        if game.over or (state.next and waits):
+            replay.end()  # nothing more will come from there: anything after it is superseded
+            g.lock.release()
+            await self.publish_snapshot(g)  # waiting on a human: it keeps waiting
+            self.schedule_timers(g, 0)
+            return
+        self.launch(g, None, base=cfg, replay=replay)
+
+    async def _consistent_checkpoint(self, g: LiveGame, latest: Any) -> tuple[dict[str, Any], int]:
+        """The newest checkpoint whose events all reached the log, and its event count."""
+        have = len(g.log.graph_entries())
+        if latest.values.get("emitted", 0) <= have:
+            return run_config(g.id), latest.values.get("emitted", 0)
+        async for snap in self.graph.aget_state_history(run_config(g.id)):
+            emitted = snap.values.get("emitted", 0) if snap.values else 0
+            if emitted <= have and snap.values:
+                cfg = {**run_config(g.id), "configurable": dict(snap.config["configurable"])}
+                return cfg, emitted
+        return run_config(g.id), 0
 
     # -- the turn timer -------------------------------------------------------------------
     def schedule_timers(self, g: LiveGame, since: int) -> None:

@@ -115,13 +115,18 @@ class Store:
         )
         return next((_stored_game(r) for r in rows), None)
 
-    async def append_events(self, game_id: str, rows: list[tuple[int, bool, str]]) -> None:
+    async def append_events_of(self, rows: list[tuple[str, int, bool, str]]) -> None:
+        """Several games' events, (game id, seq, graph, JSON), in one transaction."""
         assert self.db
-        await self.db.executemany(
-            "INSERT OR REPLACE INTO events (game_id, seq, graph, data) VALUES (?, ?, ?, ?)",
-            [(game_id, seq, int(graph), data) for seq, graph, data in rows],
-        )
-        await self.db.commit()
+        try:
+            await self.db.executemany(
+                "INSERT OR REPLACE INTO events (game_id, seq, graph, data) VALUES (?, ?, ?, ?)",
+                [(game_id, seq, int(graph), data) for game_id, seq, graph, data in rows],
+            )
+            await self.db.commit()
+        except Exception:
+            await self.db.rollback()  # all or nothing: the journal tries the same rows again
+            raise
 
     async def events(self, game_id: str) -> list[tuple[int, bool, str]]:
         assert self.db
@@ -129,11 +134,6 @@ class Store:
             "SELECT seq, graph, data FROM events WHERE game_id=? ORDER BY seq", (game_id,)
         )
         return [(r[0], bool(r[1]), r[2]) for r in rows]
-
-    async def truncate_events(self, game_id: str, after_seq: int) -> None:
-        assert self.db
-        await self.db.execute("DELETE FROM events WHERE game_id=? AND seq>?", (game_id, after_seq))
-        await self.db.commit()
 
     async def append_calls(self, game_id: str, rows: list[tuple[int, int, str]]) -> None:
         """LLM call records: (n, seat, CallRecord JSON)."""

@@ -33,19 +33,39 @@ class Typewriter:
     At pace 0 a whole thought or speech goes out as a single token: instant.
     """
 
-    def __init__(self, write: Callable[[Event], None], pace: float) -> None:
+    def __init__(
+        self,
+        write: Callable[[Event], None],
+        pace: float,
+        hurry: Callable[[], bool] | None = None,
+    ) -> None:
+        """``hurry``: while it says so, tokens go out without waiting (a game catching up
+        after a restart on what it already said)."""
         self.write = write
         self.pace = pace
+        self.hurry = hurry or (lambda: False)
 
     async def _tokens(self, text: str, make: Callable[[str], Event]) -> None:
         if self.pace <= 0:
             if text:
                 self.write(make(text))
             return
+        # Each token is due at a time on the game's own clock: a busy server that wakes
+        # late sends what is due at once, so the game keeps its pace however many watch.
+        loop = asyncio.get_running_loop()
         delay = 1.0 / self.pace
+        due = loop.time()
         for tok in tokenize(text):
             self.write(make(tok))
-            await asyncio.sleep(delay)
+            if self.hurry():
+                due = loop.time()
+                continue
+            due += delay
+            wait = due - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            elif wait < -1.0:  # far behind (the process was stopped): don't burst forever
+                due = loop.time()
 
     async def thought(self, seat: int, label: str, text: str) -> None:
         if not text:

@@ -257,6 +257,17 @@ class TableState(BaseModel):
     options: dict[str, Any] = {}  # the rule options (GameConfig)
 
 
+class Resumed(_Event):
+    """The server restarted in the middle of the game, which goes on from its last
+    checkpoint. Events after ``after`` that the game does not produce again in the same
+    words (an LLM bot may say something else the second time) are superseded."""
+
+    type: Literal["resumed"] = "resumed"
+    after: int
+    day: int
+    phase: PhaseName
+
+
 class Snapshot(_Event):
     """The final message of every run segment: the game as the checkpoint holds it.
 
@@ -302,6 +313,7 @@ Event = Annotated[
     | Decided
     | GameOver
     | Error
+    | Resumed
     | Snapshot,
     Field(discriminator="type"),
 ]
@@ -330,6 +342,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "decided",
     "game_over",
     "error",
+    "resumed",
     "snapshot",
 )
 

@@ -21,6 +21,7 @@ from shared.events import (
     NightAction,
     NightDeathCause,
     Phase,
+    Resumed,
     RoleAssigned,
     Shot,
     VoteResult,
@@ -122,7 +123,7 @@ def _phase(e: Phase, lang: str) -> str | None:
         return say("narrate.night_falls", lang, day=e.day)
     if e.phase == "day":
         return say("narrate.day_breaks", lang, day=e.day)
-    return say("narrate.phase", lang, day=e.day, phase=say(f"phase.{e.phase}", lang))
+    return say("narrate.phase", lang, day=e.day, phase=say(f"phase.{e.phase}", lang).lower())
 
 
 def _death(e: Death, lang: str) -> str | None:
@@ -179,6 +180,11 @@ def _error(e: Error, lang: str) -> str | None:
     return say("narrate.error", lang, message=e.message)
 
 
+def _resumed(e: Resumed, lang: str) -> str | None:
+    phase = say(f"phase.{e.phase}", lang).lower()
+    return say("narrate.resumed", lang, day=e.day, phase=phase)
+
+
 _LINES: dict[type, Callable[[Any, str], str | None]] = {
     GameCreated: _game_created,
     RoleAssigned: _role_assigned,
@@ -193,4 +199,5 @@ _LINES: dict[type, Callable[[Any, str], str | None]] = {
     GameOver: _game_over,
     Waiting: _waiting,
     Error: _error,
+    Resumed: _resumed,
 }

@@ -19,6 +19,7 @@ from shared.events import (
     GameCreated,
     GameOver,
     Phase,
+    Resumed,
     RoleAssigned,
     Snapshot,
     SpeechEnd,
@@ -199,6 +200,15 @@ class Board:
             self.seat(n).alive = False
             self.dirty.add(n)
 
+    def _resumed(self, _e: Resumed) -> None:
+        """The server went back to its last checkpoint: whatever was being said or thought
+        starts again."""
+        for s in self.seats.values():
+            s.speaking = s.thinking = False
+            s.speech = s.thought = ""
+            self.dirty.add(s.seat)
+        self.header_dirty = True
+
     def _game_over(self, e: GameOver) -> None:
         self.over = e
         for n, role in e.roles.items():
@@ -223,6 +233,7 @@ class Board:
         "waiting": _waiting,
         "death": _death,
         "game_over": _game_over,
+        "resumed": _resumed,
         "snapshot": lambda board, e: board.apply_snapshot(e),
     }
 

@@ -210,6 +210,8 @@ class GameClient:
                         if not sse.data:  # keep-alive comments carry no event
                             continue
                         seq = int(sse.id) if sse.id else last
+                        if sse.id and seq <= last:
+                            continue  # already had it (a server resending after a restart)
                         last = max(last, seq)
                         if sse.event != "message" and sse.event not in EVENT_TYPES:
                             continue  # from a newer server: not ours to show

@@ -15,6 +15,7 @@ STATUS: dict[Why, int] = {
     "conflict": 409,
     "busy": 409,
     "invalid": 422,
+    "unavailable": 503,  # the store can't be written: nothing is acknowledged
 }
 
 

@@ -83,6 +83,10 @@ STRINGS: dict[str, str] = {
     "narrate.paused": "Paused: advance to go on",
     "narrate.waiting": "Waiting for {seats} to {action}",
     "narrate.error": "Error: {message}",
+    "narrate.resumed": (
+        "The server restarted: the game goes on from its last saved point (day {day}, "
+        "{phase} phase); what was said since may be said again"
+    ),
     # -- the plain-text printer (shared/printer.py) -------------------------------------
     "printer.who": "#{n} {name}",
     "printer.thought": "({who} thinks) {text}",

@@ -81,6 +81,7 @@ STRINGS: dict[str, str] = {
     "narrate.paused": "按继续进入下一阶段",
     "narrate.waiting": "等待{seats}{action}",
     "narrate.error": "错误：{message}",
+    "narrate.resumed": "服务器重启：游戏从最近的存档点继续（第{day}天，{phase}）；此后的发言可能重说一遍",
     # -- the plain-text printer (shared/printer.py) -------------------------------------
     "printer.who": "{n}号 {name}",
     "printer.thought": "({who} 想) {text}",
