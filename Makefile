@@ -13,8 +13,9 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml tests/node/package-lock.json | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
+	cd tests/node && npm ci --silent --no-audit --no-fund  # a standard EventSource for the tests
 	touch $@ $(VENV)/.installed-run
 
 play: $(VENV)/.installed-run  ## play a game in the terminal

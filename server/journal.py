@@ -51,6 +51,16 @@ class Journal:
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._write_forever())
 
+    def report(self, error: BaseException) -> None:
+        """Someone else's write to the store failed (a checkpoint): unhealthy until a write of
+        ours goes through again."""
+        if self.healthy:
+            log.error("the store can't be written: %s", error)
+        self.healthy, self.error = False, str(error) or type(error).__name__
+        self._work.set()
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._write_forever())
+
     async def _write_forever(self) -> None:
         delay = RETRY_FIRST
         while True:
@@ -67,6 +77,8 @@ class Journal:
             try:
                 if rows:
                     await self.store.append_events_of(rows)
+                if not self.healthy:  # healthy again only with room for a checkpoint too
+                    await self.store.probe()
             except Exception as e:  # noqa: BLE001 - a full disk, a locked file: retry, never drop
                 if self.healthy:
                     log.error("writing events failed, retrying: %s", e)

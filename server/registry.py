@@ -303,6 +303,8 @@ class Registry:
             try:
                 await self.store.add_game(game_id, g.created, g.record())
             except Exception as e:  # noqa: BLE001 - a full disk: refuse, having kept nothing
+                if self.journal is not None:
+                    self.journal.report(e)
                 raise Refused(
                     "unavailable", "storage", f"the server can't store a game: {e}"
                 ) from e

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from typing import Any
 
@@ -57,6 +58,20 @@ class Replay:
             after = self.expected[0].seq - 1
             self.expected = []
             self.log.publish(Resumed(after=after, day=self.day, phase=self.phase))  # type: ignore[arg-type]
+
+
+def _storage_failure(e: BaseException) -> bool:
+    """Did the run fail because the store could not be written (a full disk, I/O)?"""
+    seen: set[int] = set()
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, OSError) or (
+            isinstance(e, sqlite3.OperationalError)
+            and any(w in str(e) for w in ("full", "disk", "readonly", "I/O", "locked"))
+        ):
+            return True
+        e = e.__cause__ or e.__context__  # type: ignore[assignment]
+    return False
 
 
 def _same(a: Event, b: Event) -> bool:
@@ -225,6 +240,8 @@ class Runner:
             g.lock.release()
             if verdict is not None and not verdict.done():  # the run ended before the rules spoke
                 verdict.set_result(IllegalAction("not_your_turn", "the game did not take it"))
+        if failed is not None and self.journal is not None and _storage_failure(failed):
+            self.journal.report(failed)
         if failed is not None and not self.storage_ok():
             # The disk refused the checkpoint: the game goes on from it once writes work again.
             log.warning("game %s: paused until the store can be written: %s", g.id, failed)

@@ -7,7 +7,9 @@ one row per event, in sequence order.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,6 +129,25 @@ class Store:
         except Exception:
             await self.db.rollback()  # all or nothing: the journal tries the same rows again
             raise
+
+    async def probe(self, size: int = 512 * 1024) -> None:
+        """Write ``size`` bytes to a file beside the database and take them back: has the disk
+        room again, for a checkpoint (tens of KiB) and more? (Not a write into the database:
+        SQLite reuses its WAL's pages, which says nothing of the disk.)"""
+        path = self.path.with_name("probe.tmp")
+
+        def write() -> None:
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                try:
+                    os.write(fd, b"\0" * size)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            finally:
+                path.unlink(missing_ok=True)
+
+        await asyncio.to_thread(write)
 
     async def events(self, game_id: str) -> list[tuple[int, bool, str]]:
         assert self.db

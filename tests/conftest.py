@@ -29,16 +29,23 @@ class ServerProcess:
     """``werewolf serve`` in a child process: start, wait until healthy, kill."""
 
     def __init__(
-        self, data_dir: Path, port: int | None = None, env: dict[str, str] | None = None
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        log_dir: Path | None = None,
     ) -> None:
+        """``log_dir``: where the server's output goes (default: beside its data dir)."""
         self.data_dir = data_dir
+        self.log_dir = log_dir or data_dir.parent
         self.env = env
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30.0) -> ServerProcess:
-        log = open(self.data_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
+    def start(self, timeout: float = 90.0) -> ServerProcess:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
                 sys.executable,
