@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from shared.settings import Settings
+from shared.settings import BadVariable, Settings
 
 
 def add_serve_options(p: argparse.ArgumentParser) -> None:
@@ -23,9 +24,15 @@ def serve_from_args(args: argparse.Namespace) -> int:
     """Serve until stopped, as the options say; the first line printed says where."""
     from server.app import serve
 
-    data_dir = Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
+    settings = Settings.from_env()
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
+    try:
+        limits = settings.input_limits()
+    except BadVariable as e:
+        print(f"can't serve: {e}", file=sys.stderr)
+        return 2
     print(f"werewolf server on http://{args.host}:{args.port} (data: {data_dir})", flush=True)
-    serve(host=args.host, port=args.port, data_dir=data_dir)
+    serve(host=args.host, port=args.port, data_dir=data_dir, max_body_bytes=limits.max_body_bytes)
     return 0
 
 
