@@ -30,24 +30,24 @@ from pydantic import AfterValidator
 
 # Introducers: ESC, and the C1 forms of CSI (U+009B) and of the string commands
 # DCS, SOS, OSC, PM, APC (U+0090, U+0098, U+009D, U+009E, U+009F). A string command's
-# payload longer than 512 characters is not taken for one: only its introducer goes.
-_SEQUENCE = re.compile(
-    r"""
-      \x1b\[ [0-?]* [ -/]* [@-~]                      # CSI ... final byte
-    | \x9b   [0-?]* [ -/]* [@-~]
+# payload longer than 512 characters is not taken for one: only its introducer goes (so a
+# stream never holds back more than that); nor are more than 64 parameter bytes.
+_SEQUENCE_PATTERN = r"""
+      \x1b\[ [0-?]{0,64} [ -/]{0,16} [@-~]          # CSI ... final byte
+    | \x9b   [0-?]{0,64} [ -/]{0,16} [@-~]
     | (?:\x1b[\]PX^_] | [\x90\x98\x9d\x9e\x9f])       # OSC, DCS, SOS, PM, APC ...
-      [^\x07\x1b\x9c]{0,512} (?:\x07|\x1b\\|\x9c|\Z)  # ... to BEL or ST (or the end)
-    | \x1b [ -/]* [0-~]                               # any other escape sequence
-    """,
-    re.VERBOSE,
-)
+      [^\x07\x1b\x9c]{0,512} (?:\x07|\x1b\\|\x9c END)  # ... to BEL or ST (or the end)
+    | \x1b [ -/]{0,16} [0-~]                        # any other escape sequence
+    """
+_SEQUENCE = re.compile(_SEQUENCE_PATTERN.replace(" END", r"|\Z"), re.VERBOSE)
+# The same in a text that goes on (a stream's piece): a string command ends only at BEL or ST.
+_SEQUENCE_GOING_ON = re.compile(_SEQUENCE_PATTERN.replace(" END", ""), re.VERBOSE)
 # What may be an escape sequence not yet finished at the end of a piece of a stream.
 _UNFINISHED = re.compile(
     r"""
-    (?: \x1b (?: \[ [0-?]* [ -/]* | [ -/]* )
-      | \x9b [0-?]* [ -/]*
+    (?: \x1b (?: \[ [0-?]{0,64} [ -/]{0,16} | [ -/]{0,16} )
+      | \x9b [0-?]{0,64} [ -/]{0,16}
       | (?:\x1b[\]PX^_] | [\x90\x98\x9d\x9e\x9f]) [^\x07\x1b\x9c]{0,512} \x1b?
-      | \r
     ) \Z
     """,
     re.VERBOSE,
@@ -64,7 +64,14 @@ _REFUSED = re.compile(
 )
 
 
-def clean(text: str, one_line: bool = True) -> str:
+def _breaks(text: str, one_line: bool) -> str:
+    """Line breaks as text: one space each on one line (tabs too), else ``\\n``."""
+    if one_line:
+        return _BREAKS.sub(" ", text).replace("\t", " ")
+    return _BREAKS.sub("\n", text)
+
+
+def clean(text: str, one_line: bool = True, *, _ends: bool = True) -> str:
     """``text`` with every escape sequence and control character removed.
 
     ``one_line`` (speeches, names, labels): each line break or tab becomes one space.
@@ -72,10 +79,8 @@ def clean(text: str, one_line: bool = True) -> str:
     """
     if not _ANY.search(text):
         return text
-    text = _SEQUENCE.sub("", text)
-    if one_line:
-        return _DROP.sub("", _BREAKS.sub(" ", text).replace("\t", " "))
-    return _DROP.sub("", _BREAKS.sub("\n", text))
+    sequences = _SEQUENCE if _ends else _SEQUENCE_GOING_ON
+    return _DROP.sub("", sequences.sub("", _breaks(text, one_line)))
 
 
 def refusal(text: str) -> str | None:
@@ -102,10 +107,12 @@ class Cleaner:
     def feed(self, piece: str) -> str:
         """The clean text this piece completes (possibly empty)."""
         text = self.pending + piece
+        cr = "\r" if text.endswith("\r") else ""  # may be half of a "\r\n"
+        text = _breaks(text[: len(text) - len(cr)], self.one_line)
         m = _UNFINISHED.search(text)
         cut = m.start() if m else len(text)
-        self.pending = text[cut:]
-        return clean(text[:cut], self.one_line)
+        self.pending = text[cut:] + cr
+        return clean(text[:cut], self.one_line, _ends=False)
 
     def flush(self) -> str:
         """What was held back, cleaned as the end of the text."""
