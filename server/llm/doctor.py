@@ -13,6 +13,8 @@ from collections.abc import Callable
 import httpx
 import openai
 
+from shared.text import clean
+
 from .settings import LLMSettings, SettingsError
 
 
@@ -86,6 +88,8 @@ async def preflight(env=None) -> str | None:
 
 async def check(out: Callable[[str], None] = print, env=None) -> bool:
     """Run every check; True when LLM bots can play."""
+    printer = out
+    out = lambda line: printer(clean(line))  # noqa: E731 - the endpoint's words, made safe
     try:
         s = LLMSettings.from_env(env)
     except SettingsError as e:
