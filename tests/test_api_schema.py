@@ -61,8 +61,9 @@ def seated(api) -> dict:
     it calls with made-up ids)."""
     with httpx.Client(base_url=api.url, timeout=30) as c:
         g = c.post("/games", json={"humans": [2], "pace": 0, "seed": 40, "players": 9}).json()
-        with c.stream("POST", f"/games/{g['game_id']}/start", headers=_auth(g["tokens"]["2"])):
-            pass
+        # Read to the segment's end: the game then waits on its human, its state saved.
+        r = c.post(f"/games/{g['game_id']}/start", headers=_auth(g["tokens"]["2"]))
+        assert r.status_code == 200 and "event: snapshot" in r.text
     return g
 
 

@@ -52,8 +52,9 @@ def assert_refusal(r: httpx.Response, status: int, code: str) -> dict:
 def game(guarded) -> dict:
     with httpx.Client(base_url=guarded.url, timeout=30) as c:
         g = c.post("/games", json={"humans": [2], "pace": 0, "seed": 40}).json()
-        with c.stream("POST", f"/games/{g['game_id']}/start", headers=auth(g["tokens"]["2"])):
-            pass
+        # Read to the segment's end: the game then waits on its human, its state saved.
+        r = c.post(f"/games/{g['game_id']}/start", headers=auth(g["tokens"]["2"]))
+        assert r.status_code == 200 and "event: snapshot" in r.text
         return g
 
 

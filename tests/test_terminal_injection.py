@@ -195,7 +195,7 @@ async def test_no_escape_sequence_reaches_a_watchers_terminal(llm_server, tmp_pa
     try:
         await until(lambda: b"\x1b[?1049h" in watcher.output, "the watcher to open its screen")
         refusals = await play_as_human(url, g, seat=2)
-        game_over = say("app.game_over", "en")
+        game_over = say("phase.game_over", "en")  # short: never cut by a line's wrap
         await until(lambda: game_over in watcher.screen_text(), "the watcher to show game over")
         watcher.type(b"\x11")  # ctrl+q
         await asyncio.to_thread(watcher.proc.wait, 60)
@@ -338,7 +338,7 @@ async def test_a_client_cleans_what_a_hostile_server_sends(hostile_server, tmp_p
     watcher = watch("HOSTIL")
     refused = watch("NOPE")  # the server's refusal, in its words, is shown too (and it exits)
     try:
-        game_over = say("app.game_over", "en")
+        game_over = say("phase.game_over", "en")  # short: never cut by a line's wrap
         await until(lambda: game_over in watcher.screen_text(), "the watcher to show game over")
         watcher.type(b"r")  # the review: every name and thought again
         await until(lambda: say("review.title", "en") in watcher.screen_text(), "the review")

@@ -86,10 +86,13 @@ async def preflight(env=None) -> str | None:
     return f"{s.describe()}: {problem}" if problem else None
 
 
+def _cleaned(out: Callable[[str], None]) -> Callable[[str], None]:
+    return lambda line: out(clean(line))
+
+
 async def check(out: Callable[[str], None] = print, env=None) -> bool:
     """Run every check; True when LLM bots can play."""
-    printer = out
-    out = lambda line: printer(clean(line))  # noqa: E731 - the endpoint's words, made safe
+    out = _cleaned(out)  # the endpoint's words (errors, model names) reach the terminal
     try:
         s = LLMSettings.from_env(env)
     except SettingsError as e:
