@@ -86,6 +86,15 @@ class Terminal:
             r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[P^_].*?\x1b\\|.)", "", text
         )
 
+    async def shows(self, text: str) -> None:
+        """Wait until ``text`` has been shown; else fail with the end of what was."""
+        try:
+            await until(lambda: text in self.screen_text(), f"the terminal to show {text!r}")
+        except AssertionError as e:
+            alive = "running" if self.proc.poll() is None else f"exited {self.proc.returncode}"
+            tail = self.screen_text()[-3000:]
+            raise AssertionError(f"{e} (the program is {alive}); it showed:\n{tail}") from None
+
     def type(self, keys: bytes) -> None:
         os.write(self.master, keys)
 
@@ -196,7 +205,7 @@ async def test_no_escape_sequence_reaches_a_watchers_terminal(llm_server, tmp_pa
         await until(lambda: b"\x1b[?1049h" in watcher.output, "the watcher to open its screen")
         refusals = await play_as_human(url, g, seat=2)
         game_over = say("phase.game_over", "en")  # short: never cut by a line's wrap
-        await until(lambda: game_over in watcher.screen_text(), "the watcher to show game over")
+        await watcher.shows(game_over)
         watcher.type(b"\x11")  # ctrl+q
         await asyncio.to_thread(watcher.proc.wait, 60)
         await until(lambda: not watcher.reader.is_alive(), "the watcher's last words")
@@ -339,9 +348,9 @@ async def test_a_client_cleans_what_a_hostile_server_sends(hostile_server, tmp_p
     refused = watch("NOPE")  # the server's refusal, in its words, is shown too (and it exits)
     try:
         game_over = say("phase.game_over", "en")  # short: never cut by a line's wrap
-        await until(lambda: game_over in watcher.screen_text(), "the watcher to show game over")
+        await watcher.shows(game_over)
         watcher.type(b"r")  # the review: every name and thought again
-        await until(lambda: say("review.title", "en") in watcher.screen_text(), "the review")
+        await watcher.shows(say("review.title", "en"))
         watcher.type(b"\x1b\x11")  # escape, ctrl+q
         for t in (watcher, refused):
             await asyncio.to_thread(t.proc.wait, 60)
