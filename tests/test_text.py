@@ -106,3 +106,28 @@ def test_events_never_carry_controls_whoever_builds_them():
 def test_clean_json_cleans_every_string_keys_too():
     value = {"a\x1b[1m": ["x\u202ey", {"k": "\x9b2Jz"}], "n": 3, "f": 1.5, "b": None}
     assert clean_json(value) == {"a": ["xy", {"k": "z"}], "n": 3, "f": 1.5, "b": None}
+
+
+def test_call_records_print_clean_whatever_the_model_said():
+    """``werewolf inspect`` and the TUI's call view print raw answers and prompts: the
+    record keeps them as they came, the printout never carries a control."""
+    from cli.llm import _terminal_json
+    from shared.calls import CallRecord, render
+
+    x = "\x1b]52;c;cHduZWQ=\x07 \x1b[31mRED\u202e\x9b2J"
+    r = CallRecord(
+        seat=1,
+        decision="speak",
+        day=1,
+        phase="day",
+        raw=x,
+        error=x,
+        prompt=[{"role": "user", "content": x}],
+        parsed={"kind": "speak", "text": x},
+    )
+    assert r.raw == x  # kept as the model sent it
+    for prompts in (False, True):
+        out = render([r], prompts=prompts)
+        assert not FORBIDDEN.search(out) and "RED" in out
+    printed = _terminal_json(r.model_dump())
+    assert not FORBIDDEN.search(printed) and "\\u001b" in printed
