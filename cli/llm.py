@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -77,10 +78,20 @@ async def _kept_calls(path: Path, game_id: str) -> list[str] | None:
         await store.close()
 
 
+# Raw in a JSON text, these would act on the terminal (C0 is escaped by json.dumps itself).
+_RAW_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+
+
+def _terminal_json(value: object) -> str:
+    """JSON as readable as ``ensure_ascii=False``, with what a terminal obeys escaped."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _show(records: list[CallRecord], args: argparse.Namespace) -> int:
     if args.json:
         summary = {"summary": summarize(records), "calls": [r.model_dump() for r in records]}
-        print(json.dumps(summary, ensure_ascii=False))
+        print(_terminal_json(summary))
     else:
         print(render(records, prompts=args.prompts))
     return 0

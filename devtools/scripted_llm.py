@@ -53,6 +53,8 @@ applies to it; ``times`` (default 1, ``null`` = forever) counts down.  Kinds:
                Not streaming: a ``200 application/json`` body ``{not json``.
 ``reply``      ``text``: answer exactly this text.
 ``illegal``    the usual answer with ``"99"`` (or ``"-1"``) in every Literal field.
+``inject``     ``text``: the usual (legal) answer with ``text`` at the start of every text
+               field (``reasoning``, ``speech``...): hostile model output, e.g. escape sequences.
 ``delay``      ``seconds`` (default 1): extra latency before the response.
 
 ``after_chunks`` counts ``data:`` events, the first (role-only) chunk included; it is capped so that
@@ -92,7 +94,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 __all__ = ["FAULT_KINDS", "ScriptedLLM", "compose_answer", "main", "parse_output_fields"]
 
 FAULT_KINDS = frozenset(
-    {"fail", "disconnect", "stall", "truncate", "malformed", "reply", "illegal", "delay"}
+    {"fail", "disconnect", "stall", "truncate", "malformed", "reply", "illegal", "inject", "delay"}
 )
 _STREAM_FAULTS = frozenset({"disconnect", "stall", "truncate", "malformed"})
 _PASSIVE_OPTIONS = frozenset({"none", "abstain", "pass", "skip", "no one", "nobody"})
@@ -272,8 +274,11 @@ def _word_measure(text: str, zh: bool) -> float:
     return len(text) / 2 if zh else len(text.split())
 
 
-def compose_answer(messages: list[dict[str, Any]], *, illegal: bool = False) -> str:
-    """The scripted answer to a chat prompt (deterministic per ``messages``)."""
+def compose_answer(
+    messages: list[dict[str, Any]], *, illegal: bool = False, inject: str = ""
+) -> str:
+    """The scripted answer to a chat prompt (deterministic per ``messages``); ``inject``
+    starts every text field."""
     text = _last_user_text(messages)
     style, fields = parse_output_fields(text)
     rng = random.Random(_seed(messages))
@@ -330,10 +335,10 @@ def compose_answer(messages: list[dict[str, Any]], *, illegal: bool = False) -> 
             texts[name].append(rng.choice(unused).format(s=seat, a=other))
     joiner = "" if zh else " "
     for name, sentences in texts.items():
-        values[name] = joiner.join(sentences)
+        values[name] = inject + joiner.join(sentences)
 
     if style is None:
-        return joiner.join(t.format(s=seat, a=other) for t in rng.sample(public_pool, 2))
+        return inject + joiner.join(t.format(s=seat, a=other) for t in rng.sample(public_pool, 2))
     if style == "json":
         return json.dumps({f.name: values[f.name] for f in fields}, ensure_ascii=False, indent=2)
     parts = [f"[[ ## {f.name} ## ]]\n{values[f.name]}" for f in fields]
@@ -470,8 +475,8 @@ def _validate_behavior(raw: Any) -> dict[str, Any]:
         ra = b.get("retry_after")
         if ra is not None and (isinstance(ra, bool) or not isinstance(ra, int | float)):
             raise ValueError("retry_after must be a number of seconds")
-    if kind == "reply" and not isinstance(b.get("text"), str):
-        raise ValueError("a reply behavior needs a string text")
+    if kind in ("reply", "inject") and not isinstance(b.get("text"), str):
+        raise ValueError(f"a {kind} behavior needs a string text")
     return b
 
 
@@ -667,7 +672,11 @@ class ScriptedLLM:
         if kind == "reply":
             answer = behavior["text"]
         else:
-            answer = compose_answer(messages, illegal=kind == "illegal")
+            answer = compose_answer(
+                messages,
+                illegal=kind == "illegal",
+                inject=behavior["text"] if kind == "inject" and behavior else "",
+            )
         usage = {
             "prompt_tokens": _approx_tokens(sum(len(c) for c in contents)),
             "completion_tokens": _approx_tokens(len(answer)),

@@ -9,15 +9,22 @@ import uvicorn
 from fastapi import FastAPI
 
 from server.api import install_error_handlers, router
+from server.api.guard import BodyGuard
 from server.datadir import DataDirLock
 from server.moderator import Moderator
+from shared.settings import Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 3  # an open SSE stream would otherwise hold shutdown forever
 
 
-def create_app(data_dir: Path | None, lock: DataDirLock | None = None) -> FastAPI:
-    """``data_dir`` None keeps everything in memory (tests, throwaway games); ``lock``: the
-    data directory's, if the caller holds it already."""
+def create_app(
+    data_dir: Path | None, max_body_bytes: int | None = None, lock: DataDirLock | None = None
+) -> FastAPI:
+    """``data_dir`` None keeps everything in memory (tests, throwaway games).
+    ``max_body_bytes``: the largest request body read (default: ``WEREWOLF_MAX_BODY_BYTES``);
+    ``lock``: the data directory's, if the caller holds it already."""
+    if max_body_bytes is None:
+        max_body_bytes = Settings.from_env().input_limits().max_body_bytes
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -37,6 +44,7 @@ def create_app(data_dir: Path | None, lock: DataDirLock | None = None) -> FastAP
     )
     app.include_router(router)
     install_error_handlers(app)
+    app.add_middleware(BodyGuard, max_body_bytes=max_body_bytes)
     return app
 
 
@@ -45,10 +53,11 @@ def serve(
     port: int = 8765,
     data_dir: Path | None = None,
     log_level: str = "warning",
+    max_body_bytes: int | None = None,
     lock: DataDirLock | None = None,
 ) -> None:
     config = uvicorn.Config(
-        create_app(data_dir, lock),
+        create_app(data_dir, max_body_bytes, lock),
         host=host,
         port=port,
         log_level=log_level,

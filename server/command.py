@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from shared.settings import Settings
+from shared.settings import BadVariable, Settings
 
 
 def add_serve_options(p: argparse.ArgumentParser) -> None:
@@ -25,7 +25,13 @@ def serve_from_args(args: argparse.Namespace) -> int:
     from server.app import serve
     from server.datadir import DataDirInUse, DataDirLock
 
-    data_dir = Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
+    settings = Settings.from_env()
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
+    try:
+        limits = settings.input_limits()
+    except BadVariable as e:
+        print(f"can't serve: {e}", file=sys.stderr)
+        return 2
     try:
         lock = DataDirLock(data_dir)
     except DataDirInUse as e:
@@ -33,7 +39,13 @@ def serve_from_args(args: argparse.Namespace) -> int:
         return 1
     print(f"werewolf server on http://{args.host}:{args.port} (data: {data_dir})", flush=True)
     try:
-        serve(host=args.host, port=args.port, data_dir=data_dir, lock=lock)
+        serve(
+            host=args.host,
+            port=args.port,
+            data_dir=data_dir,
+            max_body_bytes=limits.max_body_bytes,
+            lock=lock,
+        )
     finally:
         lock.release()
     return 0

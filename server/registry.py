@@ -8,9 +8,9 @@ import random
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from server.bots import seat_kinds, unavailable
 from server.call_records import GameCalls
@@ -24,27 +24,30 @@ from server.store import Store
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
 DEFAULT_TURN_TIMEOUT = 60.0  # seconds per decision when several humans share a table
 BotKindName = Literal["builtin", "llm"]
+MAX_SEATS = 9  # the largest table: no list or map of seats in a request is longer
+SeatList = Annotated[list[int], Field(max_length=MAX_SEATS)]
+# (a JSON object's keys are strings: a seat's number is read from one)
+SeatMap = Annotated[dict[Annotated[int, Strict(False)], BotKindName], Field(max_length=MAX_SEATS)]
 
 
 class NewGame(BaseModel):
-    """What a creator asks for (the body of ``POST /games``)."""
+    """What a creator asks for (the body of ``POST /games``): strict, as its schema says
+    (``0`` is not ``false``, ``"9"`` not ``9``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     players: Literal[6, 9] = 9
-    humans: list[int] | int = Field(default_factory=list, description="seats, or how many")
+    humans: SeatList | int = Field(default_factory=list, description="seats, or how many")
     lang: Literal["en", "zh"] = "en"
     pace: float = Field(default=30.0, ge=0, le=1000, description="tokens per second; 0 = instant")
     seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
-    bots: Literal["builtin", "llm", "mixed"] | dict[int, BotKindName] = Field(
+    bots: Literal["builtin", "llm", "mixed"] | SeatMap = Field(
         default="builtin",
         description="who plays the seats no human holds: the built-in bots, LLM bots (the "
         "server's configured model), or mixed (every other bot seat an LLM); "
         "or a map of seat -> kind",
     )
-    seat_bots: dict[int, BotKindName] = Field(
-        default_factory=dict, description="per-seat overrides of `bots`"
-    )
+    seat_bots: SeatMap = Field(default_factory=dict, description="per-seat overrides of `bots`")
     step: bool = False
     witch_self_save: Literal["first_night", "never", "always"] = "first_night"
     win_condition: Literal["sides", "parity"] = "sides"

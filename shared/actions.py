@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from shared.audience import Visibility
+from shared.text import clean, refusal
 
 ActionKind = Literal["speak", "vote", "kill", "check", "save", "poison", "skip", "shoot"]
 
@@ -65,15 +66,26 @@ class Action(BaseModel):
     ``kind`` is how it answers (``skip`` passes: abstain, no kill, no shot, silence; a
     vote, kill, check or shot that names nobody passes too); ``target`` the seat it
     names (for a wolf's speech at night: the kill it proposes);
-    ``text`` the words of a speech.
+    ``text`` the words of a speech: one paragraph of plain text (line breaks and tabs
+    become spaces; a control character, escape sequence, bidi control or lone surrogate
+    is refused, as it would act on the terminals of everyone who hears the speech).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     seat: int
     kind: ActionKind
     target: int | None = None
     text: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _plain_text(cls, text: str | None) -> str | None:
+        if text is None:
+            return None
+        if why := refusal(text):
+            raise ValueError(why)
+        return clean(text)
 
 
 class Decision(BaseModel):

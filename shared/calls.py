@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from shared.strings import say
+from shared.text import clean
 
 
 class CallRecord(BaseModel):
@@ -87,6 +88,8 @@ def line(n: int, r: CallRecord, lang: str = "en") -> str:
 
 
 def render(records: list[CallRecord], prompts: bool = False, lang: str = "en") -> str:
+    """The records as text for a terminal: a prompt or a model's raw answer may carry
+    escape sequences (kept in the record, as the model sent them), never shown."""
     s = summarize(records)
     head = say(
         "calls.summary",
@@ -107,4 +110,4 @@ def render(records: list[CallRecord], prompts: bool = False, lang: str = "en") -
             out.append(say("calls.answer", lang))
             out.extend("    " + x for x in (r.raw or say("calls.no_answer", lang)).splitlines())
             out.append("")
-    return "\n".join(out)
+    return clean("\n".join(out), one_line=False)

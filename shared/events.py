@@ -4,6 +4,10 @@ Every event the game produces is one of the typed models below. Each carries
 its ``vis`` (its audience): who may see it while the game runs. The server filters
 every stream and snapshot for its viewer (``server/game/visibility.py``); after game
 over everything is public. ``docs/protocol.md`` describes the same vocabulary in prose.
+
+Text that people or models wrote (names, labels, speeches, thoughts, messages) is
+:data:`~shared.text.OneLine` or :data:`~shared.text.Lines`: whoever builds or reads an
+event, no escape sequence, control or bidi character is left in it (``shared/text.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from shared.audience import WOLVES as WOLVES
 from shared.audience import Scope as Scope
 from shared.audience import Visibility
 from shared.audience import only as only
+from shared.text import Lines, OneLine
 
 # The protocol's version: in ``GET /healthz`` and every ``game_created``. 2: one action
 # route (``POST /games/{id}/actions``), typed ``waiting`` decisions and snapshots.
@@ -37,7 +42,7 @@ class _Event(BaseModel):
 
 class SeatInfo(BaseModel):
     seat: int
-    name: str
+    name: OneLine
 
 
 class GameCreated(_Event):
@@ -72,13 +77,13 @@ class Phase(_Event):
 class ThoughtStart(_Event):
     type: Literal["thought_start"] = "thought_start"
     seat: int
-    label: str = ""
+    label: OneLine = ""
 
 
 class ThoughtToken(_Event):
     type: Literal["thought_token"] = "thought_token"
     seat: int
-    content: str
+    content: Lines
 
 
 class ThoughtEnd(_Event):
@@ -100,13 +105,13 @@ class Token(_Event):
 
     type: Literal["token"] = "token"
     seat: int
-    content: str
+    content: OneLine
 
 
 class SpeechEnd(_Event):
     type: Literal["speech_end"] = "speech_end"
     seat: int
-    text: str
+    text: OneLine
     kind: SpeechKind = "day"
     day: int = 0
     target: int | None = None  # the wolves' talk: the kill this wolf proposes
@@ -220,19 +225,19 @@ class GameOver(_Event):
     type: Literal["game_over"] = "game_over"
     winner: Side
     roles: dict[int, Role]
-    reason: str
+    reason: OneLine
     day: int
 
 
 class Error(_Event):
     type: Literal["error"] = "error"
-    message: str
+    message: Lines
     seat: int | None = None
 
 
 class SeatState(BaseModel):
     seat: int
-    name: str
+    name: OneLine
     alive: bool
     role: Role | None = None  # None: this viewer does not know it
 
@@ -245,7 +250,7 @@ class TableState(BaseModel):
     phase: PhaseName
     over: bool
     winner: Side | None = None
-    reason: str = ""
+    reason: OneLine = ""
     players: int
     lang: Lang
     humans: list[int] = []

@@ -8,7 +8,8 @@ server keeps its games, ``WEREWOLF_CLIENT_DIR`` where this machine keeps its sea
 bots' model (``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` are the fallbacks; what is missing
 or malformed among them is judged in ``server/llm/settings.py``). The LLM limits (timeouts,
 retries, concurrency) are checked only when they are asked for, with :meth:`Settings.llm_limits`:
-a typo there must not stop a game of built-in bots.
+a typo there must not stop a game of built-in bots. So is the server's cap on what a
+request may send (``WEREWOLF_MAX_BODY_BYTES``), with :meth:`Settings.input_limits`.
 """
 
 from __future__ import annotations
@@ -67,6 +68,12 @@ class LLMLimits(_FromEnvironment):
     concurrency: int = Field(8, gt=0, validation_alias="WEREWOLF_LLM_CONCURRENCY")
 
 
+class InputLimits(_FromEnvironment):
+    """How much a request may send the server: a larger body is refused (413) unread."""
+
+    max_body_bytes: int = Field(65536, gt=0, validation_alias="WEREWOLF_MAX_BODY_BYTES")
+
+
 class Settings(_FromEnvironment):
     server: str = Field("http://127.0.0.1:8765", validation_alias="WEREWOLF_SERVER")
     data_dir: Path = Field(default_factory=_user_dir, validation_alias="WEREWOLF_DATA_DIR")
@@ -90,6 +97,13 @@ class Settings(_FromEnvironment):
         """The LLM limits from the same environment, or :class:`BadVariable` saying what is wrong."""
         try:
             return LLMLimits.from_env(self._env)
+        except ValidationError as e:
+            raise BadVariable(_explain(e)) from None
+
+    def input_limits(self) -> InputLimits:
+        """The server's input limits from the same environment, or :class:`BadVariable`."""
+        try:
+            return InputLimits.from_env(self._env)
         except ValidationError as e:
             raise BadVariable(_explain(e)) from None
 

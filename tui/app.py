@@ -23,6 +23,7 @@ from textual.widgets import Footer
 from shared.actions import Action
 from shared.events import Event
 from shared.strings import has, say
+from shared.text import clean
 from tui.board import Board
 from tui.client import ApiError, Connection, GameClient
 from tui.theme import WEREWOLF
@@ -162,7 +163,10 @@ class WerewolfApp(App[None]):
                 self.board.apply_snapshot(await self.client.snapshot())
             except ApiError as e:
                 self.notify(
-                    e.message, severity="error", title=say("app.cant_open", self.board.lang)
+                    e.message,
+                    severity="error",
+                    title=say("app.cant_open", self.board.lang),
+                    markup=False,
                 )
                 return
             self.localize()
@@ -183,7 +187,12 @@ class WerewolfApp(App[None]):
                 if self.board.lang != lang:  # the table's language arrived
                     self.localize()
         except ApiError as e:
-            self.notify(e.message, severity="error", title=say("app.feed_closed", self.board.lang))
+            self.notify(
+                e.message,
+                severity="error",
+                title=say("app.feed_closed", self.board.lang),
+                markup=False,
+            )
             return
         if self.board.over and self.client is not None and self.events is None:
             self.fetch_review()
@@ -199,7 +208,12 @@ class WerewolfApp(App[None]):
             async for seq, event in self.client.follow(after=0):
                 board.apply(event, seq)
         except ApiError as e:
-            self.notify(e.message, severity="warning", title=say("app.no_review", self.board.lang))
+            self.notify(
+                e.message,
+                severity="warning",
+                title=say("app.no_review", self.board.lang),
+                markup=False,
+            )
             return
         self.review_board = board
 
@@ -326,11 +340,16 @@ class WerewolfApp(App[None]):
 
     def _refused(self, e: ApiError) -> None:
         self.last_refusal = e.message
-        self.notify(e.message, severity="warning", title=say("app.refused", self.board.lang))
+        self.notify(
+            e.message, severity="warning", title=say("app.refused", self.board.lang), markup=False
+        )
 
     def _not_sent(self, e: Exception) -> None:
         self.notify(
-            str(e) or type(e).__name__, severity="error", title=say("app.not_sent", self.board.lang)
+            clean(str(e)) or type(e).__name__,
+            severity="error",
+            title=say("app.not_sent", self.board.lang),
+            markup=False,
         )
 
     # -- bindings -------------------------------------------------------------------------

@@ -3,11 +3,17 @@
 ``follow`` yields a game's events as they stream and survives dropped
 connections: it reconnects with ``Last-Event-ID`` and exponential backoff, and
 reports each change of connection state through a callback.
+
+Everything read from the wire goes through :func:`wire` first: every string in it is
+cleaned of escape sequences, control and bidi characters (``shared/text.py``), so
+whatever a server sends, nothing in it can act on the terminal that shows it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,6 +23,7 @@ from httpx_sse import aconnect_sse
 
 from shared.actions import Action
 from shared.events import EVENT_TYPES, Event, GameView, Snapshot, parse_event
+from shared.text import clean, clean_json
 
 ConnectionState = Literal["connecting", "live", "reconnecting", "closed"]
 
@@ -38,23 +45,42 @@ class Connection:
     error: str = ""
 
 
+# A JSON text whose strings may hold something to clean: an escape (``\u001b``, ``\r``…)
+# or a raw C1 or bidi control. The rest is decoded as it is, at no extra cost.
+_MAY_NEED_CLEANING = re.compile(r"\\[ubfr]|[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def wire(data: str | bytes) -> Any:
+    """A JSON text from the server, decoded, with every string in it cleaned."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    value = json.loads(text)
+    return clean_json(value) if _MAY_NEED_CLEANING.search(text) else value
+
+
+def _message(item: Any) -> str:
+    where = ".".join(str(x) for x in item.get("loc", []) if x != "body")
+    return f"{where}: {item.get('msg', '')}" if where else str(item.get("msg", ""))
+
+
 def api_error(response: httpx.Response) -> ApiError:
-    """The refusal in a response from our server, in its own words (any body shape)."""
+    """The refusal in a response from our server, in its own words: ``{"detail": {"code",
+    "message", "fields"?}}`` (and, from an older server, FastAPI's list of errors)."""
+    status = response.status_code
     try:
-        detail = response.json().get("detail")
+        body = wire(response.content)
     except ValueError:
-        return ApiError(response.status_code, "error", response.text[:200])
+        return ApiError(status, "error", clean(response.text[:200]))
+    detail = body.get("detail") if isinstance(body, dict) else body
     if isinstance(detail, dict):
-        return ApiError(
-            response.status_code, detail.get("code", "error"), detail.get("message", str(detail))
-        )
-    if isinstance(detail, list):  # FastAPI's validation errors
-        parts = []
-        for item in detail:
-            where = ".".join(str(x) for x in item.get("loc", []) if x != "body")
-            parts.append(f"{where}: {item.get('msg', '')}" if where else item.get("msg", ""))
-        return ApiError(response.status_code, "invalid", "; ".join(parts))
-    return ApiError(response.status_code, "error", str(detail))
+        message = str(detail.get("message") or "")
+        fields = [f for f in detail.get("fields") or [] if isinstance(f, dict)]
+        if fields and not message:
+            message = "; ".join(_message(f) for f in fields)
+        return ApiError(status, str(detail.get("code", "error")), message or str(detail))
+    if isinstance(detail, list):  # an older server: FastAPI's validation errors
+        parts = [_message(item) for item in detail if isinstance(item, dict)]
+        return ApiError(status, "invalid", "; ".join(parts))
+    return ApiError(status, "error", str(detail))
 
 
 class GameClient:
@@ -86,19 +112,19 @@ class GameClient:
         r = await self._http.post("/games", json=body)
         if r.status_code != 201:
             raise api_error(r)
-        return r.json()
+        return wire(r.content)
 
     async def join(self, code: str, seat: int | None = None) -> dict:
         r = await self._http.post(f"/games/{code}/join", json={"seat": seat} if seat else None)
         if r.status_code != 200:
             raise api_error(r)
-        return r.json()
+        return wire(r.content)
 
     async def list_games(self) -> list[dict]:
         r = await self._http.get("/games")
         if r.status_code != 200:
             raise api_error(r)
-        return r.json()
+        return wire(r.content)
 
     def _game(self, game_id: str | None) -> str:
         game_id = game_id or self.game_id
@@ -110,7 +136,7 @@ class GameClient:
         r = await self._http.get(f"/games/{self._game(game_id)}", headers=self._headers())
         if r.status_code != 200:
             raise api_error(r)
-        return GameView.model_validate_json(r.content)
+        return GameView.model_validate(wire(r.content))
 
     async def calls(self, seat: int | None = None, game_id: str | None = None) -> dict:
         """The LLM bots' call records (spectators; everyone after game over)."""
@@ -121,14 +147,14 @@ class GameClient:
         )
         if r.status_code != 200:
             raise api_error(r)
-        return r.json()
+        return wire(r.content)
 
     async def health(self, timeout: float = 5.0) -> dict:
         """The server's ``/healthz`` answer; a transport error if nobody answers in time."""
         r = await self._http.get("/healthz", timeout=timeout)
         if r.status_code != 200:
             raise api_error(r)
-        return r.json()
+        return wire(r.content)
 
     async def __aenter__(self) -> GameClient:
         return self
@@ -148,7 +174,7 @@ class GameClient:
         )
         if r.status_code != 200:
             raise api_error(r)
-        return r.json()["seq"]
+        return wire(r.content)["seq"]
 
     async def _segment(self, path: str, game_id: str | None = None) -> Snapshot | None:
         """POST start/advance and read its answer (one segment) to the end; return the
@@ -162,7 +188,7 @@ class GameClient:
                 raise api_error(es.response)
             async for sse in es.aiter_sse():
                 if sse.event == "snapshot":
-                    last = Snapshot.model_validate_json(sse.data)
+                    last = Snapshot.model_validate(wire(sse.data))
         return last
 
     async def start(self, game_id: str | None = None) -> Snapshot | None:
@@ -215,7 +241,7 @@ class GameClient:
                         last = max(last, seq)
                         if sse.event != "message" and sse.event not in EVENT_TYPES:
                             continue  # from a newer server: not ours to show
-                        event = parse_event(sse.data)
+                        event = parse_event(wire(sse.data))
                         yield seq, event
                         if event.type == "snapshot" and event.state.over:
                             notify(Connection("closed"))
@@ -224,7 +250,6 @@ class GameClient:
                 raise httpx.RemoteProtocolError("stream ended")
             except (httpx.TransportError, httpx.HTTPStatusError) as e:
                 attempt += 1
-                notify(
-                    Connection("reconnecting", attempt=attempt, error=str(e) or type(e).__name__)
-                )
+                why = clean(str(e)) or type(e).__name__
+                notify(Connection("reconnecting", attempt=attempt, error=why))
                 await asyncio.sleep(min(self.max_backoff, 0.2 * 2 ** (attempt - 1)))

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from shared.actions import Action
 
 from .deps import GameDep, ModDep, ViewerDep
-from .errors import refusal_responses
+from .errors import BODY_STATUSES, refusal_responses
 
 router = APIRouter(tags=["actions"])
 
@@ -21,7 +21,9 @@ class Accepted(BaseModel):
 
 @router.post(
     "/games/{game_id}/actions",
-    responses=refusal_responses("not_found", "unauthorized", "forbidden", "conflict", "invalid"),
+    responses=refusal_responses(
+        "not_found", "unauthorized", "forbidden", "conflict", *BODY_STATUSES
+    ),
 )
 async def act(action: Action, g: GameDep, viewer: ViewerDep, mod: ModDep) -> Accepted:
     """Answer the pending decision: ``{"seat", "kind", "target"?, "text"?}``. The answer

@@ -12,14 +12,14 @@ from server.refusals import Why
 from server.registry import NewGame
 
 from .deps import GameDep, ModDep, ViewerDep
-from .errors import refusal_responses
+from .errors import BODY_STATUSES, refusal_responses
 from .streams import SSE_DOC, feed, sse
 
 router = APIRouter(tags=["games"])
 GAME_REFUSALS: tuple[Why, ...] = ("not_found", "unauthorized", "forbidden")
 
 
-@router.post("/games", status_code=201, responses=refusal_responses("invalid"))
+@router.post("/games", status_code=201, responses=refusal_responses(*BODY_STATUSES))
 async def create_game(body: NewGame, mod: ModDep) -> dict:
     return (await mod.registry.create(body)).answer()
 
@@ -37,11 +37,14 @@ async def get_game(g: GameDep, viewer: ViewerDep, mod: ModDep) -> dict:
 
 
 class Join(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     seat: int | None = None
 
 
-@router.post("/games/{game_id}/join", responses=refusal_responses("not_found", "conflict"))
+@router.post(
+    "/games/{game_id}/join",
+    responses=refusal_responses("not_found", "conflict", *BODY_STATUSES),
+)
 async def join(g: GameDep, mod: ModDep, body: Annotated[Join | None, Body()] = None) -> dict:
     """Take a free seat of a hosted game: the answer carries that seat's token."""
     seat, token = await mod.registry.join(g, body.seat if body else None)
@@ -50,7 +53,7 @@ async def join(g: GameDep, mod: ModDep, body: Annotated[Join | None, Body()] = N
 
 @router.post(
     "/games/{game_id}/start",
-    responses={**SSE_DOC, **refusal_responses(*GAME_REFUSALS, "conflict")},
+    responses={**SSE_DOC, **refusal_responses(*GAME_REFUSALS, "conflict", *BODY_STATUSES)},
 )
 async def start(g: GameDep, viewer: ViewerDep, mod: ModDep):
     """Start the game (its host); the answer streams the first segment, to its snapshot."""
@@ -60,7 +63,7 @@ async def start(g: GameDep, viewer: ViewerDep, mod: ModDep):
 
 @router.post(
     "/games/{game_id}/advance",
-    responses={**SSE_DOC, **refusal_responses(*GAME_REFUSALS, "conflict")},
+    responses={**SSE_DOC, **refusal_responses(*GAME_REFUSALS, "conflict", *BODY_STATUSES)},
 )
 async def advance(g: GameDep, viewer: ViewerDep, mod: ModDep):
     """Step mode: run the next phase; the answer streams it, to its snapshot."""

@@ -32,6 +32,7 @@ from shared.events import (
     ThoughtToken,
     Token,
 )
+from shared.text import Cleaner, clean
 
 from .briefing import briefing
 from .calls import CallRecord
@@ -94,6 +95,10 @@ class Streamer:
         self.thinking = False
         self.spoken = ""  # what the speech's audience has heard so far
         self.mute = False  # set for a retry once a speech has been heard
+        # The model's words reach other people's terminals: no escape sequence, control or
+        # bidi character passes, even one cut in two between tokens (shared/text.py).
+        self.thought_text = Cleaner(one_line=False)
+        self.speech_text = Cleaner(one_line=True)
 
     def begin(self) -> None:
         """Show the seat thinking from the moment its call starts (a model may take seconds
@@ -103,25 +108,39 @@ class Streamer:
             self.tw.write(ThoughtStart(seat=self.d.seat, label=self.label, vis=GOD))
 
     def on_token(self, field: str, text: str) -> None:
-        seat = self.d.seat
         if field == "reasoning":
             self.begin()
-            self.tw.write(ThoughtToken(seat=seat, content=text, vis=GOD))
+            self.think(self.thought_text.feed(text))
         elif field == "speech" and self.speaks and not self.mute:
             self.end_thought()
-            room = MAX_SPEECH_CHARS - len(self.spoken)
-            if len(text) > room:  # the cap: what is heard is what the game records
-                text = text[:room].rstrip()
-            if not text:
-                return
-            if not self.spoken:
-                self.tw.write(
-                    SpeechStart(
-                        seat=seat, kind=SPEECH_KINDS[self.d.action], vis=self.d.channel or PUBLIC
-                    )
-                )
-            self.spoken += text
-            self.tw.write(Token(seat=seat, content=text, vis=self.d.channel or PUBLIC))
+            self.say(self.speech_text.feed(text))
+
+    def think(self, text: str) -> None:
+        if text:
+            self.tw.write(ThoughtToken(seat=self.d.seat, content=text, vis=GOD))
+
+    def say(self, text: str) -> None:
+        seat, vis = self.d.seat, self.d.channel or PUBLIC
+        room = MAX_SPEECH_CHARS - len(self.spoken)
+        if len(text) > room:  # the cap: what is heard is what the game records
+            text = text[:room].rstrip()
+        if not text:
+            return
+        if not self.spoken:
+            self.tw.write(SpeechStart(seat=seat, kind=SPEECH_KINDS[self.d.action], vis=vis))
+        self.spoken += text
+        self.tw.write(Token(seat=seat, content=text, vis=vis))
+
+    def finish(self) -> None:
+        """The call is over: what the cleaners held back (the start of an escape sequence
+        that never ended) is cleaned as the end of the text, and the thought ends."""
+        rest = self.thought_text.flush()
+        if self.thinking:
+            self.think(rest)
+        rest = self.speech_text.flush()
+        if self.spoken and not self.mute:
+            self.say(rest)
+        self.end_thought()
 
     def end_thought(self) -> None:
         if self.thinking:
@@ -173,9 +192,10 @@ async def llm_bot(
             CURRENT.reset(token)
             failed = _failure(e)
             cause, detail = (failed.cause, failed.detail) if failed else _reason(e)
+            cause, detail = clean(cause), clean(detail)  # they quote the model's answer
             _fill(call, scope, error=detail)
             record(call)
-            streamer.end_thought()
+            streamer.finish()
             if failed is None and attempt == 1:  # unparseable or illegal: one more try
                 streamer.mute = bool(streamer.spoken)
                 legal = ", ".join(options(d)) or "a speech"
@@ -189,7 +209,7 @@ async def llm_bot(
                 continue
             break
         CURRENT.reset(token)
-        streamer.end_thought()
+        streamer.finish()
         if streamer.speaks:  # the speech as its audience heard it, never spoken twice
             action = action.model_copy(update={"text": await _spoken(streamer, action.text)})
         _fill(call, scope, parsed=action.model_dump(exclude_none=True))

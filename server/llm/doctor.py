@@ -13,6 +13,8 @@ from collections.abc import Callable
 import httpx
 import openai
 
+from shared.text import clean
+
 from .settings import LLMSettings, SettingsError
 
 
@@ -84,8 +86,13 @@ async def preflight(env=None) -> str | None:
     return f"{s.describe()}: {problem}" if problem else None
 
 
+def _cleaned(out: Callable[[str], None]) -> Callable[[str], None]:
+    return lambda line: out(clean(line))
+
+
 async def check(out: Callable[[str], None] = print, env=None) -> bool:
     """Run every check; True when LLM bots can play."""
+    out = _cleaned(out)  # the endpoint's words (errors, model names) reach the terminal
     try:
         s = LLMSettings.from_env(env)
     except SettingsError as e:

@@ -16,6 +16,7 @@ from typing import Literal, cast
 import dspy
 
 from server.game.state import Action, Decision
+from shared.text import clean
 
 
 class Decide(dspy.Signature):
@@ -183,7 +184,7 @@ def to_action(d: Decision, program: Program, prediction: dspy.Prediction) -> Act
     A speech is ``speak`` with its text; a wolf's talk also carries the kill it proposes
     (``target``: the rules record it for the pack, and its own kill vote follows it)."""
     if d.speaks:
-        text = (prediction.get("speech") or "").strip()
+        text = clean(prediction.get("speech") or "").strip()  # no escape reaches a terminal
         target = _choice(d, program, prediction).target if program.choice else None
         return Action(seat=d.seat, kind="speak", text=text, target=target)
     return _choice(d, program, prediction)

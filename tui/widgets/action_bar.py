@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from shared.actions import Action, Decision
 from shared.strings import name, say
+from shared.text import clean
 
 
 class TargetPicker(OptionList):
@@ -54,7 +55,7 @@ class ActionBar(Vertical):
         # Both answers live for the app's life, shown in turn: replacing widgets would
         # race their own removal when decisions follow each other quickly.
         self.speech = SpeechInput(max_length=500, id="speech-input")
-        self.picker = TargetPicker(id="target-picker")
+        self.picker = TargetPicker(id="target-picker", markup=False)  # names are the server's
         self.speech.display = self.picker.display = False
 
     def compose(self) -> ComposeResult:
@@ -134,7 +135,9 @@ class ActionBar(Vertical):
     def _spoke(self, event: Input.Submitted) -> None:
         if self.waiting is None:
             return
-        action = Action(seat=self.waiting.seat, kind="speak", text=event.value.strip())
+        # A pasted control character would be refused by the server: it goes here instead.
+        text = clean(event.value).strip()
+        action = Action(seat=self.waiting.seat, kind="speak", text=text)
         self.post_message(self.Chosen(action, self.waiting))
 
     @on(OptionList.OptionSelected, "#target-picker")
