@@ -9,17 +9,25 @@ import uvicorn
 from fastapi import FastAPI
 
 from server.api import install_error_handlers, router
+from server.api.hosts import HostGuard, HostPolicy
+from server.api.quotas import Quotas
 from server.moderator import Moderator
+from shared.settings import ServerLimits, Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 3  # an open SSE stream would otherwise hold shutdown forever
 
 
-def create_app(data_dir: Path | None) -> FastAPI:
-    """``data_dir`` None keeps everything in memory (tests, throwaway games)."""
+def create_app(
+    data_dir: Path | None, limits: ServerLimits | None = None, bind: str = "127.0.0.1"
+) -> FastAPI:
+    """``data_dir`` None keeps everything in memory (tests, throwaway games). ``limits``
+    (default: from the environment) are the clients' quotas and the names the server
+    answers to; ``bind`` is the address it listens on (it answers to that name too)."""
+    limits = limits or Settings.from_env().server_limits()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        mod = Moderator(data_dir)
+        mod = Moderator(data_dir, max_live_games=limits.max_live_games)
         await mod.open()
         app.state.moderator = mod
         try:
@@ -35,6 +43,9 @@ def create_app(data_dir: Path | None) -> FastAPI:
     )
     app.include_router(router)
     install_error_handlers(app)
+    app.state.quotas = Quotas(limits)
+    # Outermost: a request for another name, or a foreign page's POST, goes no further.
+    app.add_middleware(HostGuard, policy=HostPolicy.make(bind, limits.hosts(), limits.origins()))
     return app
 
 
@@ -45,7 +56,7 @@ def serve(
     log_level: str = "warning",
 ) -> None:
     config = uvicorn.Config(
-        create_app(data_dir),
+        create_app(data_dir, bind=host),
         host=host,
         port=port,
         log_level=log_level,

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from shared.settings import Settings
+from shared.settings import BadVariable, Settings
 
 
 def add_serve_options(p: argparse.ArgumentParser) -> None:
@@ -23,7 +24,13 @@ def serve_from_args(args: argparse.Namespace) -> int:
     """Serve until stopped, as the options say; the first line printed says where."""
     from server.app import serve
 
-    data_dir = Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
+    settings = Settings.from_env()
+    try:
+        settings.server_limits()  # a typo in a limit stops the server here, named
+    except BadVariable as e:
+        print(f"werewolf serve: {e}", file=sys.stderr)
+        return 2
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     print(f"werewolf server on http://{args.host}:{args.port} (data: {data_dir})", flush=True)
     serve(host=args.host, port=args.port, data_dir=data_dir)
     return 0

@@ -24,10 +24,10 @@ from server.store import Store
 
 
 class Moderator:
-    def __init__(self, data_dir: Path | None) -> None:
+    def __init__(self, data_dir: Path | None, max_live_games: int = 0) -> None:
         self.data_dir = data_dir
         self.store: Store | None = None
-        self.registry = Registry(None)
+        self.registry = Registry(None, max_live=max_live_games)
         self._checkpoints: aiosqlite.Connection | None = None
         self._runner: Runner | None = None
         self._importing: asyncio.Future | None = None  # DSPy, loading in the background
@@ -53,6 +53,15 @@ class Moderator:
         saver = AsyncSqliteSaver(self._checkpoints, serde=checkpoint_serde())
         self._runner = Runner(build_graph(saver), self.registry)
         await recover(self.store, self.registry, self._runner)
+        await self._restore_listing()
+
+    async def _restore_listing(self) -> None:
+        """Whether each game is listed for everyone: kept in its record (older records, and
+        recovery, know nothing of it: private)."""
+        assert self.store is not None
+        for stored in await self.store.games():
+            if g := self.registry.games.get(stored.id):
+                g.public = bool(stored.record.get("public", False))
 
     async def _warm_up(self) -> None:
         """Play one quick all-bot game in memory before serving: the first game otherwise

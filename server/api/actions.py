@@ -9,6 +9,7 @@ from shared.actions import Action
 
 from .deps import GameDep, ModDep, ViewerDep
 from .errors import refusal_responses
+from .quotas import ACTION
 
 router = APIRouter(tags=["actions"])
 
@@ -21,7 +22,10 @@ class Accepted(BaseModel):
 
 @router.post(
     "/games/{game_id}/actions",
-    responses=refusal_responses("not_found", "unauthorized", "forbidden", "conflict", "invalid"),
+    dependencies=[ACTION],
+    responses=refusal_responses(
+        "not_found", "unauthorized", "forbidden", "conflict", "invalid", "too_many"
+    ),
 )
 async def act(action: Action, g: GameDep, viewer: ViewerDep, mod: ModDep) -> Accepted:
     """Answer the pending decision: ``{"seat", "kind", "target"?, "text"?}``. The answer

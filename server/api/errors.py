@@ -15,6 +15,9 @@ STATUS: dict[Why, int] = {
     "conflict": 409,
     "busy": 409,
     "invalid": 422,
+    "bad_request": 400,
+    "too_many": 429,
+    "unavailable": 503,
 }
 
 
@@ -34,14 +37,26 @@ def refusal_responses(*whys: Why) -> dict[int | str, dict]:
     return {STATUS[w]: {"model": RefusalBody} for w in whys}
 
 
+def refusal_response(e: Refused) -> JSONResponse:
+    """The refusal as HTTP (also for the middleware, which answers before any route)."""
+    body = RefusalBody(detail=RefusalDetail(code=e.code, message=e.message))
+    headers = {"Retry-After": str(e.retry_after)} if e.retry_after is not None else None
+    return JSONResponse(body.model_dump(), status_code=STATUS[e.why], headers=headers)
+
+
 async def _refused(_request: Request, e: Exception) -> JSONResponse:
     assert isinstance(e, Refused)
-    body = RefusalBody(detail=RefusalDetail(code=e.code, message=e.message))
-    return JSONResponse(body.model_dump(), status_code=STATUS[e.why])
+    return refusal_response(e)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Refused, _refused)
 
 
-__all__ = ["STATUS", "RefusalBody", "install_error_handlers", "refusal_responses"]
+__all__ = [
+    "STATUS",
+    "RefusalBody",
+    "install_error_handlers",
+    "refusal_response",
+    "refusal_responses",
+]
