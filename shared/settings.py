@@ -85,7 +85,7 @@ class ServerLimits(_FromEnvironment):
 
     create_rate: str = Field("30/minute", validation_alias="WEREWOLF_RATE_CREATE")
     join_rate: str = Field("30/minute", validation_alias="WEREWOLF_RATE_JOIN")
-    action_rate: str = Field("10/second;120/minute", validation_alias="WEREWOLF_RATE_ACTIONS")
+    action_rate: str = Field("300/minute", validation_alias="WEREWOLF_RATE_ACTIONS")
     # Requests naming a game that does not exist: codes are invitations, not to be guessed.
     miss_rate: str = Field("60/minute", validation_alias="WEREWOLF_RATE_MISSES")
     max_live_games: int = Field(200, ge=0, validation_alias="WEREWOLF_MAX_LIVE_GAMES")
