@@ -361,3 +361,27 @@ def test_a_public_table_stays_public_after_a_restart(fresh_server):
     srv.start()
     codes = {g["code"] for g in httpx.get(f"{srv.url}/games", timeout=10).json()["games"]}
     assert made["code"] in codes and private["code"] not in codes
+
+
+async def test_the_lobby_tells_players_when_someone_sees_every_role(server):
+    from eventually import pilot_until
+
+    from tui.app import WerewolfApp
+    from tui.client import GameClient
+    from tui.widgets.lobby import LobbyScreen
+
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
+        g = await create(c, {}, hosted=True, humans=[2, 5], spectate=True, seed=8)
+        joined = (await c.post(f"/games/{g['code']}/join")).json()
+    guest = GameClient(server.url, token=joined["token"], game_id=g["code"])
+    app = WerewolfApp(client=guest, you=joined["seat"])
+
+    def lobby() -> str:
+        return str(app.screen.body.render()) if isinstance(app.screen, LobbyScreen) else ""
+
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot_until(pilot, lambda: "Seats" in lobby(), "the lobby")
+            assert "Someone here sees every role" in lobby()
+    finally:
+        await guest.aclose()
