@@ -112,7 +112,7 @@ def games(args: argparse.Namespace) -> int:
     """The public tables (one page, newest first), then the tables this machine holds a
     seat at (their codes are in its token file; tables are private by default)."""
     page = request(args.server, lambda c: c.list_games(limit=args.limit, after=args.after))
-    mine = _my_tables(args.server)
+    mine = {} if args.after else _my_tables(args.server)  # (once, with the first page)
     public = [g for g in page["games"] if g["code"] not in mine]
     if not public and not mine:
         print("no public games on this server" + (" after that cursor" if args.after else ""))
