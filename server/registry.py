@@ -242,6 +242,7 @@ class Registry:
         self.store = store
         self.games: dict[str, LiveGame] = {}
         self.max_live = max_live  # unfinished games this server takes; 0: no cap
+        self._creating = 0  # creations on their way (they count against the cap)
 
     def get(self, game_id: str) -> LiveGame:
         try:
@@ -299,7 +300,7 @@ class Registry:
         """A new game. Unhosted: every human seat's token goes to the creator. Hosted: the
         creator gets a host token (its own seat's, if it plays) and the other human seats
         wait, open, for ``join``."""
-        if self.max_live and self.live() >= self.max_live:
+        if self.max_live and self.live() + self._creating >= self.max_live:
             raise Refused(
                 "unavailable",
                 "server_full",
@@ -307,6 +308,13 @@ class Registry:
                 "try again when one has finished",
                 retry_after=FULL_RETRY_SECONDS,
             )
+        self._creating += 1
+        try:
+            return await self._create(ask)
+        finally:
+            self._creating -= 1
+
+    async def _create(self, ask: NewGame) -> Created:
         # Drawn from the OS, not the process's Mersenne Twister: neither can be predicted.
         seed = ask.seed if ask.seed is not None else secrets.randbelow(2**31)
         config = GameConfig(
