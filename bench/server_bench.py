@@ -26,6 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import ServerProcess  # noqa: E402
 
 TS = re.compile(rb'"ts":\s*([0-9.]+)')
+UNLIMITED = {
+    "WEREWOLF_RATE_CREATE": "off",
+    "WEREWOLF_MAX_STREAMS_PER_CLIENT": "0",
+    "WEREWOLF_MAX_LIVE_GAMES": "0",
+}
 
 
 async def viewer(
@@ -70,7 +75,8 @@ async def viewer(
 
 async def main(args) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="ww-bench-"))
-    srv = ServerProcess(data_dir).start()
+    # One client here stands for many: lift the per-client limits (docs/protocol.md, "Limits").
+    srv = ServerProcess(data_dir, env=UNLIMITED).start()
     try:
         limits = httpx.Limits(max_connections=args.games * (args.viewers + 1) + 10)
         async with httpx.AsyncClient(timeout=httpx.Timeout(30, read=None), limits=limits) as c:

@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="seconds per decision (default 60 with several humans; 0 = none)",
     )
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="list the table in `werewolf games` for anyone (default: private, the code "
+        "is the invitation)",
+    )
     p.add_argument("--server", default=default_server)
     p.set_defaults(func=tables.host)
 
@@ -83,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--server", default=default_server)
     p.set_defaults(func=tables.join)
 
-    p = sub.add_parser("games", help="list the games on a server")
+    p = sub.add_parser("games", help="the public tables on a server, and yours")
+    p.add_argument("--limit", type=int, default=None, help="tables per page (at most 100)")
+    p.add_argument("--after", default=None, help="the cursor a previous page printed")
     p.add_argument("--server", default=default_server)
     p.set_defaults(func=tables.games)
 

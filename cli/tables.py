@@ -10,7 +10,7 @@ from cli.llm import llm_problem
 from cli.local_server import local_server
 from cli.remote import reaching_server, request
 from tui import tokens
-from tui.client import ApiError
+from tui.client import ApiError, GameClient
 from tui.launch import run_app
 
 
@@ -69,6 +69,7 @@ def host(args: argparse.Namespace) -> int:
         "host_seat": my_seat,
         "lang": args.lang,
         "pace": args.pace,
+        "public": args.public,
     }
     if args.turn_timeout is not None:
         body["turn_timeout"] = args.turn_timeout
@@ -80,6 +81,8 @@ def host(args: argparse.Namespace) -> int:
     token = g["tokens"][str(my_seat)]
     tokens.save(args.server, g["code"], my_seat, token, role="host")
     print(f"game code: {g['code']}   (others: werewolf join {g['code']} --server {args.server})")
+    if not args.public:
+        print("the table is private: only those you give the code to can find it")
     return run_app(args.server, g["code"], token)
 
 
@@ -101,15 +104,49 @@ def join(args: argparse.Namespace) -> int:
     return run_app(args.server, code, token)
 
 
+MINE_SHOWN = 20  # the tables of yours `werewolf games` asks about (the latest)
+
+
 @reaching_server
 def games(args: argparse.Namespace) -> int:
-    listed = request(args.server, lambda c: c.list_games())
-    if not listed:
-        print("no games on this server")
-        return 0
-    print(f"{'code':8} {'players':>7} {'open seats':12} {'state':10} day")
-    for g in listed:
+    """The public tables (one page, newest first), then the tables this machine holds a
+    seat at (their codes are in its token file; tables are private by default)."""
+    page = request(args.server, lambda c: c.list_games(limit=args.limit, after=args.after))
+    mine = {} if args.after else _my_tables(args.server)  # (once, with the first page)
+    public = [g for g in page["games"] if g["code"] not in mine]
+    if not public and not mine:
+        print("no public games on this server" + (" after that cursor" if args.after else ""))
+    if public:
+        print("public tables:")
+        _print_rows(public)
+    if page.get("next"):
+        print(f"more: werewolf games --server {args.server} --after {page['next']}")
+    if mine:
+        print("your tables:")
+        _print_rows(list(mine.values()))
+    return 0
+
+
+def _my_tables(server: str) -> dict[str, dict]:
+    """This machine's tables on ``server`` that the server still knows, by code."""
+    held = list(tokens.held(server).items())[-MINE_SHOWN:]
+
+    async def ask(c: GameClient) -> dict[str, dict]:
+        found = {}
+        for code, entry in held:
+            c.token = entry["token"]  # each table is asked with its own token
+            try:
+                found[code] = await c.summary(code)
+            except ApiError:
+                continue  # the server forgot it (another data dir), or the token is stale
+        return found
+
+    return request(server, ask) if held else {}
+
+
+def _print_rows(rows: list[dict]) -> None:
+    print(f"  {'code':8} {'players':>7} {'open seats':12} {'state':10} day")
+    for g in rows:
         state = "finished" if g["finished"] else ("playing" if g["started"] else "lobby")
         open_seats = ",".join(map(str, g.get("open_seats", []))) or "-"
-        print(f"{g['code']:8} {g['players']:>7} {open_seats:12} {state:10} {g['day']}")
-    return 0
+        print(f"  {g['code']:8} {g['players']:>7} {open_seats:12} {state:10} {g['day']}")

@@ -10,25 +10,34 @@ from fastapi import FastAPI
 
 from server.api import install_error_handlers, router
 from server.api.guard import BodyGuard
+from server.api.hosts import HostGuard, HostPolicy
+from server.api.quotas import Quotas
 from server.datadir import DataDirLock
 from server.moderator import Moderator
-from shared.settings import Settings
+from shared.settings import ServerLimits, Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 3  # an open SSE stream would otherwise hold shutdown forever
 
 
 def create_app(
-    data_dir: Path | None, max_body_bytes: int | None = None, lock: DataDirLock | None = None
+    data_dir: Path | None,
+    max_body_bytes: int | None = None,
+    lock: DataDirLock | None = None,
+    limits: ServerLimits | None = None,
+    bind: str = "127.0.0.1",
 ) -> FastAPI:
     """``data_dir`` None keeps everything in memory (tests, throwaway games).
     ``max_body_bytes``: the largest request body read (default: ``WEREWOLF_MAX_BODY_BYTES``);
-    ``lock``: the data directory's, if the caller holds it already."""
+    ``lock``: the data directory's, if the caller holds it already. ``limits`` (default: from
+    the environment) are the clients' quotas and the names the server answers to; ``bind``
+    is the address it listens on (it answers to that name too)."""
     if max_body_bytes is None:
         max_body_bytes = Settings.from_env().input_limits().max_body_bytes
+    limits = limits or Settings.from_env().server_limits()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        mod = Moderator(data_dir, lock)
+        mod = Moderator(data_dir, lock, max_live_games=limits.max_live_games)
         await mod.open()
         app.state.moderator = mod
         try:
@@ -45,6 +54,9 @@ def create_app(
     app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(BodyGuard, max_body_bytes=max_body_bytes)
+    app.state.quotas = Quotas(limits)
+    # Outermost: a request for another name, or a foreign page's POST, goes no further.
+    app.add_middleware(HostGuard, policy=HostPolicy.make(bind, limits.hosts(), limits.origins()))
     return app
 
 
@@ -57,7 +69,7 @@ def serve(
     lock: DataDirLock | None = None,
 ) -> None:
     config = uvicorn.Config(
-        create_app(data_dir, max_body_bytes, lock),
+        create_app(data_dir, max_body_bytes, lock, bind=host),
         host=host,
         port=port,
         log_level=log_level,

@@ -29,8 +29,9 @@ def serve_from_args(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     try:
         limits = settings.input_limits()
+        settings.server_limits()  # a typo in a limit stops the server here, named
     except BadVariable as e:
-        print(f"can't serve: {e}", file=sys.stderr)
+        print(f"werewolf serve: {e}", file=sys.stderr)
         return 2
     try:
         lock = DataDirLock(data_dir)

@@ -26,11 +26,13 @@ from server.store import Store
 
 
 class Moderator:
-    def __init__(self, data_dir: Path | None, lock: DataDirLock | None = None) -> None:
+    def __init__(
+        self, data_dir: Path | None, lock: DataDirLock | None = None, max_live_games: int = 0
+    ) -> None:
         self.data_dir = data_dir
         self._held = lock  # the data directory's lock, if the caller took it
         self.store: Store | None = None
-        self.registry = Registry(None)
+        self.registry = Registry(None, max_live=max_live_games)
         self._checkpoints: aiosqlite.Connection | None = None
         self.journal: Journal | None = None
         self._lock: DataDirLock | None = None

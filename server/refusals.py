@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Literal
 
 Why = Literal[
-    "not_found", "unauthorized", "forbidden", "conflict", "invalid", "busy", "unavailable"
+    "not_found",
+    "unauthorized",
+    "forbidden",
+    "conflict",
+    "invalid",
+    "busy",
+    "bad_request",  # not a request for this server (a foreign Host)
+    "too_many",  # over a client's rate or quota: try again later
+    "unavailable",  # the server is full, or can't write its games: try again later
 ]
 
 
@@ -17,12 +25,14 @@ class Refused(Exception):
     why: Why
     code: str
     message: str
+    retry_after: int | None  # seconds until trying again may succeed
 
-    def __init__(self, why: Why, code: str, message: str) -> None:
+    def __init__(self, why: Why, code: str, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.why = why
         self.code = code
         self.message = message
+        self.retry_after = retry_after
 
 
 __all__ = ["Refused", "Why"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ from server.store import Store
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
 DEFAULT_TURN_TIMEOUT = 60.0  # seconds per decision when several humans share a table
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 100  # games per page of GET /games
+CURSOR = re.compile(r"^\d{10}\.\d{6}:[A-Z0-9]{1,32}$")
+FULL_RETRY_SECONDS = 60  # a full server: a game may finish by then
 BotKindName = Literal["builtin", "llm"]
 MAX_SEATS = 9  # the largest table: no list or map of seats in a request is longer
 SeatList = Annotated[list[int], Field(max_length=MAX_SEATS)]
@@ -64,7 +68,12 @@ class NewGame(BaseModel):
     spectate: bool | None = Field(
         default=None,
         description="hand the creator a token that sees everything "
-        "(default: yes, except in hosted games)",
+        "(default: yes, except in hosted games; refused to a host who plays)",
+    )
+    public: bool = Field(
+        default=False,
+        description="list the game in GET /games for everyone (default: only for those "
+        "holding one of its tokens; the code is the invitation)",
     )
 
     @model_validator(mode="after")
@@ -81,6 +90,12 @@ class NewGame(BaseModel):
                 raise ValueError(f"humans: no seat {bad[0]} at a {n}-player table")
         if self.host_seat is not None and not 1 <= self.host_seat <= n:
             raise ValueError(f"host_seat: no seat {self.host_seat} at a {n}-player table")
+        if self.hosted and self.host_seat is not None and self.spectate:
+            raise ValueError(
+                "spectate: a host who plays (host_seat) can't also see everything: the other "
+                "players would be at a table where one of them knows every role; host "
+                "without a seat to watch, or play without spectate"
+            )
         for name, seats in (
             ("bots", self.bots if isinstance(self.bots, dict) else {}),
             ("seat_bots", self.seat_bots),
@@ -132,6 +147,7 @@ class LiveGame:
     initial: GameState  # the deal, before the graph runs
     spectator_token: str | None = None  # sees everything (None in hosted games)
     host_token: str | None = None  # may start the game
+    public: bool = False  # listed for everyone in GET /games
     open_seats: dict[int, str] = field(default_factory=dict)  # human seats not yet taken
     started: bool = False
     finished: bool = False
@@ -150,6 +166,7 @@ class LiveGame:
             "spectator_token": self.spectator_token,
             "host_token": self.host_token,
             "open_seats": {str(k): v for k, v in self.open_seats.items()},
+            "public": self.public,
         }
 
     def viewer(self, token: str | None) -> Viewer:
@@ -168,6 +185,14 @@ class LiveGame:
             return Viewer(seat=None, host=True)
         raise Refused("forbidden", "bad_token", "this token does not belong to this game")
 
+    def holds(self, token: str) -> bool:
+        """Whether ``token`` is one this game handed out (a seat's, the host's, the spectator's)."""
+        return token in self.tokens or token in (self.host_token, self.spectator_token)
+
+    def cursor(self) -> str:
+        """Where this game sits in the listing (newest first): creation time, then code."""
+        return f"{self.created:017.6f}:{self.id}"
+
     def seat_tokens(self) -> dict[int, str]:
         return {s: tok for tok, s in self.tokens.items() if s is not None}
 
@@ -181,6 +206,9 @@ class LiveGame:
             "humans": self.table.humans,
             "open_seats": sorted(self.open_seats),
             "hosted": self.host_token is not None,
+            "public": self.public,
+            # a token that sees everything exists: in a hosted game, its players are told
+            "spectated": self.spectator_token is not None,
             "started": self.started,
             "finished": self.finished,
             "created": self.created,
@@ -214,10 +242,14 @@ class Created:
 class Registry:
     """Every game this server holds, by code."""
 
-    def __init__(self, store: Store | None, journal: Journal | None = None) -> None:
+    def __init__(
+        self, store: Store | None, journal: Journal | None = None, max_live: int = 0
+    ) -> None:
         self.store = store
         self.journal = journal
         self.games: dict[str, LiveGame] = {}
+        self.max_live = max_live  # unfinished games this server takes; 0: no cap
+        self._creating = 0  # creations on their way (they count against the cap)
 
     def get(self, game_id: str) -> LiveGame:
         try:
@@ -227,8 +259,28 @@ class Registry:
                 "not_found", "unknown_game", f"no game {game_id!r} on this server"
             ) from None
 
-    def listing(self) -> list[dict[str, Any]]:
-        return [g.summary() for g in self.games.values()]
+    def listing(
+        self, token: str | None = None, limit: int = PAGE_SIZE, after: str | None = None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of the games this caller may see listed, newest first: the public ones
+        and the one ``token`` belongs to. Returns the page and the cursor of the next one
+        (None on the last page)."""
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise Refused("invalid", "bad_limit", f"limit: between 1 and {MAX_PAGE_SIZE}")
+        if after is not None and not CURSOR.match(after):
+            raise Refused("invalid", "bad_cursor", "after: a cursor from a previous page's next")
+        shown = [
+            g
+            for g in self.games.values()
+            if (g.public or (token and g.holds(token))) and (after is None or g.cursor() < after)
+        ]
+        shown.sort(key=LiveGame.cursor, reverse=True)
+        page = shown[:limit]
+        more = len(shown) > limit
+        return [g.summary() for g in page], page[-1].cursor() if more else None
+
+    def live(self) -> int:
+        return sum(1 for g in self.games.values() if not g.finished)
 
     def new_log(self, game_id: str) -> EventLog:
         """A game's event log, written by the journal when the server keeps its games."""
@@ -255,6 +307,21 @@ class Registry:
                 "storage",
                 f"the server can't write its games right now ({self.journal.error}); try again",
             )
+        if self.max_live and self.live() + self._creating >= self.max_live:
+            raise Refused(
+                "unavailable",
+                "server_full",
+                f"this server is running {self.max_live} unfinished games, the most it takes: "
+                "try again when one has finished",
+                retry_after=FULL_RETRY_SECONDS,
+            )
+        self._creating += 1
+        try:
+            return await self._create(ask)
+        finally:
+            self._creating -= 1
+
+    async def _create(self, ask: NewGame) -> Created:
         # Drawn from the OS, not the process's Mersenne Twister: neither can be predicted.
         seed = ask.seed if ask.seed is not None else secrets.randbelow(2**31)
         config = GameConfig(
@@ -288,6 +355,7 @@ class Registry:
             created=time.time(),
             log=self.new_log(game_id),
             initial=t.state,
+            public=ask.public,
         )
         seat_tokens = {s: secrets.token_urlsafe(18) for s in table.humans}
         spectate = ask.may_spectate()

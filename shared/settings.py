@@ -9,17 +9,20 @@ bots' model (``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` are the fallbacks; what 
 or malformed among them is judged in ``server/llm/settings.py``). The LLM limits (timeouts,
 retries, concurrency) are checked only when they are asked for, with :meth:`Settings.llm_limits`:
 a typo there must not stop a game of built-in bots. So is the server's cap on what a
-request may send (``WEREWOLF_MAX_BODY_BYTES``), with :meth:`Settings.input_limits`.
+request may send (``WEREWOLF_MAX_BODY_BYTES``), with :meth:`Settings.input_limits`. The
+server's limits (rates, caps, allowed hosts) are :class:`ServerLimits`, read by
+:meth:`Settings.server_limits` when a server starts.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
 from platformdirs import user_data_dir
-from pydantic import Field, PrivateAttr, ValidationError
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_DIR = "werewolf-tui"
@@ -74,6 +77,51 @@ class InputLimits(_FromEnvironment):
     max_body_bytes: int = Field(65536, gt=0, validation_alias="WEREWOLF_MAX_BODY_BYTES")
 
 
+# A rate in the `limits` library's notation: "30/minute", "10 per second", several joined by
+# ";" ("10/second;120/minute"), or "off". The server parses it with `limits`; this only
+# makes a typo fail at start, naming the variable.
+_ONE_RATE = r"\d+\s*(/|per)\s*(\d+\s*)?(second|minute|hour|day|month|year)s?"
+RATE = re.compile(rf"^\s*(off|{_ONE_RATE}(\s*[;,|]\s*{_ONE_RATE})*)\s*$", re.IGNORECASE)
+
+
+class ServerLimits(_FromEnvironment):
+    """What one client may do and how much one server takes (docs/protocol.md, "Limits").
+
+    A client is the peer address (for actions, the address and the bearer token). Rates
+    are in the notation of the ``limits`` library; "off" lifts one. A cap of 0 lifts it.
+    """
+
+    create_rate: str = Field("30/minute", validation_alias="WEREWOLF_RATE_CREATE")
+    join_rate: str = Field("30/minute", validation_alias="WEREWOLF_RATE_JOIN")
+    action_rate: str = Field("300/minute", validation_alias="WEREWOLF_RATE_ACTIONS")
+    # Requests naming a game that does not exist: codes are invitations, not to be guessed.
+    miss_rate: str = Field("60/minute", validation_alias="WEREWOLF_RATE_MISSES")
+    max_live_games: int = Field(200, ge=0, validation_alias="WEREWOLF_MAX_LIVE_GAMES")
+    max_streams: int = Field(50, ge=0, validation_alias="WEREWOLF_MAX_STREAMS_PER_CLIENT")
+    # Comma-separated; added to the defaults (loopback, the bind address, and, bound to
+    # every interface, this machine's names and addresses). "*" turns the check off.
+    allowed_hosts: str = Field("", validation_alias="WEREWOLF_ALLOWED_HOSTS")
+    # Comma-separated origins (scheme://host[:port]) whose pages may POST; "*": any.
+    allowed_origins: str = Field("", validation_alias="WEREWOLF_ALLOWED_ORIGINS")
+
+    @field_validator("create_rate", "join_rate", "action_rate", "miss_rate")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        if not RATE.match(value):
+            raise ValueError('a rate such as "30/minute" or "10/second;120/minute", or "off"')
+        return value
+
+    def hosts(self) -> list[str]:
+        return _items(self.allowed_hosts)
+
+    def origins(self) -> list[str]:
+        return _items(self.allowed_origins)
+
+
+def _items(value: str) -> list[str]:
+    return [x.strip() for x in value.split(",") if x.strip()]
+
+
 class Settings(_FromEnvironment):
     server: str = Field("http://127.0.0.1:8765", validation_alias="WEREWOLF_SERVER")
     data_dir: Path = Field(default_factory=_user_dir, validation_alias="WEREWOLF_DATA_DIR")
@@ -107,6 +155,13 @@ class Settings(_FromEnvironment):
         except ValidationError as e:
             raise BadVariable(_explain(e)) from None
 
+    def server_limits(self) -> ServerLimits:
+        """The server's limits from the same environment, or :class:`BadVariable`."""
+        try:
+            return ServerLimits.from_env(self._env)
+        except ValidationError as e:
+            raise BadVariable(_explain(e)) from None
+
 
 def _explain(error: ValidationError) -> str:
     """The first problem, in a sentence that names the variable."""
@@ -116,4 +171,6 @@ def _explain(error: ValidationError) -> str:
         return f"{name} must be more than {bounds['gt']:g}, got {raw}"
     if "ge" in bounds:
         return f"{name} must be at least {bounds['ge']:g}, got {raw}"
+    if first["type"] == "value_error":
+        return f"{name}={raw!r}: {bounds.get('error', first['msg'])}"
     return f"{name}={raw!r} is not a number"

@@ -25,6 +25,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# One test process plays many clients' worth of games, streams and actions from 127.0.0.1:
+# the servers it starts lift the per-client quotas, unless a test sets them (the quota
+# tests do, low).
+TEST_LIMITS = {
+    "WEREWOLF_RATE_CREATE": "off",
+    "WEREWOLF_RATE_JOIN": "off",
+    "WEREWOLF_RATE_ACTIONS": "off",
+    "WEREWOLF_RATE_MISSES": "off",
+    "WEREWOLF_MAX_STREAMS_PER_CLIENT": "0",
+    "WEREWOLF_MAX_LIVE_GAMES": "0",
+}
+
+
 class ServerProcess:
     """``werewolf serve`` in a child process: start, wait until healthy, kill."""
 
@@ -38,7 +51,7 @@ class ServerProcess:
         """``log_dir``: where the server's output goes (default: beside its data dir)."""
         self.data_dir = data_dir
         self.log_dir = log_dir or data_dir.parent
-        self.env = env
+        self.env = {**TEST_LIMITS, **(env or {})}
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -62,7 +75,7 @@ class ServerProcess:
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **self.env} if self.env else None,
+            env={**os.environ, **self.env},
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -7,7 +7,7 @@ beyond any honest delay (the pytest timeout is the last resort). Nothing here me
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 GIVE_UP = 60.0  # seconds; generous on purpose: reaching it means the thing never happens
@@ -39,3 +39,15 @@ async def pilot_until(
         if loop.time() > deadline:
             raise AssertionError(f"gave up after {seconds:g} s waiting for {what}")
         await pilot.pause(step)
+
+
+async def until_async(
+    condition: Callable[[], Awaitable[Any]], what: str, seconds: float = GIVE_UP, step: float = 0.05
+) -> None:
+    """``until`` for a condition that must be awaited (a request to the server)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not await condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"gave up after {seconds:g} s waiting for {what}")
+        await asyncio.sleep(step)

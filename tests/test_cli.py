@@ -40,9 +40,9 @@ def test_no_server_at_the_address_is_one_line_saying_how_to_start_one(args):
 
 
 def test_games_and_join_talk_to_the_server(server, tmp_path):
-    listed = werewolf("games", "--server", server.url)
+    listed = werewolf("games", "--server", server.url, env={"WEREWOLF_CLIENT_DIR": str(tmp_path)})
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.startswith(("code", "no games on this server"))
+    assert listed.stdout.startswith(("public tables:", "no public games on this server"))
     refused = werewolf(
         "join", "NOPE", "--server", server.url, env={"WEREWOLF_CLIENT_DIR": str(tmp_path)}
     )

@@ -323,14 +323,18 @@ async def test_a_mixed_table_seats_llm_and_builtin_bots(llm, game_server):
 
 async def test_llm_bots_without_a_model_are_refused_and_nothing_is_created(server):
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as c:
-        before = len((await c.get("/games")).json())
-        r = await c.post("/games", json={"bots": "llm", "humans": 0})
+
+        async def public() -> list[str]:  # what was created public would be listed
+            return [g["code"] for g in (await c.get("/games?limit=100")).json()["games"]]
+
+        before = await public()
+        r = await c.post("/games", json={"bots": "llm", "humans": 0, "public": True})
         assert r.status_code == 422 and "WEREWOLF_LLM_MODEL" in r.text
-        r = await c.post("/games", json={"bots": "robots"})
+        r = await c.post("/games", json={"bots": "robots", "public": True})
         assert r.status_code == 422
-        r = await c.post("/games", json={"seat_bots": {"12": "llm"}})
+        r = await c.post("/games", json={"seat_bots": {"12": "llm"}, "public": True})
         assert r.status_code == 422 and "no seat 12" in r.text
-        assert len((await c.get("/games")).json()) == before
+        assert await public() == before
 
 
 async def test_calls_are_for_spectators_until_game_over(llm, game_server):

@@ -45,8 +45,10 @@ async def test_join_by_code_full_started_and_wrong_code(server):
         code = g["code"]
         assert g["spectator_token"] is None and "seed" not in g, "a playing host can't peek"
         assert g["open_seats"] == [5] and list(g["tokens"]) == ["2"]
-        listed = {x["code"]: x for x in (await c.get("/games")).json()}
-        assert listed[code]["open_seats"] == [5]
+        # Private by default: listed for whoever holds one of its tokens, not for strangers.
+        own = (await c.get("/games", headers=auth(g["tokens"]["2"]))).json()["games"]
+        assert {x["code"]: x for x in own}[code]["open_seats"] == [5]
+        assert code not in {x["code"] for x in (await c.get("/games")).json()["games"]}
 
         assert (await c.post("/games/NOPE42/join")).status_code == 404
         joined = (await c.post(f"/games/{code}/join")).json()

@@ -18,6 +18,12 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def _summary(url: str, game_id: str, token: str) -> dict:
+    r = httpx.get(f"{url}/games/{game_id}/summary", headers=_auth(token), timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
 def _feed(
     url: str,
     game_id: str,
@@ -76,8 +82,8 @@ def test_sigkill_mid_game_then_restart_finishes_the_game(fresh_server):
     srv.kill()
 
     srv.start()
-    listed = {x["game_id"]: x for x in httpx.get(f"{srv.url}/games", timeout=10).json()}
-    assert game_id in listed and listed[game_id]["started"]
+    summary = _summary(srv.url, game_id, spectator)
+    assert summary["started"]
     # The feed replays from any position and then follows the resumed game to its end.
     whole = _feed(srv.url, game_id, spectator)
     ids = [i for i, _, _ in whole]
@@ -91,8 +97,7 @@ def test_sigkill_mid_game_then_restart_finishes_the_game(fresh_server):
     roles_before = {d["seat"]: d["role"] for _, t, d in before if t == "role"}
     roles_after = {d["seat"]: d["role"] for _, t, d in whole if t == "role"}
     assert roles_before == roles_after
-    listed = {x["game_id"]: x for x in httpx.get(f"{srv.url}/games", timeout=10).json()}
-    assert listed[game_id]["finished"]
+    assert _summary(srv.url, game_id, spectator)["finished"]
 
 
 def test_a_game_waiting_on_a_human_keeps_waiting_after_sigkill(fresh_server):

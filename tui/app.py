@@ -222,9 +222,8 @@ class WerewolfApp(App[None]):
         """Before a hosted game starts: show who has joined until the host starts it."""
         if self.client is None or self.board.started:
             return
-        games = {g["game_id"]: g for g in await self.client.list_games()}
-        summary = games.get(self.client.game_id)
-        if summary is None or not summary.get("hosted"):
+        summary = await self.client.summary()
+        if not summary.get("hosted"):
             return
         snap = await self.client.snapshot()
         lobby = LobbyScreen(self.client.game_id or "", self.board.lang, host=snap.host)
@@ -232,8 +231,7 @@ class WerewolfApp(App[None]):
         while not self.board.started and not summary.get("started"):
             lobby.show(summary, snap)
             await asyncio.sleep(LOBBY_REFRESH_SECONDS)
-            games = {g["game_id"]: g for g in await self.client.list_games()}
-            summary = games.get(self.client.game_id, summary)
+            summary = await self.client.summary()
         lobby.dismiss()
 
     def _on_connection(self, connection: Connection) -> None:

@@ -120,8 +120,20 @@ class GameClient:
             raise api_error(r)
         return wire(r.content)
 
-    async def list_games(self) -> list[dict]:
-        r = await self._http.get("/games")
+    async def list_games(self, limit: int | None = None, after: str | None = None) -> dict:
+        """One page of the server's listing, newest first: ``{"games": [...], "next"}``,
+        where ``next`` (None on the last page) is the ``after`` of the next page. It holds
+        the public games and, with this client's token, the game the token belongs to."""
+        params = {k: v for k, v in (("limit", limit), ("after", after)) if v is not None}
+        r = await self._http.get("/games", params=params, headers=self._headers())
+        if r.status_code != 200:
+            raise api_error(r)
+        return r.json()
+
+    async def summary(self, game_id: str | None = None) -> dict:
+        """The game's row of the listing (its lobby: humans, open seats, started), for any
+        token of the game."""
+        r = await self._http.get(f"/games/{self._game(game_id)}/summary", headers=self._headers())
         if r.status_code != 200:
             raise api_error(r)
         return wire(r.content)
@@ -224,7 +236,8 @@ class GameClient:
                     if es.response.status_code != 200:
                         await es.response.aread()
                         error = api_error(es.response)
-                        if es.response.status_code < 500:
+                        # (429: this client holds too many streams; one may close soon)
+                        if es.response.status_code < 500 and es.response.status_code != 429:
                             notify(Connection("closed", error=error.message))
                             raise error
                         raise httpx.HTTPStatusError(

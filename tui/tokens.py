@@ -26,6 +26,17 @@ def load(server: str, code: str) -> dict | None:
     return data.get(_key(server, code))
 
 
+def held(server: str) -> dict[str, dict]:
+    """Code -> seat and token, for every game this machine holds a token of at ``server``
+    (oldest first)."""
+    try:
+        data = json.loads(_path().read_text())
+    except (OSError, ValueError):
+        return {}
+    prefix = server.rstrip("/") + "/"
+    return {k.removeprefix(prefix): v for k, v in data.items() if k.startswith(prefix)}
+
+
 def save(server: str, code: str, seat: int | None, token: str, role: str = "seat") -> None:
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)

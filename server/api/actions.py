@@ -9,6 +9,7 @@ from shared.actions import Action
 
 from .deps import GameDep, ModDep, ViewerDep
 from .errors import BODY_STATUSES, refusal_responses
+from .quotas import ACTION
 
 router = APIRouter(tags=["actions"])
 
@@ -21,8 +22,15 @@ class Accepted(BaseModel):
 
 @router.post(
     "/games/{game_id}/actions",
+    dependencies=[ACTION],
     responses=refusal_responses(
-        "not_found", "unauthorized", "forbidden", "conflict", *BODY_STATUSES
+        "not_found",
+        "unauthorized",
+        "forbidden",
+        "conflict",
+        "too_many",
+        "unavailable",
+        *BODY_STATUSES,
     ),
 )
 async def act(action: Action, g: GameDep, viewer: ViewerDep, mod: ModDep) -> Accepted:

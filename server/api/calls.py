@@ -17,7 +17,7 @@ router = APIRouter(tags=["calls"])
 
 @router.get(
     "/games/{game_id}/calls",
-    responses=refusal_responses("not_found", "unauthorized", "forbidden", "invalid"),
+    responses=refusal_responses("not_found", "unauthorized", "forbidden", "invalid", "too_many"),
 )
 async def llm_calls(
     g: GameDep,

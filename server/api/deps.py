@@ -10,7 +10,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from server.game import Viewer
 from server.moderator import Moderator
+from server.refusals import Refused
 from server.registry import LiveGame
+
+from .quotas import missed
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -19,8 +22,14 @@ def moderator(request: Request) -> Moderator:
     return request.app.state.moderator
 
 
-async def the_game(game_id: str, mod: Annotated[Moderator, Depends(moderator)]) -> LiveGame:
-    return mod.registry.get(game_id)
+async def the_game(
+    game_id: str, request: Request, mod: Annotated[Moderator, Depends(moderator)]
+) -> LiveGame:
+    try:
+        return mod.registry.get(game_id)
+    except Refused:
+        await missed(request)  # a code is an invitation: guessing one is rate-limited
+        raise
 
 
 async def the_viewer(

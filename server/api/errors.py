@@ -29,7 +29,9 @@ STATUS: dict[Why, int] = {
     "conflict": 409,
     "busy": 409,
     "invalid": 422,
-    "unavailable": 503,  # the store can't be written: nothing is acknowledged
+    "bad_request": 400,
+    "too_many": 429,
+    "unavailable": 503,  # full, or the store can't be written: nothing acknowledged
 }
 MAX_FIELDS = 20  # problems listed in one answer: enough to fix a request, never a flood
 MAX_TEXT = 300  # characters of a message or a location part
@@ -65,6 +67,8 @@ DESCRIPTIONS: dict[int, str] = {
     409: "Not now: the game is elsewhere (another turn, already started, over…)",
     413: "The body is larger than the server accepts",
     422: "The request does not validate: `fields` says where and why",
+    429: "Too many requests from this client: `Retry-After` says when to try again",
+    503: "The server can't take it now (full, or its disk refuses writes): try again later",
 }
 BODY_STATUSES = (413, 422)  # what any route that reads a body may answer
 
@@ -90,9 +94,15 @@ def error_response(
     return JSONResponse(error_body(code, message, fields), status_code=status, **kw)
 
 
+def refusal_response(e: Refused) -> JSONResponse:
+    """The refusal as HTTP (also for the middleware, which answers before any route)."""
+    headers = {"Retry-After": str(e.retry_after)} if e.retry_after is not None else None
+    return error_response(STATUS[e.why], e.code, e.message, headers=headers)
+
+
 async def _refused(_request: Request, e: Exception) -> JSONResponse:
     assert isinstance(e, Refused)
-    return error_response(STATUS[e.why], e.code, e.message)
+    return refusal_response(e)
 
 
 def _where(loc: Any) -> list[str | int]:
@@ -201,5 +211,6 @@ __all__ = [
     "error_body",
     "error_response",
     "install_error_handlers",
+    "refusal_response",
     "refusal_responses",
 ]

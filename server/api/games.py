@@ -4,29 +4,72 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends, Query
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict
 
 from server.game import redact
 from server.refusals import Why
-from server.registry import NewGame
+from server.registry import MAX_PAGE_SIZE, PAGE_SIZE, NewGame
 
-from .deps import GameDep, ModDep, ViewerDep
+from .deps import GameDep, ModDep, ViewerDep, bearer
 from .errors import BODY_STATUSES, refusal_responses
+from .quotas import CREATE, JOIN, STREAM
 from .streams import SSE_DOC, feed, sse
 
 router = APIRouter(tags=["games"])
-GAME_REFUSALS: tuple[Why, ...] = ("not_found", "unauthorized", "forbidden")
+GAME_REFUSALS: tuple[Why, ...] = ("not_found", "unauthorized", "forbidden", "too_many")
 
 
-@router.post("/games", status_code=201, responses=refusal_responses(*BODY_STATUSES))
+@router.post(
+    "/games",
+    status_code=201,
+    dependencies=[CREATE],
+    responses=refusal_responses("too_many", "unavailable", *BODY_STATUSES),
+)
 async def create_game(body: NewGame, mod: ModDep) -> dict:
     return (await mod.registry.create(body)).answer()
 
 
-@router.get("/games")
-async def list_games(mod: ModDep) -> list[dict]:
-    return mod.registry.listing()
+class GameSummary(BaseModel):
+    game_id: str
+    code: str
+    players: int
+    phase: str
+    day: int
+    humans: list[int]
+    open_seats: list[int]
+    hosted: bool
+    public: bool
+    spectated: bool
+    started: bool
+    finished: bool
+    created: float
+
+
+class GamesPage(BaseModel):
+    games: list[GameSummary]
+    next: str | None = None
+
+
+@router.get("/games", responses=refusal_responses("invalid"))
+async def list_games(
+    mod: ModDep,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
+    after: Annotated[str | None, Query(max_length=64)] = None,
+) -> GamesPage:
+    """The public games and, with a bearer token, the game it belongs to; newest first,
+    ``limit`` a page. ``next``, when there is more, is the ``after`` of the next page."""
+    token = creds.credentials if creds else None
+    games, next_cursor = mod.registry.listing(token, limit, after)
+    return GamesPage(games=[GameSummary(**g) for g in games], next=next_cursor)
+
+
+@router.get("/games/{game_id}/summary", responses=refusal_responses(*GAME_REFUSALS))
+async def summary(g: GameDep, _viewer: ViewerDep) -> GameSummary:
+    """The game's row of the listing, for any token of the game (the lobby reads it)."""
+    return GameSummary(**g.summary())
 
 
 @router.get("/games/{game_id}", responses=refusal_responses(*GAME_REFUSALS))
@@ -43,7 +86,8 @@ class Join(BaseModel):
 
 @router.post(
     "/games/{game_id}/join",
-    responses=refusal_responses("not_found", "conflict", *BODY_STATUSES),
+    dependencies=[JOIN],
+    responses=refusal_responses("not_found", "conflict", "too_many", *BODY_STATUSES),
 )
 async def join(g: GameDep, mod: ModDep, body: Annotated[Join | None, Body()] = None) -> dict:
     """Take a free seat of a hosted game: the answer carries that seat's token."""
@@ -53,7 +97,11 @@ async def join(g: GameDep, mod: ModDep, body: Annotated[Join | None, Body()] = N
 
 @router.post(
     "/games/{game_id}/start",
-    responses={**SSE_DOC, **refusal_responses(*GAME_REFUSALS, "conflict", *BODY_STATUSES)},
+    dependencies=[STREAM],
+    responses={
+        **SSE_DOC,
+        **refusal_responses(*GAME_REFUSALS, "conflict", "unavailable", *BODY_STATUSES),
+    },
 )
 async def start(g: GameDep, viewer: ViewerDep, mod: ModDep):
     """Start the game (its host); the answer streams the first segment, to its snapshot."""
@@ -63,7 +111,11 @@ async def start(g: GameDep, viewer: ViewerDep, mod: ModDep):
 
 @router.post(
     "/games/{game_id}/advance",
-    responses={**SSE_DOC, **refusal_responses(*GAME_REFUSALS, "conflict", *BODY_STATUSES)},
+    dependencies=[STREAM],
+    responses={
+        **SSE_DOC,
+        **refusal_responses(*GAME_REFUSALS, "conflict", "unavailable", *BODY_STATUSES),
+    },
 )
 async def advance(g: GameDep, viewer: ViewerDep, mod: ModDep):
     """Step mode: run the next phase; the answer streams it, to its snapshot."""

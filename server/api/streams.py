@@ -15,6 +15,7 @@ from server.registry import LiveGame
 
 from .deps import GameDep, ViewerDep
 from .errors import refusal_responses
+from .quotas import STREAM
 
 router = APIRouter(tags=["streams"])
 
@@ -78,7 +79,11 @@ def sse(body: AsyncIterator[bytes]) -> EventSourceResponse:
 
 @router.get(
     "/games/{game_id}/events",
-    responses={**SSE_DOC, **refusal_responses("not_found", "unauthorized", "forbidden", "invalid")},
+    dependencies=[STREAM],  # one of the client's stream slots while it streams
+    responses={
+        **SSE_DOC,
+        **refusal_responses("not_found", "unauthorized", "forbidden", "invalid", "too_many"),
+    },
 )
 async def events(
     g: GameDep,

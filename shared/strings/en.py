@@ -178,6 +178,8 @@ STRINGS: dict[str, str] = {
     "lobby.start": "s: start now (open seats go to bots)",
     "lobby.wait": "Waiting for the host to start…",
     "lobby.rules": "Rules",
+    "lobby.spectated": "Someone here sees every role: the host asked for a spectator's view.",
+    "lobby.public": "Listed publicly: anyone may take an open seat.",
     # -- the review at game over (tui/widgets/review.py) ---------------------------------
     "review.title": "Review",
     "review.winner": "Winner: {side} — {reason}",

@@ -173,6 +173,8 @@ STRINGS: dict[str, str] = {
     "lobby.start": "s：开始（空位由机器人补上）",
     "lobby.wait": "等待房主开始…",
     "lobby.rules": "规则",
+    "lobby.spectated": "注意：房主开启了上帝视角，有人能看到所有身份。",
+    "lobby.public": "公开房间：任何人都能坐进空位。",
     # -- the review at game over (tui/widgets/review.py) ---------------------------------
     "review.title": "复盘",
     "review.winner": "获胜：{side} — {reason}",

@@ -35,7 +35,12 @@ class LobbyScreen(ModalScreen[None]):
         humans, open_seats = set(summary.get("humans", [])), set(summary.get("open_seats", []))
         text = Text()
         text.append(say("lobby.title", lang, code=self.code) + "\n", style="bold underline")
-        text.append(say("lobby.join", lang, code=self.code) + "\n\n", style="cyan")
+        text.append(say("lobby.join", lang, code=self.code) + "\n", style="cyan")
+        if summary.get("public"):
+            text.append(say("lobby.public", lang) + "\n", style="yellow")
+        if summary.get("spectated"):  # a token that sees every role: every player is told
+            text.append(say("lobby.spectated", lang) + "\n", style="bold red")
+        text.append("\n")
         text.append(say("lobby.seats", lang) + "\n", style="bold")
         for seat in state.seats:
             n = seat.seat
