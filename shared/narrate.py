@@ -123,7 +123,7 @@ def _phase(e: Phase, lang: str) -> str | None:
         return say("narrate.night_falls", lang, day=e.day)
     if e.phase == "day":
         return say("narrate.day_breaks", lang, day=e.day)
-    return say("narrate.phase", lang, day=e.day, phase=say(f"phase.{e.phase}", lang).lower())
+    return say("narrate.phase", lang, day=e.day, phase=say(f"phase.{e.phase}", lang))
 
 
 def _death(e: Death, lang: str) -> str | None:

@@ -56,9 +56,14 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
+    @property
+    def log_path(self) -> Path:
+        """Where the server's output goes."""
+        return self.log_dir / f"server-{self.port}.log"
+
     def start(self, timeout: float = 90.0) -> ServerProcess:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
+        log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
                 sys.executable,

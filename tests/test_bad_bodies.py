@@ -75,7 +75,7 @@ def test_json_that_python_accepts_and_nothing_can_encode_is_422(guarded, game, n
             assert detail["fields"] == [{"loc": ["body"], "msg": detail["message"]}]
         assert snapshot(c, game) == before
         assert c.get("/games").status_code == 200  # and the server is fine
-    log = (guarded.data_dir / f"server-{guarded.port}.log").read_text()
+    log = guarded.log_path.read_text()
     assert "Traceback" not in log and "Exception" not in log, log[-2000:]
 
 

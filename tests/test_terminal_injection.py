@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import ROOT, ServerProcess, free_port, settle
-from eventually import until
+from eventually import GIVE_UP, until
 
 from devtools.scripted_llm import ScriptedLLM
 from shared.actions import Decision
@@ -89,7 +89,14 @@ class Terminal:
     async def shows(self, text: str) -> None:
         """Wait until ``text`` has been shown; else fail with the end of what was."""
         try:
-            await until(lambda: text in self.screen_text(), f"the terminal to show {text!r}")
+            # Reading the whole screen's bytes is slow on a big output: look twice a second,
+            # and give a loaded machine time to draw a whole game.
+            await until(
+                lambda: text in self.screen_text(),
+                f"the terminal to show {text!r}",
+                seconds=3 * GIVE_UP,
+                step=0.5,
+            )
         except AssertionError as e:
             alive = "running" if self.proc.poll() is None else f"exited {self.proc.returncode}"
             tail = self.screen_text()[-3000:]
