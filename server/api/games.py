@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi import APIRouter, Body, Header, Query
 from pydantic import BaseModel, ConfigDict
 
 from server.game import redact
 from server.refusals import Why
 from server.registry import MAX_PAGE_SIZE, PAGE_SIZE, NewGame
 
-from .deps import GameDep, ModDep, ViewerDep, bearer
+from .deps import GameDep, ModDep, ViewerDep
 from .errors import BODY_STATUSES, refusal_responses
 from .quotas import CREATE, JOIN, STREAM
 from .streams import SSE_DOC, feed, sse
@@ -55,13 +54,17 @@ class GamesPage(BaseModel):
 @router.get("/games", responses=refusal_responses("invalid"))
 async def list_games(
     mod: ModDep,
-    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
     after: Annotated[str | None, Query(max_length=64)] = None,
+    authorization: Annotated[
+        str | None, Header(description="optional: `Bearer <token>` adds that token's game")
+    ] = None,
 ) -> GamesPage:
     """The public games and, with a bearer token, the game it belongs to; newest first,
-    ``limit`` a page. ``next``, when there is more, is the ``after`` of the next page."""
-    token = creds.credentials if creds else None
+    ``limit`` a page. ``next``, when there is more, is the ``after`` of the next page.
+    (The token is optional here, so it is read as a plain header, not a security scheme.)"""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip() if scheme.lower() == "bearer" and token.strip() else None
     games, next_cursor = mod.registry.listing(token, limit, after)
     return GamesPage(games=[GameSummary(**g) for g in games], next=next_cursor)
 
