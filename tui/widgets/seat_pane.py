@@ -6,6 +6,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.dom import NoScreen
 from textual.widgets import Static
 
 from shared.strings import has, say
@@ -69,11 +70,14 @@ class SeatPane(Vertical):
 
     @property
     def maximized(self) -> bool:
-        return self.screen.maximized is self
+        try:
+            return self.screen.maximized is self
+        except NoScreen:  # being unmounted (the app is closing): not on any screen
+            return False
 
     def on_resize(self) -> None:
         # The tail was cut for the old size: cut it again (rare: layout changes only).
-        if self._painted_with is not None:
+        if self._painted_with is not None and self.is_attached:
             self.paint(*self._painted_with)
 
     def paint(self, board: Board, show_thoughts: bool) -> None:
