@@ -89,6 +89,8 @@ class Runner:
         if not g.started:
             return g.initial, ()
         state = await self.graph.aget_state(run_config(g.id))
+        if not state.values:  # started, but its first step is not saved yet
+            return g.initial, ()
         return load_game(state.values), tuple(state.next)
 
     async def snapshot(self, g: LiveGame) -> Snapshot:
@@ -96,6 +98,8 @@ class Runner:
         if not g.started:
             return table_snapshot(g.initial, g.table.humans, [], [], False, False)
         state = await self.graph.aget_state(run_config(g.id))
+        if not state.values:  # started, but its first step is not saved yet
+            return table_snapshot(g.initial, g.table.humans, [], [], False, started=True)
         game = load_game(state.values)
         paused = bool(state.values.get("paused")) and "pause" in state.next
         return table_snapshot(

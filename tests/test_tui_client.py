@@ -161,3 +161,29 @@ async def test_an_action_posts_the_rules_action_and_returns_once_it_is_taken():
     assert paths == ["/games/XYZ/actions"]
     assert bodies == [{"seat": 3, "kind": "poison", "target": 5}]
     assert seq == 7
+
+
+async def test_the_first_snapshot_is_asked_again_while_the_server_fails():
+    answers = [
+        httpx.Response(503, json={"detail": {"code": "x", "message": "restarting"}}),
+        httpx.Response(200, content=snapshot(over=False)),
+    ]
+    refused = httpx.Response(403, json={"detail": {"code": "bad_token", "message": "no"}})
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return answers.pop(0) if answers else refused
+
+    states: list[Connection] = []
+    client = GameClient(
+        "http://test",
+        token="t",
+        game_id="G",
+        max_backoff=0.01,
+        transport=httpx.MockTransport(handler),
+    )
+    view = await client.snapshot_when_up(states.append)
+    assert view.state.over is False and [s.state for s in states] == ["reconnecting"]
+    with pytest.raises(ApiError) as err:  # a refusal is final: not asked again
+        await client.snapshot_when_up(states.append)
+    await client.aclose()
+    assert err.value.status == 403 and len(states) == 1

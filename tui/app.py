@@ -160,7 +160,7 @@ class WerewolfApp(App[None]):
     async def read_stream(self) -> None:
         if self.client is not None and self.events is None:
             try:
-                self.board.apply_snapshot(await self.client.snapshot())
+                self.board.apply_snapshot(await self.client.snapshot_when_up(self._on_connection))
             except ApiError as e:
                 self.notify(
                     e.message,

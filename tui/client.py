@@ -150,6 +150,28 @@ class GameClient:
             raise api_error(r)
         return GameView.model_validate(wire(r.content))
 
+    async def snapshot_when_up(
+        self,
+        on_connection: Callable[[Connection], None] | None = None,
+        game_id: str | None = None,
+    ) -> GameView:
+        """The snapshot; a server failing for a moment (5xx, no connection) is asked again
+        with backoff, as the feed is, and ``on_connection`` hears it. A refusal is final."""
+        attempt = 0
+        while True:
+            try:
+                return await self.snapshot(game_id)
+            except ApiError as e:
+                if e.status < 500:
+                    raise
+                error = e.message
+            except httpx.TransportError as e:
+                error = str(e) or type(e).__name__
+            attempt += 1
+            if on_connection is not None:
+                on_connection(Connection("reconnecting", attempt=attempt, error=error))
+            await asyncio.sleep(min(self.max_backoff, 0.2 * 2 ** (attempt - 1)))
+
     async def calls(self, seat: int | None = None, game_id: str | None = None) -> dict:
         """The LLM bots' call records (spectators; everyone after game over)."""
         r = await self._http.get(
