@@ -285,6 +285,30 @@ def compose_answer(
     zh = _is_chinese(text)
     seats = _candidate_seats(fields, text)
 
+    values, seat = _choices(fields, rng, illegal)
+    if seat is None:
+        seat = rng.choice(seats)
+    others = [s for s in seats if s != seat] or [s for s in range(1, 10) if s != seat]
+    other = rng.choice(others)
+    pools = (_ZH_PRIVATE, _ZH_PUBLIC) if zh else (_EN_PRIVATE, _EN_PUBLIC)
+    texts = _plain_values(fields, rng, seat, other, pools, values)
+    _top_up(texts, rng, seat, other, pools, zh)
+    joiner = "" if zh else " "
+    for name, sentences in texts.items():
+        values[name] = inject + joiner.join(sentences)
+
+    if style is None:
+        return inject + joiner.join(t.format(s=seat, a=other) for t in rng.sample(pools[1], 2))
+    if style == "json":
+        return json.dumps({f.name: values[f.name] for f in fields}, ensure_ascii=False, indent=2)
+    parts = [f"[[ ## {f.name} ## ]]\n{values[f.name]}" for f in fields]
+    parts.append("[[ ## completed ## ]]")
+    return "\n\n".join(parts)
+
+
+def _choices(fields: list, rng: random.Random, illegal: bool) -> tuple[dict[str, Any], int | None]:
+    """A value for every choice field (an active option where there is one), and the seat
+    the first of them names."""
     values: dict[str, Any] = {}
     seat: int | None = None
     for f in fields:
@@ -298,12 +322,19 @@ def compose_answer(
         values[f.name] = choice
         if seat is None:
             seat = _seat_of(choice)
-    if seat is None:
-        seat = rng.choice(seats)
-    others = [s for s in seats if s != seat] or [s for s in range(1, 10) if s != seat]
-    other = rng.choice(others)
+    return values, seat
 
-    private_pool, public_pool = (_ZH_PRIVATE, _ZH_PUBLIC) if zh else (_EN_PRIVATE, _EN_PUBLIC)
+
+def _is_private(name: str) -> bool:
+    return any(key in name.lower() for key in _PRIVATE_NAMES)
+
+
+def _plain_values(
+    fields: list, rng: random.Random, seat: int, other: int, pools: tuple, values: dict
+) -> dict[str, list[str]]:
+    """Values for the other typed fields (into ``values``); the text fields' first
+    sentences (returned, by field)."""
+    private_pool, public_pool = pools
     texts: dict[str, list[str]] = {}
     for f in fields:
         if f.kind == "int":
@@ -317,33 +348,27 @@ def compose_answer(
         elif f.kind == "dict":
             values[f.name] = {"seat": seat}
         elif f.kind == "text":
-            private = any(key in f.name.lower() for key in _PRIVATE_NAMES)
+            private = _is_private(f.name)
             pool = private_pool if private else public_pool
             n = rng.randint(2, 3) if private else rng.randint(1, 3)
             texts[f.name] = [t.format(s=seat, a=other) for t in rng.sample(pool, n)]
+    return texts
+
+
+def _top_up(
+    texts: dict[str, list[str]], rng: random.Random, seat: int, other: int, pools: tuple, zh: bool
+) -> None:
+    """Top up to roughly 40 words: private reasoning up to 5 sentences, public speech up to 3."""
 
     def measure() -> float:
         return sum(_word_measure(" ".join(v), zh) for v in texts.values())
 
-    # Top up to roughly 40 words: private reasoning up to 5 sentences, public speech up to 3.
-    order = sorted(texts, key=lambda n: not any(k in n.lower() for k in _PRIVATE_NAMES))
-    for name in order:
-        private = any(k in name.lower() for k in _PRIVATE_NAMES)
-        pool = private_pool if private else public_pool
+    for name in sorted(texts, key=lambda n: not _is_private(n)):
+        private = _is_private(name)
+        pool = pools[0] if private else pools[1]
         while measure() < 40 and len(texts[name]) < (5 if private else 3):
             unused = [t for t in pool if t.format(s=seat, a=other) not in texts[name]]
             texts[name].append(rng.choice(unused).format(s=seat, a=other))
-    joiner = "" if zh else " "
-    for name, sentences in texts.items():
-        values[name] = inject + joiner.join(sentences)
-
-    if style is None:
-        return inject + joiner.join(t.format(s=seat, a=other) for t in rng.sample(public_pool, 2))
-    if style == "json":
-        return json.dumps({f.name: values[f.name] for f in fields}, ensure_ascii=False, indent=2)
-    parts = [f"[[ ## {f.name} ## ]]\n{values[f.name]}" for f in fields]
-    parts.append("[[ ## completed ## ]]")
-    return "\n\n".join(parts)
 
 
 def _approx_tokens(chars: int) -> int:
