@@ -52,23 +52,42 @@ async def feed(
         if not entries:
             yield KEEPALIVE_COMMENT
             continue
-        chunk: list[bytes] = []
-        for entry in entries:
-            event = entry.event
-            if event.type == "snapshot":
-                snap = redact(event, viewer)
-                chunk.append(
-                    format_sse_event(
-                        data_str=snap.model_dump_json(), event="snapshot", id=str(entry.seq)
-                    )
+        # Readers woken together read the same batch: what it makes for one viewer (and
+        # how far the stream goes) is made once and shared by every reader who sees alike.
+        span = (entries[0].seq, entries[-1].seq)
+        if g.log.shared[0] != span:
+            g.log.shared = (span, {})
+        shared = g.log.shared[1]
+        key = (viewer, until, g.finished)
+        made = shared.get(key)
+        if made is None:
+            made = shared[key] = encode(g, entries, viewer, until)
+        data, ends = made
+        if data:
+            yield data
+        if ends:
+            return
+
+
+def encode(
+    g: LiveGame, entries: list[Entry], viewer: Viewer, until: Literal["segment", "game_over"]
+) -> tuple[bytes, bool]:
+    """``entries`` as ``viewer`` may see them, and whether the stream ends with them."""
+    chunk: list[bytes] = []
+    for entry in entries:
+        event = entry.event
+        if event.type == "snapshot":
+            snap = redact(event, viewer)
+            chunk.append(
+                format_sse_event(
+                    data_str=snap.model_dump_json(), event="snapshot", id=str(entry.seq)
                 )
-                if until == "segment" or snap.state.over:
-                    yield b"".join(chunk)
-                    return
-            elif can_see(viewer, event.vis, g.finished):
-                chunk.append(wire(entry))
-        if chunk:
-            yield b"".join(chunk)
+            )
+            if until == "segment" or snap.state.over:
+                return b"".join(chunk), True
+        elif can_see(viewer, event.vis, g.finished):
+            chunk.append(wire(entry))
+    return b"".join(chunk), False
 
 
 def sse(body: AsyncIterator[bytes]) -> EventSourceResponse:
