@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,16 +51,45 @@ class EventLog:
         self.shared: tuple[tuple[int, int], dict[Any, Any]] = ((0, 0), {})
         self._on_publish = on_publish
         self.closed = False  # the game is over and its last snapshot published
+        # A finished game's log, once written, may leave memory: then the store has it
+        # (``_reload``), and the log keeps only its head and its last entry (the final snapshot).
+        self._reload: Callable[[], Awaitable[list[tuple[int, bool, str]]]] | None = None
+        self.last: Entry | None = None
 
     @property
     def head(self) -> int:
         """The sequence number of the last event (0 when empty)."""
-        return self.entries[-1].seq if self.entries else 0
+        if self.entries:
+            return self.entries[-1].seq
+        return self.last.seq if self.last is not None else 0
 
     @property
     def durable_head(self) -> int:
         """The sequence number of the last readable event (0 when none)."""
+        if self.evicted:
+            return self.head
         return self.entries[self.durable - 1].seq if self.durable else 0
+
+    @property
+    def evicted(self) -> bool:
+        return self._reload is not None
+
+    def evict(self, reload: Callable[[], Awaitable[list[tuple[int, bool, str]]]]) -> bool:
+        """Drop a finished, fully written log from memory; ``reload`` reads it back from the
+        store when a reader asks for it. Keeps the head and the last entry."""
+        if not self.closed or self.durable < len(self.entries) or not self.entries:
+            return False
+        self.last = self.entries[-1]
+        self._reload = reload
+        self.entries, self.durable = [], 0
+        self.shared = ((0, 0), {})
+        return True
+
+    async def all_entries(self) -> list[Entry]:
+        """Every entry, read back from the store if the log has left memory."""
+        if self._reload is None:
+            return self.entries[: self.durable]
+        return [Entry(seq, parse_event(d), d, graph) for seq, graph, d in await self._reload()]
 
     def load(self, rows: list[tuple[int, bool, str]]) -> None:
         """The log as the store kept it (after a restart): all of it durable."""
@@ -143,8 +172,15 @@ class EventLog:
         reader that falls behind catches up in large steps instead of small ones.
         An empty batch means ``timeout`` seconds passed with nothing new.
         """
+        if self._reload is not None:  # finished and out of memory: it is all in the store
+            entries = await self.all_entries()
+            pos = bisect.bisect_right(entries, after, key=lambda e: e.seq)
+            if pos < len(entries):
+                yield entries[pos:]
+            return
         loop = asyncio.get_running_loop()
         pos = self.index_after(after)
+        entries = self.entries  # eviction swaps the list, leaving this one whole
         # One keep-alive timer per reader, moved on only when it rings (not per wake-up).
         deadline = loop.time() + (timeout or 0)
         waiting: list[asyncio.Future] = []  # the future this reader waits on, if any
@@ -162,6 +198,10 @@ class EventLog:
 
         try:
             while True:
+                if self.entries is not entries:  # evicted meanwhile: ours is whole and written
+                    if pos < len(entries):
+                        yield entries[pos:]
+                    return
                 if pos < self.durable:
                     batch = self.entries[pos : self.durable]
                     pos += len(batch)

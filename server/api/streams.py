@@ -47,6 +47,9 @@ async def feed(
     Events that piled up while the last write was on its way go out in one write.
     A comment line keeps a silent stream alive.
     """
+    # A game already over shows everything; one watched live stays filtered to its end
+    # (what a batch shows must not depend on when its reader got round to it).
+    over = g.finished
     stream = g.log.follow(after, timeout=KEEPALIVE_SECONDS)
     async for entries in stream:
         if not entries:
@@ -58,10 +61,10 @@ async def feed(
         if g.log.shared[0] != span:
             g.log.shared = (span, {})
         shared = g.log.shared[1]
-        key = (viewer, until, g.finished)
+        key = (viewer, until, over)
         made = shared.get(key)
         if made is None:
-            made = shared[key] = encode(g, entries, viewer, until)
+            made = shared[key] = encode(entries, viewer, until, over)
         data, ends = made
         if data:
             yield data
@@ -70,7 +73,7 @@ async def feed(
 
 
 def encode(
-    g: LiveGame, entries: list[Entry], viewer: Viewer, until: Literal["segment", "game_over"]
+    entries: list[Entry], viewer: Viewer, until: Literal["segment", "game_over"], over: bool
 ) -> tuple[bytes, bool]:
     """``entries`` as ``viewer`` may see them, and whether the stream ends with them."""
     chunk: list[bytes] = []
@@ -85,7 +88,7 @@ def encode(
             )
             if until == "segment" or snap.state.over:
                 return b"".join(chunk), True
-        elif can_see(viewer, event.vis, g.finished):
+        elif can_see(viewer, event.vis, over):
             chunk.append(wire(entry))
     return b"".join(chunk), False
 
