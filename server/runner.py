@@ -291,6 +291,9 @@ class Runner:
             await journal.flush(g.log)
             g.log.evict(lambda: store.events(g.id))
             journal.forget(g.log)
+            # The deal's own events are in the log (and the store): the seats' roles are
+            # all a finished game still asks of it.
+            g.initial = g.initial.model_copy(update={"history": []})
 
         task = asyncio.get_running_loop().create_task(evict())
         self._evictions.add(task)
