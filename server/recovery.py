@@ -38,6 +38,7 @@ async def recover(store: Store, registry: Registry, runner: Runner, journal: Jou
         registry.games[g.id] = g
         if g.finished:
             g.log.close()
+            g.log.evict(lambda game_id=g.id: store.events(game_id))  # the store has it
             continue
         if (await runner.graph.aget_state(run_config(g.id))).values:
             g.started = True  # it crashed before its first segment's end was recorded

@@ -83,6 +83,7 @@ class Runner:
         self.graph = graph
         self.registry = registry
         self.journal = journal
+        self._evictions: set[asyncio.Task] = set()
 
     # -- reading the checkpoint -------------------------------------------------------
     async def current_game(self, g: LiveGame) -> tuple[GameState, tuple[str, ...]]:
@@ -97,6 +98,9 @@ class Runner:
         """The full (god) snapshot, from the checkpoint once the game has started."""
         if not g.started:
             return table_snapshot(g.initial, g.table.humans, [], [], False, False)
+        last = g.log.last
+        if g.finished and last is not None and last.event.type == "snapshot":
+            return last.event  # type: ignore[return-value]  # a finished game's last word
         state = await self.graph.aget_state(run_config(g.id))
         if not state.values:  # started, but its first step is not saved yet
             return table_snapshot(g.initial, g.table.humans, [], [], False, started=True)
@@ -266,6 +270,7 @@ class Runner:
         g.log.publish(snap)
         if g.finished:
             g.log.close()
+            self.evict_later(g)
         store = self.registry.store
         if store is not None:
             try:
@@ -276,6 +281,24 @@ class Runner:
                 log.warning("game %s: its summary row was not updated: %s", g.id, e)
 
     # -- storage ------------------------------------------------------------------------------
+    def evict_later(self, g: LiveGame) -> None:
+        """Once a finished game's log is written, let it leave memory (the store has it)."""
+        store, journal = self.registry.store, self.journal
+        if store is None or journal is None:
+            return
+
+        async def evict() -> None:
+            await journal.flush(g.log)
+            g.log.evict(lambda: store.events(g.id))
+            journal.forget(g.log)
+            # The deal's own events are in the log (and the store): the seats' roles are
+            # all a finished game still asks of it.
+            g.initial = g.initial.model_copy(update={"history": []})
+
+        task = asyncio.get_running_loop().create_task(evict())
+        self._evictions.add(task)
+        task.add_done_callback(self._evictions.discard)
+
     def storage_ok(self) -> bool:
         return self.journal is None or self.journal.healthy
 

@@ -98,6 +98,9 @@ class ServerLimits(_FromEnvironment):
     miss_rate: str = Field("60/minute", validation_alias="WEREWOLF_RATE_MISSES")
     max_live_games: int = Field(200, ge=0, validation_alias="WEREWOLF_MAX_LIVE_GAMES")
     max_streams: int = Field(50, ge=0, validation_alias="WEREWOLF_MAX_STREAMS_PER_CLIENT")
+    # How many events a stream may fall behind the log's durable head (once it has caught
+    # up) before the server ends it; the client resumes by Last-Event-ID. 0: no cap.
+    max_stream_lag: int = Field(2000, ge=0, validation_alias="WEREWOLF_MAX_STREAM_LAG")
     # Comma-separated; added to the defaults (loopback, the bind address, and, bound to
     # every interface, this machine's names and addresses). "*" turns the check off.
     allowed_hosts: str = Field("", validation_alias="WEREWOLF_ALLOWED_HOSTS")
