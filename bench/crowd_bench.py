@@ -25,24 +25,15 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import ServerProcess  # noqa: E402
+from raw_sse import open_events  # noqa: E402
 
 TS = re.compile(rb'"ts":\s*([0-9.]+)')
-UNLIMITED = {
-    "WEREWOLF_RATE_CREATE": "off",
-    "WEREWOLF_MAX_STREAMS_PER_CLIENT": "0",
-    "WEREWOLF_MAX_LIVE_GAMES": "0",
-}
 
 
 async def viewer(url: str, game_id: str, token: str, lat: list[float], ts: list[float]) -> None:
     """Reads the game's stream until the server ends it (game over), noting each event's
     latency from its ``ts`` (the chunked framing in between is harmless to the pattern)."""
-    host, port = url.removeprefix("http://").split(":")
-    reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write(
-        f"GET /games/{game_id}/events HTTP/1.1\r\nHost: {host}\r\n"
-        f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode()
-    )
+    reader, writer = await open_events(url, game_id, token)
     try:
         while True:
             chunk = await reader.read(262144)
@@ -95,7 +86,7 @@ async def play(url: str, viewers: int, pace: float, seed: int) -> dict:
 
 async def main(args) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="ww-crowd-"))
-    srv = ServerProcess(data_dir, env=UNLIMITED).start()
+    srv = ServerProcess(data_dir).start()
     try:
         one = await play(srv.url, 1, args.pace, args.seed)
         crowd = await play(srv.url, args.viewers, args.pace, args.seed)

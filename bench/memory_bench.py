@@ -19,12 +19,6 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import ServerProcess  # noqa: E402
 
-UNLIMITED = {
-    "WEREWOLF_RATE_CREATE": "off",
-    "WEREWOLF_MAX_STREAMS_PER_CLIENT": "0",
-    "WEREWOLF_MAX_LIVE_GAMES": "0",
-}
-
 
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -44,7 +38,7 @@ async def play(c: httpx.AsyncClient, url: str, seed: int) -> None:
 
 
 async def main(args) -> dict:
-    srv = ServerProcess(Path(tempfile.mkdtemp(prefix="ww-mem-")), env=UNLIMITED).start()
+    srv = ServerProcess(Path(tempfile.mkdtemp(prefix="ww-mem-"))).start()
     assert srv.proc is not None
     pid = srv.proc.pid
     try:

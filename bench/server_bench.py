@@ -24,13 +24,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import ServerProcess  # noqa: E402
+from raw_sse import open_events  # noqa: E402
 
 TS = re.compile(rb'"ts":\s*([0-9.]+)')
-UNLIMITED = {
-    "WEREWOLF_RATE_CREATE": "off",
-    "WEREWOLF_MAX_STREAMS_PER_CLIENT": "0",
-    "WEREWOLF_MAX_LIVE_GAMES": "0",
-}
 
 
 async def viewer(
@@ -45,12 +41,7 @@ async def viewer(
     """A lean SSE reader: the load generator must cost less than the server it loads, so it
     speaks HTTP/1.1 over a bare asyncio stream and pulls each event's ``ts`` out of the
     bytes (the chunked framing in between is harmless to the pattern)."""
-    host, port = url.removeprefix("http://").split(":")
-    reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write(
-        f"GET /games/{game_id}/events HTTP/1.1\r\nHost: {host}\r\n"
-        f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode()
-    )
+    reader, writer = await open_events(url, game_id, token)
     connected = time.time()
     try:
         while True:
@@ -76,7 +67,7 @@ async def viewer(
 async def main(args) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="ww-bench-"))
     # One client here stands for many: lift the per-client limits (docs/protocol.md, "Limits").
-    srv = ServerProcess(data_dir, env=UNLIMITED).start()
+    srv = ServerProcess(data_dir).start()
     try:
         limits = httpx.Limits(max_connections=args.games * (args.viewers + 1) + 10)
         async with httpx.AsyncClient(timeout=httpx.Timeout(30, read=None), limits=limits) as c:
