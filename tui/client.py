@@ -150,6 +150,10 @@ class GameClient:
             raise api_error(r)
         return GameView.model_validate(wire(r.content))
 
+    async def _back_off(self, attempt: int) -> None:
+        """Wait before the ``attempt``-th retry: 0.2 s, doubling, at most ``max_backoff``."""
+        await asyncio.sleep(min(self.max_backoff, 0.2 * 2 ** (attempt - 1)))
+
     async def snapshot_when_up(
         self,
         on_connection: Callable[[Connection], None] | None = None,
@@ -170,7 +174,7 @@ class GameClient:
             attempt += 1
             if on_connection is not None:
                 on_connection(Connection("reconnecting", attempt=attempt, error=error))
-            await asyncio.sleep(min(self.max_backoff, 0.2 * 2 ** (attempt - 1)))
+            await self._back_off(attempt)
 
     async def calls(self, seat: int | None = None, game_id: str | None = None) -> dict:
         """The LLM bots' call records (spectators; everyone after game over)."""
@@ -287,4 +291,4 @@ class GameClient:
                 attempt += 1
                 why = clean(str(e)) or type(e).__name__
                 notify(Connection("reconnecting", attempt=attempt, error=why))
-                await asyncio.sleep(min(self.max_backoff, 0.2 * 2 ** (attempt - 1)))
+                await self._back_off(attempt)
