@@ -7,22 +7,36 @@ beyond any honest delay (the pytest timeout is the last resort). Nothing here me
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 GIVE_UP = 60.0  # seconds; generous on purpose: reaching it means the thing never happens
 
 
+async def _wait(
+    condition: Callable[[], Any], what: str, seconds: float, pause: Callable[[], Awaitable[Any]]
+) -> None:
+    """The one wait loop: check, and if not yet, ``pause`` (which lets the world move)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        held = condition()
+        if inspect.isawaitable(held):
+            held = await held
+        if held:
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"gave up after {seconds:g} s waiting for {what}")
+        await pause()
+
+
 async def until(
     condition: Callable[[], Any], what: str, seconds: float = GIVE_UP, step: float = 0.02
 ) -> None:
-    """Return once ``condition()`` is true; fail naming ``what`` after ``seconds``."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"gave up after {seconds:g} s waiting for {what}")
-        await asyncio.sleep(step)
+    """Return once ``condition()`` is true (it may be a coroutine function: a request to
+    the server); fail naming ``what`` after ``seconds``."""
+    await _wait(condition, what, seconds, lambda: asyncio.sleep(step))
 
 
 async def pilot_until(
@@ -33,21 +47,4 @@ async def pilot_until(
     step: float = 0.05,
 ) -> None:
     """``until`` for a Textual app under Pilot: the app runs its messages between checks."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"gave up after {seconds:g} s waiting for {what}")
-        await pilot.pause(step)
-
-
-async def until_async(
-    condition: Callable[[], Awaitable[Any]], what: str, seconds: float = GIVE_UP, step: float = 0.05
-) -> None:
-    """``until`` for a condition that must be awaited (a request to the server)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not await condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"gave up after {seconds:g} s waiting for {what}")
-        await asyncio.sleep(step)
+    await _wait(condition, what, seconds, lambda: pilot.pause(step))

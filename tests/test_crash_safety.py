@@ -258,7 +258,7 @@ async def test_a_full_disk_refuses_new_work_and_the_games_go_on_when_space_retur
                 r = await c.post("/games", json={"pace": 0})
                 return r.status_code == 503
 
-            await until_async(refused, "a new game to be refused while the disk is full")
+            await until(refused, "a new game to be refused while the disk is full")
 
             async def action_refused() -> bool:  # nothing is acknowledged that is not stored
                 r = await c.post(
@@ -269,7 +269,7 @@ async def test_a_full_disk_refuses_new_work_and_the_games_go_on_when_space_retur
                 assert r.status_code in (503, 409), r.text  # 409: the seat's turn went on
                 return r.status_code == 503 and r.json()["detail"]["code"] == "storage"
 
-            await until_async(action_refused, "an action to be refused while the disk is full")
+            await until(action_refused, "an action to be refused while the disk is full")
             stalled = len(seen)
             filler.unlink()  # space comes back
             shutil.disk_usage(small_disk)
@@ -281,11 +281,3 @@ async def test_a_full_disk_refuses_new_work_and_the_games_go_on_when_space_retur
             assert (await c.post("/games", json={"pace": 0})).status_code == 201
     finally:
         srv.stop()
-
-
-async def until_async(condition, what: str) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + GIVE_UP
-    while not await condition():
-        assert loop.time() < deadline, f"gave up waiting for {what}"
-        await asyncio.sleep(0.1)

@@ -18,7 +18,7 @@ from contextlib import AsyncExitStack
 import httpx
 import pytest
 from conftest import ROOT, ServerProcess, free_port
-from eventually import until_async
+from eventually import until
 
 from server.api.hosts import HostPolicy, split_host
 
@@ -163,7 +163,7 @@ async def test_a_client_holds_at_most_so_many_streams(limited):
             async with c.stream("GET", path, headers=headers) as again:
                 return again.status_code == 200
 
-        await until_async(reopen, "a slot freed by the closed streams")
+        await until(reopen, "a slot freed by the closed streams")
 
 
 async def test_the_server_takes_so_many_live_games(tmp_path):
@@ -187,7 +187,7 @@ async def test_the_server_takes_so_many_live_games(tmp_path):
                 s = await c.get(f"/games/{bots['game_id']}/summary", headers=spectator)
                 return s.json()["finished"]
 
-            await until_async(finished, "the all-bot game to finish")
+            await until(finished, "the all-bot game to finish")
             await create(c, client(), humans=[1])
     finally:
         srv.stop()
