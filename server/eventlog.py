@@ -24,6 +24,42 @@ from shared.events import Event, parse_event
 # wakes them at once.
 WAKE_EVERY = 0.025
 KEEPALIVE = object()  # what a reader's keep-alive timer wakes it with
+# Events made for one write and kept nowhere else (a typewriter's tokens): the log stamps
+# them in place instead of copying them.
+STAMPED_IN_PLACE = frozenset({"token", "thought_token"})
+
+
+class Reader:
+    """One reader's place in the log: where it is, how much of it its client surely has, and
+    the future it waits on, if any."""
+
+    __slots__ = ("acked", "dropped", "future", "max_lag", "on_lag", "pos", "stalled")
+
+    def __init__(
+        self,
+        pos: int,
+        max_lag: int,
+        on_lag: Callable[[], None] | None,
+        stalled: Callable[[], bool] | None,
+    ) -> None:
+        self.pos = pos  # the index of the next entry it takes
+        self.acked = pos  # its position when its client last had everything written
+        self.future: asyncio.Future | None = None
+        self.max_lag = max_lag
+        self.on_lag = on_lag
+        self.stalled = stalled or self.busy
+        self.dropped = False
+
+    def busy(self) -> bool:
+        """Still writing what it took (the default sign of a client that doesn't read)."""
+        return self.future is None
+
+    def lagging(self, durable: int) -> bool:
+        """Does its client hold up the stream, more than ``max_lag`` entries behind?"""
+        if not self.stalled():
+            self.acked = self.pos
+            return False
+        return durable - self.acked > self.max_lag
 
 
 @dataclass(slots=True)
@@ -43,7 +79,7 @@ class EventLog:
         one (a server that keeps nothing), every event is readable at once."""
         self.entries: list[Entry] = []
         self.durable = 0  # how many entries are written (and so readable)
-        self._waiters: list[asyncio.Future] = []  # readers waiting for more
+        self._readers: set[Reader] = set()  # every reader following the live log
         self._last_wake = 0.0
         self._wake_later: asyncio.TimerHandle | None = None
         # What the streams made of the latest batch, shared by the readers that read the same
@@ -98,7 +134,10 @@ class EventLog:
         self.durable = len(self.entries)
 
     def publish(self, event: Event, graph: bool = False) -> Entry:
-        event = event.model_copy(update={"ts": time.time()})
+        if event.type in STAMPED_IN_PLACE:
+            event.ts = time.time()
+        else:  # it may be kept elsewhere too (the game's history): stamp a copy
+            event = event.model_copy(update={"ts": time.time()})
         entry = Entry(self.head + 1, event, event.model_dump_json(), graph)
         self.entries.append(entry)
         if self._on_publish is None:
@@ -124,7 +163,7 @@ class EventLog:
 
     def _wake(self, now: bool = False) -> None:
         """Wake the waiting readers: at once after a quiet spell, else on the next tick."""
-        if not self._waiters:
+        if not self._readers:
             return
         loop = asyncio.get_running_loop()
         delay = self._last_wake + WAKE_EVERY - loop.time()
@@ -138,9 +177,16 @@ class EventLog:
             self._wake_later.cancel()
             self._wake_later = None
         self._last_wake = asyncio.get_running_loop().time()
-        waiters, self._waiters = self._waiters, []
-        for f in waiters:
-            if not f.done():
+        durable = self.durable
+        for r in self._readers:
+            if r.max_lag and not r.dropped and r.lagging(durable):
+                # Its client doesn't read while the log runs away from it: drop it (it
+                # resumes by id) rather than keep what it hasn't read.
+                r.dropped = True
+                if r.on_lag is not None:
+                    r.on_lag()
+            f = r.future
+            if f is not None and not f.done():
                 f.set_result(None)
 
     # -- recovery ----------------------------------------------------------------------
@@ -163,7 +209,12 @@ class EventLog:
         return bisect.bisect_right(self.entries, seq, key=lambda e: e.seq)
 
     async def follow(
-        self, after: int = 0, timeout: float | None = None
+        self,
+        after: int = 0,
+        timeout: float | None = None,
+        max_lag: int = 0,
+        on_lag: Callable[[], None] | None = None,
+        stalled: Callable[[], bool] | None = None,
     ) -> AsyncIterator[list[Entry]]:
         """Every readable entry after id ``after``, then live ones as they become readable,
         until the game is over and everything is read.
@@ -171,6 +222,11 @@ class EventLog:
         Yields batches: whatever has accumulated since the reader last looked, so a
         reader that falls behind catches up in large steps instead of small ones.
         An empty batch means ``timeout`` seconds passed with nothing new.
+
+        A reader whose client holds it up (``stalled``: its connection has bytes unsent;
+        by default, it is still busy with its last batch) while it falls more than
+        ``max_lag`` entries behind is dropped: ``on_lag`` is called (to close its
+        connection) and it reads no more.
         """
         if self._reload is not None:  # finished and out of memory: it is all in the store
             entries = await self.all_entries()
@@ -179,11 +235,10 @@ class EventLog:
                 yield entries[pos:]
             return
         loop = asyncio.get_running_loop()
-        pos = self.index_after(after)
+        reader = Reader(self.index_after(after), max_lag, on_lag, stalled)
         entries = self.entries  # eviction swaps the list, leaving this one whole
         # One keep-alive timer per reader, moved on only when it rings (not per wake-up).
         deadline = loop.time() + (timeout or 0)
-        waiting: list[asyncio.Future] = []  # the future this reader waits on, if any
         timer: asyncio.TimerHandle | None = None
 
         def ring() -> None:
@@ -193,42 +248,42 @@ class EventLog:
                 timer = loop.call_later(left, ring)
             else:
                 timer = None
-                if waiting and not waiting[0].done():
-                    waiting[0].set_result(KEEPALIVE)
+                fut = reader.future
+                if fut is not None and not fut.done():
+                    fut.set_result(KEEPALIVE)
 
+        self._readers.add(reader)
         try:
-            while True:
+            while not reader.dropped:
+                pos = reader.pos
                 if self.entries is not entries:  # evicted meanwhile: ours is whole and written
                     if pos < len(entries):
                         yield entries[pos:]
                     return
                 if pos < self.durable:
-                    batch = self.entries[pos : self.durable]
-                    pos += len(batch)
+                    batch = entries[pos : self.durable]
+                    if not reader.stalled():
+                        reader.acked = pos
+                    reader.pos = pos + len(batch)
                     deadline = loop.time() + (timeout or 0)
                     yield batch
                     continue
-                if self.closed and pos >= len(self.entries):  # over, all written and read
+                if self.closed and pos >= len(entries):  # over, all written and read
                     return
-                fut = loop.create_future()
-                waiting[:] = [fut]
-                self._waiters.append(fut)
+                fut = reader.future = loop.create_future()
                 if timeout is not None and timer is None:
                     timer = loop.call_at(deadline, ring)
                 try:
                     woke = await fut
                 finally:
-                    waiting.clear()
-                    if not fut.done() or fut.cancelled():  # the reader left while waiting
-                        fut.cancel()
-                        if fut in self._waiters:
-                            self._waiters.remove(fut)
+                    reader.future = None
                 if woke is KEEPALIVE:
                     deadline = loop.time() + timeout  # type: ignore[operator]
                     yield []
         finally:
+            self._readers.discard(reader)
             if timer is not None:
                 timer.cancel()
 
 
-__all__ = ["Entry", "EventLog"]
+__all__ = ["Entry", "EventLog", "Reader"]
