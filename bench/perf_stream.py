@@ -102,17 +102,22 @@ async def _one_game(url: str, pid: int, pace: float, seed: int) -> tuple[float, 
         return cpu_seconds(pid) - cpu0, tokens
 
 
-def stream_us_per_token(games: int = 2, pace: float = 1000) -> float:
-    """Server CPU per streamed token, one game at a time at ``pace``, one spectator each."""
+def stream_us_per_token(games: int = 2, pace: float = 1000) -> tuple[float, float]:
+    """Server CPU per streamed token, one game at a time at ``pace``, one spectator each;
+    and the marginal cost: beyond the same games at pace 0 (each speech one token)."""
     data_dir = Path(tempfile.mkdtemp(prefix="ww-perf-"))
     srv = ServerProcess(data_dir / "data").start()
     try:
         assert srv.proc is not None
-        cpu, tokens = 0.0, 0
+        asyncio.run(_one_game(srv.url, srv.proc.pid, 0, 499))  # warm: lazy imports, caches
+        cpu, tokens, cpu0, tokens0 = 0.0, 0, 0.0, 0
         for i in range(games):
             c, t = asyncio.run(_one_game(srv.url, srv.proc.pid, pace, 500 + i))
             cpu, tokens = cpu + c, tokens + t
-        return cpu / max(1, tokens) * 1e6
+            c, t = asyncio.run(_one_game(srv.url, srv.proc.pid, 0, 500 + i))
+            cpu0, tokens0 = cpu0 + c, tokens0 + t
+        per_token = cpu / max(1, tokens) * 1e6
+        return per_token, (cpu - cpu0) / max(1, tokens - tokens0) * 1e6
     finally:
         srv.stop()
 
@@ -129,7 +134,9 @@ def crowd(seconds: float) -> dict:
 
 def figures(quick: bool = False) -> dict[str, float]:
     out: dict[str, float] = {"bare_loop_us_per_token": bare_loop_us_per_token()}
-    out["stream_us_per_token"] = stream_us_per_token(games=1 if quick else 2)
+    total, marginal = stream_us_per_token(games=1 if quick else 3)
+    out["stream_us_per_token"] = total
+    out["stream_marginal_us_per_token"] = marginal
     r = crowd(10 if quick else 25)
     out["bench_us_per_event"] = r["server_cpu_us_per_event"]
     out["bench_p99_ms"] = r["latency_ms"]["p99"]

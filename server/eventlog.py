@@ -30,10 +30,10 @@ STAMPED_IN_PLACE = frozenset({"token", "thought_token"})
 
 
 class Reader:
-    """One reader's place in the log: where it is, how much of it its client surely has, and
-    the future it waits on, if any."""
+    """One reader's place in the log, the future it waits on (if any), and since when its
+    client has been holding it up."""
 
-    __slots__ = ("acked", "dropped", "future", "max_lag", "on_lag", "pos", "stalled")
+    __slots__ = ("check", "checked", "dropped", "future", "max_lag", "on_lag", "pos", "since")
 
     def __init__(
         self,
@@ -43,23 +43,35 @@ class Reader:
         stalled: Callable[[], bool] | None,
     ) -> None:
         self.pos = pos  # the index of the next entry it takes
-        self.acked = pos  # its position when its client last had everything written
         self.future: asyncio.Future | None = None
         self.max_lag = max_lag
         self.on_lag = on_lag
-        self.stalled = stalled or self.busy
+        self.check = stalled
+        self.checked = 0  # how many entries were readable when it was last asked
+        self.since: int | None = None  # its position when it was first seen held up
         self.dropped = False
 
-    def busy(self) -> bool:
-        """Still writing what it took (the default sign of a client that doesn't read)."""
-        return self.future is None
+    def stalled(self) -> bool:
+        """Is its client behind? Asked of its connection if it can be; else, is it still
+        writing what it took?"""
+        return self.check() if self.check is not None else self.future is None
 
     def lagging(self, durable: int) -> bool:
-        """Does its client hold up the stream, more than ``max_lag`` entries behind?"""
-        if not self.stalled():
-            self.acked = self.pos
+        """Has its client held it up while more than ``max_lag`` entries became readable?
+        (Asked every quarter of that: the connection's answer may cost a system call.)"""
+        if self.since is None:
+            if durable - self.checked <= self.max_lag // 4:
+                return False
+            self.checked = durable
+            if self.stalled():
+                self.since = self.pos
             return False
-        return durable - self.acked > self.max_lag
+        if durable - self.since <= self.max_lag:
+            return False
+        if self.stalled():
+            return True
+        self.since, self.checked = None, durable  # it caught up meanwhile
+        return False
 
 
 @dataclass(slots=True)
@@ -262,8 +274,6 @@ class EventLog:
                     return
                 if pos < self.durable:
                     batch = entries[pos : self.durable]
-                    if not reader.stalled():
-                        reader.acked = pos
                     reader.pos = pos + len(batch)
                     deadline = loop.time() + (timeout or 0)
                     yield batch

@@ -45,7 +45,8 @@ class PacingClock:
         self.loop = loop
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()  # ties wake in the order they slept
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: asyncio.Handle | None = None
+        self._timer_at = 0.0  # when it rings (uvloop's handle for a time past has no when())
         self._last = -TICK
 
     async def until(self, when: float) -> None:
@@ -58,10 +59,10 @@ class PacingClock:
     def _arm(self) -> None:
         at = max(self._sleepers[0][0], self._last + TICK)
         if self._timer is not None:
-            if self._timer.when() <= at:
+            if self._timer_at <= at:
                 return
             self._timer.cancel()
-        self._timer = self.loop.call_at(at, self._ring)
+        self._timer, self._timer_at = self.loop.call_at(at, self._ring), at
 
     def _ring(self) -> None:
         self._timer = None
