@@ -33,7 +33,17 @@ class Reader:
     """One reader's place in the log, the future it waits on (if any), and since when its
     client has been holding it up."""
 
-    __slots__ = ("check", "checked", "dropped", "future", "max_lag", "on_lag", "pos", "since")
+    __slots__ = (
+        "check",
+        "checked",
+        "dropped",
+        "future",
+        "max_lag",
+        "on_lag",
+        "pos",
+        "push",
+        "since",
+    )
 
     def __init__(
         self,
@@ -41,15 +51,17 @@ class Reader:
         max_lag: int,
         on_lag: Callable[[], None] | None,
         stalled: Callable[[], bool] | None,
+        push: Callable[[list[Entry]], bool | None] | None = None,
     ) -> None:
         self.pos = pos  # the index of the next entry it takes
+        self.push = push
         self.future: asyncio.Future | None = None
         self.max_lag = max_lag
         self.on_lag = on_lag
         self.check = stalled
         self.checked = 0  # how many entries were readable when it was last asked
         self.since: int | None = None  # its position when it was first seen held up
-        self.dropped = False
+        self.dropped = False  # it reads no more (too far behind, or its stream has ended)
 
     def stalled(self) -> bool:
         """Is its client behind? Asked of its connection if it can be; else, is it still
@@ -189,7 +201,7 @@ class EventLog:
             self._wake_later.cancel()
             self._wake_later = None
         self._last_wake = asyncio.get_running_loop().time()
-        durable = self.durable
+        durable, entries = self.durable, self.entries
         for r in self._readers:
             if r.max_lag and not r.dropped and r.lagging(durable):
                 # Its client doesn't read while the log runs away from it: drop it (it
@@ -198,8 +210,24 @@ class EventLog:
                 if r.on_lag is not None:
                     r.on_lag()
             f = r.future
-            if f is not None and not f.done():
-                f.set_result(None)
+            if f is None or f.done():
+                continue
+            if r.push is not None and not r.dropped and not self.closed:
+                # A reader waiting (it has written all it took) that can be written to from
+                # here: no wake-up, no task switch, one write.
+                batch = entries[r.pos : durable]
+                if not batch:
+                    continue
+                try:
+                    pushed = r.push(batch)
+                except Exception:  # noqa: BLE001 - its connection broke: it ends
+                    pushed = False
+                if pushed is not None:
+                    r.pos = durable
+                    if pushed:
+                        continue
+                    r.dropped = True  # its stream has ended: it stops
+            f.set_result(None)
 
     # -- recovery ----------------------------------------------------------------------
     def graph_entries(self) -> list[Entry]:
@@ -227,6 +255,7 @@ class EventLog:
         max_lag: int = 0,
         on_lag: Callable[[], None] | None = None,
         stalled: Callable[[], bool] | None = None,
+        push: Callable[[list[Entry]], bool | None] | None = None,
     ) -> AsyncIterator[list[Entry]]:
         """Every readable entry after id ``after``, then live ones as they become readable,
         until the game is over and everything is read.
@@ -239,6 +268,12 @@ class EventLog:
         by default, it is still busy with its last batch) while it falls more than
         ``max_lag`` entries behind is dropped: ``on_lag`` is called (to close its
         connection) and it reads no more.
+
+        ``push``: while the reader waits, the log hands it new entries itself, when they
+        become readable, instead of waking it (the reader is a task, and a wake-up costs
+        more than the write). ``push`` returns True once it has written them, None if it
+        can't (the reader is woken and takes them itself), False if its stream is gone
+        (the reader ends, yielding nothing more).
         """
         if self._reload is not None:  # finished and out of memory: it is all in the store
             entries = await self.all_entries()
@@ -247,7 +282,7 @@ class EventLog:
                 yield entries[pos:]
             return
         loop = asyncio.get_running_loop()
-        reader = Reader(self.index_after(after), max_lag, on_lag, stalled)
+        reader = Reader(self.index_after(after), max_lag, on_lag, stalled, push)
         entries = self.entries  # eviction swaps the list, leaving this one whole
         # One keep-alive timer per reader, moved on only when it rings (not per wake-up).
         deadline = loop.time() + (timeout or 0)

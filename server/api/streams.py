@@ -44,13 +44,50 @@ def wire(entry: Entry) -> bytes:
     return entry.wire
 
 
+def cycle_of(receive: Any) -> Any:
+    """uvicorn's request-response cycle (httptools) under a request, or None. ASGI has no way
+    to reach the connection: uvicorn hands each request its cycle's bound ``receive`` (our
+    middlewares pass a GET's through untouched), and the cycle holds the transport. Under
+    another server a stalled reader is cut off when it reads again, and every event goes
+    through ASGI's ``send``."""
+    cycle = getattr(receive, "__self__", None)
+    if type(cycle).__module__ != "uvicorn.protocols.http.httptools_impl":
+        return None
+    return cycle if callable(getattr(getattr(cycle, "transport", None), "abort", None)) else None
+
+
 def transport_of(receive: Any) -> Any:
-    """The connection a request came on, to drop a reader that stopped reading; None if it
-    can't be had. ASGI has no way to ask for it: uvicorn hands each request its cycle's bound
-    ``receive`` (our middlewares pass a GET's through untouched), and the cycle holds the
-    transport. Under another server a stalled reader is cut off when it reads again."""
-    transport = getattr(getattr(receive, "__self__", None), "transport", None)
-    return transport if callable(getattr(transport, "abort", None)) else None
+    """The connection a request came on (see :func:`cycle_of`), or None."""
+    cycle = cycle_of(receive)
+    return None if cycle is None else cycle.transport
+
+
+def pusher(
+    cycle: Any, g: LiveGame, viewer: Viewer, over: bool
+) -> Callable[[list[Entry]], bool | None] | None:
+    """Writes a waiting reader's new events straight onto its connection, as uvicorn would
+    write one ``send`` of them (one chunk of the chunked body), from the log's wake-up: the
+    reader's task isn't woken, and nothing passes through the ASGI layers. That is a
+    reader's whole cost per write, and fan-out's main one. It declines (None: the reader
+    takes them itself, through ``send``) whenever uvicorn would not just write: its buffer
+    is full (then ``send`` waits), or the events end the stream."""
+    if cycle is None:
+        return None
+    transport, flow = cycle.transport, cycle.flow
+
+    def push(entries: list[Entry]) -> bool | None:
+        if cycle.disconnected or transport.is_closing():
+            return False
+        if flow.write_paused or cycle.response_complete or cycle.chunked_encoding is not True:
+            return None
+        data, ends = made(g, entries, viewer, "game_over", over)
+        if ends:
+            return None
+        if data:
+            transport.write(b"%x\r\n%b\r\n" % (len(data), data))
+        return True
+
+    return push
 
 
 def unsent(transport: Any) -> Callable[[], bool] | None:
@@ -102,6 +139,7 @@ async def feed(
     max_lag: int = 0,
     on_lag: Callable[[], None] | None = None,
     stalled: Callable[[], bool] | None = None,
+    cycle: Any = None,
 ) -> AsyncIterator[bytes]:
     """The game's log from ``after`` as SSE, filtered for ``viewer``, until the segment's
     snapshot (or, for ``game_over``, the snapshot that closes the game).
@@ -115,26 +153,38 @@ async def feed(
     # A game already over shows everything; one watched live stays filtered to its end
     # (what a batch shows must not depend on when its reader got round to it).
     over = g.finished
-    stream = g.log.follow(after, KEEPALIVE_SECONDS, max_lag, on_lag, stalled)
+    push = pusher(cycle, g, viewer, over) if until == "game_over" else None
+    stream = g.log.follow(after, KEEPALIVE_SECONDS, max_lag, on_lag, stalled, push)
     async for entries in stream:
         if not entries:
             yield KEEPALIVE_COMMENT
             continue
-        # Readers woken together read the same batch: what it makes for one viewer (and
-        # how far the stream goes) is made once and shared by every reader who sees alike.
-        span = (entries[0].seq, entries[-1].seq)
-        if g.log.shared[0] != span:
-            g.log.shared = (span, {})
-        shared = g.log.shared[1]
-        key = (viewer, until, over)
-        made = shared.get(key)
-        if made is None:
-            made = shared[key] = encode(entries, viewer, until, over)
-        data, ends = made
+        data, ends = made(g, entries, viewer, until, over)
         if data:
             yield data
         if ends:
             return
+
+
+def made(
+    g: LiveGame,
+    entries: list[Entry],
+    viewer: Viewer,
+    until: Literal["segment", "game_over"],
+    over: bool,
+) -> tuple[bytes, bool]:
+    """:func:`encode`, shared: readers woken together read the same batch, so what it makes
+    for one viewer (and how far the stream goes) is made once for every reader who sees
+    alike."""
+    span = (entries[0].seq, entries[-1].seq)
+    if g.log.shared[0] != span:
+        g.log.shared = (span, {})
+    shared = g.log.shared[1]
+    key = (viewer, until, over)
+    out = shared.get(key)
+    if out is None:
+        out = shared[key] = encode(entries, viewer, until, over)
+    return out
 
 
 def encode(
@@ -188,5 +238,7 @@ async def events(
         except ValueError:
             raise Refused("invalid", "bad_event_id", "Last-Event-ID must be an integer") from None
     max_lag = request.app.state.quotas.limits.max_stream_lag
-    transport = transport_of(request.receive)
-    return sse(feed(g, viewer, pos, "game_over", max_lag, dropper(transport), unsent(transport)))
+    cycle = cycle_of(request.receive)
+    transport = None if cycle is None else cycle.transport
+    body = feed(g, viewer, pos, "game_over", max_lag, dropper(transport), unsent(transport), cycle)
+    return sse(body)
