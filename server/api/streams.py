@@ -148,7 +148,9 @@ async def feed(
     A comment line keeps a silent stream alive. A reader whose client doesn't read
     (``stalled``: its connection holds unsent bytes) while the log runs more than
     ``max_lag`` events ahead is dropped: ``on_lag`` resets its connection (or else the
-    stream ends where it is); the client resumes by ``Last-Event-ID``.
+    stream ends where it is); the client resumes by ``Last-Event-ID``. Given uvicorn's
+    ``cycle``, live events are written onto the connection from the log's wake-up
+    (:func:`pusher`) while this reader waits.
     """
     # A game already over shows everything; one watched live stays filtered to its end
     # (what a batch shows must not depend on when its reader got round to it).
