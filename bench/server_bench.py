@@ -26,6 +26,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import ServerProcess  # noqa: E402
 from raw_sse import open_events  # noqa: E402
 
+CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system, every thread)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
+
+
 TS = re.compile(rb'"ts":\s*([0-9.]+)')
 
 
@@ -88,6 +97,8 @@ async def main(args) -> dict:
                 for _ in range(args.viewers)
             ]
             await asyncio.sleep(0.5)
+            assert srv.proc is not None
+            cpu0 = cpu_seconds(srv.proc.pid)
             t0 = time.time()
             for g in games:
                 async with c.stream(
@@ -102,6 +113,7 @@ async def main(args) -> dict:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             elapsed = time.time() - t0
+            server_cpu = cpu_seconds(srv.proc.pid) - cpu0
             steady = sorted(x for t, x in lat if t > t0 + args.warmup)
             if os.environ.get("BENCH_DEBUG"):
                 worst = sorted(lat, key=lambda p: -p[1])[:400:40]
@@ -117,6 +129,9 @@ async def main(args) -> dict:
                 "events_delivered": counts[0],
                 "events_per_second": round(counts[0] / elapsed),
                 "reads_per_second": round(counts[1] / elapsed),
+                # the server's whole process, every thread, over the run
+                "server_cpu_share": round(server_cpu / elapsed, 3),
+                "server_cpu_us_per_event": round(server_cpu / max(1, counts[0]) * 1e6, 2),
                 "latency_ms": {
                     "p50": round(q(0.50), 1),
                     "p99": round(q(0.99), 1),

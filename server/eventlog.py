@@ -24,6 +24,66 @@ from shared.events import Event, parse_event
 # wakes them at once.
 WAKE_EVERY = 0.025
 KEEPALIVE = object()  # what a reader's keep-alive timer wakes it with
+# Events made for one write and kept nowhere else (a typewriter's tokens): the log stamps
+# them in place instead of copying them.
+STAMPED_IN_PLACE = frozenset({"token", "thought_token"})
+
+
+class Reader:
+    """One reader's place in the log, the future it waits on (if any), and since when its
+    client has been holding it up."""
+
+    __slots__ = (
+        "check",
+        "checked",
+        "dropped",
+        "future",
+        "max_lag",
+        "on_lag",
+        "pos",
+        "push",
+        "since",
+    )
+
+    def __init__(
+        self,
+        pos: int,
+        max_lag: int,
+        on_lag: Callable[[], None] | None,
+        stalled: Callable[[], bool] | None,
+        push: Callable[[list[Entry]], bool | None] | None = None,
+    ) -> None:
+        self.pos = pos  # the index of the next entry it takes
+        self.push = push
+        self.future: asyncio.Future | None = None
+        self.max_lag = max_lag
+        self.on_lag = on_lag
+        self.check = stalled
+        self.checked = 0  # how many entries were readable when it was last asked
+        self.since: int | None = None  # its position when it was first seen held up
+        self.dropped = False  # it reads no more (too far behind, or its stream has ended)
+
+    def stalled(self) -> bool:
+        """Is its client behind? Asked of its connection if it can be; else, is it still
+        writing what it took?"""
+        return self.check() if self.check is not None else self.future is None
+
+    def lagging(self, durable: int) -> bool:
+        """Has its client held it up while more than ``max_lag`` entries became readable?
+        (Asked every quarter of that: the connection's answer may cost a system call.)"""
+        if self.since is None:
+            if durable - self.checked <= self.max_lag // 4:
+                return False
+            self.checked = durable
+            if self.stalled():
+                self.since = self.pos
+            return False
+        if durable - self.since <= self.max_lag:
+            return False
+        if self.stalled():
+            return True
+        self.since, self.checked = None, durable  # it caught up meanwhile
+        return False
 
 
 @dataclass(slots=True)
@@ -43,7 +103,7 @@ class EventLog:
         one (a server that keeps nothing), every event is readable at once."""
         self.entries: list[Entry] = []
         self.durable = 0  # how many entries are written (and so readable)
-        self._waiters: list[asyncio.Future] = []  # readers waiting for more
+        self._readers: set[Reader] = set()  # every reader following the live log
         self._last_wake = 0.0
         self._wake_later: asyncio.TimerHandle | None = None
         # What the streams made of the latest batch, shared by the readers that read the same
@@ -98,7 +158,10 @@ class EventLog:
         self.durable = len(self.entries)
 
     def publish(self, event: Event, graph: bool = False) -> Entry:
-        event = event.model_copy(update={"ts": time.time()})
+        if event.type in STAMPED_IN_PLACE:
+            event.ts = time.time()
+        else:  # it may be kept elsewhere too (the game's history): stamp a copy
+            event = event.model_copy(update={"ts": time.time()})
         entry = Entry(self.head + 1, event, event.model_dump_json(), graph)
         self.entries.append(entry)
         if self._on_publish is None:
@@ -124,7 +187,7 @@ class EventLog:
 
     def _wake(self, now: bool = False) -> None:
         """Wake the waiting readers: at once after a quiet spell, else on the next tick."""
-        if not self._waiters:
+        if not self._readers:
             return
         loop = asyncio.get_running_loop()
         delay = self._last_wake + WAKE_EVERY - loop.time()
@@ -138,10 +201,33 @@ class EventLog:
             self._wake_later.cancel()
             self._wake_later = None
         self._last_wake = asyncio.get_running_loop().time()
-        waiters, self._waiters = self._waiters, []
-        for f in waiters:
-            if not f.done():
-                f.set_result(None)
+        durable, entries = self.durable, self.entries
+        for r in self._readers:
+            if r.max_lag and not r.dropped and r.lagging(durable):
+                # Its client doesn't read while the log runs away from it: drop it (it
+                # resumes by id) rather than keep what it hasn't read.
+                r.dropped = True
+                if r.on_lag is not None:
+                    r.on_lag()
+            f = r.future
+            if f is None or f.done():
+                continue
+            if r.push is not None and not r.dropped and not self.closed:
+                # A reader waiting (it has written all it took) that can be written to from
+                # here: no wake-up, no task switch, one write.
+                batch = entries[r.pos : durable]
+                if not batch:
+                    continue
+                try:
+                    pushed = r.push(batch)
+                except Exception:  # noqa: BLE001 - its connection broke: it ends
+                    pushed = False
+                if pushed is not None:
+                    r.pos = durable
+                    if pushed:
+                        continue
+                    r.dropped = True  # its stream has ended: it stops
+            f.set_result(None)
 
     # -- recovery ----------------------------------------------------------------------
     def graph_entries(self) -> list[Entry]:
@@ -163,7 +249,13 @@ class EventLog:
         return bisect.bisect_right(self.entries, seq, key=lambda e: e.seq)
 
     async def follow(
-        self, after: int = 0, timeout: float | None = None
+        self,
+        after: int = 0,
+        timeout: float | None = None,
+        max_lag: int = 0,
+        on_lag: Callable[[], None] | None = None,
+        stalled: Callable[[], bool] | None = None,
+        push: Callable[[list[Entry]], bool | None] | None = None,
     ) -> AsyncIterator[list[Entry]]:
         """Every readable entry after id ``after``, then live ones as they become readable,
         until the game is over and everything is read.
@@ -171,6 +263,17 @@ class EventLog:
         Yields batches: whatever has accumulated since the reader last looked, so a
         reader that falls behind catches up in large steps instead of small ones.
         An empty batch means ``timeout`` seconds passed with nothing new.
+
+        A reader whose client holds it up (``stalled``: its connection has bytes unsent;
+        by default, it is still busy with its last batch) while it falls more than
+        ``max_lag`` entries behind is dropped: ``on_lag`` is called (to close its
+        connection) and it reads no more.
+
+        ``push``: while the reader waits, the log hands it new entries itself, when they
+        become readable, instead of waking it (the reader is a task, and a wake-up costs
+        more than the write). ``push`` returns True once it has written them, None if it
+        can't (the reader is woken and takes them itself), False if its stream is gone
+        (the reader ends, yielding nothing more).
         """
         if self._reload is not None:  # finished and out of memory: it is all in the store
             entries = await self.all_entries()
@@ -179,11 +282,10 @@ class EventLog:
                 yield entries[pos:]
             return
         loop = asyncio.get_running_loop()
-        pos = self.index_after(after)
+        reader = Reader(self.index_after(after), max_lag, on_lag, stalled, push)
         entries = self.entries  # eviction swaps the list, leaving this one whole
         # One keep-alive timer per reader, moved on only when it rings (not per wake-up).
         deadline = loop.time() + (timeout or 0)
-        waiting: list[asyncio.Future] = []  # the future this reader waits on, if any
         timer: asyncio.TimerHandle | None = None
 
         def ring() -> None:
@@ -193,42 +295,40 @@ class EventLog:
                 timer = loop.call_later(left, ring)
             else:
                 timer = None
-                if waiting and not waiting[0].done():
-                    waiting[0].set_result(KEEPALIVE)
+                fut = reader.future
+                if fut is not None and not fut.done():
+                    fut.set_result(KEEPALIVE)
 
+        self._readers.add(reader)
         try:
-            while True:
+            while not reader.dropped:
+                pos = reader.pos
                 if self.entries is not entries:  # evicted meanwhile: ours is whole and written
                     if pos < len(entries):
                         yield entries[pos:]
                     return
                 if pos < self.durable:
-                    batch = self.entries[pos : self.durable]
-                    pos += len(batch)
+                    batch = entries[pos : self.durable]
+                    reader.pos = pos + len(batch)
                     deadline = loop.time() + (timeout or 0)
                     yield batch
                     continue
-                if self.closed and pos >= len(self.entries):  # over, all written and read
+                if self.closed and pos >= len(entries):  # over, all written and read
                     return
-                fut = loop.create_future()
-                waiting[:] = [fut]
-                self._waiters.append(fut)
+                fut = reader.future = loop.create_future()
                 if timeout is not None and timer is None:
                     timer = loop.call_at(deadline, ring)
                 try:
                     woke = await fut
                 finally:
-                    waiting.clear()
-                    if not fut.done() or fut.cancelled():  # the reader left while waiting
-                        fut.cancel()
-                        if fut in self._waiters:
-                            self._waiters.remove(fut)
+                    reader.future = None
                 if woke is KEEPALIVE:
                     deadline = loop.time() + timeout  # type: ignore[operator]
                     yield []
         finally:
+            self._readers.discard(reader)
             if timer is not None:
                 timer.cancel()
 
 
-__all__ = ["Entry", "EventLog"]
+__all__ = ["Entry", "EventLog", "Reader"]

@@ -1,14 +1,17 @@
-"""A reader that falls too far behind is cut off, and resumes by Last-Event-ID with no gap."""
+"""A reader that stops reading is dropped by the server while it reads nothing (not when it
+reads again), and resumes by Last-Event-ID with no gap."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+import select
 import socket
 
 import httpx
 import pytest
 from conftest import ServerProcess
+from eventually import until, until_async
 
 IDS = re.compile(rb"^id: (\d+)$", re.M)
 
@@ -20,56 +23,88 @@ def laggy_server(tmp_path):
     proc.stop()
 
 
-async def _read_stream(port: int, game_id: str, token: str, last: int | None, stall) -> bytes:
-    """The raw stream to its end; ``stall`` (awaited after the headers) holds off reading."""
+def _open_stream(port: int, game_id: str, token: str, last: int | None) -> socket.socket:
+    """A raw blocking socket asking for the stream; a tiny receive buffer, so the server's
+    side fills up soon once this reader stops reading."""
     sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)  # a reader that can't keep up
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
     sock.connect(("127.0.0.1", port))
-    reader, writer = await asyncio.open_connection(sock=sock, limit=2048)
     resume = f"Last-Event-ID: {last}\r\n" if last is not None else ""
-    writer.write(
+    sock.sendall(
         f"GET /games/{game_id}/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         f"Authorization: Bearer {token}\r\n{resume}Connection: close\r\n\r\n".encode()
     )
-    head = await reader.readuntil(b"\r\n\r\n")
-    assert b" 200 " in head.split(b"\r\n")[0]
-    await stall()
-    body = await reader.read()
-    writer.close()
-    return body
+    return sock
 
 
-async def test_a_reader_that_does_not_read_is_cut_off_and_resumes_by_id(laggy_server):
+def _dropped(sock: socket.socket) -> bool:
+    """Has the server reset this connection? Asked without reading a byte."""
+    p = select.poll()
+    p.register(sock, select.POLLERR | select.POLLHUP | select.POLLRDHUP)
+    return any(ev & (select.POLLERR | select.POLLHUP | select.POLLRDHUP) for _, ev in p.poll(0))
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    """What the socket still holds, to its end or the reset."""
+    sock.settimeout(30)
+    chunks = []
+    try:
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    except ConnectionResetError:
+        pass
+    finally:
+        sock.close()
+    return b"".join(chunks)
+
+
+async def test_a_reader_that_never_reads_is_dropped_and_resumes_by_id(laggy_server):
     url, port = laggy_server.url, laggy_server.port
     async with httpx.AsyncClient(base_url=url, timeout=30) as c:
-        g = (await c.post("/games", json={"humans": [], "pace": 0, "seed": 3})).json()
+        # Paced, so the game runs on well past the moment this reader stops reading.
+        g = (await c.post("/games", json={"humans": [], "pace": 300, "seed": 3})).json()
         token = g["spectator_token"]
         auth = {"Authorization": f"Bearer {token}"}
+        stalled = _open_stream(port, g["game_id"], token, None)
+        async with c.stream("POST", f"/games/{g['game_id']}/start", headers=auth):
+            pass
 
-        async def finished() -> None:
-            async with c.stream("POST", f"/games/{g['game_id']}/start", headers=auth):
-                pass
-            state = {"over": False}
+        async def summary() -> dict:
+            return (await c.get(f"/games/{g['game_id']}/summary", headers=auth)).json()
 
-            async def poll() -> None:
-                r = await c.get(f"/games/{g['game_id']}/summary", headers=auth)
-                state["over"] = r.json()["finished"]
+        # It reads nothing at all: the server drops it on its own, while the game plays on.
+        await until(lambda: _dropped(stalled), "the server to drop a reader that doesn't read")
+        assert not (await summary())["finished"], "dropped only once the game was over"
 
-            await poll()
-            while not state["over"]:  # the game plays on while this reader reads nothing
-                await asyncio.sleep(0.05)
-                await poll()
-
-        async def nothing() -> None:
-            return None
-
-        first = await _read_stream(port, g["game_id"], token, None, finished)
+        first = _read_all(stalled)  # what the kernel kept for it before the reset
         ids = [int(x) for x in IDS.findall(first)]
-        assert ids and ids == list(range(ids[0], ids[0] + len(ids)))
-        assert b'"over":true' not in first, "the slow reader was cut off before the end"
-        rest = await _read_stream(port, g["game_id"], token, ids[-1], nothing)
+        assert ids == list(range(1, len(ids) + 1))
+        assert b'"over":true' not in first
+
+        async def over() -> bool:
+            return (await summary())["finished"]
+
+        await until_async(over, "the game to finish")
+        rest = _read_all(_open_stream(port, g["game_id"], token, ids[-1] if ids else None))
         more = [int(x) for x in IDS.findall(rest)]
-        assert more[0] == ids[-1] + 1 and more == list(range(more[0], more[0] + len(more)))
+        assert more[0] == (ids[-1] + 1 if ids else 1)
+        assert more == list(range(more[0], more[0] + len(more)))
         assert b'"over":true' in rest
         head = (await c.get(f"/games/{g['game_id']}", headers=auth)).json()["seq"]
         assert more[-1] == head
+
+
+async def test_a_reader_that_keeps_up_is_never_dropped(laggy_server):
+    """The same limit does not touch a reader that reads: it gets the whole game in order."""
+    async with httpx.AsyncClient(base_url=laggy_server.url, timeout=30) as c:
+        g = (await c.post("/games", json={"humans": [], "pace": 0, "seed": 3})).json()
+        token = g["spectator_token"]
+        sock = _open_stream(laggy_server.port, g["game_id"], token, None)
+        reading = asyncio.create_task(asyncio.to_thread(_read_all, sock))  # reads all along
+        auth = {"Authorization": f"Bearer {token}"}
+        async with c.stream("POST", f"/games/{g['game_id']}/start", headers=auth):
+            pass
+        body = await reading
+        ids = [int(x) for x in IDS.findall(body)]
+        assert ids == list(range(1, len(ids) + 1))
+        assert b'"over":true' in body and body.endswith(b"0\r\n\r\n")

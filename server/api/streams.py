@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated, Literal
+import fcntl
+import socket
+import struct
+import termios
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.sse import KEEPALIVE_COMMENT, EventSourceResponse, format_sse_event
@@ -20,6 +24,9 @@ from .quotas import STREAM
 router = APIRouter(tags=["streams"])
 
 KEEPALIVE_SECONDS = 15.0
+# A connection holding more than this, unsent or unacknowledged, has a client that isn't
+# keeping up (a live stream sends some tens of KiB a second at most).
+STALL_BYTES = 64 * 1024
 SSE_DOC = {
     200: {
         "content": {"text/event-stream": {}},
@@ -30,12 +37,98 @@ SSE_DOC = {
 
 def wire(entry: Entry) -> bytes:
     """The entry as one SSE message (``id`` its sequence number, ``event`` its type, ``data``
-    its JSON), encoded once and shared by every reader."""
+    its JSON), encoded once and shared by every reader. (What ``format_sse_event`` writes for
+    a one-line ``data``, which JSON always is, without its per-call checks.)"""
     if entry.wire is None:
-        entry.wire = format_sse_event(
-            data_str=entry.data, event=entry.event.type, id=str(entry.seq)
-        )
+        entry.wire = f"event: {entry.event.type}\ndata: {entry.data}\nid: {entry.seq}\n\n".encode()
     return entry.wire
+
+
+def cycle_of(receive: Any) -> Any:
+    """uvicorn's request-response cycle (httptools) under a request, or None. ASGI has no way
+    to reach the connection: uvicorn hands each request its cycle's bound ``receive`` (our
+    middlewares pass a GET's through untouched), and the cycle holds the transport. Under
+    another server a stalled reader is cut off when it reads again, and every event goes
+    through ASGI's ``send``."""
+    cycle = getattr(receive, "__self__", None)
+    if type(cycle).__module__ != "uvicorn.protocols.http.httptools_impl":
+        return None
+    return cycle if callable(getattr(getattr(cycle, "transport", None), "abort", None)) else None
+
+
+def transport_of(receive: Any) -> Any:
+    """The connection a request came on (see :func:`cycle_of`), or None."""
+    cycle = cycle_of(receive)
+    return None if cycle is None else cycle.transport
+
+
+def pusher(
+    cycle: Any, g: LiveGame, viewer: Viewer, over: bool
+) -> Callable[[list[Entry]], bool | None] | None:
+    """Writes a waiting reader's new events straight onto its connection, as uvicorn would
+    write one ``send`` of them (one chunk of the chunked body), from the log's wake-up: the
+    reader's task isn't woken, and nothing passes through the ASGI layers. That is a
+    reader's whole cost per write, and fan-out's main one. It declines (None: the reader
+    takes them itself, through ``send``) whenever uvicorn would not just write: its buffer
+    is full (then ``send`` waits), or the events end the stream."""
+    if cycle is None:
+        return None
+    transport, flow = cycle.transport, cycle.flow
+
+    def push(entries: list[Entry]) -> bool | None:
+        if cycle.disconnected or transport.is_closing():
+            return False
+        if flow.write_paused or cycle.response_complete or cycle.chunked_encoding is not True:
+            return None
+        data, ends = made(g, entries, viewer, "game_over", over)
+        if ends:
+            return None
+        if data:
+            transport.write(b"%x\r\n%b\r\n" % (len(data), data))
+        return True
+
+    return push
+
+
+def unsent(transport: Any) -> Callable[[], bool] | None:
+    """Whether ``transport``'s client is behind: more than :data:`STALL_BYTES` wait for it, in
+    the transport's buffer and the kernel's (``TIOCOUTQ``: on loopback the kernel takes
+    megabytes before the transport buffers a byte)."""
+    if transport is None:
+        return None
+    sock = transport.get_extra_info("socket")
+    fd = sock.fileno() if sock is not None else -1
+
+    def stalled() -> bool:
+        if transport.is_closing():
+            return False
+        n = transport.get_write_buffer_size()
+        if fd >= 0:
+            try:
+                n += struct.unpack("i", fcntl.ioctl(fd, termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+            except OSError:
+                pass
+        return n > STALL_BYTES
+
+    return stalled
+
+
+def dropper(transport: Any) -> Callable[[], None] | None:
+    """What drops ``transport``'s connection at once: a reset, not a close, since a close
+    waits for the buffered events to reach a client that doesn't read (forever)."""
+    if transport is None:
+        return None
+
+    def drop() -> None:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            except OSError:
+                pass
+        transport.abort()
+
+    return drop
 
 
 async def feed(
@@ -44,42 +137,56 @@ async def feed(
     after: int,
     until: Literal["segment", "game_over"],
     max_lag: int = 0,
+    on_lag: Callable[[], None] | None = None,
+    stalled: Callable[[], bool] | None = None,
+    cycle: Any = None,
 ) -> AsyncIterator[bytes]:
     """The game's log from ``after`` as SSE, filtered for ``viewer``, until the segment's
     snapshot (or, for ``game_over``, the snapshot that closes the game).
 
     Events that piled up while the last write was on its way go out in one write.
-    A comment line keeps a silent stream alive. A reader that, having caught up, falls
-    more than ``max_lag`` events behind (it reads too slowly) is cut off: the stream ends
-    where it is, and the client resumes by ``Last-Event-ID``.
+    A comment line keeps a silent stream alive. A reader whose client doesn't read
+    (``stalled``: its connection holds unsent bytes) while the log runs more than
+    ``max_lag`` events ahead is dropped: ``on_lag`` resets its connection (or else the
+    stream ends where it is); the client resumes by ``Last-Event-ID``. Given uvicorn's
+    ``cycle``, live events are written onto the connection from the log's wake-up
+    (:func:`pusher`) while this reader waits.
     """
     # A game already over shows everything; one watched live stays filtered to its end
     # (what a batch shows must not depend on when its reader got round to it).
     over = g.finished
-    stream = g.log.follow(after, timeout=KEEPALIVE_SECONDS)
-    caught_up = False
+    push = pusher(cycle, g, viewer, over) if until == "game_over" else None
+    stream = g.log.follow(after, KEEPALIVE_SECONDS, max_lag, on_lag, stalled, push)
     async for entries in stream:
         if not entries:
             yield KEEPALIVE_COMMENT
             continue
-        if caught_up and max_lag and len(entries) > max_lag:
-            return  # too far behind: it resumes by id, and catches up in one go
-        caught_up = True
-        # Readers woken together read the same batch: what it makes for one viewer (and
-        # how far the stream goes) is made once and shared by every reader who sees alike.
-        span = (entries[0].seq, entries[-1].seq)
-        if g.log.shared[0] != span:
-            g.log.shared = (span, {})
-        shared = g.log.shared[1]
-        key = (viewer, until, over)
-        made = shared.get(key)
-        if made is None:
-            made = shared[key] = encode(entries, viewer, until, over)
-        data, ends = made
+        data, ends = made(g, entries, viewer, until, over)
         if data:
             yield data
         if ends:
             return
+
+
+def made(
+    g: LiveGame,
+    entries: list[Entry],
+    viewer: Viewer,
+    until: Literal["segment", "game_over"],
+    over: bool,
+) -> tuple[bytes, bool]:
+    """:func:`encode`, shared: readers woken together read the same batch, so what it makes
+    for one viewer (and how far the stream goes) is made once for every reader who sees
+    alike."""
+    span = (entries[0].seq, entries[-1].seq)
+    if g.log.shared[0] != span:
+        g.log.shared = (span, {})
+    shared = g.log.shared[1]
+    key = (viewer, until, over)
+    out = shared.get(key)
+    if out is None:
+        out = shared[key] = encode(entries, viewer, until, over)
+    return out
 
 
 def encode(
@@ -87,6 +194,7 @@ def encode(
 ) -> tuple[bytes, bool]:
     """``entries`` as ``viewer`` may see them, and whether the stream ends with them."""
     chunk: list[bytes] = []
+    sees_all = over or viewer.god  # the spectator: nothing to filter
     for entry in entries:
         event = entry.event
         if event.type == "snapshot":
@@ -98,7 +206,7 @@ def encode(
             )
             if until == "segment" or snap.state.over:
                 return b"".join(chunk), True
-        elif can_see(viewer, event.vis, over):
+        elif sees_all or can_see(viewer, event.vis, over):
             chunk.append(wire(entry))
     return b"".join(chunk), False
 
@@ -132,4 +240,7 @@ async def events(
         except ValueError:
             raise Refused("invalid", "bad_event_id", "Last-Event-ID must be an integer") from None
     max_lag = request.app.state.quotas.limits.max_stream_lag
-    return sse(feed(g, viewer, pos, "game_over", max_lag))
+    cycle = cycle_of(request.receive)
+    transport = None if cycle is None else cycle.transport
+    body = feed(g, viewer, pos, "game_over", max_lag, dropper(transport), unsent(transport), cycle)
+    return sse(body)

@@ -1,0 +1,95 @@
+"""Issue #12's table in one run: the bare LangGraph loop, then every figure, with its goal.
+
+The machine's speed drifts by 2x from hour to hour, so the stream figures are ratios to a
+bare ``astream(stream_mode="custom")`` + ``get_stream_writer()`` loop measured in the same
+run. The stream figures come from bench/perf_stream.py; the game's (simulate, start-up,
+restart, first screen) from bench/perf_game.py and the terminal client's from
+bench/perf_tui.py when they are there (each a ``figures(quick) -> {name: value}``).
+
+    .venv/bin/python bench/perf.py [--quick] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# name -> (goal, what the goal is measured in): "x bare" is a ratio to the bare loop's
+# CPU per token; anything else is the figure's own unit, an upper bound.
+GOALS: dict[str, tuple[float | None, str]] = {
+    "bare_loop_us_per_token": (None, "x bare"),
+    "stream_us_per_token": (3.0, "x bare"),
+    "stream_marginal_us_per_token": (None, "x bare"),  # beyond the same game at pace 0
+    "bench_us_per_event": (2.0, "x bare"),
+    "bench_p99_ms": (50.0, "ms"),
+    "simulate_ms_per_game": (20.0, "ms"),
+    "serve_startup_s": (1.5, "s"),
+    "play_first_screen_s": (2.0, "s"),
+    "tui_p95_ms": (50.0, "ms"),
+    "tui_cpu_percent": (30.0, "%"),
+}
+SOURCES = ("perf_stream", "perf_game", "perf_tui")
+
+
+def run(quick: bool) -> dict:
+    figures: dict[str, float] = {}
+    missing: list[str] = []
+    for name in SOURCES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+            continue
+        figures.update(module.figures(quick=quick))
+    bare = figures["bare_loop_us_per_token"]
+    rows = []
+    for name, value in figures.items():
+        goal, unit = GOALS.get(name, (None, ""))
+        ratio = value / bare if unit == "x bare" else None
+        shown = ratio if ratio is not None else value
+        rows.append(
+            {
+                "figure": name,
+                "value": round(value, 3),
+                "ratio_to_bare": None if ratio is None else round(ratio, 2),
+                "goal": None if goal is None else f"<= {goal:g} {unit}",
+                "met": None if goal is None else shown <= goal,
+            }
+        )
+    return {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "load": [round(x, 2) for x in os.getloadavg()],
+        "quick": quick,
+        "figures": rows,
+        "missing": missing,
+    }
+
+
+def show(report: dict) -> None:
+    print(f"{report['when']}  load {report['load']}" + ("  (quick)" if report["quick"] else ""))
+    print(f"{'figure':34} {'value':>12} {'x bare':>8}  {'goal':16} met")
+    for r in report["figures"]:
+        ratio = "" if r["ratio_to_bare"] is None else f"{r['ratio_to_bare']:.2f}"
+        met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
+        print(f"{r['figure']:34} {r['value']:>12g} {ratio:>8}  {r['goal'] or '':16} {met}")
+    for name in report["missing"]:
+        print(f"(bench/{name}.py is not there: its figures are missing)")
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description="issue #12's table in one run, with the bare loop")
+    p.add_argument("--quick", action="store_true", help="shorter runs (a smoke test)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = p.parse_args()
+    report = run(args.quick)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        show(report)

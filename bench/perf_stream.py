@@ -1,0 +1,150 @@
+"""The stream path's figures (issue #12), each beside a bare LangGraph loop run in this process.
+
+``bare_loop_us_per_token``: a graph whose one node writes tokens to ``get_stream_writer()``,
+read with ``astream(stream_mode="custom")``: the least a streamed token can cost.
+``stream_us_per_token``: the server's CPU (its whole process, every thread) for one all-bot
+game at pace 1000 with one spectator reading it, per token streamed.
+``bench_us_per_event`` and ``bench_p99_ms``: bench/server_bench.py's crowd (50 games × 5
+viewers × 30 tokens/s), the server's CPU per event delivered, and the latency's p99.
+
+    .venv/bin/python bench/perf_stream.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent / "tests"))
+sys.path.insert(0, str(BENCH))
+from conftest import ServerProcess  # noqa: E402
+from raw_sse import open_events  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system, every thread)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def bare_loop_us_per_token(tokens: int = 20000, rounds: int = 3) -> float:
+    """CPU per token of the least LangGraph streaming there is (the best of ``rounds``)."""
+    from typing import TypedDict
+
+    from langgraph.config import get_stream_writer
+    from langgraph.graph import END, START, StateGraph
+
+    class State(TypedDict):
+        n: int
+
+    async def node(state: State) -> dict:
+        write = get_stream_writer()
+        for _ in range(state["n"]):
+            write({"type": "token", "seat": 1, "content": "word "})
+        return {"n": 0}
+
+    g = StateGraph(State)
+    g.add_node("speak", node)
+    g.add_edge(START, "speak")
+    g.add_edge("speak", END)
+    graph = g.compile()
+
+    async def run() -> float:
+        best = float("inf")
+        for _ in range(rounds):
+            got = 0
+            t0 = time.process_time()
+            async for _chunk in graph.astream({"n": tokens}, stream_mode="custom"):
+                got += 1
+            best = min(best, (time.process_time() - t0) / got * 1e6)
+        return best
+
+    return asyncio.run(run())
+
+
+async def _one_game(url: str, pid: int, pace: float, seed: int) -> tuple[float, int]:
+    """Play one all-bot game read by one spectator: (server CPU seconds, tokens streamed)."""
+    async with httpx.AsyncClient(base_url=url, timeout=60) as c:
+        g = (await c.post("/games", json={"humans": [], "pace": pace, "seed": seed})).json()
+        reader, writer = await open_events(url, g["game_id"], g["spectator_token"])
+        await asyncio.sleep(0.3)  # the stream is open and has read the deal
+        cpu0 = cpu_seconds(pid)
+        auth = {"Authorization": f"Bearer {g['spectator_token']}"}
+        async with c.stream("POST", f"/games/{g['game_id']}/start", headers=auth):
+            pass
+        tokens = 0
+        tail = b""
+        try:
+            while True:
+                chunk = await reader.read(262144)
+                if not chunk:
+                    break
+                data = tail + chunk
+                tokens += data.count(b"event: token\n") + data.count(b"event: thought_token\n")
+                tail = data[-40:]
+                tokens -= tail.count(b"event: token\n") + tail.count(b"event: thought_token\n")
+                if chunk.endswith(b"0\r\n\r\n"):  # the chunked body's end: game over
+                    break
+        finally:
+            writer.close()
+        tokens += tail.count(b"event: token\n") + tail.count(b"event: thought_token\n")
+        return cpu_seconds(pid) - cpu0, tokens
+
+
+def stream_us_per_token(games: int = 2, pace: float = 1000) -> tuple[float, float]:
+    """Server CPU per streamed token, one game at a time at ``pace``, one spectator each;
+    and the marginal cost: beyond the same games at pace 0 (each speech one token)."""
+    data_dir = Path(tempfile.mkdtemp(prefix="ww-perf-"))
+    srv = ServerProcess(data_dir / "data").start()
+    try:
+        assert srv.proc is not None
+        asyncio.run(_one_game(srv.url, srv.proc.pid, 0, 499))  # warm: lazy imports, caches
+        cpu, tokens, cpu0, tokens0 = 0.0, 0, 0.0, 0
+        for i in range(games):
+            c, t = asyncio.run(_one_game(srv.url, srv.proc.pid, pace, 500 + i))
+            cpu, tokens = cpu + c, tokens + t
+            c, t = asyncio.run(_one_game(srv.url, srv.proc.pid, 0, 500 + i))
+            cpu0, tokens0 = cpu0 + c, tokens0 + t
+        per_token = cpu / max(1, tokens) * 1e6
+        return per_token, (cpu - cpu0) / max(1, tokens - tokens0) * 1e6
+    finally:
+        srv.stop()
+
+
+def crowd(seconds: float) -> dict:
+    """bench/server_bench.py's crowd: 50 games × 5 viewers × 30 tokens/s."""
+    import server_bench
+
+    args = argparse.Namespace(
+        games=50, viewers=5, pace=30, seconds=seconds, stagger=0, warmup=5 if seconds > 10 else 2
+    )
+    return asyncio.run(server_bench.main(args))
+
+
+def figures(quick: bool = False) -> dict[str, float]:
+    out: dict[str, float] = {"bare_loop_us_per_token": bare_loop_us_per_token()}
+    total, marginal = stream_us_per_token(games=1 if quick else 3)
+    out["stream_us_per_token"] = total
+    out["stream_marginal_us_per_token"] = marginal
+    r = crowd(10 if quick else 25)
+    out["bench_us_per_event"] = r["server_cpu_us_per_event"]
+    out["bench_p99_ms"] = r["latency_ms"]["p99"]
+    out["bench_events_per_s"] = r["events_per_second"]
+    return out
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--quick", action="store_true")
+    print(json.dumps(figures(p.parse_args().quick), indent=2))
