@@ -49,27 +49,53 @@ class Table(BaseModel):
 
 
 class GameGraphState(TypedDict):
-    game: dict[str, Any]  # GameState.model_dump()
+    # GameState.model_dump() (a checkpointed run), or the GameState itself (a run without a
+    # checkpointer: ``initial_state(..., keep_objects=True)``, nothing to serialise)
+    game: dict[str, Any] | GameState
     table: dict[str, Any]  # Table.model_dump()
     paused: bool
     route: str  # the node to run next, decided by the node that just ran
     emitted: int  # events this graph has written so far (to trim a log after a crash)
 
 
+class _Dumped(dict):
+    """A dumped GameState that remembers the state it was dumped from: the next node gets
+    this very dict back from LangGraph's channel and reads the state without validating it
+    again. A checkpointer serialises it as the plain dict it is (and a checkpoint read back
+    is a plain dict, validated as before)."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: GameState) -> None:
+        super().__init__(state.model_dump())
+        self.state = state
+
+
 def load_game(values: Mapping[str, Any]) -> GameState:
-    return GameState.model_validate(values["game"])
+    game = values["game"]
+    if isinstance(game, GameState):
+        return game
+    if isinstance(game, _Dumped):  # never mutated: ``apply`` returns new states
+        return game.state
+    return GameState.model_validate(game)
 
 
-def dump_game(state: GameState) -> dict[str, Any]:
-    return state.model_dump()
+def dump_game(state: GameState, like: object = None) -> dict[str, Any] | GameState:
+    """The state as the graph keeps it: as it came (``like``: the object in a run without
+    a checkpointer, a dump in one with)."""
+    if isinstance(like, GameState):
+        return state
+    return _Dumped(state)
 
 
 class _CountingWriter:
-    """The graph's stream writer, counting what it writes (see ``emitted``)."""
+    """The graph's stream writer, counting what it writes (see ``emitted``). A run may pass
+    its own (``configurable["write"]``: a headless game hands its events straight to its
+    caller, without LangGraph's thread-safe stream queue in between)."""
 
     def __init__(self) -> None:
         try:
-            self._write = get_stream_writer()
+            self._write = get_config().get("configurable", {}).get("write") or get_stream_writer()
         except Exception:  # outside a streaming run
             self._write = lambda _event: None
         self.count = 0
@@ -93,16 +119,34 @@ def _bot_rng(game: GameState, d: Decision) -> random.Random:
     return random.Random(f"{game.config.seed}:{game.day}:{d.seat}:{d.action}:{len(game.history)}")
 
 
+def _headless() -> bool:
+    """Whether the run is a headless one (``configurable["headless"]``: no checkpointer, no
+    human, no step mode, nobody else waiting on the loop). Then the built-in bots plan in
+    the loop's own thread (a thread hop per decision costs more than the plan), and ``play``
+    goes on across phases (a phase's end is where a checkpoint is taken: there is none)."""
+    try:
+        return bool(get_config().get("configurable", {}).get("headless"))
+    except Exception:  # outside a run
+        return False
+
+
 async def _bot_decides(
     game: GameState,
     table: Table,
     d: Decision,
     tw: Typewriter,
     record: Callable[[CallRecord], None] | None,
+    inline: bool = False,
 ) -> Action:
-    bot = get_bot(table.bots.get(d.seat, "builtin"))
+    kind = table.bots.get(d.seat, "builtin")
     view = seat_view(game, d.seat)
-    plan = await bot(view, d, Turn(_bot_rng(game, d), tw, record))
+    rng = _bot_rng(game, d)
+    if inline and kind == "builtin":
+        from server.bots.builtin import plan as builtin_plan  # loaded by get_bot already
+
+        plan = builtin_plan(view, d, rng)
+    else:
+        plan = await get_bot(kind)(view, d, Turn(rng, tw, record))
     if not plan.streamed:
         await tw.thought(d.seat, plan.label, plan.thought)
         if d.action in SPEECH_KINDS and plan.action.kind == "speak":
@@ -129,15 +173,19 @@ async def play(state: GameGraphState) -> dict[str, Any]:
     game = load_game(state)
     tw = Typewriter(write, table.pace, _catching_up())
     record = _call_log()
+    inline = headless = _headless()
     start_phase = (game.phase, game.day)
     while not game.over:
         decisions = pending(game)
         bot_decisions = [d for d in decisions if d.seat not in table.humans]
         if not bot_decisions:
             break
-        actions = await asyncio.gather(
-            *(_bot_decides(game, table, d, tw, record) for d in bot_decisions)
-        )
+        if len(bot_decisions) == 1:  # most decisions: no gather, no task
+            actions = [await _bot_decides(game, table, bot_decisions[0], tw, record, inline)]
+        else:
+            actions = await asyncio.gather(
+                *(_bot_decides(game, table, d, tw, record, inline) for d in bot_decisions)
+            )
         for action in actions:
             try:
                 t = apply(game, action)
@@ -150,7 +198,7 @@ async def play(state: GameGraphState) -> dict[str, Any]:
                 write(event)
             if game.over:
                 break
-        if (game.phase, game.day) != start_phase:
+        if (game.phase, game.day) != start_phase and not headless:
             break
     paused = table.step and not game.over and (game.phase, game.day) != start_phase
     if not game.over and not paused:
@@ -159,7 +207,7 @@ async def play(state: GameGraphState) -> dict[str, Any]:
     if paused:
         write(Waiting(decision=None))
     return {
-        "game": dump_game(game),
+        "game": dump_game(game, state["game"]),
         "paused": paused,
         "route": next_node(game, table, paused),
         "emitted": state["emitted"] + write.count,
@@ -213,7 +261,7 @@ async def human(state: GameGraphState) -> dict[str, Any]:
             if w.decision is not None and (w.decision.seat, w.decision.action) not in asked:
                 write(w)
     return {
-        "game": dump_game(t.state),
+        "game": dump_game(t.state, state["game"]),
         "route": route,
         "emitted": state["emitted"] + write.count,
     }
@@ -235,7 +283,8 @@ def next_node(game: GameState, table: Table, paused: bool = False) -> str:
     return "play"
 
 
-def _route(state: GameGraphState) -> str:
+async def _route(state: GameGraphState) -> str:
+    # async: LangGraph runs a synchronous edge in its thread pool, a hop per node
     return state["route"]
 
 
@@ -251,9 +300,11 @@ def build_graph(checkpointer=None):
     return g.compile(checkpointer=checkpointer)
 
 
-def initial_state(game: GameState, table: Table) -> GameGraphState:
+def initial_state(game: GameState, table: Table, keep_objects: bool = False) -> GameGraphState:
+    """The graph's first state. ``keep_objects``: for a run without a checkpointer, the
+    GameState goes from node to node as it is, never dumped."""
     return {
-        "game": dump_game(game),
+        "game": game if keep_objects else dump_game(game),
         "table": table.model_dump(),
         "paused": False,
         "route": "play",
