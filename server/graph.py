@@ -16,76 +16,29 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, TypedDict
+from collections.abc import Callable
+from typing import Any
 
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.config import get_config, get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
-from pydantic import BaseModel, ConfigDict, Field
 
 from server.bots import Turn, get_bot
 from server.bots.base import SPEECH_KINDS
 from server.game import Action, Decision, GameState, IllegalAction, apply, pending
 from server.game.view import seat_view
+from server.graph_state import (
+    GameGraphState,
+    Table,
+    dump_game,
+    initial_state,
+    load_game,
+    run_config,
+)
 from server.typewriter import Typewriter
 from shared.calls import CallRecord
 from shared.events import PUBLIC, Error, Event, Waiting, only
-
-RECURSION_LIMIT = 10_000
-
-
-class Table(BaseModel):
-    """Who sits where and how the game is shown: everything but the rules."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    humans: list[int] = []
-    bots: dict[int, str] = {}  # seat -> bot kind for every non-human seat
-    pace: float = Field(default=0.0, ge=0)  # tokens per second; 0 = instant
-    step: bool = False  # pause after every phase
-    turn_timeout: float | None = None  # seconds a human has per decision (None: no limit)
-
-
-class GameGraphState(TypedDict):
-    # GameState.model_dump() (a checkpointed run), or the GameState itself (a run without a
-    # checkpointer: ``initial_state(..., keep_objects=True)``, nothing to serialise)
-    game: dict[str, Any] | GameState
-    table: dict[str, Any]  # Table.model_dump()
-    paused: bool
-    route: str  # the node to run next, decided by the node that just ran
-    emitted: int  # events this graph has written so far (to trim a log after a crash)
-
-
-class _Dumped(dict):
-    """A dumped GameState that remembers the state it was dumped from: the next node gets
-    this very dict back from LangGraph's channel and reads the state without validating it
-    again. A checkpointer serialises it as the plain dict it is (and a checkpoint read back
-    is a plain dict, validated as before)."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state: GameState) -> None:
-        super().__init__(state.model_dump())
-        self.state = state
-
-
-def load_game(values: Mapping[str, Any]) -> GameState:
-    game = values["game"]
-    if isinstance(game, GameState):
-        return game
-    if isinstance(game, _Dumped):  # never mutated: ``apply`` returns new states
-        return game.state
-    return GameState.model_validate(game)
-
-
-def dump_game(state: GameState, like: object = None) -> dict[str, Any] | GameState:
-    """The state as the graph keeps it: as it came (``like``: the object in a run without
-    a checkpointer, a dump in one with)."""
-    if isinstance(like, GameState):
-        return state
-    return _Dumped(state)
 
 
 class _CountingWriter:
@@ -300,26 +253,10 @@ def build_graph(checkpointer=None):
     return g.compile(checkpointer=checkpointer)
 
 
-def initial_state(game: GameState, table: Table, keep_objects: bool = False) -> GameGraphState:
-    """The graph's first state. ``keep_objects``: for a run without a checkpointer, the
-    GameState goes from node to node as it is, never dumped."""
-    return {
-        "game": game if keep_objects else dump_game(game),
-        "table": table.model_dump(),
-        "paused": False,
-        "route": "play",
-        "emitted": 0,
-    }
-
-
 def checkpoint_serde() -> JsonPlusSerializer:
     """How checkpoints are written: a human's resume value is our :class:`Action`, the one
     type of ours a checkpoint holds, so it is the one type allowed back in."""
     return JsonPlusSerializer(allowed_msgpack_modules=[Action])
-
-
-def run_config(thread_id: str) -> dict[str, Any]:
-    return {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
 
 
 __all__ = [
