@@ -30,6 +30,15 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+# One client plays every game here: the per-client quotas are lifted (as in the tests).
+QUOTAS_OFF = {
+    "WEREWOLF_RATE_CREATE": "off",
+    "WEREWOLF_RATE_JOIN": "off",
+    "WEREWOLF_RATE_ACTIONS": "off",
+    "WEREWOLF_RATE_MISSES": "off",
+    "WEREWOLF_MAX_STREAMS_PER_CLIENT": "0",
+    "WEREWOLF_MAX_LIVE_GAMES": "0",
+}
 
 
 def _free_port() -> int:
@@ -92,7 +101,7 @@ class Server:
                 str(self.data_dir),
             ],
             cwd=ROOT,
-            env=ENV,
+            env={**ENV, **QUOTAS_OFF},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -6,7 +6,9 @@ finished game read back lazily after a restart answers as before."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Literal, cast
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
 
 from server.call_records import GameCalls
@@ -26,7 +28,8 @@ def _words(events: list[Event]) -> list[str]:
 
 
 async def test_a_headless_game_says_what_the_checkpointed_graph_says():
-    for seed, players in ((3, 9), (8, 6), (11, 9)):
+    games: list[tuple[int, Literal[6, 9]]] = [(3, 9), (8, 6), (11, 9)]
+    for seed, players in games:
         config = GameConfig(players=players, seed=seed)
         table = Table(bots=dict.fromkeys(range(1, players + 1), "builtin"))
         headless: list[Event] = []
@@ -35,9 +38,9 @@ async def test_a_headless_game_says_what_the_checkpointed_graph_says():
         t = new_game(config)
         served: list[Event] = list(t.events)
         graph = build_graph(InMemorySaver(serde=checkpoint_serde()))
-        cfg = run_config(f"served-{seed}")
+        cfg = cast(RunnableConfig, run_config(f"served-{seed}"))
         async for chunk in graph.astream(initial_state(t.state, table), cfg, stream_mode="custom"):
-            served.append(chunk)
+            served.append(cast(Any, chunk))
         final = load_game((await graph.aget_state(cfg)).values)
 
         assert _words(headless) == _words(served)
