@@ -54,6 +54,13 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used: a start's cost, which a loaded
+    machine inflates far less than its wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # -- CPU per game ------------------------------------------------------------------------
 SIMULATE = """
 import sys, time
@@ -86,6 +93,7 @@ class Server:
         self.data_dir, self.port = data_dir, _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
+        self.cpu = 0.0  # the CPU seconds it had used once healthy (user + system)
 
     def start(self, timeout: float = 300) -> float:
         t0 = time.perf_counter()
@@ -111,6 +119,7 @@ class Server:
                     raise RuntimeError(f"the server exited ({self.proc.returncode})")
                 try:
                     if c.get(f"{self.url}/healthz").status_code == 200:
+                        self.cpu = _cpu_s(self.proc.pid)
                         return time.perf_counter() - t0
                 except httpx.TransportError:
                     time.sleep(0.02)
@@ -126,17 +135,19 @@ class Server:
                 self.proc.wait()
 
 
-def serve_startup_s(runs: int) -> float:
-    """``werewolf serve`` to a healthy answer, empty data directory (median of ``runs``)."""
-    times = []
+def serve_startup_s(runs: int) -> tuple[float, float]:
+    """``werewolf serve`` to a healthy answer, empty data directory: wall seconds and the
+    server's CPU seconds by then (medians of ``runs``)."""
+    times, cpu = [], []
     for _ in range(runs):
         srv = Server(Path(tempfile.mkdtemp(prefix="ww-start-")))
         try:
             times.append(srv.start())
+            cpu.append(srv.cpu)
         finally:
             srv.stop()
             shutil.rmtree(srv.data_dir, ignore_errors=True)
-    return statistics.median(times)
+    return statistics.median(times), statistics.median(cpu)
 
 
 # -- a restart over finished games ------------------------------------------------------------
@@ -185,6 +196,7 @@ def restart(games: int) -> dict[str, float]:
     again = Server(data)
     try:
         seconds = again.start()
+        cpu = again.cpu
         time.sleep(1.0)
         assert again.proc is not None
         rss = _rss_mb(again.proc.pid)
@@ -192,7 +204,11 @@ def restart(games: int) -> dict[str, float]:
     finally:
         again.stop()
         shutil.rmtree(data, ignore_errors=True)
-    return {f"restart_{games}_s": seconds, f"restart_{games}_rss_mb": rss}
+    return {
+        f"restart_{games}_s": seconds,
+        f"restart_{games}_cpu_s": cpu,
+        f"restart_{games}_rss_mb": rss,
+    }
 
 
 def empty_rss_mb() -> float:
@@ -281,7 +297,7 @@ def figures(quick: bool = False, only: tuple[str, ...] = PARTS) -> dict[str, flo
     if "simulate" in only:
         out["simulate_ms_per_game"] = simulate_ms_per_game(30 if quick else 200)
     if "startup" in only:
-        out["serve_startup_s"] = serve_startup_s(1 if quick else 3)
+        out["serve_startup_s"], out["serve_startup_cpu_s"] = serve_startup_s(1 if quick else 3)
         out["serve_empty_rss_mb"] = empty_rss_mb()
     if "restart" in only:
         out.update(restart(100 if quick else 500))

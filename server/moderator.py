@@ -81,7 +81,10 @@ class Moderator:
             await asyncio.shield(graph)
             from server.headless import run_game  # (LangGraph: imported by then)
 
-            await run_game(GameConfig(players=6, seed=0))
+            # A game already running pays for the first calls itself (``werewolf play``
+            # starts its game at once): a warm-up beside it would only slow it down.
+            if not any(g.started for g in self.registry.games.values()):
+                await run_game(GameConfig(players=6, seed=0))
         except Exception:  # noqa: BLE001 - a game started meanwhile will say what is wrong
             log.exception("warming up failed")
             return
