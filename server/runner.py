@@ -312,6 +312,8 @@ class Runner:
             if g.calls is not None:
                 await g.calls.flush()
                 g.calls = None
+            if g.task is not None and g.task.done():
+                g.task = None  # (a done task keeps its coroutine)
 
         task = asyncio.get_running_loop().create_task(evict())
         self._evictions.add(task)
