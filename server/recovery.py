@@ -37,9 +37,13 @@ async def recover(store: Store, registry: Registry, runner: Runner, journal: Jou
         )
         registry.games[g.id] = g
         if g.finished and stored.id in last:
-            g.log.load([last[stored.id]])
+            seq, graph, data = last[stored.id]
+            g.log.load([(seq, graph, data)])
             g.log.close()
-            g.log.evict(lambda game_id=g.id: store.events(game_id))  # the store has it
+            final = g.log.entries[-1].event.type == "snapshot"
+            g.final = data if final else None  # the snapshot that closed it, as JSON
+            # the store has the rest
+            g.log.evict(lambda game_id=g.id: store.events(game_id), keep_last=not final)
             journal.forget(g.log)
             continue
         g.deal = new_game(config).state

@@ -159,6 +159,9 @@ class LiveGame:
     task: asyncio.Task | None = None
     timers: dict[int, int] = field(default_factory=dict)  # seat -> seq of the waiting it times
     calls: GameCalls | None = None  # the LLM bots' call records
+    # A finished game's last word, the snapshot that closed it, as the log wrote it (JSON:
+    # a KiB, where its models take several); read when someone asks for it.
+    final: str | None = None
 
     @property
     def initial(self) -> GameState:

@@ -113,9 +113,11 @@ class Runner:
         """The full (god) snapshot, from the checkpoint once the game has started."""
         if not g.started:
             return table_snapshot(g.initial, g.table.humans, [], [], False, False)
+        if g.finished and g.final is not None:  # a finished game's last word
+            return Snapshot.model_validate_json(g.final)
         last = g.log.last
         if g.finished and last is not None and last.event.type == "snapshot":
-            return last.event  # type: ignore[return-value]  # a finished game's last word
+            return last.event  # type: ignore[return-value]
         state = await (await self.graph()).aget_state(run_config(g.id))
         if not state.values:  # started, but its first step is not saved yet
             return table_snapshot(g.initial, g.table.humans, [], [], False, started=True)
@@ -305,7 +307,10 @@ class Runner:
 
         async def evict() -> None:
             await journal.flush(g.log)
-            g.log.evict(lambda: store.events(g.id))
+            last = g.log.entries[-1] if g.log.entries else None
+            if last is not None and last.event.type == "snapshot":
+                g.final = last.data  # kept as JSON only (the log forgets its last entry)
+            g.log.evict(lambda: store.events(g.id), keep_last=g.final is None)
             journal.forget(g.log)
             # The deal, the LLM calls: in the store, or dealt again, when someone asks.
             g.deal = None
