@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import socket
 import subprocess
@@ -51,6 +52,9 @@ def local_server(data_dir: Path | None = None) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
+        # While the server starts (a process of its own, on another core), this one loads
+        # the terminal app (Textual: about as long): neither waits for the other.
+        importlib.import_module("tui.app")
         asyncio.run(_until_healthy(url, proc, data_dir / "server.log"))
         yield url
     finally:
@@ -75,4 +79,4 @@ async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the local server did not start in {START_SECONDS} s")
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.05)

@@ -115,13 +115,14 @@ class EventLog:
         # (``_reload``), and the log keeps only its head and its last entry (the final snapshot).
         self._reload: Callable[[], Awaitable[list[tuple[int, bool, str]]]] | None = None
         self.last: Entry | None = None
+        self._evicted_head = 0  # the head of a log that left memory without its last entry
 
     @property
     def head(self) -> int:
         """The sequence number of the last event (0 when empty)."""
         if self.entries:
             return self.entries[-1].seq
-        return self.last.seq if self.last is not None else 0
+        return self.last.seq if self.last is not None else self._evicted_head
 
     @property
     def durable_head(self) -> int:
@@ -134,12 +135,15 @@ class EventLog:
     def evicted(self) -> bool:
         return self._reload is not None
 
-    def evict(self, reload: Callable[[], Awaitable[list[tuple[int, bool, str]]]]) -> bool:
+    def evict(
+        self, reload: Callable[[], Awaitable[list[tuple[int, bool, str]]]], keep_last: bool = True
+    ) -> bool:
         """Drop a finished, fully written log from memory; ``reload`` reads it back from the
-        store when a reader asks for it. Keeps the head and the last entry."""
+        store when a reader asks for it. Keeps the head and (``keep_last``) the last entry."""
         if not self.closed or self.durable < len(self.entries) or not self.entries:
             return False
-        self.last = self.entries[-1]
+        self._evicted_head = self.entries[-1].seq
+        self.last = self.entries[-1] if keep_last else None
         self._reload = reload
         self.entries, self.durable = [], 0
         self.shared = ((0, 0), {})

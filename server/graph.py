@@ -16,60 +16,39 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, TypedDict
+from collections.abc import Callable
+from typing import Any
 
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.config import get_config, get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
-from pydantic import BaseModel, ConfigDict, Field
 
 from server.bots import Turn, get_bot
 from server.bots.base import SPEECH_KINDS
 from server.game import Action, Decision, GameState, IllegalAction, apply, pending
 from server.game.view import seat_view
+from server.graph_state import (
+    GameGraphState,
+    Table,
+    dump_game,
+    initial_state,
+    load_game,
+    run_config,
+)
 from server.typewriter import Typewriter
 from shared.calls import CallRecord
 from shared.events import PUBLIC, Error, Event, Waiting, only
 
-RECURSION_LIMIT = 10_000
-
-
-class Table(BaseModel):
-    """Who sits where and how the game is shown: everything but the rules."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    humans: list[int] = []
-    bots: dict[int, str] = {}  # seat -> bot kind for every non-human seat
-    pace: float = Field(default=0.0, ge=0)  # tokens per second; 0 = instant
-    step: bool = False  # pause after every phase
-    turn_timeout: float | None = None  # seconds a human has per decision (None: no limit)
-
-
-class GameGraphState(TypedDict):
-    game: dict[str, Any]  # GameState.model_dump()
-    table: dict[str, Any]  # Table.model_dump()
-    paused: bool
-    route: str  # the node to run next, decided by the node that just ran
-    emitted: int  # events this graph has written so far (to trim a log after a crash)
-
-
-def load_game(values: Mapping[str, Any]) -> GameState:
-    return GameState.model_validate(values["game"])
-
-
-def dump_game(state: GameState) -> dict[str, Any]:
-    return state.model_dump()
-
 
 class _CountingWriter:
-    """The graph's stream writer, counting what it writes (see ``emitted``)."""
+    """The graph's stream writer, counting what it writes (see ``emitted``). A run may pass
+    its own (``configurable["write"]``: a headless game hands its events straight to its
+    caller, without LangGraph's thread-safe stream queue in between)."""
 
     def __init__(self) -> None:
         try:
-            self._write = get_stream_writer()
+            self._write = get_config().get("configurable", {}).get("write") or get_stream_writer()
         except Exception:  # outside a streaming run
             self._write = lambda _event: None
         self.count = 0
@@ -93,16 +72,34 @@ def _bot_rng(game: GameState, d: Decision) -> random.Random:
     return random.Random(f"{game.config.seed}:{game.day}:{d.seat}:{d.action}:{len(game.history)}")
 
 
+def _headless() -> bool:
+    """Whether the run is a headless one (``configurable["headless"]``: no checkpointer, no
+    human, no step mode, nobody else waiting on the loop). Then the built-in bots plan in
+    the loop's own thread (a thread hop per decision costs more than the plan), and ``play``
+    goes on across phases (a phase's end is where a checkpoint is taken: there is none)."""
+    try:
+        return bool(get_config().get("configurable", {}).get("headless"))
+    except Exception:  # outside a run
+        return False
+
+
 async def _bot_decides(
     game: GameState,
     table: Table,
     d: Decision,
     tw: Typewriter,
     record: Callable[[CallRecord], None] | None,
+    inline: bool = False,
 ) -> Action:
-    bot = get_bot(table.bots.get(d.seat, "builtin"))
+    kind = table.bots.get(d.seat, "builtin")
     view = seat_view(game, d.seat)
-    plan = await bot(view, d, Turn(_bot_rng(game, d), tw, record))
+    rng = _bot_rng(game, d)
+    if inline and kind == "builtin":
+        from server.bots.builtin import plan as builtin_plan  # loaded by get_bot already
+
+        plan = builtin_plan(view, d, rng)
+    else:
+        plan = await get_bot(kind)(view, d, Turn(rng, tw, record))
     if not plan.streamed:
         await tw.thought(d.seat, plan.label, plan.thought)
         if d.action in SPEECH_KINDS and plan.action.kind == "speak":
@@ -129,15 +126,19 @@ async def play(state: GameGraphState) -> dict[str, Any]:
     game = load_game(state)
     tw = Typewriter(write, table.pace, _catching_up())
     record = _call_log()
+    inline = headless = _headless()
     start_phase = (game.phase, game.day)
     while not game.over:
         decisions = pending(game)
         bot_decisions = [d for d in decisions if d.seat not in table.humans]
         if not bot_decisions:
             break
-        actions = await asyncio.gather(
-            *(_bot_decides(game, table, d, tw, record) for d in bot_decisions)
-        )
+        if len(bot_decisions) == 1:  # most decisions: no gather, no task
+            actions = [await _bot_decides(game, table, bot_decisions[0], tw, record, inline)]
+        else:
+            actions = await asyncio.gather(
+                *(_bot_decides(game, table, d, tw, record, inline) for d in bot_decisions)
+            )
         for action in actions:
             try:
                 t = apply(game, action)
@@ -150,7 +151,7 @@ async def play(state: GameGraphState) -> dict[str, Any]:
                 write(event)
             if game.over:
                 break
-        if (game.phase, game.day) != start_phase:
+        if (game.phase, game.day) != start_phase and not headless:
             break
     paused = table.step and not game.over and (game.phase, game.day) != start_phase
     if not game.over and not paused:
@@ -159,7 +160,7 @@ async def play(state: GameGraphState) -> dict[str, Any]:
     if paused:
         write(Waiting(decision=None))
     return {
-        "game": dump_game(game),
+        "game": dump_game(game, state["game"]),
         "paused": paused,
         "route": next_node(game, table, paused),
         "emitted": state["emitted"] + write.count,
@@ -213,7 +214,7 @@ async def human(state: GameGraphState) -> dict[str, Any]:
             if w.decision is not None and (w.decision.seat, w.decision.action) not in asked:
                 write(w)
     return {
-        "game": dump_game(t.state),
+        "game": dump_game(t.state, state["game"]),
         "route": route,
         "emitted": state["emitted"] + write.count,
     }
@@ -235,7 +236,8 @@ def next_node(game: GameState, table: Table, paused: bool = False) -> str:
     return "play"
 
 
-def _route(state: GameGraphState) -> str:
+async def _route(state: GameGraphState) -> str:
+    # async: LangGraph runs a synchronous edge in its thread pool, a hop per node
     return state["route"]
 
 
@@ -251,24 +253,10 @@ def build_graph(checkpointer=None):
     return g.compile(checkpointer=checkpointer)
 
 
-def initial_state(game: GameState, table: Table) -> GameGraphState:
-    return {
-        "game": dump_game(game),
-        "table": table.model_dump(),
-        "paused": False,
-        "route": "play",
-        "emitted": 0,
-    }
-
-
 def checkpoint_serde() -> JsonPlusSerializer:
     """How checkpoints are written: a human's resume value is our :class:`Action`, the one
     type of ours a checkpoint holds, so it is the one type allowed back in."""
     return JsonPlusSerializer(allowed_msgpack_modules=[Action])
-
-
-def run_config(thread_id: str) -> dict[str, Any]:
-    return {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
 
 
 __all__ = [

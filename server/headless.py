@@ -34,15 +34,15 @@ async def run_game(
     if on_event:
         for e in t.events:
             on_event(e)
-    values = initial_state(t.state, table)
+    # No checkpointer: the state goes from node to node as an object, the built-in bots
+    # plan in the loop's thread and ``play`` runs on across phases (see ``graph._headless``).
+    alone = graph.checkpointer is None and not table.humans and not table.step
+    values = initial_state(t.state, table, keep_objects=graph.checkpointer is None)
     cfg = run_config(f"headless-{uuid.uuid4().hex}")
+    cfg["configurable"]["headless"] = alone
+    # Events go straight to ``on_event`` as the nodes write them (no stream to drain).
+    cfg["configurable"]["write"] = on_event or (lambda _event: None)
     if call_log is not None:  # where the bots record their calls (``add``)
         cfg["configurable"]["call_log"] = call_log
-    stream = graph.astream(values, cast(RunnableConfig, cfg), stream_mode=["custom", "values"])
-    async for mode, chunk in stream:
-        if mode == "custom":
-            if on_event:
-                on_event(cast(Event, chunk))
-        else:
-            values = cast(GameGraphState, chunk)
-    return load_game(values)
+    values = await graph.ainvoke(values, cast(RunnableConfig, cfg))
+    return load_game(cast(GameGraphState, values))

@@ -8,16 +8,16 @@ It knows nothing of HTTP: refusals are :class:`server.refusals.Refused`.
 from __future__ import annotations
 
 import asyncio
+import importlib
+import logging
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from server.bots import close_bots, unavailable, warm
 from server.datadir import DataDirLock, private_files
 from server.game import GameConfig
-from server.graph import build_graph, checkpoint_serde
 from server.journal import Journal
 from server.recovery import recover
 from server.registry import Registry
@@ -38,6 +38,8 @@ class Moderator:
         self._lock: DataDirLock | None = None
         self._runner: Runner | None = None
         self._importing: asyncio.Future | None = None  # DSPy, loading in the background
+        self._loading: asyncio.Future | None = None  # the game graph, loading in the background
+        self._warming: asyncio.Task | None = None
 
     @property
     def runner(self) -> Runner:
@@ -46,11 +48,17 @@ class Moderator:
         return self._runner
 
     async def open(self) -> None:
-        await self._warm_up()
+        """Open the store and bring back the games kept there. The game graph (LangGraph:
+        most of the server's import time) loads meanwhile in a thread of its own: the server
+        answers, takes games and shows finished ones before it is ready; what runs a game
+        waits for it (:meth:`Runner.graph`)."""
+        loop = asyncio.get_running_loop()
+        graph: asyncio.Future[Any] = loop.create_future()
+        self._loading = loop.run_in_executor(None, _import_graph)
         if self.data_dir is None:
-            self._runner = Runner(
-                build_graph(InMemorySaver(serde=checkpoint_serde())), self.registry
-            )
+            self._runner = Runner(graph, self.registry)
+            self._loading.add_done_callback(lambda f: _build(f, graph, None))
+            self._warming = loop.create_task(self._warm_up(graph))
             return
         # One server per data directory (the caller may hold the lock already).
         self._lock = self._held or DataDirLock(self.data_dir)
@@ -59,22 +67,39 @@ class Moderator:
         self.journal = Journal(self.store)
         self.registry.store, self.registry.journal = self.store, self.journal
         self._checkpoints = await aiosqlite.connect(str(self.data_dir / "checkpoints.sqlite"))
-        saver = AsyncSqliteSaver(self._checkpoints, serde=checkpoint_serde())
-        self._runner = Runner(build_graph(saver), self.registry, self.journal)
+        checkpoints = self._checkpoints
+        self._loading.add_done_callback(lambda f: _build(f, graph, checkpoints))
+        self._runner = Runner(graph, self.registry, self.journal)
+        self._warming = loop.create_task(self._warm_up(graph))
         await recover(self.store, self.registry, self._runner, self.journal)
         private_files(self.data_dir)
 
-    async def _warm_up(self) -> None:
-        """Play one quick all-bot game in memory before serving: the first game otherwise
-        pays for lazy imports and first calls, stalling every stream for a moment."""
-        from server.headless import run_game
+    async def _warm_up(self, graph: asyncio.Future) -> None:
+        """Once the graph is loaded, play one quick all-bot game in memory: the first game
+        otherwise pays for lazy imports and first calls, stalling every stream a moment."""
+        try:
+            await asyncio.shield(graph)
+            from server.headless import run_game  # (LangGraph: imported by then)
 
-        await run_game(GameConfig(players=6, seed=0))
+            # A game already running pays for the first calls itself (``werewolf play``
+            # starts its game at once): a warm-up beside it would only slow it down.
+            if not any(g.started for g in self.registry.games.values()):
+                await run_game(GameConfig(players=6, seed=0))
+        except Exception:  # noqa: BLE001 - a game started meanwhile will say what is wrong
+            log.exception("warming up failed")
+            return
         if unavailable(["llm"]) is None:  # DSPy takes seconds to import: not in a game's
-            # first turn, and not before the server answers (a thread of its own, not awaited)
+            # first turn (a thread of its own, not awaited)
             self._importing = asyncio.get_running_loop().run_in_executor(None, warm, "llm")
 
     async def close(self) -> None:
+        if self._warming is not None and not self._warming.done():
+            self._warming.cancel()
+        if self._loading is not None:
+            try:  # the graph's import holds the interpreter's import lock: let it end
+                await asyncio.shield(self._loading)
+            except Exception:  # noqa: BLE001
+                pass
         games = self.registry.games.values()
         for g in games:
             if g.task and not g.task.done():
@@ -97,5 +122,36 @@ class Moderator:
         if self._lock is not None and self._held is None:
             self._lock.release()
 
+
+def _import_graph() -> None:
+    """Import LangGraph and the game graph (run in a thread: about a second of imports)."""
+    for name in ("langgraph.checkpoint.memory", "langgraph.checkpoint.sqlite.aio", "server.graph"):
+        importlib.import_module(name)
+
+
+def _build(imported: asyncio.Future, graph: asyncio.Future, checkpoints: Any) -> None:
+    """Compile the game graph once its modules are imported, on the event loop; with the
+    checkpoints' connection (a data directory) or in memory."""
+    if graph.done():
+        return
+    if (error := imported.exception()) is not None:
+        graph.set_exception(error)
+        return
+    from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    from server.graph import build_graph, checkpoint_serde
+
+    try:
+        if checkpoints is None:
+            saver: Any = InMemorySaver(serde=checkpoint_serde())
+        else:
+            saver = AsyncSqliteSaver(checkpoints, serde=checkpoint_serde())
+        graph.set_result(build_graph(saver))
+    except Exception as e:  # noqa: BLE001 - whoever waits for the graph hears it
+        graph.set_exception(e)
+
+
+log = logging.getLogger("werewolf.moderator")
 
 __all__ = ["Moderator"]

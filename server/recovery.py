@@ -5,7 +5,7 @@ keeps its id and its words (see :class:`server.runner.Replay`)."""
 from __future__ import annotations
 
 from server.game import GameConfig, new_game
-from server.graph import Table, run_config
+from server.graph_state import Table, run_config
 from server.journal import Journal
 from server.registry import LiveGame, Registry
 from server.runner import Runner
@@ -13,6 +13,9 @@ from server.store import Store
 
 
 async def recover(store: Store, registry: Registry, runner: Runner, journal: Journal) -> None:
+    # A finished game is read no further than its last event (the snapshot that closed it):
+    # its log, its LLM calls and its deal are read back when someone asks for them.
+    last = await store.last_events(finished_only=True)
     for stored in await store.games():
         rec = stored.record
         config = GameConfig(**rec["config"])
@@ -23,7 +26,6 @@ async def recover(store: Store, registry: Registry, runner: Runner, journal: Jou
             tokens=rec["tokens"],
             created=stored.created,
             log=journal.log_for(stored.id),
-            initial=new_game(config).state,
             spectator_token=rec.get("spectator_token"),
             public=bool(rec.get("public", False)),
             host_token=rec.get("host_token"),
@@ -33,14 +35,24 @@ async def recover(store: Store, registry: Registry, runner: Runner, journal: Jou
             phase=stored.phase,
             day=stored.day,
         )
+        registry.games[g.id] = g
+        if g.finished and stored.id in last:
+            seq, graph, data = last[stored.id]
+            g.log.load([(seq, graph, data)])
+            g.log.close()
+            final = g.log.entries[-1].event.type == "snapshot"
+            g.final = data if final else None  # the snapshot that closed it, as JSON
+            # the store has the rest
+            g.log.evict(lambda game_id=g.id: store.events(game_id), keep_last=not final)
+            journal.forget(g.log)
+            continue
+        g.deal = new_game(config).state
         g.log.load(await store.events(stored.id))
         registry.calls(g).load(await store.calls(stored.id))
-        registry.games[g.id] = g
-        if g.finished:
+        if g.finished:  # (no event kept: nothing to read back)
             g.log.close()
-            g.log.evict(lambda game_id=g.id: store.events(game_id))  # the store has it
             continue
-        if (await runner.graph.aget_state(run_config(g.id))).values:
+        if (await (await runner.graph()).aget_state(run_config(g.id))).values:
             g.started = True  # it crashed before its first segment's end was recorded
         if g.started:
             await runner.take_lock(g)

@@ -17,7 +17,7 @@ from server.bots import seat_kinds, unavailable
 from server.call_records import GameCalls
 from server.eventlog import EventLog
 from server.game import GameConfig, GameState, Viewer, new_game
-from server.graph import Table
+from server.graph_state import Table
 from server.journal import Journal
 from server.refusals import Refused
 from server.store import Store
@@ -144,7 +144,9 @@ class LiveGame:
     tokens: dict[str, int | None]  # seat tokens handed out: token -> seat
     created: float
     log: EventLog
-    initial: GameState  # the deal, before the graph runs
+    # The deal, before the graph runs: kept while the game may run; a finished game deals it
+    # again when asked (the rules are deterministic, and that is rare).
+    deal: GameState | None = None
     spectator_token: str | None = None  # sees everything (None in hosted games)
     host_token: str | None = None  # may start the game
     public: bool = False  # listed for everyone in GET /games
@@ -157,6 +159,14 @@ class LiveGame:
     task: asyncio.Task | None = None
     timers: dict[int, int] = field(default_factory=dict)  # seat -> seq of the waiting it times
     calls: GameCalls | None = None  # the LLM bots' call records
+    # A finished game's last word, the snapshot that closed it, as the log wrote it (JSON:
+    # a KiB, where its models take several); read when someone asks for it.
+    final: str | None = None
+
+    @property
+    def initial(self) -> GameState:
+        """The deal, before the graph runs (the seats, names and roles)."""
+        return self.deal if self.deal is not None else new_game(self.config).state
 
     def record(self) -> dict[str, Any]:
         return {
@@ -287,8 +297,10 @@ class Registry:
         return self.journal.log_for(game_id) if self.journal is not None else EventLog()
 
     def calls(self, g: LiveGame) -> GameCalls:
+        """The game's LLM call records (a finished game's are read back from the store when
+        first asked for)."""
         if g.calls is None:
-            g.calls = GameCalls(g.id, self.store)
+            g.calls = GameCalls(g.id, self.store, stored=g.finished)
         return g.calls
 
     def _new_code(self) -> str:
@@ -354,7 +366,7 @@ class Registry:
             tokens={},
             created=time.time(),
             log=self.new_log(game_id),
-            initial=t.state,
+            deal=t.state,
             public=ask.public,
         )
         seat_tokens = {s: secrets.token_urlsafe(18) for s in table.humans}

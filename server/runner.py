@@ -14,11 +14,9 @@ import sqlite3
 import time
 from typing import Any
 
-from langgraph.types import Command
-
 from server.eventlog import Entry, EventLog
 from server.game import GameState, Viewer, decision_for, pending, table_snapshot
-from server.graph import initial_state, load_game, run_config
+from server.graph_state import initial_state, load_game, run_config
 from server.journal import Journal
 from server.refusals import Refused
 from server.registry import LiveGame, Registry
@@ -78,18 +76,35 @@ def _same(a: Event, b: Event) -> bool:
     return a.model_copy(update={"ts": None}) == b.model_copy(update={"ts": None})
 
 
+def _resume(value: Any) -> Any:
+    """A resume command for the graph (LangGraph is loaded by then: a game has started)."""
+    from langgraph.types import Command
+
+    return Command(resume=value)
+
+
 class Runner:
-    def __init__(self, graph: Any, registry: Registry, journal: Journal | None = None) -> None:
-        self.graph = graph
+    def __init__(
+        self, graph: Any | asyncio.Future, registry: Registry, journal: Journal | None = None
+    ) -> None:
+        """``graph``: the compiled game graph, or a future of it (the server answers while
+        LangGraph loads; what needs the graph waits for it)."""
+        self._graph = graph
         self.registry = registry
         self.journal = journal
         self._evictions: set[asyncio.Task] = set()
+
+    async def graph(self) -> Any:
+        """The compiled game graph, once loaded."""
+        if isinstance(self._graph, asyncio.Future):
+            self._graph = await self._graph
+        return self._graph
 
     # -- reading the checkpoint -------------------------------------------------------
     async def current_game(self, g: LiveGame) -> tuple[GameState, tuple[str, ...]]:
         if not g.started:
             return g.initial, ()
-        state = await self.graph.aget_state(run_config(g.id))
+        state = await (await self.graph()).aget_state(run_config(g.id))
         if not state.values:  # started, but its first step is not saved yet
             return g.initial, ()
         return load_game(state.values), tuple(state.next)
@@ -98,10 +113,12 @@ class Runner:
         """The full (god) snapshot, from the checkpoint once the game has started."""
         if not g.started:
             return table_snapshot(g.initial, g.table.humans, [], [], False, False)
+        if g.finished and g.final is not None:  # a finished game's last word
+            return Snapshot.model_validate_json(g.final)
         last = g.log.last
         if g.finished and last is not None and last.event.type == "snapshot":
-            return last.event  # type: ignore[return-value]  # a finished game's last word
-        state = await self.graph.aget_state(run_config(g.id))
+            return last.event  # type: ignore[return-value]
+        state = await (await self.graph()).aget_state(run_config(g.id))
         if not state.values:  # started, but its first step is not saved yet
             return table_snapshot(g.initial, g.table.humans, [], [], False, started=True)
         game = load_game(state.values)
@@ -137,7 +154,7 @@ class Runner:
         except BaseException:
             g.lock.release()
             raise
-        return self.launch(g, Command(resume={"advance": True}))
+        return self.launch(g, _resume({"advance": True}))
 
     async def act(self, g: LiveGame, viewer: Viewer, action: Action) -> int:
         """Hand a human's action to the game; return once the rules have taken it (the log's
@@ -163,7 +180,7 @@ class Runner:
             g.lock.release()
             raise
         verdict: asyncio.Future[IllegalAction | None] = asyncio.get_running_loop().create_future()
-        start = self.launch(g, Command(resume=action), verdict)
+        start = self.launch(g, _resume(action), verdict)
         refusal = await verdict
         if refusal is not None:
             if g.task is not None:
@@ -234,7 +251,8 @@ class Runner:
         publish = replay.publish if replay is not None else g.log.publish
         failed: Exception | None = None
         try:
-            async for chunk in self.graph.astream(
+            graph = await self.graph()
+            async for chunk in graph.astream(
                 command, self.config(g, base, verdict), stream_mode="custom", durability="sync"
             ):
                 publish(chunk, graph=True)
@@ -289,11 +307,18 @@ class Runner:
 
         async def evict() -> None:
             await journal.flush(g.log)
-            g.log.evict(lambda: store.events(g.id))
+            last = g.log.entries[-1] if g.log.entries else None
+            if last is not None and last.event.type == "snapshot":
+                g.final = last.data  # kept as JSON only (the log forgets its last entry)
+            g.log.evict(lambda: store.events(g.id), keep_last=g.final is None)
             journal.forget(g.log)
-            # The deal's own events are in the log (and the store): the seats' roles are
-            # all a finished game still asks of it.
-            g.initial = g.initial.model_copy(update={"history": []})
+            # The deal, the LLM calls: in the store, or dealt again, when someone asks.
+            g.deal = None
+            if g.calls is not None:
+                await g.calls.flush()
+                g.calls = None
+            if g.task is not None and g.task.done():
+                g.task = None  # (a done task keeps its coroutine)
 
         task = asyncio.get_running_loop().create_task(evict())
         self._evictions.add(task)
@@ -331,13 +356,14 @@ class Runner:
     async def resume(self, g: LiveGame) -> None:
         """Go on from the game's newest checkpoint whose events all reached the log (the lock
         held). Events it produces again in the same words are not published twice."""
-        state = await self.graph.aget_state(run_config(g.id))
+        graph = await self.graph()
+        state = await graph.aget_state(run_config(g.id))
         if not state.values:  # it never reached a checkpoint: start again
             replay = Replay(g.log, g.log.graph_entries(), g.day, g.phase)
             self.launch(g, initial_state(g.initial, g.table), replay=replay)
             return
         cfg, emitted = await self._consistent_checkpoint(g, state)
-        state = await self.graph.aget_state(cfg)
+        state = await graph.aget_state(cfg)
         game = load_game(state.values)
         stand = g.log.graph_entries()
         replay = Replay(g.log, stand[emitted:], game.day, game.phase)
@@ -355,7 +381,7 @@ class Runner:
         have = len(g.log.graph_entries())
         if latest.values.get("emitted", 0) <= have:
             return run_config(g.id), latest.values.get("emitted", 0)
-        async for snap in self.graph.aget_state_history(run_config(g.id)):
+        async for snap in (await self.graph()).aget_state_history(run_config(g.id)):
             emitted = snap.values.get("emitted", 0) if snap.values else 0
             if emitted <= have and snap.values:
                 cfg = {**run_config(g.id), "configurable": dict(snap.config["configurable"])}
@@ -392,7 +418,7 @@ class Runner:
                 except Refused:
                     continue
                 g.timers.pop(seat, None)
-                self.launch(g, Command(resume=d.pass_action()))
+                self.launch(g, _resume(d.pass_action()))
                 return
             await asyncio.sleep(0.1)
 

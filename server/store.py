@@ -156,6 +156,23 @@ class Store:
         )
         return [(r[0], bool(r[1]), r[2]) for r in rows]
 
+    async def last_events(self, finished_only: bool = True) -> dict[str, tuple[int, bool, str]]:
+        """Each (finished) game's last event, by game id: (seq, graph, JSON). A restart reads
+        only these of a finished game; the rest when someone asks."""
+        assert self.db
+        rows = await self.db.execute_fetchall(
+            "SELECT e.game_id, e.seq, e.graph, e.data FROM events e JOIN ("
+            " SELECT events.game_id, MAX(seq) AS last FROM events"
+            + (
+                " JOIN games ON games.id = events.game_id AND games.finished"
+                if finished_only
+                else ""
+            )
+            + " GROUP BY events.game_id"
+            ") x ON e.game_id = x.game_id AND e.seq = x.last"
+        )
+        return {r[0]: (r[1], bool(r[2]), r[3]) for r in rows}
+
     async def append_calls(self, game_id: str, rows: list[tuple[int, int, str]]) -> None:
         """LLM call records: (n, seat, CallRecord JSON)."""
         assert self.db

@@ -41,7 +41,7 @@ async def llm_calls(
         raise Refused(
             "invalid", "unknown_seat", f"seat: no seat {seat} at a {g.config.players}-player table"
         )
-    records = [r for r in mod.registry.calls(g).records if seat is None or r.seat == seat]
+    records = [r for r in await mod.registry.calls(g).loaded() if seat is None or r.seat == seat]
     return {
         "game_id": g.id,
         "summary": summarize(records),

@@ -12,6 +12,7 @@ hunter's shot) or on several seats at once (votes, the night's actions).
 from __future__ import annotations
 
 import random
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 
@@ -103,6 +104,20 @@ def new_game(config: GameConfig) -> Transition:
 
 def pending(state: GameState) -> list[Decision]:
     """The decisions the game waits on now, in seat order (empty once it is over)."""
+    # Asked several times of one state (the run, the check of each action, the next node):
+    # computed once. A state handed out is never mutated (``apply`` works on a copy).
+    last = _pending_memo[0]
+    if last is not None and last[0]() is state:
+        return list(last[1])
+    decisions = _pending(state)
+    _pending_memo[0] = (weakref.ref(state), decisions)
+    return list(decisions)
+
+
+_pending_memo: list[tuple[weakref.ref[GameState], list[Decision]] | None] = [None]
+
+
+def _pending(state: GameState) -> list[Decision]:
     step = state.step
     if state.over or step is None:
         return []

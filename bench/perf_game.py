@@ -1,0 +1,321 @@
+"""Issue #12's game figures: CPU per all-bot game, the server's start, a restart over many
+finished games, ``werewolf play`` to its first screen, and memory per finished game.
+
+``figures(quick)`` is what bench/perf.py prints beside the stream's figures; alone:
+
+    .venv/bin/python bench/perf_game.py [--quick] [--only simulate,startup,...]
+
+Every figure runs this checkout's code in child processes (``python -m server ...`` from
+the repository root), so a copy of this file in another checkout measures that one: the
+way to compare before and after in one run on a machine whose speed drifts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+# One client plays every game here: the per-client quotas are lifted (as in the tests).
+QUOTAS_OFF = {
+    "WEREWOLF_RATE_CREATE": "off",
+    "WEREWOLF_RATE_JOIN": "off",
+    "WEREWOLF_RATE_ACTIONS": "off",
+    "WEREWOLF_RATE_MISSES": "off",
+    "WEREWOLF_MAX_STREAMS_PER_CLIENT": "0",
+    "WEREWOLF_MAX_LIVE_GAMES": "0",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used: a start's cost, which a loaded
+    machine inflates far less than its wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# -- CPU per game ------------------------------------------------------------------------
+SIMULATE = """
+import sys, time
+from server.simulate import simulate
+simulate(5, workers=1)  # imports, first calls
+t = time.process_time()
+simulate({games}, workers=1, seed=1000)
+print((time.process_time() - t) / {games} * 1000)
+"""
+
+
+def simulate_ms_per_game(games: int) -> float:
+    """CPU per 9-player all-bot game in one process (``simulate --workers 1``)."""
+    out = subprocess.run(
+        [PY, "-c", SIMULATE.format(games=games)],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.split()[-1])
+
+
+# -- the server's start ---------------------------------------------------------------------
+class Server:
+    """``python -m server serve`` on a free port; ``start`` returns seconds to healthy."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir, self.port = data_dir, _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.cpu = 0.0  # the CPU seconds it had used once healthy (user + system)
+
+    def start(self, timeout: float = 300) -> float:
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "server",
+                "serve",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+            ],
+            cwd=ROOT,
+            env={**ENV, **QUOTAS_OFF},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        with httpx.Client(timeout=30) as c:
+            while time.perf_counter() - t0 < timeout:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"the server exited ({self.proc.returncode})")
+                try:
+                    if c.get(f"{self.url}/healthz").status_code == 200:
+                        self.cpu = _cpu_s(self.proc.pid)
+                        return time.perf_counter() - t0
+                except httpx.TransportError:
+                    time.sleep(0.02)
+        raise RuntimeError("the server did not become healthy")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def serve_startup_s(runs: int) -> tuple[float, float]:
+    """``werewolf serve`` to a healthy answer, empty data directory: wall seconds and the
+    server's CPU seconds by then (medians of ``runs``)."""
+    times, cpu = [], []
+    for _ in range(runs):
+        srv = Server(Path(tempfile.mkdtemp(prefix="ww-start-")))
+        try:
+            times.append(srv.start())
+            cpu.append(srv.cpu)
+        finally:
+            srv.stop()
+            shutil.rmtree(srv.data_dir, ignore_errors=True)
+    return statistics.median(times), statistics.median(cpu)
+
+
+# -- a restart over finished games ------------------------------------------------------------
+async def _play(c: httpx.AsyncClient, url: str, seed: int) -> dict:
+    g = (await c.post(f"{url}/games", json={"humans": [], "pace": 0, "seed": seed})).json()
+    auth = {"Authorization": f"Bearer {g['spectator_token']}"}
+    async with c.stream("POST", f"{url}/games/{g['game_id']}/start", headers=auth):
+        pass
+    async with c.stream("GET", f"{url}/games/{g['game_id']}/events", headers=auth) as r:
+        async for _ in r.aiter_bytes():  # to its end: the game is over
+            pass
+    return {"id": g["game_id"], "auth": auth}
+
+
+async def _fill(url: str, games: int, batch: int = 25) -> list[dict]:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(60, read=None)) as c:
+        out: list[dict] = []
+        while len(out) < games:
+            n = min(batch, games - len(out))
+            out += await asyncio.gather(*(_play(c, url, len(out) + i) for i in range(n)))
+        return out
+
+
+async def _check_finished(url: str, game: dict) -> None:
+    """A finished game still answers everything after the restart."""
+    async with httpx.AsyncClient(timeout=60) as c:
+        base, auth = f"{url}/games/{game['id']}", game["auth"]
+        snap = (await c.get(base, headers=auth)).json()
+        assert snap["state"]["over"], snap
+        text = (await c.get(f"{base}/events", headers=auth)).text
+        assert "event: game_over" in text and text.count("\nid: ") + 1 >= snap["seq"] // 2
+        assert (await c.get(f"{base}/summary", headers=auth)).json()["finished"]
+        assert (await c.get(f"{base}/calls", headers=auth)).status_code == 200
+
+
+def restart(games: int) -> dict[str, float]:
+    """Fill a data directory with ``games`` finished all-bot games, then time a restart over
+    it to healthy, and the server's RSS once it has settled."""
+    data = Path(tempfile.mkdtemp(prefix="ww-restart-"))
+    srv = Server(data)
+    try:
+        srv.start()
+        played = asyncio.run(_fill(srv.url, games))
+    finally:
+        srv.stop()
+    again = Server(data)
+    try:
+        seconds = again.start()
+        cpu = again.cpu
+        time.sleep(1.0)
+        assert again.proc is not None
+        rss = _rss_mb(again.proc.pid)
+        asyncio.run(_check_finished(again.url, played[len(played) // 2]))
+    finally:
+        again.stop()
+        shutil.rmtree(data, ignore_errors=True)
+    return {
+        f"restart_{games}_s": seconds,
+        f"restart_{games}_cpu_s": cpu,
+        f"restart_{games}_rss_mb": rss,
+    }
+
+
+def empty_rss_mb() -> float:
+    """The server's RSS over an empty data directory, settled (what a restart is held to)."""
+    data = Path(tempfile.mkdtemp(prefix="ww-empty-"))
+    srv = Server(data)
+    try:
+        srv.start()
+        time.sleep(1.0)
+        assert srv.proc is not None
+        return _rss_mb(srv.proc.pid)
+    finally:
+        srv.stop()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+# -- werewolf play to its first screen ---------------------------------------------------------
+FIRST_SCREEN = "Night 1 falls"  # the timeline's first line once the game runs
+
+
+def play_first_screen_s(runs: int) -> float:
+    """``werewolf play`` in tmux (its own private server) until the timeline shows the game
+    running (median of ``runs``); NaN without tmux."""
+    if shutil.which("tmux") is None:
+        return float("nan")
+    werewolf = Path(PY).with_name("werewolf")
+    times = []
+    for _ in range(runs):
+        session = f"ww-perf-{os.getpid()}-{len(times)}"
+        client_dir = tempfile.mkdtemp(prefix="ww-client-")
+        env = [
+            f"-e{k}={v}"
+            for k, v in (("PYTHONPATH", str(ROOT)), ("WEREWOLF_CLIENT_DIR", client_dir))
+        ]
+        t0 = time.perf_counter()
+        subprocess.run(
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                session,
+                "-x",
+                "120",
+                "-y",
+                "36",
+                *env,
+                f"cd {ROOT} && {werewolf} play --seat 4 --seed 12 --pace 30; sleep 60",
+            ],
+            check=True,
+        )
+        try:
+            while time.perf_counter() - t0 < 120:
+                screen = subprocess.run(
+                    ["tmux", "capture-pane", "-t", session, "-p"], capture_output=True, text=True
+                ).stdout
+                if FIRST_SCREEN in screen:
+                    times.append(time.perf_counter() - t0)
+                    break
+                time.sleep(0.05)
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+            shutil.rmtree(client_dir, ignore_errors=True)
+    return statistics.median(times) if times else float("nan")
+
+
+# -- memory per finished game --------------------------------------------------------------------
+def memory_kib_per_finished_game(games: int, batch: int) -> float:
+    out = subprocess.run(
+        [PY, str(ROOT / "bench" / "memory_bench.py"), "--games", str(games), "--batch", str(batch)],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(json.loads(out.stdout)["kib_per_game"])
+
+
+PARTS = ("simulate", "startup", "restart", "first_screen", "memory")
+
+
+def figures(quick: bool = False, only: tuple[str, ...] = PARTS) -> dict[str, float]:
+    """The game's figures, by name with its unit. ``quick``: fewer games and runs."""
+    out: dict[str, float] = {}
+    if "simulate" in only:
+        out["simulate_ms_per_game"] = simulate_ms_per_game(30 if quick else 200)
+    if "startup" in only:
+        out["serve_startup_s"], out["serve_startup_cpu_s"] = serve_startup_s(1 if quick else 3)
+        out["serve_empty_rss_mb"] = empty_rss_mb()
+    if "restart" in only:
+        out.update(restart(100 if quick else 500))
+    if "first_screen" in only:
+        out["play_first_screen_s"] = play_first_screen_s(1 if quick else 3)
+    if "memory" in only:
+        out["memory_kib_per_finished_game"] = (
+            memory_kib_per_finished_game(100, 25)
+            if quick
+            else memory_kib_per_finished_game(300, 50)
+        )
+    return out
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--only", default=",".join(PARTS), help=f"some of {','.join(PARTS)}")
+    a = p.parse_args()
+    result = figures(a.quick, tuple(a.only.split(",")))
+    print(json.dumps({k: round(v, 3) for k, v in result.items()}, indent=2))

@@ -1,0 +1,133 @@
+"""The quick paths change nothing a game does: a headless run (the state kept as an object,
+bots planning inline, one ``play`` across phases) says exactly what the server's
+checkpointed run says; a server takes and runs games while LangGraph still loads; a
+finished game read back lazily after a restart answers as before."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal, cast
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.memory import InMemorySaver
+
+from server.call_records import GameCalls
+from server.game import GameConfig, new_game, pending
+from server.graph import build_graph, checkpoint_serde, initial_state, load_game, run_config
+from server.graph_state import Table
+from server.headless import run_game
+from server.moderator import Moderator
+from server.registry import NewGame
+from server.store import Store
+from shared.calls import CallRecord
+from shared.events import Event
+
+
+def _words(events: list[Event]) -> list[str]:
+    return [e.model_dump_json(exclude={"ts"}) for e in events]
+
+
+async def test_a_headless_game_says_what_the_checkpointed_graph_says():
+    games: list[tuple[int, Literal[6, 9]]] = [(3, 9), (8, 6), (11, 9)]
+    for seed, players in games:
+        config = GameConfig(players=players, seed=seed)
+        table = Table(bots=dict.fromkeys(range(1, players + 1), "builtin"))
+        headless: list[Event] = []
+        state = await run_game(config, table, on_event=headless.append)
+
+        t = new_game(config)
+        served: list[Event] = list(t.events)
+        graph = build_graph(InMemorySaver(serde=checkpoint_serde()))
+        cfg = cast(RunnableConfig, run_config(f"served-{seed}"))
+        async for chunk in graph.astream(initial_state(t.state, table), cfg, stream_mode="custom"):
+            served.append(cast(Any, chunk))
+        final = load_game((await graph.aget_state(cfg)).values)
+
+        assert _words(headless) == _words(served)
+        assert state.model_dump() == final.model_dump() and state.over
+
+
+def test_pending_is_asked_again_of_a_new_state():
+    t = new_game(GameConfig(players=9, seed=4))
+    first = pending(t.state)
+    assert pending(t.state) == first
+    first.clear()  # a caller's list is its own
+    assert pending(t.state)
+    # A state made from another (never mutated in place) gets its own decisions.
+    other = t.state.model_copy(update={"winner": "wolves"})
+    assert pending(other) == [] and pending(t.state)
+
+
+async def test_a_game_started_at_once_runs_while_the_graph_loads():
+    """The moderator answers before LangGraph is loaded: a game created and started at
+    once waits for the graph, then runs to its end."""
+    mod = Moderator(None)
+    await mod.open()
+    try:
+        created = await mod.registry.create(NewGame(humans=[], pace=0, seed=9))
+        g = created.game
+        viewer = g.viewer(created.answer()["spectator_token"])
+        await mod.runner.start(g, viewer)
+        for _ in range(600):
+            if g.finished:
+                break
+            await asyncio.sleep(0.1)
+        assert g.finished
+        snap = await mod.runner.snapshot(g)
+        assert snap.state.over
+    finally:
+        await mod.close()
+
+
+async def test_a_finished_game_is_read_back_lazily_after_a_restart(tmp_path):
+    """A restart reads a finished game no further than its last event; its calls, its deal
+    and its log come back when asked for, the same as before."""
+    mod = Moderator(tmp_path)
+    await mod.open()
+    try:
+        created = await mod.registry.create(NewGame(humans=[], pace=0, seed=12))
+        g = created.game
+        token = created.answer()["spectator_token"]
+        await mod.runner.start(g, g.viewer(token))
+        for _ in range(600):
+            if g.finished:
+                break
+            await asyncio.sleep(0.1)
+        assert g.finished
+        assert mod.store is not None
+        record = CallRecord(seat=2, decision="vote", day=1, phase="day", raw="r")
+        await mod.store.append_calls(g.id, [(1, 2, record.model_dump_json())])
+        snap = (await mod.runner.snapshot(g)).model_dump(exclude={"ts"})
+        whole = [(e.seq, e.data) for e in await g.log.all_entries()]
+        roles = [g.initial.role(s) for s in g.initial.seats()]
+    finally:
+        await mod.close()
+
+    again = Moderator(tmp_path)
+    await again.open()
+    try:
+        h = again.registry.get(g.id)
+        assert h.finished and h.log.evicted and h.log.entries == []
+        assert h.deal is None and h.calls is None  # nothing read yet
+        assert (await again.runner.snapshot(h)).model_dump(exclude={"ts"}) == snap
+        assert [(e.seq, e.data) for e in await h.log.all_entries()] == whole
+        assert [h.initial.role(s) for s in h.initial.seats()] == roles
+        assert h.viewer(token).god
+        calls = await again.registry.calls(h).loaded()
+        assert [c.model_dump() for c in calls] == [record.model_dump()]
+    finally:
+        await again.close()
+
+
+async def test_call_records_kept_in_the_store_are_read_when_asked(tmp_path):
+    store = Store(tmp_path / "games.sqlite")
+    await store.open()
+    try:
+        record = CallRecord(seat=1, decision="speak", day=1, phase="day", raw="r")
+        await store.append_calls("g", [(1, 1, record.model_dump_json())])
+        calls = GameCalls("g", store, stored=True)
+        assert calls.records == []
+        assert [c.seat for c in await calls.loaded()] == [1]
+        assert [c.seat for c in await GameCalls("g", store).loaded()] == []  # a live game's
+    finally:
+        await store.close()
