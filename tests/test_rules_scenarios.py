@@ -41,6 +41,7 @@ from shared.events import (
     Phase,
     RoleAssigned,
     Shot,
+    SpeakingOrder,
     SpeechEnd,
     VoteCast,
     VoteResult,
@@ -241,7 +242,9 @@ def test_the_same_seed_and_decisions_replay_the_same_game(players):
     "field,value",
     [
         ("players", 7),
-        ("players", 12),
+        ("players", 12.5),
+        ("special", "bear"),
+        ("win_condition", "everyone"),
         ("witch_self_save", "sometimes"),
         ("win_condition", "majority"),
         ("max_days", 0),
@@ -812,7 +815,11 @@ def test_day_speeches_start_after_the_lowest_seat_that_died_in_the_night():
     g.run(until=waits_for("speak"))
     lowest = min(v1, v2)
     living = g.state.living()
-    expected = [s for s in living if s > lowest] + [s for s in living if s < lowest]
+    (order_event,) = g.of(SpeakingOrder)
+    up = [s for s in living if s > lowest] + [s for s in living if s < lowest]
+    # 死左 / 死右: from either neighbour of the lowest seat that died, as the rules drew
+    expected = up if order_event.direction == "right" else list(reversed(up))
+    assert order_event.seats == expected and order_event.sheriff is None
     assert speech_order(g) == expected
     spoken = [e for e in g.of(SpeechEnd) if e.kind == "day"]
     assert [e.seat for e in spoken] == expected
@@ -827,14 +834,17 @@ def peaceful_start(seed: int) -> list[int]:
 
 
 def test_after_a_peaceful_night_speeches_start_at_a_seeded_random_seat():
-    starts = set()
+    starts, directions = set(), set()
     for seed in range(12):
         order = peaceful_start(seed)
         assert sorted(order) == list(range(1, 10))
-        assert order == list(range(order[0], 10)) + list(range(1, order[0]))
+        up = list(range(order[0], 10)) + list(range(1, order[0]))
+        down = [order[0]] + list(reversed(up[1:]))
+        assert order in (up, down)
         assert peaceful_start(seed) == order
         starts.add(order[0])
-    assert len(starts) > 2
+        directions.add(order == up)
+    assert len(starts) > 2 and directions == {True, False}
 
 
 def test_votes_are_revealed_together_and_the_most_voted_is_exiled():

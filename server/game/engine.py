@@ -167,9 +167,7 @@ def validate(state: GameState, action: Action) -> Decision:
 
 def _may_act_dead(state: GameState, seat: int) -> bool:
     step = state.step
-    return (
-        step is not None and step.kind in ("last_words", "shoot", "badge") and seat in step.seats
-    )
+    return step is not None and step.kind in ("last_words", "shoot", "badge") and seat in step.seats
 
 
 def _others(state: GameState, seat: int) -> list[int]:
