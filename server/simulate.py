@@ -123,7 +123,7 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
         errors = 0
         moments: Counter = Counter()
 
-        def count(e):
+        def count(e, moments: Counter = moments):
             nonlocal errors
             if isinstance(e, Error) and e.message.startswith("bot at seat"):
                 errors += 1  # the rules refused a bot's action (not an LLM fallback)

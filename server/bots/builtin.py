@@ -41,7 +41,7 @@ HANDLERS: dict[str, Handler] = {
 
 def choose(view: SeatView, decision: Decision, rng: random.Random) -> Plan:
     """The plan the rules of thumb make for ``decision``, before any legality guard."""
-    k = Knowledge(view)
+    k = Knowledge(duties.for_evidence(view))
     # the table's duties first (sheriff, badge, direction, guard, a wolf's 自爆): duties.py
     if (duty := duties.plan(view, decision, rng, k)) is not None:
         return duty

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 
 from server.game.state import Action, Decision
 from server.game.view import SeatView
 from shared.actions import MAX_SPEECH_CHARS
+from shared.events import VoteCast, VoteResult
 
 from . import speech
 from .base import Plan
@@ -24,7 +26,7 @@ from .lines import tr
 
 # How keen each role is to stand for sheriff (上警) when nothing else decides it.
 STAND = {
-    "seer": 0.9,  # the badge carries his checks on (警徽流)
+    "seer": 1.0,  # the badge carries his checks on (警徽流)
     "werewolf": 0.25,
     "witch": 0.2,
     "hunter": 0.4,
@@ -33,7 +35,7 @@ STAND = {
     "villager": 0.35,
 }
 WITHDRAW_FOR_SEER = 0.7  # a good candidate makes way for a seer he believes
-DESTRUCT_REPORTED = 0.5  # a wolf the believed seer reported blows up rather than be voted
+DESTRUCT_REPORTED = 0.25  # a wolf the believed seer reported blows up rather than be voted
 DESTRUCT_STAGE = 0.7  # a wolf swallows the badge (吞警徽) when a seer reported the pack
 
 
@@ -136,8 +138,40 @@ def sheriff_vote(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) 
     return _plan(view, "vote" if pick else "skip", pick, why, label)
 
 
+def _seer_on_stage(view: SeatView, k: Knowledge) -> Plan | None:
+    """The seer on the stage claims, reports his check and names his badge flow (警徽流):
+    whom he checks next, so that his checks live on if he dies with the badge."""
+    lang = view.lang
+    if not k.my_checks:
+        return None
+    t, wolf = list(k.my_checks.items())[-1]
+    unchecked = [s for s in k.ranked(view.living()) if s != view.seat and s not in k.my_checks]
+    flow = unchecked[:2]
+    if lang == "zh":
+        text = f"我是预言家，{t}号是{'查杀' if wolf else '金水'}。"
+        if flow:
+            text += "警徽流：" + "，然后".join(f"验{s}" for s in flow) + "。"
+    else:
+        text = f"I'm the seer. Seat {t} is {'a werewolf' if wolf else 'good'}."
+        if flow:
+            text += " My badge flow: I check " + ", then ".join(map(str, flow)) + "."
+    thought = tr(
+        lang,
+        f"I run for the badge as the seer: {t} {'wolf' if wolf else 'good'}; flow {flow}",
+        f"作为预言家上警：{t}号{'查杀' if wolf else '金水'}；警徽流{flow}",
+    )
+    return Plan(
+        action=Action(seat=view.seat, kind="speak", text=text),
+        thought=thought,
+        label=tr(lang, "speech for the badge", "警上发言"),
+        speech=text,
+    )
+
+
 def sheriff_speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
     """A candidate's speech: why he wants the badge, then what he would say by day."""
+    if view.role == "seer" and (claim := _seer_on_stage(view, k)) is not None:
+        return claim
     p = speech.speak(view, d, rng, k)
     lang = view.lang
     if view.role == "seer":
@@ -273,6 +307,20 @@ def destruct(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> P
     return None
 
 
+def for_evidence(view: SeatView) -> SeatView:
+    """The view the evidence model reads: without the election's ballots, which are support
+    for a candidate, not an exile vote against him (``evidence.py`` reads every non-wolf
+    ``vote_cast`` as an accusation)."""
+    if not view.has_sheriff:
+        return view
+    events = [
+        e
+        for e in view.events
+        if not (isinstance(e, VoteCast | VoteResult) and e.kind in ("sheriff", "sheriff_pk"))
+    ]
+    return replace(view, events=events)
+
+
 Handler = Callable[[SeatView, Decision, random.Random, Knowledge], Plan]
 
 HANDLERS: dict[str, Handler] = {
@@ -298,4 +346,4 @@ def plan(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan 
     return handler(view, d, rng, k) if handler is not None else None
 
 
-__all__ = ["HANDLERS", "plan"]
+__all__ = ["HANDLERS", "for_evidence", "plan"]
