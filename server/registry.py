@@ -337,8 +337,9 @@ class Registry:
     async def _create(self, ask: NewGame) -> Created:
         # Drawn from the OS, not the process's Mersenne Twister: neither can be predicted.
         seed = ask.seed if ask.seed is not None else secrets.randbelow(2**31)
+        rules: dict[str, Any] = board_options(ask.board) if ask.board else {"players": ask.players}
         config = GameConfig(
-            **(board_options(ask.board) if ask.board else {"players": ask.players}),
+            **rules,
             sheriff=ask.sheriff,
             seed=seed,
             lang=ask.lang,

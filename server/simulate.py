@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from server.game import GameConfig
 from server.game.config import board_options
@@ -178,7 +179,7 @@ def simulate(
     """Play ``games`` games with seeds ``seed``, ``seed+1``, ...; in ``workers`` processes.
     ``board`` (6, 9, 12-guard, 12-idiot) overrides ``players``."""
     workers = workers or min(os.cpu_count() or 1, games) or 1
-    rules = board_options(board) if board else {"players": players}
+    rules: dict[str, Any] = board_options(board) if board else {"players": players}
     rules.update(sheriff=sheriff, win_condition=win)
     configs = [dict(rules, seed=seed + i, lang=lang) for i in range(games)]
     chunk = 10

@@ -179,8 +179,10 @@ class Decision(BaseModel):
             return Action(seat=self.seat, kind="skip")
         if "speak" in self.kinds:
             return Action(seat=self.seat, kind="speak", text="")
-        kind = next(k for k in self.kinds if k in NAMELESS)
-        return Action(seat=self.seat, kind=kind)
+        for kind in self.kinds:
+            if kind in NAMELESS:
+                return Action(seat=self.seat, kind=kind)
+        raise AssertionError(f"decision '{self.action}' has no way to pass")
 
     def choices(self) -> list[Action]:
         """Every legal answer that is not a speech, the pass last."""

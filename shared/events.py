@@ -237,6 +237,9 @@ class IdiotRevealed(_Event):
     day: int
 
 
+Direction = Literal["left", "right"]
+
+
 class SpeakingOrder(_Event):
     """The day's speaking order: the sheriff's pick (警左: his lower neighbour first,
     警右: his higher), or the rules' (from the lowest night death's neighbour, or a random
@@ -244,7 +247,7 @@ class SpeakingOrder(_Event):
 
     type: Literal["speaking_order"] = "speaking_order"
     seats: list[int]
-    direction: Literal["left", "right"]
+    direction: Direction
     sheriff: int | None = None
     day: int
 

@@ -26,6 +26,7 @@ from shared.events import (
     CheckResult,
     Death,
     Decided,
+    Direction,
     Event,
     GameCreated,
     GameOver,
@@ -696,7 +697,7 @@ class _Game:
         if len(s.candidates) < 2:
             self.elect_or_lose()
             return
-        direction = self.rng().choice(["left", "right"])
+        direction: Direction = "left" if self.rng().random() < 0.5 else "right"
         first = self.rng().choice(s.candidates)
         order = _round(s.candidates, first, direction, s.players, include_start=True)
         self.emit(SpeakingOrder(seats=order, direction=direction, day=s.day))
@@ -778,7 +779,7 @@ class _Game:
             s.step = Step(kind="direction", seats=[s.sheriff])
             return
         living = s.living()
-        direction = self.rng().choice(["left", "right"])
+        direction: Direction = "left" if self.rng().random() < 0.5 else "right"
         if s.night_deaths:  # 死左 / 死右: from a neighbour of the lowest seat that died
             order = _round(living, min(s.night_deaths), direction, s.players)
         else:  # 平安夜: a random seat starts
