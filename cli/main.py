@@ -18,6 +18,18 @@ def _add_game_options(p: argparse.ArgumentParser) -> None:
     _add_bots_option(p)
 
 
+def _add_rules_options(p: argparse.ArgumentParser) -> None:
+    """The board and the rules (issue 15): --board overrides --players."""
+    p.add_argument("--board", choices=["6", "9", "12-guard", "12-idiot"], default=None)
+    p.add_argument(
+        "--sheriff",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the sheriff's election (default: on at 12 players)",
+    )
+    p.add_argument("--win", choices=["sides", "city", "parity"], default="sides")
+
+
 def _add_bots_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--bots",
@@ -41,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     _add_bots_option(p)
+    _add_rules_options(p)
     p.set_defaults(func=server_side.simulate)
 
     p = sub.add_parser("play", help="play a game in the terminal beside bots")
@@ -49,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--server", default=None, help="a server's URL (default: a private server for this game)"
     )
+    _add_rules_options(p)
     p.set_defaults(func=tables.play)
 
     p = sub.add_parser("watch", help="watch a game; with the spectator token, every thought")

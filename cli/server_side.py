@@ -31,6 +31,9 @@ def simulate(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=progress_bar if show_progress else None,
         bots=args.bots,
+        board=args.board,
+        sheriff=args.sheriff,
+        win=args.win,
     )
     data = report.as_json()
     if args.json:
@@ -46,6 +49,7 @@ def simulate(args: argparse.Namespace) -> int:
     print("wins by role:     " + ", ".join(f"{r} {c}" for r, c in data["wins_by_role"].items()))
     print(f"average days:     {data['avg_days']}")
     print(f"illegal actions:  {data['illegal_actions']}")
+    print("table:            " + ", ".join(f"{k} {v}" for k, v in data["table"].items()))
     print(f"games per second: {data['games_per_second']}")
     if data["llm"]:
         m = data["llm"]

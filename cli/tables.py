@@ -18,6 +18,8 @@ from tui.launch import run_app
 def play(args: argparse.Namespace) -> int:
     """Create a game with the user in one seat and open the app (and, without a
     server URL, a private server for the session)."""
+    if args.board is not None:  # --board overrides --players
+        args.players = int(args.board.split("-")[0])
     if args.seat is not None and not 1 <= args.seat <= args.players:
         print(f"--seat: no seat {args.seat} at a {args.players}-player table", file=sys.stderr)
         return 2
@@ -35,6 +37,9 @@ def _play_at(server: str, args: argparse.Namespace) -> int:
     seat = args.seat or random.randint(1, args.players)
     body = {
         "players": args.players,
+        "win_condition": args.win,
+        **({"board": args.board} if args.board else {}),
+        **({"sheriff": args.sheriff} if args.sheriff is not None else {}),
         "humans": [seat],
         "lang": args.lang,
         "pace": args.pace,

@@ -17,6 +17,7 @@ from server.bots import seat_kinds, unavailable
 from server.call_records import GameCalls
 from server.eventlog import EventLog
 from server.game import GameConfig, GameState, Viewer, new_game
+from server.game.config import BoardName, board_options
 from server.graph_state import Table
 from server.journal import Journal
 from server.refusals import Refused
@@ -40,7 +41,13 @@ class NewGame(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    players: Literal[6, 9] = 9
+    players: Literal[6, 9, 12] = 9
+    board: BoardName | None = Field(
+        default=None, description="6, 9, 12-guard (预女猎守) or 12-idiot (预女猎白); sets players"
+    )
+    sheriff: bool | None = Field(
+        default=None, description="the sheriff's election (default: on at 12 players)"
+    )
     humans: SeatList | int = Field(default_factory=list, description="seats, or how many")
     lang: Literal["en", "zh"] = "en"
     pace: float = Field(default=30.0, ge=0, le=1000, description="tokens per second; 0 = instant")
@@ -54,7 +61,7 @@ class NewGame(BaseModel):
     seat_bots: SeatMap = Field(default_factory=dict, description="per-seat overrides of `bots`")
     step: bool = False
     witch_self_save: Literal["first_night", "never", "always"] = "first_night"
-    win_condition: Literal["sides", "parity"] = "sides"
+    win_condition: Literal["sides", "city", "parity"] = "sides"
     max_days: int = Field(default=20, ge=3, le=100)
     hosted: bool = Field(default=False, description="open seats for others to join by code")
     host_seat: int | None = Field(default=None, description="the host's own seat, if it plays")
@@ -75,6 +82,12 @@ class NewGame(BaseModel):
         description="list the game in GET /games for everyone (default: only for those "
         "holding one of its tokens; the code is the invitation)",
     )
+
+    @model_validator(mode="after")
+    def _board_sets_players(self) -> NewGame:
+        if self.board is not None:
+            self.players = board_options(self.board)["players"]
+        return self
 
     @model_validator(mode="after")
     def _seats_exist(self) -> NewGame:
@@ -336,8 +349,10 @@ class Registry:
     async def _create(self, ask: NewGame) -> Created:
         # Drawn from the OS, not the process's Mersenne Twister: neither can be predicted.
         seed = ask.seed if ask.seed is not None else secrets.randbelow(2**31)
+        rules: dict[str, Any] = board_options(ask.board) if ask.board else {"players": ask.players}
         config = GameConfig(
-            players=ask.players,
+            **rules,
+            sheriff=ask.sheriff,
             seed=seed,
             lang=ask.lang,
             # The names are public: drawn apart from the seed, they can't be used to find it.

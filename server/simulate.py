@@ -9,9 +9,11 @@ import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from server.game import GameConfig
-from shared.events import Error
+from server.game.config import board_options
+from shared.events import Badge, Error, Event, GuardResult, IdiotRevealed, SelfDestruct
 
 
 @dataclass
@@ -21,6 +23,7 @@ class GameSummary:
     roles: dict[int, str]
     illegal_actions: int
     calls: dict = field(default_factory=dict)  # LLM calls: summarize() of the game's records
+    table: Counter = field(default_factory=Counter)  # the table's moments: see table_moment()
 
 
 @dataclass
@@ -32,9 +35,11 @@ class Report:
     illegal_actions: int = 0
     seconds: float = 0.0
     per_game_calls: list[dict] = field(default_factory=list)
+    table: Counter = field(default_factory=Counter)
 
     def add(self, g: GameSummary) -> None:
         self.games += 1
+        self.table.update(g.table)
         if g.calls:
             self.per_game_calls.append(g.calls)
         self.wins[g.winner] += 1
@@ -74,10 +79,37 @@ class Report:
             },
             "wins_by_role": dict(sorted(self.wins_by_role.items())),
             "illegal_actions": self.illegal_actions,
+            "table": {k: self.table.get(k, 0) for k in TABLE_MOMENTS},
             "avg_days": round(self.days / self.games, 3) if self.games else 0.0,
             "games_per_second": round(self.games / self.seconds, 2) if self.seconds else 0.0,
             "seconds": round(self.seconds, 3),
         }
+
+
+# What the report counts of the rules' moments (issue 15).
+TABLE_MOMENTS = (
+    "sheriff_elected",
+    "badge_passed",
+    "badge_torn",
+    "badge_lost",
+    "self_destructs",
+    "guard_saves",
+    "double_save_deaths",
+    "idiot_reveals",
+)
+
+
+def table_moment(e: Event) -> str | None:
+    """Which of :data:`TABLE_MOMENTS` the event is, if any."""
+    if isinstance(e, Badge):
+        return "sheriff_elected" if e.how == "elected" else f"badge_{e.how}"
+    if isinstance(e, SelfDestruct):
+        return "self_destructs"
+    if isinstance(e, GuardResult):
+        return "double_save_deaths" if e.double else "guard_saves"
+    if isinstance(e, IdiotRevealed):
+        return "idiot_reveals"
+    return None
 
 
 async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[GameSummary]:
@@ -90,11 +122,14 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
     out = []
     for config in configs:
         errors = 0
+        moments: Counter = Counter()
 
-        def count(e):
+        def count(e, moments: Counter = moments):
             nonlocal errors
             if isinstance(e, Error) and e.message.startswith("bot at seat"):
                 errors += 1  # the rules refused a bot's action (not an LLM fallback)
+            if (moment := table_moment(e)) is not None:
+                moments[moment] += 1
 
         kinds = seat_kinds(bots, list(range(1, config.players + 1)))
         calls = MemoryCallLog()
@@ -108,6 +143,7 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
                 roles={s: state.role(s) for s in state.seats()},
                 illegal_actions=errors,
                 calls=summarize(calls.records) if calls.records else {},
+                table=moments,
             )
         )
     return out
@@ -136,10 +172,16 @@ def simulate(
     workers: int | None = None,
     progress=None,
     bots: str = "builtin",
+    board: str | None = None,
+    sheriff: bool | None = None,
+    win: str = "sides",
 ) -> Report:
-    """Play ``games`` games with seeds ``seed``, ``seed+1``, ...; in ``workers`` processes."""
+    """Play ``games`` games with seeds ``seed``, ``seed+1``, ...; in ``workers`` processes.
+    ``board`` (6, 9, 12-guard, 12-idiot) overrides ``players``."""
     workers = workers or min(os.cpu_count() or 1, games) or 1
-    configs = [dict(players=players, seed=seed + i, lang=lang) for i in range(games)]
+    rules: dict[str, Any] = board_options(board) if board else {"players": players}
+    rules.update(sheriff=sheriff, win_condition=win)
+    configs = [dict(rules, seed=seed + i, lang=lang) for i in range(games)]
     chunk = 10
     batches = [configs[i : i + chunk] for i in range(0, len(configs), chunk)]
     report = Report()

@@ -16,7 +16,26 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from shared.audience import Visibility
 from shared.text import clean, refusal
 
-ActionKind = Literal["speak", "vote", "kill", "check", "save", "poison", "skip", "shoot"]
+ActionKind = Literal[
+    "speak",
+    "vote",
+    "kill",
+    "check",
+    "save",
+    "poison",
+    "skip",
+    "shoot",
+    # the sheriff's election and badge, the speaking direction
+    "stand",
+    "withdraw",
+    "badge",
+    "tear",
+    "left",
+    "right",
+    # the guard's protection, a wolf's self-destruct
+    "guard",
+    "destruct",
+]
 
 # What the game asks (the decision's kind); ``advance`` is step mode's pause, not a seat's.
 DecisionKind = Literal[
@@ -30,14 +49,30 @@ DecisionKind = Literal[
     "pk_vote",
     "last_words",
     "shoot",
+    # the sheriff (警长): stand (上警), speak on the stage, withdraw (退水), vote, PK
+    "stand",
+    "sheriff_speak",
+    "withdraw",
+    "sheriff_vote",
+    "sheriff_pk_speak",
+    "sheriff_pk_vote",
+    "badge",  # a dying sheriff passes the badge or tears it (撕警徽)
+    "direction",  # the sheriff picks who speaks first: 警左 / 警右
+    "protect",  # the guard (守卫) at night
 ]
 
 # The decisions answered by speaking.
-SPEECH_DECISIONS: frozenset[str] = frozenset({"speak", "wolf_chat", "pk_speak", "last_words"})
-TARGETED: frozenset[str] = frozenset({"vote", "kill", "check", "shoot", "poison"})
+SPEECH_DECISIONS: frozenset[str] = frozenset(
+    {"speak", "wolf_chat", "pk_speak", "last_words", "sheriff_speak", "sheriff_pk_speak"}
+)
+TARGETED: frozenset[str] = frozenset({"vote", "kill", "check", "shoot", "poison", "badge", "guard"})
 
 # Answers that may name nobody: the save (tonight's victim is implied) and the passes.
-NAMELESS_OK: frozenset[str] = frozenset({"save", "vote", "kill", "check", "shoot"})
+NAMELESS_OK: frozenset[str] = frozenset({"save", "vote", "kill", "check", "shoot", "guard"})
+
+# Answers that never name anyone: one action each (stand, withdraw, tear the badge, a
+# direction, a wolf's self-destruct).
+NAMELESS: tuple[ActionKind, ...] = ("stand", "withdraw", "tear", "left", "right", "destruct")
 
 MAX_SPEECH_CHARS = 500
 
@@ -132,11 +167,22 @@ class Decision(BaseModel):
             return list(self.options) if self.action == "wolf_chat" else []
         return list(self.options) if kind in TARGETED else []
 
+    @property
+    def can_destruct(self) -> bool:
+        """A living wolf's speaking turn by day: he may self-destruct (自爆) instead."""
+        return "destruct" in self.kinds
+
     def pass_action(self) -> Action:
-        """How this seat passes: silence, abstain, no kill, no shot, no potion."""
+        """How this seat passes: silence, abstain, no kill, no shot, no potion; where
+        nothing is skipped, the first answer that names nobody (tear the badge, 警左)."""
         if self.can_skip:
             return Action(seat=self.seat, kind="skip")
-        return Action(seat=self.seat, kind="speak", text="")
+        if "speak" in self.kinds:
+            return Action(seat=self.seat, kind="speak", text="")
+        for kind in self.kinds:
+            if kind in NAMELESS:
+                return Action(seat=self.seat, kind=kind)
+        raise AssertionError(f"decision '{self.action}' has no way to pass")
 
     def choices(self) -> list[Action]:
         """Every legal answer that is not a speech, the pass last."""
@@ -144,7 +190,7 @@ class Decision(BaseModel):
             Action(seat=self.seat, kind=kind, target=target)
             for kind in self.kinds
             if kind not in ("speak", "skip")
-            for target in self.targets(kind)
+            for target in ([None] if kind in NAMELESS else self.targets(kind))
         ]
         return [*out, self.pass_action()] if self.can_skip else out
 
@@ -177,6 +223,10 @@ class Decision(BaseModel):
             return None
         if action.text is not None:
             return IllegalAction("bad_text", f"'{kind}' carries no text")
+        if kind in NAMELESS:
+            if target is not None:
+                return IllegalAction("illegal_target", f"'{kind}' names nobody")
+            return None
         legal = self.targets(kind)
         if target is None and kind in NAMELESS_OK:
             # save: tonight's victim, named or not; a vote, kill, check or shot naming nobody
@@ -203,6 +253,7 @@ class Decision(BaseModel):
 
 __all__ = [
     "MAX_SPEECH_CHARS",
+    "NAMELESS",
     "SPEECH_DECISIONS",
     "Action",
     "ActionKind",

@@ -29,7 +29,7 @@ from shared.text import Lines, OneLine
 # route (``POST /games/{id}/actions``), typed ``waiting`` decisions and snapshots.
 PROTOCOL_VERSION = 2
 
-Role = Literal["werewolf", "villager", "seer", "witch", "hunter"]
+Role = Literal["werewolf", "villager", "seer", "witch", "hunter", "guard", "idiot"]
 Side = Literal["wolves", "villagers"]
 Lang = Literal["en", "zh"]
 
@@ -65,7 +65,8 @@ class RoleAssigned(_Event):
     teammates: list[int] = []
 
 
-PhaseName = Literal["night", "day", "vote", "pk", "game_over"]
+# "sheriff": the election on day 1, before the night's deaths are announced
+PhaseName = Literal["night", "sheriff", "day", "vote", "pk", "game_over"]
 
 
 class Phase(_Event):
@@ -91,7 +92,8 @@ class ThoughtEnd(_Event):
     seat: int
 
 
-SpeechKind = Literal["day", "pk", "last_words", "wolf_chat"]
+# "sheriff" / "sheriff_pk": a candidate's speech on the stage (警上发言) and in its PK
+SpeechKind = Literal["day", "pk", "last_words", "wolf_chat", "sheriff", "sheriff_pk"]
 
 
 class SpeechStart(_Event):
@@ -117,7 +119,7 @@ class SpeechEnd(_Event):
     target: int | None = None  # the wolves' talk: the kill this wolf proposes
 
 
-VoteKind = Literal["day", "pk", "wolf"]
+VoteKind = Literal["day", "pk", "wolf", "sheriff", "sheriff_pk"]
 
 
 class VoteCast(_Event):
@@ -133,12 +135,13 @@ class VoteResult(_Event):
     kind: VoteKind
     day: int
     votes: dict[int, int | None]
-    tally: dict[int, int]
-    chosen: int | None  # exiled player, or the wolves' victim
+    # votes per seat; the sheriff's ballot counts 1.5 in the day's votes, hence a float
+    tally: dict[int, int | float]
+    chosen: int | None  # exiled player, the wolves' victim, or the elected sheriff
     tie: list[int] = []
 
 
-DeathCause = Literal["night", "exile", "shot"]
+DeathCause = Literal["night", "exile", "shot", "destruct"]
 
 
 class Death(_Event):
@@ -181,7 +184,7 @@ class NightAction(_Event):
 
     type: Literal["night_action"] = "night_action"
     seat: int
-    action: Literal["save", "poison", "check", "kill"]
+    action: Literal["save", "poison", "check", "kill", "guard"]
     target: int | None
     day: int
 
@@ -190,6 +193,73 @@ class Shot(_Event):
     type: Literal["shot"] = "shot"
     seat: int
     target: int | None  # None: the hunter declined
+    day: int
+
+
+class SheriffCandidates(_Event):
+    """Who stands for sheriff (上警), once all have said; after the withdrawals (退水),
+    who is left (``seats``) and who withdrew."""
+
+    type: Literal["sheriff_candidates"] = "sheriff_candidates"
+    seats: list[int]
+    withdrawn: list[int] = []
+    day: int
+
+
+BadgeHow = Literal["elected", "passed", "torn", "lost"]
+
+
+class Badge(_Event):
+    """The sheriff's badge (警徽) changes hands: elected, passed by a dying sheriff, torn
+    (撕警徽), or lost (警徽流失: nobody stood, a second tie, a self-destruct in the
+    election, a revealed idiot's badge). ``seat`` holds it now (None: nobody)."""
+
+    type: Literal["badge"] = "badge"
+    seat: int | None
+    previous: int | None = None
+    how: BadgeHow
+    day: int
+
+
+class SelfDestruct(_Event):
+    """A wolf reveals himself (自爆): he dies at once without last words; the day ends."""
+
+    type: Literal["self_destruct"] = "self_destruct"
+    seat: int
+    day: int
+
+
+class IdiotRevealed(_Event):
+    """The idiot (白痴) voted out shows his card: he lives on, without a vote."""
+
+    type: Literal["idiot_revealed"] = "idiot_revealed"
+    seat: int
+    day: int
+
+
+Direction = Literal["left", "right"]
+
+
+class SpeakingOrder(_Event):
+    """The day's speaking order: the sheriff's pick (警左: his lower neighbour first,
+    警右: his higher), or the rules' (from the lowest night death's neighbour, or a random
+    seat after a peaceful night; a random direction)."""
+
+    type: Literal["speaking_order"] = "speaking_order"
+    seats: list[int]
+    direction: Direction
+    sheriff: int | None = None
+    day: int
+
+
+class GuardResult(_Event):
+    """God's view of the guard's night when he protected the wolves' victim: the kill was
+    stopped, or, guarded and saved at once (同守同救), the victim died all the same."""
+
+    type: Literal["guard_result"] = "guard_result"
+    seat: int
+    target: int
+    double: bool  # guarded and saved: dies
     day: int
 
 
@@ -259,6 +329,9 @@ class TableState(BaseModel):
     checks: dict[int, bool] = {}  # the seer's results (the seer, god)
     antidote: bool | None = None  # the witch's potions (the witch, god)
     poison: bool | None = None
+    sheriff: int | None = None  # who holds the badge (public)
+    revealed_idiot: int | None = None  # the idiot who showed his card (public)
+    protected: int | None = None  # the guard's last protection (the guard, god)
     options: dict[str, Any] = {}  # the rule options (GameConfig)
 
 
@@ -314,6 +387,12 @@ Event = Annotated[
     | WitchInfo
     | NightAction
     | Shot
+    | SheriffCandidates
+    | Badge
+    | SelfDestruct
+    | IdiotRevealed
+    | SpeakingOrder
+    | GuardResult
     | Waiting
     | Decided
     | GameOver
@@ -343,6 +422,12 @@ EVENT_TYPES: tuple[str, ...] = (
     "witch_info",
     "night_action",
     "shot",
+    "sheriff_candidates",
+    "badge",
+    "self_destruct",
+    "idiot_revealed",
+    "speaking_order",
+    "guard_result",
     "waiting",
     "decided",
     "game_over",

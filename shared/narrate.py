@@ -12,18 +12,24 @@ from collections.abc import Callable
 from typing import Any
 
 from shared.events import (
+    Badge,
     CheckResult,
     Death,
     Error,
     Event,
     GameCreated,
     GameOver,
+    GuardResult,
+    IdiotRevealed,
     NightAction,
     NightDeathCause,
     Phase,
     Resumed,
     RoleAssigned,
+    SelfDestruct,
+    SheriffCandidates,
     Shot,
+    SpeakingOrder,
     VoteResult,
     Waiting,
     WitchInfo,
@@ -68,9 +74,10 @@ def _vote_result(e: VoteResult, lang: str) -> str:
     )
     if e.kind == "wolf":
         return say("narrate.wolves_choose", lang, seat=seat(e.chosen, lang), ballots=ballots)
-    head = say("narrate.vote" if e.kind == "day" else "narrate.pk_vote", lang)
+    head = say(f"narrate.{_VOTE_HEADS[e.kind]}", lang)
     if e.chosen is not None:
-        outcome = say("narrate.voted_out", lang, seat=seat(e.chosen, lang))
+        won = "narrate.sheriff_chosen" if e.kind.startswith("sheriff") else "narrate.voted_out"
+        outcome = say(won, lang, seat=seat(e.chosen, lang))
     elif e.tie:
         outcome = say("narrate.tie", lang, seats=seats(e.tie, lang))
     else:
@@ -78,6 +85,14 @@ def _vote_result(e: VoteResult, lang: str) -> str:
     return say(
         "narrate.vote_result", lang, head=head, tally=tally, ballots=ballots, outcome=outcome
     )
+
+
+_VOTE_HEADS = {
+    "day": "vote",
+    "pk": "pk_vote",
+    "sheriff": "sheriff_vote",
+    "sheriff_pk": "sheriff_pk_vote",
+}
 
 
 def _witch_info(e: WitchInfo, lang: str) -> str:
@@ -134,6 +149,8 @@ def _death(e: Death, lang: str) -> str | None:
         return say("narrate.died_in_night", lang, seats=who)
     if e.cause == "exile":
         return say("narrate.exiled", lang, seats=who)
+    if e.cause == "destruct":
+        return say("narrate.destructed", lang, seats=who)
     return say("narrate.shot", lang, seats=who)
 
 
@@ -152,7 +169,45 @@ def _night_action(e: NightAction, lang: str) -> str | None:
         return say("narrate.saved", lang, seat=e.target)
     if e.action == "poison":
         return say("narrate.poisoned_by_you", lang, seat=e.target)
+    if e.action == "guard":
+        return say("narrate.guarded", lang, seat=e.target)
     return None
+
+
+def _candidates(e: SheriffCandidates, lang: str) -> str | None:
+    if e.withdrawn:
+        left = seats(e.seats, lang) if e.seats else say("narrate.nobody_left", lang)
+        return say("narrate.withdrawn", lang, withdrawn=seats(e.withdrawn, lang), seats=left)
+    if not e.seats:
+        return say("narrate.no_candidates", lang)
+    return say("narrate.candidates", lang, seats=seats(e.seats, lang))
+
+
+def _badge(e: Badge, lang: str) -> str | None:
+    return say(f"narrate.badge_{e.how}", lang, seat=e.seat, previous=e.previous)
+
+
+def _self_destruct(e: SelfDestruct, lang: str) -> str | None:
+    return say("narrate.self_destruct", lang, seat=e.seat)
+
+
+def _idiot_revealed(e: IdiotRevealed, lang: str) -> str | None:
+    return say("narrate.idiot_revealed", lang, seat=e.seat)
+
+
+def _speaking_order(e: SpeakingOrder, lang: str) -> str | None:
+    direction = say(f"direction.{e.direction}", lang)
+    order = seats(e.seats, lang)
+    if e.sheriff is not None:
+        return say(
+            "narrate.order_sheriff", lang, sheriff=e.sheriff, direction=direction, seats=order
+        )
+    return say("narrate.order", lang, direction=direction, seats=order)
+
+
+def _guard_result(e: GuardResult, lang: str) -> str | None:
+    key = "narrate.guard_double" if e.double else "narrate.guard_blocked"
+    return say(key, lang, seat=e.seat, target=e.target)
 
 
 def _shot(e: Shot, lang: str) -> str | None:
@@ -196,6 +251,12 @@ _LINES: dict[type, Callable[[Any, str], str | None]] = {
     WitchInfo: _witch_info,
     NightAction: _night_action,
     Shot: _shot,
+    SheriffCandidates: _candidates,
+    Badge: _badge,
+    SelfDestruct: _self_destruct,
+    IdiotRevealed: _idiot_revealed,
+    SpeakingOrder: _speaking_order,
+    GuardResult: _guard_result,
     GameOver: _game_over,
     Waiting: _waiting,
     Error: _error,

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from server.game import Action, GameConfig, IllegalAction, apply, new_game, pending, view_events
 from server.game.state import Decision, GameState
 from server.game.visibility import Viewer, can_see
+from shared.actions import NAMELESS
 from shared.events import (
+    Badge,
     CheckResult,
     Death,
     Event,
@@ -27,19 +29,37 @@ from shared.events import (
     NightDeathCause,
     Phase,
     RoleAssigned,
+    SelfDestruct,
     Shot,
+    SpeakingOrder,
     ThoughtToken,
+    VoteCast,
     WitchInfo,
 )
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
+BOARD_CHOICES = [
+    {"players": 6},
+    {"players": 9},
+    {"players": 12, "special": "guard"},
+    {"players": 12, "special": "idiot"},
+]
 configs = st.builds(
-    GameConfig,
-    players=st.sampled_from([6, 9]),
+    lambda board, **kw: GameConfig(**board, **kw),
+    board=st.sampled_from(BOARD_CHOICES),
     seed=st.integers(min_value=0, max_value=2**32),
     witch_self_save=st.sampled_from(["first_night", "never", "always"]),
-    win_condition=st.sampled_from(["sides", "parity"]),
+    win_condition=st.sampled_from(["sides", "city", "parity"]),
+    sheriff=st.sampled_from([None, True, False]),
+    max_days=st.integers(min_value=3, max_value=20),
+)
+# boards where the new roles and the sheriff always play
+twelve = st.builds(
+    lambda board, **kw: GameConfig(**board, **kw),
+    board=st.sampled_from(BOARD_CHOICES[2:]),
+    seed=st.integers(min_value=0, max_value=2**32),
+    win_condition=st.sampled_from(["sides", "city"]),
     max_days=st.integers(min_value=3, max_value=20),
 )
 
@@ -49,10 +69,12 @@ TEXTS = ["...", "I am a villager.", "", "  seat 3 is a wolf  ", "我是村民", 
 def random_action(d: Decision, rnd: random.Random) -> Action:
     """A uniformly random legal answer to decision ``d``."""
     kind = rnd.choice(d.kinds)
+    if kind == "destruct" and rnd.random() < 0.7:  # not every wolf blows up at once
+        kind = "speak"
     if kind == "speak":
         return Action(seat=d.seat, kind="speak", text=rnd.choice(TEXTS))
-    if kind == "skip":
-        return Action(seat=d.seat, kind="skip")
+    if kind in NAMELESS or kind == "skip":
+        return Action(seat=d.seat, kind=kind)
     if kind == "save":
         return Action(seat=d.seat, kind="save", target=d.victim)
     if kind == "poison":
@@ -133,8 +155,9 @@ def test_the_dead_never_act(config, rnd):
         assert d.seat == a.seat
         if before.is_alive(a.seat):
             continue
-        # only the just-killed: last words or the hunter's shot, on the day of the death
-        assert d.action in ("last_words", "shoot"), (a, d)
+        # only the just-killed: last words, the hunter's shot or the sheriff's badge, on the
+        # day of the death
+        assert d.action in ("last_words", "shoot", "badge"), (a, d)
         deaths_today = [e for e in before.history if isinstance(e, Death) and e.day == before.day]
         assert any(a.seat in e.seats for e in deaths_today), (a, d)
         if d.action == "shoot":
@@ -145,10 +168,12 @@ def test_the_dead_never_act(config, rnd):
             assert all(c.cause == "wolves" for c in causes), "a poisoned hunter shot"
     # and the living vote / speak / act only while alive
     for a, _d, before in p.actions:
-        if a.kind in ("vote", "kill", "check", "save", "poison"):
+        if a.kind in ("vote", "kill", "check", "save", "poison", "guard", "stand", "withdraw"):
             assert before.is_alive(a.seat)
             if a.target is not None:
                 assert before.is_alive(a.target)
+        if a.kind == "badge":  # the dying sheriff hands the badge to a living seat
+            assert not before.is_alive(a.seat) and before.is_alive(a.target or 0)
 
 
 @SETTINGS
@@ -284,9 +309,12 @@ def wolves_have_won(state: GameState) -> bool:
     others = [s for s in living if state.role(s) != "werewolf"]
     if state.config.win_condition == "parity":
         return len(wolves) >= len(others)
+    if state.config.win_condition == "city":
+        return not others
     board = state.config.board()
     villagers_dead = "villager" in board and not any(state.role(s) == "villager" for s in living)
-    gods_dead = not any(state.role(s) in ("seer", "witch", "hunter") for s in living)
+    gods = ("seer", "witch", "hunter", "guard", "idiot")
+    gods_dead = not any(state.role(s) in gods for s in living)
     return villagers_dead or gods_dead
 
 
@@ -352,19 +380,78 @@ def test_last_words_and_the_hunters_shot_follow_the_cause_of_death(config, rnd):
 
 @SETTINGS
 @given(config=configs, rnd=st.randoms(use_true_random=False))
-def test_day_speeches_go_round_the_living_from_after_the_lowest_night_death(config, rnd):
+def test_day_speeches_go_round_the_living_in_the_announced_order(config, rnd):
     p = play(config, rnd)
-    by_day: dict[int, list[int]] = {}
-    living_at: dict[int, list[int]] = {}
+    spoken: dict[int, list[int]] = {}
     for _a, d, before in p.actions:
         if d.action == "speak":
-            by_day.setdefault(before.day, []).append(d.seat)
-            living_at.setdefault(before.day, before.living())
+            spoken.setdefault(before.day, []).append(d.seat)
+    orders = {e.day: e for e in p.state.history if isinstance(e, SpeakingOrder) and e.day > 0}
+    day_orders = {}
+    for e in p.state.history:  # the last order announced each day is the day's (not the stage's)
+        if isinstance(e, SpeakingOrder):
+            day_orders[e.day] = e
     dawn = {e.day: e.seats for e in p.state.history if isinstance(e, Death) and e.cause == "night"}
-    for day, order in by_day.items():
-        living = living_at[day]
-        assert sorted(order) == living and len(order) == len(set(order))
-        if dawn[day]:
+    n = config.players
+    for day, said in spoken.items():
+        order = day_orders[day]
+        assert orders[day] is order
+        # a prefix of the announced order, skipping whoever died before his turn
+        assert said == [s for s in order.seats if s in said]
+        assert said[: len(said)] == order.seats[: len(said)] or set(said) <= set(order.seats)
+        step = 1 if order.direction == "right" else -1
+        ring = [(order.seats[0] - 1 + step * i) % n + 1 for i in range(n)]
+        assert order.seats == [s for s in ring if s in order.seats]
+        if order.sheriff is not None:
+            assert order.seats[-1] == order.sheriff
+        elif dawn.get(day):
             first = min(dawn[day])
-            assert order[0] == min([s for s in living if s > first] or living)
-        assert order == [s for s in living if s >= order[0]] + [s for s in living if s < order[0]]
+            after = [(first - 1 + step * i) % n + 1 for i in range(1, n)]
+            assert order.seats[0] == next(s for s in after if s in order.seats)
+
+
+@SETTINGS
+@given(config=twelve, rnd=st.randoms(use_true_random=False))
+def test_the_guard_never_protects_the_same_seat_two_nights_running(config, rnd):
+    p = play(config, rnd)
+    last: int | None = None
+    for a, d, before in p.actions:
+        if d.action != "protect":
+            continue
+        if before.day > 1 and last is not None:
+            assert a.target != last or a.target is None
+        assert last not in d.options or last is None
+        last = a.target if a.kind == "guard" else None
+        assert before.last_protected in (None, *[x for x in before.seats() if x not in d.options])
+
+
+@SETTINGS
+@given(config=twelve, rnd=st.randoms(use_true_random=False))
+def test_a_revealed_idiot_never_votes_and_the_badge_is_a_living_seats_or_nobodys(config, rnd):
+    p = play(config, rnd)
+    states = [before for _a, _d, before in p.actions] + [p.state]
+    for state in states:
+        assert state.sheriff is None or state.is_alive(state.sheriff)
+    revealed = p.state.revealed_idiot
+    if revealed is not None:
+        assert p.state.role(revealed) == "idiot"
+        shown = next(i for i, st_ in enumerate(states) if st_.revealed_idiot == revealed)
+        for a, d, _before in p.actions[shown:]:
+            assert not (a.seat == revealed and d.action in ("vote", "pk_vote")), (a, d)
+        votes = [
+            e for e in p.state.history[len(states[shown].history) :] if isinstance(e, VoteCast)
+        ]
+        assert all(e.seat != revealed for e in votes if e.kind in ("day", "pk"))
+    # each badge change names a living seat or nobody, and a dead sheriff's passes it on
+    for e in p.state.history:
+        if isinstance(e, Badge) and e.how == "passed":
+            assert e.seat is not None and e.previous is not None and e.seat != e.previous
+    # a self-destruct ends the day: no vote follows it that day
+    for e in p.state.history:
+        if isinstance(e, SelfDestruct):
+            after = p.state.history[p.state.history.index(e) :]
+            assert not any(
+                isinstance(x, VoteCast) and x.day == e.day and x.kind in ("day", "pk")
+                for x in after
+            )
+            assert p.state.role(e.seat) == "werewolf"

@@ -31,16 +31,22 @@ from shared.events import (
     GOD,
     PUBLIC,
     WOLVES,
+    Badge,
     CheckResult,
     Death,
     Decided,
     Event,
     GameOver,
+    GuardResult,
+    IdiotRevealed,
     NightAction,
     NightDeathCause,
     Phase,
     RoleAssigned,
+    SelfDestruct,
+    SheriffCandidates,
     Shot,
+    SpeakingOrder,
     SpeechEnd,
     VoteCast,
     VoteResult,
@@ -104,7 +110,7 @@ class Game:
         elif isinstance(rule, dict):
             rule = rule.get(d.seat)
         if rule is None:
-            return ("speak", None) if "speak" in d.kinds else ("skip", None)
+            return ("speak", None) if "speak" in d.kinds else (d.pass_action().kind, None)
         return rule
 
     def run(
@@ -241,7 +247,9 @@ def test_the_same_seed_and_decisions_replay_the_same_game(players):
     "field,value",
     [
         ("players", 7),
-        ("players", 12),
+        ("players", 12.5),
+        ("special", "bear"),
+        ("win_condition", "everyone"),
         ("witch_self_save", "sometimes"),
         ("win_condition", "majority"),
         ("max_days", 0),
@@ -812,7 +820,11 @@ def test_day_speeches_start_after_the_lowest_seat_that_died_in_the_night():
     g.run(until=waits_for("speak"))
     lowest = min(v1, v2)
     living = g.state.living()
-    expected = [s for s in living if s > lowest] + [s for s in living if s < lowest]
+    (order_event,) = g.of(SpeakingOrder)
+    up = [s for s in living if s > lowest] + [s for s in living if s < lowest]
+    # 死左 / 死右: from either neighbour of the lowest seat that died, as the rules drew
+    expected = up if order_event.direction == "right" else list(reversed(up))
+    assert order_event.seats == expected and order_event.sheriff is None
     assert speech_order(g) == expected
     spoken = [e for e in g.of(SpeechEnd) if e.kind == "day"]
     assert [e.seat for e in spoken] == expected
@@ -827,14 +839,17 @@ def peaceful_start(seed: int) -> list[int]:
 
 
 def test_after_a_peaceful_night_speeches_start_at_a_seeded_random_seat():
-    starts = set()
+    starts, directions = set(), set()
     for seed in range(12):
         order = peaceful_start(seed)
         assert sorted(order) == list(range(1, 10))
-        assert order == list(range(order[0], 10)) + list(range(1, order[0]))
+        up = list(range(order[0], 10)) + list(range(1, order[0]))
+        down = [order[0]] + list(reversed(up[1:]))
+        assert order in (up, down)
         assert peaceful_start(seed) == order
         starts.add(order[0])
-    assert len(starts) > 2
+        directions.add(order == up)
+    assert len(starts) > 2 and directions == {True, False}
 
 
 def test_votes_are_revealed_together_and_the_most_voted_is_exiled():
@@ -1154,3 +1169,459 @@ def test_a_spectator_or_unknown_seat_sees_only_public_events(seat):
     seen = view_events(g.state, seat)
     assert any(e.vis == WOLVES for e in g.events)
     assert seen == [e for e in g.events if e.vis == PUBLIC]
+
+
+# =========================================================================================
+# The sheriff (警长), self-destruct (自爆), 屠城, the 12-player boards (issue 15)
+
+
+def twelve(special: str = "guard", **options: Any) -> Game:
+    return Game(players=12, special=special, **options)
+
+
+def stand(seats: list[int]):
+    """Exactly ``seats`` stand for sheriff."""
+    return lambda d, g: ("stand", None) if d.seat in seats else ("skip", None)
+
+
+def vote_for(choice: Callable[[int], int | None]):
+    """Each voter votes ``choice(voter)`` (None: abstains)."""
+
+    def rule(d: Decision, g: Game) -> Answer:
+        t = choice(d.seat)
+        return ("vote", t) if t is not None else ("skip", None)
+
+    return rule
+
+
+def quiet_night(g: Game) -> Script:
+    """Night 1: the wolves kill nobody, so all are alive through the election."""
+    return {("wolf_kill", 1): ("skip", None)}
+
+
+@pytest.mark.parametrize(
+    "special,board",
+    [
+        ("guard", {"werewolf": 4, "villager": 4, "seer": 1, "witch": 1, "hunter": 1, "guard": 1}),
+        ("idiot", {"werewolf": 4, "villager": 4, "seer": 1, "witch": 1, "hunter": 1, "idiot": 1}),
+    ],
+)
+def test_the_12_player_boards_deal_four_wolves_and_the_guard_or_the_idiot(special, board):
+    g = twelve(special)
+    assert Counter(g.state.roles) == board
+    assert g.state.config.has_sheriff and g.state.config.board_name == f"12-{special}"
+
+
+def test_the_sheriff_is_on_by_default_at_12_players_an_option_at_6_and_9():
+    assert GameConfig(players=12).has_sheriff
+    assert not GameConfig(players=12, sheriff=False).has_sheriff
+    assert not GameConfig(players=9).has_sheriff and GameConfig(players=9, sheriff=True).has_sheriff
+    assert GameConfig(players=6, sheriff=True).has_sheriff
+    with pytest.raises(ValidationError):
+        GameConfig(players=9, special="idiot")
+    g = Game(players=9)
+    g.run(until=waits_for("speak"))
+    assert not g.of(SheriffCandidates) and not g.of(Badge)
+
+
+def test_the_election_comes_on_day_1_after_the_witch_before_the_deaths_are_announced():
+    g = twelve()
+    v = g.seat("villager")
+    script = {("wolf_kill", 1): everyone("kill", lambda g: v)}
+    g.run(script, until=waits_for("stand"))
+    assert g.state.phase == "sheriff" and g.state.is_alive(v)
+    assert not g.of(Death) and g.of(WitchInfo)  # the witch has acted, nobody knows yet
+    assert sorted(d.seat for d in pending(g.state)) == list(range(1, 13))  # all at once
+    d = decision_for(g.state, v)
+    assert d is not None and set(d.kinds) == {"stand", "skip"}
+    g.run(script, until=waits_for("speak"))
+    (badge,) = g.of(Badge)
+    (dawn,) = g.of(Death)
+    assert g.events.index(badge) < g.events.index(dawn) and dawn.seats == [v]
+
+
+def test_candidates_speak_in_turn_and_only_those_who_did_not_stand_vote():
+    g = twelve()
+    cands = [2, 5, 9]
+    script = {**quiet_night(g), "stand": stand(cands)}
+    g.run(script, until=waits_for("sheriff_vote"))
+    (listed,) = g.of(SheriffCandidates)[:1]
+    assert listed.seats == cands and listed.vis == PUBLIC
+    spoken = [e for e in g.of(SpeechEnd) if e.kind == "sheriff"]
+    assert sorted(e.seat for e in spoken) == cands and len(spoken) == 3
+    voters = sorted(d.seat for d in pending(g.state))
+    assert voters == [s for s in range(1, 13) if s not in cands]
+    assert all(d.options == cands for d in pending(g.state))
+    assert_refused(g, cands[0], "vote", cands[1], code="not_your_turn")
+    g.run({**script, "sheriff_vote": vote_for(lambda s: 5)}, until=waits_for("speak"))
+    (result,) = [e for e in g.of(VoteResult) if e.kind == "sheriff"]
+    assert result.chosen == 5 and result.tally == {5: 9}
+    elected = g.of(Badge)[-1]
+    assert (elected.seat, elected.how) == (5, "elected") and g.state.sheriff == 5
+
+
+def test_a_candidate_may_withdraw_after_speaking_and_then_neither_runs_nor_votes():
+    g = twelve()
+    script = {
+        **quiet_night(g),
+        "stand": stand([2, 5, 9]),
+        "withdraw": lambda d, g: ("withdraw", None) if d.seat == 9 else ("skip", None),
+    }
+    g.run(script, until=waits_for("sheriff_vote"))
+    after = g.of(SheriffCandidates)[-1]
+    assert after.seats == [2, 5] and after.withdrawn == [9]
+    assert 9 not in [d.seat for d in pending(g.state)]
+    assert all(d.options == [2, 5] for d in pending(g.state))
+
+
+def test_a_lone_candidate_takes_the_badge_without_a_vote():
+    g = twelve()
+    g.run({**quiet_night(g), "stand": stand([7])}, until=waits_for("speak"))
+    assert not [e for e in g.of(VoteResult) if e.kind == "sheriff"]
+    assert [(b.seat, b.how) for b in g.of(Badge)] == [(7, "elected")]
+    # and one left after the others withdrew takes it too
+    g = twelve()
+    script = {
+        **quiet_night(g),
+        "stand": stand([3, 7]),
+        "withdraw": lambda d, g: ("withdraw", None) if d.seat == 3 else ("skip", None),
+    }
+    g.run(script, until=waits_for("speak"))
+    assert [(b.seat, b.how) for b in g.of(Badge)] == [(7, "elected")]
+
+
+def test_nobody_standing_loses_the_badge():
+    g = twelve()
+    g.run({**quiet_night(g), "stand": stand([])}, until=waits_for("speak"))
+    assert [(b.seat, b.how) for b in g.of(Badge)] == [(None, "lost")]
+    assert g.state.sheriff is None
+
+
+def test_a_tied_election_goes_to_a_pk_and_a_second_tie_loses_the_badge():
+    g = twelve()
+    split = vote_for(lambda s: 2 if s % 2 else 5)
+    script = {**quiet_night(g), "stand": stand([2, 5]), "sheriff_vote": split}
+    g.run(script, until=waits_for("sheriff_pk_vote"))
+    first = [e for e in g.of(VoteResult) if e.kind == "sheriff"][0]
+    assert first.chosen is None and first.tie == [2, 5]
+    pk = [e for e in g.of(SpeechEnd) if e.kind == "sheriff_pk"]
+    assert [e.seat for e in pk] == [2, 5]
+    assert sorted(d.seat for d in pending(g.state)) == [s for s in range(1, 13) if s not in (2, 5)]
+    g.run({**script, "sheriff_pk_vote": split}, until=waits_for("speak"))
+    second = [e for e in g.of(VoteResult) if e.kind == "sheriff_pk"][0]
+    assert second.tie == [2, 5]
+    assert [(b.seat, b.how) for b in g.of(Badge)] == [(None, "lost")]
+    # a PK that breaks the tie elects
+    g = twelve()
+    g.run(
+        {**script, "sheriff_pk_vote": vote_for(lambda s: 5)},
+        until=waits_for("speak"),
+    )
+    assert [(b.seat, b.how) for b in g.of(Badge)] == [(5, "elected")]
+
+
+def elect(g: Game, sheriff: int, script: Script | None = None) -> Script:
+    script = {**quiet_night(g), **(script or {}), "stand": stand([sheriff])}
+    g.run(script, until=lambda g: bool(g.of(Badge)))
+    assert g.state.sheriff == sheriff
+    return script
+
+
+def test_the_sheriffs_exile_vote_counts_one_and_a_half():
+    g = twelve()
+    sheriff = g.seat("villager")
+    a, b = [s for s in g.good() if s != sheriff][:2]
+    script = elect(g, sheriff)
+    others = [s for s in range(1, 13) if s not in (sheriff, a, b)]
+    # the sheriff and one more vote a; two vote b: 2.5 against 2
+    two_for_b = others[:2]
+    one_for_a = others[2]
+
+    def vote(d: Decision, g: Game) -> Answer:
+        if d.seat in (sheriff, one_for_a):
+            return ("vote", a)
+        if d.seat in two_for_b:
+            return ("vote", b)
+        return ("skip", None)
+
+    g.run(
+        {**script, "vote": vote},
+        until=lambda g: (
+            bool(g.of(VoteResult)[-1:]) and any(e.kind == "day" for e in g.of(VoteResult))
+        ),
+    )
+    (result,) = [e for e in g.of(VoteResult) if e.kind == "day"]
+    assert result.tally == {a: 2.5, b: 2} and result.chosen == a
+
+
+def test_the_sheriff_picks_the_direction_and_speaks_last():
+    for direction in ("left", "right"):
+        g = twelve()
+        sheriff = 5
+        script = elect(g, sheriff)
+        g.run(script, until=waits_for("direction"))
+        d = decision_for(g.state, sheriff)
+        assert d is not None and set(d.kinds) == {"left", "right"} and d.options == []
+        assert d.pass_action().kind == "left"
+        assert_refused(g, sheriff, "left", 3, code="illegal_target")
+        g.act(sheriff, direction)
+        order = speech_order(g)
+        expected = (
+            [6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4]
+            if direction == "right"
+            else [4, 3, 2, 1, 12, 11, 10, 9, 8, 7, 6]
+        )
+        assert order == [*expected, sheriff]
+        (announced,) = g.of(SpeakingOrder)
+        assert announced.sheriff == sheriff and announced.direction == direction
+
+
+def test_a_dying_sheriff_passes_the_badge_after_his_last_words():
+    g = twelve()
+    v = g.seat("villager")
+    heir = g.seat("seer")
+    script = {
+        ("wolf_kill", 1): everyone("kill", lambda g: v),
+        "stand": stand([v]),
+        "badge": ("badge", heir),
+    }
+    g.run(script, until=waits_for("badge"))
+    assert g.state.sheriff is None and not g.state.is_alive(v)  # never a dead seat's
+    assert [d.action for d in g.answered[-1:]] == ["last_words"]
+    d = decision_for(g.state, v)
+    assert d is not None and heir in d.options and v not in d.options
+    assert set(d.kinds) == {"badge", "tear"} and d.pass_action().kind == "tear"
+    g.run(script, until=waits_for("direction"))
+    passed = g.of(Badge)[-1]
+    assert (passed.seat, passed.previous, passed.how) == (heir, v, "passed")
+    assert g.state.sheriff == heir and decision_for(g.state, heir).action == "direction"
+
+
+def test_a_dying_sheriff_may_tear_the_badge_and_then_the_dead_seat_rule_orders_the_day():
+    g = twelve()
+    v = g.seat("villager")
+    script = {("wolf_kill", 1): everyone("kill", lambda g: v), "stand": stand([v])}
+    g.run(script, until=waits_for("speak"))  # the badge's pass is to tear it
+    torn = g.of(Badge)[-1]
+    assert (torn.seat, torn.previous, torn.how) == (None, v, "torn")
+    (order,) = g.of(SpeakingOrder)[-1:]
+    assert order.sheriff is None
+
+
+def test_an_exiled_sheriff_speaks_his_last_words_then_passes_the_badge():
+    g = twelve()
+    sheriff = g.seat("villager")
+    heir = g.seat("witch")
+    script = elect(g, sheriff)
+    script = {**script, "vote": everyone("vote", lambda g: sheriff), "badge": ("badge", heir)}
+    g.run(script, until=waits_for("badge"))
+    assert g.answered[-1].action == "last_words" and g.answered[-1].seat == sheriff
+    g.run(script, until=lambda g: g.state.phase == "night" and g.state.day == 2)
+    assert g.state.sheriff == heir
+
+
+def test_a_wolf_self_destructs_on_his_turn_the_day_ends_without_last_words_or_vote():
+    g = Game(players=9)
+    wolf = g.wolves[0]
+    g.run(until=waits_for("speak", seat=wolf))
+    d = decision_for(g.state, wolf)
+    assert d is not None and d.can_destruct and "destruct" in d.kinds
+    g.act(wolf, "destruct")
+    (boom,) = g.of(SelfDestruct)
+    assert boom.seat == wolf and boom.vis == PUBLIC
+    death = g.of(Death)[-1]
+    assert (death.seats, death.cause) == ([wolf], "destruct")
+    assert g.state.phase == "night" and g.state.day == 2  # no vote, no last words
+    assert not g.of(VoteResult) or all(e.kind == "wolf" for e in g.of(VoteResult))
+    assert not [e for e in g.of(SpeechEnd) if e.kind == "last_words" and e.seat == wolf]
+
+
+def test_only_a_living_wolf_may_self_destruct_and_only_on_his_turn():
+    g = Game(players=9)
+    good = g.seat("villager")
+    g.run(until=waits_for("speak", seat=good))
+    d = decision_for(g.state, good)
+    assert d is not None and not d.can_destruct
+    assert_refused(g, good, "destruct", code="wrong_action")
+    for wolf in g.wolves:
+        if decision_for(g.state, wolf) is None:
+            assert_refused(g, wolf, "destruct", code={"not_your_turn", "dead_seat"})
+    # never at night, never to vote
+    g2 = Game(players=9)
+    assert_refused(g2, g2.wolves[0], "destruct", code="wrong_action")
+
+
+def test_a_self_destruct_in_the_election_loses_the_badge_and_night_falls_after_the_dawn():
+    g = twelve()
+    wolf, v = g.wolves[0], g.seat("villager")
+    script = {
+        ("wolf_kill", 1): everyone("kill", lambda g: v),
+        "stand": stand([wolf, g.seat("seer")]),
+    }
+    g.run(script, until=waits_for("sheriff_speak", seat=wolf))
+    g.act(wolf, "destruct")
+    assert [(b.seat, b.how) for b in g.of(Badge)] == [(None, "lost")]
+    assert not [e for e in g.of(VoteResult) if e.kind == "sheriff"]
+    g.run(script, until=lambda g: g.state.day == 2)
+    deaths = [(e.seats, e.cause) for e in g.of(Death)]
+    assert deaths == [([wolf], "destruct"), ([v], "night")]  # the dawn still announced
+    # the night victim's last words, then night: no day speeches, no vote
+    spoken = [(e.kind, e.seat) for e in g.of(SpeechEnd) if e.kind != "wolf_chat"]
+    assert spoken[-1] == ("last_words", v)
+    assert {k for k, _ in spoken} <= {"sheriff", "last_words"}
+    assert not [e for e in g.of(VoteResult) if e.kind != "wolf"]
+    assert g.state.sheriff is None and g.state.phase == "night"
+
+
+def test_a_self_destructing_sheriff_still_passes_the_badge():
+    g = twelve()
+    wolf, mate = g.wolves[:2]
+    script = elect(g, wolf, {"badge": ("badge", mate)})
+    g.run(script, until=waits_for("speak", seat=wolf))
+    g.act(wolf, "destruct")
+    assert g.waiting() == [("badge", wolf)]
+    g.act(wolf, "badge", mate)
+    assert g.state.sheriff == mate and g.state.phase == "night"
+
+
+@pytest.mark.parametrize("rule", ["sides", "city"])
+def test_city_wolves_win_only_when_every_good_player_is_dead(rule):
+    g = Game(players=9, win_condition=rule)
+    villagers = g.seats("villager")
+    gods = [g.seat("seer"), g.seat("witch"), g.seat("hunter")]
+    # exile the three villagers one day at a time (the wolves kill nobody)
+    script: Script = {"wolf_kill": ("skip", None), "shoot": ("skip", None)}
+    for day, v in enumerate(villagers, start=1):
+        script[("vote", day)] = everyone("vote", lambda g, v=v: v)
+    g.run(script, until=lambda g: g.state.over or g.state.day == 4)
+    if rule == "sides":
+        assert g.state.winner == "wolves" and g.state.reason == "every villager is dead"
+    else:
+        assert not g.state.over and all(g.state.is_alive(s) for s in gods)
+
+
+def guard_night(g: Game, target: int | None, victim: int, save: bool, day: int = 1) -> None:
+    guard, witch = g.seat("guard"), g.seat("witch")
+    script = {("wolf_kill", day): everyone("kill", lambda g: victim), "stand": stand([])}
+    g.run(script, until=waits_for("protect", day=day))
+    g.act(guard, "guard" if target else "skip", target)
+    g.run(script, until=waits_for("witch", day=day))
+    g.act(witch, "save" if save else "skip", victim if save else None)
+    g.run(script, until=lambda g: any(e.day == day for e in g.of(Death)))
+
+
+def test_the_guard_protects_one_player_and_the_kill_fails():
+    g = twelve()
+    guard, v = g.seat("guard"), g.seat("villager")
+    g.run({"stand": stand([])}, until=waits_for("protect"))
+    d = decision_for(g.state, guard)
+    assert d is not None and set(d.kinds) == {"guard", "skip"} and guard in d.options
+    g2 = twelve()
+    guard_night(g2, v, v, save=False)
+    (dawn,) = g2.of(Death)
+    assert dawn.seats == [] and g2.state.is_alive(v)
+    (mine,) = [e for e in g2.of(NightAction) if e.action == "guard"]
+    assert (mine.seat, mine.target, mine.vis) == (guard, v, only(guard))
+    (result,) = g2.of(GuardResult)
+    assert (result.target, result.double, result.vis) == (v, False, GOD)
+    assert g2.state.last_protected == v
+
+
+def test_the_guard_may_protect_himself():
+    g = twelve()
+    guard = g.seat("guard")
+    guard_night(g, guard, guard, save=False)
+    assert g.state.is_alive(guard) and g.of(Death)[0].seats == []
+
+
+def test_the_guard_never_protects_the_same_player_two_nights_running():
+    g = twelve()
+    guard, v = g.seat("guard"), g.seat("villager")
+    other = g.seats("villager")[1]
+    guard_night(g, v, other, save=False)
+    g.run({"stand": stand([])}, until=waits_for("protect", day=2))
+    d = decision_for(g.state, guard)
+    assert v not in d.options
+    assert_refused(g, guard, "guard", v, code="illegal_target")
+    g.act(guard, "skip")  # an empty night frees every seat for the next
+    g.run({"vote": ("skip", None)}, until=waits_for("protect", day=3))
+    assert v in decision_for(g.state, guard).options
+
+
+def test_guarded_and_saved_the_same_night_dies():
+    g = twelve()
+    v = g.seat("villager")
+    guard_night(g, v, v, save=True)
+    (dawn,) = g.of(Death)
+    assert dawn.seats == [v]
+    (result,) = g.of(GuardResult)
+    assert result.double and result.vis == GOD
+
+
+def test_an_exiled_idiot_reveals_stays_alive_loses_his_vote_and_still_speaks():
+    g = twelve("idiot", sheriff=False)
+    idiot = g.seat("idiot")
+    script = {("wolf_kill", 1): ("skip", None), ("vote", 1): everyone("vote", lambda g: idiot)}
+    g.run(script, until=lambda g: g.state.day == 2)
+    (shown,) = g.of(IdiotRevealed)
+    assert shown.seat == idiot and shown.vis == PUBLIC
+    assert g.state.is_alive(idiot) and g.state.revealed_idiot == idiot
+    assert not [e for e in g.of(SpeechEnd) if e.kind == "last_words"]  # the day just ends
+    g.run({"wolf_kill": ("skip", None)}, until=waits_for("speak", day=2, seat=idiot))
+    g.act(idiot, "speak", text="I am the idiot.")
+    g.run({"wolf_kill": ("skip", None)}, until=waits_for("vote", day=2))
+    assert idiot not in [d.seat for d in pending(g.state)]
+    assert_refused(g, idiot, "vote", g.wolves[0], code="not_your_turn")
+    # named again, he dies: the card shows once
+    g.run({"vote": everyone("vote", lambda g: idiot)}, until=lambda g: g.state.day == 3)
+    assert not g.state.is_alive(idiot)
+
+
+@pytest.mark.parametrize("how", ["wolves", "poison"])
+def test_an_idiot_killed_at_night_or_poisoned_dies_normally(how):
+    g = twelve("idiot", sheriff=False)
+    idiot, witch = g.seat("idiot"), g.seat("witch")
+    if how == "wolves":
+        to_witch(g, idiot)
+        g.act(witch, "skip")
+    else:
+        to_witch(g, g.seat("villager"))
+        g.act(witch, "poison", idiot)
+    g.run(until=waits_for("speak"))
+    assert not g.state.is_alive(idiot) and not g.of(IdiotRevealed)
+
+
+def test_a_revealed_idiot_sheriff_loses_the_badge():
+    g = twelve("idiot")
+    idiot = g.seat("idiot")
+    script = elect(g, idiot)
+    g.run({**script, "vote": everyone("vote", lambda g: idiot)}, until=lambda g: g.state.day == 2)
+    assert g.state.is_alive(idiot) and g.state.sheriff is None
+    assert (g.of(Badge)[-1].how, g.of(Badge)[-1].previous) == ("lost", idiot)
+
+
+def test_the_seat_view_and_snapshot_carry_the_badge_the_card_and_the_guards_last_night():
+    from server.game.view import seat_view
+    from server.game.visibility import GOD_VIEWER, redact, table_snapshot
+
+    g = twelve()
+    guard, v = g.seat("guard"), g.seat("villager")
+    sheriff = g.seat("seer")
+    script = {"stand": stand([sheriff]), ("wolf_kill", 1): ("skip", None)}
+    g.run(script, until=waits_for("protect"))
+    g.act(guard, "guard", v)
+    g.run(script, until=waits_for("direction"))
+    assert seat_view(g.state, guard).protected == v
+    assert seat_view(g.state, v).protected is None
+    assert seat_view(g.state, v).sheriff == sheriff and seat_view(g.state, v).has_sheriff
+    snap = table_snapshot(g.state, [], pending(g.state), [], False, True)
+    assert redact(snap, GOD_VIEWER).state.protected == v
+    assert redact(snap, Viewer(seat=guard)).state.protected == v
+    assert redact(snap, Viewer(seat=v)).state.protected is None
+    assert redact(snap, Viewer(seat=v)).state.sheriff == sheriff
+    # a human sheriff's direction decision: other seats know it is pending, not its options
+    snap = table_snapshot(g.state, [sheriff], pending(g.state), [], False, True)
+    (theirs,) = redact(snap, Viewer(seat=v)).waiting_for
+    assert (theirs.seat, theirs.action, theirs.kinds) == (sheriff, "direction", ())
+    (mine,) = redact(snap, Viewer(seat=sheriff)).waiting_for
+    assert set(mine.kinds) == {"left", "right"}

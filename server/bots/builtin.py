@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from server.game.state import Decision
 from server.game.view import SeatView
 
-from . import speech, strategy
+from . import duties, speech, strategy
 from .base import Plan, Turn
 from .evidence import Knowledge
 from .kinds import BotKind, register
@@ -41,7 +41,11 @@ HANDLERS: dict[str, Handler] = {
 
 def choose(view: SeatView, decision: Decision, rng: random.Random) -> Plan:
     """The plan the rules of thumb make for ``decision``, before any legality guard."""
-    return HANDLERS[decision.action](view, decision, rng, Knowledge(view))
+    k = Knowledge(duties.for_evidence(view))
+    # the table's duties first (sheriff, badge, direction, guard, a wolf's 自爆): duties.py
+    if (duty := duties.plan(view, decision, rng, k)) is not None:
+        return duty
+    return HANDLERS[decision.action](view, decision, rng, k)
 
 
 def plan(view: SeatView, decision: Decision, rng: random.Random) -> Plan:

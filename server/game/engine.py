@@ -22,19 +22,27 @@ from shared.events import (
     GOD,
     PUBLIC,
     WOLVES,
+    Badge,
+    BadgeHow,
     CheckResult,
     Death,
     Decided,
+    Direction,
     Event,
     GameCreated,
     GameOver,
+    GuardResult,
+    IdiotRevealed,
     NightAction,
     NightDeathCause,
     Phase,
     Role,
     RoleAssigned,
     SeatInfo,
+    SelfDestruct,
+    SheriffCandidates,
     Shot,
+    SpeakingOrder,
     SpeechEnd,
     SpeechKind,
     VoteCast,
@@ -47,6 +55,7 @@ from .config import GODS, GameConfig
 from .names import seat_names
 from .state import (
     SEQUENTIAL,
+    SPEECH_STEPS,
     Action,
     Decision,
     GameState,
@@ -174,7 +183,7 @@ def validate(state: GameState, action: Action) -> Decision:
 
 def _may_act_dead(state: GameState, seat: int) -> bool:
     step = state.step
-    return step is not None and step.kind in ("last_words", "shoot") and seat in step.seats
+    return step is not None and step.kind in ("last_words", "shoot", "badge") and seat in step.seats
 
 
 def _others(state: GameState, seat: int) -> list[int]:
@@ -187,18 +196,38 @@ def _decision(state: GameState, kind: str, seat: int) -> Decision:
         action, channel = _SPEECHES[kind]
         # In the wolves' talk a wolf may name the kill it proposes (``Action.target``).
         options = state.living() if kind == "wolf_chat" else []
-        return Decision(
-            seat=seat, action=action, kinds=("speak", "skip"), options=options, channel=channel
-        )
+        kinds: tuple[ActionKind, ...] = ("speak", "skip")
+        if kind in _DESTRUCT_TURNS and state.role(seat) == "werewolf" and state.is_alive(seat):
+            kinds = ("speak", "skip", "destruct")  # 自爆: on his turn, instead of speaking
+        return Decision(seat=seat, action=action, kinds=kinds, options=options, channel=channel)
     if kind == "night_actions" and state.role(seat) == "werewolf":
         return Decision(
             seat=seat, action="wolf_kill", kinds=("kill", "skip"), options=state.living()
         )
+    if kind == "night_actions" and state.role(seat) == "guard":
+        # himself allowed; never the seat he protected last night
+        options = [s for s in state.living() if s != state.last_protected]
+        return Decision(seat=seat, action="protect", kinds=("guard", "skip"), options=options)
     if kind == "witch":
         return _witch_decision(state, seat)
     if kind == "pk_vote":
         candidates = [s for s in state.pk_candidates if state.is_alive(s)]
         return Decision(seat=seat, action="pk_vote", kinds=("vote", "skip"), options=candidates)
+    if kind == "sheriff_stand":
+        return Decision(seat=seat, action="stand", kinds=("stand", "skip"))
+    if kind == "sheriff_withdraw":
+        return Decision(seat=seat, action="withdraw", kinds=("withdraw", "skip"))
+    if kind in ("sheriff_vote", "sheriff_pk_vote"):
+        action = "sheriff_vote" if kind == "sheriff_vote" else "sheriff_pk_vote"
+        return Decision(
+            seat=seat, action=action, kinds=("vote", "skip"), options=list(state.candidates)
+        )
+    if kind == "badge":
+        return Decision(
+            seat=seat, action="badge", kinds=("badge", "tear"), options=_others(state, seat)
+        )
+    if kind == "direction":
+        return Decision(seat=seat, action="direction", kinds=("left", "right"))
     if kind in _TARGETED:  # the hunter's shot, the seer's check, the day's vote: anyone else
         action, answer = _TARGETED[kind]
         return Decision(
@@ -227,7 +256,11 @@ _SPEECHES: dict[str, tuple[DecisionKind, Visibility]] = {
     "day_speech": ("speak", PUBLIC),
     "pk_speech": ("pk_speak", PUBLIC),
     "last_words": ("last_words", PUBLIC),
+    "sheriff_speech": ("sheriff_speak", PUBLIC),
+    "sheriff_pk_speech": ("sheriff_pk_speak", PUBLIC),
 }
+# The speaking turns on which a living wolf may self-destruct instead.
+_DESTRUCT_TURNS = frozenset({"day_speech", "pk_speech", "sheriff_speech", "sheriff_pk_speech"})
 _TARGETED: dict[str, tuple[DecisionKind, ActionKind]] = {
     "shoot": ("shoot", "shoot"),
     "night_actions": ("check", "check"),
@@ -250,6 +283,8 @@ def _clone(state: GameState) -> GameState:
             "night": state.night.model_copy(),
             "pk_candidates": list(state.pk_candidates),
             "night_deaths": list(state.night_deaths),
+            "candidates": list(state.candidates),
+            "sheriff_voters": list(state.sheriff_voters),
             "history": list(state.history),
         }
     )
@@ -283,7 +318,12 @@ class _Game:
         s, step = self.s, self.s.step
         assert step is not None
         if step.kind in SEQUENTIAL:
+            if action.kind == "destruct":
+                self.self_destruct(step, action.seat)
+                return
             self.answer_sequential(step, action)
+            if s.step is not step:  # the answer started another step (the direction)
+                return
             step.index += 1
             if step.index >= len(step.seats) or s.over:
                 s.step = None
@@ -305,7 +345,7 @@ class _Game:
 
     def skip_dead_speakers(self) -> None:
         step = self.s.step
-        while step is not None and step.kind in ("day_speech", "pk_speech", "wolf_chat"):
+        while step is not None and step.kind in SPEECH_STEPS:
             if step.index >= len(step.seats):
                 self.s.step = None
                 return
@@ -319,15 +359,39 @@ class _Game:
             target = action.target if action.kind == "shoot" else None
             self.emit(Shot(seat=action.seat, target=target, day=s.day))
             if target is not None:
+                was_sheriff = s.sheriff == target
                 self.kill([target], "shot")
-                if not s.over and (step.by_day or s.day == 1):
-                    self.push_front(Step(kind="last_words", seats=[target]))
+                if not s.over:
+                    steps = []
+                    if step.by_day or s.day == 1:
+                        steps.append(Step(kind="last_words", seats=[target]))
+                    if was_sheriff:
+                        steps.append(Step(kind="badge", seats=[target]))
+                    self.push_front(*steps)
+            return
+        if step.kind == "badge":
+            if action.kind == "badge" and action.target is not None:
+                self.badge(action.target, "passed", previous=action.seat)
+            else:
+                self.badge(None, "torn", previous=action.seat)
+            return
+        if step.kind == "direction":
+            direction = "left" if action.kind == "left" else "right"
+            order = _round(s.living(), action.seat, direction, s.players)
+            order = [x for x in order if x != action.seat] + [action.seat]  # he speaks last
+            self.emit(
+                SpeakingOrder(seats=order, direction=direction, sheriff=action.seat, day=s.day)
+            )
+            s.step = None
+            self.push_front(Step(kind="day_speech", seats=order))
             return
         kind: SpeechKind = {
             "wolf_chat": "wolf_chat",
             "day_speech": "day",
             "pk_speech": "pk",
             "last_words": "last_words",
+            "sheriff_speech": "sheriff",
+            "sheriff_pk_speech": "sheriff_pk",
         }[step.kind]  # type: ignore[assignment]
         text = (action.text or "").strip() if action.kind == "speak" else ""
         vis = WOLVES if kind == "wolf_chat" else PUBLIC
@@ -344,6 +408,12 @@ class _Game:
             self.resolve_witch(answers)
         elif step.kind in ("vote", "pk_vote"):
             self.resolve_vote(step, answers)
+        elif step.kind == "sheriff_stand":
+            self.resolve_stand(answers)
+        elif step.kind == "sheriff_withdraw":
+            self.resolve_withdraw(answers)
+        elif step.kind in ("sheriff_vote", "sheriff_pk_vote"):
+            self.resolve_sheriff_vote(step, answers)
         else:
             raise AssertionError(step.kind)
 
@@ -354,6 +424,16 @@ class _Game:
         for seat, a in sorted(answers.items()):
             if s.role(seat) == "werewolf":
                 wolf_votes[seat] = a.target if a.kind == "kill" else None
+            elif s.role(seat) == "guard":
+                target = a.target if a.kind == "guard" else None
+                s.night.guarded = target
+                s.last_protected = target  # an empty night (空守) frees every seat tomorrow
+                if target is not None:
+                    self.emit(
+                        NightAction(
+                            seat=seat, action="guard", target=target, day=s.day, vis=only(seat)
+                        )
+                    )
             elif a.kind == "check" and a.target is not None:
                 self.emit(
                     NightAction(
@@ -413,7 +493,8 @@ class _Game:
         votes = {
             seat: (a.target if a.kind == "vote" else None) for seat, a in sorted(answers.items())
         }
-        chosen, tally = self.plurality(votes, count_none=False, break_ties=False)
+        weights = {s.sheriff: 1.5} if s.sheriff is not None else {}  # the sheriff's 1.5 votes
+        chosen, tally = self.plurality(votes, count_none=False, break_ties=False, weights=weights)
         top = max(tally.values(), default=0)
         tie = sorted(t for t, n in tally.items() if n == top) if top and chosen is None else []
         for seat, target in votes.items():
@@ -425,7 +506,7 @@ class _Game:
             self.exile(chosen)
         elif tie and kind == "day":
             s.pk_candidates = tie
-            voters = [x for x in s.living() if x not in tie]
+            voters = [x for x in self.voters() if x not in tie]
             self.push_front(
                 Step(kind="pk_speech", seats=tie),
                 Step(kind="pk_vote", seats=voters),
@@ -433,12 +514,23 @@ class _Game:
         else:
             self.push_front(Step(kind="night_end"))
 
+    def voters(self) -> list[int]:
+        """Who votes by day: the living, but not the idiot who showed his card."""
+        return [x for x in self.s.living() if x != self.s.revealed_idiot]
+
     def plurality(
-        self, votes: dict[int, int | None], count_none: bool, break_ties: bool
-    ) -> tuple[int | None, dict[int, int]]:
-        counted = Counter(t for t in votes.values() if t is not None or count_none)
-        tally = {
-            t: n
+        self,
+        votes: dict[int, int | None],
+        count_none: bool,
+        break_ties: bool,
+        weights: dict[int, float] | None = None,
+    ) -> tuple[int | None, dict[int, int | float]]:
+        counted: Counter[int | None] = Counter()
+        for voter, t in votes.items():
+            if t is not None or count_none:
+                counted[t] += (weights or {}).get(voter, 1)  # type: ignore[assignment]
+        tally: dict[int, int | float] = {
+            t: int(n) if n == int(n) else n
             for t, n in sorted(counted.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
             if t is not None
         }
@@ -458,19 +550,59 @@ class _Game:
         s = self.s
         for seat in seats:
             s.alive[seat - 1] = False
+        if s.sheriff in seats:
+            # the badge leaves a dead seat at once; his badge step passes or tears it
+            s.sheriff = None
         self.emit(Death(seats=sorted(seats), cause=cause, day=s.day))
         self.check_winner()
 
     def exile(self, seat: int) -> None:
         s = self.s
+        if s.role(seat) == "idiot" and s.revealed_idiot is None:
+            # 白痴翻牌: he lives on without a vote; the day ends. His badge, if any, is lost.
+            s.revealed_idiot = seat
+            self.emit(IdiotRevealed(seat=seat, day=s.day))
+            if s.sheriff == seat:
+                self.badge(None, "lost", previous=seat)
+            self.push_front(Step(kind="night_end"))
+            return
+        was_sheriff = s.sheriff == seat
         self.kill([seat], "exile")
         if s.over:
             return
         steps = [Step(kind="last_words", seats=[seat])]
+        if was_sheriff:
+            steps.append(Step(kind="badge", seats=[seat]))
         if s.role(seat) == "hunter":
             steps.append(Step(kind="shoot", seats=[seat], by_day=True))
         steps.append(Step(kind="night_end"))
         self.push_front(*steps)
+
+    def badge(self, seat: int | None, how: BadgeHow, previous: int | None = None) -> None:
+        s = self.s
+        s.sheriff = seat
+        self.emit(Badge(seat=seat, previous=previous, how=how, day=s.day))
+
+    def self_destruct(self, step: Step, seat: int) -> None:
+        """自爆: the wolf dies now without last words; today has no more speeches and no
+        vote. In the election the badge is lost for the game (吞警徽), the night's deaths
+        are still announced, and then night falls."""
+        s = self.s
+        was_sheriff = s.sheriff == seat
+        s.step = None
+        self.emit(SelfDestruct(seat=seat, day=s.day))
+        self.kill([seat], "destruct")
+        if s.over:
+            return
+        if step.kind.startswith("sheriff_"):
+            s.agenda = [x for x in s.agenda if not x.kind.startswith("sheriff_")]
+            s.candidates, s.sheriff_voters = [], []
+            self.badge(None, "lost")
+            s.day_cut = True
+            return
+        s.pk_candidates = []
+        steps = [Step(kind="badge", seats=[seat])] if was_sheriff else []
+        s.agenda = [*steps, Step(kind="night_end")]
 
     def check_winner(self) -> None:
         s = self.s
@@ -486,13 +618,17 @@ class _Game:
             if len(wolves) >= len(others):
                 self.finish("wolves", "the werewolves are as many as everyone else")
             return
+        if s.config.win_condition == "city":  # 屠城
+            if not others:
+                self.finish("wolves", "every good player is dead")
+            return
         board = s.config.board()
         if "villager" in board and not any(s.role(x) == "villager" for x in living):
             self.finish("wolves", "every villager is dead")
             return
         gods = [r for r in board if r in GODS]
         if gods and not any(s.role(x) in GODS for x in living):
-            self.finish("wolves", "every god (seer, witch, hunter) is dead")
+            self.finish("wolves", "every god is dead")
 
     def finish(self, winner, reason: str) -> None:
         s = self.s
@@ -524,7 +660,7 @@ class _Game:
 
     def step_has_work(self, step: Step) -> bool:
         if step.kind in SEQUENTIAL:
-            if step.kind in ("day_speech", "pk_speech", "wolf_chat"):
+            if step.kind in SPEECH_STEPS:
                 self.skip_dead_speakers()
                 return self.s.step is not None
             return step.index < len(step.seats)
@@ -542,21 +678,92 @@ class _Game:
         s = self.s
         s.night = Night()
         s.night_deaths = []
+        s.day_cut = False
         self.phase("night")
+        election = [Step(kind="sheriff_start")] if s.day == 1 and s.config.has_sheriff else []
         s.agenda[0:0] = [
             Step(kind="wolf_chat", seats=s.living_wolves()),
             Step(kind="night_actions"),
             Step(kind="witch"),
+            *election,
             Step(kind="dawn"),
         ]
 
     def start_night_actions(self, step: Step) -> None:
         s = self.s
         seats = s.living_wolves()
-        seer = s.seat_of("seer")
-        if seer is not None and s.is_alive(seer):
-            seats = sorted(seats + [seer])
-        s.step = Step(kind="night_actions", seats=seats)
+        for role in ("seer", "guard"):
+            seat = s.seat_of(role)
+            if seat is not None and s.is_alive(seat):
+                seats.append(seat)
+        s.step = Step(kind="night_actions", seats=sorted(seats))
+
+    # -- the sheriff's election (day 1, before the night's deaths are announced) ------
+    def start_sheriff(self, step: Step) -> None:
+        s = self.s
+        self.phase("sheriff")
+        s.step = Step(kind="sheriff_stand", seats=s.living())
+
+    def resolve_stand(self, answers: dict[int, Action]) -> None:
+        s = self.s
+        s.candidates = sorted(x for x, a in answers.items() if a.kind == "stand")
+        s.sheriff_voters = [x for x in s.living() if x not in s.candidates]
+        self.emit(SheriffCandidates(seats=list(s.candidates), day=s.day))
+        if len(s.candidates) < 2:
+            self.elect_or_lose()
+            return
+        direction: Direction = "left" if self.rng().random() < 0.5 else "right"
+        first = self.rng().choice(s.candidates)
+        order = _round(s.candidates, first, direction, s.players, include_start=True)
+        self.emit(SpeakingOrder(seats=order, direction=direction, day=s.day))
+        self.push_front(
+            Step(kind="sheriff_speech", seats=order),
+            Step(kind="sheriff_withdraw", seats=list(s.candidates)),
+        )
+
+    def resolve_withdraw(self, answers: dict[int, Action]) -> None:
+        s = self.s
+        gone = sorted(x for x, a in answers.items() if a.kind == "withdraw")
+        s.candidates = [x for x in s.candidates if x not in gone]
+        self.emit(SheriffCandidates(seats=list(s.candidates), withdrawn=gone, day=s.day))
+        if len(s.candidates) < 2 or not s.sheriff_voters:
+            self.elect_or_lose()
+            return
+        self.push_front(Step(kind="sheriff_vote", seats=list(s.sheriff_voters)))
+
+    def resolve_sheriff_vote(self, step: Step, answers: dict[int, Action]) -> None:
+        s = self.s
+        kind = "sheriff" if step.kind == "sheriff_vote" else "sheriff_pk"
+        votes = {x: (a.target if a.kind == "vote" else None) for x, a in sorted(answers.items())}
+        chosen, tally = self.plurality(votes, count_none=False, break_ties=False)
+        top = max(tally.values(), default=0)
+        tie = sorted(t for t, n in tally.items() if n == top) if top and chosen is None else []
+        for seat, target in votes.items():
+            self.emit(VoteCast(seat=seat, target=target, kind=kind, day=s.day))
+        self.emit(
+            VoteResult(kind=kind, day=s.day, votes=votes, tally=tally, chosen=chosen, tie=tie)
+        )
+        if chosen is not None:
+            s.candidates = [chosen]
+        elif tie and kind == "sheriff":
+            s.candidates = tie
+            self.push_front(
+                Step(kind="sheriff_pk_speech", seats=tie),
+                Step(kind="sheriff_pk_vote", seats=list(s.sheriff_voters)),
+            )
+            return
+        else:
+            s.candidates = []  # everyone abstained, or a second tie: 警徽流失
+        self.elect_or_lose()
+
+    def elect_or_lose(self) -> None:
+        """The election ends: a lone candidate takes the badge; none, it is lost."""
+        s = self.s
+        if len(s.candidates) == 1:
+            self.badge(s.candidates[0], "elected")
+        else:
+            self.badge(None, "lost")
+        s.candidates, s.sheriff_voters = [], []
 
     def start_witch(self, step: Step) -> None:
         s = self.s
@@ -578,22 +785,29 @@ class _Game:
 
     def start_day(self, step: Step) -> None:
         s = self.s
-        living = s.living()
-        if s.night_deaths:
-            first = min(s.night_deaths)
-            after = [x for x in living if x > first] + [x for x in living if x < first]
-            order = after
-        else:
-            start = self.rng().choice(living)
-            order = [x for x in living if x >= start] + [x for x in living if x < start]
-        s.step = Step(kind="day_speech", seats=order)
+        if s.day_cut:  # a wolf self-destructed in the election: night falls at once
+            s.day_cut = False
+            self.push_front(Step(kind="night_end"))
+            return
         s.agenda.insert(0, Step(kind="vote"))
+        if s.sheriff is not None:  # the sheriff picks 警左 or 警右 and speaks last
+            s.step = Step(kind="direction", seats=[s.sheriff])
+            return
+        living = s.living()
+        direction: Direction = "left" if self.rng().random() < 0.5 else "right"
+        if s.night_deaths:  # 死左 / 死右: from a neighbour of the lowest seat that died
+            order = _round(living, min(s.night_deaths), direction, s.players)
+        else:  # 平安夜: a random seat starts
+            start = self.rng().choice(living)
+            order = _round(living, start, direction, s.players, include_start=True)
+        self.emit(SpeakingOrder(seats=order, direction=direction, day=s.day))
+        s.step = Step(kind="day_speech", seats=order)
 
     def start_vote(self, step: Step) -> None:
         s = self.s
         self.phase("vote")
         s.pk_candidates = []
-        s.step = Step(kind="vote", seats=s.living())
+        s.step = Step(kind="vote", seats=self.voters())
 
     def start_pk_speech(self, step: Step) -> None:
         s = self.s
@@ -632,7 +846,12 @@ class _Game:
         s = self.s
         n = s.night
         deaths: dict[int, str] = {}
-        if n.victim is not None and not n.saved:
+        guard = s.seat_of("guard")
+        guarded = n.victim is not None and n.guarded == n.victim
+        if guarded and guard is not None and n.victim is not None:
+            # 同守同救: guarded and saved, the victim dies all the same
+            self.emit(GuardResult(seat=guard, target=n.victim, double=n.saved, day=s.day, vis=GOD))
+        if n.victim is not None and n.saved == guarded:
             deaths[n.victim] = "wolves"
         if n.poisoned is not None:
             deaths[n.poisoned] = "poison"
@@ -644,6 +863,7 @@ class _Game:
         if not deaths:
             self.emit(Death(seats=[], cause="night", day=s.day))  # a peaceful night
             return
+        sheriff = s.sheriff
         self.kill(sorted(deaths), "night")
         if s.over:
             return
@@ -651,13 +871,27 @@ class _Game:
         for seat in sorted(deaths):
             if s.day == 1:
                 steps.append(Step(kind="last_words", seats=[seat]))
+            if seat == sheriff:
+                steps.append(Step(kind="badge", seats=[seat]))
             if s.role(seat) == "hunter" and deaths[seat] == "wolves":
                 steps.append(Step(kind="shoot", seats=[seat], by_day=False))
         self.push_front(*steps)
 
 
+def _round(
+    seats: list[int], start: int, direction: str, players: int, include_start: bool = False
+) -> list[int]:
+    """``seats`` in table order from ``start``'s neighbour (or ``start``): ``right`` goes up
+    the seat numbers (5, 6, ... 1, 2), ``left`` down (3, 2, 1, 9, ...)."""
+    step = 1 if direction == "right" else -1
+    first = start if include_start else start + step
+    ring = [(first - 1 + step * i) % players + 1 for i in range(players)]
+    return [x for x in ring if x in seats]
+
+
 _STARTERS = {
     "night_start": _Game.start_night,
+    "sheriff_start": _Game.start_sheriff,
     "night_actions": _Game.start_night_actions,
     "witch": _Game.start_witch,
     "dawn": _Game.start_dawn,

@@ -36,12 +36,48 @@ StepKind = Literal[
     "last_words",
     "shoot",
     "night_end",
+    # the sheriff's election on day 1, between the witch and the dawn
+    "sheriff_start",
+    "sheriff_stand",
+    "sheriff_speech",
+    "sheriff_withdraw",
+    "sheriff_vote",
+    "sheriff_pk_speech",
+    "sheriff_pk_vote",
+    # a dying sheriff's badge; the living sheriff's speaking direction
+    "badge",
+    "direction",
 ]
 
 SEQUENTIAL: frozenset[str] = frozenset(
-    {"wolf_chat", "day_speech", "pk_speech", "last_words", "shoot"}
+    {
+        "wolf_chat",
+        "day_speech",
+        "pk_speech",
+        "last_words",
+        "shoot",
+        "sheriff_speech",
+        "sheriff_pk_speech",
+        "badge",
+        "direction",
+    }
 )
-SIMULTANEOUS: frozenset[str] = frozenset({"night_actions", "vote", "pk_vote", "witch"})
+SIMULTANEOUS: frozenset[str] = frozenset(
+    {
+        "night_actions",
+        "vote",
+        "pk_vote",
+        "witch",
+        "sheriff_stand",
+        "sheriff_withdraw",
+        "sheriff_vote",
+        "sheriff_pk_vote",
+    }
+)
+# Speeches skip a seat that died before its turn (a later speech step never waits on it).
+SPEECH_STEPS: frozenset[str] = frozenset(
+    {"day_speech", "pk_speech", "wolf_chat", "sheriff_speech", "sheriff_pk_speech"}
+)
 
 
 class Step(BaseModel):
@@ -58,6 +94,7 @@ class Night(BaseModel):
     victim: int | None = None
     saved: bool = False
     poisoned: int | None = None
+    guarded: int | None = None
 
 
 class GameState(BaseModel):
@@ -76,6 +113,12 @@ class GameState(BaseModel):
     night: Night = Field(default_factory=Night)
     pk_candidates: list[int] = []
     night_deaths: list[int] = []
+    sheriff: int | None = None  # who holds the badge (always a living seat, or nobody)
+    candidates: list[int] = []  # the sheriff's election: who is still on the stage
+    sheriff_voters: list[int] = []  # ... and who votes (those who never stood)
+    last_protected: int | None = None  # the guard's last night: never the same seat twice
+    revealed_idiot: int | None = None  # the idiot who showed his card: alive, no vote
+    day_cut: bool = False  # a self-destruct in the election: today has no speeches, no vote
     history: list[Event] = []
     winner: Side | None = None
     reason: str = ""

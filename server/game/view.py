@@ -28,6 +28,12 @@ class SeatView:
     win_condition: str = "sides"
     witch_self_save: str = "first_night"
     max_days: int = 20
+    # The badge and the cards shown, public to all; the guard's own last night.
+    has_sheriff: bool = False  # the table elects a sheriff (警长) on day 1
+    sheriff: int | None = None  # who holds the badge now
+    candidates: list[int] = field(default_factory=list)  # on the stage during the election
+    revealed_idiot: int | None = None  # the idiot who showed his card (no vote)
+    protected: int | None = None  # the guard's protection last night (the guard only)
 
     @property
     def players(self) -> int:
@@ -59,6 +65,11 @@ def seat_view(state: GameState, seat: int) -> SeatView:
         win_condition=state.config.win_condition,
         witch_self_save=state.config.witch_self_save,
         max_days=state.config.max_days,
+        has_sheriff=state.config.has_sheriff,
+        sheriff=state.sheriff,
+        candidates=list(state.candidates),
+        revealed_idiot=state.revealed_idiot,
+        protected=state.last_protected if role == "guard" else None,
     )
 
 

@@ -16,7 +16,24 @@ from shared.events import CheckResult, Event, SeatState, Snapshot, TableState
 from .state import GameState
 
 # Human decisions another seat may know are pending (not a wolf's or a god's night work).
-PUBLIC_DECISIONS = frozenset({"speak", "vote", "pk_speak", "pk_vote", "last_words", "shoot"})
+PUBLIC_DECISIONS = frozenset(
+    {
+        "speak",
+        "vote",
+        "pk_speak",
+        "pk_vote",
+        "last_words",
+        "shoot",
+        "stand",
+        "sheriff_speak",
+        "withdraw",
+        "sheriff_vote",
+        "sheriff_pk_speak",
+        "sheriff_pk_vote",
+        "badge",
+        "direction",
+    }
+)
 WOLF_DECISIONS = frozenset({"wolf_chat", "wolf_kill"})
 
 
@@ -84,6 +101,9 @@ def table_snapshot(
         checks=checks,
         antidote=game.antidote,
         poison=game.poison,
+        sheriff=game.sheriff,
+        revealed_idiot=game.revealed_idiot,
+        protected=game.last_protected,
         options=game.config.model_dump(),
     )
     waiting = [] if paused or not started else [d for d in pending if d.seat in humans]
@@ -123,6 +143,7 @@ def redact(snapshot: Snapshot, viewer: Viewer) -> Snapshot:
                     "checks": state.checks if my_role == "seer" else {},
                     "antidote": state.antidote if my_role == "witch" else None,
                     "poison": state.poison if my_role == "witch" else None,
+                    "protected": state.protected if my_role == "guard" else None,
                 }
             ),
             "waiting_for": waiting,
