@@ -31,8 +31,13 @@ def simulate(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=progress_bar if show_progress else None,
         bots=args.bots,
+        facts=args.report,
     )
     data = report.as_json()
+    if args.report and not args.json:
+        from server.metrics import Metrics, render
+
+        print(render(Metrics(len(report.facts), report.facts)))
     if args.json:
         print(json.dumps(data))
         return 0

@@ -21,6 +21,7 @@ class GameSummary:
     roles: dict[int, str]
     illegal_actions: int
     calls: dict = field(default_factory=dict)  # LLM calls: summarize() of the game's records
+    facts: dict | None = None  # server.metrics.game_facts, when a report is asked for
 
 
 @dataclass
@@ -32,9 +33,12 @@ class Report:
     illegal_actions: int = 0
     seconds: float = 0.0
     per_game_calls: list[dict] = field(default_factory=list)
+    facts: list[dict] = field(default_factory=list)  # per game, with --report
 
     def add(self, g: GameSummary) -> None:
         self.games += 1
+        if g.facts is not None:
+            self.facts.append(g.facts)
         if g.calls:
             self.per_game_calls.append(g.calls)
         self.wins[g.winner] += 1
@@ -80,11 +84,14 @@ class Report:
         }
 
 
-async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[GameSummary]:
+async def _play_many(
+    configs: list[GameConfig], bots: str = "builtin", facts: bool = False
+) -> list[GameSummary]:
     from server.bots import seat_kinds
     from server.graph import Table, build_graph
     from server.headless import run_game
     from server.llm.calls import MemoryCallLog, summarize
+    from server.metrics import game_facts
 
     graph = build_graph()
     out = []
@@ -108,12 +115,13 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
                 roles={s: state.role(s) for s in state.seats()},
                 illegal_actions=errors,
                 calls=summarize(calls.records) if calls.records else {},
+                facts=game_facts(state.history, config.lang) if facts else None,
             )
         )
     return out
 
 
-def _worker(configs: list[dict], bots: str = "builtin") -> list[GameSummary]:
+def _worker(configs: list[dict], bots: str = "builtin", facts: bool = False) -> list[GameSummary]:
     from server.bots import close_bots, load_kind, seat_kinds
 
     for kind in set(seat_kinds(bots, [1, 2]).values()):  # imported before the loop starts
@@ -121,7 +129,7 @@ def _worker(configs: list[dict], bots: str = "builtin") -> list[GameSummary]:
 
     async def play() -> list[GameSummary]:
         try:
-            return await _play_many([GameConfig(**c) for c in configs], bots)
+            return await _play_many([GameConfig(**c) for c in configs], bots, facts)
         finally:
             await close_bots()
 
@@ -136,6 +144,7 @@ def simulate(
     workers: int | None = None,
     progress=None,
     bots: str = "builtin",
+    facts: bool = False,
 ) -> Report:
     """Play ``games`` games with seeds ``seed``, ``seed+1``, ...; in ``workers`` processes."""
     workers = workers or min(os.cpu_count() or 1, games) or 1
@@ -146,13 +155,13 @@ def simulate(
     t0 = time.perf_counter()
     if workers == 1:
         for batch in batches:
-            for g in _worker(batch, bots):
+            for g in _worker(batch, bots, facts):
                 report.add(g)
             if progress:
                 progress(report.games, games)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_worker, batches, [bots] * len(batches)):
+            for result in pool.map(_worker, batches, [bots] * len(batches), [facts] * len(batches)):
                 for g in result:
                     report.add(g)
                 if progress:

@@ -136,6 +136,19 @@ def parse_kill_proposal(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_SAVE_EN = re.compile(r"\bI saved\s+" + _SEAT_EN + _NUM + r"|\bantidote went to\s+" + _SEAT_EN + _NUM, re.I)
+_SAVE_ZH = re.compile(r"(?:救了|银水是?|解药给了)\s*" + _NUM + r"\s*号|" + _NUM + r"\s*号是?(?:我的)?银水")
+
+
+@lru_cache(maxsize=1024)
+def parse_save_claim(text: str) -> int | None:
+    """The seat a witch says she saved ("I saved seat 5", "银水5号", "5号是银水")."""
+    m = _SAVE_EN.search(text) or _SAVE_ZH.search(text)
+    if not m:
+        return None
+    return int(next(g for g in m.groups() if g))
+
+
 _FAKE_EN = re.compile(r"\bI(?:'ll|’ll| will)\s+(?:counter-?)?claim\s+(?:the\s+)?seer", re.I)
 _FAKE_ZH = re.compile(r"我(?:来|去|要)?(?:悍跳|跳预言家)")
 
