@@ -34,7 +34,8 @@ _VILLAGE_WIN = re.compile(r"\bthe village win\b", re.I)
 # A call to vote a seat: "vote seat 5", "vote out seat 5", "put your vote on seat 5",
 # "seat 5 goes out", "今天出5号", "投5号".
 _CALL_EN = re.compile(
-    r"\b(?:vote(?:\s+out)?|votes?\s+on|exile|归票)\s+(?:seat\s+)?(\d+)\b|\bseat\s+(\d+)\s+goes\s+out\b",
+    r"\b(?:vote(?:\s+out)?|votes?\s+on|exile|consolidate\s+on)\s+(?:seat\s+)?(\d+)\b"
+    r"|\bseat\s+(\d+)\s+goes\s+out\b",
     re.I,
 )
 _CALL_ZH = re.compile(r"(?:出|投|归票给?|票挂)\s*(\d+)\s*号")

@@ -105,12 +105,12 @@ def parse_claims(text: str) -> list[Claim]:
 
 
 _ACCUSE_EN = re.compile(
-    r"\b(?:suspect|vote(?:\s+out)?|exile|eye\s+is\s+on|look\s+hard\s+at|watch)\s+"
+    r"\b(?:suspect|vote(?:\s+out)?|votes\s+on|exile|consolidate\s+on|eye\s+is\s+on|look\s+hard\s+at|watch)\s+"
     + _SEAT_EN
     + _NUM,
     re.I,
 )
-_ACCUSE_ZH = re.compile(r"(?:怀疑|投|出|放逐|注意)\s*" + _NUM + r"\s*号")
+_ACCUSE_ZH = re.compile(r"(?:怀疑|投|出|放逐|注意|踩|归票|挂)\s*" + _NUM + r"\s*号")
 
 
 @lru_cache(maxsize=4096)
