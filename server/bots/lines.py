@@ -391,6 +391,75 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 
+# Phrasings that name the seat's player too ({n}): a game's names are its own, so these
+# sentences rarely repeat from one game to the next.
+NAMED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "open_dead": (
+        ("{n} at {t} was killed last night.", "Rest well, {n}: {t} is dead.", "{n} ({t}) is gone."),
+        ("{t}{n}昨晚倒牌了。", "{n}（{t}）昨晚被刀。", "{n}走了，{t}出局。"),
+    ),
+    "seer_claim_wolf": (
+        (
+            "I'm the seer. I checked {n} at {t} last night: {t} is a wolf.",
+            "I'm the seer, and {n} won't like this: {t} is a wolf.",
+        ),
+        ("我是预言家，昨晚验的是{t}{n}，{t}是狼。", "我是预言家，{n}别装了，{t}查杀。"),
+    ),
+    "seer_claim_good": (
+        ("I'm the seer. I checked {n} at {t}: {t} is good.", "I'm the seer; {n}, you're clear: {t} is good."),
+        ("我是预言家，{t}{n}是金水。", "我是预言家，{n}放心，{t}金水。"),
+    ),
+    "seer_counter": (
+        ("{n} at {t} claims seer; {n} is lying.", "{n} ({t}) is a fake seer and a wolf."),
+        ("{t}{n}悍跳，他才是狼。", "{n}（{t}）是假预言家。"),
+    ),
+    "vote_call": (
+        ("{n} at {t} must go today: vote {t}.", "Vote {t}; {n} has nowhere to hide."),
+        ("今天把{t}{n}放逐，归票{t}。", "票都给{t}，{n}跑不掉。"),
+    ),
+    "follow_seer": (
+        ("{n} at {t} is the reported wolf, and I believe {s}: vote {t}.",),
+        ("我认{s}，{t}{n}就是狼，出他。",),
+    ),
+    "wolf_chat_kill": (
+        ("Let's take {n} at {t}{x}.", "{n} ({t}) tonight{x}.", "I want {n} gone: kill {t}{x}."),
+        ("刀{t}{n}{x}。", "今晚带走{n}，刀{t}{x}。", "{n}必须走，刀{t}{x}。"),
+    ),
+    "wolf_chat_agree": (
+        ("Agreed, {n} at {t} goes tonight.", "{n} it is: kill {t}.", "Good call on {n}. Kill {t}."),
+        ("同意刀{t}{n}。", "{n}今晚走，刀{t}。", "刀{n}我赞成，{t}。"),
+    ),
+    "last_words": (
+        ("My last words: {n} at {t} is the one to watch.",),
+        ("遗言：{t}{n}有问题。",),
+    ),
+    "suspect": (
+        ("I keep coming back to {n} at {t}{x}.", "{n}, I'm looking at you: {t}{x}."),
+        ("我反复想，还是{t}{n}最可疑{x}。", "{n}，我在看你，{t}{x}。"),
+    ),
+    "remark_fair": (
+        (
+            "{n} at {t} made a fair point.",
+            "I agree with much of what {n} said.",
+            "{n} ({t}) sounded honest to me.",
+            "{n}'s speech at {t} was clear; I lean good on them.",
+        ),
+        ("{t}{n}说得有道理。", "{n}的发言我比较认可。", "{t}{n}听起来像好人。", "{n}（{t}）逻辑清楚，我偏向他是好人。"),
+    ),
+    "remark_doubt": (
+        (
+            "I didn't like how {n} at {t} dodged.",
+            "{n} said a lot and nothing; {t} is on my list.",
+            "{n} ({t}) rushed to a conclusion; that bothers me.",
+            "{n} at {t} sounded rehearsed.",
+        ),
+        ("{t}{n}的发言在划水。", "{n}说了很多但没有内容，{t}我记下了。", "{t}{n}急着下结论，我不舒服。", "{n}（{t}）的发言像背好的。"),
+    ),
+}
+for _key, (_en, _zh) in NAMED.items():
+    _old_en, _old_zh = LINES.get(_key, ((), ()))
+    LINES[_key] = (_old_en + _en, _old_zh + _zh)
+
 REASONS: dict[str, tuple[str, str]] = {
     "reported": (" — {s} reported them as a wolf", "，{s}报了查杀"),
     "voted_seer": (" — they voted against the seer", "，他投了预言家"),

@@ -94,7 +94,7 @@ def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
         if not dead:
             out.append(say("open_peace", lang, rng))
         elif len(dead) == 1:
-            out.append(say("open_dead", lang, rng, t=_w(view, dead[0])))
+            out.append(say("open_dead", lang, rng, t=_w(view, dead[0]), n=_name(view, dead[0])))
         else:
             out.append(say("open_dead_many", lang, rng, t=seats_words(dead, lang)))
     if rng.random() < 0.6 * talk:
@@ -116,7 +116,7 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
     claims = k.claims_summary(lang)
     if proposals:
         t = proposals[0]
-        parts = [say("wolf_chat_agree", lang, rng, t=_w(view, t))]
+        parts = [say("wolf_chat_agree", lang, rng, t=_w(view, t), n=_name(view, t))]
         thought = tr(
             lang,
             f"My teammates: {seats_text(view.teammates, lang)}. {claims} A teammate proposed seat {t}; "
@@ -128,7 +128,7 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
         parts = [say("wolf_chat_none", lang, rng)]
         thought = tr(lang, "No good player left to take.", "没有可刀的好人。")
     else:
-        parts = [say("wolf_chat_kill", lang, rng, t=_w(view, target), x=reason(code, lang))]
+        parts = [say("wolf_chat_kill", lang, rng, t=_w(view, target), n=_name(view, target), x=reason(code, lang))]
         thought = tr(
             lang,
             f"My teammates: {seats_text(view.teammates, lang)}. {claims} I propose seat {target}: {why}.",
@@ -159,17 +159,17 @@ def _seer_parts(
     newest, is_wolf = items[-1]
     if view.seat not in k.seer_claims and view.is_alive(newest):
         key = "seer_claim_wolf" if is_wolf else "seer_claim_good"
-        parts.append(say(key, lang, rng, t=_w(view, newest)))
+        parts.append(say(key, lang, rng, t=_w(view, newest), n=_name(view, newest)))
         rest = dict(items[:-1])
         if rest:
             parts.append(say("seer_report", lang, rng, r=results_text(rest, lang)))
     else:
         parts.append(say("seer_report", lang, rng, r=results_text(dict(reversed(items)), lang)))
     for r in rivals:
-        parts.append(say("seer_counter", lang, rng, t=_w(view, r)))
+        parts.append(say("seer_counter", lang, rng, t=_w(view, r), n=_name(view, r)))
     wolves = [t for t, w in checks.items() if w and view.is_alive(t) and t in view.living()]
     if wolves:
-        parts.append(say("vote_call", lang, rng, t=_w(view, wolves[-1])))
+        parts.append(say("vote_call", lang, rng, t=_w(view, wolves[-1]), n=_name(view, wolves[-1])))
     flow = [s for s in k.ranked(others_alive(view)) if s not in checks and s not in rivals]
     if len(flow) >= 2 and rng.random() < 0.4 + 0.5 * k.temper.talk:
         a, b = flow[0], flow[1] if rng.random() < 0.6 else flow[-1]
@@ -211,6 +211,7 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
         for c in k.seer_claims.values()
         if c.reports.get(view.seat) and c.seat != view.seat and view.is_alive(c.seat)
     ]
+    parts += _remarks(view, k, rng)
     if liars and not k.wolf:
         said, note = _rebut(view, k, rng, liars[0], target)
     elif liars:
@@ -218,6 +219,18 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     else:
         said, note = _point(view, k, rng, target, rivals, others)
     return speak_plan(view, parts + said, thought + note, label)
+
+
+def _remarks(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
+    """A talkative seat's word on someone who spoke before it today: fair or evasive, as
+    its suspicion says (a wolf praises its mates now and then, never too much)."""
+    heard = [s for s in k.spoke_today if s != view.seat and view.is_alive(s)]
+    if not heard or rng.random() > 0.25 + 0.6 * k.temper.talk:
+        return []
+    t = rng.choice(heard)
+    doubt = k.score.get(t, 0.0) > 0.3 or (k.wolf and t not in k.team and rng.random() < 0.5)
+    key = "remark_doubt" if doubt else "remark_fair"
+    return [say(key, view.lang, rng, t=_w(view, t), n=_name(view, t))]
 
 
 def _cap(text: str) -> str:
@@ -335,7 +348,7 @@ def _point(
     if view.role == "witch" and fight and k.saved and rng.random() < 0.4 + 0.5 * k.temper.bold:
         said.insert(0, say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
     if b is not None and not k.wolf and k.seer_claims[b].reports.get(target):
-        said.append(say("follow_seer", lang, rng, s=_w(view, b), t=_w(view, target)))
+        said.append(say("follow_seer", lang, rng, s=_w(view, b), t=_w(view, target), n=_name(view, target)))
         return said, ""
     if said:
         return said + [_suspect(view, k, rng, target)], ""
@@ -442,7 +455,7 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
     elif view.role == "hunter" and view.seat in k.exiled and target is not None:
         parts.append(say("hunter_leaving", lang, rng, t=_w(view, target)))
     if target is not None and (k.score.get(target, 0.0) > 0 or k.wolf):
-        parts.append(say("last_words", lang, rng, t=_w(view, target)))
+        parts.append(say("last_words", lang, rng, t=_w(view, target), n=_name(view, target)))
     if not parts:
         parts.append(say("last_words_none", lang, rng))
     return speak_plan(
