@@ -48,6 +48,33 @@ ROLE_ZH = {
 ROLE_EN = {"werewolf": "werewolf"}
 
 
+# Why a seat is suspected (or cleared), in words: {s} the seat, {b} a seer claimant,
+# {t} another seat, {d} a day, {why} the reason a claim is false.
+REASON_TEXT: dict[str, tuple[str, str]] = {
+    "check_wolf": ("I checked {s}: a wolf", "我验了{s}，是狼"),
+    "check_good": ("I checked {s}: good", "我验了{s}，是好人"),
+    "self": ("{s} said they are a wolf", "{s}自己说是狼"),
+    "saved_me": ("{s} says she saved me: I'm her 'silver water'", "{s}说救了我，我是她的银水"),
+    "attacked": ("the wolves attacked {s}", "{s}被狼刀过"),
+    "believed": ("I believe {s}'s seer claim", "我认{s}的预言家"),
+    "liar": ("{s}'s seer claim is false: {why}", "{s}是假预言家：{why}"),
+    "counter": ("{s} counter-claims seer against {b}", "{s}和{b}对跳预言家"),
+    "reported": ("{b} reported {s} as a wolf", "{b}给{s}发了查杀"),
+    "gold": ("{b} reported {s} as good", "{b}给{s}发了金水"),
+    "accused_seer": ("{s} attacked {b}, the seer I believe", "{s}踩我认的预言家{b}"),
+    "accused_gold": ("{s} attacked {t}, whom the seer vouched for", "{s}踩预言家的金水{t}"),
+    "accused_me": ("{s} pointed at me, and I'm good", "{s}踩我，而我是好人"),
+    "voted_seer": ("{s} voted against {b}, the seer I believe, on day {d}", "{s}第{d}天投了我认的预言家{b}"),
+    "voted_gold": ("{s} voted against {t}, whom the seer vouched for", "{s}投了预言家的金水{t}"),
+    "voted_wolf": ("{s} voted the reported wolf {t}", "{s}投了查杀{t}"),
+    "spared_wolf": ("{s} didn't vote the reported wolf on day {d}", "{s}第{d}天没投查杀"),
+    "with_wolf": ("{s} voted with a reported wolf on day {d}", "{s}第{d}天和查杀同票"),
+    "voted_me": ("{s} voted against me", "{s}投了我"),
+    "voted_saver": ("{s} voted out the witch who says she saved them", "{s}作为银水却投了女巫"),
+    "voted_victim": ("{s} voted against {t}, later killed at night", "{s}投了后来被刀的{t}"),
+}
+
+
 @dataclass(frozen=True)
 class Temper:
     """A seat's temperament for one game: how boldly it acts, how much it says."""
@@ -119,6 +146,11 @@ class Memory:
         self.spoke: dict[int, list[int]] = {}
         self.pk: dict[int, list[int]] = {}
         self.heard = 0
+        self.rounds: dict[tuple[int, str], list[Ballot]] = {}  # (day, kind) -> its ballots
+        # (day, kind) -> (what the round's reading depends on, the suspicion it adds)
+        self.round_reading: dict[tuple[int, str], tuple[tuple, list[tuple[int, float, str, dict]]]] = {}
+        self.temper: Temper | None = None  # drawn once, at the first decision
+        self.jitter: dict[int, dict[int, float]] = {}  # day -> this seat's tie-break per seat
 
     def feed(self, events: list[Event]) -> None:
         for e in events:
@@ -132,7 +164,9 @@ class Memory:
             self._hear(e)
         elif isinstance(e, VoteCast):
             if e.kind != "wolf":
-                self.votes.append(Ballot(e.day, e.kind, e.seat, e.target))
+                ballot = Ballot(e.day, e.kind, e.seat, e.target)
+                self.votes.append(ballot)
+                self.rounds.setdefault((e.day, e.kind), []).append(ballot)
         elif isinstance(e, Death):
             if e.cause == "night":
                 self.night_deaths[e.day] = list(e.seats)
@@ -221,6 +255,12 @@ def memory_of(view: SeatView) -> Memory:
         return m
 
 
+def forget() -> None:
+    """Drop every kept memory (a benchmark's cold start; a test's clean slate)."""
+    with _LOCK:
+        _MEMORIES.clear()
+
+
 def knowledge(view: SeatView) -> Knowledge:
     """What ``view``'s seat believes now, from its memory kept between decisions."""
     return Knowledge(view, memory_of(view))
@@ -239,7 +279,9 @@ class Knowledge:
         self.wolf = view.role == "werewolf"
         self.zh = view.lang == "zh"
         self.team = {view.seat, *view.teammates} if self.wolf else set()
-        self.temper = temper_of(view)
+        if m.temper is None:
+            m.temper = temper_of(view)
+        self.temper = m.temper
         day = view.day
         # What the record holds (shared with the memory: read, never written).
         self.seer_claims = m.seer_claims
@@ -263,12 +305,16 @@ class Knowledge:
         self.deaths_today: list[int] | None = m.night_deaths.get(day)
         self.pk = m.pk.get(day, [])
         # A tie-break of this seat's own for today: never the lowest seat number.
-        r = random.Random(f"tie:{'|'.join(view.names)}:{view.seat}:{day}")
-        self.jitter = {s: r.random() for s in range(1, view.players + 1)}
+        if day not in m.jitter:
+            r = random.Random(f"tie:{'|'.join(view.names)}:{view.seat}:{day}")
+            m.jitter[day] = {s: r.random() for s in range(1, view.players + 1)}
+        self.jitter = m.jitter[day]
+        w = [s for s, r in m.role_claims.items() if r == "witch"]
+        self._witch = w[0] if len(w) == 1 else None
+        self._adds: list | None = None  # while reading a round of votes: what it adds
         self.score: dict[int, float] = {}
         self.cred: dict[int, tuple[float, list[str]]] = {}
-        self.why: dict[int, list[str]] = {}  # reasons, in the seat's language
-        self.weights: dict[int, list[tuple[float, str]]] = {}  # the same, with their weight
+        self.weights: dict[int, list[tuple[float, str, dict]]] = {}  # (amount, reason, its fields)
         self.tags: dict[int, set[str]] = {}
         self.believed = self._believed_seer()
         self._score()
@@ -282,8 +328,7 @@ class Knowledge:
     # -- whom to believe --------------------------------------------------------
     def witch_claim(self) -> int | None:
         """The one seat claiming witch (None when nobody does, or two do)."""
-        w = [s for s, r in self.role_claims.items() if r == "witch"]
-        return w[0] if len(w) == 1 else None
+        return self._witch
 
     def credibility(self, seat: int) -> tuple[float, list[str]]:
         """How far this seat believes ``seat``'s seer claim, and why (sentences)."""
@@ -366,50 +411,68 @@ class Knowledge:
         return {s for s, (c, _) in self.cred.items() if c <= -3.0}
 
     # -- suspicion ----------------------------------------------------------------
-    def _add(self, seat: int, amount: float, tag: str, en: str, zh: str) -> None:
+    def _add(self, seat: int, amount: float, tag: str, **fields: object) -> None:
+        """``amount`` more suspicion on ``seat``, for the reason ``tag`` (its words are
+        written only when someone reads them: most never are)."""
+        if self._adds is not None:
+            self._adds.append((seat, amount, tag, fields))
+            return
         if seat == self.me or seat not in self.score:
             return
         self.score[seat] += amount
-        text = zh if self.zh else en
-        self.why[seat].append(text)
-        self.weights[seat].append((amount, text))
+        self.weights[seat].append((amount, tag, fields))
         self.tags[seat].add(tag)
+
+    def _say(self, seat: int, tag: str, fields: dict) -> str:
+        en, zh = REASON_TEXT[tag]
+        w = self._w
+        f = {k: (w(v) if k in "bt" else v) for k, v in fields.items()}  # type: ignore[arg-type]
+        return (zh if self.zh else en).format(s=w(seat), **f)
+
+    @property
+    def why(self) -> dict[int, list[str]]:
+        """Each seat's reasons, as sentences in the seat's language."""
+        return {s: [self._say(s, tag, f) for _, tag, f in ws] for s, ws in self.weights.items()}
 
     def _score(self) -> None:
         me = self.me
         for s in range(1, self.view.players + 1):
             if s != me:
                 self.score[s] = 0.0
-                self.why[s] = []
                 self.weights[s] = []
                 self.tags[s] = set()
-        w = self._w
         for target, is_wolf in self.my_checks.items():
-            self._add(target, 10.0 if is_wolf else -10.0, "check",
-                      f"I checked {w(target)}: {'a wolf' if is_wolf else 'good'}",
-                      f"我验了{w(target)}，{'是狼' if is_wolf else '是好人'}")
+            self._add(target, 10.0 if is_wolf else -10.0, "check_wolf" if is_wolf else "check_good")
         b = self.believed
         for claim in self.seer_claims.values():
             if claim.seat != me:
                 self._score_seer_claim(claim, b)
         for s, role in self.role_claims.items():
             if role == "werewolf":
-                self._add(s, 10.0, "self", f"{w(s)} said they are a wolf", f"{w(s)}自己说是狼")
+                self._add(s, 10.0, "self")
         witch = self.witch_claim()
         if witch is not None and self.save_claims.get(witch) == me and not self.wolf:
-            self._add(witch, -3.0, "saved_me", f"{w(witch)} says she saved me: my 'silver water' witch",
-                      f"{w(witch)}说救了我，我是她的银水")
+            self._add(witch, -3.0, "saved_me")
         reported = self.seer_claims[b].reports if b is not None else {}
         bad = {t for t, x in reported.items() if x}
         gold = {t for t, x in reported.items() if not x}
         self._score_accusations(b, gold)
-        by_round: dict[tuple[int, str], list[Ballot]] = {}
-        for vote in self.votes:
-            by_round.setdefault((vote.day, vote.kind), []).append(vote)
-        for (day, kind), votes in by_round.items():
-            self._score_round(day, kind, votes, b, bad, gold)
+        m = self.memory
+        # A round's reading changes only with what it is judged by: keep it until then.
+        basis = (b, tuple(sorted(reported.items())), len(self.exiled), len(self.night_dead),
+                 self._witch, len(self.save_claims))
+        for rnd, votes in m.rounds.items():
+            key = (len(votes), basis)
+            kept = m.round_reading.get(rnd)
+            if kept is None or kept[0] != key:
+                self._adds = []
+                self._score_round(rnd[0], rnd[1], votes, b, bad, gold)
+                kept = m.round_reading[rnd] = (key, self._adds)
+                self._adds = None
+            for seat, amount, tag, fields in kept[1]:
+                self._add(seat, amount, tag, **fields)
         for victim in self.attacked:
-            self._add(victim, -2.0, "attacked", f"the wolves attacked {w(victim)}", f"{w(victim)}被狼刀过")
+            self._add(victim, -2.0, "attacked")
 
     def _score_seer_claim(self, claim: SeerClaim, b: int | None) -> None:
         """Someone else's seer claim: the claimant (believed, a liar, or a rival of the one
@@ -417,43 +480,33 @@ class Knowledge:
         liar's reports add nothing."""
         s = claim.seat
         cred, notes = self.cred[s]
-        w = self._w
         if s == b:
-            self._add(s, -3.0, "believed", f"I believe {w(s)}'s seer claim", f"我认{w(s)}的预言家")
+            self._add(s, -3.0, "believed")
             weight = 3.0
         elif cred <= -3.0:
-            why = notes[-1] if notes else ""
-            self._add(s, 6.0, "liar", f"{w(s)}'s seer claim is false: {why}", f"{w(s)}是假预言家：{why}")
+            self._add(s, 6.0, "liar", why=notes[-1] if notes else "")
             return
         elif b is not None:
-            self._add(s, 2.5, "counter", f"{w(s)} counter-claims seer against {w(b)}",
-                      f"{w(s)}和{w(b)}对跳预言家")
+            self._add(s, 2.5, "counter", b=b)
             weight = 0.6
         else:
             weight = 0.8
         for target, is_wolf in claim.reports.items():
             if target == self.me:
                 continue
-            self._add(
-                target,
-                weight if is_wolf else -weight * 0.6,
-                "reported" if is_wolf else "gold",
-                f"{w(s)} reported {w(target)} as {'a wolf' if is_wolf else 'good'}",
-                f"{w(s)}给{w(target)}发了{'查杀' if is_wolf else '金水'}",
-            )
+            if is_wolf:
+                self._add(target, weight, "reported", b=s)
+            else:
+                self._add(target, -weight * 0.6, "gold", b=s)
 
     def _score_accusations(self, b: int | None, gold: set[int]) -> None:
-        w = self._w
         for _day, speaker, target in self.accusations:
             if target == b:
-                self._add(speaker, 0.8, "accused_seer", f"{w(speaker)} attacked {w(b)}, the seer I believe",
-                          f"{w(speaker)}踩我认的预言家{w(b)}")
+                self._add(speaker, 0.8, "accused_seer", b=b)
             elif target in gold:
-                self._add(speaker, 0.5, "accused_gold", f"{w(speaker)} attacked {w(target)}, whom the seer vouched for",
-                          f"{w(speaker)}踩预言家的金水{w(target)}")
+                self._add(speaker, 0.5, "accused_gold", t=target)
             elif target == self.me and not self.wolf:
-                self._add(speaker, 0.4, "accused_me", f"{w(speaker)} pointed at me, and I'm good",
-                          f"{w(speaker)}踩我，而我是好人")
+                self._add(speaker, 0.4, "accused_me")
 
     def _score_round(
         self, day: int, kind: str, votes: list[Ballot], b: int | None, bad: set[int], gold: set[int]
@@ -462,49 +515,32 @@ class Knowledge:
         reported_day = self.seer_claims[b].report_day if b is not None else {}
         wolf_targets = {x.target for x in votes if x.seat in bad and x.target is not None}
         open_wolves = {
-            x for x in bad if kind == "day" and reported_day[x] <= day and x not in self.exiled and x in self.score
+            x
+            for x in bad
+            if kind == "day" and reported_day[x] <= day and x not in self.exiled and x in self.score
         }
+        witch = self._witch
+        saved_by_witch = self.save_claims.get(witch) if witch is not None else None
         for vote in votes:
-            if vote.target is not None:
-                self._score_vote(vote.seat, vote.target, day, b, bad, gold, wolf_targets, open_wolves)
-
-    def _score_vote(
-        self,
-        seat: int,
-        t: int,
-        day: int,
-        b: int | None,
-        bad: set[int],
-        gold: set[int],
-        wolf_targets: set[int],
-        open_wolves: set[int],
-    ) -> None:
-        """One vote by ``seat`` against ``t``: for or against the seer claim believed, its
-        reports, this seat, a later victim of the wolves."""
-        w = self._w
-        if b is not None and t == b:
-            self._add(seat, 1.2, "voted_seer", f"{w(seat)} voted against {w(b)}, the seer I believe, on day {day}",
-                      f"{w(seat)}第{day}天投了我认的预言家{w(b)}")
-        elif t in gold:
-            self._add(seat, 0.8, "voted_gold", f"{w(seat)} voted against {w(t)}, whom the seer vouched for",
-                      f"{w(seat)}投了预言家的金水{w(t)}")
-        if t in bad:
-            self._add(seat, -0.3, "voted_wolf", f"{w(seat)} voted the reported wolf {w(t)}", f"{w(seat)}投了查杀{w(t)}")
-        elif open_wolves - {seat}:
-            self._add(seat, 0.3, "spared_wolf", f"{w(seat)} didn't vote the reported wolf on day {day}",
-                      f"{w(seat)}第{day}天没投查杀")
-        if t in wolf_targets and seat not in bad:
-            self._add(seat, 0.5, "with_wolf", f"{w(seat)} voted with a reported wolf on day {day}",
-                      f"{w(seat)}第{day}天和查杀同票")
-        if t == self.me and not self.wolf:
-            self._add(seat, 0.6, "voted_me", f"{w(seat)} voted against me", f"{w(seat)}投了我")
-        witch = self.witch_claim()
-        if witch is not None and t == witch and self.save_claims.get(witch) == seat:
-            self._add(seat, 1.0, "voted_saver", f"{w(seat)} voted out the witch who says she saved them",
-                      f"{w(seat)}作为银水却投了女巫")
-        if self.night_dead_day.get(t, 0) > day:
-            self._add(seat, 0.4, "voted_victim", f"{w(seat)} voted against {w(t)}, later killed at night",
-                      f"{w(seat)}投了后来被刀的{w(t)}")
+            seat, t = vote.seat, vote.target
+            if t is None:
+                continue
+            if b is not None and t == b:
+                self._add(seat, 1.2, "voted_seer", b=b, d=day)
+            elif t in gold:
+                self._add(seat, 0.8, "voted_gold", t=t)
+            if t in bad:
+                self._add(seat, -0.3, "voted_wolf", t=t)
+            elif open_wolves and open_wolves != {seat}:
+                self._add(seat, 0.3, "spared_wolf", d=day)
+            if t in wolf_targets and seat not in bad:
+                self._add(seat, 0.5, "with_wolf", d=day)
+            if t == self.me and not self.wolf:
+                self._add(seat, 0.6, "voted_me")
+            if t == witch and saved_by_witch == seat:
+                self._add(seat, 1.0, "voted_saver")
+            if self.night_dead_day.get(t, 0) > day:
+                self._add(seat, 0.4, "voted_victim", t=t)
 
     # -- who is who --------------------------------------------------------------
     def fake_seer(self) -> int | None:
@@ -531,7 +567,8 @@ class Knowledge:
         """The strongest reasons behind ``seat``'s score, as sentences."""
         why = sorted(self.weights.get(seat, []), key=lambda x: -abs(x[0]))
         out: list[str] = []
-        for _, text in why:
+        for _, tag, fields in why:
+            text = self._say(seat, tag, fields)
             if text not in out:
                 out.append(text)
         return out[:n]
@@ -616,6 +653,7 @@ __all__ = [
     "Memory",
     "SeerClaim",
     "Temper",
+    "forget",
     "knowledge",
     "memory_of",
     "others_alive",
