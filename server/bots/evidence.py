@@ -125,6 +125,7 @@ class Memory:
         self.players = players
         self.n = 0  # events recorded
         self.last: Event | None = None  # the last event recorded (to check a view continues)
+        self.seen: list[Event] = []  # the events recorded, as last given
         self.seer_claims: dict[int, SeerClaim] = {}
         self.role_claims: dict[int, str] = {}
         self.save_claims: dict[int, int] = {}  # claimed witch -> the seat she says she saved
@@ -238,13 +239,16 @@ _KEEP = 512
 
 
 def memory_of(view: SeatView) -> Memory:
-    """This seat's memory, brought up to ``view``: the cached one fed the new events when
-    the view continues what it saw, else a new one fed them all."""
+    """This seat's memory, brought up to ``view``: the kept one fed the new events when
+    ``view`` continues exactly what it saw (the same events, perhaps as new copies after a
+    checkpoint), else a new one fed them all."""
     key = (view.seat, view.role, view.lang, tuple(view.names), tuple(view.teammates))
     events = view.events
     with _LOCK:
         m = _MEMORIES.get(key)
-        if m is not None and 0 < m.n <= len(events) and events[m.n - 1] is m.last:
+        if m is not None and 0 < m.n <= len(events) and (
+            events[m.n - 1] is m.last or events[: m.n] == m.seen
+        ):
             _MEMORIES.move_to_end(key)
         else:
             m = Memory(view.seat, view.role == "werewolf", view.players)
@@ -252,6 +256,7 @@ def memory_of(view: SeatView) -> Memory:
             while len(_MEMORIES) > _KEEP:
                 _MEMORIES.popitem(last=False)
         m.feed(events[m.n :])
+        m.seen = list(events)
         return m
 
 
