@@ -295,18 +295,40 @@ class Metrics:
         vr = sum(f["vote_rounds"] for f in fs)
         vt = sum(f["vote_rounds_together"] for f in fs)
         rows.append(("all living wolves vote alike (day votes)", _pct(vt, vr), "≤ 60%"))
-        rows.append(("games with 倒钩 (a wolf votes a teammate)", _pct(sum(f["daogou"] for f in fs), n), "≥ 5%"))
+        rows.append(
+            (
+                "games with 倒钩 (a wolf votes a teammate)",
+                _pct(sum(f["daogou"] for f in fs), n),
+                "≥ 5%",
+            )
+        )
         rows += self._fights()
         cc = sum(f["counter_cases"] for f in fs)
         cd = sum(f["counter_done"] for f in fs)
-        rows.append((f"real seer has claimed by the day of a fake claim ({cc})", _pct(cd, cc), "≥ 90%"))
+        rows.append(
+            (f"real seer has claimed by the day of a fake claim ({cc})", _pct(cd, cc), "≥ 90%")
+        )
         p = sum(f["poisons"] for f in fs)
-        rows.append((f"poison hits the real seer ({p} poisonings)", _pct(sum(f["poison_seer"] for f in fs), p), "≤ 10%"))
+        rows.append(
+            (
+                f"poison hits the real seer ({p} poisonings)",
+                _pct(sum(f["poison_seer"] for f in fs), p),
+                "≤ 10%",
+            )
+        )
         rows.append(("poison hits a wolf", _pct(sum(f["poison_wolf"] for f in fs), p), "-"))
         sh = sum(f["shots"] for f in fs)
-        rows.append((f"hunter shots hit a wolf ({sh} shots)", _pct(sum(f["shots_wolf"] for f in fs), sh), "≥ 75%"))
+        rows.append(
+            (
+                f"hunter shots hit a wolf ({sh} shots)",
+                _pct(sum(f["shots_wolf"] for f in fs), sh),
+                "≥ 75%",
+            )
+        )
         texts = [t for f in fs for t in f["speeches"]]
-        rows.append((f"distinct speeches ({len(texts)})", _pct(len(set(texts)), len(texts)), "≥ 80%"))
+        rows.append(
+            (f"distinct speeches ({len(texts)})", _pct(len(set(texts)), len(texts)), "≥ 80%")
+        )
         rows.append(('"X and Y is" errors', str(sum(f["and_is"] for f in fs)), "0"))
         rows.append(('"the village win"', str(sum(f["village_win"] for f in fs)), "0"))
         rows.append(("calls to vote a dead seat", str(sum(f["dead_calls"] for f in fs)), "0"))
@@ -339,16 +361,26 @@ class Metrics:
         u = total / players
         hi = max(ex.get(s, 0) for s in range(1, players + 1)) / u
         lo = min(ex.get(s, 0) for s in range(1, players + 1)) / u
-        return ("day-1 exile: most/least chosen seat vs uniform", f"{hi:.2f}× / {lo:.2f}×", "within 1.5×")
+        return (
+            "day-1 exile: most/least chosen seat vs uniform",
+            f"{hi:.2f}× / {lo:.2f}×",
+            "within 1.5×",
+        )
 
     def _fights(self) -> list[tuple[str, str, str]]:
         rows = []
         for first, label in ((True, "real seer claimed first"), (False, "fake claimed first")):
-            fights = [f["fight"] for f in self.facts if f["fight"] and f["fight"]["real_first"] == first]
+            fights = [
+                f["fight"] for f in self.facts if f["fight"] and f["fight"]["real_first"] == first
+            ]
             real = sum(x["real"] for x in fights)
             fake = sum(x["fake"] for x in fights)
             rows.append(
-                (f"day-1 seer fight, {label} ({len(fights)} games): good votes backing the real seer", _pct(real, real + fake), "≥ 65%")
+                (
+                    f"day-1 seer fight, {label} ({len(fights)} games): good votes backing the real seer",
+                    _pct(real, real + fake),
+                    "≥ 65%",
+                )
             )
         return rows
 
@@ -379,11 +411,20 @@ class Metrics:
         out = []
         days = sorted({d for f in self.facts for d in f["exiled_by_day"]} | {1})
         for d in days:
-            reached = sum(1 for f in self.facts if d in f["exiled_by_day"] or d in f["night_dead_by_day"])
+            reached = sum(
+                1 for f in self.facts if d in f["exiled_by_day"] or d in f["night_dead_by_day"]
+            )
             ex = [f["exiled_by_day"][d] for f in self.facts if d in f["exiled_by_day"]]
             rounds = sum(f["rounds_by_day"][d] for f in self.facts)
             together = sum(f["together_by_day"][d] for f in self.facts)
-            out.append((d, str(reached), _pct(sum(r == "werewolf" for r in ex), len(ex)), _pct(together, rounds)))
+            out.append(
+                (
+                    d,
+                    str(reached),
+                    _pct(sum(r == "werewolf" for r in ex), len(ex)),
+                    _pct(together, rounds),
+                )
+            )
         return out
 
 

@@ -136,8 +136,12 @@ def parse_kill_proposal(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-_SAVE_EN = re.compile(r"\bI saved\s+" + _SEAT_EN + _NUM + r"|\bantidote went to\s+" + _SEAT_EN + _NUM, re.I)
-_SAVE_ZH = re.compile(r"(?:救了|银水是?|解药给了)\s*" + _NUM + r"\s*号|" + _NUM + r"\s*号是?(?:我的)?银水")
+_SAVE_EN = re.compile(
+    r"\bI saved\s+" + _SEAT_EN + _NUM + r"|\bantidote went to\s+" + _SEAT_EN + _NUM, re.I
+)
+_SAVE_ZH = re.compile(
+    r"(?:救了|银水是?|解药给了)\s*" + _NUM + r"\s*号|" + _NUM + r"\s*号是?(?:我的)?银水"
+)
 
 
 @lru_cache(maxsize=1024)

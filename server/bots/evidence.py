@@ -64,7 +64,10 @@ REASON_TEXT: dict[str, tuple[str, str]] = {
     "accused_seer": ("{s} attacked {b}, the seer I believe", "{s}踩我认的预言家{b}"),
     "accused_gold": ("{s} attacked {t}, whom the seer vouched for", "{s}踩预言家的金水{t}"),
     "accused_me": ("{s} pointed at me, and I'm good", "{s}踩我，而我是好人"),
-    "voted_seer": ("{s} voted against {b}, the seer I believe, on day {d}", "{s}第{d}天投了我认的预言家{b}"),
+    "voted_seer": (
+        "{s} voted against {b}, the seer I believe, on day {d}",
+        "{s}第{d}天投了我认的预言家{b}",
+    ),
     "voted_gold": ("{s} voted against {t}, whom the seer vouched for", "{s}投了预言家的金水{t}"),
     "voted_wolf": ("{s} voted the reported wolf {t}", "{s}投了查杀{t}"),
     "spared_wolf": ("{s} didn't vote the reported wolf on day {d}", "{s}第{d}天没投查杀"),
@@ -85,7 +88,10 @@ class Temper:
     @property
     def words(self) -> tuple[str, str]:
         """("bold"/"cautious", "talkative"/"quiet")."""
-        return ("bold" if self.bold >= 0.5 else "cautious", "talkative" if self.talk >= 0.5 else "quiet")
+        return (
+            "bold" if self.bold >= 0.5 else "cautious",
+            "talkative" if self.talk >= 0.5 else "quiet",
+        )
 
 
 def temper_of(view: SeatView) -> Temper:
@@ -149,7 +155,9 @@ class Memory:
         self.heard = 0
         self.rounds: dict[tuple[int, str], list[Ballot]] = {}  # (day, kind) -> its ballots
         # (day, kind) -> (what the round's reading depends on, the suspicion it adds)
-        self.round_reading: dict[tuple[int, str], tuple[tuple, list[tuple[int, float, str, dict]]]] = {}
+        self.round_reading: dict[
+            tuple[int, str], tuple[tuple, list[tuple[int, float, str, dict]]]
+        ] = {}
         self.temper: Temper | None = None  # drawn once, at the first decision
         self.jitter: dict[int, dict[int, float]] = {}  # day -> this seat's tie-break per seat
 
@@ -219,7 +227,11 @@ class Memory:
                 if c.role == "seer" and claim is None:
                     claim = self.seer_claims[e.seat] = SeerClaim(e.seat, e.day, self.heard)
             elif claim is not None and c.target is not None:  # "seat 5 is a wolf"
-                if c.target != e.seat and 1 <= c.target <= players and c.target not in claim.reports:
+                if (
+                    c.target != e.seat
+                    and 1 <= c.target <= players
+                    and c.target not in claim.reports
+                ):
                     claim.reports[c.target] = c.kind == "wolf"
                     claim.report_day[c.target] = e.day
                     claim.report_order[c.target] = self.heard
@@ -246,8 +258,10 @@ def memory_of(view: SeatView) -> Memory:
     events = view.events
     with _LOCK:
         m = _MEMORIES.get(key)
-        if m is not None and 0 < m.n <= len(events) and (
-            events[m.n - 1] is m.last or events[: m.n] == m.seen
+        if (
+            m is not None
+            and 0 < m.n <= len(events)
+            and (events[m.n - 1] is m.last or events[: m.n] == m.seen)
         ):
             _MEMORIES.move_to_end(key)
         else:
@@ -350,50 +364,120 @@ class Knowledge:
         if seat in self.night_dead:
             d = self.night_dead_day[seat]
             if self.attacked_day_of(seat) == d:
-                note(3.0, t(f"the wolves attacked {w(seat)}, so they were not one of them",
-                            f"{w(seat)}是被狼刀的，不会是狼"))
+                note(
+                    3.0,
+                    t(
+                        f"the wolves attacked {w(seat)}, so they were not one of them",
+                        f"{w(seat)}是被狼刀的，不会是狼",
+                    ),
+                )
             elif seat == self.poisoned:
                 pass  # my own poison: says nothing of their claim
             elif len(self.memory.night_deaths.get(d, [])) == 1:
-                note(2.5, t(f"{w(seat)} died alone in the night, most likely to the wolves",
-                            f"{w(seat)}是单死出局，多半是被狼刀的"))
+                note(
+                    2.5,
+                    t(
+                        f"{w(seat)} died alone in the night, most likely to the wolves",
+                        f"{w(seat)}是单死出局，多半是被狼刀的",
+                    ),
+                )
             else:
                 note(1.0, t(f"{w(seat)} died in a double-death night", f"{w(seat)}死于双死夜"))
+        if len(self.seer_claims) == 1 and self.view.day > c.day:
+            note(
+                1.0,
+                t(
+                    f"nobody has counter-claimed {w(seat)} in a whole night and day",
+                    f"{w(seat)}跳了一轮没人对跳",
+                ),
+            )
         if self.view.role == "seer":
             note(-10.0, t("I am the seer myself", "我自己才是预言家"))
         if c.reports.get(self.me) and not self.wolf:
-            note(-10.0, t(f"{w(seat)} reported me as a wolf, and I know I'm good",
-                          f"{w(seat)}给我发查杀，而我是好人"))
+            note(
+                -10.0,
+                t(
+                    f"{w(seat)} reported me as a wolf, and I know I'm good",
+                    f"{w(seat)}给我发查杀，而我是好人",
+                ),
+            )
         if c.reports.get(self.me) is False and not self.wolf:
             note(0.3, t(f"{w(seat)} vouched for me", f"{w(seat)}给我发了金水"))
         if seat in self.my_checks:
-            note(-10.0 if self.my_checks[seat] else 5.0, t(f"I checked {w(seat)} myself", f"我亲自验过{w(seat)}"))
+            note(
+                -10.0 if self.my_checks[seat] else 5.0,
+                t(f"I checked {w(seat)} myself", f"我亲自验过{w(seat)}"),
+            )
         for target, is_wolf in c.reports.items():
             mine = self.my_checks.get(target)
             if mine is not None and mine != is_wolf:
-                note(-8.0, t(f"{w(seat)} says {w(target)} is {'a wolf' if is_wolf else 'good'}, my check says otherwise",
-                             f"{w(seat)}对{w(target)}的报验和我的查验矛盾"))
+                note(
+                    -8.0,
+                    t(
+                        f"{w(seat)} says {w(target)} is {'a wolf' if is_wolf else 'good'}, my check says otherwise",
+                        f"{w(seat)}对{w(target)}的报验和我的查验矛盾",
+                    ),
+                )
             elif mine is not None and mine and is_wolf:
                 note(3.0, t(f"{w(seat)} found the same wolf I did", f"{w(seat)}和我验出同一只狼"))
             if is_wolf and target in self.attacked and self.view.role == "witch":
-                note(-6.0, t(f"{w(seat)} called {w(target)} a wolf, but the wolves attacked {w(target)}",
-                             f"{w(seat)}查杀{w(target)}，可{w(target)}是被狼刀的"))
+                note(
+                    -6.0,
+                    t(
+                        f"{w(seat)} called {w(target)} a wolf, but the wolves attacked {w(target)}",
+                        f"{w(seat)}查杀{w(target)}，可{w(target)}是被狼刀的",
+                    ),
+                )
             witch = self.witch_claim()
-            if is_wolf and witch is not None and witch != seat and self.save_claims.get(witch) == target:
-                note(-4.0, t(f"{w(seat)} called {w(target)} a wolf, but {w(target)} is the witch's 'silver water' (saved from the wolves)",
-                             f"{w(seat)}查杀的{w(target)}是女巫的银水"))
+            if (
+                is_wolf
+                and witch is not None
+                and witch != seat
+                and self.save_claims.get(witch) == target
+            ):
+                note(
+                    -4.0,
+                    t(
+                        f"{w(seat)} called {w(target)} a wolf, but {w(target)} is the witch's 'silver water' (saved from the wolves)",
+                        f"{w(seat)}查杀的{w(target)}是女巫的银水",
+                    ),
+                )
             claimed = self.role_claims.get(target)
             rival = self.seer_claims.get(target)
-            if is_wolf and rival is not None and rival.order < c.report_order.get(target, 0) and c.report_day.get(target) == rival.day:
-                note(-1.5, t(f"{w(seat)} 'checked' {w(target)} only after {w(target)} claimed seer — convenient",
-                             f"{w(seat)}在{w(target)}起跳后才报查杀，太巧了"))
+            if (
+                is_wolf
+                and rival is not None
+                and rival.order < c.report_order.get(target, 0)
+                and c.report_day.get(target) == rival.day
+            ):
+                note(
+                    -1.5,
+                    t(
+                        f"{w(seat)} 'checked' {w(target)} only after {w(target)} claimed seer — convenient",
+                        f"{w(seat)}在{w(target)}起跳后才报查杀，太巧了",
+                    ),
+                )
             elif is_wolf and claimed in ("witch", "hunter") and self._unopposed(target, claimed):
-                note(-3.0, t(f"{w(seat)} called {w(target)} a wolf, but {w(target)} claims {claimed} and nobody disputes it",
-                             f"{w(seat)}查杀的{w(target)}跳了{ROLE_ZH[claimed]}且没人对跳"))
+                note(
+                    -3.0,
+                    t(
+                        f"{w(seat)} called {w(target)} a wolf, but {w(target)} claims {claimed} and nobody disputes it",
+                        f"{w(seat)}查杀的{w(target)}跳了{ROLE_ZH[claimed]}且没人对跳",
+                    ),
+                )
         for other in self.seer_claims.values():
-            if other.seat != seat and other.reports.get(seat) and other.report_order.get(seat, 0) < c.order:
-                note(-2.0, t(f"{w(seat)} claimed seer only after {w(other.seat)} called them a wolf",
-                             f"{w(seat)}被{w(other.seat)}查杀后才起跳"))
+            if (
+                other.seat != seat
+                and other.reports.get(seat)
+                and other.report_order.get(seat, 0) < c.order
+            ):
+                note(
+                    -2.0,
+                    t(
+                        f"{w(seat)} claimed seer only after {w(other.seat)} called them a wolf",
+                        f"{w(seat)}被{w(other.seat)}查杀后才起跳",
+                    ),
+                )
         return score, notes
 
     def attacked_day_of(self, seat: int) -> int | None:
@@ -464,8 +548,14 @@ class Knowledge:
         self._score_accusations(b, gold)
         m = self.memory
         # A round's reading changes only with what it is judged by: keep it until then.
-        basis = (b, tuple(sorted(reported.items())), len(self.exiled), len(self.night_dead),
-                 self._witch, len(self.save_claims))
+        basis = (
+            b,
+            tuple(sorted(reported.items())),
+            len(self.exiled),
+            len(self.night_dead),
+            self._witch,
+            len(self.save_claims),
+        )
         for rnd, votes in m.rounds.items():
             key = (len(votes), basis)
             kept = m.round_reading.get(rnd)
@@ -566,7 +656,9 @@ class Knowledge:
 
     def ranked(self, among: list[int]) -> list[int]:
         """Most suspect first; equal scores in this seat's own random order."""
-        return sorted(among, key=lambda s: (-round(self.score.get(s, 0.0), 6), self.jitter.get(s, 0.0)))
+        return sorted(
+            among, key=lambda s: (-round(self.score.get(s, 0.0), 6), self.jitter.get(s, 0.0))
+        )
 
     def reasons(self, seat: int, n: int = 2) -> list[str]:
         """The strongest reasons behind ``seat``'s score, as sentences."""
@@ -585,8 +677,16 @@ class Knowledge:
         if not top:
             clear = [s for s in among if self.score.get(s, 0.0) < -1.0]
             if clear:
-                names = "、".join(f"{s}号" for s in clear) if zh else ", ".join(f"seat {s}" for s in clear)
-                return f"没人可疑，{names}看起来是好人" if zh else f"nobody looks suspect; {names} look good to me"
+                names = (
+                    "、".join(f"{s}号" for s in clear)
+                    if zh
+                    else ", ".join(f"seat {s}" for s in clear)
+                )
+                return (
+                    f"没人可疑，{names}看起来是好人"
+                    if zh
+                    else f"nobody looks suspect; {names} look good to me"
+                )
             return "还没有谁露出破绽" if zh else "nobody has given themselves away yet"
         parts = []
         for s in top:
@@ -609,7 +709,13 @@ class Knowledge:
                 verdict = "我更信他" if c > 0 else "我不信他" if c <= -3 else "我对他存疑"
                 out.append(f"{s}号跳预言家：{'；'.join(notes)}——{verdict}。")
             else:
-                verdict = "I trust them more" if c > 0 else "I don't believe them" if c <= -3 else "I trust them less"
+                verdict = (
+                    "I trust them more"
+                    if c > 0
+                    else "I don't believe them"
+                    if c <= -3
+                    else "I trust them less"
+                )
                 out.append(f"Seat {s} claimed seer: {'; '.join(notes)} — {verdict}.")
         return "".join(out) if self.zh else " ".join(out)
 
@@ -626,7 +732,9 @@ class Knowledge:
         ]
         b = self.believed
         if b is not None and self.wolf:
-            parts.append(f"好人大概会信{b}号" if zh else f"the village will likely believe seat {b}")
+            parts.append(
+                f"好人大概会信{b}号" if zh else f"the village will likely believe seat {b}"
+            )
         elif b is not None:
             parts.append(f"我相信{b}号" if zh else f"I believe seat {b}")
         elif self.seer_claims and not self.wolf:

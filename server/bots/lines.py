@@ -237,7 +237,12 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Something about {s}'s claim is off.",
             "{s} is not the seer, in my view.",
         ),
-        ("我不认{s}这个预言家。", "{s}的预言家身份我不太信。", "{s}这个预言家有问题。", "{s}在我这里是悍跳。"),
+        (
+            "我不认{s}这个预言家。",
+            "{s}的预言家身份我不太信。",
+            "{s}这个预言家有问题。",
+            "{s}在我这里是悍跳。",
+        ),
     ),
     "no_info": (
         (
@@ -303,7 +308,11 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Careful: I am the hunter. If I go, {t} comes along.",
             "I'm the hunter; vote me and my shot goes to {t}.",
         ),
-        ("我是猎人，出我我会带走{t}。", "我是猎人，别投我，真出了我就开枪带{t}。", "我是猎人，枪口对着{t}。"),
+        (
+            "我是猎人，出我我会带走{t}。",
+            "我是猎人，别投我，真出了我就开枪带{t}。",
+            "我是猎人，枪口对着{t}。",
+        ),
     ),
     "hunter_leaving": (
         (
@@ -348,18 +357,45 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "I'm out. Look hard at {t}.",
             "Before I go: {t} is where I'd look.",
         ),
-        ("遗言：大家注意{t}。", "我走了，我怀疑{t}，别放过。", "出局了，请重点看{t}。", "最后说一句，{t}有问题。"),
+        (
+            "遗言：大家注意{t}。",
+            "我走了，我怀疑{t}，别放过。",
+            "出局了，请重点看{t}。",
+            "最后说一句，{t}有问题。",
+        ),
     ),
     "last_words_none": (
-        ("Nothing to add. Good luck, village.", "Goodbye, and vote carefully.", "I'm done. Trust the votes."),
+        (
+            "Nothing to add. Good luck, village.",
+            "Goodbye, and vote carefully.",
+            "I'm done. Trust the votes.",
+        ),
         ("没有什么要说的，好人加油。", "我走了，大家谨慎投票。", "好人加油，看票型。"),
     ),
     "wolf_chat_kill": (
-        ("Let's kill {t} tonight{x}.", "I say we take {t}{x}.", "Target {t}{x}.", "Kill {t}{x}.", "{t} tonight{x}."),
-        ("今晚刀{t}{x}。", "我建议刀{t}{x}。", "刀{t}吧{x}。", "这轮刀{t}{x}。", "{t}今晚先走{x}。"),
+        (
+            "Let's kill {t} tonight{x}.",
+            "I say we take {t}{x}.",
+            "Target {t}{x}.",
+            "Kill {t}{x}.",
+            "Take {t} tonight{x}.",
+        ),
+        (
+            "今晚刀{t}{x}。",
+            "我建议刀{t}{x}。",
+            "刀{t}吧{x}。",
+            "这轮刀{t}{x}。",
+            "今晚先刀{t}{x}。",
+        ),
     ),
     "wolf_chat_agree": (
-        ("Agreed, kill {t}.", "Fine by me: kill {t}.", "Yes, take {t}.", "Kill {t}, I'm in.", "{t} it is."),
+        (
+            "Agreed, kill {t}.",
+            "Fine by me: kill {t}.",
+            "Yes, take {t}.",
+            "Kill {t}, I'm in.",
+            "Kill {t}, then.",
+        ),
         ("同意，刀{t}。", "可以，刀{t}。", "跟，刀{t}。", "没问题，刀{t}。", "就刀{t}。"),
     ),
     "wolf_chat_fake": (
@@ -368,7 +404,11 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "I'll claim seer tomorrow to muddy the water.",
             "I'll claim seer in the day and fight the real one.",
         ),
-        ("明天我来悍跳预言家，给好人发查杀。", "明天我跳预言家搅局。", "明天我悍跳，和真预言家对跳。"),
+        (
+            "明天我来悍跳预言家，给好人发查杀。",
+            "明天我跳预言家搅局。",
+            "明天我悍跳，和真预言家对跳。",
+        ),
     ),
     "wolf_chat_note": (
         (
@@ -406,7 +446,10 @@ NAMED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("我是预言家，昨晚验的是{t}{n}，{t}是狼。", "我是预言家，{n}别装了，{t}查杀。"),
     ),
     "seer_claim_good": (
-        ("I'm the seer. I checked {n} at {t}: {t} is good.", "I'm the seer; {n}, you're clear: {t} is good."),
+        (
+            "I'm the seer. I checked {n} at {t}: {t} is good.",
+            "I'm the seer; {n}, you're clear: {t} is good.",
+        ),
         ("我是预言家，{t}{n}是金水。", "我是预言家，{n}放心，{t}金水。"),
     ),
     "seer_counter": (
@@ -422,12 +465,16 @@ NAMED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("我认{s}，{t}{n}就是狼，出他。",),
     ),
     "wolf_chat_kill": (
-        ("Let's take {n} at {t}{x}.", "{n} ({t}) tonight{x}.", "I want {n} gone: kill {t}{x}."),
+        ("Let's take {t} ({n}){x}.", "{n} must go: kill {t}{x}.", "I want {n} gone: kill {t}{x}."),
         ("刀{t}{n}{x}。", "今晚带走{n}，刀{t}{x}。", "{n}必须走，刀{t}{x}。"),
     ),
     "wolf_chat_agree": (
-        ("Agreed, {n} at {t} goes tonight.", "{n} it is: kill {t}.", "Good call on {n}. Kill {t}."),
-        ("同意刀{t}{n}。", "{n}今晚走，刀{t}。", "刀{n}我赞成，{t}。"),
+        (
+            "Agreed, kill {t}: {n} goes tonight.",
+            "{n} it is: kill {t}.",
+            "Good call on {n}. Kill {t}.",
+        ),
+        ("同意刀{t}{n}。", "{n}今晚走，刀{t}。", "{n}我赞成，刀{t}。"),
     ),
     "last_words": (
         ("My last words: {n} at {t} is the one to watch.",),
@@ -444,7 +491,12 @@ NAMED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{n} ({t}) sounded honest to me.",
             "{n}'s speech at {t} was clear; I lean good on them.",
         ),
-        ("{t}{n}说得有道理。", "{n}的发言我比较认可。", "{t}{n}听起来像好人。", "{n}（{t}）逻辑清楚，我偏向他是好人。"),
+        (
+            "{t}{n}说得有道理。",
+            "{n}的发言我比较认可。",
+            "{t}{n}听起来像好人。",
+            "{n}（{t}）逻辑清楚，我偏向他是好人。",
+        ),
     ),
     "remark_doubt": (
         (
@@ -453,7 +505,12 @@ NAMED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{n} ({t}) rushed to a conclusion; that bothers me.",
             "{n} at {t} sounded rehearsed.",
         ),
-        ("{t}{n}的发言在划水。", "{n}说了很多但没有内容，{t}我记下了。", "{t}{n}急着下结论，我不舒服。", "{n}（{t}）的发言像背好的。"),
+        (
+            "{t}{n}的发言在划水。",
+            "{n}说了很多但没有内容，{t}我记下了。",
+            "{t}{n}急着下结论，我不舒服。",
+            "{n}（{t}）的发言像背好的。",
+        ),
     ),
 }
 for _key, (_en, _zh) in NAMED.items():

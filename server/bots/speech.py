@@ -128,7 +128,16 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
         parts = [say("wolf_chat_none", lang, rng)]
         thought = tr(lang, "No good player left to take.", "没有可刀的好人。")
     else:
-        parts = [say("wolf_chat_kill", lang, rng, t=_w(view, target), n=_name(view, target), x=reason(code, lang))]
+        parts = [
+            say(
+                "wolf_chat_kill",
+                lang,
+                rng,
+                t=_w(view, target),
+                n=_name(view, target),
+                x=reason(code, lang),
+            )
+        ]
         thought = tr(
             lang,
             f"My teammates: {seats_text(view.teammates, lang)}. {claims} I propose seat {target}: {why}.",
@@ -138,7 +147,9 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
     vote, vwhy = wolf_vote_target(view, k, [s for s in others_alive(view) if s != kill])
     if vote is not None and view.day > 1 and rng.random() < 0.5:
         parts.append(say("wolf_chat_note", lang, rng, t=_w(view, vote)))
-        thought += tr(lang, f" Day plan: lean on seat {vote} ({vwhy}).", f"白天计划推{vote}号（{vwhy}）。")
+        thought += tr(
+            lang, f" Day plan: lean on seat {vote} ({vwhy}).", f"白天计划推{vote}号（{vwhy}）。"
+        )
     if view.day == 1 and not k.wolf_chat_today and not k.seer_claims and rng.random() < PRE_CLAIM:
         parts.append(say("wolf_chat_fake", lang, rng))
         thought += tr(lang, " I'll fake-claim seer tomorrow.", "我明天悍跳预言家。")
@@ -348,7 +359,9 @@ def _point(
     if view.role == "witch" and fight and k.saved and rng.random() < 0.4 + 0.5 * k.temper.bold:
         said.insert(0, say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
     if b is not None and not k.wolf and k.seer_claims[b].reports.get(target):
-        said.append(say("follow_seer", lang, rng, s=_w(view, b), t=_w(view, target), n=_name(view, target)))
+        said.append(
+            say("follow_seer", lang, rng, s=_w(view, b), t=_w(view, target), n=_name(view, target))
+        )
         return said, ""
     if said:
         return said + [_suspect(view, k, rng, target)], ""
@@ -418,7 +431,11 @@ def pk_speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> P
     return speak_plan(
         view,
         parts,
-        tr(lang, f"I'm in the PK. I point at seat {target}: {why}.", f"我在PK台上，指向{target}号：{why}。"),
+        tr(
+            lang,
+            f"I'm in the PK. I point at seat {target}: {why}.",
+            f"我在PK台上，指向{target}号：{why}。",
+        ),
         label,
     )
 

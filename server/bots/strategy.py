@@ -119,9 +119,7 @@ def wolf_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[
     real = [s for s in k.real_seers() if s in goods]
     if real:
         t = k.believed if k.believed in real else r.choice(real)
-        return t, tr(
-            lang, f"seat {t} claims seer and threatens us", f"{t}号跳预言家，威胁到我们"
-        )
+        return t, tr(lang, f"seat {t} claims seer and threatens us", f"{t}号跳预言家，威胁到我们")
     # Blend in: the good player the table already suspects most (as any villager would score).
     top = max(goods, key=lambda s: (round(k.score.get(s, 0.0), 6), r.random()))
     if k.score.get(top, 0.0) > 0.4:
@@ -138,7 +136,9 @@ def wolf_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[
     )
 
 
-def wolf_vote(view: SeatView, k: Knowledge, options: list[int], rng: random.Random) -> tuple[int | None, str]:
+def wolf_vote(
+    view: SeatView, k: Knowledge, options: list[int], rng: random.Random
+) -> tuple[int | None, str]:
     """This wolf's own day vote: mostly the pack's seat, sometimes its own read (so the
     pack does not vote as one block), and on a day a teammate is reported and doomed,
     one wolf votes against the teammate to look good (倒钩)."""
@@ -297,7 +297,9 @@ def witch(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     return skip(view, news + rest, label)
 
 
-def _worth_saving(view: SeatView, k: Knowledge, victim: int, rng: random.Random) -> tuple[str | None, str]:
+def _worth_saving(
+    view: SeatView, k: Knowledge, victim: int, rng: random.Random
+) -> tuple[str | None, str]:
     """(why the witch saves tonight's victim, or None; why she holds the antidote)."""
     lang = view.lang
     if victim == k.believed:
@@ -307,7 +309,11 @@ def _worth_saving(view: SeatView, k: Knowledge, victim: int, rng: random.Random)
     if view.day == 1:
         # A cautious witch saves almost always; a bold one may keep it for a god later.
         if rng.random() < 0.9 - 0.4 * k.temper.bold:
-            return tr(lang, "on the first night a save is worth more than a held potion", "首夜救人收益最大"), ""
+            return tr(
+                lang,
+                "on the first night a save is worth more than a held potion",
+                "首夜救人收益最大",
+            ), ""
         return None, tr(
             lang,
             f"The wolves attacked seat {victim}, but I hold the antidote for a god later.",
@@ -441,7 +447,9 @@ def vote(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
     return Plan(
         action=Action(seat=view.seat, kind="vote", target=target),
         label=label,
-        thought=tr(lang, f"{summary} I vote seat {target}: {why}.", f"{summary}我投{target}号：{why}。"),
+        thought=tr(
+            lang, f"{summary} I vote seat {target}: {why}.", f"{summary}我投{target}号：{why}。"
+        ),
     )
 
 
