@@ -270,11 +270,7 @@ def memory_of(view: SeatView) -> Memory:
     events = view.events
     with _LOCK:
         m = _MEMORIES.get(key)
-        if (
-            m is not None
-            and 0 < m.n <= len(events)
-            and _continues(events, m)
-        ):
+        if m is not None and 0 < m.n <= len(events) and _continues(events, m):
             _MEMORIES.move_to_end(key)
         else:
             m = Memory(view.seat, view.role == "werewolf", view.players)
@@ -483,13 +479,26 @@ class Knowledge:
                 and other.reports.get(seat)
                 and other.report_order.get(seat, 0) < c.order
             ):
-                note(
-                    -2.0,
-                    t(
-                        f"{w(seat)} claimed seer only after {w(other.seat)} called them a wolf",
-                        f"{w(seat)}被{w(other.seat)}查杀后才起跳",
-                    ),
-                )
+                if c.reports.get(other.seat):
+                    # The wolf's classic answer: jump, and "check" the accuser.
+                    note(
+                        -2.0,
+                        t(
+                            f"{w(seat)} claimed seer only after {w(other.seat)} called them a wolf, "
+                            f"and 'checked' {w(other.seat)} right back",
+                            f"{w(seat)}被{w(other.seat)}查杀后才起跳，还反查杀{w(other.seat)}",
+                        ),
+                    )
+                else:
+                    # Called a wolf, yet no "check" back on the accuser: not the wolf's way.
+                    note(
+                        0.3,
+                        t(
+                            f"{w(seat)} was called a wolf by {w(other.seat)}, yet reported their own "
+                            f"check instead of hitting back",
+                            f"{w(seat)}被{w(other.seat)}查杀，却报自己的验人而不是反查杀",
+                        ),
+                    )
         return score, notes
 
     def attacked_day_of(self, seat: int) -> int | None:

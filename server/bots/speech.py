@@ -257,7 +257,7 @@ def _seer_reveal(
     accused = any(c.reports.get(view.seat) for c in k.seer_claims.values())
     # Most seers come out on day 1 (a bold one almost always) so a fake who claims later
     # the same day meets a counter-claim; a cautious one may wait a day.
-    early = view.day == 1 and rng.random() < 0.7 + 0.28 * k.temper.bold
+    early = view.day == 1 and rng.random() < 0.85 + 0.14 * k.temper.bold
     if not (k.my_checks and (found or view.seat in k.seer_claims or rivals or accused or early)):
         return None
     lang = view.lang

@@ -195,6 +195,9 @@ def fake_report(view: SeatView, k: Knowledge, rng: random.Random) -> tuple[int, 
     done = set(mine.reports) if mine else set()
     goods = [s for s in others_alive(view) if s not in k.team and s not in done]
     real = [s for s in k.real_seers() if s not in done]
+    accusers = [s for s in real if k.seer_claims[s].reports.get(view.seat)]
+    if accusers and rng.random() < 0.85:
+        return accusers[0], True  # reported: jump and "check" the accuser back
     if real and rng.random() < 0.6:
         return rng.choice(real), True
     mates = [s for s in view.teammates if view.is_alive(s) and s not in done]
