@@ -157,7 +157,24 @@ _FAKE_EN = re.compile(r"\bI(?:'ll|’ll| will)\s+(?:counter-?)?claim\s+(?:the\s+
 _FAKE_ZH = re.compile(r"我(?:来|去|要)?(?:悍跳|跳预言家)")
 
 
+_FAKER_EN = re.compile(_SEAT_EN + _NUM + r"\s+(?:will\s+)?claims?\s+(?:the\s+)?seer", re.I)
+_FAKER_ZH = re.compile(_NUM + r"\s*号\s*(?:明天)?\s*(?:来|去)?\s*(?:悍跳|跳预言家)")
+
+
 @lru_cache(maxsize=1024)
 def parse_fake_plan(text: str) -> bool:
-    """Does a wolf announce, in the wolves' talk, that they will fake-claim seer?"""
-    return bool(_FAKE_EN.search(text) or _FAKE_ZH.search(text))
+    """Does a wolf announce, in the wolves' talk, a fake seer claim (its own or a mate's)?"""
+    return bool(
+        _FAKE_EN.search(text)
+        or _FAKE_ZH.search(text)
+        or _FAKER_EN.search(text)
+        or _FAKER_ZH.search(text)
+    )
+
+
+@lru_cache(maxsize=1024)
+def parse_fake_claimer(text: str) -> int | None:
+    """The teammate a wolf names to fake-claim seer ("seat 5 claims seer tomorrow",
+    "5号明天悍跳"); None when the speaker means itself or names nobody."""
+    m = _FAKER_EN.search(text) or _FAKER_ZH.search(text)
+    return int(m.group(1)) if m else None

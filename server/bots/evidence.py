@@ -32,6 +32,7 @@ from shared.events import (
 from .claims import (
     parse_accusations,
     parse_claims,
+    parse_fake_claimer,
     parse_fake_plan,
     parse_kill_proposal,
     parse_save_claim,
@@ -209,7 +210,7 @@ class Memory:
             if target is not None:
                 self.proposals.setdefault(e.day, []).append((e.seat, target))
             if self.fake_plan is None and parse_fake_plan(e.text):
-                self.fake_plan = e.seat
+                self.fake_plan = parse_fake_claimer(e.text) or e.seat
             return
         self.heard += 1
         if e.kind == "day":
@@ -698,16 +699,11 @@ class Knowledge:
         if not top:
             clear = [s for s in among if self.score.get(s, 0.0) < -1.0]
             if clear:
-                names = (
-                    "、".join(f"{s}号" for s in clear)
-                    if zh
-                    else ", ".join(f"seat {s}" for s in clear)
-                )
-                return (
-                    f"没人可疑，{names}看起来是好人"
-                    if zh
-                    else f"nobody looks suspect; {names} look good to me"
-                )
+                if zh:
+                    return f"没人可疑，{'、'.join(f'{s}号' for s in clear)}看起来是好人"
+                words = [f"seat {s}" for s in clear]
+                names = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+                return f"nobody looks suspect; {names} {'look' if len(clear) > 1 else 'looks'} good to me"
             return "还没有谁露出破绽" if zh else "nobody has given themselves away yet"
         parts = []
         for s in top:

@@ -410,6 +410,13 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "明天我悍跳，和真预言家对跳。",
         ),
     ),
+    "wolf_chat_faker": (
+        (
+            "{t} claims seer tomorrow; the rest of us back them.",
+            "Plan: {t} will claim seer in the day, and we stand behind that claim.",
+        ),
+        ("{t}明天悍跳，我们其他人站边。", "明天让{t}跳预言家，大家配合。"),
+    ),
     "wolf_chat_note": (
         (
             "Day vote: we lean on {t}, but don't all vote together.",

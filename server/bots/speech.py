@@ -33,6 +33,7 @@ from .strategy import (
     KILL_WHY,
     PRE_CLAIM,
     fake_report,
+    pack_rng,
     should_fake_claim,
     vote_target,
     wolf_target,
@@ -151,8 +152,18 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
             lang, f" Day plan: lean on seat {vote} ({vwhy}).", f"白天计划推{vote}号（{vwhy}）。"
         )
     if view.day == 1 and not k.wolf_chat_today and not k.seer_claims and rng.random() < PRE_CLAIM:
-        parts.append(say("wolf_chat_fake", lang, rng))
-        thought += tr(lang, " I'll fake-claim seer tomorrow.", "我明天悍跳预言家。")
+        # Who fakes the claim is the pack's draw, not the first (lowest) seat to talk.
+        faker = pack_rng(view, k, "faker").choice(sorted(s for s in k.team if view.is_alive(s)))
+        if faker == view.seat:
+            parts.append(say("wolf_chat_fake", lang, rng))
+            thought += tr(lang, " I'll fake-claim seer tomorrow.", "我明天悍跳预言家。")
+        else:
+            parts.append(say("wolf_chat_faker", lang, rng, t=_w(view, faker)))
+            thought += tr(
+                lang,
+                f" Seat {faker} will fake-claim seer tomorrow; I back them.",
+                f"{faker}号明天悍跳，我帮他站边。",
+            )
     elif rng.random() < 0.2 * k.temper.talk:
         parts.append(say("wolf_chat_daogou", lang, rng))
     return speak_plan(view, parts, thought, tr(lang, "wolves' talk", "狼队夜聊"), target=kill)
