@@ -100,6 +100,7 @@ def game_facts(history: list[Event], lang: str = "en") -> dict[str, Any]:
         "dead_calls": 0,
         "exile_me": 0,
         "early_sentences": set(),
+        "early_speeches": set(),
         "exiled_by_day": {},  # day -> role exiled
         "night_dead_by_day": {},  # day -> roles killed
         "survivors": [s for s in roles],
@@ -176,6 +177,7 @@ def _speech(
     early = (e.kind == "wolf_chat" and e.day == first_night) or (e.kind == "day" and e.day == 1)
     if early:
         f["early_sentences"].update(sentences(text))
+        f["early_speeches"].add(text)
     if e.kind == "wolf_chat":
         return
     if _seer_claimed(text) and e.seat not in claimed:
@@ -333,7 +335,7 @@ class Metrics:
         rows.append(('"the village win"', str(sum(f["village_win"] for f in fs)), "0"))
         rows.append(("calls to vote a dead seat", str(sum(f["dead_calls"] for f in fs)), "0"))
         rows.append(('"exile me" after an exile', str(sum(f["exile_me"] for f in fs)), "0"))
-        rows.append(self._shared())
+        rows += self._shared()
         return rows
 
     def _n1_kill(self) -> tuple[str, str, str]:
@@ -384,15 +386,17 @@ class Metrics:
             )
         return rows
 
-    def _shared(self) -> tuple[str, str, str]:
+    def _shared(self) -> list[tuple[str, str, str]]:
         """Pairs of games (seeds next to each other) whose night-1 wolf talk and day-1
-        speeches share a sentence."""
+        speeches share a sentence, or a whole speech."""
         fs = self.facts
-        pairs = shared = 0
-        for a, b in zip(fs, fs[1:], strict=False):
-            pairs += 1
-            shared += bool(a["early_sentences"] & b["early_sentences"])
-        return ("game pairs sharing a night-1/day-1 sentence", f"{shared}/{pairs}", "0")
+        pairs = list(zip(fs, fs[1:], strict=False))
+        sentence = sum(bool(a["early_sentences"] & b["early_sentences"]) for a, b in pairs)
+        speech = sum(bool(a["early_speeches"] & b["early_speeches"]) for a, b in pairs)
+        return [
+            ("game pairs sharing a night-1/day-1 sentence", f"{sentence}/{len(pairs)}", "0"),
+            ("game pairs sharing a whole night-1/day-1 speech", f"{speech}/{len(pairs)}", "-"),
+        ]
 
     def by_role(self) -> list[tuple[str, str, str]]:
         """(role, win rate, survives to the end) rows."""

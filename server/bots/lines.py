@@ -520,6 +520,81 @@ NAMED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
 }
+# More phrasings for what is said most often (a table hears these every game).
+MORE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "no_info": (
+        (
+            "I'll hold my vote until I hear the claims.",
+            "So far it's all hunches; I want facts before I vote.",
+            "I'm not ready to point at anyone. Convince me.",
+            "Let the seer speak first; I'll follow the evidence.",
+            "Quiet start. I'll watch who pushes whom.",
+            "I'd rather not throw a random vote. Give me something.",
+        ),
+        (
+            "先不站边，等预言家的信息。",
+            "现在都是感觉，我要证据再投。",
+            "我还不想点人，说服我。",
+            "等预言家发言，我跟着证据走。",
+            "开局比较安静，我看谁在带节奏。",
+            "不想乱投，大家多给点信息。",
+        ),
+    ),
+    "last_words_none": (
+        (
+            "I leave without a read. Watch the votes.",
+            "No clue from me, sorry. Look at who voted with whom.",
+            "That's it for me. Village, keep your heads.",
+            "I go quietly. Count the votes tomorrow.",
+        ),
+        (
+            "我没什么信息，看票型吧。",
+            "我走了，注意谁跟谁投票。",
+            "好人别乱，稳住。",
+            "我安静离场，明天看票。",
+        ),
+    ),
+    "wolf_chat_agree": (
+        (
+            "Kill {t}; no objection.",
+            "Works for me, kill {t}.",
+            "Same pick here: kill {t}.",
+            "Kill {t}. I'll play quiet tomorrow.",
+            "Kill {t}, and tomorrow I'll look confused.",
+        ),
+        (
+            "刀{t}，没意见。",
+            "行，刀{t}。",
+            "我也想刀{t}。",
+            "刀{t}，明天我低调点。",
+            "刀{t}，白天我装糊涂。",
+        ),
+    ),
+    "last_words": (
+        (
+            "Remember this: {t} was too comfortable all game.",
+            "Last thing: don't trust {t}.",
+            "I'd put tomorrow's first vote on {t}.",
+        ),
+        ("记住，{t}整局都太舒服了。", "最后一句：别信{t}。", "明天第一票投{t}。"),
+    ),
+    "open_peace": (
+        (
+            "A night without deaths; let's use the time.",
+            "Everyone is still here this morning.",
+            "No one fell last night, which helps nobody's read yet.",
+        ),
+        ("平安夜，好好利用这一轮。", "今早一个不少。", "没人倒牌，信息还不多。"),
+    ),
+    "good_card": (
+        ("Whatever you decide, I'm with the village.", "I'm good, and I vote with my head."),
+        ("不管怎样我都站好人这边。", "我是好人，我会理性投票。"),
+    ),
+}
+for _key, (_en, _zh) in MORE.items():
+    _old_en, _old_zh = LINES[_key]
+    LINES[_key] = (_old_en + _en, _old_zh + _zh)
+
 for _key, (_en, _zh) in NAMED.items():
     _old_en, _old_zh = LINES.get(_key, ((), ()))
     LINES[_key] = (_old_en + _en, _old_zh + _zh)
