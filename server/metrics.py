@@ -340,13 +340,11 @@ class Metrics:
 
     def _n1_kill(self) -> tuple[str, str, str]:
         kills: Counter[int] = Counter()
-        goods_per_game = 0.0
         for f in self.facts:
             if f["n1_kill"] is not None:
                 kills[f["n1_kill"]] += 1
-            goods_per_game += sum(r != "werewolf" for r in f["roles"].values())
         # A seat's chance to be the victim, against uniform over that game's good seats.
-        expected: Counter[int] = Counter()
+        expected: dict[int, float] = defaultdict(float)
         for f in self.facts:
             goods = [s for s, r in f["roles"].items() if r != "werewolf"]
             for s in goods:

@@ -418,6 +418,12 @@ def good_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[
                 f"我认的预言家{b}号查杀了{wolves[-1]}号",
             )
     top = k.ranked(options)[0]
+    if k.score.get(top, 0.0) <= 0.25:
+        return top, tr(
+            lang,
+            f"nothing points at anyone yet ({k.explain(options, lang, 2)}), so seat {top} is a guess",
+            f"还没有明确的指向（{k.explain(options, lang, 2)}），{top}号只是猜的",
+        )
     return top, k.explain(options, lang, 2)
 
 
