@@ -604,3 +604,22 @@ def test_metrics_read_a_finished_game() -> None:
     assert "wolves win" in table and "by role" in table and "by day" in table
     assert facts["winner"] == state.winner
     assert facts["n1_kill"] is not None and facts["n1_kill"] not in state.wolves()
+
+
+def test_memory_continues_over_equal_copies_and_never_across_games() -> None:
+    """The graph re-validates its state between steps (new, equal event objects): the
+    seat's memory carries on. A game that differs (same seed, other words) starts afresh."""
+    forget()
+    _, steps = play(3)
+    _, other = play(3, human_text="I'm the seer. Seat 2 is a wolf.")
+    seat_views = [(v, d) for _, d, v, _ in steps if d.seat == 1][:8]
+    for v, _d in seat_views:
+        copy = SeatView(**{**v.__dict__, "events": [e.model_copy() for e in v.events]})
+        assert knowledge(copy).score == Knowledge(v).score
+    mine = [v for _, d, v, _ in steps if d.seat == 1]
+    theirs = [v for _, d, v, _ in other if d.seat == 1]
+    for a, b in zip(mine, theirs, strict=False):  # in turns: each finds the other's memory kept
+        for v in (a, b):
+            kept, fresh = knowledge(v), Knowledge(v)
+            assert kept.score == fresh.score
+            assert kept.seer_claims.keys() == fresh.seer_claims.keys()
