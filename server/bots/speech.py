@@ -145,6 +145,8 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
             f"我的狼队友：{seats_text(view.teammates, lang)}。{claims}我提议刀{target}号：{why}。",
         )
     kill = proposals[0] if proposals else target
+    if kill is not None and rng.random() < 0.4 + 0.5 * k.temper.talk:
+        parts.append(say("wolf_chat_tail", lang, rng, n=_name(view, kill)))
     vote, vwhy = wolf_vote_target(view, k, [s for s in others_alive(view) if s != kill])
     if vote is not None and view.day > 1 and rng.random() < 0.5:
         parts.append(say("wolf_chat_note", lang, rng, t=_w(view, vote)))
@@ -386,7 +388,15 @@ def _point(
             f" No evidence yet, so I voice a hunch about seat {gut} to see how they react.",
             f"还没有证据，先点一下{gut}号，看看他的反应。",
         )
-    extra = [say("good_card", lang, rng)] if rng.random() < 0.4 else []
+    # With nothing to say, say it in a way of one's own: a word on an earlier speaker
+    # (by name) or on one's own side, so quiet speeches don't repeat across games.
+    heard = [s for s in k.spoke_today if s != view.seat and view.is_alive(s)]
+    if heard and rng.random() < 0.7:
+        t = rng.choice(heard)
+        key = "remark_doubt" if rng.random() < 0.4 else "remark_fair"
+        extra = [say(key, lang, rng, t=_w(view, t), n=_name(view, t))]
+    else:
+        extra = [say("good_card", lang, rng)] if rng.random() < 0.6 else []
     return [say("no_info", lang, rng, n=_name(view, view.seat)), *extra], ""
 
 
