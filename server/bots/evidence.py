@@ -248,7 +248,7 @@ class Memory:
 # Memories by seat and game (the seat names tell games apart), fed only what is new.
 _MEMORIES: OrderedDict[tuple, Memory] = OrderedDict()
 _LOCK = threading.Lock()
-_KEEP = 512
+_KEEP = 144  # 16 tables of 9 at once; a seat past that is read again in full, no harm done
 
 
 def _continues(events: list[Event], m: Memory) -> bool:
