@@ -46,7 +46,6 @@ ROLE_ZH = {
     "villager": "村民",
     "werewolf": "狼人",
 }
-ROLE_EN = {"werewolf": "werewolf"}
 
 
 # Why a seat is suspected (or cleared), in words: {s} the seat, {b} a seer claimant,

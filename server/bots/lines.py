@@ -1,4 +1,9 @@
-"""What the built-in bots say, in English and Chinese: several phrasings per situation.
+"""What the built-in bots say, in English and Chinese: many phrasings per situation.
+
+Chinese lines use the words players use (归票, 对跳, 银水, 踩, 倒钩, 划水, 前置位/后置位,
+警徽流, 金水, 查杀, 悍跳); English lines whose subject may be several seats take a plural
+verb (``open_dead_many``). Phrasings that name the player (``NAMED``) make a game's
+speeches its own.
 
 Report sentences ("seat 5 is a wolf", "5号是狼", "3号金水") are kept in the shapes
 the claim parser reads, so bots understand each other the way they understand humans.

@@ -3,8 +3,12 @@
 A speech is chosen from what the seat believes (``evidence.py``) and what its side
 wants (``strategy.py``): the seer reveals its checks, a wolf fakes a seer claim or
 steers the vote, a player reported as a wolf says the report is a lie, anyone points
-at its top suspect. The words come from ``lines.py``, in the shapes the claim parser
-reads, so bots understand each other the way they understand humans.
+at its top suspect, and says in the wolves' talk whom to kill and who fakes the claim.
+The seat's temperament (``evidence.Temper``) sets how much it says: a talkative seat
+remarks on the night, its speaking position and earlier speakers, gives a 警徽流 as seer.
+The words come from ``lines.py``, in the shapes the claim parser reads, so bots
+understand each other the way they understand humans; no sentence is said twice in a
+speech.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from .strategy import (
     GUT_FEELING,
     KILL_WHY,
     PRE_CLAIM,
+    SEER_EARLY,
     fake_report,
     pack_rng,
     should_fake_claim,
@@ -270,7 +275,7 @@ def _seer_reveal(
     accused = any(c.reports.get(view.seat) for c in k.seer_claims.values())
     # Most seers come out on day 1 (a bold one almost always) so a fake who claims later
     # the same day meets a counter-claim; a cautious one may wait a day.
-    early = view.day == 1 and rng.random() < 0.85 + 0.14 * k.temper.bold
+    early = view.day == 1 and rng.random() < SEER_EARLY + 0.14 * k.temper.bold
     if not (k.my_checks and (found or view.seat in k.seer_claims or rivals or accused or early)):
         return None
     lang = view.lang

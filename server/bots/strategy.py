@@ -1,10 +1,15 @@
 """The built-in bot's strategy: what each role decides, from what its seat believes.
 
-The wolves' kill and day vote are computed from what every wolf knows alike, so the
-pack agrees without talking; the seer checks its top suspect; the witch saves a god
-and poisons a wolf she is sure of; the village votes the reported wolf or its top
-suspect. Each choice comes with a thought narrating the numbers and the rule behind
-it. What a seat says is ``speech.py``'s; what it believes, ``evidence.py``'s.
+The wolves' kill and the pack's day target come from what every wolf knows alike and a
+random draw every wolf makes alike (seeded by the game, never a seat-number formula), so
+the pack agrees without talking; each wolf then sometimes votes its own read, and on a
+day a teammate is reported, one may vote against them (倒钩). The seer checks its top
+suspect; the witch saves on the first night unless her temperament keeps the antidote,
+and poisons only a seat she is sure of (never a seer claim she can't rule out); the
+hunter shoots only a seat the evidence convicts; the village votes a proven liar, the
+believed seer's wolf, or its top suspect, ties broken by the seat's own coin. Each choice
+comes with a thought in sentences, from the evidence. What a seat says is
+``speech.py``'s; what it believes, ``evidence.py``'s.
 """
 
 from __future__ import annotations
@@ -33,11 +38,13 @@ FAKE_WHY = {
 }
 
 # How often a wolf pack fakes a seer claim on its own (the first wolf to talk on the first
-# night decides and announces it), how often a wolf counter-claims when a seer reports one
-# of the pack, and how often the seer comes out on day 1 with only a good check.
+# night announces it, and the pack's draw names who), how often a wolf counter-claims when
+# a seer reports one of the pack, and how often the seer comes out on day 1 with only a
+# good check (a bold seer more: up to SEER_EARLY + 0.14), so that a fake who claims later
+# the same day meets a counter-claim.
 PRE_CLAIM = 0.6
 COUNTER_CLAIM = 0.8
-SEER_EARLY = 0.3
+SEER_EARLY = 0.85
 GUT_FEELING = 0.35  # on day 1 with nothing to go on, how often a player voices a hunch
 
 
