@@ -256,10 +256,15 @@ def _continues(events: list[Event], m: Memory) -> bool:
     which costs far less than reading them again."""
     if events[m.n - 1] is m.last:
         return True
+    # Only what the memory reads must match: two histories that differ elsewhere (a
+    # prompt, a phase mark) leave the same memory.
     return all(
-        a is b or (type(a) is type(b) and a.__dict__ == b.__dict__)
+        a is b or (type(a) is type(b) and (type(a) not in _READ or a.__dict__ == b.__dict__))
         for a, b in zip(events, m.seen, strict=False)
     )
+
+
+_READ = {SpeechEnd, VoteCast, Death, VoteResult, CheckResult, WitchInfo, NightAction}
 
 
 def memory_of(view: SeatView) -> Memory:
