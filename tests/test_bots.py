@@ -623,3 +623,13 @@ def test_memory_continues_over_equal_copies_and_never_across_games() -> None:
             kept, fresh = knowledge(v), Knowledge(v)
             assert kept.score == fresh.score
             assert kept.seer_claims.keys() == fresh.seer_claims.keys()
+
+
+def test_simulate_report_adds_up_each_games_facts() -> None:
+    from server.simulate import simulate
+
+    report = simulate(4, players=6, seed=3, workers=1, facts=True)
+    assert len(report.facts) == 4
+    text = render(Metrics(len(report.facts), report.facts))
+    assert "metrics over 4 games" in text and "night-1 kill" in text
+    assert simulate(1, players=6, seed=3, workers=1).facts == []  # only when asked
