@@ -172,7 +172,7 @@ class Memory:
         if isinstance(e, SpeechEnd):
             self._hear(e)
         elif isinstance(e, VoteCast):
-            if e.kind != "wolf":
+            if e.kind in ("day", "pk"):  # exile votes only (not the wolves', not an election's)
                 ballot = Ballot(e.day, e.kind, e.seat, e.target)
                 self.votes.append(ballot)
                 self.rounds.setdefault((e.day, e.kind), []).append(ballot)
