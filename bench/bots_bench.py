@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from server.bots import evidence  # noqa: E402
 from server.bots.builtin import plan  # noqa: E402
 from server.game.config import GameConfig  # noqa: E402
 from server.game.engine import apply, new_game, pending  # noqa: E402
@@ -50,13 +51,17 @@ def main() -> None:
     args = ap.parse_args()
     per_game: list[float] = []
     per_decision: list[float] = []
+    cpu = 0.0
     for seed in range(args.games):
         asked = decisions(seed, args.players, args.lang)
+        evidence.forget()  # the replay starts cold, as a new game does
         t0 = time.perf_counter()
+        c0 = time.process_time()
         for view, d in asked:
             t = time.perf_counter()
             plan(view, d, random.Random(1))
             per_decision.append(time.perf_counter() - t)
+        cpu += time.process_time() - c0
         per_game.append(time.perf_counter() - t0)
     ms = sorted(1000 * x for x in per_game)
     dec = sorted(1000 * x for x in per_decision)
@@ -68,6 +73,7 @@ def main() -> None:
         f"per game:     mean {statistics.mean(ms):.2f} ms, p50 {ms[len(ms) // 2]:.2f} ms, "
         f"max {ms[-1]:.2f} ms ({len(dec) / len(ms):.0f} decisions a game)"
     )
+    print(f"CPU per game: {1000 * cpu / args.games:.2f} ms")
     print(
         f"per decision: mean {statistics.mean(dec):.3f} ms, "
         f"p99 {dec[int(len(dec) * 0.99)]:.3f} ms, max {dec[-1]:.3f} ms"

@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--report", action="store_true", help="also print the bots' play metrics")
     _add_bots_option(p)
     _add_rules_options(p)
     p.set_defaults(func=server_side.simulate)

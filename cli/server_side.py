@@ -34,8 +34,13 @@ def simulate(args: argparse.Namespace) -> int:
         board=args.board,
         sheriff=args.sheriff,
         win=args.win,
+        facts=args.report,
     )
     data = report.as_json()
+    if args.report and not args.json:
+        from server.metrics import Metrics, render
+
+        print(render(Metrics(len(report.facts), report.facts)))
     if args.json:
         print(json.dumps(data))
         return 0

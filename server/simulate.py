@@ -24,6 +24,7 @@ class GameSummary:
     illegal_actions: int
     calls: dict = field(default_factory=dict)  # LLM calls: summarize() of the game's records
     table: Counter = field(default_factory=Counter)  # the table's moments: see table_moment()
+    facts: dict | None = None  # server.metrics.game_facts, when a report is asked for
 
 
 @dataclass
@@ -36,10 +37,13 @@ class Report:
     seconds: float = 0.0
     per_game_calls: list[dict] = field(default_factory=list)
     table: Counter = field(default_factory=Counter)
+    facts: list[dict] = field(default_factory=list)  # per game, with --report
 
     def add(self, g: GameSummary) -> None:
         self.games += 1
         self.table.update(g.table)
+        if g.facts is not None:
+            self.facts.append(g.facts)
         if g.calls:
             self.per_game_calls.append(g.calls)
         self.wins[g.winner] += 1
@@ -112,11 +116,14 @@ def table_moment(e: Event) -> str | None:
     return None
 
 
-async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[GameSummary]:
+async def _play_many(
+    configs: list[GameConfig], bots: str = "builtin", facts: bool = False
+) -> list[GameSummary]:
     from server.bots import seat_kinds
     from server.graph import Table, build_graph
     from server.headless import run_game
     from server.llm.calls import MemoryCallLog, summarize
+    from server.metrics import game_facts
 
     graph = build_graph()
     out = []
@@ -144,12 +151,13 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
                 illegal_actions=errors,
                 calls=summarize(calls.records) if calls.records else {},
                 table=moments,
+                facts=game_facts(state.history, config.lang) if facts else None,
             )
         )
     return out
 
 
-def _worker(configs: list[dict], bots: str = "builtin") -> list[GameSummary]:
+def _worker(configs: list[dict], bots: str = "builtin", facts: bool = False) -> list[GameSummary]:
     from server.bots import close_bots, load_kind, seat_kinds
 
     for kind in set(seat_kinds(bots, [1, 2]).values()):  # imported before the loop starts
@@ -157,7 +165,7 @@ def _worker(configs: list[dict], bots: str = "builtin") -> list[GameSummary]:
 
     async def play() -> list[GameSummary]:
         try:
-            return await _play_many([GameConfig(**c) for c in configs], bots)
+            return await _play_many([GameConfig(**c) for c in configs], bots, facts)
         finally:
             await close_bots()
 
@@ -175,6 +183,7 @@ def simulate(
     board: str | None = None,
     sheriff: bool | None = None,
     win: str = "sides",
+    facts: bool = False,
 ) -> Report:
     """Play ``games`` games with seeds ``seed``, ``seed+1``, ...; in ``workers`` processes.
     ``board`` (6, 9, 12-guard, 12-idiot) overrides ``players``."""
@@ -188,13 +197,13 @@ def simulate(
     t0 = time.perf_counter()
     if workers == 1:
         for batch in batches:
-            for g in _worker(batch, bots):
+            for g in _worker(batch, bots, facts):
                 report.add(g)
             if progress:
                 progress(report.games, games)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_worker, batches, [bots] * len(batches)):
+            for result in pool.map(_worker, batches, [bots] * len(batches), [facts] * len(batches)):
                 for g in result:
                     report.add(g)
                 if progress:

@@ -1,8 +1,9 @@
 """The built-in bot: a rule-based player for every role, no API key, no network.
 
 :func:`plan` is the whole interface. It reasons honestly: the evidence model
-(``evidence.py``) replays what its seat has seen (claims, seer reports, accusations,
-votes, deaths) into suspicion scores; the strategy (``strategy.py``) picks each
+(``evidence.py``) keeps what its seat has seen (claims, seer reports, accusations,
+votes, deaths), fed only the new events at each decision, and weighs it into belief and
+suspicion; the strategy (``strategy.py``) picks each
 role's action from them, and the speeches (``speech.py``) what it says; the thought
 it returns narrates exactly those numbers and the rule that picked its choice. It
 reads only the :class:`SeatView`, never the game state.
@@ -20,7 +21,7 @@ from server.game.view import SeatView
 
 from . import duties, speech, strategy
 from .base import Plan, Turn
-from .evidence import Knowledge
+from .evidence import Knowledge, knowledge
 from .kinds import BotKind, register
 
 Handler = Callable[[SeatView, Decision, random.Random, Knowledge], Plan]
@@ -41,7 +42,7 @@ HANDLERS: dict[str, Handler] = {
 
 def choose(view: SeatView, decision: Decision, rng: random.Random) -> Plan:
     """The plan the rules of thumb make for ``decision``, before any legality guard."""
-    k = Knowledge(duties.for_evidence(view))
+    k = knowledge(view)  # (its memory reads exile votes only, never an election's ballots)
     # the table's duties first (sheriff, badge, direction, guard, a wolf's 自爆): duties.py
     if (duty := duties.plan(view, decision, rng, k)) is not None:
         return duty

@@ -105,12 +105,12 @@ def parse_claims(text: str) -> list[Claim]:
 
 
 _ACCUSE_EN = re.compile(
-    r"\b(?:suspect|vote(?:\s+out)?|exile|eye\s+is\s+on|look\s+hard\s+at|watch)\s+"
+    r"\b(?:suspect|vote(?:\s+out)?|votes\s+on|exile|consolidate\s+on|eye\s+is\s+on|look\s+hard\s+at|watch)\s+"
     + _SEAT_EN
     + _NUM,
     re.I,
 )
-_ACCUSE_ZH = re.compile(r"(?:怀疑|投|出|放逐|注意)\s*" + _NUM + r"\s*号")
+_ACCUSE_ZH = re.compile(r"(?:怀疑|投|出|放逐|注意|踩|归票|挂)\s*" + _NUM + r"\s*号")
 
 
 @lru_cache(maxsize=4096)
@@ -136,11 +136,45 @@ def parse_kill_proposal(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_SAVE_EN = re.compile(
+    r"\bI saved\s+" + _SEAT_EN + _NUM + r"|\bantidote went to\s+" + _SEAT_EN + _NUM, re.I
+)
+_SAVE_ZH = re.compile(
+    r"(?:救了|银水是?|解药给了)\s*" + _NUM + r"\s*号|" + _NUM + r"\s*号是?(?:我的)?银水"
+)
+
+
+@lru_cache(maxsize=1024)
+def parse_save_claim(text: str) -> int | None:
+    """The seat a witch says she saved ("I saved seat 5", "银水5号", "5号是银水")."""
+    m = _SAVE_EN.search(text) or _SAVE_ZH.search(text)
+    if not m:
+        return None
+    return int(next(g for g in m.groups() if g))
+
+
 _FAKE_EN = re.compile(r"\bI(?:'ll|’ll| will)\s+(?:counter-?)?claim\s+(?:the\s+)?seer", re.I)
 _FAKE_ZH = re.compile(r"我(?:来|去|要)?(?:悍跳|跳预言家)")
 
 
+_FAKER_EN = re.compile(_SEAT_EN + _NUM + r"\s+(?:will\s+)?claims?\s+(?:the\s+)?seer", re.I)
+_FAKER_ZH = re.compile(_NUM + r"\s*号\s*(?:明天)?\s*(?:来|去)?\s*(?:悍跳|跳预言家)")
+
+
 @lru_cache(maxsize=1024)
 def parse_fake_plan(text: str) -> bool:
-    """Does a wolf announce, in the wolves' talk, that they will fake-claim seer?"""
-    return bool(_FAKE_EN.search(text) or _FAKE_ZH.search(text))
+    """Does a wolf announce, in the wolves' talk, a fake seer claim (its own or a mate's)?"""
+    return bool(
+        _FAKE_EN.search(text)
+        or _FAKE_ZH.search(text)
+        or _FAKER_EN.search(text)
+        or _FAKER_ZH.search(text)
+    )
+
+
+@lru_cache(maxsize=1024)
+def parse_fake_claimer(text: str) -> int | None:
+    """The teammate a wolf names to fake-claim seer ("seat 5 claims seer tomorrow",
+    "5号明天悍跳"); None when the speaker means itself or names nobody."""
+    m = _FAKER_EN.search(text) or _FAKER_ZH.search(text)
+    return int(m.group(1)) if m else None

@@ -3,8 +3,12 @@
 A speech is chosen from what the seat believes (``evidence.py``) and what its side
 wants (``strategy.py``): the seer reveals its checks, a wolf fakes a seer claim or
 steers the vote, a player reported as a wolf says the report is a lie, anyone points
-at its top suspect. The words come from ``lines.py``, in the shapes the claim parser
-reads, so bots understand each other the way they understand humans.
+at its top suspect, and says in the wolves' talk whom to kill and who fakes the claim.
+The seat's temperament (``evidence.Temper``) sets how much it says: a talkative seat
+remarks on the night, its speaking position and earlier speakers, gives a 警徽流 as seer.
+The words come from ``lines.py``, in the shapes the claim parser reads, so bots
+understand each other the way they understand humans; no sentence is said twice in a
+speech.
 """
 
 from __future__ import annotations
@@ -17,7 +21,16 @@ from server.game.view import SeatView
 
 from .base import Plan
 from .evidence import Knowledge, others_alive
-from .lines import checks_text, reason, results_text, say, seat_word, seats_text, tr
+from .lines import (
+    checks_text,
+    reason,
+    results_text,
+    say,
+    seat_word,
+    seats_text,
+    seats_words,
+    tr,
+)
 from .strategy import (
     FAKE_WHY,
     GUT_FEELING,
@@ -25,6 +38,7 @@ from .strategy import (
     PRE_CLAIM,
     SEER_EARLY,
     fake_report,
+    pack_rng,
     should_fake_claim,
     vote_target,
     wolf_target,
@@ -32,14 +46,24 @@ from .strategy import (
 )
 
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
+_SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]*")
 
 
 def join(parts: list[str], lang: str) -> str:
-    """Sentences into one speech: capitalised in English, capped at the rules' length."""
+    """Sentences into one speech, none said twice: capitalised in English, capped at the
+    rules' length."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for part in parts:
+        for sentence in _SENTENCE.findall(part):
+            key = sentence.strip().lower()
+            if key and key not in seen:
+                seen.add(key)
+                kept.append(sentence.strip())
     if lang == "zh":
-        text = "".join(parts).strip()
+        text = "".join(kept).strip()
     else:
-        text = " ".join(p.strip() for p in parts).strip()
+        text = " ".join(kept).strip()
         text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
     return text[:MAX_SPEECH_CHARS]
 
@@ -66,13 +90,26 @@ def _name(view: SeatView, s: int) -> str:
 
 
 def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
-    """A short remark on the night, on the first speech of the day, sometimes."""
-    if k.deaths_today is None or rng.random() < 0.4:
-        return []
-    if not k.deaths_today:
-        return [say("open_peace", view.lang, rng)]
-    who = ("、" if view.lang == "zh" else " and ").join(_w(view, s) for s in k.deaths_today)
-    return [say("open_dead", view.lang, rng, t=who)]
+    """A remark on the night and on where the seat speaks, more often from a talkative
+    seat: the deaths, or "front position, little to go on"."""
+    out: list[str] = []
+    lang = view.lang
+    talk = k.temper.talk
+    if k.deaths_today is not None and rng.random() < 0.3 + 0.5 * talk:
+        dead = k.deaths_today
+        if not dead:
+            out.append(say("open_peace", lang, rng))
+        elif len(dead) == 1:
+            out.append(say("open_dead", lang, rng, t=_w(view, dead[0]), n=_name(view, dead[0])))
+        else:
+            out.append(say("open_dead_many", lang, rng, t=seats_words(dead, lang)))
+    if rng.random() < 0.6 * talk:
+        spoken = len(k.spoke_today)
+        if spoken == 0:
+            out.append(say("position_first", lang, rng))
+        elif spoken >= len(view.living()) - 2:
+            out.append(say("position_late", lang, rng))
+    return out
 
 
 def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
@@ -85,32 +122,57 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
     claims = k.claims_summary(lang)
     if proposals:
         t = proposals[0]
-        parts = [say("wolf_chat_agree", lang, rng, t=_w(view, t))]
+        parts = [say("wolf_chat_agree", lang, rng, t=_w(view, t), n=_name(view, t))]
         thought = tr(
             lang,
-            f"I'm a wolf with {seats_text(view.teammates, lang)}. {claims} A teammate proposed {t}; "
-            f"agreeing keeps our kill together (my own pick was {target}, {why}).",
-            f"我是狼，队友{seats_text(view.teammates, lang)}。{claims}队友提议刀{t}号，跟上保证刀口一致"
-            f"（我自己的选择是{target}号，理由{why}）。",
+            f"My teammates: {seats_text(view.teammates, lang)}. {claims} A teammate proposed seat {t}; "
+            f"I go along so our kill stays together (my own pick was seat {target}: {why}).",
+            f"我的狼队友：{seats_text(view.teammates, lang)}。{claims}队友提议刀{t}号，我跟上，刀口统一"
+            f"（我自己想刀{target}号：{why}）。",
         )
     elif target is None:
         parts = [say("wolf_chat_none", lang, rng)]
         thought = tr(lang, "No good player left to take.", "没有可刀的好人。")
     else:
-        parts = [say("wolf_chat_kill", lang, rng, t=_w(view, target), x=reason(code, lang))]
+        parts = [
+            say(
+                "wolf_chat_kill",
+                lang,
+                rng,
+                t=_w(view, target),
+                n=_name(view, target),
+                x=reason(code, lang),
+            )
+        ]
         thought = tr(
             lang,
-            f"I'm a wolf with {seats_text(view.teammates, lang)}. {claims} Kill pick: {target} ({why}).",
-            f"我是狼，队友{seats_text(view.teammates, lang)}。{claims}刀口：{target}号（{why}）。",
+            f"My teammates: {seats_text(view.teammates, lang)}. {claims} I propose seat {target}: {why}.",
+            f"我的狼队友：{seats_text(view.teammates, lang)}。{claims}我提议刀{target}号：{why}。",
         )
     kill = proposals[0] if proposals else target
+    if kill is not None and rng.random() < 0.4 + 0.5 * k.temper.talk:
+        parts.append(say("wolf_chat_tail", lang, rng, n=_name(view, kill)))
     vote, vwhy = wolf_vote_target(view, k, [s for s in others_alive(view) if s != kill])
     if vote is not None and view.day > 1 and rng.random() < 0.5:
         parts.append(say("wolf_chat_note", lang, rng, t=_w(view, vote)))
-        thought += tr(lang, f" Day plan: vote {vote} ({vwhy}).", f"白天计划投{vote}号（{vwhy}）。")
+        thought += tr(
+            lang, f" Day plan: lean on seat {vote} ({vwhy}).", f"白天计划推{vote}号（{vwhy}）。"
+        )
     if view.day == 1 and not k.wolf_chat_today and not k.seer_claims and rng.random() < PRE_CLAIM:
-        parts.append(say("wolf_chat_fake", lang, rng))
-        thought += tr(lang, " I'll fake-claim seer tomorrow.", "我明天悍跳预言家。")
+        # Who fakes the claim is the pack's draw, not the first (lowest) seat to talk.
+        faker = pack_rng(view, k, "faker").choice(sorted(s for s in k.team if view.is_alive(s)))
+        if faker == view.seat:
+            parts.append(say("wolf_chat_fake", lang, rng))
+            thought += tr(lang, " I'll fake-claim seer tomorrow.", "我明天悍跳预言家。")
+        else:
+            parts.append(say("wolf_chat_faker", lang, rng, t=_w(view, faker)))
+            thought += tr(
+                lang,
+                f" Seat {faker} will fake-claim seer tomorrow; I back them.",
+                f"{faker}号明天悍跳，我帮他站边。",
+            )
+    elif rng.random() < 0.2 * k.temper.talk:
+        parts.append(say("wolf_chat_daogou", lang, rng))
     return speak_plan(view, parts, thought, tr(lang, "wolves' talk", "狼队夜聊"), target=kill)
 
 
@@ -124,20 +186,23 @@ def _seer_parts(
         return parts
     items = list(checks.items())
     newest, is_wolf = items[-1]
-    if view.seat not in k.seer_claims:
+    if view.seat not in k.seer_claims and view.is_alive(newest):
         key = "seer_claim_wolf" if is_wolf else "seer_claim_good"
-        parts.append(say(key, lang, rng, t=_w(view, newest)))
+        parts.append(say(key, lang, rng, t=_w(view, newest), n=_name(view, newest)))
         rest = dict(items[:-1])
         if rest:
             parts.append(say("seer_report", lang, rng, r=results_text(rest, lang)))
     else:
         parts.append(say("seer_report", lang, rng, r=results_text(dict(reversed(items)), lang)))
     for r in rivals:
-        parts.append(say("seer_counter", lang, rng, t=_w(view, r)))
-    wolves = [t for t, w in checks.items() if w and view.is_alive(t)]
-    already_called = view.seat not in k.seer_claims and is_wolf  # the claim line asks for it
-    if wolves and not already_called:
-        parts.append(say("vote_call", lang, rng, t=_w(view, wolves[-1])))
+        parts.append(say("seer_counter", lang, rng, t=_w(view, r), n=_name(view, r)))
+    wolves = [t for t, w in checks.items() if w and view.is_alive(t) and t in view.living()]
+    if wolves:
+        parts.append(say("vote_call", lang, rng, t=_w(view, wolves[-1]), n=_name(view, wolves[-1])))
+    flow = [s for s in k.ranked(others_alive(view)) if s not in checks and s not in rivals]
+    if len(flow) >= 2 and rng.random() < 0.4 + 0.5 * k.temper.talk:
+        a, b = flow[0], flow[1] if rng.random() < 0.6 else flow[-1]
+        parts.append(say("badge_flow", lang, rng, a=a, b=b))
     return parts
 
 
@@ -161,20 +226,21 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     if k.wolf:
         thought = tr(
             lang,
-            f"{summary} I'm a wolf; steering the vote to {target} ({why}).",
-            f"{summary}我是狼，把票引向{target}号（{why}）。",
+            f"{summary} As a wolf I steer the talk to seat {target}: {why}.",
+            f"{summary}我是狼，把矛头引向{target}号：{why}。",
         )
     else:
         thought = tr(
             lang,
-            f"{summary} My suspicion: {k.explain(others, lang)}.",
-            f"{summary}我的怀疑：{k.explain(others, lang)}。",
+            f"{summary} {_cap(k.explain(others, lang))}.",
+            f"{summary}{k.explain(others, lang)}。",
         )
     liars = [
         c.seat
         for c in k.seer_claims.values()
         if c.reports.get(view.seat) and c.seat != view.seat and view.is_alive(c.seat)
     ]
+    parts += _remarks(view, k, rng)
     if liars and not k.wolf:
         said, note = _rebut(view, k, rng, liars[0], target)
     elif liars:
@@ -184,6 +250,22 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     return speak_plan(view, parts + said, thought + note, label)
 
 
+def _remarks(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
+    """A talkative seat's word on someone who spoke before it today: fair or evasive, as
+    its suspicion says (a wolf praises its mates now and then, never too much)."""
+    heard = [s for s in k.spoke_today if s != view.seat and view.is_alive(s)]
+    if not heard or rng.random() > 0.25 + 0.6 * k.temper.talk:
+        return []
+    t = rng.choice(heard)
+    doubt = k.score.get(t, 0.0) > 0.3 or (k.wolf and t not in k.team and rng.random() < 0.5)
+    key = "remark_doubt" if doubt else "remark_fair"
+    return [say(key, view.lang, rng, t=_w(view, t), n=_name(view, t))]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _seer_reveal(
     view: SeatView, k: Knowledge, rng: random.Random, summary: str, rivals: list[int]
 ) -> tuple[list[str], str] | None:
@@ -191,14 +273,18 @@ def _seer_reveal(
     rival or was reported; on day 1 with only good checks, sometimes. None: not yet."""
     found = any(k.my_checks.values())
     accused = any(c.reports.get(view.seat) for c in k.seer_claims.values())
-    early = view.day == 1 and rng.random() < SEER_EARLY
+    # Most seers come out on day 1 (a bold one almost always) so a fake who claims later
+    # the same day meets a counter-claim; a cautious one may wait a day.
+    early = view.day == 1 and rng.random() < SEER_EARLY + 0.14 * k.temper.bold
     if not (k.my_checks and (found or view.seat in k.seer_claims or rivals or accused or early)):
         return None
     lang = view.lang
     return _seer_parts(view, k, rng, k.my_checks, rivals), tr(
         lang,
-        f"{summary} I'm the seer; my checks {checks_text(k.my_checks, lang)}. Revealing them.",
-        f"{summary}我是预言家，查验{checks_text(k.my_checks, lang)}，现在全部报出。",
+        f"{summary} I'm the seer, with checks {checks_text(k.my_checks, lang)}; I reveal them now"
+        f"{' and call out the fake' if rivals else ''}.",
+        f"{summary}我是预言家，查验{checks_text(k.my_checks, lang)}，现在全部报出"
+        f"{'，并和假预言家对跳' if rivals else ''}。",
     )
 
 
@@ -241,8 +327,8 @@ def _rebut(
         said.append(say("villager_accused", lang, rng, s=_w(view, liar)))
     return said, tr(
         lang,
-        f" {liar} reported me as a wolf: they are lying, I say so.",
-        f"{liar}号给我发查杀，他在说谎，我要揭穿。",
+        f" Seat {liar} reported me as a wolf, and I know I'm good: they are lying, and I say so.",
+        f"{liar}号给我发查杀，可我是好人，他在说谎，我要揭穿。",
     )
 
 
@@ -261,8 +347,8 @@ def _deny(
             said.append(say("suspect", lang, rng, t=_w(view, target), n=_name(view, target), x=""))
     return said, tr(
         lang,
-        f" {seats_text(liars, lang)} reported me; denying it.",
-        f"{seats_text(liars, lang)}给我发了查杀，我要否认。",
+        f" Seat {liars[0]} reported me, rightly; I deny it and call them a liar.",
+        f"{seats_text(liars, lang)}给我发了查杀，我要咬死不认。",
     )
 
 
@@ -279,23 +365,44 @@ def _point(
     lang = view.lang
     b = k.believed
     if target is None:
-        return [say("no_info", lang, rng)], ""
+        return [say("no_info", lang, rng, n=_name(view, view.seat))], ""
+    said: list[str] = []
+    fight = [r for r in rivals if r != b]
+    if b is not None and not k.wolf and fight:
+        notes = [n for n in k.cred[b][1]] + [n for r in fight for n in k.cred[r][1]]
+        if notes:
+            said.append(say("side_seer", lang, rng, s=_w(view, b), x=rng.choice(notes)))
+        else:
+            said.append(say("doubt_seer", lang, rng, s=_w(view, fight[0])))
+    if view.role == "witch" and fight and k.saved and rng.random() < 0.4 + 0.5 * k.temper.bold:
+        said.insert(0, say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
     if b is not None and not k.wolf and k.seer_claims[b].reports.get(target):
-        said: list[str] = []
-        if rivals and any(r != b for r in rivals):
-            said.append(say("doubt_seer", lang, rng, s=_w(view, next(r for r in rivals if r != b))))
-        said.append(say("follow_seer", lang, rng, s=_w(view, b), t=_w(view, target)))
+        said.append(
+            say("follow_seer", lang, rng, s=_w(view, b), t=_w(view, target), n=_name(view, target))
+        )
         return said, ""
+    if said:
+        return said + [_suspect(view, k, rng, target)], ""
     if k.score.get(target, 0.0) > 0.5 or (k.wolf and view.day > 1):
         return [_suspect(view, k, rng, target)], ""
-    if view.day == 1 and others and rng.random() < GUT_FEELING:
+    if view.day == 1 and others and rng.random() < GUT_FEELING + 0.3 * k.temper.talk:
         gut = rng.choice([s for s in others if s not in k.team] or others)
-        return [say("gut", lang, rng, t=_w(view, gut), n=_name(view, gut))], tr(
+        extra = [say("good_card", lang, rng)] if rng.random() < k.temper.talk * 0.5 else []
+        return [say("gut", lang, rng, t=_w(view, gut), n=_name(view, gut)), *extra], tr(
             lang,
-            f" No evidence yet; voicing a gut feeling about {gut} to get people talking.",
-            f"还没有证据，随口点一下{gut}号，看看反应。",
+            f" No evidence yet, so I voice a hunch about seat {gut} to see how they react.",
+            f"还没有证据，先点一下{gut}号，看看他的反应。",
         )
-    return [say("no_info", lang, rng)], ""
+    # With nothing to say, say it in a way of one's own: a word on an earlier speaker
+    # (by name) or on one's own side, so quiet speeches don't repeat across games.
+    heard = [s for s in k.spoke_today if s != view.seat and view.is_alive(s)]
+    if heard and rng.random() < 0.7:
+        t = rng.choice(heard)
+        key = "remark_doubt" if rng.random() < 0.4 else "remark_fair"
+        extra = [say(key, lang, rng, t=_w(view, t), n=_name(view, t))]
+    else:
+        extra = [say("good_card", lang, rng)] if rng.random() < 0.6 else []
+    return [say("no_info", lang, rng, n=_name(view, view.seat)), *extra], ""
 
 
 def _witch_news(view: SeatView, k: Knowledge, rng: random.Random) -> str:
@@ -350,7 +457,11 @@ def pk_speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> P
     return speak_plan(
         view,
         parts,
-        tr(lang, f"In the PK. Pointing at {target}: {why}.", f"PK中，指向{target}号：{why}。"),
+        tr(
+            lang,
+            f"I'm in the PK. I point at seat {target}: {why}.",
+            f"我在PK台上，指向{target}号：{why}。",
+        ),
         label,
     )
 
@@ -384,10 +495,10 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
     target, why = vote_target(view, k, others)
     if view.role == "witch":
         parts.append(say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
-    elif view.role == "hunter" and view.seat in k.exiled:
-        parts.append(say("hunter_claim", lang, rng, t=_w(view, target) if target else "-"))
+    elif view.role == "hunter" and view.seat in k.exiled and target is not None:
+        parts.append(say("hunter_leaving", lang, rng, t=_w(view, target)))
     if target is not None and (k.score.get(target, 0.0) > 0 or k.wolf):
-        parts.append(say("last_words", lang, rng, t=_w(view, target)))
+        parts.append(say("last_words", lang, rng, t=_w(view, target), n=_name(view, target)))
     if not parts:
         parts.append(say("last_words_none", lang, rng))
     return speak_plan(
@@ -395,8 +506,8 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
         parts,
         tr(
             lang,
-            f"Leaving the game. {k.claims_summary(lang)} Pointing at {target} ({why}).",
-            f"出局了。{k.claims_summary(lang)}指向{target}号（{why}）。",
+            f"I'm leaving the game. {k.claims_summary(lang)} I point at seat {target}: {why}.",
+            f"我出局了。{k.claims_summary(lang)}我指向{target}号：{why}。",
         ),
         label,
     )

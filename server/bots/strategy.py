@@ -1,10 +1,15 @@
 """The built-in bot's strategy: what each role decides, from what its seat believes.
 
-The wolves' kill and day vote are computed from what every wolf knows alike, so the
-pack agrees without talking; the seer checks its top suspect; the witch saves a god
-and poisons a wolf she is sure of; the village votes the reported wolf or its top
-suspect. Each choice comes with a thought narrating the numbers and the rule behind
-it. What a seat says is ``speech.py``'s; what it believes, ``evidence.py``'s.
+The wolves' kill and the pack's day target come from what every wolf knows alike and a
+random draw every wolf makes alike (seeded by the game, never a seat-number formula), so
+the pack agrees without talking; each wolf then sometimes votes its own read, and on a
+day a teammate is reported, one may vote against them (倒钩). The seer checks its top
+suspect; the witch saves on the first night unless her temperament keeps the antidote,
+and poisons only a seat she is sure of (never a seer claim she can't rule out); the
+hunter shoots only a seat the evidence convicts; the village votes a proven liar, the
+believed seer's wolf, or its top suspect, ties broken by the seat's own coin. Each choice
+comes with a thought in sentences, from the evidence. What a seat says is
+``speech.py``'s; what it believes, ``evidence.py``'s.
 """
 
 from __future__ import annotations
@@ -24,10 +29,7 @@ KILL_WHY = {
     "claimed_witch": ("they claimed witch", "他跳了女巫"),
     "gold": ("the seer vouched for them", "他是预言家的金水"),
     "influential": ("they keep voting against us", "他一直投我们"),
-    "quiet": (
-        "nobody stands out: a pick every wolf computes alike",
-        "没有突出目标：按大家一致的规则选",
-    ),
+    "quiet": ("nobody stands out, so any good seat will do", "没有突出目标，随便刀一个好人"),
 }
 FAKE_WHY = {
     "planned": ("as planned in our talk", "按夜聊计划"),
@@ -36,12 +38,25 @@ FAKE_WHY = {
 }
 
 # How often a wolf pack fakes a seer claim on its own (the first wolf to talk on the first
-# night decides and announces it), how often a wolf counter-claims when a seer reports one
-# of the pack, and how often the seer comes out on day 1 with only a good check.
+# night announces it, and the pack's draw names who), how often a wolf counter-claims when
+# a seer reports one of the pack, and how often the seer comes out on day 1 with only a
+# good check (a bold seer more: up to SEER_EARLY + 0.14), so that a fake who claims later
+# the same day meets a counter-claim.
 PRE_CLAIM = 0.6
 COUNTER_CLAIM = 0.8
-SEER_EARLY = 0.3
+SEER_EARLY = 0.85
 GUT_FEELING = 0.35  # on day 1 with nothing to go on, how often a player voices a hunch
+
+
+WOLF_STRAY = 0.3  # how often a wolf votes its own read instead of the pack's seat
+DAOGOU = 0.45  # on a day a teammate is reported, how often one wolf votes against them (倒钩)
+
+
+def pack_rng(view: SeatView, k: Knowledge, salt: str) -> random.Random:
+    """A random source every wolf of the pack draws alike (so they agree without talking),
+    seeded by the game's seat names, the pack and the day: no seat number decides."""
+    team = ",".join(map(str, sorted(k.team)))
+    return random.Random(f"pack:{'|'.join(view.names)}:{team}:{view.day}:{salt}")
 
 
 def skip(view: SeatView, thought: str, label: str) -> Plan:
@@ -56,20 +71,23 @@ def wolf_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[int |
     if not goods:
         return None, "quiet"
     hunters = {s for s, r in k.role_claims.items() if r == "hunter"}
-    found = _claimed_threat(k, goods, hunters) or _influential(k, goods, hunters)
+    r = pack_rng(view, k, "kill")
+    found = _claimed_threat(k, goods, hunters, r) or _influential(k, goods, hunters)
     if found is not None:
         return found
     pool = [s for s in goods if s not in hunters] or goods
-    return pool[(view.day * 5 + len(k.votes) + 3) % len(pool)], "quiet"
+    return r.choice(sorted(pool)), "quiet"
 
 
-def _claimed_threat(k: Knowledge, goods: list[int], hunters: set[int]) -> tuple[int, str] | None:
+def _claimed_threat(
+    k: Knowledge, goods: list[int], hunters: set[int], r: random.Random
+) -> tuple[int, str] | None:
     real = [s for s in k.real_seers() if s in goods]
     if real:
-        return min(real), "claimed_seer"
-    witches = [s for s, r in k.role_claims.items() if r == "witch" and s in goods]
+        return (k.believed if k.believed in real else r.choice(real)), "claimed_seer"
+    witches = [s for s, x in k.role_claims.items() if x == "witch" and s in goods]
     if witches:
-        return min(witches), "claimed_witch"
+        return r.choice(witches), "claimed_witch"
     gold = [
         t
         for c in k.seer_claims.values()
@@ -77,7 +95,7 @@ def _claimed_threat(k: Knowledge, goods: list[int], hunters: set[int]) -> tuple[
         for t, w in c.reports.items()
         if not w and t in goods and t not in hunters
     ]
-    return (min(gold), "gold") if gold else None
+    return (r.choice(sorted(set(gold))), "gold") if gold else None
 
 
 def _influential(k: Knowledge, goods: list[int], hunters: set[int]) -> tuple[int, str] | None:
@@ -86,8 +104,8 @@ def _influential(k: Knowledge, goods: list[int], hunters: set[int]) -> tuple[int
     for vote in k.votes:
         if vote.target in k.team and vote.seat in goods and vote.seat not in hunters:
             accusers[vote.seat] = accusers.get(vote.seat, 0) + 1
-    if accusers:
-        return max(sorted(accusers), key=lambda s: accusers[s]), "influential"
+    if len(accusers) and max(accusers.values()) >= 2:
+        return max(sorted(accusers), key=lambda s: (accusers[s], k.jitter[s])), "influential"
     return None
 
 
@@ -104,24 +122,58 @@ def wolf_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[
                 return t, tr(
                     lang, f"our fake seer {fake} reported {t}", f"我们悍跳的{fake}号给{t}号发了查杀"
                 )
+    r = pack_rng(view, k, "vote")
     real = [s for s in k.real_seers() if s in goods]
     if real:
-        return min(real), tr(
-            lang, f"{min(real)} claims seer and threatens us", f"{min(real)}号跳预言家，威胁到我们"
-        )
+        t = k.believed if k.believed in real else r.choice(real)
+        return t, tr(lang, f"seat {t} claims seer and threatens us", f"{t}号跳预言家，威胁到我们")
     # Blend in: the good player the table already suspects most (as any villager would score).
-    top = max(goods, key=lambda s: (k.score.get(s, 0.0), -s))
+    top = max(goods, key=lambda s: (round(k.score.get(s, 0.0), 6), r.random()))
     if k.score.get(top, 0.0) > 0.4:
         return top, tr(
             lang,
-            f"the table already suspects {top} ({k.score[top]:+.1f})",
-            f"好人已经在怀疑{top}号（{k.score[top]:+.1f}）",
+            f"the table already suspects seat {top}",
+            f"好人已经在怀疑{top}号",
         )
-    return goods[(view.day * 3 + 1) % len(goods)], tr(
+    t = r.choice(sorted(goods))
+    return t, tr(
         lang,
-        "no one stands out: a pick every wolf computes alike",
-        "没有突出目标：按狼队一致的规则选",
+        f"nobody stands out, so the pack agreed on seat {t}",
+        f"没有突出目标，狼队统一挂{t}号",
     )
+
+
+def wolf_vote(
+    view: SeatView, k: Knowledge, options: list[int], rng: random.Random
+) -> tuple[int | None, str]:
+    """This wolf's own day vote: mostly the pack's seat, sometimes its own read (so the
+    pack does not vote as one block), and on a day a teammate is reported and doomed,
+    one wolf votes against the teammate to look good (倒钩)."""
+    lang = view.lang
+    mates = [t for t in options if t in k.team and t != view.seat]
+    b = k.believed
+    doomed = [t for t in mates if b is not None and k.seer_claims[b].reports.get(t)]
+    if doomed:
+        r = pack_rng(view, k, "daogou")
+        living = sorted(s for s in k.team if view.is_alive(s) and s not in doomed)
+        if living and r.random() < DAOGOU and r.choice(living) == view.seat:
+            t = doomed[0]
+            return t, tr(
+                lang,
+                f"seat {t} is reported and the village will exile them anyway; voting against my own teammate (倒钩) buys me trust",
+                f"{t}号被查杀，反正要出局；我倒钩投队友，换好人的信任",
+            )
+    target, why = wolf_vote_target(view, k, options)
+    if target is not None and rng.random() < WOLF_STRAY * (0.5 + k.temper.bold):
+        goods = [s for s in options if s not in k.team and s != target and s != b]
+        if goods:
+            own = max(goods, key=lambda s: (round(k.score.get(s, 0.0), 6), rng.random()))
+            return own, tr(
+                lang,
+                f"the pack leans on seat {target}, but all of us on one seat shows; I vote seat {own} instead",
+                f"狼队挂{target}号，但票太整齐会暴露，我分票投{own}号",
+            )
+    return target, why
 
 
 def should_fake_claim(view: SeatView, k: Knowledge, rng: random.Random) -> str | None:
@@ -144,21 +196,25 @@ def should_fake_claim(view: SeatView, k: Knowledge, rng: random.Random) -> str |
 
 
 def fake_report(view: SeatView, k: Knowledge, rng: random.Random) -> tuple[int, bool] | None:
-    """A made-up check to report: a good player as a wolf (a real seer first), or a mate as good."""
+    """A made-up check to report: the real seer as a wolf (查杀对跳) when one claimed, else
+    a good player as a wolf, sometimes a teammate as good (金水)."""
     mine = k.seer_claims.get(view.seat)
     done = set(mine.reports) if mine else set()
     goods = [s for s in others_alive(view) if s not in k.team and s not in done]
     real = [s for s in k.real_seers() if s not in done]
-    if real:
-        return min(real), True
+    accusers = [s for s in real if k.seer_claims[s].reports.get(view.seat)]
+    if accusers and rng.random() < 0.85:
+        return accusers[0], True  # reported: jump and "check" the accuser back
+    if real and rng.random() < 0.6:
+        return rng.choice(real), True
     mates = [s for s in view.teammates if view.is_alive(s) and s not in done]
-    if mates and rng.random() < 0.25:
+    if mates and rng.random() < 0.2:
         return rng.choice(mates), False
     if not goods:
         return None
-    hunters = {s for s, r in k.role_claims.items() if r == "hunter"}
-    pool = [s for s in goods if s not in hunters] or goods
-    return max(pool, key=lambda s: (k.score.get(s, 0.0), rng.random())), True
+    claimed = {s for s, r in k.role_claims.items() if r in ("hunter", "witch")}
+    pool = [s for s in goods if s not in claimed] or goods
+    return max(pool, key=lambda s: (round(k.score.get(s, 0.0), 1), rng.random())), True
 
 
 def wolf_kill(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
@@ -172,8 +228,8 @@ def wolf_kill(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
             label=label,
             thought=tr(
                 lang,
-                f"Following the first proposal in our talk: kill {t}.",
-                f"按夜聊第一个提议，刀{t}号。",
+                f"The pack settled on seat {t} in our talk; I kill seat {t}.",
+                f"夜聊里狼队定了刀{t}号，我跟刀。",
             ),
         )
     target, code = wolf_target(view, k, d.options)
@@ -185,8 +241,8 @@ def wolf_kill(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
         label=label,
         thought=tr(
             lang,
-            f"No proposal heard; the shared rule picks {target} ({why}).",
-            f"夜聊没有提议，按共同规则刀{target}号（{why}）。",
+            f"Nobody proposed a kill, so I take seat {target}: {why}.",
+            f"夜聊没人提刀口，我刀{target}号：{why}。",
         ),
     )
 
@@ -204,9 +260,9 @@ def check(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     target = rng.choice(top)
     thought = tr(
         lang,
-        f"Checks so far: {checks_text(k.my_checks, lang)}. Unchecked, most suspect first: "
-        f"{k.explain(pool, lang)}. Checking {target}.",
-        f"目前查验：{checks_text(k.my_checks, lang)}。未验的人按嫌疑排序：{k.explain(pool, lang)}。"
+        f"My checks so far: {checks_text(k.my_checks, lang)}. Among the unchecked, "
+        f"{k.explain(pool, lang)}. Tonight I check seat {target}.",
+        f"目前查验：{checks_text(k.my_checks, lang)}。没验过的人里，{k.explain(pool, lang)}。"
         f"今晚验{target}号。",
     )
     return Plan(
@@ -218,74 +274,101 @@ def witch(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     lang = view.lang
     label = tr(lang, "the witch's potions", "女巫用药")
     victim = d.victim
-    if d.can_save and victim is not None and (why := _worth_saving(view, k, victim)):
-        return Plan(
-            action=Action(seat=view.seat, kind="save", target=victim),
-            label=label,
-            thought=tr(
-                lang,
-                f"The wolves attacked {victim}; saving them: {why}.",
-                f"狼人刀了{victim}号，救：{why}。",
-            ),
-        )
+    if d.can_save and victim is not None:
+        why, hold = _worth_saving(view, k, victim, rng)
+        if why:
+            return Plan(
+                action=Action(seat=view.seat, kind="save", target=victim),
+                label=label,
+                thought=tr(
+                    lang,
+                    f"The wolves attacked seat {victim}; I save them: {why}.",
+                    f"狼人刀了{victim}号，我救：{why}。",
+                ),
+            )
+    else:
+        hold = ""
     if d.can_poison and (poison := _worth_poisoning(view, k, d.options, victim)):
         target, thought = poison
         return Plan(
             action=Action(seat=view.seat, kind="poison", target=target),
             label=label,
-            thought=thought,
+            thought=(hold + " " + thought).strip() if lang != "zh" else hold + thought,
         )
-    return skip(
-        view,
-        tr(
-            lang,
-            f"Victim tonight: {victim or 'unknown'}. Nobody is suspect enough to poison "
-            f"({k.explain(d.options, lang, 2)}); keeping my potions.",
-            f"今晚刀口：{victim or '未知'}。没人可疑到值得毒（{k.explain(d.options, lang, 2)}），留药。",
-        ),
-        label,
+    if victim is None:
+        news = tr(lang, "I don't know tonight's victim.", "今晚不知道刀口。")
+    else:
+        news = hold or tr(lang, f"The wolves attacked seat {victim}.", f"今晚刀口是{victim}号。")
+    rest = tr(
+        lang,
+        f" Nobody is certain enough to poison ({k.explain(d.options, lang, 2)}); I keep my potions.",
+        f"没人可疑到值得毒（{k.explain(d.options, lang, 2)}），留药。",
     )
+    return skip(view, news + rest, label)
 
 
-def _worth_saving(view: SeatView, k: Knowledge, victim: int) -> str | None:
-    """Why the witch saves tonight's victim (the first night, the seer she believes, a
-    god), or None: she keeps the antidote."""
+def _worth_saving(
+    view: SeatView, k: Knowledge, victim: int, rng: random.Random
+) -> tuple[str | None, str]:
+    """(why the witch saves tonight's victim, or None; why she holds the antidote)."""
     lang = view.lang
-    if view.day == 1:
-        return tr(lang, "it is the first night", "首夜必救")
     if victim == k.believed:
-        return tr(lang, "they are the seer I believe", "他是我相信的预言家")
+        return tr(lang, "they are the seer I believe", "他是我认的预言家"), ""
     if k.role_claims.get(victim) in GODS or victim == view.seat:
-        return tr(lang, "they are a god", "他是神职")
-    return None
+        return tr(lang, "they are a god", "他是神职"), ""
+    if view.day == 1:
+        # A cautious witch saves almost always; a bold one may keep it for a god later.
+        if rng.random() < 0.9 - 0.4 * k.temper.bold:
+            return tr(
+                lang,
+                "on the first night a save is worth more than a held potion",
+                "首夜救人收益最大",
+            ), ""
+        return None, tr(
+            lang,
+            f"The wolves attacked seat {victim}, but I hold the antidote for a god later.",
+            f"狼刀了{victim}号，但我留着解药救后面的神。",
+        )
+    return None, ""
 
 
 def _worth_poisoning(
     view: SeatView, k: Knowledge, options: list[int], victim: int | None
 ) -> tuple[int, str] | None:
-    """(whom the witch poisons, why): the believed seer's reported wolf when the evidence
-    holds, or from day 2 a suspect she is sure of; None keeps the poison."""
+    """(whom the witch poisons, why): a seer claim she knows is false, the reported wolf
+    of a seer whose claim the evidence supports, or a suspect she is sure of; never a seer
+    claimant she can't rule out. None keeps the poison."""
     lang = view.lang
     pool = [s for s in options if s != victim]
     if not pool:
         return None
+    liars = [s for s in k.liars() if s in pool]
+    if liars:
+        t = max(liars, key=lambda s: (-k.cred[s][0], k.jitter[s]))
+        return t, tr(
+            lang,
+            f"Seat {t}'s seer claim is false: {k.cred[t][1][-1]}. I poison seat {t}.",
+            f"{t}号是假预言家：{k.cred[t][1][-1]}。毒{t}号。",
+        )
     b = k.believed
+    protected = {s for s in k.seer_claims if s not in k.liars()}
     reported = [
         t for t, w in (k.seer_claims[b].reports.items() if b is not None else []) if w and t in pool
     ]
-    if reported and k.score.get(reported[-1], 0.0) >= 2.0:
+    if reported and b is not None and k.cred[b][0] >= 1.0 and reported[-1] not in protected:
         t = reported[-1]
         return t, tr(
             lang,
-            f"Seer-claim {b} reported {t} as a wolf; poisoning {t} ({k.explain([t], lang, 1)}).",
-            f"{b}号预言家查杀{t}号，毒{t}号（{k.explain([t], lang, 1)}）。",
+            f"I trust seat {b} as the seer ({'; '.join(k.cred[b][1][:2])}), and they reported seat {t}: I poison seat {t}.",
+            f"我认{b}号是预言家（{'；'.join(k.cred[b][1][:2])}），他查杀了{t}号，毒{t}号。",
         )
-    top = k.ranked(pool)[0]
-    if k.score.get(top, 0.0) >= 4.0 and view.day >= 2:
+    cands = [s for s in k.ranked(pool) if s not in protected]
+    if cands and k.score.get(cands[0], 0.0) >= 4.5 and view.day >= 2:
+        top = cands[0]
         return top, tr(
             lang,
-            f"Poisoning my top suspect: {k.explain([top], lang, 1)}.",
-            f"毒我最怀疑的人：{k.explain([top], lang, 1)}。",
+            f"I'm sure enough of seat {top} to poison them: {k.explain([top], lang, 1)}.",
+            f"我确定{top}号有问题，毒他：{k.explain([top], lang, 1)}。",
         )
     return None
 
@@ -295,15 +378,18 @@ def shoot(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     label = tr(lang, "the hunter's shot", "猎人开枪")
     if not d.options:
         return skip(view, tr(lang, "Nobody to shoot.", "没有可带走的人。"), label)
-    top = k.ranked(d.options)[0]
-    score = k.score.get(top, 0.0)
-    if score <= 0.3:
+    liars = [s for s in k.liars() if s in d.options]
+    believed = {k.believed} if k.believed is not None else set()
+    pool = [s for s in d.options if s not in believed]
+    top = liars[0] if liars else (k.ranked(pool)[0] if pool else None)
+    score = k.score.get(top, 0.0) if top is not None else 0.0
+    if top is None or score < 2.0:
         return skip(
             view,
             tr(
                 lang,
-                f"No one is suspect enough ({k.explain(d.options, lang, 2)}); holding fire.",
-                f"没人足够可疑（{k.explain(d.options, lang, 2)}），不开枪。",
+                f"I'm not sure of anyone: {k.explain(d.options, lang, 2)}. A wrong shot helps the wolves, so I hold fire.",
+                f"我不确定任何人：{k.explain(d.options, lang, 2)}。开错枪等于帮狼，不开枪。",
             ),
             label,
         )
@@ -312,8 +398,8 @@ def shoot(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
         label=label,
         thought=tr(
             lang,
-            f"Shooting my top suspect {top}: {k.explain(d.options, lang, 2)}.",
-            f"带走我最怀疑的{top}号：{k.explain(d.options, lang, 2)}。",
+            f"I take seat {top} with me: {k.explain([top], lang, 1)}.",
+            f"我带走{top}号：{k.explain([top], lang, 1)}。",
         ),
     )
 
@@ -324,22 +410,28 @@ def good_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[
         return None, tr(lang, "no legal target", "没有可投的人")
     for t, w in k.my_checks.items():
         if w and t in options:
-            return t, tr(lang, f"my own check found {t} a wolf", f"我亲自验出{t}号是狼")
+            return t, tr(lang, f"my own check found seat {t} a wolf", f"我亲自验出{t}号是狼")
+    liars = [s for s in k.ranked(options) if s in k.liars()]
+    if liars:
+        t = liars[0]
+        return t, tr(lang, f"seat {t}'s seer claim is false", f"{t}号是悍跳的假预言家")
     b = k.believed
     if b is not None:
         wolves = [t for t, w in k.seer_claims[b].reports.items() if w and t in options]
         if wolves:
             return wolves[-1], tr(
                 lang,
-                f"the seer I believe ({b}) reported {wolves[-1]}",
-                f"我相信的预言家{b}号查杀了{wolves[-1]}号",
+                f"the seer I believe, seat {b}, reported seat {wolves[-1]}",
+                f"我认的预言家{b}号查杀了{wolves[-1]}号",
             )
     top = k.ranked(options)[0]
-    return top, tr(
-        lang,
-        f"top suspicion {k.explain(options, lang, 3)}",
-        f"嫌疑最高：{k.explain(options, lang, 3)}",
-    )
+    if k.score.get(top, 0.0) <= 0.25:
+        return top, tr(
+            lang,
+            f"nothing points at anyone yet ({k.explain(options, lang, 2)}), so seat {top} is a guess",
+            f"还没有明确的指向（{k.explain(options, lang, 2)}），{top}号只是猜的",
+        )
+    return top, k.explain(options, lang, 2)
 
 
 def vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[int | None, str]:
@@ -351,16 +443,19 @@ def vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[int |
 def vote(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
     lang = view.lang
     label = tr(lang, "voting", "投票")
-    target, why = vote_target(view, k, d.options)
+    if k.wolf:
+        target, why = wolf_vote(view, k, d.options, rng)
+    else:
+        target, why = good_vote_target(view, k, d.options)
     if target is None:
-        return skip(view, tr(lang, f"Abstaining: {why}.", f"弃票：{why}。"), label)
-    if not k.wolf and k.score.get(target, 0.0) <= 0 and rng.random() < 0.1:
+        return skip(view, tr(lang, f"I abstain: {why}.", f"弃票：{why}。"), label)
+    if not k.wolf and k.score.get(target, 0.0) <= 0 and rng.random() < 0.15 * (1 - k.temper.bold):
         return skip(
             view,
             tr(
                 lang,
-                f"Nobody stands out ({k.explain(d.options, lang, 2)}); abstaining.",
-                f"没人突出（{k.explain(d.options, lang, 2)}），弃票。",
+                f"{k.explain(d.options, lang, 2).capitalize()}; I'd rather abstain than guess.",
+                f"{k.explain(d.options, lang, 2)}；与其乱投不如弃票。",
             ),
             label,
         )
@@ -368,12 +463,18 @@ def vote(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
     return Plan(
         action=Action(seat=view.seat, kind="vote", target=target),
         label=label,
-        thought=tr(lang, f"{summary} Voting {target}: {why}.", f"{summary}投{target}号：{why}。"),
+        thought=tr(
+            lang, f"{summary} I vote seat {target}: {why}.", f"{summary}我投{target}号：{why}。"
+        ),
     )
 
 
 __all__ = [
     "COUNTER_CLAIM",
+    "DAOGOU",
+    "WOLF_STRAY",
+    "pack_rng",
+    "wolf_vote",
     "FAKE_WHY",
     "GUT_FEELING",
     "KILL_WHY",
