@@ -15,6 +15,7 @@ import openai
 
 from shared.text import clean
 
+from .endpoints import DEFAULT, endpoint_settings
 from .settings import LLMSettings, SettingsError
 
 
@@ -72,10 +73,10 @@ async def probe(client: openai.AsyncOpenAI, s: LLMSettings) -> tuple[str | None,
     return None, first, time.monotonic() - t0
 
 
-async def preflight(env=None) -> str | None:
+async def preflight(env=None, endpoint: str = DEFAULT) -> str | None:
     """Before a game with LLM bots: can the model answer at all? None, or what is wrong."""
     try:
-        s = LLMSettings.from_env(env)
+        s = endpoint_settings(endpoint, env)
     except SettingsError as e:
         return str(e)
     client = _client(s)
