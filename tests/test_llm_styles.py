@@ -11,6 +11,8 @@ from a draft, a think block or a field marker is ever heard. Nothing of ours is 
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from devtools.scripted_llm import DRAFT, ScriptedLLM
@@ -109,9 +111,7 @@ async def test_a_whole_game_plays_on_the_models_own_answers(llm, model_env, styl
         assert max(len(e.text) for e in events if isinstance(e, SpeechEnd)) <= 500
 
 
-async def test_a_server_that_cuts_a_running_stream_plays_with_one_request_in_flight(
-    llm, model_env
-):
+async def test_a_server_that_cuts_a_running_stream_plays_with_one_request_in_flight(llm, model_env):
     # llama-cpp-python's default: the next request ends the running stream, no finish
     # reason. A named endpoint with max_in_flight = 1 (what doctor recommends) plays whole.
     llm.interrupt = True
@@ -133,3 +133,93 @@ async def test_failed_attempts_keep_their_raw_text_and_tokens(llm, model_env):
     s = summarize(records)
     assert s["fallbacks"] == len([r for r in records if r.fallback])
     assert s["requests"] == s["calls"] and s["retries"] > 0  # fallback rows are no requests
+
+
+async def test_the_seers_check_runs_while_the_wolves_talk(llm, model_env):
+    # The wolves' talk is slow; the seer's check depends on nothing in it, so its call
+    # starts before the first wolf has finished talking.
+    llm.script(
+        {"kind": "delay", "seconds": 0.4, "match": "You are a werewolf. It is night", "times": None}
+    )
+    records, _ = await whole_game(seed=2)
+    talks = [r for r in records if r.decision == "wolf_chat" and r.day == 1 and r.attempt]
+    check = next(r for r in records if r.decision == "check" and r.day == 1 and r.attempt)
+    assert check.ts < talks[0].ts + talks[0].total
+
+
+def test_doctor_tells_a_refused_key_from_no_key_and_shows_at_most_its_last_4(model_env):
+    from server.llm.doctor import check
+
+    with ScriptedLLM(api_key="sk-right-key-0000") as keyed:
+        base = {"WEREWOLF_LLM_BASE_URL": keyed.base_url, "WEREWOLF_LLM_MODEL": "scripted"}
+        for key, says in (
+            ("", "no key: the server wants one"),
+            ("Zq", "key refused (401)"),
+            ("sk-wrong-key-9876", "key refused (401)"),
+        ):
+            lines: list[str] = []
+            env = {**base, "WEREWOLF_LLM_API_KEY": key, "WEREWOLF_LLM_ENDPOINTS": str(model_env)}
+            assert not asyncio.run(check(lines.append, env))
+            text = "\n".join(lines)
+            assert says in text, text
+            if key:
+                assert key not in text and (len(key) < 8 or key[:-4] not in text)
+            if len(key) > 8:
+                assert "…9876" in text
+
+
+def test_doctor_says_a_server_cuts_streams_and_recommends_one_in_flight(model_env):
+    from server.llm.doctor import check
+
+    with ScriptedLLM(latency=0.1, chunk_delay=0.01, interrupt=True) as cutting:
+        env = {
+            "WEREWOLF_LLM_BASE_URL": cutting.base_url,
+            "WEREWOLF_LLM_MODEL": "scripted",
+            "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+        }
+        lines: list[str] = []
+        assert not asyncio.run(check(lines.append, env))
+        assert "cut the first stream" in "\n".join(lines) and "max_in_flight = 1" in lines[-1]
+        # The same server as a named endpoint with one request in flight: all fine.
+        model_env.write_text(
+            f'[endpoints.llama]\nbase_url = "{cutting.base_url}"\nmodel = "scripted"\n'
+            "max_in_flight = 1\n"
+        )
+        lines = []
+        asyncio.run(check(lines.append, {**env, "WEREWOLF_LLM_MODEL": ""}))
+        text = "\n".join(lines)
+        assert "max_in_flight = 1 keeps them apart" in text and "4 of 4 usable" in text, text
+
+
+def test_doctor_says_a_model_is_too_weak_for_the_format(llm, model_env):
+    from server.llm.doctor import check
+
+    llm.script({"kind": "reply", "text": "I think that is fine, thanks!", "times": None})
+    lines: list[str] = []
+    env = {
+        "WEREWOLF_LLM_BASE_URL": llm.base_url,
+        "WEREWOLF_LLM_MODEL": "scripted",
+        "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+    }
+    assert not asyncio.run(check(lines.append, env))
+    assert "too weak to follow the answer format" in lines[-1], lines
+
+
+def test_doctor_names_the_token_timeout_and_sees_a_reasoning_model(llm, model_env):
+    from server.llm.doctor import check
+
+    env = {
+        "WEREWOLF_LLM_BASE_URL": llm.base_url,
+        "WEREWOLF_LLM_MODEL": "scripted",
+        "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+        "WEREWOLF_LLM_TOKEN_TIMEOUT": "0.5",
+    }
+    llm.script({"kind": "delay", "seconds": 2})  # /models answers at once, the chat does not
+    lines: list[str] = []
+    assert not asyncio.run(check(lines.append, env))
+    assert "no token within 0.5 s (WEREWOLF_LLM_TOKEN_TIMEOUT)" in lines[-1], lines
+    llm.reset()
+    llm.script({"kind": "reasoning", "words": 300, "times": None})
+    lines = []
+    assert asyncio.run(check(lines.append, {**env, "WEREWOLF_LLM_TOKEN_TIMEOUT": "30"}))
+    assert any(line.startswith("· reasoning model") for line in lines), lines
