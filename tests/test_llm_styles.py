@@ -223,3 +223,54 @@ def test_doctor_names_the_token_timeout_and_sees_a_reasoning_model(llm, model_en
     lines = []
     assert asyncio.run(check(lines.append, {**env, "WEREWOLF_LLM_TOKEN_TIMEOUT": "30"}))
     assert any(line.startswith("· reasoning model") for line in lines), lines
+
+
+def test_a_seat_plays_a_named_model_and_a_narrated_games_calls_are_inspectable(
+    llm, model_env, tmp_path
+):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with ScriptedLLM(model="other-model") as other:
+        model_env.write_text(
+            f'[endpoints.other]\nbase_url = "{other.base_url}"\nmodel = "other-model"\n'
+        )
+        env = {
+            **os.environ,
+            "WEREWOLF_LLM_BASE_URL": llm.base_url,
+            "WEREWOLF_LLM_MODEL": "scripted",
+            "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+            "WEREWOLF_DATA_DIR": str(tmp_path / "data"),
+        }
+
+        def cli(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                [sys.executable, "-m", "cli", *args],
+                cwd=Path(__file__).resolve().parent.parent,
+                text=True,
+                capture_output=True,
+                timeout=300,
+                env=env,
+            )
+
+        out = cli(
+            "narrate", "--players", "6", "--seed", "4", "--pace", "0",
+            "--seat-model", "2=other", "--seat-model", "5=default",
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        game_id = out.stderr.split("werewolf inspect ")[1].split()[0]
+        shown = cli("inspect", game_id, "--json")
+        assert shown.returncode == 0, shown.stderr
+        calls = json.loads(shown.stdout)["calls"]
+        by_seat = {(c["seat"], c["endpoint"], c["model"]) for c in calls if c["attempt"]}
+        assert by_seat and {s for s, _, _ in by_seat} <= {2, 5}
+        assert all(
+            (e, m) == (("other", "other-model") if s == 2 else ("default", "scripted"))
+            for s, e, m in by_seat
+        )
+        assert other.calls() and all(c["model"] == "other-model" for c in other.calls())
+        bad = cli("narrate", "--players", "6", "--seat-model", "2=nowhere")
+        assert bad.returncode == 2 and "no endpoint 'nowhere'" in bad.stderr
