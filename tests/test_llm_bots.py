@@ -381,7 +381,7 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 def test_doctor_says_what_works_and_what_is_wrong(llm):
     ok = run_cli("doctor", env=llm_env(llm))
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "✓ models: scripted is served" in ok.stdout and "✓ a bot decision" in ok.stdout
+    assert "✓ models: scripted is served" in ok.stdout and "✓ bot decisions: 4 of 4" in ok.stdout
     wrong = run_cli("doctor", env={**llm_env(llm), "WEREWOLF_LLM_MODEL": "gpt-9"})
     assert wrong.returncode == 1 and "does not list 'gpt-9'" in wrong.stdout
     missing = run_cli("doctor", env={**llm_env(llm), "WEREWOLF_LLM_MODEL": ""})

@@ -28,6 +28,7 @@ from dspy.utils.exceptions import AdapterParseError
 
 from .fields import split_fields, strip_think
 
+OPTIONAL = ("reasoning", "vote")  # fields an answer may leave out: thinking, a speech's vote
 _PASS_WORDS = {
     "abstain": ("abstain", "none", "no one", "nobody", "pass", "skip", "弃票", "弃权", "不投"),
     "none": ("none", "no one", "nobody", "hold", "hold fire", "pass", "skip", "不开枪", "不带"),
@@ -149,7 +150,8 @@ class TolerantAdapter(dspy.ChatAdapter):
         if missing == ["speech"] or set(missing) == {"reasoning", "speech"}:
             if not re.search(r"\[\[ ## \w+ ## \]\]", text) and text.strip() and len(fields) <= 2:
                 found["speech"] = text.strip()  # a bare speech: the whole answer is it
-        found.setdefault("reasoning", "")  # thinking is welcome, never required
+        for name in OPTIONAL:  # welcome, never required
+            found.setdefault(name, "")
         out: dict[str, Any] = {}
         for name, field in signature.output_fields.items():
             if name not in found:
@@ -164,6 +166,9 @@ class TolerantAdapter(dspy.ChatAdapter):
                 out[name] = str(found[name]).strip()
                 continue
             choice = normalise_choice(found[name], options, self.names)
+            if choice is None and name in OPTIONAL:
+                out[name] = ""
+                continue
             if choice is None:
                 raise AdapterParseError(
                     adapter_name="TolerantAdapter",

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
+from typing import Literal, cast
 
 import dspy
 from dspy.utils.exceptions import AdapterParseError
@@ -183,8 +184,13 @@ async def llm_bot(
         return await _fall_back(view, d, turn, streamer, "no model configured", str(e))
     if d.action == "wolf_kill" and (vote := _voted_in_talk(view, d)) is not None:
         return vote
+    if d.action == "vote" and (vote := _voted_in_speech(view, d)) is not None:
+        return vote
     program = PROGRAMS[d.action]
     signature = typed(program, d)
+    if "vote" in signature.output_fields:  # a day speech says whom it will vote for
+        others = tuple(str(s) for s in view.living() if s != d.seat) + ("abstain",)
+        signature = signature.with_updated_fields("vote", type_=cast(type, Literal[others]))
     adapter = TolerantAdapter(names=view.names)
     brief = base = briefing(view, d)
     cause = detail = ""
@@ -244,10 +250,47 @@ async def llm_bot(
         streamer.finish()
         if streamer.speaks:  # the speech as its audience heard it, never spoken twice
             action = action.model_copy(update={"text": await _spoken(streamer, action.text)})
+        if prediction.get("vote") and action.text:
+            _remember_vote(d.seat, view.day, action.text, prediction.vote)
         _fill(call, scope, parsed=action.model_dump(exclude_none=True))
         record(call)
         return Plan(action=action, streamed=True, label=program.label(view.lang))
     return await _fall_back(view, d, turn, streamer, cause, detail)
+
+
+# Whom each seat said it would vote for with today's speech, by the speech as the rules
+# recorded it (so a vote is matched to the speech its own view holds; a restarted server
+# has forgotten, and asks the model). Bounded: a vote is called minutes after its speech.
+_intents: OrderedDict[tuple[int, int, str], str] = OrderedDict()
+MAX_INTENTS = 4096
+
+
+def _remember_vote(seat: int, day: int, speech: str, vote: str) -> None:
+    _intents[(seat, day, speech)] = vote
+    while len(_intents) > MAX_INTENTS:
+        _intents.popitem(last=False)
+
+
+def _voted_in_speech(view: SeatView, d: Decision) -> Plan | None:
+    """The vote this seat announced with its speech today, if it is still legal."""
+    spoken = [
+        e.text
+        for e in view.events
+        if isinstance(e, SpeechEnd) and e.kind == "day" and e.seat == d.seat and e.day == view.day
+    ]
+    said = _intents.get((d.seat, view.day, spoken[-1])) if spoken else None
+    if said is None:
+        return None
+    zh = view.lang == "zh"
+    label = "投票" if zh else "casting my vote"
+    if said == "abstain" and d.can_skip:
+        thought = "按我发言说的：弃票。" if zh else "As I said in my speech: I abstain."
+        return Plan(action=d.pass_action(), thought=thought, label=label)
+    if not said.isdigit() or int(said) not in d.options:
+        return None
+    seat = int(said)
+    thought = f"按我发言说的：投{seat}号。" if zh else f"As I said in my speech: seat {seat}."
+    return Plan(action=Action(seat=d.seat, kind="vote", target=seat), thought=thought, label=label)
 
 
 _LITERAL_REFUSED = re.compile(

@@ -86,7 +86,11 @@ def _matters(sentence: str) -> bool:
 def _excerpt(text: str) -> str | None:
     """The sentences of a speech that claim a role, report a check, accuse someone, or (in
     the wolves' talk) propose a kill or a fake claim."""
-    keep = [m.group(0).strip() for m in _SENTENCE.finditer(text) if _matters(m.group(0))]
+    keep = []
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group(0).strip()
+        if sentence not in keep and _matters(sentence):  # (a sentence said twice, once)
+            keep.append(sentence)
     if not keep:
         return None
     return quote(" ".join(keep[:3]), MAX_EXCERPT)
@@ -239,7 +243,9 @@ def speeches(view: SeatView) -> tuple[list[str], list[str]]:
         if e.kind == "wolf_chat" and e.target is not None:  # the kill this wolf proposed
             label = f" (wolves' night talk, proposing to kill {_seat(view, e.target)})"
         who = _seat(view, e.seat) + (" (you)" if e.seat == view.seat else "")
-        if e.day == view.day or (view.phase == "night" and e.day == view.day - 1):
+        # Quoted whole: today's speeches by day; at night only tonight's (the wolves'
+        # talk): the day before is excerpted like the earlier days (prompts stay small).
+        if e.day == view.day and (view.phase == "day" or e.kind == "wolf_chat"):
             now.append(f"{who}{label}: {quote(e.text)}")
         else:  # (a seat sees the wolves' talk only if it is a wolf)
             ex = _excerpt(e.text)
