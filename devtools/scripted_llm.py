@@ -802,11 +802,11 @@ class ScriptedLLM:
             )
 
         self._record(messages, stream, model, kind, 200)
-        delay = self.latency + (behavior["seconds"] if kind == "delay" else 0.0)
+        delay = self.latency + ((behavior or {}).get("seconds", 0.0) if kind == "delay" else 0.0)
         if delay > 0:
             await asyncio.sleep(delay)
         if kind == "reply":
-            answer = behavior["text"]
+            answer = (behavior or {})["text"]
         else:
             answer = compose_answer(
                 messages,
@@ -870,7 +870,7 @@ class ScriptedLLM:
             "usage": usage,
         }
         if kind == "stall":
-            await asyncio.sleep(behavior["seconds"])
+            await asyncio.sleep((behavior or {})["seconds"])
         elif kind == "disconnect":
             return _DroppedResponse()
         elif kind == "truncate":

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 import dspy
 from dspy.utils.exceptions import AdapterParseError
@@ -117,11 +117,11 @@ def _labels(text: str, wanted: Sequence[str]) -> dict[str, str]:
     for line in text.splitlines():
         m = _LABEL.match(line)
         name = m.group(1).lower() if m else None
-        if m and name in wanted:
+        if m and name is not None and name in wanted:
             current = name
-            out.setdefault(current, [])
+            out.setdefault(name, [])
             if m.group(2).strip():
-                out[current].append(m.group(2).strip())
+                out[name].append(m.group(2).strip())
         elif current is not None and name is None:
             out[current].append(line)
     return {k: "\n".join(v).strip() for k, v in out.items() if "\n".join(v).strip()}
@@ -157,7 +157,7 @@ class TolerantAdapter(dspy.ChatAdapter):
             if name not in found:
                 raise AdapterParseError(
                     adapter_name="TolerantAdapter",
-                    signature=signature,
+                    signature=cast(Any, signature),
                     lm_response=completion,
                     message=f"no `{name}` field in the answer. {format_note(signature)}",
                 )
@@ -172,7 +172,7 @@ class TolerantAdapter(dspy.ChatAdapter):
             if choice is None:
                 raise AdapterParseError(
                     adapter_name="TolerantAdapter",
-                    signature=signature,
+                    signature=cast(Any, signature),
                     lm_response=completion,
                     message=f"`{name}` {str(found[name])[:60]!r} names no single legal option. "
                     + format_note(signature),
