@@ -89,11 +89,13 @@ def line(n: int, r: CallRecord, lang: str = "en") -> str:
         seat=r.seat,
         decision=r.decision,
         attempt=tries.get(r.attempt, str(r.attempt)),
-        tokens_in=r.tokens_in,
-        tokens_out=r.tokens_out,
+        # "~": the server sent no usage, the counts are estimates
+        tokens_in=f"~{r.tokens_in}" if r.tokens_estimated else r.tokens_in,
+        tokens_out=f"~{r.tokens_out}" if r.tokens_estimated else r.tokens_out,
         ttft=ttft,
         total=r.total,
-        outcome=_outcome(r, lang),
+        outcome=_outcome(r, lang)
+        + (f"  [{r.endpoint}]" if r.endpoint not in ("", "default") else ""),
     )
 
 
