@@ -274,3 +274,29 @@ def test_a_seat_plays_a_named_model_and_a_narrated_games_calls_are_inspectable(
         assert other.calls() and all(c["model"] == "other-model" for c in other.calls())
         bad = cli("narrate", "--players", "6", "--seat-model", "2=nowhere")
         assert bad.returncode == 2 and "no endpoint 'nowhere'" in bad.stderr
+
+
+async def test_a_stream_cut_before_its_first_token_is_retried_like_a_refused_connection(llm):
+    import random
+
+    from server.bots import Turn
+    from server.game import new_game, pending
+    from server.game.view import seat_view
+    from server.llm.bot import llm_bot
+    from server.llm.settings import LLMSettings
+    from server.typewriter import Typewriter
+
+    llm.reset()
+    llm.script({"kind": "truncate", "after_chunks": 0, "times": 2})
+    state = new_game(GameConfig(players=9, seed=1)).state
+    d = next(x for x in pending(state) if x.action == "wolf_chat")
+    log = MemoryCallLog()
+    turn = Turn(random.Random(0), Typewriter(lambda _e: None, 0), record=log.add)
+    settings = LLMSettings(base_url=llm.base_url, model="scripted", backoff=0.01)
+    try:
+        plan = await llm_bot(seat_view(state, d.seat), d, turn, settings=settings)
+    finally:
+        await close_bots()
+    (record,) = log.records
+    assert not plan.fallback and not record.error and record.retries == 2
+    assert len(llm.calls()) == 3
