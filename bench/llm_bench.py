@@ -107,6 +107,9 @@ def main() -> None:
     ap.add_argument("--tps", type=float, default=30.0, help="tokens (chunks) a second")
     ap.add_argument("--speech-chars", type=int, default=500, help="every speech this long")
     args = ap.parse_args()
+    from server.bots import warm
+
+    warm("llm")  # DSPy's import (seconds) is not a game's time
     with scripted.ScriptedLLM(latency=args.ttft, chunk_delay=1 / args.tps) as llm:
         os.environ.update(WEREWOLF_LLM_BASE_URL=llm.base_url, WEREWOLF_LLM_MODEL="scripted")
         if args.speech_chars:
