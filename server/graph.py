@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
@@ -120,6 +120,24 @@ def waiting_events(
     ]
 
 
+def _ahead(game: GameState, table: Table) -> list[tuple[GameState, Decision]]:
+    """Bot decisions of a later step tonight that nothing before them can change, with the
+    state to decide them in: the seer's check, while the wolves talk (only wolves hear the
+    talk, and the check's options are the living). Found by passing the talk in a copy."""
+    if game.step is None or game.step.kind != "wolf_chat":
+        return []
+    ahead = game
+    while (ds := pending(ahead)) and ds[0].action == "wolf_chat":
+        ahead = apply(ahead, ds[0].pass_action()).state
+    return [
+        (ahead, d)
+        for d in pending(ahead)
+        if d.action == "check"
+        and d.seat not in table.humans
+        and table.bots.get(d.seat, "builtin") != "builtin"  # (a rule of thumb takes no time)
+    ]
+
+
 async def play(state: GameGraphState) -> dict[str, Any]:
     write = _CountingWriter()
     table = Table.model_validate(state["table"])
@@ -128,17 +146,35 @@ async def play(state: GameGraphState) -> dict[str, Any]:
     record = _call_log()
     inline = headless = _headless()
     start_phase = (game.phase, game.day)
+    # Decisions started early (see _ahead), used if the step comes as foreseen.
+    early: dict[tuple[int, int, str], tuple[Decision, asyncio.Future[Action]]] = {}
+
+    def decide(d: Decision) -> Awaitable[Action]:
+        started = early.pop((game.day, d.seat, d.action), None)
+        if started is not None and started[0] == d:
+            return started[1]
+        if started is not None:
+            started[1].cancel()
+        return _bot_decides(game, table, d, tw, record, inline)
+
     while not game.over:
         decisions = pending(game)
         bot_decisions = [d for d in decisions if d.seat not in table.humans]
         if not bot_decisions:
             break
-        if len(bot_decisions) == 1:  # most decisions: no gather, no task
-            actions = [await _bot_decides(game, table, bot_decisions[0], tw, record, inline)]
-        else:
-            actions = await asyncio.gather(
-                *(_bot_decides(game, table, d, tw, record, inline) for d in bot_decisions)
-            )
+        for then, d in _ahead(game, table):
+            if (game.day, d.seat, d.action) not in early:
+                task = asyncio.ensure_future(_bot_decides(then, table, d, tw, record, inline))
+                early[(game.day, d.seat, d.action)] = (d, task)
+        try:
+            if len(bot_decisions) == 1:  # most decisions: no gather, no task
+                actions = [await decide(bot_decisions[0])]
+            else:
+                actions = await asyncio.gather(*(decide(d) for d in bot_decisions))
+        except BaseException:
+            for _, task in early.values():
+                task.cancel()
+            raise
         for action in actions:
             try:
                 t = apply(game, action)
@@ -153,6 +189,8 @@ async def play(state: GameGraphState) -> dict[str, Any]:
                 break
         if (game.phase, game.day) != start_phase and not headless:
             break
+    for _, task in early.values():  # foreseen wrongly (the game went another way)
+        task.cancel()
     paused = table.step and not game.over and (game.phase, game.day) != start_phase
     if not game.over and not paused:
         for w in waiting_events(game, table.humans, table.turn_timeout):

@@ -64,7 +64,9 @@ class Report:
             return round(sum(c[key] or 0 for c in self.per_game_calls) / n, 1)
 
         return {
-            "calls_per_game": mean("calls"),
+            "calls_per_game": mean("calls"),  # the model's answers asked for
+            "requests_per_game": mean("requests"),  # HTTP requests (retried ones too)
+            "retries_per_game": mean("retries"),  # second tries after an unusable answer
             "tokens_in_per_game": mean("tokens_in"),
             "tokens_out_per_game": mean("tokens_out"),
             "fallbacks_per_game": mean("fallbacks"),
@@ -117,7 +119,10 @@ def table_moment(e: Event) -> str | None:
 
 
 async def _play_many(
-    configs: list[GameConfig], bots: str = "builtin", facts: bool = False
+    configs: list[GameConfig],
+    bots: str = "builtin",
+    facts: bool = False,
+    seat_bots: dict[int, str] | None = None,
 ) -> list[GameSummary]:
     from server.bots import seat_kinds
     from server.graph import Table, build_graph
@@ -138,7 +143,7 @@ async def _play_many(
             if (moment := table_moment(e)) is not None:
                 moments[moment] += 1
 
-        kinds = seat_kinds(bots, list(range(1, config.players + 1)))
+        kinds = seat_kinds(bots, list(range(1, config.players + 1))) | (seat_bots or {})
         calls = MemoryCallLog()
         state = await run_game(
             config, Table(bots=kinds), graph=graph, on_event=count, call_log=calls
@@ -157,15 +162,21 @@ async def _play_many(
     return out
 
 
-def _worker(configs: list[dict], bots: str = "builtin", facts: bool = False) -> list[GameSummary]:
+def _worker(
+    configs: list[dict],
+    bots: str = "builtin",
+    facts: bool = False,
+    seat_bots: dict[int, str] | None = None,
+) -> list[GameSummary]:
     from server.bots import close_bots, load_kind, seat_kinds
 
-    for kind in set(seat_kinds(bots, [1, 2]).values()):  # imported before the loop starts
+    # (imported before the loop starts)
+    for kind in set(seat_kinds(bots, [1, 2]).values()) | set((seat_bots or {}).values()):
         load_kind(kind)
 
     async def play() -> list[GameSummary]:
         try:
-            return await _play_many([GameConfig(**c) for c in configs], bots, facts)
+            return await _play_many([GameConfig(**c) for c in configs], bots, facts, seat_bots)
         finally:
             await close_bots()
 
@@ -184,6 +195,7 @@ def simulate(
     sheriff: bool | None = None,
     win: str = "sides",
     facts: bool = False,
+    seat_bots: dict[int, str] | None = None,
 ) -> Report:
     """Play ``games`` games with seeds ``seed``, ``seed+1``, ...; in ``workers`` processes.
     ``board`` (6, 9, 12-guard, 12-idiot) overrides ``players``."""
@@ -197,13 +209,14 @@ def simulate(
     t0 = time.perf_counter()
     if workers == 1:
         for batch in batches:
-            for g in _worker(batch, bots, facts):
+            for g in _worker(batch, bots, facts, seat_bots):
                 report.add(g)
             if progress:
                 progress(report.games, games)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_worker, batches, [bots] * len(batches), [facts] * len(batches)):
+            n = len(batches)
+            for result in pool.map(_worker, batches, [bots] * n, [facts] * n, [seat_bots] * n):
                 for g in result:
                     report.add(g)
                 if progress:

@@ -18,6 +18,8 @@ import dspy
 from server.game.state import Action, Decision
 from shared.text import clean
 
+from .fields import scrub_markers
+
 
 class Decide(dspy.Signature):
     """Play your seat in a game of Werewolf."""
@@ -37,8 +39,9 @@ class WolfTalk(Decide):
     your own kill vote. Killing a player the village trusts, or a likely seer or witch,
     is usually best; agree with the pack unless its choice is bad."""
 
-    speech: str = dspy.OutputField(desc="what you say to your fellow wolves, 1-3 sentences")
+    # The vote first: a talk cut at its cap (or by the token limit) still carries it.
     target: str = dspy.OutputField(desc="the seat number you vote to kill tonight")
+    speech: str = dspy.OutputField(desc="what you say to your fellow wolves, 1-3 sentences")
 
 
 class WolfKill(Decide):
@@ -68,6 +71,9 @@ class DaySpeech(Decide):
     whom you suspect, and (if it helps your side) what you know. Wolves lie to survive;
     the village must find them."""
 
+    # The vote first (a speech cut at its cap still carries it): cast when the votes
+    # are called, without another call, as 归票 — a vote said with the speech.
+    vote: str = dspy.OutputField(desc="the seat number you will vote to exile today, or 'abstain'")
     speech: str = dspy.OutputField(desc="your speech to the table, 2-5 sentences")
 
 
@@ -128,28 +134,138 @@ PROGRAMS: dict[str, Program] = {
     "shoot": Program(HunterShot, ("taking aim", "瞄准"), "target"),
 }
 
-# How the model says "pass" where passing is one of its choices (elsewhere it must choose).
-NO_TARGET = {"vote": "abstain", "pk_vote": "abstain", "shoot": "none", "witch": "pass"}
+
+def decision(
+    name: str,
+    instruction: str,
+    labels: tuple[str, str],
+    choice: str | None = "target",
+    desc: str = "the seat number",
+    speech: str | None = None,
+) -> Program:
+    """A new decision's program in one entry: its instruction, its caption, and what the
+    model writes (a choice, typed per call with the legal options; and/or a speech)."""
+    fields: dict = {}
+    annotations: dict = {}
+    if choice is not None:
+        fields[choice] = dspy.OutputField(desc=desc)
+        annotations[choice] = str
+    if speech is not None:
+        fields["speech"] = dspy.OutputField(desc=speech)
+        annotations["speech"] = str
+    signature = type(
+        name.title().replace("_", ""),
+        (Decide,),
+        {"__doc__": instruction, "__annotations__": annotations, **fields},
+    )
+    return Program(signature, labels, choice)
+
+
+# The sheriff (警长), the guard (守卫), the speaking direction: one entry each.
+PROGRAMS.update(
+    {
+        "stand": decision(
+            "stand",
+            """Today the table elects a sheriff (警长), whose vote counts 1.5 and who sets the
+            speaking order. Decide whether to stand for sheriff (上警).""",
+            ("deciding whether to stand", "考虑上警"),
+            "choice",
+            "'stand' or 'pass'",
+        ),
+        "withdraw": decision(
+            "withdraw",
+            """You stood for sheriff and have heard the candidates. Decide whether to withdraw
+            (退水) or stay in the race.""",
+            ("deciding whether to withdraw", "考虑退水"),
+            "choice",
+            "'withdraw' or 'pass'",
+        ),
+        "sheriff_speak": decision(
+            "sheriff_speak",
+            """You are a candidate for sheriff. Speak to the table: why they should give you
+            the badge, what you know, and your badge plan (警徽流).""",
+            ("preparing a campaign speech", "准备竞选发言"),
+            None,
+            speech="your campaign speech, 2-5 sentences",
+        ),
+        "sheriff_pk_speak": decision(
+            "sheriff_pk_speak",
+            """The sheriff vote tied and you are in the run-off. Speak once more for the badge.""",
+            ("preparing a run-off campaign speech", "准备警上PK发言"),
+            None,
+            speech="your run-off speech, 1-3 sentences",
+        ),
+        "sheriff_vote": decision(
+            "sheriff_vote",
+            """Vote for the sheriff among the candidates (or abstain).""",
+            ("voting for sheriff", "警长投票"),
+            desc="the seat number to vote for, or 'abstain'",
+        ),
+        "sheriff_pk_vote": decision(
+            "sheriff_pk_vote",
+            """Run-off vote for sheriff: one of the tied candidates, or abstain.""",
+            ("voting in the sheriff run-off", "警长PK投票"),
+            desc="the seat number to vote for, or 'abstain'",
+        ),
+        "badge": decision(
+            "badge",
+            """You are the sheriff and you are dying: pass the badge to a living player you
+            trust, or tear it (撕警徽) so nobody gets it.""",
+            ("passing the badge", "移交警徽"),
+            desc="the seat number to pass the badge to, or 'tear'",
+        ),
+        "direction": decision(
+            "direction",
+            """You are the sheriff: choose whether today's speeches go to your left (警左,
+            lower seats first) or your right (警右).""",
+            ("choosing the speaking order", "选择发言顺序"),
+            "choice",
+            "'left' or 'right'",
+        ),
+        "protect": decision(
+            "protect",
+            """You are the guard (守卫). Choose one player to protect tonight from the wolves
+            (not the same player two nights running), or protect nobody.""",
+            ("choosing whom to guard", "选择守护"),
+            desc="the seat number to protect, or 'none'",
+        ),
+    }
+)
+
+# How the model says "pass" where passing is one of its choices; the wolves' kill and the
+# seer's check must choose. Elsewhere the pass is written "pass".
+NO_TARGET = {
+    "vote": "abstain",
+    "pk_vote": "abstain",
+    "sheriff_vote": "abstain",
+    "sheriff_pk_vote": "abstain",
+    "shoot": "none",
+    "protect": "none",
+    "witch": "pass",
+}
+MUST_CHOOSE = frozenset({"wolf_kill", "check"})
 
 
 def _word(d: Decision, action: Action) -> str:
-    """How the model writes ``action``: a seat number, "save", "poison N", or the pass."""
+    """How the model writes ``action``: a seat number, "save", "poison N", a word
+    ("stand", "left", "tear"), or the pass."""
     if action.kind == "skip":
-        return NO_TARGET[d.action]
-    if action.kind == "save":
-        return "save"
-    if action.kind == "poison":
-        return f"poison {action.target}"
+        return NO_TARGET.get(d.action, "pass")
+    if action.kind == "save" or action.target is None:
+        return str(action.kind)
+    named = [k for k in d.kinds if k not in ("speak", "skip", "save") and d.targets(k)]
+    if len(named) > 1 or action.kind == "poison":  # several ways to name a seat: say which
+        return f"{action.kind} {action.target}"
     return str(action.target)
 
 
 def answers(d: Decision) -> dict[str, Action]:
     """Every answer the model may write now, with the legal action it stands for: the
-    decision's own choices (the rules'), the pass only where :data:`NO_TARGET` names it.
+    decision's own choices (the rules'), the pass except where it must choose.
     A wolf's talk chooses the kill it proposes with its speech (see :func:`to_action`)."""
     if d.action == "wolf_chat":
         return {str(s): Action(seat=d.seat, kind="speak", target=s) for s in d.targets("speak")}
-    return {_word(d, a): a for a in d.choices() if a.kind != "skip" or d.action in NO_TARGET}
+    return {_word(d, a): a for a in d.choices() if a.kind != "skip" or d.action not in MUST_CHOOSE}
 
 
 def options(d: Decision) -> list[str]:
@@ -184,7 +300,8 @@ def to_action(d: Decision, program: Program, prediction: dspy.Prediction) -> Act
     A speech is ``speak`` with its text; a wolf's talk also carries the kill it proposes
     (``target``: the rules record it for the pack, and its own kill vote follows it)."""
     if d.speaks:
-        text = clean(prediction.get("speech") or "").strip()  # no escape reaches a terminal
+        # No escape reaches a terminal, no field marker is spoken.
+        text = scrub_markers(clean(prediction.get("speech") or "")).strip()
         target = _choice(d, program, prediction).target if program.choice else None
         return Action(seat=d.seat, kind="speak", text=text, target=target)
     return _choice(d, program, prediction)
