@@ -6,7 +6,6 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.dom import NoScreen
 from textual.widgets import Static
 
 from shared.strings import has, say
@@ -50,7 +49,7 @@ class SeatPane(Vertical):
     Focusable, so it can be maximized. Repainted by the app's clock, never per token."""
 
     can_focus = True
-    ALLOW_MAXIMIZE = True
+    ALLOW_MAXIMIZE = False  # the app maximizes its own way: the prompt stays in view
 
     def __init__(self, seat: int) -> None:
         super().__init__(id=f"seat-{seat}", classes="seat-pane")
@@ -70,10 +69,7 @@ class SeatPane(Vertical):
 
     @property
     def maximized(self) -> bool:
-        try:
-            return self.screen.maximized is self
-        except NoScreen:  # being unmounted (the app is closing): not on any screen
-            return False
+        return self.has_class("maximized")
 
     def on_resize(self) -> None:
         # The tail was cut for the old size: cut it again (rare: layout changes only).

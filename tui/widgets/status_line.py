@@ -50,6 +50,14 @@ class StatusLine(Static):
             elif board.waiting_on:
                 who = ", ".join(str(s) for s in board.waiting_on)
                 text.append(f"{say('status.waiting_for', lang)} {who}", style="dim")
+            elif board.phase == "night" and board.started:
+                # What the table waits on, never whose role it is; and since when.
+                text.append(say("status.night_wait", lang), style="cyan")
+                me = board.seats.get(board.you) if board.you is not None else None
+                if me is not None and me.decided:
+                    text.append(f" · {say('status.your_part_done', lang)}", style="green")
+            if board.started and not board.paused:
+                text.append(f"  ⏱ {board.elapsed()}", style="dim")
         state = connection.state
         label = (
             say("status.reconnecting", lang, attempt=connection.attempt)

@@ -1,10 +1,22 @@
-"""The moderator's timeline: phases, deaths, votes with the tally, private results."""
+"""The transcript: phases, every speech in full, votes with the tally, deaths, and the
+night results this viewer may know. Scrollable; t shows it over the whole screen."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual import events
 from textual.widgets import RichLog
+
+from tui.board import Line
+
+STYLES = {
+    "phase": "bold reverse",
+    "speech": "",
+    "last_words": "italic",
+    "wolf_chat": "magenta",
+    "end": "bold yellow",
+    "line": "bold",
+}
 
 
 class Timeline(RichLog):
@@ -15,14 +27,16 @@ class Timeline(RichLog):
     def lines_text(self) -> list[str]:
         return [strip.text for strip in self.lines]
 
-    def add(self, lines: list[str]) -> None:
+    def add(self, lines: list[Line]) -> None:
         # Follow new lines only while the reader is at the bottom.
         self.auto_scroll = self.scroll_y >= self.max_scroll_y - 1
         for line in lines:
-            style = "bold" if line[:1].isupper() and ("Night" in line or "Day" in line) else ""
-            if "天亮" in line or "天黑" in line:
-                style = "bold"
-            self.write(Text(line, style=style))
+            text = Text(line.text, style=STYLES.get(line.kind, ""))
+            if line.kind in ("speech", "last_words", "wolf_chat"):
+                who, sep, _ = line.text.partition(": ")
+                if sep:
+                    text.stylize("bold cyan", 0, len(who))
+            self.write(text)
 
     def on_resize(self, event: events.Resize) -> None:
         # Shrunk (the action area opened): keep the latest lines in view if following.
