@@ -100,7 +100,7 @@ class WerewolfApp(App[None]):
         self.connection = Connection("connecting")
         self.show_thoughts = True
         self.panes = {n: SeatPane(n) for n in range(1, players + 1)}
-        self.timeline = Timeline()
+        self.timeline = Timeline(self.board.transcript)
         self.strip = SeatStrip()
         self.live = Static("", id="live", markup=False)  # narrow: the words being spoken
         self.maximized_seat: int | None = None  # our own maximize: the prompt stays in view
@@ -274,11 +274,13 @@ class WerewolfApp(App[None]):
     def flush(self) -> None:
         """Repaint what changed since the last flush, all at once."""
         dirty = self.board.take_dirty()
-        lines = self.board.take_timeline()
+        self.board.timeline.clear()  # (the timeline reads the transcript itself)
+        lines = self.timeline.behind
         if not dirty and not lines and not self.board.header_dirty:
             return
         narrow = self.has_class("narrow")
-        if dirty and (narrow or self.board.header_dirty):
+        stripped = narrow or self.has_class("transcript")  # the strip is in view
+        if dirty and (stripped or self.board.header_dirty):
             self.strip.dirty = True
         shown = self.maximized_seat
         if shown is None and narrow:
@@ -292,9 +294,10 @@ class WerewolfApp(App[None]):
                 if pane is not None:
                     pane.paint(self.board, self.show_thoughts)
             if lines:
-                self.timeline.add(lines)
-            if narrow and self.strip.dirty:
+                self.timeline.catch_up()
+            if stripped and self.strip.dirty:
                 self.strip.paint(self.board)
+            if narrow:
                 self._paint_live()
             if self.board.header_dirty:
                 self._paint_header()
@@ -314,6 +317,7 @@ class WerewolfApp(App[None]):
         from rich.text import Text
 
         from tui.widgets.seat_pane import tail
+        from tui.wrap import wrap
 
         doing, seats = self.board.turn()
         text = Text()
@@ -327,7 +331,7 @@ class WerewolfApp(App[None]):
             text.append("▌\n", style="yellow")
         text.rstrip()
         width = self.live.size.width or self.size.width
-        self.live.update(tail(text, width, 4))
+        self.live.update(wrap(tail(text, width, 4), width))
         self.live.set_class(not text.plain, "empty")
 
     def _paint_header(self) -> None:

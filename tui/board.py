@@ -84,6 +84,7 @@ class Line:
     text: str
     kind: str = "line"  # "line" | "phase" | "speech" | "wolf_chat" | "last_words" | "end"
     seat: int | None = None
+    head: int = 0  # a speech: the length of the speaker's name at its start
 
 
 @dataclass
@@ -251,7 +252,8 @@ class Board:
             if found and e.kind != "wolf_chat":
                 role = ZH_ROLES.get(found.group(1), found.group(1).lower())
                 self.claims[e.seat] = role_name(role, self.lang)
-            self.add_line(Line(f"{who}: {e.text}", kind, e.seat))
+            said = say("transcript.said", self.lang, who=who, text=e.text)
+            self.add_line(Line(said, kind, e.seat, head=len(who)))
         self.dirty.add(e.seat)
         self.header_dirty = True
 

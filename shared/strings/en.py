@@ -280,4 +280,5 @@ STRINGS: dict[str, str] = {
     "review.keys": "←/→: phase by phase · 1–9: one seat's thoughts, 0: all · h: hide thoughts "
     "· Esc: close",
     "review.thinks": "#{n} {name} ({role}) thinks",
+    "transcript.said": "{who}: {text}",
 }

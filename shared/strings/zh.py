@@ -273,4 +273,5 @@ STRINGS: dict[str, str] = {
     "review.key.thoughts": "思考",
     "review.keys": "←/→：逐个阶段 · 1–9：只看某号的思考，0：全部 · h：隐藏思考 · Esc：关闭",
     "review.thinks": "{n}号 {name}（{role}）想",
+    "transcript.said": "{who}：{text}",
 }

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from shared.strings import has, say
 from tui.board import Board, Seat
+from tui.wrap import wrap
 
 PANE_SPEECHES = 4  # the pane shows the latest few; a maximized pane shows them all
 PANE_THOUGHT_CHARS = 480  # the tail of the live thought: what fits a pane; the review has it all
@@ -105,7 +106,8 @@ class SeatPane(Vertical):
                 self.scroller.scroll_end(animate=False, immediate=True)
         else:
             size = self.body.size
-            self.body.update(tail(self.body_text(board, s, show_thoughts), size.width, size.height))
+            body = tail(self.body_text(board, s, show_thoughts), size.width, size.height)
+            self.body.update(wrap(body, size.width))
 
     @staticmethod
     def title_text(board: Board, s: Seat) -> Text:
