@@ -9,6 +9,7 @@ token.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from tui.widgets.seat_strip import SeatStrip
 from tui.widgets.status_line import StatusLine
 from tui.widgets.timeline import Timeline
 
-FLUSH_SECONDS = 0.05  # 20 repaints a second at most
+FLUSH_SECONDS = 0.04  # 25 repaints a second at most: a token waits 40 ms at worst
 LOBBY_REFRESH_SECONDS = 1.0
 NARROW_BELOW = 110  # columns: fewer and a compact seat strip stands for the panes
 
@@ -107,6 +108,7 @@ class WerewolfApp(App[None]):
         self.action_bar = ActionBar()
         self.status_line = StatusLine()
         self.painted_seq = 0  # the last event the screen shows (for tests and benchmarks)
+        self._flushed_at = 0.0  # perf_counter() of the last flush
         self.last_refusal = ""  # the server's reason the last time it refused an answer
         self.review_board: Board | None = None  # the whole game, read again after game over
         self._offered: tuple[bool, bool, bool] | None = None
@@ -214,6 +216,10 @@ class WerewolfApp(App[None]):
                 self.board.apply(event, seq)
                 if self.board.lang != lang:  # the table's language arrived
                     self.localize()
+                # The first news after a quiet spell goes on screen at once; while tokens
+                # stream, at most one repaint per FLUSH_SECONDS (the clock does the rest).
+                if time.perf_counter() - self._flushed_at >= FLUSH_SECONDS:
+                    self.flush()
         except ApiError as e:
             self.notify(
                 e.message,
@@ -273,6 +279,7 @@ class WerewolfApp(App[None]):
     # -- painting -----------------------------------------------------------------------
     def flush(self) -> None:
         """Repaint what changed since the last flush, all at once."""
+        self._flushed_at = time.perf_counter()
         dirty = self.board.take_dirty()
         self.board.timeline.clear()  # (the timeline reads the transcript itself)
         lines = self.timeline.behind

@@ -8,14 +8,19 @@ punctuation" of CJK typesetting). Rich has no such option; this is the small pie
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len
 from rich.text import Text
 
 CLOSING = frozenset("，。、；：！？）》」』”’…,.;:!?)")
 
 
+_CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
+
+
 def needs_care(text: str) -> bool:
-    return any("\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" for c in text)
+    return _CJK.search(text) is not None  # (a regex: this runs on every pane, 25 times a second)
 
 
 def wrap(text: Text, width: int) -> Text:

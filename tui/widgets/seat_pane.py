@@ -96,7 +96,7 @@ class SeatPane(Vertical):
         header = self.header_text(board, s)
         if header != self._last_header:  # unchanged text: no refresh at all
             self._last_header = header
-            self.header.update(header)
+            self.header.update(header, layout=False)  # fixed size: no new layout
         full = self.maximized
         self.set_class(full, "scrolling")
         if full:
@@ -107,7 +107,7 @@ class SeatPane(Vertical):
         else:
             size = self.body.size
             body = tail(self.body_text(board, s, show_thoughts), size.width, size.height)
-            self.body.update(wrap(body, size.width))
+            self.body.update(wrap(body, size.width), layout=False)
 
     @staticmethod
     def title_text(board: Board, s: Seat) -> Text:

@@ -15,6 +15,7 @@ class SeatStrip(Static):
     def __init__(self) -> None:
         super().__init__("", id="strip", markup=False)
         self.dirty = True
+        self._rows = 0
 
     def on_resize(self) -> None:
         self.dirty = True
@@ -30,7 +31,9 @@ class SeatStrip(Static):
             if i and i % cols == 0:
                 text.append("\n")
             text.append_text(self.cell(board, s, cell))
-        self.update(text)
+        rows = text.plain.count("\n") + 1
+        self.update(text, layout=rows != self._rows)  # a new layout only for a new height
+        self._rows = rows
 
     @staticmethod
     def mark(s: Seat) -> tuple[str, str]:

@@ -80,4 +80,4 @@ class StatusLine(Static):
             text.truncate(max(0, room), overflow="ellipsis")
         text.append(" " * max(1, width - text.cell_len - right.cell_len))
         text.append_text(right)
-        self.update(text)
+        self.update(text, layout=False)  # one line, always
