@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--server", default=None, help="a server's URL (default: a private server for this game)"
     )
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help="an open table: watch every bot think, live, in its pane (to learn the game)",
+    )
     p.set_defaults(func=tables.play)
 
     p = sub.add_parser("watch", help="watch a game; with the spectator token, every thought")

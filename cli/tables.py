@@ -39,6 +39,7 @@ def _play_at(server: str, args: argparse.Namespace) -> int:
         "lang": args.lang,
         "pace": args.pace,
         "bots": args.bots,
+        "open": bool(getattr(args, "open", False)),
     }
     if args.seed is not None:
         body["seed"] = args.seed

@@ -137,6 +137,38 @@ async def test_one_human_plays_a_whole_game_by_key_presses(server):
     await client.aclose()
 
 
+async def test_at_an_open_table_a_player_watches_every_bot_think(server):
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
+        r = await c.post("/games", json={"humans": [5], "pace": 0, "seed": 33, "open": True})
+        assert r.status_code == 201
+        g = r.json()
+        summary = (
+            await c.get(
+                f"/games/{g['game_id']}/summary",
+                headers={"Authorization": f"Bearer {g['tokens']['5']}"},
+            )
+        ).json()
+        assert summary["open"] is True
+    client = GameClient(server.url, token=g["tokens"]["5"], game_id=g["game_id"])
+    app = WerewolfApp(client=client, you=5, start=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot_until(
+            pilot,
+            lambda: sum(1 for s in app.board.seats.values() if s.thought or s.thoughts) >= 3,
+            "the bots' thoughts, live, for a player",
+        )
+        await pilot_until(
+            pilot, lambda: "open table" in str(app.status_line.render()), "the table said open"
+        )
+        # Thoughts only: the roles stay hidden while the game runs.
+        assert app.board.over is None
+        mine = app.board.seat(5).role
+        hidden = [s for n, s in app.board.seats.items() if n != 5 and s.role is None]
+        known = [s for n, s in app.board.seats.items() if n != 5 and s.role is not None]
+        assert hidden and all(mine == s.role == "werewolf" for s in known)  # teammates only
+    await client.aclose()
+
+
 async def test_a_refusal_is_shown_in_the_action_bar(server):
     g = await _create(server.url, seat=1, seed=32)
     client = GameClient(server.url, token=g["tokens"]["1"], game_id=g["game_id"])

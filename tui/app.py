@@ -200,6 +200,7 @@ class WerewolfApp(App[None]):
                 )
                 return
             self.localize()
+            self.read_summary()
             if self.start_on_mount:
                 self.begin()
             else:
@@ -250,6 +251,19 @@ class WerewolfApp(App[None]):
             )
             return
         self.review_board = board
+
+    @work(exclusive=True, group="summary", exit_on_error=False)
+    async def read_summary(self) -> None:
+        """What the table is (an open table: every bot's thoughts for everyone), said on
+        the status line to everyone at it."""
+        if self.client is None:
+            return
+        try:
+            summary = await self.client.summary()
+        except Exception:  # the stream says what matters; this is a courtesy
+            return
+        self.board.open_table = bool(summary.get("open"))
+        self.board.header_dirty = True
 
     @work(exclusive=True, group="lobby", exit_on_error=False)
     async def open_lobby(self) -> None:

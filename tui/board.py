@@ -129,6 +129,7 @@ class Board:
         self.waiting_on: list[int] = []  # seats the game waits on, as far as we may know
         self.over: GameOver | None = None
         self.started = False
+        self.open_table = False  # every bot's thoughts stream to every viewer
         self.paused = False  # step mode: the game waits for someone to advance it
         self.checks: dict[int, bool] = {}
         self.roles: dict[str, int] = {}  # the board: role -> count

@@ -281,4 +281,7 @@ STRINGS: dict[str, str] = {
     "· Esc: close",
     "review.thinks": "#{n} {name} ({role}) thinks",
     "transcript.said": "{who}: {text}",
+    "status.open_table": "◆ open table: every bot's thoughts shown",
+    "lobby.open_table": "Open table: every bot's thoughts are shown to everyone.",
+    "status.not_started": "Not started yet: press s to start it (its creator or host)",
 }

@@ -274,4 +274,7 @@ STRINGS: dict[str, str] = {
     "review.keys": "←/→：逐个阶段 · 1–9：只看某号的思考，0：全部 · h：隐藏思考 · Esc：关闭",
     "review.thinks": "{n}号 {name}（{role}）想",
     "transcript.said": "{who}：{text}",
+    "status.open_table": "◆ 明牌局：机器人的思考对所有人可见",
+    "lobby.open_table": "明牌局：所有机器人的思考对每个人可见。",
+    "status.not_started": "尚未开始：按 s 开始（创建者或房主）",
 }

@@ -36,6 +36,8 @@ class StatusLine(Static):
                     f"  ⏱ {say('status.left', lang, seconds=left)}",
                     style="bold red" if left < 10 else "",
                 )
+        elif not board.started and not board.over:
+            text.append(say("status.not_started", lang), style="bold yellow")
         elif not board.over:
             doing, seats = board.turn()
             if seats:
@@ -58,6 +60,8 @@ class StatusLine(Static):
                     text.append(f" · {say('status.your_part_done', lang)}", style="green")
             if board.started and not board.paused:
                 text.append(f"  ⏱ {board.elapsed()}", style="dim")
+        if board.open_table:
+            text.append(f"  {say('status.open_table', lang)}", style="magenta")
         state = connection.state
         label = (
             say("status.reconnecting", lang, attempt=connection.attempt)
