@@ -6,12 +6,12 @@ import asyncio
 
 import httpx
 from conftest import ServerProcess
-from eventually import pilot_until
+from eventually import pilot_until, until
 
 from server.game import GameConfig
 from server.headless import run_game
 from shared.events import SpeechEnd, ThoughtToken, Token
-from tui.app import WerewolfApp
+from tui.app import NewTable, WerewolfApp
 from tui.board import Board
 from tui.client import GameClient
 
@@ -132,8 +132,29 @@ async def test_one_human_plays_a_whole_game_by_key_presses(server):
         await pilot_until(
             pilot, lambda: app.screen.__class__.__name__ == "ReviewScreen", "the review"
         )
-        shown = str(app.screen.render_review())
+        screen = app.screen
+        shown = str(screen.render_review())
         assert all(s.role and s.name in shown for s in review.seats.values())
+        # Night by night, day by day, with each bot's thoughts at that moment.
+        assert "Night 1 falls" in shown and "Day 1 breaks" in shown and "thinks:" in shown
+        assert "You saved" not in shown and "You poisoned" not in shown  # said of a seat
+        await pilot.press("right", "right")
+        assert screen.at == 1
+        await pilot.press("3")  # one seat's thoughts only
+        only = str(screen.render_review())
+        assert "#3 " in only and "thinks" in only
+        assert all(f"#{n} {review.seats[n].name} (" not in only for n in review.seats if n != 3)
+        await pilot.press("escape")
+        await pilot_until(pilot, lambda: app.screen is not screen, "the review closed")
+        await pilot.press("n")  # another game, like this one
+        await until(lambda: app.return_value is not None, "the new table")
+    again = app.return_value
+    assert isinstance(again, NewTable) and again.you == 5 and again.game_id != g["game_id"]
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
+        r = await c.get(
+            f"/games/{again.game_id}", headers={"Authorization": f"Bearer {again.token}"}
+        )
+        assert r.status_code == 200 and r.json()["state"]["you"] == 5
     await client.aclose()
 
 

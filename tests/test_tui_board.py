@@ -124,7 +124,7 @@ def test_the_moderators_lines_and_what_the_viewer_learns():
     board.apply(VoteResult(kind="day", day=1, votes={2: 3}, tally={3: 1}, chosen=3), 6)
     lines = [line.text for line in board.take_timeline()]
     assert lines == [
-        "Seat 2 is the seer",
+        "Seat 2's role: seer",
         "Night 1 falls",
         "Check: seat 3 is a werewolf",
         "Died in the night: 1",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from textual import events, on, work
@@ -65,7 +65,16 @@ class MainArea(Horizontal):
             bar.speech.insert_text_at_cursor(event.character)
 
 
-class WerewolfApp(App[None]):
+@dataclass(frozen=True)
+class NewTable:
+    """What the app exits with when the player asks for another game: where to sit."""
+
+    game_id: str
+    token: str
+    you: int | None
+
+
+class WerewolfApp(App[NewTable | None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = say("app.title", "en")
     BINDINGS = [
@@ -73,6 +82,7 @@ class WerewolfApp(App[None]):
         _key("m", "maximize_pane", id="maximize"),
         _key("t", "transcript", id="transcript"),
         _key("r", "review", id="review"),
+        _key("n", "new_game", id="new_game"),
         _key("i", "inspect_calls", id="calls"),
         _key("s", "start", id="start"),
         _key("a", "advance", id="advance"),
@@ -160,6 +170,7 @@ class WerewolfApp(App[None]):
         "transcript",
         "help",
         "review",
+        "new_game",
         "start",
         "advance",
     )
@@ -446,6 +457,8 @@ class WerewolfApp(App[None]):
             return self.board.paused
         if action == "review":
             return self.board.over is not None
+        if action == "new_game":
+            return self.board.over is not None and self.client is not None and not self.events
         if action in ("maximize_pane", "transcript", "inspect_calls", "start", "advance"):
             if self.action_bar.asks_speech and self.focused is self.action_bar.speech:
                 return False  # letters are words in the speech box
@@ -531,6 +544,31 @@ class WerewolfApp(App[None]):
         from tui.widgets.calls import CallsScreen
 
         self.push_screen(CallsScreen(self.client, seat, title, lang))
+
+    @work(group="actions", exit_on_error=False)
+    async def action_new_game(self) -> None:
+        """After game over: another game like this one (same size, language, seat or
+        watching, open or not), in a new app on the same server."""
+        if self.client is None or self.board.over is None:
+            return
+        you = self.board.you
+        body = {
+            "players": self.players,
+            "humans": [you] if you is not None else [],
+            "lang": self.board.lang,
+            "open": self.board.open_table,
+        }
+        try:
+            g = await self.client.create_game(**body)
+        except ApiError as e:
+            self._refused(e)
+            return
+        except Exception as e:
+            self._not_sent(e)
+            return
+        token = g["tokens"][str(you)] if you is not None else g.get("spectator_token")
+        if token:
+            self.exit(NewTable(g["game_id"], token, you))
 
     def action_start(self) -> None:
         if not self.board.started:

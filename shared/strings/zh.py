@@ -113,7 +113,7 @@ STRINGS: dict[str, str] = {
     "app.feed_closed": "服务器关闭了游戏直播",
     "app.no_review": "无法复盘",
     "app.lost": "连接中断，正在重连…",
-    "app.game_over": "游戏结束，按 r 查看复盘",
+    "app.game_over": "游戏结束：r 复盘 · n 再来一局",
     "app.refused": "被拒绝",
     "app.not_sent": "未发送",
     # -- the status line (tui/widgets/status_line.py) ------------------------------------
@@ -277,4 +277,9 @@ STRINGS: dict[str, str] = {
     "status.open_table": "◆ 明牌局：机器人的思考对所有人可见",
     "lobby.open_table": "明牌局：所有机器人的思考对每个人可见。",
     "status.not_started": "尚未开始：按 s 开始（创建者或房主）",
+    "app.key.new_game": "再来一局",
+    "app.palette.new_game": "再来一局",
+    "app.palette_help.new_game": "在同一服务器上再开一局同样的游戏",
+    "app.tip.new_game": "再来一局（游戏结束后）",
+    "help.keys.new_game": "n              游戏结束后再来一局",
 }

@@ -55,6 +55,7 @@ class HelpScreen(ModalScreen[None]):
             "maximize",
             "thoughts",
             "review",
+            "new_game",
             "palette",
             "quit",
         ):
