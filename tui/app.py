@@ -135,8 +135,11 @@ class WerewolfApp(App[NewTable | None]):
         yield self.status_line
         yield Footer()
 
+    AUTO_FOCUS = None  # chosen below: never a pane the layout hides
+
     def on_mount(self) -> None:
         self._fit(self.size.width)
+        self.call_after_refresh(self._default_focus)
         self.localize()
         self.set_interval(FLUSH_SECONDS, self.flush)
         self.set_interval(1.0, self._tick)
@@ -191,8 +194,18 @@ class WerewolfApp(App[NewTable | None]):
     def on_resize(self, event) -> None:
         self._fit(event.size.width)
 
+    def _default_focus(self) -> None:
+        if self.focused is not None:
+            return
+        if self.has_class("narrow"):
+            self.timeline.focus()
+        else:
+            self.panes[self.board.you if self.board.you in self.panes else 1].focus()
+
     def _fit(self, width: int) -> None:
         self.set_class(width < NARROW_BELOW, "narrow")
+        if width < NARROW_BELOW and isinstance(self.focused, SeatPane):
+            self.timeline.focus()  # the panes are out of sight: focus stays where it shows
         self.board.header_dirty = True  # the status line fills the new width
         self.board.dirty.update(self.panes)  # the strip, too
 
