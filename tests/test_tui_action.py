@@ -410,6 +410,8 @@ async def test_start_advance_and_review_are_offered_only_when_they_mean_somethin
 
         assert not offered("s") and not offered("a") and not offered("r")
         assert "Show or hide thoughts" in palette() and "Advance" not in palette()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert len([t for t in titles if "Maximize" in t]) == 1, titles
 
         queue.put_nowait((50, Waiting(decision=None)))  # step mode pauses
         await until(pilot, lambda: app.board.paused and offered("a") and "Advance" in palette())
