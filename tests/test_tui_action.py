@@ -466,3 +466,16 @@ async def test_decisions_in_quick_succession_reuse_the_answer_widgets():
         bar.show(None, "en", {})
         await pilot.pause()
         assert not bar.asks_pick and not bar.asks_speech
+
+
+async def test_a_speech_the_turn_timer_passed_is_no_longer_asked():
+    from shared.events import SpeechEnd
+
+    app, client, queue = make_app(4, "villager", ask(4, "speak"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        queue.put_nowait((50, SpeechEnd(seat=4, text="", kind="day", day=1)))
+        await until(pilot, lambda: gone(app))
+        await pilot.press(*"late", "enter")
+        await pilot.pause()
+        assert client.calls == []

@@ -240,6 +240,8 @@ class Board:
         self.header_dirty = True
 
     def _speech_end(self, e: SpeechEnd) -> None:
+        if e.seat == self.you and self.waiting is not None and self.waiting.speaks:
+            self.answered()  # our words are in (or the turn timer spoke silence for us)
         s = self.seat(e.seat)
         s.speaking, s.speech = False, ""
         if e.text:

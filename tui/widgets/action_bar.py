@@ -140,6 +140,9 @@ class ActionBar(Vertical):
             self.speech_row.display = self.picker.display = False
             if self.speech.has_focus or self.picker.has_focus:
                 self.screen.set_focus(None)  # nothing hidden keeps the keys
+                restore = getattr(self.app, "_default_focus", None)
+                if restore is not None:  # and the focus shows again somewhere
+                    self.app.call_after_refresh(restore)
             return
         self._title()
         self.speech_row.display, self.picker.display = waiting.speaks, not waiting.speaks
@@ -205,10 +208,16 @@ class ActionBar(Vertical):
                     head = f"bar.heading.{action.kind}"
                     out.append(Option(say(head, lang) if has(head) else action.kind, disabled=True))
                 option_id = f"{action.kind}:{action.target}"
+                if action.target is None:  # a kind of answer that names nobody (a new rule)
+                    self.answers[option_id] = action
+                    out.append(
+                        Option(Text(f" · {name('action', action.kind, lang)}"), id=option_id)
+                    )
+                    continue
                 word = (
                     say("bar.poison", lang, n=action.target)
                     if action.kind == "poison"
-                    else self.seat_word(action.target or 0)
+                    else self.seat_word(action.target)
                 )
                 label = Text(
                     f"{action.target:>2} {word}", style="red" if action.kind in CONFIRM else ""
