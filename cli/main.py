@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--server", default=None, help="a server's URL (default: a private server for this game)"
     )
     _add_rules_options(p)
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help="an open table: watch every bot think, live, in its pane (to learn the game)",
+    )
     p.set_defaults(func=tables.play)
 
     p = sub.add_parser("watch", help="watch a game; with the spectator token, every thought")

@@ -49,6 +49,7 @@ def _play_at(server: str, args: argparse.Namespace) -> int:
         "lang": args.lang,
         "pace": args.pace,
         "bots": args.bots,
+        "open": bool(getattr(args, "open", False)),
     }
     if seat_models(args):  # --seat-model: one named model endpoint per seat
         body["seat_bots"] = {str(s): k for s, k in seat_models(args).items()}

@@ -28,6 +28,7 @@ async def recover(store: Store, registry: Registry, runner: Runner, journal: Jou
             log=journal.log_for(stored.id),
             spectator_token=rec.get("spectator_token"),
             public=bool(rec.get("public", False)),
+            open=bool(rec.get("open", False)),
             host_token=rec.get("host_token"),
             open_seats={int(k): v for k, v in rec.get("open_seats", {}).items()},
             started=stored.started,

@@ -81,6 +81,11 @@ class NewGame(BaseModel):
         description="hand the creator a token that sees everything "
         "(default: yes, except in hosted games; refused to a host who plays)",
     )
+    open: bool = Field(
+        default=False,
+        description="an open table: every bot's thoughts stream to every viewer, for "
+        "learning the game and debugging bots (everyone at the table is told)",
+    )
     public: bool = Field(
         default=False,
         description="list the game in GET /games for everyone (default: only for those "
@@ -167,6 +172,7 @@ class LiveGame:
     spectator_token: str | None = None  # sees everything (None in hosted games)
     host_token: str | None = None  # may start the game
     public: bool = False  # listed for everyone in GET /games
+    open: bool = False  # every bot's thoughts go to every viewer
     open_seats: dict[int, str] = field(default_factory=dict)  # human seats not yet taken
     started: bool = False
     finished: bool = False
@@ -194,6 +200,7 @@ class LiveGame:
             "host_token": self.host_token,
             "open_seats": {str(k): v for k, v in self.open_seats.items()},
             "public": self.public,
+            "open": self.open,
         }
 
     def viewer(self, token: str | None) -> Viewer:
@@ -207,9 +214,9 @@ class LiveGame:
         if token in self.tokens:
             seat = self.tokens[token]
             is_wolf = seat is not None and self.initial.role(seat) == "werewolf"
-            return Viewer(seat=seat, is_wolf=is_wolf, host=host)
+            return Viewer(seat=seat, is_wolf=is_wolf, host=host, minds=self.open)
         if token == self.host_token:
-            return Viewer(seat=None, host=True)
+            return Viewer(seat=None, host=True, minds=self.open)
         raise Refused("forbidden", "bad_token", "this token does not belong to this game")
 
     def holds(self, token: str) -> bool:
@@ -234,6 +241,7 @@ class LiveGame:
             "open_seats": sorted(self.open_seats),
             "hosted": self.host_token is not None,
             "public": self.public,
+            "open": self.open,
             # a token that sees everything exists: in a hosted game, its players are told
             "spectated": self.spectator_token is not None,
             "started": self.started,
@@ -387,6 +395,7 @@ class Registry:
             log=self.new_log(game_id),
             deal=t.state,
             public=ask.public,
+            open=ask.open,
         )
         seat_tokens = {s: secrets.token_urlsafe(18) for s in table.humans}
         spectate = ask.may_spectate()

@@ -38,39 +38,161 @@ def wait_for_screen(session: str, text: str, seconds: float = 60) -> bool:
     return False
 
 
+def seed_for(role: str, seat: int = 4) -> int:
+    """A seed that deals ``role`` to ``seat`` (the deal depends on the seed alone)."""
+    from server.game import GameConfig, new_game
+
+    return next(s for s in range(1, 500) if new_game(GameConfig(seed=s)).state.role(seat) == role)
+
+
+CONFIRM = say("bar.confirm_hint", "en")
+# What the transcript shows once an answer of this kind has had its effect.
+RESULTS = {
+    "prompt.vote": "Vote:",
+    "prompt.pk_vote": "PK vote:",
+    "prompt.wolf_kill": "The wolves choose",
+    "prompt.check": "Check: seat",
+    "prompt.shoot": "The hunter",
+}
+
+
+def play_in_tmux(session: str, role: str, bots: str, size: tuple[int, int], tmp_path, llm=None):
+    """Play seat 4 to the end by keystrokes; after each answer its prompt must go, and
+    its result show in the transcript."""
+    werewolf = Path(sys.executable).with_name("werewolf")
+    seed = seed_for(role)
+    command = (
+        f"{werewolf} play --seat 4 --seed {seed} --pace 0 --bots {bots}; echo EXITED; sleep 300"
+    )
+    env = ["-e", f"WEREWOLF_CLIENT_DIR={tmp_path}"]
+    if llm:  # the private server `play` starts inherits these: LLM bots on a scripted model
+        env += ["-e", f"WEREWOLF_LLM_BASE_URL={llm.base_url}", "-e", "WEREWOLF_LLM_MODEL=scripted"]
+    cols, rows = size
+    tmux("new-session", "-d", "-s", session, "-x", str(cols), "-y", str(rows), *env, command)
+    deadline = time.monotonic() + 240  # only to give up on a game that hangs
+    answered: list[str] = []
+    expected: dict[str, str] = {}  # result text -> the prompt it answers, not yet seen
+    screen = answered_on = ""
+    said = 0
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        screen = tmux("capture-pane", "-t", session, "-p")
+        for text in [t for t in expected if t in screen]:
+            del expected[text]
+        if "Game over" in screen or "EXITED" in screen:
+            break
+        if screen == answered_on:
+            continue  # the app has not shown our last answer yet: never answer twice
+        if CONFIRM in screen:  # a kill, a poison or a shot asks once more
+            tmux("send-keys", "-t", session, "Enter")
+            answered_on = screen
+            continue
+        speech = next((p for p in SPEECH_PROMPTS if p in screen), None)
+        pick = next((p for p in PICK_PROMPTS if p in screen), None)
+        if speech:
+            said += 1
+            word = f"Zebra{said}"
+            tmux("send-keys", "-t", session, f"{word} suspects seat 2", "Enter")
+            prompt, result = speech, word
+        elif pick:
+            tmux("send-keys", "-t", session, "Enter")
+            prompt = pick
+            key = next((k for k in RESULTS if say(k, "en") == pick), None)
+            result = RESULTS[key] if key else ""  # (the witch's potions: nothing public)
+        else:
+            continue
+        answered.append(prompt)
+        answered_on = screen
+        # The prompt goes once the server has taken the answer (or the next one replaces it).
+        gone = wait_until(
+            session,
+            lambda now, p=prompt: p not in now or CONFIRM in now or "Game over" in now,
+        )
+        assert gone, f"the prompt {prompt!r} stayed after the answer"
+        if result:
+            expected[result] = prompt
+    assert "Game over" in screen, screen
+    assert answered, "the game asked seat 4 nothing"
+    # Every answer's result is in the transcript (t: full screen, scrolled page by page):
+    # a speech by its word; a vote, a kill, a check, a shot by the moderator's line.
+    transcript = read_transcript(session)
+    assert not [t for t in expected if t not in transcript], (expected, transcript[-2000:])
+    return answered
+
+
+def read_transcript(session: str) -> str:
+    """The whole transcript: t shows it over the screen, PageUp and PageDown page it."""
+
+    def turn(key: str, page: str) -> str:
+        """Press ``key``; the new page, or the same once it stops changing (an end)."""
+        tmux("send-keys", "-t", session, key)
+        deadline = time.monotonic() + 3  # a loaded machine repaints late, not never
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            now = tmux("capture-pane", "-t", session, "-p")
+            if now != page:
+                time.sleep(0.1)  # the rest of the repaint
+                return tmux("capture-pane", "-t", session, "-p")
+        return page
+
+    tmux("send-keys", "-t", session, "t")
+    time.sleep(0.5)
+    page = tmux("capture-pane", "-t", session, "-p")
+    for _ in range(400):  # to the top (a terminal's Home key varies)
+        up = turn("PageUp", page)
+        if up == page:
+            break
+        page = up
+    pages = [page]
+    for _ in range(400):
+        down = turn("PageDown", page)
+        if down == page:
+            break
+        pages.append(page := down)
+    return "\n".join(pages)
+
+
+def wait_until(session: str, condition, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition(tmux("capture-pane", "-t", session, "-p")):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+ROLE_PROMPTS = {
+    "seer": "prompt.check",
+    "witch": "prompt.witch",
+    "werewolf": "prompt.wolf_kill",
+    "hunter": None,  # shoots only if killed by wolves or exiled: not every game
+    "villager": "prompt.vote",
+}
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+@pytest.mark.parametrize("role", list(ROLE_PROMPTS))
+def test_each_role_plays_a_whole_game_by_keys(tmp_path, role, size):
+    session = f"ww-{uuid.uuid4().hex[:8]}"
+    try:
+        answered = play_in_tmux(session, role, "builtin", size, tmp_path)
+        if ROLE_PROMPTS[role]:
+            assert say(ROLE_PROMPTS[role], "en") in answered, answered
+        assert wait_for_screen(session, "Game over"), "the transcript shows the end"
+        tmux("send-keys", "-t", session, "C-q")
+        assert wait_for_screen(session, "EXITED"), "ctrl+q quits cleanly"
+    finally:
+        tmux("kill-session", "-t", session)
+
+
 @pytest.mark.parametrize("bots", ["builtin", "llm"])
 def test_play_a_whole_game_in_tmux(tmp_path, bots):
     from devtools.scripted_llm import ScriptedLLM
 
     session = f"ww-{uuid.uuid4().hex[:8]}"
-    werewolf = Path(sys.executable).with_name("werewolf")
-    command = f"{werewolf} play --seat 4 --seed 12 --pace 0 --bots {bots}; echo EXITED; sleep 300"
     llm = ScriptedLLM().start() if bots == "llm" else None
-    env = ["-e", f"WEREWOLF_CLIENT_DIR={tmp_path}"]
-    if llm:  # the private server `play` starts inherits these: LLM bots on a scripted model
-        env += ["-e", f"WEREWOLF_LLM_BASE_URL={llm.base_url}", "-e", "WEREWOLF_LLM_MODEL=scripted"]
-    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", *env, command)
     try:
-        deadline = time.monotonic() + 240  # only to give up on a game that hangs
-        answered = 0
-        screen = answered_on = ""
-        while time.monotonic() < deadline:
-            time.sleep(0.4)
-            screen = tmux("capture-pane", "-t", session, "-p")
-            if "Game over" in screen or "EXITED" in screen:
-                break
-            if screen == answered_on:
-                continue  # the app has not shown our last answer yet: never answer twice
-            if any(p in screen for p in SPEECH_PROMPTS):
-                tmux("send-keys", "-t", session, "I have a feeling about seat 2", "Enter")
-            elif any(p in screen for p in PICK_PROMPTS):
-                tmux("send-keys", "-t", session, "Enter")
-            else:
-                continue
-            answered += 1
-            answered_on = screen
-        assert "Game over" in screen, screen
-        assert answered > 0
+        play_in_tmux(session, "villager", bots, (120, 36), tmp_path, llm)
         tmux("send-keys", "-t", session, "r")
         assert wait_for_screen(session, "Review"), "r opens the review"
         tmux("send-keys", "-t", session, "Escape")

@@ -20,15 +20,19 @@ class FakeClient:
 
     game_id = "FAKE01"
 
-    def __init__(self, refusal: str | None = None) -> None:
+    def __init__(self, refusal: str | None = None, head: int = 10**6) -> None:
         self.calls: list = []  # the Actions sent, or "start" / "advance"
         self.refusal = refusal
+        self.head = head  # the log's head the server answers an accepted action with
+        self.gate: asyncio.Event | None = None  # set: answers wait for it (a slow server)
 
     async def _record(self, call) -> int:
         self.calls.append(call)
+        if self.gate is not None:
+            await self.gate.wait()
         if self.refusal:
             raise ApiError(409, "illegal", self.refusal)
-        return 0
+        return self.head
 
     async def act(self, action: Action) -> int:
         return await self._record(action)
@@ -46,6 +50,7 @@ KINDS = {
     "wolf_kill": ("kill", "skip"),
     "check": ("check", "skip"),
     "shoot": ("shoot", "skip"),
+    "witch": ("skip", "save", "poison"),
 }
 
 
@@ -86,106 +91,309 @@ async def until(pilot, condition) -> None:
     await pilot_until(pilot, condition, "the app to catch up", step=0.02)
 
 
-async def test_a_digit_picks_that_seat_at_once():
+def asking(app) -> bool:
+    return app.action_bar.waiting is not None and not app.action_bar.has_class("hidden")
+
+
+def gone(app) -> bool:
+    """The prompt and "your turn" are both off the screen."""
+    return app.action_bar.has_class("hidden") and "Your turn" not in str(app.status_line.render())
+
+
+async def test_a_digit_selects_and_only_enter_sends():
     app, client, _ = make_app(4, "villager", ask(4, "vote", [1, 2, 3, 5, 6, 7, 8, 9]))
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.action_bar.waiting is not None)
-        assert not app.action_bar.has_class("hidden")
+        await until(pilot, lambda: asking(app))
+        assert "Your turn" in str(app.status_line.render())
         await pilot.press("7")
+        await pilot.pause()
+        assert client.calls == []  # a slip of the finger sends nothing
+        picker = app.action_bar.picker
+        assert picker.get_option_at_index(picker.highlighted or 0).id == "vote:7"
+        await pilot.press("enter")
         await until(pilot, lambda: client.calls)
         assert client.calls == [Action(seat=4, kind="vote", target=7)]
-        await until(pilot, lambda: app.action_bar.has_class("hidden"))
+        await until(pilot, lambda: gone(app))
 
 
-async def test_arrows_and_enter_pick_and_zero_abstains():
+async def test_two_digits_reach_seat_twelve_and_zero_then_enter_abstains():
+    app, client, _ = make_app(4, "villager", ask(4, "vote", [1, 2, 11, 12]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        picker = app.action_bar.picker
+        await pilot.press("1")
+        assert picker.get_option_at_index(picker.highlighted or 0).id == "vote:1"
+        await pilot.press("2")
+        assert picker.get_option_at_index(picker.highlighted or 0).id == "vote:12"
+        await pilot.press("0", "enter")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [Action(seat=4, kind="skip")]
+
+
+async def test_arrows_and_enter_pick():
     app, client, _ = make_app(4, "villager", ask(4, "vote", [1, 2]))
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await until(pilot, lambda: asking(app))
         await pilot.press("down", "enter")
         await until(pilot, lambda: client.calls)
         assert client.calls == [Action(seat=4, kind="vote", target=2)]
-
-    app, client, _ = make_app(4, "villager", ask(4, "vote", [1, 2]))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.action_bar.waiting is not None)
-        await pilot.press("0")
-        await until(pilot, lambda: client.calls)
-        assert client.calls == [Action(seat=4, kind="skip")]
 
 
 async def test_enter_sends_a_speech_and_so_does_ctrl_j():
     app, client, queue = make_app(2, "villager", ask(2, "speak"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await until(pilot, lambda: asking(app))
         await pilot.press(*"Seat 5 [/] lies", "enter")
         await until(pilot, lambda: client.calls)
         assert client.calls == [Action(seat=2, kind="speak", text="Seat 5 [/] lies")]
-        await until(pilot, lambda: app.action_bar.has_class("hidden"))
+        await until(pilot, lambda: gone(app))
 
         queue.put_nowait((99, ask(2, "last_words")))
-        await until(pilot, lambda: app.action_bar.waiting is not None)
+        await until(pilot, lambda: asking(app))
+        assert app.action_bar.speech.value == ""  # the old speech is not kept
         await pilot.press(*"bye", "ctrl+j")
         await until(pilot, lambda: len(client.calls) == 2)
         assert client.calls[-1] == Action(seat=2, kind="speak", text="bye")
 
 
+async def test_the_speech_counter_counts_and_a_speech_over_the_limit_is_not_sent():
+    from shared.actions import MAX_SPEECH_CHARS
+
+    app, client, _ = make_app(2, "villager", ask(2, "speak"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press(*"abc")
+        await until(pilot, lambda: f"3/{MAX_SPEECH_CHARS}" in str(app.action_bar.counter.render()))
+        app.action_bar.speech.value = "x" * (MAX_SPEECH_CHARS + 1)
+        await pilot.press("enter")
+        await until(pilot, lambda: "Too long" in str(app.action_bar.error.render()))
+        assert client.calls == [] and asking(app)
+        assert app.action_bar.speech.value == "x" * (MAX_SPEECH_CHARS + 1)  # nothing cut
+        await pilot.press("backspace", "enter")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [Action(seat=2, kind="speak", text="x" * MAX_SPEECH_CHARS)]
+
+
+async def test_typing_goes_to_the_speech_box_wherever_the_focus_is():
+    app, client, _ = make_app(2, "villager", ask(2, "speak"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        app.panes[5].focus()
+        await pilot.pause()
+        await pilot.press(*"I am good", "enter")  # "m" and "t" are pane keys elsewhere
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [Action(seat=2, kind="speak", text="I am good")]
+        assert app.maximized_seat is None and not app.has_class("transcript")
+
+
+async def test_maximize_keeps_the_prompt_in_view():
+    app, client, _ = make_app(4, "villager", ask(4, "vote", [1, 2, 3]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        app.panes[2].focus()
+        await pilot.press("m")
+        await until(pilot, lambda: app.maximized_seat == 2)
+        await pilot.pause()
+        assert app.action_bar.region.height > 0 and app.panes[2].region.height > 0
+        assert app.panes[5].region.height == 0  # the others are out of sight
+        await pilot.press("escape")
+        await until(pilot, lambda: app.maximized_seat is None)
+        app.action_bar.picker.focus()
+        await pilot.press("2", "enter")
+        await until(pilot, lambda: client.calls == [Action(seat=4, kind="vote", target=2)])
+
+
+WITCH = dict(kinds=("skip", "save", "poison"), victim=6)
+
+
+async def test_the_witchs_save_is_its_own_key_and_a_digit_never_saves():
+    app, client, _ = make_app(3, "witch", ask(3, "witch", [1, 2, 4, 5, 6, 7, 8, 9], **WITCH))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        picker = app.action_bar.picker
+        await pilot.press("6")  # the victim's number: poison 6 is selected, not the save
+        assert picker.get_option_at_index(picker.highlighted or 0).id == "poison:6"
+        await pilot.press("s", "enter")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [Action(seat=3, kind="save", target=6)]
+
+
+async def test_poison_asks_for_confirmation_and_escape_takes_it_back():
+    app, client, _ = make_app(3, "witch", ask(3, "witch", [1, 2, 4, 5, 6, 7, 8, 9], **WITCH))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press("2", "enter")
+        await until(pilot, lambda: "Poison seat 2" in str(app.action_bar.prompt.render()))
+        assert client.calls == []
+        await pilot.press("escape")
+        await until(pilot, lambda: "Poison seat 2" not in str(app.action_bar.prompt.render()))
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [Action(seat=3, kind="poison", target=2)]
+        await until(pilot, lambda: gone(app))
+
+
+async def test_the_witch_may_use_no_potion_without_confirming():
+    app, client, _ = make_app(3, "witch", ask(3, "witch", [1, 2], **WITCH))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press("end", "enter")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [Action(seat=3, kind="skip")]
+
+
 @pytest.mark.parametrize(
-    ("keys", "expected"),
+    ("role", "action", "kind", "words"),
     [
-        (["enter"], {"kind": "save", "target": 6}),
-        (["down", "down", "enter"], {"kind": "poison", "target": 2}),
-        (["end", "enter"], {"kind": "skip"}),
+        ("werewolf", "wolf_kill", "kill", "Kill seat 7"),
+        ("hunter", "shoot", "shoot", "Shoot seat 7"),
     ],
 )
-async def test_the_witch_saves_the_victim_poisons_or_skips(keys, expected):
+async def test_a_kill_and_a_shot_ask_for_confirmation(role, action, kind, words):
+    app, client, _ = make_app(5, role, ask(5, action, [1, 7]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press("7", "enter")
+        await until(pilot, lambda: words in str(app.action_bar.prompt.render()))
+        assert client.calls == []
+        await pilot.press("down")  # moving on takes the question back
+        await until(pilot, lambda: words not in str(app.action_bar.prompt.render()))
+        await pilot.press("7", "enter", "enter")
+        await until(pilot, lambda: client.calls)
+        assert client.calls == [Action(seat=5, kind=kind, target=7)]
+
+
+async def test_the_seers_checked_seats_are_marked():
+    from shared.events import CheckResult
+
     app, client, _ = make_app(
-        3,
-        "witch",
-        ask(
-            3,
-            "witch",
-            [1, 2, 4, 5, 6, 7, 8, 9],
-            kinds=("skip", "save", "poison"),
-            victim=6,
-        ),
+        1, "seer", CheckResult(seat=1, target=3, is_wolf=False, day=1), ask(1, "check", [2, 3, 8])
     )
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.action_bar.waiting is not None)
-        await pilot.press(*keys)
-        await until(pilot, lambda: client.calls)
-        assert client.calls == [Action(seat=3, **expected)]
-
-
-async def test_the_seer_checks_and_the_hunter_may_hold_fire():
-    app, client, _ = make_app(1, "seer", ask(1, "check", [2, 3, 8]))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.action_bar.waiting is not None)
-        await pilot.press("8")
+        await until(pilot, lambda: asking(app))
+        picker = app.action_bar.picker
+        labels = {
+            picker.get_option_at_index(i).id: str(picker.get_option_at_index(i).prompt)
+            for i in range(picker.option_count)
+        }
+        assert "checked" in labels["check:3"] and "checked" not in labels["check:2"]
+        await pilot.press("8", "enter")
         await until(pilot, lambda: client.calls)
         assert client.calls == [Action(seat=1, kind="check", target=8)]
 
-    app, client, _ = make_app(9, "hunter", ask(9, "shoot", [1, 2]))
+
+# Every kind of decision: asked, answered by keys, accepted, gone.
+EVERY = [
+    ("speak", "villager", [], ["enter"], {"kind": "speak", "text": ""}),
+    ("wolf_chat", "werewolf", [1, 2], [*"kill 1", "enter"], {"kind": "speak", "text": "kill 1"}),
+    ("pk_speak", "villager", [], [*"hi", "enter"], {"kind": "speak", "text": "hi"}),
+    ("last_words", "villager", [], [*"bye", "enter"], {"kind": "speak", "text": "bye"}),
+    ("vote", "villager", [1, 2], ["2", "enter"], {"kind": "vote", "target": 2}),
+    ("pk_vote", "villager", [1, 2], ["1", "enter"], {"kind": "vote", "target": 1}),
+    ("wolf_kill", "werewolf", [1, 2], ["0", "enter"], {"kind": "skip"}),
+    ("check", "seer", [1, 2], ["1", "enter"], {"kind": "check", "target": 1}),
+    ("witch", "witch", [1, 2], ["s", "enter"], {"kind": "save", "target": 6}),
+    ("shoot", "hunter", [1, 2], ["0", "enter"], {"kind": "skip"}),
+]
+
+
+@pytest.mark.parametrize(("action", "role", "options", "keys", "expected"), EVERY)
+async def test_every_decision_kind_is_asked_answered_and_gone(
+    action, role, options, keys, expected
+):
+    from typing import get_args
+
+    from shared.actions import DecisionKind
+
+    assert {e[0] for e in EVERY} == set(get_args(DecisionKind))  # a new kind: add it here
+    fields = {"victim": 6} if action == "witch" else {}
+    app, client, _ = make_app(4, role, ask(4, action, options, **fields))
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.action_bar.waiting is not None)
-        await pilot.press("0")
+        await until(pilot, lambda: asking(app))
+        await pilot.press(*keys)
         await until(pilot, lambda: client.calls)
-        assert client.calls == [Action(seat=9, kind="skip")]
+        assert client.calls == [Action(seat=4, **expected)]
+        await until(pilot, lambda: gone(app))
 
 
-async def test_a_refusal_shows_the_servers_reason_and_keeps_asking():
+async def test_a_refusal_keeps_the_prompt_and_says_why_in_one_line():
     client = FakeClient(refusal="seat 7 is already dead")
-    app, client, _ = make_app(5, "werewolf", ask(5, "wolf_kill", [1, 7]), client=client)
+    app, client, _ = make_app(5, "villager", ask(5, "vote", [1, 7]), client=client)
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.action_bar.waiting is not None)
-        await pilot.press("7")
+        await until(pilot, lambda: asking(app))
+        await pilot.press("7", "enter")
         await until(pilot, lambda: app.last_refusal)
-        assert client.calls == [Action(seat=5, kind="kill", target=7)]
+        assert client.calls == [Action(seat=5, kind="vote", target=7)]
         await until(pilot, lambda: "seat 7 is already dead" in str(app.action_bar.error.render()))
-        assert not app.action_bar.has_class("hidden")  # still the player's turn
+        assert app.action_bar.error.region.height == 1
+        assert asking(app) and "Your turn" in str(app.status_line.render())
         client.refusal = None
-        await pilot.press("1")
+        await pilot.press("1", "enter")
         await until(pilot, lambda: len(client.calls) == 2)
-        assert client.calls[-1] == Action(seat=5, kind="kill", target=1)
+        assert client.calls[-1] == Action(seat=5, kind="vote", target=1)
+        await until(pilot, lambda: gone(app))
+
+
+async def test_a_speech_refused_keeps_its_words_for_another_try():
+    client = FakeClient(refusal="not your turn")
+    app, client, _ = make_app(2, "villager", ask(2, "speak"), client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press(*"hello", "enter")
+        await until(pilot, lambda: app.last_refusal)
+        assert app.action_bar.speech.value == "hello" and asking(app)
+
+
+async def test_one_answer_at_a_time_while_the_server_takes_it():
+    client = FakeClient()
+    client.gate = asyncio.Event()
+    app, client, _ = make_app(4, "villager", ask(4, "vote", [1, 2]), client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press("1", "enter")
+        await until(pilot, lambda: client.calls)
+        await pilot.press("enter", "2", "enter")
+        await pilot.pause()
+        assert len(client.calls) == 1
+        client.gate.set()
+        await until(pilot, lambda: gone(app))
+        assert len(client.calls) == 1
+
+
+async def test_a_question_asked_after_the_answer_was_taken_stays():
+    client = FakeClient(head=20)  # the server took the answer when its log stood at 20
+    client.gate = asyncio.Event()
+    app, client, queue = make_app(4, "villager", ask(4, "speak"), client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: client.calls)
+        queue.put_nowait((30, ask(4, "vote", [1, 2])))  # the next question, already here
+        await until(pilot, lambda: app.board.waiting is not None and app.board.waiting_seq == 30)
+        client.gate.set()
+        await until(pilot, lambda: app.action_bar.asks_pick)
+        await pilot.pause()
+        assert asking(app) and app.action_bar.waiting.action == "vote"
+
+
+@pytest.mark.parametrize("why", ["timer", "phase", "death", "game_over"])
+async def test_a_prompt_never_outlives_its_decision(why):
+    from shared.events import Death, Decided, GameOver
+
+    end = {
+        "timer": Decided(seat=4, action="vote"),  # the turn timer passed for the seat
+        "phase": Phase(phase="night", day=2),
+        "death": Death(seats=[4], cause="shot", day=1),
+        "game_over": GameOver(winner="wolves", roles={}, reason="every villager is dead", day=1),
+    }[why]
+    app, client, queue = make_app(4, "villager", ask(4, "vote", [1, 2]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        queue.put_nowait((50, end))
+        await until(pilot, lambda: gone(app))
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert client.calls == []
 
 
 async def test_start_advance_and_review_are_offered_only_when_they_mean_something():
@@ -202,6 +410,8 @@ async def test_start_advance_and_review_are_offered_only_when_they_mean_somethin
 
         assert not offered("s") and not offered("a") and not offered("r")
         assert "Show or hide thoughts" in palette() and "Advance" not in palette()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert len([t for t in titles if "Maximize" in t]) == 1, titles
 
         queue.put_nowait((50, Waiting(decision=None)))  # step mode pauses
         await until(pilot, lambda: app.board.paused and offered("a") and "Advance" in palette())
@@ -256,3 +466,16 @@ async def test_decisions_in_quick_succession_reuse_the_answer_widgets():
         bar.show(None, "en", {})
         await pilot.pause()
         assert not bar.asks_pick and not bar.asks_speech
+
+
+async def test_a_speech_the_turn_timer_passed_is_no_longer_asked():
+    from shared.events import SpeechEnd
+
+    app, client, queue = make_app(4, "villager", ask(4, "speak"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        queue.put_nowait((50, SpeechEnd(seat=4, text="", kind="day", day=1)))
+        await until(pilot, lambda: gone(app))
+        await pilot.press(*"late", "enter")
+        await pilot.pause()
+        assert client.calls == []

@@ -122,9 +122,9 @@ def test_the_moderators_lines_and_what_the_viewer_learns():
     board.apply(CheckResult(seat=2, target=3, is_wolf=True, day=1), 4)
     board.apply(Death(seats=[1], cause="night", day=1), 5)
     board.apply(VoteResult(kind="day", day=1, votes={2: 3}, tally={3: 1}, chosen=3), 6)
-    lines = board.take_timeline()
+    lines = [line.text for line in board.take_timeline()]
     assert lines == [
-        "Seat 2 is the seer",
+        "Seat 2's role: seer",
         "Night 1 falls",
         "Check: seat 3 is a werewolf",
         "Died in the night: 1",
@@ -147,7 +147,7 @@ def test_the_moderators_lines_and_what_the_viewer_learns():
 def test_chinese_games_narrate_in_chinese():
     board = seated(lang="zh")
     board.apply(Phase(phase="day", day=2), 2)
-    assert board.take_timeline() == ["第2天，天亮了"]
+    assert [line.text for line in board.take_timeline()] == ["第2天，天亮了"]
 
 
 def test_the_game_counts_as_started_at_its_first_act_not_its_first_phase():

@@ -45,6 +45,13 @@ class RecordedApp(WerewolfApp):
 
         super().__init__(you=you, lang=lang, events=source())
         self.action_bar.cursor_blink = False
+        self.board.clock = lambda: 1000.0  # the status line's phase clock stands still
+        self.board.phase_since = 1000.0
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text (for reading a layout, and for asserts)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def settle(pilot) -> None:

@@ -9,16 +9,17 @@ token.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from shared.actions import Action
 from shared.events import Event
@@ -28,16 +29,14 @@ from tui.board import Board
 from tui.client import ApiError, Connection, GameClient
 from tui.theme import WEREWOLF
 from tui.widgets.action_bar import ActionBar
-from tui.widgets.calls import CallsScreen
-from tui.widgets.lobby import LobbyScreen
-from tui.widgets.review import ReviewScreen
 from tui.widgets.seat_pane import SeatPane
+from tui.widgets.seat_strip import SeatStrip
 from tui.widgets.status_line import StatusLine
 from tui.widgets.timeline import Timeline
 
-FLUSH_SECONDS = 0.05  # 20 repaints a second at most
+FLUSH_SECONDS = 0.04  # 25 repaints a second at most: a token waits 40 ms at worst
 LOBBY_REFRESH_SECONDS = 1.0
-NARROW_BELOW = 110  # columns: fewer and the seats stack in one column
+NARROW_BELOW = 110  # columns: fewer and a compact seat strip stands for the panes
 
 
 def _key(key: str, action: str, id: str, **kw) -> Binding:
@@ -53,16 +52,42 @@ def _key(key: str, action: str, id: str, **kw) -> Binding:
     )
 
 
-class WerewolfApp(App[None]):
+class MainArea(Horizontal):
+    """The seats and the transcript. While the game asks for a speech, whatever is typed
+    here goes to the speech box: a letter never drives a pane key instead."""
+
+    def on_key(self, event: events.Key) -> None:
+        bar = self.app.query_one(ActionBar)
+        if bar.asks_speech and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            bar.speech.focus()
+            bar.speech.insert_text_at_cursor(event.character)
+
+
+@dataclass(frozen=True)
+class NewTable:
+    """What the app exits with when the player asks for another game: where to sit."""
+
+    game_id: str
+    token: str
+    you: int | None
+
+
+class WerewolfApp(App[NewTable | None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = say("app.title", "en")
     BINDINGS = [
         _key("ctrl+t", "toggle_thoughts", id="thoughts"),
         _key("m", "maximize_pane", id="maximize"),
+        _key("t", "transcript", id="transcript"),
         _key("r", "review", id="review"),
+        _key("n", "new_game", id="new_game"),
         _key("i", "inspect_calls", id="calls"),
         _key("s", "start", id="start"),
         _key("a", "advance", id="advance"),
+        _key("f1", "help", id="help"),
+        Binding("question_mark", "help", show=False),
         _key("ctrl+q", "quit", id="quit", priority=True),
     ]
 
@@ -86,27 +111,35 @@ class WerewolfApp(App[None]):
         self.connection = Connection("connecting")
         self.show_thoughts = True
         self.panes = {n: SeatPane(n) for n in range(1, players + 1)}
-        self.timeline = Timeline()
+        self.timeline = Timeline(self.board.transcript)
+        self.strip = SeatStrip()
+        self.live = Static("", id="live", markup=False)  # narrow: the words being spoken
+        self.maximized_seat: int | None = None  # our own maximize: the prompt stays in view
         self.action_bar = ActionBar()
         self.status_line = StatusLine()
         self.painted_seq = 0  # the last event the screen shows (for tests and benchmarks)
+        self._flushed_at = 0.0  # perf_counter() of the last flush
         self.last_refusal = ""  # the server's reason the last time it refused an answer
         self.review_board: Board | None = None  # the whole game, read again after game over
         self._offered: tuple[bool, bool, bool] | None = None
-        self._followed: int | None = None  # the seat last brought into view (narrow)
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="main"):
+        with MainArea(id="main"):
             with Grid(id="board"):
                 yield from self.panes.values()
             with Vertical(id="side"):
+                yield self.strip
                 yield self.timeline
+                yield self.live
         yield self.action_bar
         yield self.status_line
         yield Footer()
 
+    AUTO_FOCUS = None  # chosen below: never a pane the layout hides
+
     def on_mount(self) -> None:
         self._fit(self.size.width)
+        self.call_after_refresh(self._default_focus)
         self.localize()
         self.set_interval(FLUSH_SECONDS, self.flush)
         self.set_interval(1.0, self._tick)
@@ -133,7 +166,17 @@ class WerewolfApp(App[None]):
 
     # The game's commands in the palette, in this order (app.palette.* and
     # app.palette_help.* in the strings).
-    PALETTE = ("inspect_calls", "toggle_thoughts", "maximize_pane", "review", "start", "advance")
+    PALETTE = (
+        "inspect_calls",
+        "toggle_thoughts",
+        "maximize_pane",
+        "transcript",
+        "help",
+        "review",
+        "new_game",
+        "start",
+        "advance",
+    )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The game's commands in the command palette, in the game's language."""
@@ -151,9 +194,20 @@ class WerewolfApp(App[None]):
     def on_resize(self, event) -> None:
         self._fit(event.size.width)
 
+    def _default_focus(self) -> None:
+        if self.focused is not None:
+            return
+        if self.has_class("narrow"):
+            self.timeline.focus()
+        else:
+            self.panes[self.board.you if self.board.you in self.panes else 1].focus()
+
     def _fit(self, width: int) -> None:
         self.set_class(width < NARROW_BELOW, "narrow")
+        if width < NARROW_BELOW and isinstance(self.focused, SeatPane):
+            self.timeline.focus()  # the panes are out of sight: focus stays where it shows
         self.board.header_dirty = True  # the status line fills the new width
+        self.board.dirty.update(self.panes)  # the strip, too
 
     # -- reading -----------------------------------------------------------------------
     @work(exclusive=True, group="stream", exit_on_error=False)
@@ -170,6 +224,7 @@ class WerewolfApp(App[None]):
                 )
                 return
             self.localize()
+            self.read_summary()
             if self.start_on_mount:
                 self.begin()
             else:
@@ -186,6 +241,10 @@ class WerewolfApp(App[None]):
                 self.board.apply(event, seq)
                 if self.board.lang != lang:  # the table's language arrived
                     self.localize()
+                # The first news after a quiet spell goes on screen at once; while tokens
+                # stream, at most one repaint per FLUSH_SECONDS (the clock does the rest).
+                if time.perf_counter() - self._flushed_at >= FLUSH_SECONDS:
+                    self.flush()
         except ApiError as e:
             self.notify(
                 e.message,
@@ -203,7 +262,7 @@ class WerewolfApp(App[None]):
         review, with every role, night action and thought this viewer could not see."""
         if self.client is None:
             return
-        board = Board(you=self.board.you, lang=self.board.lang)
+        board = Board(you=self.board.you, lang=self.board.lang, keep_all=True)
         try:
             async for seq, event in self.client.follow(after=0):
                 board.apply(event, seq)
@@ -217,6 +276,19 @@ class WerewolfApp(App[None]):
             return
         self.review_board = board
 
+    @work(exclusive=True, group="summary", exit_on_error=False)
+    async def read_summary(self) -> None:
+        """What the table is (an open table: every bot's thoughts for everyone), said on
+        the status line to everyone at it."""
+        if self.client is None:
+            return
+        try:
+            summary = await self.client.summary()
+        except Exception:  # the stream says what matters; this is a courtesy
+            return
+        self.board.open_table = bool(summary.get("open"))
+        self.board.header_dirty = True
+
     @work(exclusive=True, group="lobby", exit_on_error=False)
     async def open_lobby(self) -> None:
         """Before a hosted game starts: show who has joined until the host starts it."""
@@ -226,6 +298,8 @@ class WerewolfApp(App[None]):
         if not summary.get("hosted"):
             return
         snap = await self.client.snapshot()
+        from tui.widgets.lobby import LobbyScreen  # (lazy: the first screen comes sooner)
+
         lobby = LobbyScreen(self.client.game_id or "", self.board.lang, host=snap.host)
         await self.push_screen(lobby)
         while not self.board.started and not summary.get("started"):
@@ -243,30 +317,35 @@ class WerewolfApp(App[None]):
     # -- painting -----------------------------------------------------------------------
     def flush(self) -> None:
         """Repaint what changed since the last flush, all at once."""
+        self._flushed_at = time.perf_counter()
         dirty = self.board.take_dirty()
-        lines = self.board.take_timeline()
+        self.board.timeline.clear()  # (the timeline reads the transcript itself)
+        lines = self.timeline.behind
         if not dirty and not lines and not self.board.header_dirty:
             return
-        maximized = self.screen.maximized
-        if isinstance(maximized, SeatPane):  # the others are out of sight: paint them later
-            self.board.dirty.update(dirty - {maximized.seat_no})
-            dirty &= {maximized.seat_no}
+        narrow = self.has_class("narrow")
+        stripped = narrow or self.has_class("transcript")  # the strip is in view
+        if dirty and (stripped or self.board.header_dirty):
+            self.strip.dirty = True
+        shown = self.maximized_seat
+        if shown is None and narrow:
+            shown = -1  # no pane in sight: the strip stands for them
+        if shown is not None:  # the others are out of sight: paint them later
+            self.board.dirty.update(dirty - {shown})
+            dirty &= {shown}
         with self.batch_update():
             for n in dirty:
                 pane = self.panes.get(n)
                 if pane is not None:
                     pane.paint(self.board, self.show_thoughts)
             if lines:
-                self.timeline.add(lines)
+                self.timeline.catch_up()
+            if stripped and self.strip.dirty:
+                self.strip.paint(self.board)
+            if narrow:
+                self._paint_live()
             if self.board.header_dirty:
-                self.board.header_dirty = False
-                self.action_bar.show(
-                    self.board.waiting,
-                    self.board.lang,
-                    {n: s.name for n, s in self.board.seats.items()},
-                )
-                self.status_line.paint(self.board, self.connection)
-                self._follow_turn()
+                self._paint_header()
         self.painted_seq = self.board.seq
         offered = (self.board.started, self.board.paused, self.board.over is not None)
         if offered != self._offered:  # start / advance / review come and go in the footer
@@ -277,20 +356,45 @@ class WerewolfApp(App[None]):
             lang = self.board.lang
             self.notify(say("app.game_over", lang), title=say("app.title", lang))
 
-    def _follow_turn(self) -> None:
-        """On a narrow terminal the seats stack and scroll: bring the seat whose turn it is
-        (or, when the game asks you, your own) into view, once per change of turn."""
-        if not self.has_class("narrow"):
-            return
-        _, seats = self.board.turn()
-        seat = self.board.you if self.board.waiting else (seats[0].seat if seats else None)
-        if seat is not None and seat != self._followed and seat in self.panes:
-            # after the layout settles: the action area may be opening at the same time
-            self.call_after_refresh(self.panes[seat].scroll_visible, animate=False, top=True)
-        self._followed = seat
+    def _paint_live(self) -> None:
+        """Narrow: the tail of what is being said (or thought) right now, under the
+        transcript, where the speech will land whole once it ends."""
+        from rich.text import Text
+
+        from tui.widgets.seat_pane import tail
+        from tui.wrap import wrap
+
+        doing, seats = self.board.turn()
+        text = Text()
+        for s in seats[:2]:
+            body = s.speech if doing == "speaking" else (s.thought if self.show_thoughts else "")
+            if not body:
+                continue
+            who = say("transcript.speaker", self.board.lang, n=s.seat, name=s.name)
+            text.append(f"{who}: ", style="bold yellow" if doing == "speaking" else "cyan")
+            text.append(body, style="" if doing == "speaking" else "italic dim cyan")
+            text.append("▌\n", style="yellow")
+        text.rstrip()
+        width = self.live.size.width or self.size.width
+        self.live.update(wrap(tail(text, width, 4), width))
+        self.live.set_class(not text.plain, "empty")
+
+    def _paint_header(self) -> None:
+        """The prompt and the status line: what the game asks of this viewer now."""
+        self.board.header_dirty = False
+        self.action_bar.show(
+            self.board.waiting,
+            self.board.lang,
+            {n: s.name for n, s in self.board.seats.items()},
+            self.board.checks,
+        )
+        self.status_line.paint(self.board, self.connection)
 
     def _tick(self) -> None:
-        if self.board.waiting and self.board.deadline:
+        # the turn timer's countdown, and the clock of a night the table spends deciding
+        if (self.board.waiting and self.board.deadline) or (
+            self.board.started and not self.board.over
+        ):
             self.status_line.paint(self.board, self.connection)
 
     # -- answering ----------------------------------------------------------------------
@@ -303,18 +407,21 @@ class WerewolfApp(App[None]):
         """Answer the game; the prompt goes as soon as the rules take the answer."""
         if self.client is None:
             return
-        asked = self.board.waiting
         try:
-            await self.client.act(action)
+            accepted = await self.client.act(action)
         except ApiError as e:
             self._refused(e)
             self.action_bar.refuse(e.message)
             return
         except Exception as e:  # the network: say so, don't crash
             self._not_sent(e)
+            self.action_bar.not_sent()
             return
-        if self.board.waiting is asked:  # unless the game has asked something new meanwhile
-            self.board.answered()
+        # Gone at once, unless the game has asked something new meanwhile (after the
+        # log's head at the moment the rules took the answer).
+        self.board.answered(accepted)
+        if self.board.header_dirty:
+            self._paint_header()
 
     @work(group="actions", exit_on_error=False)
     async def begin(self) -> None:
@@ -338,9 +445,13 @@ class WerewolfApp(App[None]):
 
     def _refused(self, e: ApiError) -> None:
         self.last_refusal = e.message
-        self.notify(
-            e.message, severity="warning", title=say("app.refused", self.board.lang), markup=False
-        )
+        if self.board.waiting is None:  # no prompt to say it in: a toast
+            self.notify(
+                e.message,
+                severity="warning",
+                title=say("app.refused", self.board.lang),
+                markup=False,
+            )
 
     def _not_sent(self, e: Exception) -> None:
         self.notify(
@@ -359,6 +470,11 @@ class WerewolfApp(App[None]):
             return self.board.paused
         if action == "review":
             return self.board.over is not None
+        if action == "new_game":
+            return self.board.over is not None and self.client is not None and not self.events
+        if action in ("maximize_pane", "transcript", "inspect_calls", "start", "advance"):
+            if self.action_bar.asks_speech and self.focused is self.action_bar.speech:
+                return False  # letters are words in the speech box
         if action == "inspect_calls":  # the server decides; this only hides a useless key
             return self.client is not None and (
                 self.board.you is None or self.board.over is not None
@@ -371,20 +487,59 @@ class WerewolfApp(App[None]):
         self.board.dirty.update(self.panes)
 
     def action_maximize_pane(self) -> None:
+        """The focused seat's whole history over the board; the prompt and the status line
+        stay where they are. Again (or Escape): back to the board."""
         focused = self.focused
         while focused is not None and not isinstance(focused, SeatPane):
             focused = focused.parent  # type: ignore[assignment]
-        if self.screen.maximized is not None:
-            pane = self.screen.maximized
-            self.screen.minimize()
-            if isinstance(pane, SeatPane):
-                self.board.dirty.add(pane.seat_no)
+        if self.maximized_seat is not None:
+            self._maximize(None)
         elif isinstance(focused, SeatPane):
-            self.screen.maximize(focused)
-            self.board.dirty.add(focused.seat_no)  # a maximized pane shows everything
+            self._maximize(focused.seat_no)
+        else:  # nothing focused (or the strip): the seat whose turn it is, else your own
+            _, seats = self.board.turn()
+            seat = seats[0].seat if seats else self.board.you
+            if seat in self.panes:
+                self._maximize(seat)
+
+    def _maximize(self, seat: int | None) -> None:
+        old, self.maximized_seat = self.maximized_seat, seat
+        for n in (old, seat):
+            if n is not None and n in self.panes:
+                self.panes[n].set_class(n == seat, "maximized")
+                self.board.dirty.add(n)
+        self.set_class(seat is not None, "maxi")
+        self.set_class(False, "transcript")
+        if seat is not None and not self.action_bar.asks_speech:
+            self.panes[seat].focus()
+
+    def action_transcript(self) -> None:
+        """The transcript over the whole screen (every speech in full, votes, deaths and
+        what this seat learned at night), scrollable; again: back."""
+        on = not self.has_class("transcript")
+        if on and self.maximized_seat is not None:
+            self._maximize(None)
+        self.set_class(on, "transcript")
+        self.board.dirty.update(self.panes)
+        if on and not self.action_bar.asks_speech:
+            self.timeline.focus()
+
+    def key_escape(self) -> None:
+        if self.maximized_seat is not None:
+            self._maximize(None)
+        elif self.has_class("transcript"):
+            self.action_transcript()
+
+    def action_help(self) -> None:
+        from tui.widgets.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.board))
 
     def action_review(self) -> None:
         if self.board.over:
+            from tui.widgets.review import ReviewScreen
+
             self.push_screen(ReviewScreen(self.review_board or self.board))
 
     def action_inspect_calls(self) -> None:
@@ -399,7 +554,34 @@ class WerewolfApp(App[None]):
             title = say("app.calls_every_seat", lang)
         else:
             title = say("app.calls_of_seat", lang, seat=seat)
+        from tui.widgets.calls import CallsScreen
+
         self.push_screen(CallsScreen(self.client, seat, title, lang))
+
+    @work(group="actions", exit_on_error=False)
+    async def action_new_game(self) -> None:
+        """After game over: another game like this one (same size, language, seat or
+        watching, open or not), in a new app on the same server."""
+        if self.client is None or self.board.over is None:
+            return
+        you = self.board.you
+        body = {
+            "players": self.players,
+            "humans": [you] if you is not None else [],
+            "lang": self.board.lang,
+            "open": self.board.open_table,
+        }
+        try:
+            g = await self.client.create_game(**body)
+        except ApiError as e:
+            self._refused(e)
+            return
+        except Exception as e:
+            self._not_sent(e)
+            return
+        token = g["tokens"][str(you)] if you is not None else g.get("spectator_token")
+        if token:
+            self.exit(NewTable(g["game_id"], token, you))
 
     def action_start(self) -> None:
         if not self.board.started:

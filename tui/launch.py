@@ -11,19 +11,23 @@ from tui.client import GameClient
 def run_app(
     server_url: str, game_id: str, token: str, start: bool = False, you: int | None = None
 ) -> int:
-    from tui.app import WerewolfApp
+    from tui.app import NewTable, WerewolfApp
 
-    client = GameClient(server_url, token=token, game_id=game_id)
-    snap = asyncio.run(_peek(client))
-    app = WerewolfApp(
-        client=client,
-        you=snap.state.you if snap.state.you is not None else you,
-        players=snap.state.players,
-        start=start,
-        lang=snap.state.lang,
-    )
-    app.run()
-    return 0
+    while True:
+        client = GameClient(server_url, token=token, game_id=game_id)
+        snap = asyncio.run(_peek(client))
+        app = WerewolfApp(
+            client=client,
+            you=snap.state.you if snap.state.you is not None else you,
+            players=snap.state.players,
+            start=start,
+            lang=snap.state.lang,
+        )
+        again = app.run()
+        if not isinstance(again, NewTable):  # quit
+            return 0
+        # n after game over: the next game, on the same server, in a fresh app
+        game_id, token, you, start = again.game_id, again.token, again.you, True
 
 
 async def _peek(client: GameClient) -> GameView:

@@ -40,6 +40,7 @@ class GameSummary(BaseModel):
     open_seats: list[int]
     hosted: bool
     public: bool
+    open: bool = False
     spectated: bool
     started: bool
     finished: bool

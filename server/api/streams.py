@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.sse import KEEPALIVE_COMMENT, EventSourceResponse, format_sse_event
 
 from server.eventlog import Entry
-from server.game import Viewer, can_see, redact
+from server.game import Viewer, can_see_event, redact
 from server.refusals import Refused
 from server.registry import LiveGame
 
@@ -206,7 +206,7 @@ def encode(
             )
             if until == "segment" or snap.state.over:
                 return b"".join(chunk), True
-        elif sees_all or can_see(viewer, event.vis, over):
+        elif sees_all or can_see_event(viewer, event, over):
             chunk.append(wire(entry))
     return b"".join(chunk), False
 

@@ -3,7 +3,15 @@
 from .config import BOARDS, GameConfig
 from .engine import Transition, apply, decision_for, new_game, pending, validate
 from .state import Action, Decision, GameError, GameState, IllegalAction
-from .visibility import Viewer, can_see, redact, table_snapshot, view_events, viewer_of
+from .visibility import (
+    Viewer,
+    can_see,
+    can_see_event,
+    redact,
+    table_snapshot,
+    view_events,
+    viewer_of,
+)
 
 __all__ = [
     "BOARDS",
@@ -17,6 +25,7 @@ __all__ = [
     "Viewer",
     "apply",
     "can_see",
+    "can_see_event",
     "decision_for",
     "new_game",
     "pending",

@@ -43,6 +43,7 @@ class Viewer:
     is_wolf: bool = False
     god: bool = False  # the spectator token: sees everything
     host: bool = False  # may start the game
+    minds: bool = False  # an open table: every bot's thoughts stream to every viewer
 
 
 GOD_VIEWER = Viewer(seat=None, god=True)
@@ -64,6 +65,16 @@ def can_see(viewer: Viewer, vis: Visibility, over: bool = False) -> bool:
     if vis.scope == "seat":
         return viewer.seat is not None and vis.seat == viewer.seat
     return False
+
+
+# What an open table shows everyone beyond their own audience: the bots' thoughts.
+THOUGHTS = frozenset({"thought_start", "thought_token", "thought_end"})
+
+
+def can_see_event(viewer: Viewer, event: Event, over: bool = False) -> bool:
+    """May ``viewer`` see ``event``? Its audience decides, and an open table adds the
+    bots' thoughts (announced to everyone at the table when it was created)."""
+    return can_see(viewer, event.vis, over) or (viewer.minds and event.type in THOUGHTS)
 
 
 def view_events(state: GameState, seat: int | None, god: bool = False) -> list[Event]:
@@ -151,4 +162,12 @@ def redact(snapshot: Snapshot, viewer: Viewer) -> Snapshot:
     )
 
 
-__all__ = ["Viewer", "can_see", "redact", "table_snapshot", "view_events", "viewer_of"]
+__all__ = [
+    "Viewer",
+    "can_see",
+    "can_see_event",
+    "redact",
+    "table_snapshot",
+    "view_events",
+    "viewer_of",
+]

@@ -1,4 +1,5 @@
-"""Where the viewer answers the game: a speech box, or a picker of legal targets."""
+"""Where the viewer answers the game: a speech box with a live count, or a picker of the
+decision's legal answers where digits and arrows select and Enter confirms."""
 
 from __future__ import annotations
 
@@ -6,28 +7,69 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from shared.actions import Action, Decision
-from shared.strings import name, say
+from shared.actions import MAX_SPEECH_CHARS, Action, Decision
+from shared.strings import has, name, say
 from shared.text import clean
+
+# Answers that can't be taken back: Enter asks once more before they go.
+CONFIRM = frozenset({"poison", "shoot", "kill"})
+# How a decision passes, in the picker's words (any other: "skip").
+PASS_WORD = {"vote": "abstain", "pk_vote": "abstain", "wolf_kill": "no_kill", "witch": "no_potion"}
+
+
+def number_of(option_id: str) -> int | None:
+    """The seat number an option names ("poison:3" -> 3; the pass "none:0" -> 0)."""
+    _, _, n = option_id.partition(":")
+    return int(n) if n.isdigit() else None
 
 
 class TargetPicker(OptionList):
-    """A list of choices; a digit picks the seat of that number at once."""
+    """A list of answers. Digits (one or two, for seat 10 and up) and arrows move the
+    highlight; Enter (or ctrl+j) confirms; ``s`` goes to the witch's save."""
 
-    BINDINGS = [Binding(str(d), f"pick({d})", show=False) for d in range(10)]
+    BINDINGS = [
+        *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
+        Binding("ctrl+j", "select", show=False),
+        Binding("s", "save", show=False),
+        Binding("escape", "back", show=False),
+    ]
 
-    def action_pick(self, digit: int) -> None:
+    typed = ""  # the digits typed so far, for two-digit seat numbers
+
+    def _find(self, wanted: int) -> int | None:
         for index in range(self.option_count):
             option = self.get_option_at_index(index)
-            if option.id and option.id.split(":")[-1] == str(digit):
+            oid = option.id or ""
+            if not option.disabled and not oid.startswith("save:") and number_of(oid) == wanted:
+                return index
+        return None
+
+    def action_digit(self, digit: int) -> None:
+        for typed in (self.typed + str(digit), str(digit)):
+            index = self._find(int(typed))
+            if index is not None:
+                self.typed = typed if typed != "0" else ""
                 self.highlighted = index
-                self.action_select()
                 return
+        self.typed = ""
+        self.app.bell()
+
+    def action_save(self) -> None:
+        for index in range(self.option_count):
+            if (self.get_option_at_index(index).id or "").startswith("save:"):
+                self.highlighted = index
+                return
+
+    def action_back(self) -> None:
+        self.typed = ""
+        bar = self.parent
+        if isinstance(bar, ActionBar):
+            bar.cancel_confirm()
 
 
 class SpeechInput(Input):
@@ -47,89 +89,188 @@ class ActionBar(Vertical):
         super().__init__(id="action-bar", classes="hidden")  # until the game asks
         self.prompt = Static("", id="action-prompt", markup=False)
         self.error = Static("", id="action-error", markup=False)
+        self.counter = Static("", id="speech-count", markup=False)
         self.waiting: Decision | None = None
         self.lang = "en"
         self.names: dict[int, str] = {}
+        self.checks: dict[int, bool] = {}
         self.answers: dict[str, Action] = {}  # option id -> the action it stands for
+        self.confirming: Action | None = None  # an answer waiting for its second Enter
+        self.sending = False  # an answer is on its way: don't send another
         self.cursor_blink = True  # off for snapshot tests
         # Both answers live for the app's life, shown in turn: replacing widgets would
         # race their own removal when decisions follow each other quickly.
-        self.speech = SpeechInput(max_length=500, id="speech-input")
+        # no max_length: we count, never cut; no select-on-focus: a redirected key stays
+        self.speech = SpeechInput(id="speech-input", select_on_focus=False)
+        self.speech_row = Horizontal(self.speech, self.counter, id="speech-row")
         self.picker = TargetPicker(id="target-picker", markup=False)  # names are the server's
-        self.speech.display = self.picker.display = False
+        self.speech_row.display = self.picker.display = False
 
     def compose(self) -> ComposeResult:
         yield self.prompt
-        yield self.speech
+        yield self.speech_row
         yield self.picker
         yield self.error
 
     @property
     def asks_speech(self) -> bool:
-        return self.waiting is not None and self.speech.display
+        return self.waiting is not None and self.speech_row.display
 
     @property
     def asks_pick(self) -> bool:
         return self.waiting is not None and self.picker.display
 
     def show(
-        self, waiting: Decision | None, lang: str, names: dict[int, str] | None = None
+        self,
+        waiting: Decision | None,
+        lang: str,
+        names: dict[int, str] | None = None,
+        checks: dict[int, bool] | None = None,
     ) -> None:
         """Ask for this decision (None: hide). Same decision again: leave it as it is."""
         if waiting is not None and waiting == self.waiting:
             return
         self.waiting, self.lang = waiting, lang
         self.names = names or {}
-        self.error.update("")
-        self.error.display = False
+        self.checks = checks or {}
+        self.confirming, self.sending = None, False
+        self.say_error("")
         self.set_class(waiting is None, "hidden")
         if waiting is None:
-            self.speech.display = self.picker.display = False
+            self.speech_row.display = self.picker.display = False
+            if self.speech.has_focus or self.picker.has_focus:
+                self.screen.set_focus(None)  # nothing hidden keeps the keys
+                restore = getattr(self.app, "_default_focus", None)
+                if restore is not None:  # and the focus shows again somewhere
+                    self.app.call_after_refresh(restore)
             return
-        title = Text(name("prompt", waiting.action, lang), style="bold yellow")
-        if not waiting.speaks:
-            title.append(f"   {say('bar.pick_hint', lang)}", style="dim")
-        self.prompt.update(title)
-        self.speech.display, self.picker.display = waiting.speaks, not waiting.speaks
+        self._title()
+        self.speech_row.display, self.picker.display = waiting.speaks, not waiting.speaks
         if waiting.speaks:
             self.speech.value = ""
             self.speech.placeholder = say("bar.speak_hint", lang)
             self.speech.cursor_blink = self.cursor_blink
+            self._count("")
             self.speech.focus()
             return
         self.picker.clear_options()
         self.picker.add_options(self.options(waiting))
-        self.picker.highlighted = 0 if self.picker.option_count else None
+        self.picker.typed = ""
+        first = next(
+            (i for i in range(self.picker.option_count) if self.picker.get_option_at_index(i).id),
+            None,
+        )
+        self.picker.highlighted = first
         self.picker.focus()
 
-    def options(self, decision: Decision) -> list[Option]:
-        """One option per legal answer (the decision's own choices), the pass last."""
+    def _title(self) -> None:
+        waiting = self.waiting
+        if waiting is None:
+            return
         lang = self.lang
+        title = Text(name("prompt", waiting.action, lang), style="bold yellow")
+        if self.confirming is not None:
+            title = Text(self.describe(self.confirming) + "?", style="bold red")
+            title.append(f"   {say('bar.confirm_hint', lang)}", style="bold")
+        elif not waiting.speaks:
+            title.append(f"   {say('bar.pick_hint', lang)}", style="dim")
+        self.prompt.update(title)
 
-        def seat_word(n: int) -> str:
-            return say("bar.seat", lang, n=n, name=self.names.get(n, "")).rstrip()
+    def describe(self, action: Action) -> str:
+        """An answer in words: "poison seat 3 (Cy)"."""
+        lang = self.lang
+        key = f"bar.confirm.{action.kind}"
+        who = self.seat_word(action.target or 0)
+        return say(key, lang, seat=who) if has(key) else f"{action.kind} {who}"
 
-        pass_word = {"vote": "abstain", "pk_vote": "abstain", "wolf_kill": "no_kill"}.get(
-            decision.action, "skip"
-        )
+    def seat_word(self, n: int) -> str:
+        return say("bar.seat", self.lang, n=n, name=self.names.get(n, "")).rstrip()
+
+    def options(self, decision: Decision) -> list[Option | None]:
+        """One option per legal answer (the decision's own choices), the pass last. The
+        witch's save and poison stand apart, each under its own heading."""
+        lang = self.lang
         self.answers = {}
-        out: list[Option] = []
+        out: list[Option | None] = []
+        heading: str | None = None
         for action in decision.choices():
             if action.kind == "skip":
-                option_id, label = "none:0", f"0  {say(f'bar.{pass_word}', lang)}"
-            elif action.kind in ("save", "poison"):
-                option_id = f"{action.kind}:{action.target}"
-                label = say(f"bar.{action.kind}", lang, n=action.target)
+                word = PASS_WORD.get(decision.action, "skip")
+                option_id, label = "none:0", Text(f"0  {say(f'bar.{word}', lang)}")
+                out.append(None)
+            elif action.kind == "save":
+                option_id = f"save:{action.target}"
+                label = Text(f"s  {say('bar.save', lang, n=action.target)}", style="green")
             else:
-                option_id = f"target:{action.target}"
-                label = f"{action.target}  {seat_word(action.target or 0)}"
+                if action.kind != heading and decision.action == "witch":
+                    heading = action.kind
+                    out.append(None)
+                    head = f"bar.heading.{action.kind}"
+                    out.append(Option(say(head, lang) if has(head) else action.kind, disabled=True))
+                option_id = f"{action.kind}:{action.target}"
+                if action.target is None:  # a kind of answer that names nobody (a new rule)
+                    self.answers[option_id] = action
+                    out.append(
+                        Option(Text(f" · {name('action', action.kind, lang)}"), id=option_id)
+                    )
+                    continue
+                word = (
+                    say("bar.poison", lang, n=action.target)
+                    if action.kind == "poison"
+                    else self.seat_word(action.target)
+                )
+                label = Text(
+                    f"{action.target:>2} {word}", style="red" if action.kind in CONFIRM else ""
+                )
+                if decision.action == "check" and action.target in self.checks:
+                    verdict = (
+                        "pane.checked_wolf" if self.checks[action.target] else "pane.checked_good"
+                    )
+                    label.append(f"   ✓ {say(verdict, lang)}", style="dim")
             self.answers[option_id] = action
             out.append(Option(label, id=option_id))
+        if out and out[0] is None:
+            out.pop(0)
         return out
 
+    def say_error(self, message: str) -> None:
+        """One line under the prompt (empty: none)."""
+        self.error.update(Text(message, style="bold red", no_wrap=True, overflow="ellipsis"))
+        self.error.display = bool(message)
+
     def refuse(self, message: str) -> None:
-        self.error.update(Text(say("bar.refused", self.lang, message=message), style="bold red"))
-        self.error.display = True
+        self.sending = False
+        self.say_error(say("bar.refused", self.lang, message=message))
+
+    def not_sent(self) -> None:
+        self.sending = False
+
+    def cancel_confirm(self) -> None:
+        if self.confirming is not None:
+            self.confirming = None
+            self._title()
+
+    def _send(self, action: Action) -> None:
+        if self.waiting is None or self.sending:
+            return
+        self.sending = True
+        self.confirming = None
+        self._title()
+        self.post_message(self.Chosen(action, self.waiting))
+
+    # -- the speech box -----------------------------------------------------------------
+    def _count(self, value: str) -> None:
+        n = len(clean(value).strip())
+        over = n > MAX_SPEECH_CHARS
+        self.counter.update(
+            Text(f"{n}/{MAX_SPEECH_CHARS}", style="bold red" if over else "dim", no_wrap=True)
+        )
+
+    @on(Input.Changed, "#speech-input")
+    def _typed(self, event: Input.Changed) -> None:
+        self._count(event.value)
+        if self.error.display and not self.sending:
+            self.say_error("")
 
     @on(Input.Submitted, "#speech-input")
     def _spoke(self, event: Input.Submitted) -> None:
@@ -137,11 +278,25 @@ class ActionBar(Vertical):
             return
         # A pasted control character would be refused by the server: it goes here instead.
         text = clean(event.value).strip()
-        action = Action(seat=self.waiting.seat, kind="speak", text=text)
-        self.post_message(self.Chosen(action, self.waiting))
+        if len(text) > MAX_SPEECH_CHARS:
+            self.say_error(say("bar.too_long", self.lang, n=len(text), limit=MAX_SPEECH_CHARS))
+            return
+        self._send(Action(seat=self.waiting.seat, kind="speak", text=text))
+
+    # -- the picker ---------------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#target-picker")
+    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+        action = self.answers.get(event.option.id or "")
+        if self.confirming is not None and action != self.confirming:
+            self.cancel_confirm()
 
     @on(OptionList.OptionSelected, "#target-picker")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         action = self.answers.get(event.option.id or "")
-        if self.waiting is not None and action is not None:
-            self.post_message(self.Chosen(action, self.waiting))
+        if self.waiting is None or action is None:
+            return
+        if action.kind in CONFIRM and action.target is not None and self.confirming != action:
+            self.confirming = action  # one more Enter: these can't be taken back
+            self._title()
+            return
+        self._send(action)

@@ -36,6 +36,8 @@ class LobbyScreen(ModalScreen[None]):
         text = Text()
         text.append(say("lobby.title", lang, code=self.code) + "\n", style="bold underline")
         text.append(say("lobby.join", lang, code=self.code) + "\n", style="cyan")
+        if summary.get("open"):  # every bot's thoughts for everyone: every player is told
+            text.append(say("lobby.open_table", lang) + "\n", style="magenta")
         if summary.get("public"):
             text.append(say("lobby.public", lang) + "\n", style="yellow")
         if summary.get("spectated"):  # a token that sees every role: every player is told
@@ -57,7 +59,8 @@ class LobbyScreen(ModalScreen[None]):
             text.append(f"  {say('lobby.seat', lang, n=n, name=name)}{pad}{who}\n", style=style)
         options = state.options
         text.append("\n" + say("lobby.rules", lang) + ": ", style="bold")
-        text.append(", ".join(f"{k}={v}" for k, v in options.items()) + "\n\n", style="dim")
+        rules = {k: v for k, v in options.items() if not k.endswith("seed")}  # (internal)
+        text.append(", ".join(f"{k}={v}" for k, v in rules.items()) + "\n\n", style="dim")
         text.append(say("lobby.start" if self.host else "lobby.wait", lang), style="bold yellow")
         self.body.update(text)
 

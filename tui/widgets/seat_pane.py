@@ -6,11 +6,11 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.dom import NoScreen
 from textual.widgets import Static
 
 from shared.strings import has, say
 from tui.board import Board, Seat
+from tui.wrap import wrap
 
 PANE_SPEECHES = 4  # the pane shows the latest few; a maximized pane shows them all
 PANE_THOUGHT_CHARS = 480  # the tail of the live thought: what fits a pane; the review has it all
@@ -50,7 +50,7 @@ class SeatPane(Vertical):
     Focusable, so it can be maximized. Repainted by the app's clock, never per token."""
 
     can_focus = True
-    ALLOW_MAXIMIZE = True
+    ALLOW_MAXIMIZE = False  # the app maximizes its own way: the prompt stays in view
 
     def __init__(self, seat: int) -> None:
         super().__init__(id=f"seat-{seat}", classes="seat-pane")
@@ -70,10 +70,7 @@ class SeatPane(Vertical):
 
     @property
     def maximized(self) -> bool:
-        try:
-            return self.screen.maximized is self
-        except NoScreen:  # being unmounted (the app is closing): not on any screen
-            return False
+        return self.has_class("maximized")
 
     def on_resize(self) -> None:
         # The tail was cut for the old size: cut it again (rare: layout changes only).
@@ -99,7 +96,7 @@ class SeatPane(Vertical):
         header = self.header_text(board, s)
         if header != self._last_header:  # unchanged text: no refresh at all
             self._last_header = header
-            self.header.update(header)
+            self.header.update(header, layout=False)  # fixed size: no new layout
         full = self.maximized
         self.set_class(full, "scrolling")
         if full:
@@ -109,7 +106,8 @@ class SeatPane(Vertical):
                 self.scroller.scroll_end(animate=False, immediate=True)
         else:
             size = self.body.size
-            self.body.update(tail(self.body_text(board, s, show_thoughts), size.width, size.height))
+            body = tail(self.body_text(board, s, show_thoughts), size.width, size.height)
+            self.body.update(wrap(body, size.width), layout=False)
 
     @staticmethod
     def title_text(board: Board, s: Seat) -> Text:

@@ -36,6 +36,8 @@ class StatusLine(Static):
                     f"  ⏱ {say('status.left', lang, seconds=left)}",
                     style="bold red" if left < 10 else "",
                 )
+        elif not board.started and not board.over:
+            text.append(say("status.not_started", lang), style="bold yellow")
         elif not board.over:
             doing, seats = board.turn()
             if seats:
@@ -50,6 +52,16 @@ class StatusLine(Static):
             elif board.waiting_on:
                 who = ", ".join(str(s) for s in board.waiting_on)
                 text.append(f"{say('status.waiting_for', lang)} {who}", style="dim")
+            elif board.phase == "night" and board.started:
+                # What the table waits on, never whose role it is; and since when.
+                text.append(say("status.night_wait", lang), style="cyan")
+                me = board.seats.get(board.you) if board.you is not None else None
+                if me is not None and me.decided:
+                    text.append(f" · {say('status.your_part_done', lang)}", style="green")
+            if board.started and not board.paused:
+                text.append(f"  ⏱ {board.elapsed()}", style="dim")
+        if board.open_table:
+            text.append(f"  {say('status.open_table', lang)}", style="magenta")
         state = connection.state
         label = (
             say("status.reconnecting", lang, attempt=connection.attempt)
@@ -72,4 +84,4 @@ class StatusLine(Static):
             text.truncate(max(0, room), overflow="ellipsis")
         text.append(" " * max(1, width - text.cell_len - right.cell_len))
         text.append_text(right)
-        self.update(text)
+        self.update(text, layout=False)  # one line, always

@@ -1,0 +1,88 @@
+"""The app's CPU demand for a firehose, independent of the machine's load.
+
+9 panes × 100 tokens/s for ``seconds`` of game time, fed without waiting: after every
+1/25 s of game time's tokens the app repaints (its flush and Textual's screen refresh,
+awaited) and the process's CPU time is added up. CPU seconds per game second is the core
+share the app needs; a busy machine delays it but does not change it, unlike the
+wall-clock lag of bench/tui_bench.py.
+
+    .venv/bin/python bench/tui_cpu.py --seconds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from shared.events import (  # noqa: E402
+    GameCreated,
+    Phase,
+    SeatInfo,
+    SpeechStart,
+    ThoughtStart,
+    ThoughtToken,
+    Token,
+)
+from tui.app import WerewolfApp  # noqa: E402
+
+WORDS = "the wolves are among us and seat [5] looks nervous [/] tonight ".split()
+FRAME = 1 / 25  # game seconds between repaints
+
+
+async def main(seconds: float, rate: float = 100, seats: int = 9, size=(120, 36)) -> dict:
+    names = ["Ada", "Bo", "Cy", "Di", "Ed", "Fay", "Gus", "Hal", "Ivy"]
+    app = WerewolfApp()
+    board = app.board
+    board.apply(
+        GameCreated(
+            players=seats,
+            lang="en",
+            seats=[SeatInfo(seat=n, name=names[n - 1]) for n in range(1, seats + 1)],
+            roles={"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1},
+        )
+    )
+    board.apply(Phase(phase="day", day=1))
+    for n in range(1, seats + 1):
+        board.apply(ThoughtStart(seat=n, label="bench") if n % 2 else SpeechStart(seat=n))
+    per_frame = max(1, round(rate * FRAME))  # tokens per seat per frame
+    frames = round(seconds / FRAME)
+    # Events built beforehand: the feed's own cost is not the app's.
+    batches = [
+        [
+            ThoughtToken(seat=s, content=WORDS[(f * per_frame + k + s) % len(WORDS)] + " ")
+            if s % 2
+            else Token(seat=s, content=WORDS[(f * per_frame + k + s) % len(WORDS)] + " ")
+            for k in range(per_frame)
+            for s in range(1, seats + 1)
+        ]
+        for f in range(frames)
+    ]
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        cpu = 0.0
+        for batch in batches:
+            t0 = time.process_time()
+            for event in batch:
+                board.apply(event)
+            app.flush()
+            await pilot.pause()  # the screen's refresh of what the flush changed
+            cpu += time.process_time() - t0
+    return {
+        "game_seconds": seconds,
+        "tokens": sum(len(b) for b in batches),
+        "cpu_seconds": round(cpu, 3),
+        "core_pct": round(100 * cpu / seconds, 1),
+        "ms_per_frame": round(1000 * cpu / frames, 2),
+    }
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--seconds", type=float, default=5)
+    print(json.dumps(asyncio.run(main(p.parse_args().seconds)), indent=2))
