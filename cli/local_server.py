@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +31,11 @@ def _free_port() -> int:
 
 @contextmanager
 def local_server(data_dir: Path | None = None) -> Iterator[str]:
-    """``python -m server serve`` in a child process; yields its URL once it answers."""
+    """``python -m server serve`` in a child process; yields its URL once it answers. Without
+    a ``data_dir``, the games live in a temporary folder removed when the server stops
+    (Ctrl-C, a closed terminal and ``kill`` included)."""
     port = _free_port()
+    temporary = data_dir is None
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="werewolf-"))
     log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
@@ -51,15 +57,38 @@ def local_server(data_dir: Path | None = None) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        asyncio.run(_until_healthy(url, proc, data_dir / "server.log"))
-        yield url
+        with _hangup_is_an_exit():
+            asyncio.run(_until_healthy(url, proc, data_dir / "server.log"))
+            yield url
     finally:
         proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
         log.close()
+        if temporary:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@contextmanager
+def _hangup_is_an_exit() -> Iterator[None]:
+    """SIGHUP (the terminal closed) and SIGTERM unwind the stack like Ctrl-C does, so the
+    ``finally`` above stops the server and removes its folder."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    before = {sig: signal.signal(sig, leave) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
 async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
