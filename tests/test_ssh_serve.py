@@ -21,6 +21,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 from conftest import ROOT, free_port
+from rich.cells import cell_len
 
 from shared.strings import say
 
@@ -433,3 +434,26 @@ def _unprovable(key: asyncssh.SSHKey) -> asyncssh.SSHKey:
     """The victim's public key with a signer that signs wrong (the attacker lacks the key)."""
     key.sign = asyncssh.generate_private_key("ssh-ed25519").sign  # type: ignore[method-assign]
     return key
+
+
+def test_without_a_server_it_runs_its_own_and_the_window_follows_the_caller(tmp_path, callers):
+    data = tmp_path / "own"
+    door = SshServe(data, None)
+    try:
+        alice = callers(door.port, "play", keygen(tmp_path / "a"), tmp_path / "kh", size=(110, 30))
+        alice.answer("your choice", "1")  # a game beside bots
+        alice.answer("players (6 or 9)", "6")
+        alice.answer("language", "zh")
+        # The footer ends with "^p palette" at the right edge of the caller's terminal.
+        footer = wait_for(alice.session, r"(?m)^.*\^p palette").group(0)
+        assert cell_len(footer) > 100
+        tmux("resize-window", "-t", alice.session, "-x", "70", "-y", "24")
+        # (tmux only cuts the old line at 70, which hides "^p palette": it shows again only
+        # once the program, told of the new size, has drawn its footer at 70)
+        footer = wait_for(alice.session, r"(?m)^.*\^p palette").group(0)
+        assert 60 < cell_len(footer) <= 70
+        assert (data / "games.sqlite").exists()  # the games live in the data dir
+    finally:
+        door.stop()
+    assert door.proc.returncode == 0
+    assert "werewolf tables over ssh on 127.0.0.1" in door.output()
