@@ -30,10 +30,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def local_server(data_dir: Path | None = None) -> Iterator[str]:
+def local_server(data_dir: Path | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """``python -m server serve`` in a child process; yields its URL once it answers. Without
     a ``data_dir``, the games live in a temporary folder removed when the server stops
-    (Ctrl-C, a closed terminal and ``kill`` included)."""
+    (Ctrl-C, a closed terminal and ``kill`` included). ``env``: variables for the server
+    on top of this process's."""
     port = _free_port()
     temporary = data_dir is None
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="werewolf-"))
@@ -53,7 +54,7 @@ def local_server(data_dir: Path | None = None) -> Iterator[str]:
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://127.0.0.1:{port}"
     try:

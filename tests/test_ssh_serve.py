@@ -457,3 +457,42 @@ def test_without_a_server_it_runs_its_own_and_the_window_follows_the_caller(tmp_
         door.stop()
     assert door.proc.returncode == 0
     assert "werewolf tables over ssh on 127.0.0.1" in door.output()
+
+
+def test_colors_follow_what_the_client_says(door):
+    """TERM from the client decides (256 colors for xterm-256color); COLORTERM=truecolor,
+    when the client sends it, gives 24-bit colors."""
+    plain = asyncio.run(_first_board(door.port, {}))
+    assert "\x1b[38;5;" in plain and "\x1b[38;2;" not in plain
+    true = asyncio.run(_first_board(door.port, {"COLORTERM": "truecolor"}))
+    assert "\x1b[38;2;" in true
+
+
+async def _first_board(port: int, env: dict[str, str]) -> str:
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(
+            term_type="xterm-256color", term_size=(100, 30), env=env, encoding="utf-8"
+        )
+        await _read_until(proc, "your choice")
+        proc.stdin.write("1\r6\ren\r")  # a game beside bots, 6 players, English
+        board = await _read_until(proc, "palette")
+        proc.stdin.write("\x11")  # ctrl+q: back to the menu
+        await _read_until(proc, "your choice")
+        proc.stdin.write("q\r")
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+        return board
+
+
+def test_a_server_behind_the_door_counts_every_caller(monkeypatch):
+    from cli.ssh.command import door_quotas
+
+    monkeypatch.delenv("WEREWOLF_RATE_JOIN", raising=False)
+    monkeypatch.delenv("WEREWOLF_MAX_STREAMS_PER_CLIENT", raising=False)
+    monkeypatch.setenv("WEREWOLF_RATE_CREATE", "5/minute")  # the operator's word stands
+    assert door_quotas(40) == {
+        "WEREWOLF_MAX_STREAMS_PER_CLIENT": "80",
+        "WEREWOLF_RATE_JOIN": "400/minute",
+    }

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -43,6 +44,18 @@ def add_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def door_quotas(callers: int) -> dict[str, str]:
+    """The game server's per-client quotas for a server behind the door: every caller reaches
+    it from this process's address, so one client there stands for ``callers`` people (two
+    streams and ten games and joins a minute each). What the operator set is kept."""
+    wanted = {
+        "WEREWOLF_MAX_STREAMS_PER_CLIENT": str(max(50, 2 * callers)),
+        "WEREWOLF_RATE_CREATE": f"{max(30, 10 * callers)}/minute",
+        "WEREWOLF_RATE_JOIN": f"{max(30, 10 * callers)}/minute",
+    }
+    return {k: v for k, v in wanted.items() if not os.environ.get(k)}
+
+
 def ssh_serve(args: argparse.Namespace) -> int:
     from cli.local_server import local_server
 
@@ -51,7 +64,7 @@ def ssh_serve(args: argparse.Namespace) -> int:
     if args.server:
         return _serve(args, data_dir, args.server)
     try:
-        with local_server(data_dir) as url:
+        with local_server(data_dir, env=door_quotas(args.max_connections)) as url:
             return _serve(args, data_dir, url)
     except RuntimeError as e:  # the game server did not start (its log says why)
         print(f"werewolf ssh-serve: {e}", file=sys.stderr)

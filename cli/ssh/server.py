@@ -32,8 +32,9 @@ log = logging.getLogger("werewolf.ssh")
 # Environment the per-connection program gets: nothing of the operator's (no model keys),
 # only what a terminal program needs. COLORTERM only if the client sent it (OpenSSH does
 # with `SendEnv COLORTERM`); without it TERM decides (xterm-256color → 256 colors), which
-# every terminal shows right, where truecolor guessed wrong prints garbage.
-CLIENT_ENV = ("COLORTERM", "LANG", "LC_ALL")
+# every terminal shows right, where truecolor guessed wrong prints garbage. The client's
+# LANG is not taken (Debian's ssh sends it): the program speaks UTF-8 whatever it names.
+CLIENT_ENV = ("COLORTERM",)
 REFUSED_COMMAND = "this server only opens the werewolf tables: no commands, no files\r\n"
 NEEDS_TERMINAL = "the werewolf tables need a terminal: connect with `ssh -t`\r\n"
 
@@ -65,6 +66,7 @@ class Door:
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(who.folder),
             "LANG": "C.UTF-8",
+            "PYTHONIOENCODING": "utf-8",
             "TERM": term or "xterm-256color",
             "WEREWOLF_CLIENT_DIR": str(who.folder),
             "WEREWOLF_SERVER": self.server_url,
