@@ -315,6 +315,8 @@ def test_no_shell_commands_forwarding_or_files(door, tmp_path):
     )
     assert no_tty.returncode == 1 and "need a terminal" in no_tty.stderr
     asyncio.run(_nothing_but_the_tables(door.port))
+    kept = door.data_dir / "ssh" / "identities"
+    assert not kept.exists() or not any(kept.iterdir())  # a refused caller leaves nothing
 
 
 async def _nothing_but_the_tables(port: int) -> None:

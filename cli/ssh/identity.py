@@ -26,11 +26,18 @@ class Identity:
     folder: Path
     code: str | None = None  # a guest's code, to show them (never stored in clear)
 
+    def settle(self) -> None:
+        """Make the folder (private to this process's user) before a session uses it."""
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def holds_nothing(self) -> bool:
+        return not (self.folder / "seats.json").exists()
+
 
 def _folder(data_dir: Path, name: str) -> Path:
-    folder = data_dir / "ssh" / "identities" / name
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
+    # Made when a session starts (Identity.settle), not at login: a refused command or a
+    # probe leaves nothing behind.
+    return data_dir / "ssh" / "identities" / name
 
 
 def of_key(data_dir: Path, key_blob: bytes) -> Identity:

@@ -13,6 +13,7 @@ import fcntl
 import logging
 import os
 import pty
+import shutil
 import signal
 import struct
 import sys
@@ -204,6 +205,7 @@ async def session(door: Door, process: asyncssh.SSHServerProcess) -> None:
         process.exit(1)
         return
     width, height, pixw, pixh = process.term_size
+    who.settle()
     master, slave = pty.openpty()
     _set_size(slave, width or 80, height or 24, pixw, pixh)
     env = door.program(who, process.term_type, dict(process.env))
@@ -245,6 +247,8 @@ async def session(door: Door, process: asyncssh.SSHServerProcess) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await out
         os.close(master)
+        if who.kind == "guest" and who.holds_nothing():  # nothing to come back to
+            shutil.rmtree(who.folder, ignore_errors=True)
     with contextlib.suppress(OSError, asyncssh.Error):
         process.exit(child.returncode if child.returncode and child.returncode > 0 else 0)
 
