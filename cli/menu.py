@@ -38,8 +38,9 @@ def menu(args: argparse.Namespace, run: Callable[[list[str]], int]) -> int:
     """Ask, run the chosen command with ``run`` (``cli.main.main``), ask again; until q or EOF."""
     server = args.server
     print(f"Werewolf · 狼人杀   tables at {server}")
+    # (handed over by ssh-serve, in the environment: a command line is seen by every user)
     if rejoin := os.environ.get("WEREWOLF_SSH_REJOIN"):
-        print(f"you are a guest: to come back to your seats later, connect with\n    {rejoin}")
+        print(f"to come back to your seats later:  {rejoin}")
     while True:
         print(MENU)
         try:

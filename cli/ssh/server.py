@@ -13,6 +13,7 @@ import fcntl
 import logging
 import os
 import pty
+import re
 import shutil
 import signal
 import struct
@@ -36,6 +37,7 @@ log = logging.getLogger("werewolf.ssh")
 # every terminal shows right, where truecolor guessed wrong prints garbage. The client's
 # LANG is not taken (Debian's ssh sends it): the program speaks UTF-8 whatever it names.
 CLIENT_ENV = ("COLORTERM",)
+TERM_NAME = re.compile(r"[A-Za-z0-9._+-]{1,64}")  # a terminal's name as terminfo spells it
 REFUSED_COMMAND = "this server only opens the werewolf tables: no commands, no files\r\n"
 NEEDS_TERMINAL = "the werewolf tables need a terminal: connect with `ssh -t`\r\n"
 
@@ -68,15 +70,22 @@ class Door:
             "HOME": str(who.folder),
             "LANG": "C.UTF-8",
             "PYTHONIOENCODING": "utf-8",
-            "TERM": term or "xterm-256color",
+            "TERM": term if TERM_NAME.fullmatch(term) else "xterm-256color",
             "WEREWOLF_CLIENT_DIR": str(who.folder),
             "WEREWOLF_SERVER": self.server_url,
             "PYTHONUNBUFFERED": "1",
         }
-        env.update({k: v for k, v in client_env.items() if k in CLIENT_ENV and v.isprintable()})
+        env.update(
+            {k: v for k, v in client_env.items() if k in CLIENT_ENV and TERM_NAME.fullmatch(v)}
+        )
+        port = "" if self.public_port == 22 else f"-p {self.public_port} "
         if who.kind == "guest" and who.code:
-            port = "" if self.public_port == 22 else f"-p {self.public_port} "
-            env["WEREWOLF_SSH_REJOIN"] = f"ssh {port}play+{who.code}@{self.public_host}"
+            env["WEREWOLF_SSH_REJOIN"] = (
+                f"ssh {port}play+{who.code}@{self.public_host}   "
+                "(you are a guest: this code is the key to your seats, keep it)"
+            )
+        else:
+            env["WEREWOLF_SSH_REJOIN"] = f"ssh {port}play@{self.public_host} with the same key"
         return env
 
 
