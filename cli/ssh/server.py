@@ -216,34 +216,34 @@ async def session(door: Door, process: asyncssh.SSHServerProcess) -> None:
     width, height, pixw, pixh = process.term_size
     who.settle()
     master, slave = pty.openpty()
-    _set_size(slave, width or 80, height or 24, pixw, pixh)
-    env = door.program(who, process.term_type, dict(process.env))
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "cli",
-        "menu",
-        "--server",
-        door.server_url,
-        "--pace",
-        f"{door.pace}",
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=who.folder,
-        start_new_session=True,
-        preexec_fn=_take_terminal,
-    )
-    os.close(slave)
-    door.programs.add(child.pid)
-    os.set_blocking(master, False)
-    out = asyncio.create_task(_screen_out(master, process))
-    keys = asyncio.create_task(_keys_in(master, process))
     try:
-        await asyncio.wait({out, keys}, return_when=asyncio.FIRST_COMPLETED)
+        _set_size(slave, width or 80, height or 24, pixw, pixh)
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "cli",
+            "menu",
+            "--server",
+            door.server_url,
+            "--pace",
+            f"{door.pace}",
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=door.program(who, process.term_type, dict(process.env)),
+            cwd=who.folder,
+            start_new_session=True,
+            preexec_fn=_take_terminal,
+        )
+    except BaseException:
+        os.close(master)
+        raise
     finally:
-        keys.cancel()
+        os.close(slave)  # the program's copies are its own: EIO on ours once it has gone
+    door.programs.add(child.pid)
+    try:
+        await _connect(master, process)
+    finally:
         if child.returncode is None:  # the caller left: hang up, as a terminal closing does
             _signal(child, signal.SIGHUP)
             try:
@@ -252,14 +252,25 @@ async def session(door: Door, process: asyncssh.SSHServerProcess) -> None:
                 _signal(child, signal.SIGKILL)
                 await child.wait()
         door.programs.discard(child.pid)
-        out.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await out
         os.close(master)
         if who.kind == "guest" and who.holds_nothing():  # nothing to come back to
             shutil.rmtree(who.folder, ignore_errors=True)
     with contextlib.suppress(OSError, asyncssh.Error):
         process.exit(child.returncode if child.returncode and child.returncode > 0 else 0)
+
+
+async def _connect(master: int, process: asyncssh.SSHServerProcess) -> None:
+    """Bytes both ways between the pty and the channel, until either side ends."""
+    os.set_blocking(master, False)
+    out = asyncio.create_task(_screen_out(master, process))
+    keys = asyncio.create_task(_keys_in(master, process))
+    try:
+        await asyncio.wait({out, keys}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (out, keys):
+            task.cancel()
+        # (a channel closed under a write ends its task with an error: the caller has gone)
+        await asyncio.gather(out, keys, return_exceptions=True)
 
 
 def _signal(child: asyncio.subprocess.Process, sig: int) -> None:
