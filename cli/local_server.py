@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,11 +57,10 @@ def local_server(data_dir: Path | None = None, env: dict[str, str] | None = None
         env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://127.0.0.1:{port}"
-    try:
-        with _hangup_is_an_exit():
-            asyncio.run(_until_healthy(url, proc, data_dir / "server.log"))
-            yield url
-    finally:
+
+    def stop() -> None:
+        if log.closed:  # stopped already (by a signal, then by the ``finally``)
+            return
         proc.terminate()
         try:
             proc.wait(10)
@@ -72,17 +71,28 @@ def local_server(data_dir: Path | None = None, env: dict[str, str] | None = None
         if temporary:
             shutil.rmtree(data_dir, ignore_errors=True)
 
+    try:
+        with _stopped_on_hangup(stop):
+            asyncio.run(_until_healthy(url, proc, data_dir / "server.log"))
+            yield url
+    finally:
+        stop()
+
 
 @contextmanager
-def _hangup_is_an_exit() -> Iterator[None]:
-    """SIGHUP (the terminal closed) and SIGTERM unwind the stack like Ctrl-C does, so the
-    ``finally`` above stops the server and removes its folder."""
+def _stopped_on_hangup(stop: Callable[[], None]) -> Iterator[None]:
+    """On SIGHUP (the terminal closed) or SIGTERM: ``stop``, then die of the signal as
+    before. Stopping right in the handler, not by unwinding the stack: an exception raised
+    wherever the app happens to be (inside its event loop's shutdown, say) can leave the
+    process hanging on a terminal that is gone."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def leave(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
+        stop()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
     before = {sig: signal.signal(sig, leave) for sig in (signal.SIGHUP, signal.SIGTERM)}
     try:

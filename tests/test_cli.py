@@ -102,7 +102,7 @@ def test_a_join_on_the_hosts_machine_takes_a_seat_of_its_own(server, tmp_path, m
     tokens.save(server.url, code, 1, made["tokens"]["1"], role="host")
     session = tmux_run(f"{sys.executable} -m cli join {code}", env, tmp_path)
     try:
-        wait_for_file_entry(lambda: tokens.load(server.url, code))
+        wait_until(lambda: tokens.load(server.url, code), "the joiner's seat, kept")
     finally:
         tmux("kill-session", "-t", session)
     joined = tokens.load(server.url, code)
@@ -127,10 +127,10 @@ def tmux_run(command: str, env: dict[str, str], where: Path) -> str:
     return session
 
 
-def wait_for_file_entry(found, seconds: float = 90) -> None:
+def wait_until(found, what: str, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while not found():
-        assert time.monotonic() < deadline, "never came"
+        assert time.monotonic() < deadline, f"never came: {what}"
         time.sleep(0.2)
 
 
@@ -149,7 +149,8 @@ def test_play_leaves_no_folder_in_the_temp_dir(tmp_path, leave):
     env = {"TMPDIR": str(temp), "WEREWOLF_CLIENT_DIR": str(tmp_path)}
     session = tmux_run(f"{sys.executable} -m cli play --pace 0", env, tmp_path)
     try:
-        wait_for_file_entry(lambda: "● live" in tmux("capture-pane", "-t", session, "-p"))
+        screen = lambda: tmux("capture-pane", "-t", session, "-p")  # noqa: E731
+        wait_until(lambda: "^p palette" in screen(), "the board")
         assert [p.name[:9] for p in temp.iterdir()] == ["werewolf-"]  # the private server's
         pid = int((tmp_path / "pid").read_text())
         if leave == "ctrl+q":
@@ -158,7 +159,7 @@ def test_play_leaves_no_folder_in_the_temp_dir(tmp_path, leave):
             tmux("kill-session", "-t", session)  # the terminal closes
         else:
             os.kill(pid, signal.SIGINT)
-        wait_for_file_entry(lambda: gone(pid))
+        wait_until(lambda: gone(pid), f"the end of `werewolf play` ({leave})")
     finally:
         tmux("kill-session", "-t", session)
     assert list(temp.iterdir()) == []

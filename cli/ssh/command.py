@@ -103,7 +103,7 @@ def _serve(args: argparse.Namespace, data_dir: Path, url: str) -> int:
         )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         acceptor.close()
