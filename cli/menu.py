@@ -55,7 +55,7 @@ def menu(args: argparse.Namespace, run: Callable[[list[str]], int]) -> int:
             continue
         try:
             run(argv)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):  # (argparse's refusal is a SystemExit)
             pass
         except Exception as e:  # one line and the menu again: a caller has no other shell
             print(f"that went wrong: {type(e).__name__}: {e}", file=sys.stderr)
