@@ -163,3 +163,28 @@ def test_play_leaves_no_folder_in_the_temp_dir(tmp_path, leave):
     finally:
         tmux("kill-session", "-t", session)
     assert list(temp.iterdir()) == []
+
+
+def test_the_menu_turns_choices_into_the_commands(monkeypatch, tmp_path, capsys):
+    """Each choice runs the `werewolf` command it names; bad answers are asked again."""
+    import argparse
+    import io
+
+    from cli.menu import menu
+
+    monkeypatch.setenv("WEREWOLF_CLIENT_DIR", str(tmp_path))
+    typed = ["1", "7", "6", "zh", "3", "abcd", "2", "", "3", "", "y", "4", "x", "q"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(typed) + "\n"))
+    ran: list[list[str]] = []
+    args = argparse.Namespace(server="http://s:1", pace=0.0)
+    assert menu(args, lambda argv: ran.append(argv) or 0) == 0
+    assert ran == [
+        ["play", "--server", "http://s:1", "--players", "6", "--lang", "zh", "--pace", "0.0"],
+        ["join", "ABCD", "--server", "http://s:1"],
+        ["host", "--server", "http://s:1", "--players", "9", "--humans", "3"]
+        + ["--lang", "en", "--pace", "0.0", "--public"],
+    ]
+    out = capsys.readouterr().out
+    assert "one of: 6, 9" in out  # 7 players: asked again
+    assert "you hold no seat on this server yet" in out
+    assert "a number from the list, or q" in out
