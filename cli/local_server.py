@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,9 +31,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def local_server(data_dir: Path | None = None) -> Iterator[str]:
-    """``python -m server serve`` in a child process; yields its URL once it answers."""
+def local_server(data_dir: Path | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``python -m server serve`` in a child process; yields its URL once it answers. Without
+    a ``data_dir``, the games live in a temporary folder removed when the server stops
+    (Ctrl-C, a closed terminal and ``kill`` included). ``env``: variables for the server
+    on top of this process's."""
     port = _free_port()
+    temporary = data_dir is None
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="werewolf-"))
     log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
@@ -48,22 +55,55 @@ def local_server(data_dir: Path | None = None) -> Iterator[str]:
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://127.0.0.1:{port}"
-    try:
-        # While the server starts (a process of its own, on another core), this one loads
-        # the terminal app (Textual: about as long): neither waits for the other.
-        importlib.import_module("tui.app")
-        asyncio.run(_until_healthy(url, proc, data_dir / "server.log"))
-        yield url
-    finally:
+
+    def stop() -> None:
+        if log.closed:  # stopped already (by a signal, then by the ``finally``)
+            return
         proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
         log.close()
+        if temporary:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+    try:
+        with _stopped_on_hangup(stop):
+            # While the server starts (a process of its own, on another core), this one
+            # loads the terminal app (Textual: about as long): neither waits for the other.
+            importlib.import_module("tui.app")
+            asyncio.run(_until_healthy(url, proc, data_dir / "server.log"))
+            yield url
+    finally:
+        stop()
+
+
+@contextmanager
+def _stopped_on_hangup(stop: Callable[[], None]) -> Iterator[None]:
+    """On SIGHUP (the terminal closed) or SIGTERM: ``stop``, then die of the signal as
+    before. Stopping right in the handler, not by unwinding the stack: an exception raised
+    wherever the app happens to be (inside its event loop's shutdown, say) can leave the
+    process hanging on a terminal that is gone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, _frame: object) -> None:
+        stop()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    before = {sig: signal.signal(sig, leave) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
 async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:

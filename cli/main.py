@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import llm, server_side, tables
+from cli import llm, menu, server_side, tables
+from cli.ssh import command as ssh_command
 from server.command import add_serve_options
 from shared.settings import Settings
 
@@ -115,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code")
     p.add_argument("--seat", type=int, default=None, help="ask for this seat")
     p.add_argument("--token", default=None, help="a seat token (to get your seat back elsewhere)")
+    p.add_argument(
+        "--as-host",
+        action="store_true",
+        help="back to the seat this machine hosts the table from (plain `join` takes another)",
+    )
     p.add_argument("--server", default=default_server)
     p.set_defaults(func=tables.join)
 
@@ -123,6 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--after", default=None, help="the cursor a previous page printed")
     p.add_argument("--server", default=default_server)
     p.set_defaults(func=tables.games)
+
+    p = sub.add_parser("menu", help="the tables of a server, by a letter: play, host, join, list")
+    p.add_argument("--server", default=default_server)
+    p.add_argument("--pace", type=float, default=30.0, help="the bots' tokens per second")
+    p.set_defaults(func=lambda args: menu.menu(args, main))
+
+    p = sub.add_parser("ssh-serve", help="open the tables to anyone with an ssh client")
+    ssh_command.add_options(p)
+    p.set_defaults(func=ssh_command.ssh_serve)
 
     p = sub.add_parser("doctor", help="check the LLM bots' model endpoint and say what is wrong")
     p.set_defaults(func=llm.doctor)

@@ -9,6 +9,7 @@ import sys
 from cli.llm import llm_kinds_problem, seat_models
 from cli.local_server import local_server
 from cli.remote import reaching_server, request
+from shared.settings import Settings
 from tui import tokens
 from tui.client import ApiError, GameClient
 from tui.launch import run_app
@@ -60,7 +61,10 @@ def _play_at(server: str, args: argparse.Namespace) -> int:
     except ApiError as e:
         print(f"the server refused the game ({e.status}): {e.message}", file=sys.stderr)
         return 2
-    return run_app(server, g["game_id"], g["tokens"][str(seat)], start=True, you=seat)
+    token = g["tokens"][str(seat)]
+    if args.server is not None:  # a server that outlives the session: the seat can be taken back
+        tokens.save(server, g["code"], seat, token)
+    return run_app(server, g["game_id"], token, start=True, you=seat)
 
 
 @reaching_server
@@ -93,7 +97,8 @@ def host(args: argparse.Namespace) -> int:
         return 1
     token = g["tokens"][str(my_seat)]
     tokens.save(args.server, g["code"], my_seat, token, role="host")
-    print(f"game code: {g['code']}   (others: werewolf join {g['code']} --server {args.server})")
+    print(f"game code: {g['code']}   (others: {join_command(g['code'], args.server)})")
+    print(f"back to your seat later: {join_command(g['code'], args.server)} --as-host")
     if not args.public:
         print("the table is private: only those you give the code to can find it")
     return run_app(args.server, g["code"], token)
@@ -103,7 +108,10 @@ def host(args: argparse.Namespace) -> int:
 def join(args: argparse.Namespace) -> int:
     """Take a free seat (or the seat this machine already holds) and open the app."""
     code = args.code.upper()
-    held = tokens.load(args.server, code)
+    held = tokens.load(args.server, code, role="host" if args.as_host else "seat")
+    if args.as_host and held is None and args.token is None:
+        print(f"this machine hosts no table {code} at {args.server}", file=sys.stderr)
+        return 1
     token = args.token or (held["token"] if held else None)
     if token is None:
         try:
@@ -115,6 +123,13 @@ def join(args: argparse.Namespace) -> int:
         tokens.save(args.server, code, joined["seat"], token)
         print(f"you sit at seat {joined['seat']}")
     return run_app(args.server, code, token)
+
+
+def join_command(code: str, server: str) -> str:
+    """What another player types to sit at ``code``: ``--server`` only when it isn't the default."""
+    default = Settings.from_env({}).server
+    where = "" if server.rstrip("/") == default.rstrip("/") else f" --server {server}"
+    return f"werewolf join {code}{where}"
 
 
 MINE_SHOWN = 20  # the tables of yours `werewolf games` asks about (the latest)

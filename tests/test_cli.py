@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, free_port
@@ -71,3 +75,116 @@ def test_a_bad_llm_limit_stops_only_the_llm_bots():
     with pytest.raises(SettingsError, match="WEREWOLF_LLM_RETRIES must be at least 0, got -1"):
         LLMSettings.from_env(env)
     assert "sk-1" not in repr(Settings.from_env(env))
+
+
+def test_join_command_names_the_server_only_when_it_is_not_the_default():
+    from cli.tables import join_command
+
+    assert join_command("ABCD", "http://127.0.0.1:8765/") == "werewolf join ABCD"
+    there = "http://game.example:9000"
+    assert join_command("ABCD", there) == f"werewolf join ABCD --server {there}"
+
+
+def test_a_join_on_the_hosts_machine_takes_a_seat_of_its_own(server, tmp_path, monkeypatch):
+    """The host's token is kept apart: `join` takes a new seat, `join --as-host` the host's."""
+    import httpx
+
+    from tui import tokens
+
+    made = httpx.post(
+        f"{server.url}/games",
+        json={"players": 6, "humans": [1, 2], "hosted": True, "host_seat": 1, "pace": 0},
+    ).json()
+    code = made["code"]
+    env = {"WEREWOLF_CLIENT_DIR": str(tmp_path), "WEREWOLF_SERVER": server.url}
+    for k, v in env.items():  # tokens.save/load read the same folder as the command
+        monkeypatch.setenv(k, v)
+    tokens.save(server.url, code, 1, made["tokens"]["1"], role="host")
+    session = tmux_run(f"{sys.executable} -m cli join {code}", env, tmp_path)
+    try:
+        wait_until(lambda: tokens.load(server.url, code), "the joiner's seat, kept")
+    finally:
+        tmux("kill-session", "-t", session)
+    joined = tokens.load(server.url, code)
+    hosted = tokens.load(server.url, code, role="host")
+    assert joined and hosted and joined["seat"] == 2 and hosted["seat"] == 1
+    assert joined["token"] != hosted["token"]
+    nobody = werewolf("join", "ZZZZ", "--as-host", env=env)
+    assert nobody.returncode == 1
+    assert nobody.stderr.strip() == f"this machine hosts no table ZZZZ at {server.url}"
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def tmux_run(command: str, env: dict[str, str], where: Path) -> str:
+    """``command`` in a tmux session of its own (a real terminal), its pid in ``where/pid``."""
+    session = f"ww-cli-{uuid.uuid4().hex[:8]}"
+    sets = [x for k, v in env.items() for x in ("-e", f"{k}={v}")]
+    script = f"echo $$ > {where}/pid; cd {ROOT}; exec {command}"
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", *sets, "sh", "-c", script)
+    return session
+
+
+def wait_until(found, what: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not found():
+        assert time.monotonic() < deadline, f"never came: {what}"
+        time.sleep(0.2)
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("leave", ["ctrl+q", "hangup", "sigint"])
+def test_play_leaves_no_folder_in_the_temp_dir(tmp_path, leave):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {"TMPDIR": str(temp), "WEREWOLF_CLIENT_DIR": str(tmp_path)}
+    session = tmux_run(f"{sys.executable} -m cli play --pace 0", env, tmp_path)
+    try:
+        screen = lambda: tmux("capture-pane", "-t", session, "-p")  # noqa: E731
+        wait_until(lambda: "^p palette" in screen(), "the board")
+        assert [p.name[:9] for p in temp.iterdir()] == ["werewolf-"]  # the private server's
+        pid = int((tmp_path / "pid").read_text())
+        if leave == "ctrl+q":
+            tmux("send-keys", "-t", session, "C-q")
+        elif leave == "hangup":
+            tmux("kill-session", "-t", session)  # the terminal closes
+        else:
+            os.kill(pid, signal.SIGINT)
+        wait_until(lambda: gone(pid), f"the end of `werewolf play` ({leave})")
+    finally:
+        tmux("kill-session", "-t", session)
+    assert list(temp.iterdir()) == []
+
+
+def test_the_menu_turns_choices_into_the_commands(monkeypatch, tmp_path, capsys):
+    """Each choice runs the `werewolf` command it names; bad answers are asked again."""
+    import argparse
+    import io
+
+    from cli.menu import menu
+
+    monkeypatch.setenv("WEREWOLF_CLIENT_DIR", str(tmp_path))
+    typed = ["1", "7", "6", "zh", "3", "abcd", "2", "", "3", "", "y", "4", "x", "q"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(typed) + "\n"))
+    ran: list[list[str]] = []
+    args = argparse.Namespace(server="http://s:1", pace=0.0)
+    assert menu(args, lambda argv: ran.append(argv) or 0) == 0
+    assert ran == [
+        ["play", "--server", "http://s:1", "--players", "6", "--lang", "zh", "--pace", "0.0"],
+        ["join", "ABCD", "--server", "http://s:1"],
+        ["host", "--server", "http://s:1", "--players", "9", "--humans", "3"]
+        + ["--lang", "en", "--pace", "0.0", "--public"],
+    ]
+    out = capsys.readouterr().out
+    assert "one of: 6, 9" in out  # 7 players: asked again
+    assert "you hold no seat on this server yet" in out
+    assert "a number from the list, or q" in out

@@ -1,0 +1,1 @@
+"""``werewolf ssh-serve``: the tables over ssh, for callers with nothing installed."""

@@ -1,0 +1,500 @@
+"""``werewolf ssh-serve``: callers with nothing but an ssh client sit at the tables.
+
+Real parts only: the command in a child process in front of a real game server, OpenSSH's
+``ssh`` in tmux for the players, asyncssh's client for what a player's ssh must not get.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import asyncssh
+import pytest
+from conftest import ROOT, free_port
+from rich.cells import cell_len
+
+from shared.strings import say
+
+SPEECH_PROMPTS = [
+    say(f"prompt.{a}", "en") for a in ("speak", "wolf_chat", "pk_speak", "last_words")
+]
+PICK_PROMPTS = [
+    say(f"prompt.{a}", "en") for a in ("vote", "pk_vote", "wolf_kill", "check", "witch", "shoot")
+]
+GIVE_UP = 90  # seconds: only to stop waiting on something that will never come
+
+
+class Guest(asyncssh.SSHClient):
+    """asyncssh's client as OpenSSH's goes for a guest: keyboard-interactive, no answers."""
+
+    def kbdint_auth_requested(self) -> str:
+        return ""
+
+    def kbdint_challenge_received(self, name, instructions, lang, prompts) -> list[str]:
+        return []
+
+
+class SshServe:
+    """``werewolf ssh-serve`` in a child process, until it listens."""
+
+    def __init__(self, data_dir: Path, server_url: str | None, *extra: str) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        args = ["--port", str(self.port), "--data-dir", str(data_dir), "--pace", "0", *extra]
+        if server_url:
+            args += ["--server", server_url]
+        self.log = open(data_dir.parent / f"ssh-serve-{self.port}.log", "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "cli", "ssh-serve", *args],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + GIVE_UP
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.output()
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("ssh-serve did not listen: " + self.output())
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def door(tmp_path, server):
+    serving = SshServe(tmp_path / "ssh-data", server.url)
+    yield serving
+    serving.stop()
+
+
+# -- OpenSSH in tmux -------------------------------------------------------------------------
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def screen(session: str) -> str:
+    return tmux("capture-pane", "-t", session, "-p")
+
+
+def wait_for(session: str, pattern: str, seconds: float = GIVE_UP) -> re.Match:
+    deadline = time.monotonic() + seconds
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = screen(session)
+        if found := re.search(pattern, shown):
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"{pattern!r} never showed; the screen:\n{shown}")
+
+
+def keygen(path: Path) -> Path:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
+    return path
+
+
+def ssh_command(
+    port: int, user: str, key: Path | None, known_hosts: Path, *more: str, run: tuple = ()
+) -> list[str]:
+    auth = ["-i", str(key), "-o", "IdentitiesOnly=yes"] if key else [
+        "-o", "PubkeyAuthentication=no", "-o", "IdentityAgent=none"
+    ]  # fmt: skip
+    return [
+        "ssh", "-p", str(port), "-F", "/dev/null",
+        "-o", f"UserKnownHostsFile={known_hosts}", "-o", "StrictHostKeyChecking=accept-new",
+        "-o", "BatchMode=no", "-o", "PasswordAuthentication=no", "-o", "LogLevel=ERROR",
+        *auth, *more, f"{user}@127.0.0.1", *run,
+    ]  # fmt: skip
+
+
+class Caller:
+    """One person at an OpenSSH client in a tmux session of its own."""
+
+    def __init__(self, port: int, user: str, key: Path | None, known: Path, size=(120, 36)):
+        self.session = f"ww-ssh-{uuid.uuid4().hex[:8]}"
+        self.argv = ssh_command(port, user, key, known, "-t")
+        cmd = " ".join(self.argv) + "; echo SSH-EXITED $?; sleep 600"
+        w, h = size
+        tmux("new-session", "-d", "-s", self.session, "-x", str(w), "-y", str(h), cmd)
+
+    def keys(self, *keys: str) -> None:
+        tmux("send-keys", "-t", self.session, *keys)
+
+    def line(self, text: str) -> None:
+        self.keys("-l", text)
+        self.keys("Enter")
+
+    def answer(self, prompt: str, text: str) -> None:
+        wait_for(self.session, re.escape(prompt))
+        self.line(text)
+
+    def close(self) -> None:
+        tmux("kill-session", "-t", self.session)
+
+
+@pytest.fixture
+def callers():
+    made: list[Caller] = []
+
+    def make(*args, **kw) -> Caller:
+        made.append(Caller(*args, **kw))
+        return made[-1]
+
+    yield make
+    for c in made:
+        c.close()
+
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None or shutil.which("ssh") is None, reason="needs tmux and ssh"
+)
+
+
+def seats_of(data_dir: Path) -> dict[str, dict]:
+    """Every identity's kept seats: folder name -> seats.json."""
+    found = {}
+    for folder in (data_dir / "ssh" / "identities").iterdir():
+        f = folder / "seats.json"
+        if f.exists():
+            found[folder.name] = json.loads(f.read_text())
+    return found
+
+
+def test_two_callers_host_and_join_one_table_and_play_it_to_the_end(
+    door, callers, tmp_path, server
+):
+    known = tmp_path / "known_hosts"
+    key = keygen(tmp_path / "alice")
+    alice = callers(door.port, "play", key, known)
+    wait_for(alice.session, r"your choice")
+    alice.line("2")  # host
+    alice.answer("players (6 or 9)", "6")
+    alice.answer("human seats", "2")
+    alice.answer("language", "")
+    alice.answer("list it", "")
+    code = wait_for(alice.session, r"werewolf join ([A-Z0-9]{4,})").group(1)
+
+    bob = callers(door.port, "play", None, known, size=(80, 24))  # a guest, at 80×24
+    rejoin = wait_for(bob.session, r"ssh -p \d+ (play\+[A-Z0-9]+)@localhost").group(1)
+    bob.answer("your choice", "3")
+    bob.answer("the table's code", code)
+    wait_for(bob.session, r"werewolf join " + code)  # bob's lobby
+
+    # Alice's connection drops; the same key comes back to the same seat.
+    held = seats_of(door.data_dir)
+    alice_seat = next(v for k, v in held.items() if k.startswith("key-"))
+    alice.close()
+    alice = callers(door.port, "play", key, known)
+    alice.answer("your choice", "4")
+    shown = wait_for(alice.session, rf"1  {code}  seat (\d) \(you host it\)")
+    (entry,) = alice_seat.values()
+    assert int(shown.group(1)) == entry["seat"]
+    alice.answer("which", "")
+    wait_for(alice.session, r"werewolf join " + code)
+    alice.keys("s")  # the host starts the game
+
+    playing = {alice.session: alice, bob.session: bob}
+    last = {name: "" for name in playing}
+    over: set[str] = set()
+    answered = 0
+    deadline = time.monotonic() + 300  # only to give up on a game that hangs
+    while len(over) < 2 and time.monotonic() < deadline:
+        time.sleep(0.4)
+        for name, who in playing.items():
+            shown = screen(name)
+            if "Game over" in shown:
+                over.add(name)
+                continue
+            if shown == last[name]:
+                continue  # our last answer is not on screen yet: never answer twice
+            if any(p in shown for p in SPEECH_PROMPTS):
+                who.line("I have a feeling about seat 2")
+            elif any(p in shown for p in PICK_PROMPTS):
+                who.keys("Enter")
+            else:
+                continue
+            answered += 1
+            last[name] = shown
+    assert over == set(playing), {n: screen(n) for n in playing}
+    assert answered > 0
+
+    # Bob quits to the menu and leaves; his guest code brings his seat back.
+    bob.keys("C-q")
+    bob.answer("your choice", "q")
+    wait_for(bob.session, r"SSH-EXITED 0")
+    bob.close()
+    bob = callers(door.port, rejoin, None, known, size=(80, 24))
+    bob.answer("your choice", "4")
+    wait_for(bob.session, rf"1  {code}  seat \d")
+    guest_seats = [v for k, v in seats_of(door.data_dir).items() if k.startswith("guest-")]
+    assert len(guest_seats) == 1  # the same guest, not a second one
+
+
+def test_the_host_key_is_made_once_and_kept_private(tmp_path, server):
+    data = tmp_path / "ssh-data"
+    first = SshServe(data, server.url)
+    first.stop()
+    key_file = data / "ssh" / "ssh_host_ed25519_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    made = key_file.read_bytes()
+    again = SshServe(data, server.url)
+    try:
+        assert key_file.read_bytes() == made
+        asyncio.run(_a_guest_sees_the_menu(again.port, asyncssh.read_private_key(key_file)))
+    finally:
+        again.stop()
+
+
+async def _a_guest_sees_the_menu(port: int, host_key: asyncssh.SSHKey) -> None:
+    known = asyncssh.import_known_hosts(
+        f"[127.0.0.1]:{port} {host_key.export_public_key().decode()}"
+    )
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=known, client_keys=None,
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(term_type="xterm-256color", term_size=(80, 24))
+        seen = await _read_until(proc, "your choice")
+        assert "Werewolf" in seen and "play+" in seen  # a guest is told their code
+        proc.stdin.write("q\r")
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+
+
+async def _read_until(proc: asyncssh.SSHClientProcess, text: str) -> str:
+    seen = ""
+    async with asyncio.timeout(GIVE_UP):
+        while text not in seen:
+            chunk = await proc.stdout.read(4096)
+            assert chunk, f"closed before {text!r}: {seen!r}"
+            seen += chunk
+    return seen
+
+
+def test_no_shell_commands_forwarding_or_files(door, tmp_path):
+    known = tmp_path / "known_hosts"
+    key = keygen(tmp_path / "k")
+    ran = subprocess.run(
+        ssh_command(door.port, "play", key, known, run=("cat", "/etc/passwd")),
+        capture_output=True,
+        text=True,
+        timeout=GIVE_UP,
+    )
+    assert ran.returncode == 1
+    assert "root:" not in ran.stdout
+    assert "no commands" in ran.stderr
+    no_tty = subprocess.run(
+        ssh_command(door.port, "play", key, known, "-T"),
+        capture_output=True,
+        text=True,
+        timeout=GIVE_UP,
+        stdin=subprocess.DEVNULL,
+    )
+    assert no_tty.returncode == 1 and "need a terminal" in no_tty.stderr
+    asyncio.run(_nothing_but_the_tables(door.port))
+    kept = door.data_dir / "ssh" / "identities"
+    assert not kept.exists() or not any(kept.iterdir())  # a refused caller leaves nothing
+
+
+async def _nothing_but_the_tables(port: int) -> None:
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        with pytest.raises(asyncssh.ChannelOpenError):  # ssh -L
+            await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", 22)
+        with pytest.raises(asyncssh.ChannelListenError):  # ssh -R
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
+        with pytest.raises(asyncssh.ChannelOpenError):  # sftp (and scp over it)
+            await conn.start_sftp_client()
+        result = await conn.run("id", term_type=None)  # exec
+        assert result.exit_status == 1 and "no commands" in str(result.stderr)
+
+
+def test_connections_over_the_limits_are_refused(tmp_path, server):
+    door = SshServe(tmp_path / "d", server.url, "--per-address", "2", "--max-connections", "3")
+    try:
+        asyncio.run(_limits(door.port))
+    finally:
+        door.stop()
+
+
+async def _limits(port: int) -> None:
+    async def connect(source: str) -> asyncssh.SSHClientConnection:
+        return await asyncssh.connect(
+            "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+            agent_path=None, config=None, local_addr=(source, 0), client_factory=Guest,
+        )  # fmt: skip
+
+    held = [await connect("127.0.0.1"), await connect("127.0.0.1")]
+    try:
+        with pytest.raises(asyncssh.DisconnectError, match="too many connections"):
+            await connect("127.0.0.1")  # a third from one address
+        held.append(await connect("127.0.0.2"))  # another address is let in
+        with pytest.raises(asyncssh.DisconnectError, match="too many connections"):
+            await connect("127.0.0.3")  # but not a fourth in all
+        held.pop(0).close()
+        await asyncio.sleep(0)
+
+        async def in_again() -> asyncssh.SSHClientConnection | None:
+            try:
+                return await connect("127.0.0.1")
+            except asyncssh.DisconnectError:
+                return None
+
+        async with asyncio.timeout(
+            GIVE_UP
+        ):  # a closed one frees its place, once the server sees it
+            while (again := await in_again()) is None:
+                await asyncio.sleep(0.2)
+        held.append(again)
+    finally:
+        for conn in held:
+            conn.close()
+
+
+def test_keys_can_be_required(tmp_path, server):
+    door = SshServe(tmp_path / "d", server.url, "--require-keys")
+    try:
+        asyncio.run(_keys_required(door.port, keygen(tmp_path / "k")))
+    finally:
+        door.stop()
+
+
+async def _keys_required(port: int, key: Path) -> None:
+    with pytest.raises(asyncssh.PermissionDenied):
+        await asyncssh.connect(
+            "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+            agent_path=None, config=None, client_factory=Guest,
+        )  # fmt: skip
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=[str(key)],
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(term_type="xterm", term_size=(80, 24))
+        seen = await _read_until(proc, "your choice")
+        assert "play+" not in seen  # a key is its own way back: no guest code
+        proc.stdin.write("q\r")
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+
+
+def test_a_key_offered_but_not_proved_is_not_an_identity(door, tmp_path):
+    """Anyone may know a public key: offering it and then coming in as a guest must not
+    open that key's seats."""
+    asyncio.run(_offer_then_guest(door.port, door.data_dir, keygen(tmp_path / "victim")))
+
+
+async def _offer_then_guest(port: int, data_dir: Path, key_path: Path) -> None:
+    victim = asyncssh.read_private_key(key_path)
+
+    class Offerer(Guest):
+        offered = False
+
+        async def public_key_auth_requested(self):
+            if self.offered:
+                return None
+            self.offered = True
+            return _unprovable(victim)
+
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, agent_path=None, config=None,
+        client_factory=Offerer, client_keys=None,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(term_type="xterm", term_size=(80, 24))
+        seen = await _read_until(proc, "your choice")
+        assert "play+" in seen  # let in as a guest
+        proc.stdin.write("q\r")
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+    names = {p.name for p in (data_dir / "ssh" / "identities").iterdir()}
+    assert all(n.startswith("guest-") for n in names), names
+
+
+def _unprovable(key: asyncssh.SSHKey) -> asyncssh.SSHKey:
+    """The victim's public key with a signer that signs wrong (the attacker lacks the key)."""
+    key.sign = asyncssh.generate_private_key("ssh-ed25519").sign  # type: ignore[method-assign]
+    return key
+
+
+def test_without_a_server_it_runs_its_own_and_the_window_follows_the_caller(tmp_path, callers):
+    data = tmp_path / "own"
+    door = SshServe(data, None)
+    try:
+        alice = callers(door.port, "play", keygen(tmp_path / "a"), tmp_path / "kh", size=(110, 30))
+        alice.answer("your choice", "1")  # a game beside bots
+        alice.answer("players (6 or 9)", "6")
+        alice.answer("language", "zh")
+        # The footer ends with "^p palette" at the right edge of the caller's terminal.
+        footer = wait_for(alice.session, r"(?m)^.*\^p palette").group(0)
+        assert cell_len(footer) > 100
+        tmux("resize-window", "-t", alice.session, "-x", "70", "-y", "24")
+        # (tmux only cuts the old line at 70, which hides "^p palette": it shows again only
+        # once the program, told of the new size, has drawn its footer at 70)
+        footer = wait_for(alice.session, r"(?m)^.*\^p palette").group(0)
+        assert 60 < cell_len(footer) <= 70
+        assert (data / "games.sqlite").exists()  # the games live in the data dir
+    finally:
+        door.stop()
+    assert door.proc.returncode == 0
+    assert "werewolf tables over ssh on 127.0.0.1" in door.output()
+
+
+def test_colors_follow_what_the_client_says(door):
+    """TERM from the client decides (256 colors for xterm-256color); COLORTERM=truecolor,
+    when the client sends it, gives 24-bit colors."""
+    plain = asyncio.run(_first_board(door.port, {}))
+    assert "\x1b[38;5;" in plain and "\x1b[38;2;" not in plain
+    true = asyncio.run(_first_board(door.port, {"COLORTERM": "truecolor"}))
+    assert "\x1b[38;2;" in true
+
+
+async def _first_board(port: int, env: dict[str, str]) -> str:
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(
+            term_type="xterm-256color", term_size=(100, 30), env=env, encoding="utf-8"
+        )
+        await _read_until(proc, "your choice")
+        proc.stdin.write("1\r6\ren\r")  # a game beside bots, 6 players, English
+        board = await _read_until(proc, "palette")
+        proc.stdin.write("\x11")  # ctrl+q: back to the menu
+        await _read_until(proc, "your choice")
+        proc.stdin.write("q\r")
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+        return board
+
+
+def test_a_server_behind_the_door_counts_every_caller(monkeypatch):
+    from cli.ssh.command import door_quotas
+
+    monkeypatch.delenv("WEREWOLF_RATE_JOIN", raising=False)
+    monkeypatch.delenv("WEREWOLF_MAX_STREAMS_PER_CLIENT", raising=False)
+    monkeypatch.setenv("WEREWOLF_RATE_CREATE", "5/minute")  # the operator's word stands
+    assert door_quotas(40) == {
+        "WEREWOLF_MAX_STREAMS_PER_CLIENT": "80",
+        "WEREWOLF_RATE_JOIN": "400/minute",
+    }
