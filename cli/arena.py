@@ -37,7 +37,9 @@ def add_arena_parser(sub) -> None:
     p.add_argument("--seed", type=int, default=None, help="first deal's seed (random if omitted)")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--resume", default=None, metavar="RUN", help="continue a stopped run")
-    p.add_argument("--endpoints", default=None, help="endpoints file (default: DATA_DIR/endpoints.toml)")
+    p.add_argument(
+        "--endpoints", default=None, help="endpoints file (default: DATA_DIR/endpoints.toml)"
+    )
     p.add_argument("--data-dir", default=None)
     p.add_argument("--html", default=None, help="report: where to write the HTML page")
     p.add_argument("--no-charts", action="store_true", help="report: tables only")
@@ -55,12 +57,20 @@ def _fail(message: str) -> int:
 
 def arena(args: argparse.Namespace) -> int:
     from server.arena.models import ModelError
-    from server.arena.store import ArenaStore, UnknownRun
+    from server.arena.store import FILE_NAME, ArenaStore, UnknownRun
 
     what = args.what
     if what and what[0] not in ("report", "show", "runs"):
         return _fail(f"unknown action {what[0]!r}\nusage:\n{USAGE}")
-    store = ArenaStore(_data_dir(args))
+    data_dir = _data_dir(args)
+    try:
+        if not what and not args.resume:
+            return _new(data_dir, args)
+    except (ModelError, ValueError) as e:
+        return _fail(str(e))
+    if not (data_dir / FILE_NAME).exists():
+        return _fail(f"no arena runs in {data_dir} (start one: werewolf arena --models ...)")
+    store = ArenaStore(data_dir)
     try:
         if what and what[0] == "runs":
             for run_id, created, total, done in store.runs():
@@ -75,18 +85,18 @@ def arena(args: argparse.Namespace) -> int:
             if len(what) != 3 or not what[2].isdigit():
                 return _fail("usage: werewolf arena show RUN N (N: the game's number)")
             return _show(store, what[1], int(what[2]))
-        if args.resume:
-            return _resume(store, args)
-        return _new(store, args)
+        return _resume(store, args)
     except (ModelError, UnknownRun, ValueError) as e:
         return _fail(str(e))
     finally:
         store.close()
 
 
-def _new(store, args: argparse.Namespace) -> int:
+def _new(data_dir: Path, args: argparse.Namespace) -> int:
+    """Check everything, then write the run and its schedule, then play it."""
     from server.arena.models import endpoints_path, load_models
     from server.arena.schedule import make_schedule
+    from server.arena.store import ArenaStore
     from server.game import GameConfig
 
     if not args.models or args.games is None:
@@ -94,7 +104,7 @@ def _new(store, args: argparse.Namespace) -> int:
     if args.parallel < 1:
         return _fail("--parallel must be at least 1")
     names = [n.strip() for n in args.models.split(",") if n.strip()]
-    specs = load_models(names, endpoints_path(store.path.parent, args.endpoints))
+    specs = load_models(names, endpoints_path(data_dir, args.endpoints))
     config: dict = {"players": args.players, "lang": args.lang}
     if args.board is not None:
         if "board" not in GameConfig.model_fields:
@@ -112,10 +122,14 @@ def _new(store, args: argparse.Namespace) -> int:
         "seed": seed,
         "parallel": args.parallel,
     }
-    store.create(run_id, plan, schedule)
-    print(f"arena run {run_id}: {len(schedule)} games, schedule written", file=sys.stderr)
-    print(f"(continue it after a stop: werewolf arena --resume {run_id})", file=sys.stderr)
-    return _play(store, run_id, args.parallel)
+    store = ArenaStore(data_dir)
+    try:
+        store.create(run_id, plan, schedule)
+        print(f"arena run {run_id}: {len(schedule)} games, schedule written", file=sys.stderr)
+        print(f"(continue it after a stop: werewolf arena --resume {run_id})", file=sys.stderr)
+        return _play(store, run_id, args.parallel)
+    finally:
+        store.close()
 
 
 def _resume(store, args: argparse.Namespace) -> int:
@@ -149,7 +163,10 @@ def _play(store, run_id: str, parallel: int) -> int:
         )
 
     progress = asyncio.run(run_arena(store, run, specs, parallel, on_game=shown))
-    print(f"{progress.done}/{progress.total} games in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(
+        f"{progress.done}/{progress.total} games in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
     for n, why in progress.failed:
         print(f"game {n} failed: {why} (resume the run to play it again)", file=sys.stderr)
     print(render_text(build(store, run_id)))

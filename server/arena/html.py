@@ -30,7 +30,9 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td>{escape(c)}</td>" if i < 2 and not c[:1].isdigit() else f'<td class="n">{escape(c)}</td>'
+            f"<td>{escape(c)}</td>"
+            if i < 2 and not c[:1].isdigit()
+            else f'<td class="n">{escape(c)}</td>'
             for i, c in enumerate(row)
         )
         + "</tr>"
@@ -64,21 +66,28 @@ def _hbars(
         colour = COLOURS[i % len(COLOURS)]
         a, b = sorted((zero, x(value)))
         parts.append(f'<text x="8" y="{y + 15}" font-size="12">{escape(label)}</text>')
-        parts.append(f'<rect x="{a:.1f}" y="{y + 3}" width="{max(b - a, 1):.1f}" height="16" fill="{colour}" opacity="0.75"/>')
+        parts.append(
+            f'<rect x="{a:.1f}" y="{y + 3}" width="{max(b - a, 1):.1f}" height="16" fill="{colour}" opacity="0.75"/>'
+        )
         if interval:
             i0, i1 = x(interval[0]), x(interval[1])
-            parts.append(f'<line x1="{i0:.1f}" x2="{i1:.1f}" y1="{y + 11}" y2="{y + 11}" stroke="#000"/>')
+            parts.append(
+                f'<line x1="{i0:.1f}" x2="{i1:.1f}" y1="{y + 11}" y2="{y + 11}" stroke="#000"/>'
+            )
             for xi in (i0, i1):
-                parts.append(f'<line x1="{xi:.1f}" x2="{xi:.1f}" y1="{y + 6}" y2="{y + 16}" stroke="#000"/>')
+                parts.append(
+                    f'<line x1="{xi:.1f}" x2="{xi:.1f}" y1="{y + 6}" y2="{y + 16}" stroke="#000"/>'
+                )
         end = max(b, x(interval[1])) if interval else b
         parts.append(
-            f'<text x="{end + 4:.1f}" '
-            f'y="{y + 15}" font-size="11">{value:.1f}{escape(unit)}</text>'
+            f'<text x="{end + 4:.1f}" y="{y + 15}" font-size="11">{value:.1f}{escape(unit)}</text>'
         )
     axis_y = 34 + row * len(items) + 6
     parts.append(f'<line x1="{left}" x2="{w - 20}" y1="{axis_y}" y2="{axis_y}" stroke="#999"/>')
     for v in (lo, (lo + hi) / 2, hi):
-        parts.append(f'<text x="{x(v) - 10:.1f}" y="{axis_y + 14}" font-size="10" fill="#555">{v:.0f}</text>')
+        parts.append(
+            f'<text x="{x(v) - 10:.1f}" y="{axis_y + 14}" font-size="10" fill="#555">{v:.0f}</text>'
+        )
     parts.append("</svg>")
     return '<div class="chart">' + "".join(parts) + "</div>"
 
@@ -106,10 +115,16 @@ def _lines(title: str, series: dict[str, list[float]]) -> str:
     for k, (name, s) in enumerate(series.items()):
         colour = COLOURS[k % len(COLOURS)]
         points = " ".join(pt(i, v) for i, v in enumerate(s))
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>'
+        )
         ly = top + 14 + 18 * k
-        parts.append(f'<rect x="{left + plot_w + 10}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{left + plot_w + 24}" y="{ly}" font-size="12">{escape(name)}</text>')
+        parts.append(
+            f'<rect x="{left + plot_w + 10}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
+        )
+        parts.append(
+            f'<text x="{left + plot_w + 24}" y="{ly}" font-size="12">{escape(name)}</text>'
+        )
     parts.append("</svg>")
     return '<div class="chart">' + "".join(parts) + "</div>"
 

@@ -190,7 +190,9 @@ def _speech(
             st.votes_misreported += 1
 
 
-def compute(games: list[tuple[dict[int, str], dict[int, str], str, list[dict], list[dict]]]) -> Table:
+def compute(
+    games: list[tuple[dict[int, str], dict[int, str], str, list[dict], list[dict]]],
+) -> Table:
     """``games``: (seat -> model, seat -> role, winner, events, call records) per finished game."""
     table = Table()
     for seats, roles, winner, events, calls in games:

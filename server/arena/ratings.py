@@ -1,10 +1,10 @@
 """openskill ratings from finished games: one per model overall, and one per model per side.
 
 Each game is a two-team match (wolves against the good side) between the models' seats:
-a model with several seats on a team is several players sharing one rating. openskill's
-Plackett-Luce model rates the seats; a model's rating then moves by the sum of its seats'
-moves (mu) and shrinks by the product of their shrinkages (sigma), as if its seats had
-been rated one after another. Only finished games count, in game-number order, so a
+a model with several seats is several players sharing one rating. openskill's
+Plackett-Luce model rates the seats; a model's rating then moves by the mean of its seats'
+moves (mu) and shrinks by the geometric mean of their shrinkages (sigma): a model moves as
+one player per game, whether it holds three wolf seats or six good ones. Only finished games count, in game-number order, so a
 resumed run ends with exactly the ratings of an unbroken one.
 
 The side ratings treat "model X as the wolves" and "model X as the good side" as two
@@ -14,6 +14,7 @@ players: the wolves' team is made of side ratings ``(X, wolves)``, the good team
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from openskill.models import PlackettLuce
@@ -50,16 +51,18 @@ def side_of(role: str) -> str:
 def _rate(model: PlackettLuce, table: dict, teams: list[list[object]], winner: int) -> None:
     """Rate one game between ``teams`` (lists of keys of ``table``); ``winner`` is its index."""
     rated = [[model.rating(mu=table[k].mu, sigma=table[k].sigma) for k in team] for team in teams]
-    ranks = [1 if i == winner else 2 for i in range(len(teams))]
+    ranks: list[float] = [1.0 if i == winner else 2.0 for i in range(len(teams))]
     new = model.rate(rated, ranks=ranks)
     moves: dict[object, tuple[float, float]] = {}
+    count = Counter(k for team in teams for k in team)
     for team, old_team, new_team in zip(teams, rated, new, strict=True):
         for k, old, now in zip(team, old_team, new_team, strict=True):
             dmu, shrink = moves.get(k, (0.0, 1.0))
             moves[k] = (dmu + now.mu - old.mu, shrink * now.sigma / old.sigma)
     for k, (dmu, shrink) in moves.items():
-        r = table[k]
-        r.mu, r.sigma, r.games = r.mu + dmu, r.sigma * shrink, r.games + 1
+        r, seats = table[k], count[k]
+        # the mean of its seats' moves: a model moves as one player, however many seats
+        r.mu, r.sigma, r.games = r.mu + dmu / seats, r.sigma * shrink ** (1 / seats), r.games + 1
 
 
 def compute(models: list[str], games: list[tuple[dict[int, str], dict[int, str], str]]) -> Ratings:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from server.arena import metrics, ratings
@@ -13,6 +14,8 @@ from server.arena.models import ModelSpec
 from server.arena.store import ArenaStore, Run
 
 WIDTH = 80
+MARKS = ("*", "o", "+", "x", "#", "@", "%")
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass
@@ -50,12 +53,16 @@ def build(store: ArenaStore, run_id: str) -> ArenaReport:
     specs = {m["name"]: ModelSpec(**m) for m in run.plan["specs"]}
     calls = metrics.load_calls(store.calls(run_id))
     finished = [s for s in run.schedule if s.n in run.results]
-    rated = ratings.compute(
-        models, [(s.seats, s.roles, run.results[s.n].winner) for s in finished]
-    )
+    rated = ratings.compute(models, [(s.seats, s.roles, run.results[s.n].winner) for s in finished])
     table = metrics.compute(
         [
-            (s.seats, s.roles, run.results[s.n].winner, store.events(run_id, s.n) or [], calls.get(s.n, []))
+            (
+                s.seats,
+                s.roles,
+                run.results[s.n].winner,
+                store.events(run_id, s.n) or [],
+                calls.get(s.n, []),
+            )
             for s in finished
         ]
     )
@@ -144,7 +151,13 @@ def rows_of(r: ArenaReport) -> dict[str, tuple[list[str], list[list[str]]]]:
     for m in r.models:
         st = r.table.get(m, metrics.ALL)
         errs.append(
-            [m, str(st.dead_called_alive), str(st.votes_misreported), str(st.checks_invented), str(st.speeches)]
+            [
+                m,
+                str(st.dead_called_alive),
+                str(st.votes_misreported),
+                str(st.checks_invented),
+                str(st.speeches),
+            ]
         )
     out["Factual errors against the record"] = (
         ["model", "dead called alive", "vote misreported", "check invented", "speeches"],
@@ -174,7 +187,10 @@ def rows_of(r: ArenaReport) -> dict[str, tuple[list[str], list[list[str]]]]:
 
 
 def table_text(header: list[str], rows: list[list[str]], width: int = WIDTH) -> str:
-    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)]
+    widths = [
+        max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
+        for i, h in enumerate(header)
+    ]
     # The first column (model names) gives way if the table is too wide.
     extra = sum(widths) + 2 * (len(widths) - 1) - width
     if extra > 0:
@@ -202,26 +218,35 @@ def charts_text(r: ArenaReport, width: int = WIDTH) -> list[tuple[str, str]]:
     plt.clear_figure()
     plt.theme("clear")  # no colour codes: the report may be piped or saved
     plt.plotsize(width - 2, 12)
-    plt.bar([m for m, _ in ranked], [round(rt.ordinal, 2) for _, rt in ranked], orientation="h", width=0.3)
-    plt.title("rating (mu - 3 sigma)")
-    out.append(("ratings", plt.build()))
+    top = list(reversed(ranked))  # plotext draws the first bar at the bottom
+    plt.bar([m for m, _ in top], [round(rt.mu, 2) for _, rt in top], orientation="h", width=0.3)
+    plt.xlim(0, max(rt.mu for _, rt in ranked) * 1.05)
+    plt.title("rating mu, best first (sigma and mu-3sigma: the table above)")
+    out.append(("ratings", _plain(plt.build())))
     plt.clear_figure()
     plt.theme("clear")
     plt.plotsize(width - 2, 14)
-    for m in r.models:
+    for i, m in enumerate(r.models):  # no colours: each model its own mark
         hist = r.ratings.history[m]
-        plt.plot(list(range(len(hist))), [round(x, 2) for x in hist], label=m, marker="braille")
+        mark = MARKS[i % len(MARKS)]
+        plt.plot(list(range(len(hist))), [round(x, 2) for x in hist], label=m, marker=mark)
     plt.title("rating (mu - 3 sigma) after each finished game")
-    out.append(("history", plt.build()))
+    out.append(("history", _plain(plt.build())))
     plt.clear_figure()
     plt.theme("clear")
     plt.plotsize(width - 2, 12)
     rates = [r.table.get(m, metrics.ALL).win_rate or 0.0 for m in r.models]
-    plt.bar(r.models, [round(100 * x, 1) for x in rates], orientation="h", width=0.3)
+    plt.bar(r.models[::-1], [round(100 * x, 1) for x in rates[::-1]], orientation="h", width=0.3)
+    plt.xlim(0, 100)
     plt.title("win rate, % of games played")
-    out.append(("wins", plt.build()))
+    out.append(("wins", _plain(plt.build())))
     plt.clear_figure()
     return out
+
+
+def _plain(chart: str) -> str:
+    """plotext's chart without the colour resets it writes even in its colourless theme."""
+    return "\n".join(line.rstrip() for line in _SGR.sub("", chart).splitlines())
 
 
 def header_lines(r: ArenaReport) -> list[str]:

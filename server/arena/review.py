@@ -16,7 +16,10 @@ def game_lines(
     events: list[dict], seats: dict[int, str], roles: dict[int, str], lang: str = "en"
 ) -> list[str]:
     """The game's record, one line per thing that happened."""
-    out = ["Seats: " + ", ".join(f"{s} {seats[s]} ({role_name(roles[s], lang)})" for s in sorted(seats))]
+    out = [
+        "Seats: "
+        + ", ".join(f"{s} {seats[s]} ({role_name(roles[s], lang)})" for s in sorted(seats))
+    ]
     for data in events:
         e = parse_event(data)
         if isinstance(e, SpeechEnd):

@@ -1,20 +1,25 @@
-"""The balanced schedule, written down before the first game: every model in every seat of a deal.
+"""The balanced schedule, written down before the first game: every pair of models, both ways.
 
-Games come in blocks of M (the number of models). The M games of a block share one seed, so
-one deal: the same roles in the same seats. The deal's seats are put in a fixed order (by
-role, then seat) and game j of the block gives slot i to model (i + j) mod M: over a block
-every model sits in every slot exactly once, so it plays each role exactly as often as the
-board has it, and the luck of the deal is the same for all (duplicate play, as in bridge).
+A game pits two models: one plays every wolf seat, the other every good seat (seer, witch,
+hunter, villagers), so a win or a loss is one model's against the other's. Games come in
+blocks of M·(M-1) (M models): a block is every ordered pair (A as the wolves, B as the good
+side) on one deal: the same seed, so the same roles in the same seats for all of them
+(duplicate play, as in bridge: the luck of the deal is the same for everyone). Over a block
+each model plays the wolves M-1 times and the good side M-1 times, so every model plays
+every role exactly as often as every other model.
+
+Why not several models on one team: with one model per side the teams are the models, so
+a game's result says something about each; three models sharing every team in equal
+numbers would all win and lose together and learn nothing from any game.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from itertools import permutations
 
 from server.arena.store import Slot
 from server.game import GameConfig, new_game
-
-ROLE_ORDER = ("werewolf", "seer", "witch", "hunter", "villager")
 
 
 def deal(config: GameConfig) -> dict[int, str]:
@@ -23,37 +28,32 @@ def deal(config: GameConfig) -> dict[int, str]:
     return {s: state.role(s) for s in state.seats()}
 
 
-def _slots(roles: dict[int, str]) -> list[int]:
-    def order(seat: int) -> tuple[int, int]:
-        role = roles[seat]
-        rank = ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER)
-        return (rank, seat)
-
-    return sorted(roles, key=order)
+def block_size(models: int) -> int:
+    return models * (models - 1)
 
 
 def make_schedule(models: list[str], games: int, config: GameConfig, seed: int) -> list[Slot]:
-    """``games`` games (a multiple of ``len(models)``), deal b's seed is ``seed + b``."""
+    """``games`` games (a multiple of M·(M-1)); block b's deal has the seed ``seed + b``."""
     m = len(models)
     if m < 2 or len(set(models)) != m:
         raise ValueError("--models: name at least two different models")
-    if games < m or games % m:
+    size = block_size(m)
+    if games < size or games % size:
         raise ValueError(
-            f"--games must be a multiple of the number of models ({m}): each block of {m} games "
-            "seats every model in every seat of one deal"
+            f"--games must be a multiple of {size} with {m} models: a block of {size} games "
+            "plays every pair of models both ways (wolves and good side) on one deal"
         )
     out: list[Slot] = []
-    for b in range(games // m):
+    for b in range(games // size):
         roles = deal(config.model_copy(update={"seed": seed + b}))
-        slots = _slots(roles)
-        for j in range(m):
-            seats = {seat: models[(i + j) % m] for i, seat in enumerate(slots)}
-            out.append(Slot(n=b * m + j + 1, seed=seed + b, seats=seats, roles=roles))
+        for wolves, good in permutations(models, 2):
+            seats = {s: wolves if role == "werewolf" else good for s, role in roles.items()}
+            out.append(Slot(n=len(out) + 1, seed=seed + b, seats=seats, roles=roles))
     return out
 
 
 def role_counts(schedule: list[Slot]) -> dict[str, Counter[str]]:
-    """Model -> role -> how many times it is scheduled to play it."""
+    """Model -> role -> how many seats of that role it is scheduled to play."""
     counts: dict[str, Counter[str]] = {}
     for slot in schedule:
         for seat, model in slot.seats.items():
@@ -61,4 +61,4 @@ def role_counts(schedule: list[Slot]) -> dict[str, Counter[str]]:
     return counts
 
 
-__all__ = ["deal", "make_schedule", "role_counts"]
+__all__ = ["block_size", "deal", "make_schedule", "role_counts"]
