@@ -49,7 +49,7 @@ def _hbars(
     unit: str = "",
 ) -> str:
     """Horizontal bars from ``lo`` to ``hi``, each with an optional whisker (an interval)."""
-    w, left, row = 520, 130, 30
+    w, left, row = 520, 150, 30
     h = 40 + row * len(items) + 24
     span = (hi - lo) or 1.0
 
@@ -65,7 +65,8 @@ def _hbars(
         y = 34 + i * row
         colour = COLOURS[i % len(COLOURS)]
         a, b = sorted((zero, x(value)))
-        parts.append(f'<text x="8" y="{y + 15}" font-size="12">{escape(label)}</text>')
+        short = label if len(label) <= 12 else label[:11] + "…"
+        parts.append(f'<text x="8" y="{y + 15}" font-size="12">{escape(short)}</text>')
         parts.append(
             f'<rect x="{a:.1f}" y="{y + 3}" width="{max(b - a, 1):.1f}" height="16" fill="{colour}" opacity="0.75"/>'
         )
@@ -78,9 +79,9 @@ def _hbars(
                 parts.append(
                     f'<line x1="{xi:.1f}" x2="{xi:.1f}" y1="{y + 6}" y2="{y + 16}" stroke="#000"/>'
                 )
-        end = max(b, x(interval[1])) if interval else b
-        parts.append(
-            f'<text x="{end + 4:.1f}" y="{y + 15}" font-size="11">{value:.1f}{escape(unit)}</text>'
+        parts.append(  # the value right of the name, where no bar or whisker reaches
+            f'<text x="{left - 8}" y="{y + 15}" font-size="11" text-anchor="end">'
+            f"{value:.1f}{escape(unit)}</text>"
         )
     axis_y = 34 + row * len(items) + 6
     parts.append(f'<line x1="{left}" x2="{w - 20}" y1="{axis_y}" y2="{axis_y}" stroke="#999"/>')

@@ -166,7 +166,7 @@ def rows_of(r: ArenaReport) -> dict[str, tuple[list[str], list[list[str]]]]:
     usage = []
     for m in r.models:
         st = r.table.get(m, metrics.ALL)
-        games = max(st.games and r.finished, 1)
+        games = r.ratings.overall[m].games  # the games it played in
         cost = r.cost(m)
         usage.append(
             [
@@ -176,7 +176,7 @@ def rows_of(r: ArenaReport) -> dict[str, tuple[list[str], list[list[str]]]]:
                 str(st.tokens_out),
                 num(st.mean_ttft, "{:.3f}s"),
                 money(cost),
-                money(None if cost is None else cost / games),
+                money(None if cost is None or not games else cost / games),
             ]
         )
     out["Calls, tokens, time to first token, cost"] = (
