@@ -65,8 +65,17 @@ def test_the_record_says_who_voted_well_who_lied_and_who_got_facts_wrong():
             tokens_out=4,
             ttft=0.3,
             error="illegal target",
-            fallback=True,
             attempt=2,
+        ).model_dump(),
+        # the built-in bot decided instead: a record, but no call to the model
+        CallRecord(
+            seat=3,
+            decision="vote",
+            day=1,
+            phase="vote",
+            error="illegal target",
+            fallback=True,
+            attempt=0,
         ).model_dump(),
     ]
     seats = dict.fromkeys(ROLES, "m")
@@ -83,7 +92,7 @@ def test_the_record_says_who_voted_well_who_lied_and_who_got_facts_wrong():
     assert st[4].votes_misreported == 1 and st[4].claims_true == 1  # 6 voted 2, not 1
     assert st[2].illegal == 1
     assert (st[3].key_games, st[3].key_survived) == (1, 1)
-    assert (st[3].calls, st[3].illegal, st[3].fallbacks) == (2, 1, 1)
+    assert (st[3].calls, st[3].illegal, st[3].fallbacks) == (2, 2, 1)
     assert (st[3].tokens_in, st[3].tokens_out) == (22, 9)
     assert st[3].mean_ttft == 0.4
     assert st[3].factual_errors == 1

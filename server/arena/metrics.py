@@ -147,9 +147,10 @@ def game_stats(
         st = stats.get(c["seat"])
         if st is None:
             continue
-        st.calls += 1
+        asked = c.get("attempt", 1) != 0  # attempt 0: the built-in bot's fallback, no call
+        st.calls += asked
         st.fallbacks += bool(c.get("fallback"))
-        st.illegal += bool(c.get("error")) and not c.get("fallback")
+        st.illegal += bool(c.get("error")) and asked
         st.tokens_in += c.get("tokens_in") or 0
         st.tokens_out += c.get("tokens_out") or 0
         st.call_seconds += c.get("total") or 0.0
