@@ -27,7 +27,11 @@ DEFAULT_TURN_TIMEOUT = 60.0  # seconds per decision when several humans share a 
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 100  # games per page of GET /games
 CURSOR = re.compile(r"^\d{10}\.\d{6}:[A-Z0-9]{1,32}$")
 FULL_RETRY_SECONDS = 60  # a full server: a game may finish by then
-BotKindName = Literal["builtin", "llm"]
+# ``llm:NAME``: the LLM bot on the named model endpoint NAME (server/llm/endpoints.py).
+BotKindName = (
+    Literal["builtin", "llm"]
+    | Annotated[str, Field(pattern=r"^llm:[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
+)
 MAX_SEATS = 9  # the largest table: no list or map of seats in a request is longer
 SeatList = Annotated[list[int], Field(max_length=MAX_SEATS)]
 # (a JSON object's keys are strings: a seat's number is read from one)

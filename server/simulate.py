@@ -55,7 +55,9 @@ class Report:
             return round(sum(c[key] or 0 for c in self.per_game_calls) / n, 1)
 
         return {
-            "calls_per_game": mean("calls"),
+            "calls_per_game": mean("calls"),  # the model's answers asked for
+            "requests_per_game": mean("requests"),  # HTTP requests (retried ones too)
+            "retries_per_game": mean("retries"),  # second tries after an unusable answer
             "tokens_in_per_game": mean("tokens_in"),
             "tokens_out_per_game": mean("tokens_out"),
             "fallbacks_per_game": mean("fallbacks"),

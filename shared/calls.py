@@ -22,12 +22,17 @@ class CallRecord(BaseModel):
     phase: str
     attempt: int = 1  # 2 for the retry after an illegal or unparseable answer
     prompt: list[dict[str, str]] = []
-    raw: str = ""
+    raw: str = ""  # the content as received, failed or not (think blocks included)
+    thinking: str = ""  # what the server streamed as reasoning (``reasoning_content``)
+    model: str = ""  # the model that answered
+    endpoint: str = ""  # its endpoint's name ("default": the server's WEREWOLF_LLM_* model)
     parsed: dict[str, Any] | None = None  # the action taken from the answer, if any
     fallback: bool = False  # the built-in bot decided instead
     error: str | None = None
     tokens_in: int = 0
     tokens_out: int = 0
+    tokens_estimated: bool = False  # no usage from the server: the counts are estimates
+    finish: str | None = None  # the stream's finish reason ("cap": the game stopped it)
     ttft: float | None = None
     total: float = 0.0
     retries: int = 0
@@ -37,8 +42,13 @@ class CallRecord(BaseModel):
 def summarize(records: list[CallRecord]) -> dict[str, Any]:
     """Calls, tokens, fallbacks and times over a set of records (``simulate``, ``inspect``)."""
     ttfts = [r.ttft for r in records if r.ttft is not None]
+    attempts = [r for r in records if r.attempt]
     return {
-        "calls": len(records),
+        "calls": len(attempts),  # the model's answers asked for (a fallback is no call)
+        # every HTTP request sent, the ones refused before a first token (and retried) too
+        "requests": sum(1 + r.retries for r in attempts),
+        "retries": sum(1 for r in attempts if r.attempt > 1),
+        "tokens_estimated": any(r.tokens_estimated for r in attempts),
         "tokens_in": sum(r.tokens_in for r in records),
         "tokens_out": sum(r.tokens_out for r in records),
         "fallbacks": sum(1 for r in records if r.fallback),

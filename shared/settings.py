@@ -5,7 +5,8 @@ Each variable's name appears here once; nothing else reads ``os.environ`` for a 
 ``WEREWOLF_SERVER`` is the server the command talks to, ``WEREWOLF_DATA_DIR`` where a
 server keeps its games, ``WEREWOLF_CLIENT_DIR`` where this machine keeps its seat tokens.
 ``WEREWOLF_LLM_BASE_URL``, ``WEREWOLF_LLM_API_KEY`` and ``WEREWOLF_LLM_MODEL`` name the LLM
-bots' model (``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` are the fallbacks; what is missing
+bots' model (``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` are the fallbacks; ``WEREWOLF_LLM_ENDPOINTS`` is the
+file of named endpoints, one model per seat; what is missing
 or malformed among them is judged in ``server/llm/settings.py``). The LLM limits (timeouts,
 retries, concurrency) are checked only when they are asked for, with :meth:`Settings.llm_limits`:
 a typo there must not stop a game of built-in bots. So is the server's cap on what a
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
-from platformdirs import user_data_dir
+from platformdirs import user_config_dir, user_data_dir
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -30,6 +31,10 @@ APP_DIR = "werewolf-tui"
 
 def _user_dir() -> Path:
     return Path(user_data_dir(APP_DIR, appauthor=False))
+
+
+def _config_file(name: str) -> Path:
+    return Path(user_config_dir(APP_DIR, appauthor=False)) / name
 
 
 class BadVariable(ValueError):
@@ -69,6 +74,10 @@ class LLMLimits(_FromEnvironment):
     call_timeout: float = Field(180.0, gt=0, validation_alias="WEREWOLF_LLM_CALL_TIMEOUT")
     retries: int = Field(3, ge=0, validation_alias="WEREWOLF_LLM_RETRIES")
     concurrency: int = Field(8, gt=0, validation_alias="WEREWOLF_LLM_CONCURRENCY")
+    # The answer's own budget, and the headroom on top of it for a reasoning model's
+    # thinking (DeepSeek-R1, Qwen3, QwQ think for hundreds to thousands of tokens first).
+    max_tokens: int = Field(700, gt=0, validation_alias="WEREWOLF_LLM_MAX_TOKENS")
+    reasoning_tokens: int = Field(4096, ge=0, validation_alias="WEREWOLF_LLM_REASONING_TOKENS")
 
 
 class InputLimits(_FromEnvironment):
@@ -135,6 +144,11 @@ class Settings(_FromEnvironment):
     llm_model: str = Field("", validation_alias="WEREWOLF_LLM_MODEL")
     openai_base_url: str = Field("", validation_alias="OPENAI_BASE_URL")
     openai_api_key: str = Field("", validation_alias="OPENAI_API_KEY", repr=False)
+    # The named model endpoints, one per seat if need be (server/llm/endpoints.py).
+    llm_endpoints: Path = Field(
+        default_factory=lambda: _config_file("endpoints.toml"),
+        validation_alias="WEREWOLF_LLM_ENDPOINTS",
+    )
 
     _env: Mapping[str, str] | None = PrivateAttr(default=None)
 

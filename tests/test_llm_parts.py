@@ -140,7 +140,7 @@ def test_a_wolfs_briefing_names_the_kills_the_pack_proposed():
     text = briefing(seat_view(state, c), d)
     assert f"Seat {a} ({state.names[a - 1]}) (wolves' night talk, proposing to kill Seat 2" in text
     assert f"(wolves' night talk, proposing to kill Seat 4 ({state.names[3]})): " in text
-    assert f"Seat {c} ({state.names[c - 1]}) (wolves' night talk): " in text
+    assert f"Seat {c} ({state.names[c - 1]}) (you) (wolves' night talk): " in text
     seer = next(s for s in state.seats() if state.role(s) == "seer")
     assert "proposing" not in briefing(seat_view(state, seer), pending(state)[0])
 
@@ -243,8 +243,11 @@ def test_reasoning_models_are_sent_no_temperature():
 
     from server.llm.stream import _sampling
 
-    s = LLMSettings(base_url="http://h/v1", model="m", temperature=0.8, max_tokens=700)
-    assert _sampling("gpt-4o-mini", Config(), s) == {"temperature": 0.8, "max_tokens": 700}
+    s = LLMSettings(
+        base_url="http://h/v1", model="m", temperature=0.8, max_tokens=700, reasoning_tokens=300
+    )
+    # The answer's budget and the reasoning headroom, together.
+    assert _sampling("gpt-4o-mini", Config(), s) == {"temperature": 0.8, "max_tokens": 1000}
     for name in ("o4-mini", "o3", "gpt-5-mini", "openai/gpt-5"):
         sent = _sampling(name, Config(), s)
         assert "temperature" not in sent and sent["max_completion_tokens"] >= 700

@@ -30,6 +30,8 @@ class BotKind:
     unavailable: Callable[[], str | None] | None = None
     # Slow imports done ahead of the first game (off the event loop): DSPy takes seconds.
     warm: Callable[[], None] | None = None
+    # ``KIND:NAME`` (e.g. ``llm:qwen``, one named model endpoint): the kind for NAME.
+    variant: Callable[[str], BotKind] | None = None
 
 
 # Every kind the game knows, by the module that registers it when imported.
@@ -52,6 +54,12 @@ def kind_names() -> list[str]:
 
 def load_kind(name: str) -> BotKind:
     """The registered kind ``name``, importing the module that registers it if need be."""
+    if name not in _KINDS and ":" in name:  # a variant of a kind: ``llm:qwen``
+        base, _, variant = name.partition(":")
+        parent = load_kind(base)
+        if parent.variant is None or not variant:
+            raise ValueError(f"bot kind {base!r} has no variants (asked for {name!r})")
+        register(parent.variant(variant))
     if name not in _KINDS:
         if name not in MODULES:
             raise ValueError(f"unknown bot kind {name!r} (known: {kind_names()})")

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 
 import dspy
+from dspy.utils.exceptions import AdapterParseError
 
 from server.bots.base import SPEECH_KINDS, Plan, Turn
 from server.bots.kinds import get_bot
@@ -34,14 +35,16 @@ from shared.events import (
 )
 from shared.text import Cleaner, clean
 
+from .answers import TolerantAdapter, format_note
 from .briefing import briefing
 from .calls import CallRecord
-from .programs import PROGRAMS, IllegalAnswer, options, to_action, typed
+from .endpoints import DEFAULT, endpoint_settings
+from .fields import MarkerScrub
+from .programs import PROGRAMS, IllegalAnswer, to_action, typed
 from .settings import LLMSettings, SettingsError
 from .stream import CURRENT, CallFailed, CallScope, NoSyncEngine, OpenAIEngine
 
 NIGHT_DECISIONS = frozenset({"wolf_chat", "wolf_kill", "check", "witch"})
-ADAPTER = dspy.ChatAdapter(use_json_adapter_fallback=False)  # one call per attempt, no more
 
 
 _models: dict[tuple[LLMSettings, asyncio.AbstractEventLoop], tuple[dspy.LM, OpenAIEngine]] = {}
@@ -73,12 +76,12 @@ async def close_models() -> None:
         await _models.pop(key)[1].aclose()
 
 
-_limits: dict[tuple[int, asyncio.AbstractEventLoop], asyncio.Semaphore] = {}
+_limits: dict[tuple[str, str, int, asyncio.AbstractEventLoop], asyncio.Semaphore] = {}
 
 
 def _limit(settings: LLMSettings) -> asyncio.Semaphore:
-    """The per-server bound on calls in flight (one semaphore per event loop)."""
-    key = (settings.concurrency, asyncio.get_running_loop())
+    """The bound on calls in flight to one endpoint (one semaphore per event loop)."""
+    key = (settings.base_url, settings.model, settings.concurrency, asyncio.get_running_loop())
     if key not in _limits:
         for stale in [k for k in _limits if k[1].is_closed()]:
             del _limits[stale]
@@ -99,6 +102,12 @@ class Streamer:
         # bidi character passes, even one cut in two between tokens (shared/text.py).
         self.thought_text = Cleaner(one_line=False)
         self.speech_text = Cleaner(one_line=True)
+        self.unmarked = MarkerScrub()  # a field marker inside a speech is never heard
+
+    @property
+    def full(self) -> bool:
+        """The speech has reached its cap: nothing more of it would be heard."""
+        return self.speaks and len(self.spoken) >= MAX_SPEECH_CHARS - 1
 
     def begin(self) -> None:
         """Show the seat thinking from the moment its call starts (a model may take seconds
@@ -113,7 +122,7 @@ class Streamer:
             self.think(self.thought_text.feed(text))
         elif field == "speech" and self.speaks and not self.mute:
             self.end_thought()
-            self.say(self.speech_text.feed(text))
+            self.say(self.speech_text.feed(self.unmarked.feed(text)))
 
     def think(self, text: str) -> None:
         if text:
@@ -137,7 +146,7 @@ class Streamer:
         rest = self.thought_text.flush()
         if self.thinking:
             self.think(rest)
-        rest = self.speech_text.flush()
+        rest = self.speech_text.feed(self.unmarked.flush()) + self.speech_text.flush()
         if self.spoken and not self.mute:
             self.say(rest)
         self.end_thought()
@@ -160,30 +169,45 @@ def _failure(error: BaseException | None) -> CallFailed | None:
 
 
 async def llm_bot(
-    view: SeatView, d: Decision, turn: Turn, settings: LLMSettings | None = None
+    view: SeatView,
+    d: Decision,
+    turn: Turn,
+    settings: LLMSettings | None = None,
+    endpoint: str = DEFAULT,
 ) -> Plan:
     record = turn.record or (lambda _call: None)
     streamer = Streamer(turn.typewriter, d, PROGRAMS[d.action].label(view.lang))
     try:
-        settings = settings or LLMSettings.from_env()
+        settings = settings or endpoint_settings(endpoint)
     except SettingsError as e:  # e.g. a game recovered on a server started without a model
         return await _fall_back(view, d, turn, streamer, "no model configured", str(e))
     if d.action == "wolf_kill" and (vote := _voted_in_talk(view, d)) is not None:
         return vote
     program = PROGRAMS[d.action]
     signature = typed(program, d)
+    adapter = TolerantAdapter(names=view.names)
     brief = base = briefing(view, d)
     cause = detail = ""
     for attempt in (1, 2):
-        scope = CallScope(on_token=streamer.on_token)
+        scope = CallScope(
+            on_token=streamer.on_token,
+            fields=list(signature.output_fields),
+            enough=lambda: streamer.full,
+        )
         call = CallRecord(
-            seat=d.seat, decision=d.action, day=view.day, phase=view.phase, attempt=attempt
+            seat=d.seat,
+            decision=d.action,
+            day=view.day,
+            phase=view.phase,
+            attempt=attempt,
+            model=settings.model,
+            endpoint=settings.name,
         )
         token = CURRENT.set(scope)
         streamer.begin()
         try:
             async with _limit(settings):
-                with dspy.context(lm=language_model(settings), adapter=ADAPTER):
+                with dspy.context(lm=language_model(settings), adapter=adapter):
                     prediction = await dspy.Predict(signature).acall(
                         briefing=brief, language=view.lang
                     )
@@ -192,16 +216,24 @@ async def llm_bot(
             CURRENT.reset(token)
             failed = _failure(e)
             cause, detail = (failed.cause, failed.detail) if failed else _reason(e)
+            if failed is None and scope.attempt and scope.attempt.finish == "length":
+                cause = "the answer hit the token limit before it was complete"
+                detail = (
+                    f"{cause} (WEREWOLF_LLM_MAX_TOKENS + WEREWOLF_LLM_REASONING_TOKENS): {detail}"
+                )
             cause, detail = clean(cause), clean(detail)  # they quote the model's answer
             _fill(call, scope, error=detail)
             record(call)
             streamer.finish()
+            if streamer.spoken and streamer.speaks:  # cut mid-speech: the words stand
+                action = Action(seat=d.seat, kind="speak", text=streamer.spoken)
+                return Plan(action=action, streamed=True, label=program.label(view.lang))
             if failed is None and attempt == 1:  # unparseable or illegal: one more try
                 streamer.mute = bool(streamer.spoken)
-                legal = ", ".join(options(d)) or "a speech"
                 brief = (
-                    base + f"\n\nNOTE: your previous answer was refused "
-                    f"({detail[:200]}). Answer with exactly one of: {legal}."
+                    base
+                    + f"\n\nNOTE: your previous answer was refused ({detail[:160]}). "
+                    + format_note(signature)
                 )
                 streamer.label = program.label(view.lang) + (
                     "（重试）" if view.lang == "zh" else " (again)"
@@ -256,20 +288,29 @@ def _reason(e: Exception) -> tuple[str, str]:
     """(why, in words safe for the table; the same with the model's answer, for the record)."""
     if isinstance(e, IllegalAnswer):
         return "illegal answer", f"illegal answer: {e}"
+    if isinstance(e, AdapterParseError) and "legal option" in str(e):
+        return "illegal answer", f"illegal answer: {_first_line(e)}"
     m = _LITERAL_REFUSED.search(str(e))
     if m:  # DSPy's parser refused a choice outside the options
         return "illegal answer", (
             f"illegal answer: {m.group(1)} {m.group(2).strip()[:80]!r} is not a legal option"
         )
-    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return "unparseable answer", f"unparseable answer: {text[:300]}"
+    return "unparseable answer", f"unparseable answer: {_first_line(e)[:300]}"
+
+
+def _first_line(e: Exception) -> str:
+    """The message that says what is wrong (DSPy puts the model's answer first)."""
+    if isinstance(e, AdapterParseError) and getattr(e, "message", None):
+        return str(e.message).splitlines()[0]
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
 def _fill(record: CallRecord, scope: CallScope, **fields) -> None:
     a = scope.attempt
     if a is not None:
-        record.prompt, record.raw = a.prompt, a.raw
+        record.prompt, record.raw, record.thinking = a.prompt, a.raw, a.thinking
         record.tokens_in, record.tokens_out = a.tokens_in, a.tokens_out
+        record.tokens_estimated, record.finish = a.estimated, a.finish
         record.ttft, record.total, record.retries = a.ttft, round(a.total, 4), a.retries
     for k, v in fields.items():
         setattr(record, k, v)

@@ -53,6 +53,8 @@ SELF_SAVE = {
     "always": "she may save herself any night",
 }
 
+# A sentence that denies what it names ("I don't think…", "不是"): its claim is kept negated.
+_NEGATION = re.compile(r"\b(?:not|never)\b|n't\b|不是|并非|不像")
 _SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 MAX_QUOTE = 600  # characters of one speech kept in a prompt
 MAX_EXCERPT = 220  # characters kept of one earlier speech
@@ -166,7 +168,8 @@ def _vote_line(view: SeatView, e: VoteResult) -> str:
             if e.tie
             else "nobody exiled"
         )
-    return f"Day {e.day} {what}: {votes}; {out}."
+    when = "Night" if e.kind == "wolf" else "Day"  # the wolves vote at night
+    return f"{when} {e.day} {what}: {votes}; {out}."
 
 
 def record(view: SeatView) -> list[str]:
@@ -206,13 +209,16 @@ def claims(view: SeatView) -> list[str]:
     """Every role claim and check report made aloud, by whom (as said, not as true)."""
     out: dict[int, list[str]] = {}
     for e in view.events:
-        if isinstance(e, SpeechEnd) and e.kind != "wolf_chat":
-            for c in parse_claims(e.text):
-                said = (
-                    f"claims {c.role}"
-                    if c.kind == "role"
-                    else f"says Seat {c.target} is {'a werewolf' if c.kind == 'wolf' else 'good'}"
-                )
+        if not isinstance(e, SpeechEnd) or e.kind == "wolf_chat":
+            continue
+        for sentence in _SENTENCE.findall(e.text):
+            denied = bool(_NEGATION.search(sentence))  # "I don't think seat 3 is a wolf"
+            for c in parse_claims(sentence):
+                if c.kind == "role":
+                    said = f"denies being {c.role}" if denied else f"claims {c.role}"
+                else:
+                    verdict = "a werewolf" if c.kind == "wolf" else "good"
+                    said = f"says Seat {c.target} is {'not ' if denied else ''}{verdict}"
                 if said not in out.setdefault(e.seat, []):
                     out[e.seat].append(said)
     return [f"Seat {s} {'; '.join(said)}." for s, said in sorted(out.items())]
@@ -232,12 +238,14 @@ def speeches(view: SeatView) -> tuple[list[str], list[str]]:
         }[e.kind]
         if e.kind == "wolf_chat" and e.target is not None:  # the kill this wolf proposed
             label = f" (wolves' night talk, proposing to kill {_seat(view, e.target)})"
+        who = _seat(view, e.seat) + (" (you)" if e.seat == view.seat else "")
         if e.day == view.day or (view.phase == "night" and e.day == view.day - 1):
-            now.append(f"{_seat(view, e.seat)}{label}: {quote(e.text)}")
+            now.append(f"{who}{label}: {quote(e.text)}")
         else:  # (a seat sees the wolves' talk only if it is a wolf)
             ex = _excerpt(e.text)
             if ex:
-                earlier.append(f"Day {e.day}, {_seat(view, e.seat)}{label}: {ex}")
+                when = "Night" if e.kind == "wolf_chat" else "Day"
+                earlier.append(f"{when} {e.day}, {who}{label}: {ex}")
     return earlier, now
 
 

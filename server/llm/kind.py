@@ -1,7 +1,10 @@
 """The LLM bot kind, registered with the game's bot registry when this module is imported.
 
-Registering is cheap: DSPy (seconds to import) loads with ``server.llm.bot`` on the first
-decision, or ahead of it through ``warm`` (a server does that off its event loop).
+``llm`` plays on the server's own model (``WEREWOLF_LLM_*``); ``llm:NAME`` on the named
+endpoint NAME of the endpoints file (server/llm/endpoints.py), so one table can seat
+several models. Registering is cheap: DSPy (seconds to import) loads with
+``server.llm.bot`` on the first decision, or ahead of it through ``warm`` (a server does
+that off its event loop).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from server.bots.kinds import BotKind, register
 from server.game import Decision
 from server.game.view import SeatView
 
-from .settings import LLMSettings, SettingsError
+from .endpoints import DEFAULT, endpoint_settings
+from .settings import SettingsError
 
 _loaded = False  # has any bot decided (or warmed) on this process?
 
@@ -28,33 +32,43 @@ def _warm() -> None:
     _bot()
 
 
-async def decide(view: SeatView, decision: Decision, turn: Turn) -> Plan:
-    return await _bot().llm_bot(view, decision, turn)
-
-
-async def preflight() -> str | None:
-    from .doctor import preflight as check
-
-    return await check()
-
-
 async def close() -> None:
     """Close the model connections this event loop opened (if any bot ever decided)."""
     if _loaded:
         await _bot().close_models()
 
 
-def unavailable() -> str | None:
-    try:
-        LLMSettings.from_env()
-    except SettingsError as e:
-        return f"LLM bots need a model on the server: {e} (`werewolf doctor` checks the setup)"
-    return None
+def _kind(endpoint: str) -> BotKind:
+    """The LLM bot on one named endpoint (``default``: the server's own model)."""
+
+    async def decide(view: SeatView, decision: Decision, turn: Turn) -> Plan:
+        return await _bot().llm_bot(view, decision, turn, endpoint=endpoint)
+
+    async def preflight() -> str | None:
+        from .doctor import preflight as check
+
+        return await check(endpoint=endpoint)
+
+    def unavailable() -> str | None:
+        try:
+            endpoint_settings(endpoint)
+        except SettingsError as e:
+            return f"LLM bots need a model on the server: {e} (`werewolf doctor` checks the setup)"
+        return None
+
+    name = "llm" if endpoint == DEFAULT else f"llm:{endpoint}"
+    return BotKind(
+        name,
+        decide=decide,
+        preflight=preflight,
+        close=close,
+        unavailable=unavailable,
+        warm=_warm,
+        variant=_kind if endpoint == DEFAULT else None,
+    )
 
 
-KIND = BotKind(
-    "llm", decide=decide, preflight=preflight, close=close, unavailable=unavailable, warm=_warm
-)
+KIND = _kind(DEFAULT)
 register(KIND)
 
 __all__ = ["KIND"]

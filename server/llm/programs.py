@@ -18,6 +18,8 @@ import dspy
 from server.game.state import Action, Decision
 from shared.text import clean
 
+from .fields import scrub_markers
+
 
 class Decide(dspy.Signature):
     """Play your seat in a game of Werewolf."""
@@ -37,8 +39,9 @@ class WolfTalk(Decide):
     your own kill vote. Killing a player the village trusts, or a likely seer or witch,
     is usually best; agree with the pack unless its choice is bad."""
 
-    speech: str = dspy.OutputField(desc="what you say to your fellow wolves, 1-3 sentences")
+    # The vote first: a talk cut at its cap (or by the token limit) still carries it.
     target: str = dspy.OutputField(desc="the seat number you vote to kill tonight")
+    speech: str = dspy.OutputField(desc="what you say to your fellow wolves, 1-3 sentences")
 
 
 class WolfKill(Decide):
@@ -184,7 +187,8 @@ def to_action(d: Decision, program: Program, prediction: dspy.Prediction) -> Act
     A speech is ``speak`` with its text; a wolf's talk also carries the kill it proposes
     (``target``: the rules record it for the pack, and its own kill vote follows it)."""
     if d.speaks:
-        text = clean(prediction.get("speech") or "").strip()  # no escape reaches a terminal
+        # No escape reaches a terminal, no field marker is spoken.
+        text = scrub_markers(clean(prediction.get("speech") or "")).strip()
         target = _choice(d, program, prediction).target if program.choice else None
         return Action(seat=d.seat, kind="speak", text=text, target=target)
     return _choice(d, program, prediction)

@@ -34,7 +34,31 @@ class LLMSettings:
     call_timeout: float = 180.0  # the longest one call may take, however it trickles
     concurrency: int = 8  # calls in flight at once, per server process
     temperature: float = 0.8
-    max_tokens: int = 700
+    max_tokens: int = 700  # the answer's budget
+    reasoning_tokens: int = 4096  # headroom for a reasoning model's thinking, on top
+    name: str = "default"  # the endpoint's name (server/llm/endpoints.py)
+    key_source: str = ""  # the variable the key came from ("" when none was set)
+    price_in: float | None = None  # per million prompt tokens, if known
+    price_out: float | None = None
+
+    @classmethod
+    def limits_from_env(cls, env: Mapping[str, str] | None = None) -> LLMSettings:
+        """The environment's limits and budgets on a placeholder endpoint (for a named one)."""
+        try:
+            limits = Settings.from_env(env).llm_limits()
+        except BadVariable as e:
+            raise SettingsError(str(e)) from None
+        return cls(
+            base_url="http://unset",
+            model="unset",
+            connect_timeout=limits.connect_timeout,
+            token_timeout=limits.token_timeout,
+            call_timeout=limits.call_timeout,
+            retries=limits.retries,
+            concurrency=limits.concurrency,
+            max_tokens=limits.max_tokens,
+            reasoning_tokens=limits.reasoning_tokens,
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LLMSettings:
@@ -44,8 +68,10 @@ class LLMSettings:
         own_base = env_settings.llm_base_url
         base = own_base or env_settings.openai_base_url
         key = env_settings.llm_api_key
+        source = "WEREWOLF_LLM_API_KEY" if key else ""
         if not key and not own_base:  # an OpenAI key goes only where OpenAI's settings point
             key = env_settings.openai_api_key
+            source = "OPENAI_API_KEY" if key else ""
         if not model:
             raise SettingsError(
                 "no model configured: set WEREWOLF_LLM_MODEL (e.g. gpt-4o-mini, deepseek-chat, "
@@ -62,19 +88,8 @@ class LLMSettings:
             raise SettingsError(
                 f"WEREWOLF_LLM_BASE_URL={base!r} must start with http:// or https://"
             )
-        try:
-            limits = env_settings.llm_limits()
-        except BadVariable as e:
-            raise SettingsError(str(e)) from None
-        return cls(
-            base_url=base.rstrip("/"),
-            model=model,
-            api_key=key or "not-needed",
-            connect_timeout=limits.connect_timeout,
-            token_timeout=limits.token_timeout,
-            call_timeout=limits.call_timeout,
-            retries=limits.retries,
-            concurrency=limits.concurrency,
+        return cls.limits_from_env(env).with_(
+            base_url=base.rstrip("/"), model=model, api_key=key or "not-needed", key_source=source
         )
 
     @classmethod
@@ -90,8 +105,18 @@ class LLMSettings:
 
     def describe(self) -> str:
         """One line for logs and ``doctor``; never the key."""
-        key = "no key" if self.api_key == "not-needed" else f"key …{self.api_key[-4:]}"
-        return f"{self.model} at {self.display_url} ({key})"
+        return f"{self.model} at {self.display_url} ({self.key_hint})"
+
+    @property
+    def key_hint(self) -> str:
+        """The key as it may be shown: its last 4 characters, and only from a key long
+        enough that they are not most of it (a short key is never shown at all)."""
+        if self.api_key == "not-needed":
+            return "no key"
+        where = f" from {self.key_source}" if self.key_source else ""
+        if len(self.api_key) < 8:
+            return f"a {len(self.api_key)}-character key{where}"
+        return f"key …{self.api_key[-4:]}{where}"
 
     @property
     def display_url(self) -> str:

@@ -17,7 +17,7 @@ import contextvars
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
@@ -25,7 +25,7 @@ import httpx
 import openai
 from dspy.lm15 import Message, Response, TextPart, Usage
 
-from .fields import FieldSplitter
+from .fields import FieldSplitter, ThinkFilter
 from .settings import LLMSettings
 
 if TYPE_CHECKING:
@@ -50,12 +50,15 @@ class Attempt:
     """What one call to the model cost and produced (one row of ``werewolf inspect``)."""
 
     prompt: list[dict[str, str]] = field(default_factory=list)
-    raw: str = ""
+    raw: str = ""  # the content as received (think blocks included), even from a failed call
+    thinking: str = ""  # what the server streamed as reasoning (reasoning_content)
     tokens_in: int = 0
     tokens_out: int = 0
-    ttft: float | None = None  # seconds to the first token
+    estimated: bool = False  # the server sent no usage: the tokens are estimates
+    ttft: float | None = None  # seconds to the first token (thinking included)
     total: float = 0.0
-    retries: int = 0  # attempts refused before the first token (429, 5xx, refused)
+    retries: int = 0  # attempts refused before the first token (429, 5xx, refused, cut)
+    finish: str | None = None  # the finish reason; "cap" when the game stopped the stream
 
 
 @dataclass
@@ -64,6 +67,8 @@ class CallScope:
 
     on_token: Callable[[str, str], None] = lambda _field, _text: None
     attempt: Attempt | None = None  # set by the engine when the call starts
+    fields: Sequence[str] = ()  # the program's output fields, in order (for the splitter)
+    enough: Callable[[], bool] = lambda: False  # True: stop streaming (a speech at its cap)
 
 
 CURRENT: contextvars.ContextVar[CallScope | None] = contextvars.ContextVar("llm_call", default=None)
@@ -105,13 +110,33 @@ def _refusal(error: openai.APIStatusError) -> CallFailed:
 _REASONING_MODEL = re.compile(r"^(?:.*/)?(?:o\d|gpt-5)", re.I)
 
 
+def budget(s: LLMSettings) -> int:
+    """The tokens one call may use: the answer's budget and the reasoning headroom (a
+    reasoning model counts its thinking against ``max_tokens`` too)."""
+    return s.max_tokens + s.reasoning_tokens
+
+
 def _sampling(model: str, config, s: LLMSettings) -> dict:
     """Temperature and length: OpenAI's reasoning models take neither temperature nor
     ``max_tokens`` (they count their hidden reasoning in ``max_completion_tokens``)."""
+    tokens = config.max_tokens or budget(s)
     if _REASONING_MODEL.match(model):
-        return {"max_completion_tokens": max(config.max_tokens or 0, s.max_tokens * 8)}
+        return {"max_completion_tokens": tokens}
     temperature = config.temperature if config.temperature is not None else s.temperature
-    return {"temperature": temperature, "max_tokens": config.max_tokens or s.max_tokens}
+    return {"temperature": temperature, "max_tokens": tokens}
+
+
+def estimate_tokens(text: str) -> int:
+    """A tokenizer's count, guessed when a server sends no usage: about 3.5 characters a
+    token in English (chars/4 ran 15-20% low on a llama-family tokenizer), about one a
+    token for Chinese characters."""
+    wide = sum(1 for c in text if ord(c) > 0x2E7F)
+    return round((len(text) - wide) / 3.5 + wide)
+
+
+class _CutBeforeFirstToken(Exception):
+    """The stream ended before any token (llama-cpp-python's server does this to a running
+    stream when the next request arrives): as good as a refused connection, retried."""
 
 
 class OpenAIEngine:
@@ -140,24 +165,28 @@ class OpenAIEngine:
         started = time.monotonic()
         try:
             async with asyncio.timeout(self.settings.call_timeout):
-                text, usage = await self._with_retries(request, attempt, scope, started)
+                text = await self._with_retries(request, attempt, scope, started)
         except TimeoutError as e:
-            raise CallFailed(f"took longer than {self.settings.call_timeout:g} s") from e
+            raise CallFailed(
+                f"took longer than {self.settings.call_timeout:g} s (WEREWOLF_LLM_CALL_TIMEOUT)"
+            ) from e
         finally:
             attempt.total = time.monotonic() - started
-        attempt.raw = text
-        attempt.tokens_in, attempt.tokens_out = usage
+            if not attempt.tokens_in:  # no usage from the server (or the call failed)
+                attempt.estimated = True
+                attempt.tokens_in = estimate_tokens("".join(m["content"] for m in attempt.prompt))
+                attempt.tokens_out = estimate_tokens(attempt.raw + attempt.thinking)
         return Response(
             id=None,
             model=self.settings.model,
             message=Message.assistant([TextPart(text)]),
             finish_reason="stop",
-            usage=Usage(input_tokens=usage[0], output_tokens=usage[1]),
+            usage=Usage(input_tokens=attempt.tokens_in, output_tokens=attempt.tokens_out),
         )
 
     async def _with_retries(
         self, request, attempt: Attempt, scope: CallScope, started: float
-    ) -> tuple[str, tuple[int, int]]:
+    ) -> str:
         s = self.settings
         delay = s.backoff
         while True:
@@ -179,18 +208,26 @@ class OpenAIEngine:
                 wait = max(delay, min(_retry_after(e) or 0, 10.0))
             except (openai.APITimeoutError, httpx.TimeoutException) as e:
                 # A server too slow to answer at all: asking again would only wait again.
-                raise CallFailed(f"stalled: no answer within {s.token_timeout:g} s") from e
+                raise CallFailed(
+                    f"stalled: no answer within {s.token_timeout:g} s (WEREWOLF_LLM_TOKEN_TIMEOUT)"
+                ) from e
             except (openai.APIConnectionError, httpx.TransportError) as e:
                 if attempt.retries >= s.retries:
                     raise CallFailed("cannot reach the model server", type(e).__name__) from e
+                wait = delay
+            except _CutBeforeFirstToken as e:
+                if attempt.retries >= s.retries:
+                    raise CallFailed(
+                        "the stream ended before its first token, every try "
+                        "(a server that cuts a running stream for the next request: "
+                        "set max_in_flight = 1 for it)"
+                    ) from e
                 wait = delay
             attempt.retries += 1
             await asyncio.sleep(wait)
             delay *= 2
 
-    async def _once(
-        self, request, attempt: Attempt, scope: CallScope, started: float
-    ) -> tuple[str, tuple[int, int]]:
+    async def _once(self, request, attempt: Attempt, scope: CallScope, started: float) -> str:
         s = self.settings
         config = request.config
         stream = await self.client.chat.completions.create(
@@ -201,24 +238,44 @@ class OpenAIEngine:
             **_sampling(s.model, config, s),
         )
         parts: list[str] = []
-        splitter = FieldSplitter(scope.on_token)
+        thought: list[str] = []
+        splitter = FieldSplitter(scope.on_token, scope.fields)
+
+        def think(text: str) -> None:
+            scope.on_token("reasoning", text)
+
+        content = ThinkFilter(splitter.feed, think)
         finish = None
-        usage = (0, 0)
         try:
             async for chunk in stream:
                 if chunk.usage is not None:
-                    usage = (chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
+                    attempt.tokens_in = chunk.usage.prompt_tokens or 0
+                    attempt.tokens_out = chunk.usage.completion_tokens or 0
                 for choice in chunk.choices:
-                    text = choice.delta.content if choice.delta else None
+                    delta = choice.delta
+                    # DeepSeek and vLLM: ``reasoning_content``; OpenRouter, Ollama: ``reasoning``.
+                    reasoning = delta and (
+                        getattr(delta, "reasoning_content", None)
+                        or getattr(delta, "reasoning", None)
+                    )
+                    text = delta.content if delta else None
+                    if (reasoning or text) and attempt.ttft is None:
+                        attempt.ttft = time.monotonic() - started
+                    if isinstance(reasoning, str) and reasoning:
+                        thought.append(reasoning)
+                        think(reasoning)
                     if text:
-                        if attempt.ttft is None:
-                            attempt.ttft = time.monotonic() - started
                         parts.append(text)
-                        splitter.feed(text)
+                        content.feed(text)
                     if choice.finish_reason:
                         finish = choice.finish_reason
+                if scope.enough():  # a speech at its cap: the rest would never be heard
+                    finish = "cap"
+                    break
         except (httpx.TimeoutException, openai.APITimeoutError) as e:
-            raise CallFailed(f"stalled: no token for {s.token_timeout:g} s") from e
+            raise CallFailed(
+                f"stalled: no token for {s.token_timeout:g} s (WEREWOLF_LLM_TOKEN_TIMEOUT)"
+            ) from e
         except (httpx.TransportError, openai.APIConnectionError) as e:
             raise CallFailed(f"disconnected mid-stream ({type(e).__name__})") from e
         except json.JSONDecodeError as e:  # the SDK passes a broken chunk's error on raw
@@ -226,16 +283,17 @@ class OpenAIEngine:
         except openai.APIError as e:
             raise CallFailed("error in the stream", str(e)[:300]) from e
         finally:
-            await stream.close()
-        text = "".join(parts)
+            await stream.close()  # a stream left early is cancelled: the server stops too
+            attempt.raw, attempt.thinking = "".join(parts), "".join(thought)
+            attempt.finish = finish
         if finish is None:
+            if not parts and not thought:
+                raise _CutBeforeFirstToken()
             raise CallFailed("the stream ended without a finish reason (truncated)")
+        content.close()
         splitter.close()
-        if finish == "length":
-            raise CallFailed("the answer hit the token limit before it was complete")
-        if not usage[0]:  # a server that reports no usage: estimate (about 4 characters a token)
-            usage = (sum(len(m["content"]) for m in attempt.prompt) // 4, len(text) // 4)
-        return text, usage
+        # "length": what came may still hold every field (or a speech that stands as cut).
+        return attempt.raw
 
 
 class NoSyncEngine:
