@@ -94,7 +94,7 @@ def arena(args: argparse.Namespace) -> int:
 
 def _new(data_dir: Path, args: argparse.Namespace) -> int:
     """Check everything, then write the run and its schedule, then play it."""
-    from server.arena.models import endpoints_path, load_models
+    from server.arena.models import endpoints_path, load_models, use_endpoints
     from server.arena.schedule import make_schedule
     from server.arena.store import ArenaStore
     from server.game import GameConfig
@@ -104,7 +104,9 @@ def _new(data_dir: Path, args: argparse.Namespace) -> int:
     if args.parallel < 1:
         return _fail("--parallel must be at least 1")
     names = [n.strip() for n in args.models.split(",") if n.strip()]
-    specs = load_models(names, endpoints_path(data_dir, args.endpoints))
+    path = endpoints_path(args.endpoints)
+    specs = load_models(names, path)
+    use_endpoints(path)  # the LLM bots of this process read the same file
     config: dict = {"players": args.players, "lang": args.lang}
     if args.board is not None:
         if "board" not in GameConfig.model_fields:
@@ -121,6 +123,7 @@ def _new(data_dir: Path, args: argparse.Namespace) -> int:
         "config": base.model_dump(exclude={"seed"}),
         "seed": seed,
         "parallel": args.parallel,
+        "endpoints": str(path),
     }
     store = ArenaStore(data_dir)
     try:
@@ -133,7 +136,18 @@ def _new(data_dir: Path, args: argparse.Namespace) -> int:
 
 
 def _resume(store, args: argparse.Namespace) -> int:
+    from server.arena.models import ModelSpec, changed, endpoints_path, load_models, use_endpoints
+
     run = store.load(args.resume)
+    path = endpoints_path(args.endpoints) if args.endpoints else Path(run.plan["endpoints"])
+    planned = [ModelSpec(**s) for s in run.plan["specs"]]
+    moved = changed(planned, load_models(run.plan["models"], path))
+    if moved:
+        return _fail(
+            f"the endpoints of {', '.join(moved)} in {path} are not the ones run {run.id} "
+            "started with: its games would not be comparable"
+        )
+    use_endpoints(path)
     parallel = args.parallel if "--parallel" in sys.argv else run.plan["parallel"]
     print(
         f"arena run {run.id}: {len(run.results)}/{len(run.schedule)} games already counted",
@@ -145,7 +159,7 @@ def _resume(store, args: argparse.Namespace) -> int:
 def _play(store, run_id: str, parallel: int) -> int:
     from server.arena.models import ModelSpec
     from server.arena.report import build, render_text
-    from server.arena.runner import run_arena
+    from server.arena.runner import ModelUnavailable, run_arena
 
     lock = _lock(store.path.parent, run_id)
     if lock is None:
@@ -162,7 +176,10 @@ def _play(store, run_id: str, parallel: int) -> int:
             flush=True,
         )
 
-    progress = asyncio.run(run_arena(store, run, specs, parallel, on_game=shown))
+    try:
+        progress = asyncio.run(run_arena(store, run, specs, parallel, on_game=shown))
+    except ModelUnavailable as e:
+        return _fail(str(e))
     print(
         f"{progress.done}/{progress.total} games in {time.perf_counter() - t0:.1f} s",
         file=sys.stderr,

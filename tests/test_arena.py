@@ -89,6 +89,8 @@ def killed_and_resumed(llms, tmp_path_factory):
             "3",
             "--seed",
             "11",
+            "--endpoints",
+            str(data_dir / "endpoints.toml"),
         ),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -203,11 +205,19 @@ def test_the_report_fits_80_columns_and_the_html_stands_alone(killed_and_resumed
 
 
 def test_bad_arena_input_is_refused_plainly(tmp_path):
-    out = run(tmp_path, "--models", "builtin,nosuch", "--games", "2", "--players", "6")
+    none = str(tmp_path / "none.toml")
+    out = run(tmp_path, "--models", "builtin,nosuch", "--games", "2", "--endpoints", none)
     assert out.returncode == 2 and "unknown model 'nosuch'" in out.stderr
     out = run(tmp_path, "report", "no-such-run")
     assert out.returncode == 2 and "no arena runs in" in out.stderr
-    (tmp_path / "endpoints.toml").write_text('[endpoints.x]\nbase_url = "ftp://x"\nmodel = "m"\n')
-    out = run(tmp_path, "--models", "builtin,x", "--games", "2")
-    assert out.returncode == 2 and "http" in out.stderr
+    endpoints = tmp_path / "endpoints.toml"
+    endpoints.write_text('[endpoints.x]\nbase_url = "ftp://x"\nmodel = "m"\n')
+    out = run(tmp_path, "--models", "builtin,x", "--games", "2", "--endpoints", str(endpoints))
+    assert out.returncode == 2 and "base_url" in out.stderr
+    endpoints.write_text(
+        '[endpoints.x]\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\n'
+        'api_key_env = "WEREWOLF_ARENA_TEST_NO_SUCH_KEY"\n'
+    )
+    out = run(tmp_path, "--models", "builtin,x", "--games", "2", "--endpoints", str(endpoints))
+    assert out.returncode == 2 and "WEREWOLF_ARENA_TEST_NO_SUCH_KEY is not set" in out.stderr
     assert not (tmp_path / "arena.sqlite").exists() or counted(tmp_path / "arena.sqlite") == 0

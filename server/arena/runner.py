@@ -14,13 +14,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from server.arena.models import ModelSpec, register_models, seat_bots
+from server.arena.models import ModelSpec, seat_bots
 from server.arena.store import ArenaStore, Result, Run, Slot
 from server.game import GameConfig
 from shared.events import Event
 
 # Streamed pieces: many, and said again whole by the events that close them.
 SKIPPED = frozenset({"token", "thought_token", "thought_start", "thought_end", "waiting"})
+
+
+class ModelUnavailable(RuntimeError):
+    """A model can't be seated here (its endpoint's key is not set, …); says which and why."""
 
 
 @dataclass
@@ -71,15 +75,16 @@ async def run_arena(
     on_game: Callable[[Progress, Result], None] | None = None,
 ) -> Progress:
     """Play every game of ``run`` not yet counted, ``parallel`` at once."""
-    from server.bots import close_bots, load_kind
+    from server.bots import close_bots, load_kind, unavailable, warm
     from server.graph import build_graph
 
-    register_models(specs)
     by_name = {s.name: s for s in specs}
-    for spec in specs:
-        load_kind(spec.kind)
-    if any(s.base_url for s in specs):  # DSPy's import takes seconds: before the clock starts
-        await asyncio.to_thread(__import__, "server.llm.bot")
+    kinds = {s.kind for s in specs}
+    if (problem := unavailable(kinds)) is not None:
+        raise ModelUnavailable(problem)
+    for kind in kinds:
+        load_kind(kind)
+        await asyncio.to_thread(warm, kind)  # DSPy's import takes seconds: not on the loop
     todo = run.todo()
     progress = Progress(total=len(run.schedule), done=len(run.results))
     graph = build_graph()
@@ -111,4 +116,4 @@ async def run_arena(
     return progress
 
 
-__all__ = ["SKIPPED", "Progress", "game_config", "play_one", "run_arena"]
+__all__ = ["SKIPPED", "ModelUnavailable", "Progress", "game_config", "play_one", "run_arena"]

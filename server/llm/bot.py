@@ -83,7 +83,7 @@ def _limit(settings: LLMSettings) -> asyncio.Semaphore:
     """The bound on calls in flight to one endpoint (one semaphore per event loop)."""
     key = (settings.base_url, settings.model, settings.concurrency, asyncio.get_running_loop())
     if key not in _limits:
-        for stale in [k for k in _limits if k[1].is_closed()]:
+        for stale in [k for k in _limits if k[-1].is_closed()]:
             del _limits[stale]
         _limits[key] = asyncio.Semaphore(settings.concurrency)
     return _limits[key]
