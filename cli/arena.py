@@ -16,7 +16,7 @@ from shared.settings import Settings
 USAGE = """werewolf arena --models A,B,... --games N [--players P] [--parallel K]
 werewolf arena --resume RUN
 werewolf arena report RUN [--html FILE]
-werewolf arena show RUN N
+werewolf arena show RUN N [--thoughts | --tui]
 werewolf arena runs"""
 
 
@@ -43,6 +43,8 @@ def add_arena_parser(sub) -> None:
     p.add_argument("--data-dir", default=None)
     p.add_argument("--html", default=None, help="report: where to write the HTML page")
     p.add_argument("--no-charts", action="store_true", help="report: tables only")
+    p.add_argument("--thoughts", action="store_true", help="show: each bot's thoughts too")
+    p.add_argument("--tui", action="store_true", help="show: in the terminal app's review")
     p.set_defaults(func=arena)
 
 
@@ -84,7 +86,7 @@ def arena(args: argparse.Namespace) -> int:
         if what and what[0] == "show":
             if len(what) != 3 or not what[2].isdigit():
                 return _fail("usage: werewolf arena show RUN N (N: the game's number)")
-            return _show(store, what[1], int(what[2]))
+            return _show(store, what[1], int(what[2]), args.thoughts, args.tui)
         return _resume(store, args)
     except (ModelError, UnknownRun, ValueError) as e:
         return _fail(str(e))
@@ -215,7 +217,7 @@ def _report(store, run_id: str, args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(store, run_id: str, n: int) -> int:
+def _show(store, run_id: str, n: int, thoughts: bool = False, tui: bool = False) -> int:
     from server.arena.review import game_lines
 
     run = store.load(run_id)
@@ -226,8 +228,35 @@ def _show(store, run_id: str, n: int) -> int:
     if events is None:
         return _fail(f"game {n} of run {run_id} has not been played yet")
     lang = run.plan["config"].get("lang", "en")
-    print("\n".join(game_lines(events, slot.seats, slot.roles, lang)))
+    if tui:
+        return _review(events, lang)
+    print("\n".join(game_lines(events, slot.seats, slot.roles, lang, thoughts=thoughts)))
     return 0
 
 
-__all__ = ["add_arena_parser", "arena"]
+def _review(events: list[dict], lang: str) -> int:
+    review_app(events, lang).run()
+    return 0
+
+
+def review_app(events: list[dict], lang: str):
+    """The terminal app's game-over review (every role, the winner, each seat's thoughts)
+    over a stored record; closing it ends the app."""
+    from textual.app import App
+
+    from shared.events import parse_event
+    from tui.board import Board
+    from tui.widgets.review import ReviewScreen
+
+    board = Board(lang=lang)
+    for n, data in enumerate(events, 1):
+        board.apply(parse_event(data), n)
+
+    class Review(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ReviewScreen(board), lambda _: self.exit())
+
+    return Review()
+
+
+__all__ = ["add_arena_parser", "arena", "review_app"]

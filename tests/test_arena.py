@@ -201,7 +201,10 @@ def test_the_report_fits_80_columns_and_the_html_stands_alone(killed_and_resumed
     assert render_text  # the same renderer the command used
     shown = run(data_dir, "show", run_id, "3")
     assert shown.returncode == 0 and "Seats: 1 " in shown.stdout
-    assert "game over" in shown.stdout.lower() or "win" in shown.stdout.lower()
+    assert "» Game over: " in shown.stdout
+    thinking = run(data_dir, "show", run_id, "3", "--thoughts")
+    assert thinking.returncode == 0 and " thinks) " in thinking.stdout
+    assert " thinks) " not in shown.stdout
 
 
 def test_bad_arena_input_is_refused_plainly(tmp_path):
@@ -221,3 +224,28 @@ def test_bad_arena_input_is_refused_plainly(tmp_path):
     out = run(tmp_path, "--models", "builtin,x", "--games", "2", "--endpoints", str(endpoints))
     assert out.returncode == 2 and "WEREWOLF_ARENA_TEST_NO_SUCH_KEY is not set" in out.stderr
     assert not (tmp_path / "arena.sqlite").exists() or counted(tmp_path / "arena.sqlite") == 0
+
+
+async def test_a_game_of_the_run_opens_in_the_review(killed_and_resumed):
+    from textual.widgets import Static
+
+    from cli.arena import review_app
+    from tui.widgets.review import ReviewScreen
+
+    data_dir, run_id, _, _ = killed_and_resumed
+    store = ArenaStore(data_dir)
+    try:
+        events = store.events(run_id, 2) or []
+    finally:
+        store.close()
+    thought = next(e["content"] for e in events if e["type"] == "thought_token" and e["content"])
+    app = review_app(events, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        text = str(app.screen.query_one(Static).render())
+        assert "Winner:" in text
+        assert thought.split()[0] in text  # the seat's thought, kept whole in the record
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 0

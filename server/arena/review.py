@@ -7,21 +7,29 @@ speech is data, never terminal control.
 
 from __future__ import annotations
 
-from shared.events import SpeechEnd, parse_event
+from shared.events import SpeechEnd, ThoughtToken, parse_event
 from shared.narrate import narrate, role_name
 from shared.text import clean
 
 
 def game_lines(
-    events: list[dict], seats: dict[int, str], roles: dict[int, str], lang: str = "en"
+    events: list[dict],
+    seats: dict[int, str],
+    roles: dict[int, str],
+    lang: str = "en",
+    thoughts: bool = False,
 ) -> list[str]:
-    """The game's record, one line per thing that happened."""
+    """The game's record, one line per thing that happened (with each bot's thoughts too)."""
     out = [
         "Seats: "
         + ", ".join(f"{s} {seats[s]} ({role_name(roles[s], lang)})" for s in sorted(seats))
     ]
     for data in events:
         e = parse_event(data)
+        if isinstance(e, ThoughtToken):
+            if thoughts and e.content.strip():
+                out.append(f"    ({e.seat} {seats.get(e.seat, '?')} thinks) {e.content}")
+            continue
         if isinstance(e, SpeechEnd):
             tag = "" if e.kind == "day" else f" [{e.kind}]"
             who = f"{e.seat} {seats.get(e.seat, '?')}/{role_name(roles.get(e.seat, 'villager'), lang)}"

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from server.arena.models import ModelSpec, seat_bots
 from server.arena.store import ArenaStore, Result, Run, Slot
 from server.game import GameConfig
-from shared.events import Event
+from shared.events import Event, ThoughtEnd, ThoughtStart, ThoughtToken
 
-# Streamed pieces: many, and said again whole by the events that close them.
-SKIPPED = frozenset({"token", "thought_token", "thought_start", "thought_end", "waiting"})
+# Streamed pieces, said again whole by the events that close them (a speech's text is in its
+# speech_end; a thought's tokens are kept as one token), and the waits on the bots.
+SKIPPED = frozenset({"token", "waiting"})
 
 
 class ModelUnavailable(RuntimeError):
@@ -48,9 +49,20 @@ async def play_one(
 
     config = game_config(plan, slot.seed)
     events: list[dict] = []
+    thinking: dict[int, tuple[dict, list[str]]] = {}  # seat -> its thought_start, its tokens
 
     def keep(e: Event) -> None:
-        if e.type not in SKIPPED:
+        if isinstance(e, ThoughtStart):
+            thinking[e.seat] = (e.model_dump(mode="json"), [])
+        elif isinstance(e, ThoughtToken):
+            if e.seat in thinking:
+                thinking[e.seat][1].append(e.content)
+        elif isinstance(e, ThoughtEnd):
+            start, parts = thinking.pop(e.seat, (None, []))
+            if start is not None:  # the whole thought in one token, where it ended
+                whole = ThoughtToken(seat=e.seat, content="".join(parts), vis=e.vis)
+                events.extend([start, whole.model_dump(mode="json"), e.model_dump(mode="json")])
+        elif e.type not in SKIPPED:
             events.append(e.model_dump(mode="json"))
 
     calls = MemoryCallLog()
