@@ -168,8 +168,12 @@ def render_html(r: ArenaReport, events: dict[int, list[dict]]) -> str:
         if g.winner is None:
             out.append(f"<div class='muted'>game {g.n}: not played</div>")
             continue
-        seats = ", ".join(f"{s}:{g.seats[s]}/{g.roles[s]}" for s in sorted(g.seats))
-        summary = f"game {g.n} · seed {g.seed} · {g.winner} won on day {g.days} · {seats}"
+        wolves = ", ".join(sorted({m for s, m in g.seats.items() if g.roles[s] == "werewolf"}))
+        good = ", ".join(sorted({m for s, m in g.seats.items() if g.roles[s] != "werewolf"}))
+        summary = (
+            f"game {g.n} · seed {g.seed} · {wolves} (wolves) against {good} (good side)"
+            f" · {g.winner} won on day {g.days}"
+        )
         lines = game_lines(events.get(g.n, []), g.seats, g.roles, lang)
         out.append(
             f"<details><summary>{escape(summary)}</summary><pre>{escape(chr(10).join(lines))}</pre></details>"
