@@ -25,6 +25,34 @@ def llm_problem() -> str | None:
     )
 
 
+def seat_model(value: str) -> tuple[int, str]:
+    """``--seat-model N=NAME``: (seat, the bot kind ``llm:NAME``, or ``llm`` for ``default``)."""
+    seat, _, name = value.partition("=")
+    if not seat.strip().isdigit() or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", name):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected N=NAME, e.g. 3=qwen")
+    return int(seat), "llm" if name == "default" else f"llm:{name}"
+
+
+def seat_models(args: argparse.Namespace) -> dict[int, str]:
+    """The seats ``--seat-model`` gave a model, checked against the table's size."""
+    seats = dict(getattr(args, "seat_model", []) or [])
+    bad = [s for s in seats if not 1 <= s <= args.players]
+    if bad:
+        raise SystemExit(f"--seat-model: no seat {bad[0]} at a {args.players}-player table")
+    return seats
+
+
+def llm_kinds_problem(kinds: set[str]) -> str | None:
+    """Why the LLM bot kinds in ``kinds`` cannot play here, or None."""
+    from server.bots import preflight
+
+    wanted = sorted(k for k in kinds if k.startswith("llm"))
+    problem = asyncio.run(preflight(wanted)) if wanted else None
+    return (
+        f"LLM bots can't play: {problem} (`werewolf doctor` checks the setup)" if problem else None
+    )
+
+
 def doctor(args: argparse.Namespace) -> int:
     from server.llm.doctor import main
 
@@ -50,15 +78,48 @@ def _inspect_served(args: argparse.Namespace) -> int:
     return _show([CallRecord.model_validate(c) for c in answer["calls"]], args)
 
 
+HEADLESS = "headless.sqlite"  # the calls of games played without a server (narrate)
+
+
+def keep_calls(game_id: str, records: list[CallRecord], data_dir: Path | None = None) -> Path:
+    """Keep a headless game's call records where ``werewolf inspect`` finds them (beside a
+    server's games, in a file of their own: no server ever recovers a game from it)."""
+    import time
+
+    from server.store import Store
+
+    data_dir = data_dir or Settings.from_env().data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / HEADLESS
+
+    async def keep() -> None:
+        store = Store(path)
+        await store.open()
+        try:
+            await store.add_game(game_id, time.time(), {"headless": True})
+            await store.append_calls(
+                game_id, [(n, r.seat, r.model_dump_json()) for n, r in enumerate(records, 1)]
+            )
+        finally:
+            await store.close()
+
+    asyncio.run(keep())
+    return path
+
+
 def _inspect_kept(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
-    path = data_dir / "games.sqlite"
-    if not path.exists():
-        print(f"no games kept at {path.parent} (try --data-dir or --server)", file=sys.stderr)
+    paths = [p for p in (data_dir / "games.sqlite", data_dir / HEADLESS) if p.exists()]
+    if not paths:
+        print(f"no games kept at {data_dir} (try --data-dir or --server)", file=sys.stderr)
         return 1
-    rows = asyncio.run(_kept_calls(path, args.game_id))
+    rows = None
+    for path in paths:
+        rows = asyncio.run(_kept_calls(path, args.game_id))
+        if rows is not None:
+            break
     if rows is None:
-        print(f"no game {args.game_id} at {path.parent}", file=sys.stderr)
+        print(f"no game {args.game_id} at {data_dir}", file=sys.stderr)
         return 1
     records = [CallRecord.model_validate_json(r) for r in rows]
     return _show([r for r in records if r.seat == args.seat] if args.seat else records, args)

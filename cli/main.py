@@ -27,6 +27,15 @@ def _add_bots_option(p: argparse.ArgumentParser) -> None:
         help="who plays the bot seats: built-in bots, LLM bots (WEREWOLF_LLM_* "
         "settings; see `werewolf doctor`), or every other seat an LLM",
     )
+    p.add_argument(
+        "--seat-model",
+        action="append",
+        default=[],
+        type=llm.seat_model,
+        metavar="N=NAME",
+        help="seat N plays the named model endpoint NAME (the endpoints file; `default`: "
+        "WEREWOLF_LLM_*); repeat for more seats",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

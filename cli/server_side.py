@@ -6,9 +6,10 @@ import argparse
 import asyncio
 import json
 import random
+import secrets
 import sys
 
-from cli.llm import llm_problem
+from cli.llm import llm_kinds_problem, seat_models
 from server.command import serve_from_args
 
 
@@ -20,7 +21,9 @@ def simulate(args: argparse.Namespace) -> int:
     from server.simulate import progress_bar, simulate
 
     show_progress = not args.json and sys.stderr.isatty()
-    if args.bots != "builtin" and (err := llm_problem()):
+    models = seat_models(args)
+    kinds = set(models.values()) | ({"llm"} if args.bots != "builtin" else set())
+    if kinds and (err := llm_kinds_problem(kinds)):
         print(err, file=sys.stderr)
         return 2
     report = simulate(
@@ -31,6 +34,7 @@ def simulate(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=progress_bar if show_progress else None,
         bots=args.bots,
+        seat_bots=models,
     )
     data = report.as_json()
     if args.json:
@@ -51,6 +55,9 @@ def simulate(args: argparse.Namespace) -> int:
         m = data["llm"]
         print(f"LLM calls/game:   {m['calls_per_game']} (max {m['max_calls']})")
         print(
+            f"HTTP requests/game: {m['requests_per_game']}, retries/game: {m['retries_per_game']}"
+        )
+        print(
             f"tokens/game:      {m['tokens_in_per_game']} in (max {m['max_tokens_in']}), "
             f"{m['tokens_out_per_game']} out"
         )
@@ -70,16 +77,27 @@ def narrate(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(1_000_000)
     config = GameConfig(players=args.players, seed=seed, lang=args.lang)
     printer = PlainPrinter(lang=args.lang, out=sys.stdout, narrate=narrate)
-    if args.bots != "builtin" and (err := llm_problem()):
+    kinds = seat_kinds(args.bots, list(range(1, config.players + 1))) | seat_models(args)
+    if err := llm_kinds_problem(set(kinds.values())):
         print(err, file=sys.stderr)
         return 2
-    table = Table(bots=seat_kinds(args.bots, list(range(1, config.players + 1))), pace=args.pace)
+    table = Table(bots=kinds, pace=args.pace)
+
+    from server.llm.calls import MemoryCallLog
+
+    calls = MemoryCallLog()
 
     async def narrated() -> None:
         try:
-            await run_game(config, table=table, on_event=printer.feed)
+            await run_game(config, table=table, on_event=printer.feed, call_log=calls)
         finally:
             await close_bots()
 
     asyncio.run(narrated())
+    if calls.records:  # kept where `werewolf inspect` looks
+        from cli.llm import keep_calls
+
+        game_id = f"narrate-{seed}-{secrets.token_hex(3)}"
+        keep_calls(game_id, calls.records)
+        print(f"LLM calls kept: werewolf inspect {game_id}", file=sys.stderr)
     return 0

@@ -6,7 +6,7 @@ import argparse
 import random
 import sys
 
-from cli.llm import llm_problem
+from cli.llm import llm_kinds_problem, seat_models
 from cli.local_server import local_server
 from cli.remote import reaching_server, request
 from tui import tokens
@@ -22,7 +22,12 @@ def play(args: argparse.Namespace) -> int:
         print(f"--seat: no seat {args.seat} at a {args.players}-player table", file=sys.stderr)
         return 2
     # (with --server, that server's own model plays: it refuses LLM bots it can't seat)
-    if args.bots != "builtin" and args.server is None and (err := llm_problem()):
+    models = set(seat_models(args).values())
+    if (
+        args.server is None
+        and (args.bots != "builtin" or models)
+        and (err := llm_kinds_problem(({"llm"} if args.bots != "builtin" else set()) | models))
+    ):
         print(err, file=sys.stderr)
         return 2
     if args.server is None:
@@ -40,6 +45,8 @@ def _play_at(server: str, args: argparse.Namespace) -> int:
         "pace": args.pace,
         "bots": args.bots,
     }
+    if seat_models(args):  # --seat-model: one named model endpoint per seat
+        body["seat_bots"] = {str(s): k for s, k in seat_models(args).items()}
     if args.seed is not None:
         body["seed"] = args.seed
     try:

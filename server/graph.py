@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypedDict
 
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
@@ -123,6 +123,20 @@ def waiting_events(
     ]
 
 
+def _ahead(game: GameState, table: Table) -> list[tuple[GameState, Decision]]:
+    """Bot decisions of a later step tonight that nothing before them can change, with the
+    state to decide them in: the seer's check, while the wolves talk (only wolves hear the
+    talk, and the check's options are the living). Found by passing the talk in a copy."""
+    if game.step is None or game.step.kind != "wolf_chat":
+        return []
+    ahead = game
+    while (ds := pending(ahead)) and ds[0].action == "wolf_chat":
+        ahead = apply(ahead, ds[0].pass_action()).state
+    return [
+        (ahead, d) for d in pending(ahead) if d.action == "check" and d.seat not in table.humans
+    ]
+
+
 async def play(state: GameGraphState) -> dict[str, Any]:
     write = _CountingWriter()
     table = Table.model_validate(state["table"])
@@ -130,14 +144,32 @@ async def play(state: GameGraphState) -> dict[str, Any]:
     tw = Typewriter(write, table.pace, _catching_up())
     record = _call_log()
     start_phase = (game.phase, game.day)
+    # Decisions started early (see _ahead), used if the step comes as foreseen.
+    early: dict[tuple[int, int, str], tuple[Decision, asyncio.Future[Action]]] = {}
+
+    def decide(d: Decision) -> Awaitable[Action]:
+        started = early.pop((game.day, d.seat, d.action), None)
+        if started is not None and started[0] == d:
+            return started[1]
+        if started is not None:
+            started[1].cancel()
+        return _bot_decides(game, table, d, tw, record)
+
     while not game.over:
         decisions = pending(game)
         bot_decisions = [d for d in decisions if d.seat not in table.humans]
         if not bot_decisions:
             break
-        actions = await asyncio.gather(
-            *(_bot_decides(game, table, d, tw, record) for d in bot_decisions)
-        )
+        for then, d in _ahead(game, table):
+            if (game.day, d.seat, d.action) not in early:
+                task = asyncio.ensure_future(_bot_decides(then, table, d, tw, record))
+                early[(game.day, d.seat, d.action)] = (d, task)
+        try:
+            actions = await asyncio.gather(*(decide(d) for d in bot_decisions))
+        except BaseException:
+            for _, task in early.values():
+                task.cancel()
+            raise
         for action in actions:
             try:
                 t = apply(game, action)
@@ -152,6 +184,8 @@ async def play(state: GameGraphState) -> dict[str, Any]:
                 break
         if (game.phase, game.day) != start_phase:
             break
+    for _, task in early.values():  # foreseen wrongly (the game went another way)
+        task.cancel()
     paused = table.step and not game.over and (game.phase, game.day) != start_phase
     if not game.over and not paused:
         for w in waiting_events(game, table.humans, table.turn_timeout):

@@ -82,7 +82,9 @@ class Report:
         }
 
 
-async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[GameSummary]:
+async def _play_many(
+    configs: list[GameConfig], bots: str = "builtin", seat_bots: dict[int, str] | None = None
+) -> list[GameSummary]:
     from server.bots import seat_kinds
     from server.graph import Table, build_graph
     from server.headless import run_game
@@ -98,7 +100,7 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
             if isinstance(e, Error) and e.message.startswith("bot at seat"):
                 errors += 1  # the rules refused a bot's action (not an LLM fallback)
 
-        kinds = seat_kinds(bots, list(range(1, config.players + 1)))
+        kinds = seat_kinds(bots, list(range(1, config.players + 1))) | (seat_bots or {})
         calls = MemoryCallLog()
         state = await run_game(
             config, Table(bots=kinds), graph=graph, on_event=count, call_log=calls
@@ -115,15 +117,18 @@ async def _play_many(configs: list[GameConfig], bots: str = "builtin") -> list[G
     return out
 
 
-def _worker(configs: list[dict], bots: str = "builtin") -> list[GameSummary]:
+def _worker(
+    configs: list[dict], bots: str = "builtin", seat_bots: dict[int, str] | None = None
+) -> list[GameSummary]:
     from server.bots import close_bots, load_kind, seat_kinds
 
-    for kind in set(seat_kinds(bots, [1, 2]).values()):  # imported before the loop starts
+    # (imported before the loop starts)
+    for kind in set(seat_kinds(bots, [1, 2]).values()) | set((seat_bots or {}).values()):
         load_kind(kind)
 
     async def play() -> list[GameSummary]:
         try:
-            return await _play_many([GameConfig(**c) for c in configs], bots)
+            return await _play_many([GameConfig(**c) for c in configs], bots, seat_bots)
         finally:
             await close_bots()
 
@@ -138,6 +143,7 @@ def simulate(
     workers: int | None = None,
     progress=None,
     bots: str = "builtin",
+    seat_bots: dict[int, str] | None = None,
 ) -> Report:
     """Play ``games`` games with seeds ``seed``, ``seed+1``, ...; in ``workers`` processes."""
     workers = workers or min(os.cpu_count() or 1, games) or 1
@@ -148,13 +154,14 @@ def simulate(
     t0 = time.perf_counter()
     if workers == 1:
         for batch in batches:
-            for g in _worker(batch, bots):
+            for g in _worker(batch, bots, seat_bots):
                 report.add(g)
             if progress:
                 progress(report.games, games)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_worker, batches, [bots] * len(batches)):
+            n = len(batches)
+            for result in pool.map(_worker, batches, [bots] * n, [seat_bots] * n):
                 for g in result:
                     report.add(g)
                 if progress:

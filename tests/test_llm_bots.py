@@ -282,31 +282,36 @@ async def test_an_illegal_answer_then_a_legal_one_needs_no_fallback(llm, game_se
     assert [c["attempt"] for c in calls].count(2) == 1
 
 
-async def test_a_retry_never_speaks_the_same_speech_twice(llm, game_server):
+async def test_a_heard_speech_stands_as_the_models_own_and_is_never_spoken_twice(llm, game_server):
     llm.reset()
-    # A day speech whose answer streams its speech but misses the reasoning field: it is
-    # heard, refused by the parser, and retried; the retry must not speak again.
+    # A wolf's talk that streams its speech but writes its vote after it, out of the
+    # format's order (and illegal): the speech is heard, then the answer is refused. What
+    # was heard stands as the model's own speech: no retry speaks it again, no fallback.
+    said = "I say we go for seat 2 tonight."
     llm.script(
         {
-            "match": "It is day and your turn to speak",
+            "match": "You are a werewolf. It is night",
             "kind": "reply",
-            "text": "[[ ## speech ## ]]\nI am only a villager; seat 2 worries me.\n\n"
-            "[[ ## completed ## ]]\n",
+            "text": f"[[ ## reasoning ## ]]\nquiet.\n\n[[ ## speech ## ]]\n{said}\n\n"
+            "[[ ## target ## ]]\n99\n\n[[ ## completed ## ]]\n",
         }
     )
     played = await play(game_server.url, seed=5)
-    retry = next(c for c in played.calls["calls"] if c["attempt"] == 2)
-    seat = retry["seat"]
-    day1 = [
+    refused = next(c for c in played.calls["calls"] if c["error"] and c["decision"] == "wolf_chat")
+    seat = refused["seat"]
+    talk = [
         e
         for e in played.events
         if getattr(e, "seat", None) == seat
         and e.type in ("speech_start", "speech_end")
-        and getattr(e, "kind", "") == "day"
+        and getattr(e, "kind", "") == "wolf_chat"
     ]
-    assert [e.type for e in day1][:2] == ["speech_start", "speech_end"]
-    assert day1[1].text == "I am only a villager; seat 2 worries me."
-    assert not [c for c in played.calls["calls"] if c["fallback"]]
+    assert [e.type for e in talk][:2] == ["speech_start", "speech_end"]
+    assert talk[1].text == said
+    assert "[[" not in refused["raw"][:0] and said in refused["raw"]  # the raw answer is kept
+    mine = [c for c in played.calls["calls"] if c["seat"] == seat and c["day"] == refused["day"]]
+    assert not [c for c in mine if c["decision"] == "wolf_chat" and c["fallback"]]
+    assert not [c for c in mine if c["decision"] == "wolf_chat" and c["attempt"] == 2]
 
 
 # -- a mixed table, the API's guards, and the developer's tools ---------------------------

@@ -2,10 +2,10 @@
 
 DSPy's ChatAdapter asks the model for ``[[ ## reasoning ## ]]`` … ``[[ ## speech ## ]]``
 … ``[[ ## completed ## ]]``. A marker counts only at the start of a line (spaces before
-it allowed), and only for a field that comes *later* in the signature than the one being
-written: so a marker inside a speech — a repeat of an earlier field, a field the program
-does not have, or a human's "[[ ## target ## ]] 1" echoed by the model — never ends the
-speech nor overrides a field; it stays text of the field it is in, and :class:`MarkerScrub`
+it allowed), and only for a field of the program not written yet: so a marker inside a
+speech — a repeat of a field already written (the vote comes before the speech, so a
+human's "[[ ## target ## ]] 1" echoed by the model is one), or a field the program does
+not have — never ends the speech nor overrides a field; it stays text of the field it is in, and :class:`MarkerScrub`
 keeps it out of what anyone hears. The same splitter parses the finished answer
 (:func:`split_fields`), so what streamed as a field is what the game takes as that field.
 
@@ -92,8 +92,8 @@ def strip_think(text: str) -> str:
 class FieldSplitter:
     """Feed raw chunks; ``emit(field, text)`` is called with each field's text in order.
 
-    ``fields`` is the signature's output fields in order; a marker switches only to a
-    field after the current one (``completed`` ends them all). Without ``fields`` any
+    ``fields`` is the signature's output fields; a marker switches only to one of them not
+    written yet (``completed`` ends them all). Without ``fields`` any
     marker not seen before switches (the old rule, for callers that know no signature).
     """
 
@@ -143,10 +143,9 @@ class FieldSplitter:
     def _switches(self, field: str) -> bool:
         if not self.order:  # DSPy's rule: any marker switches; a repeat goes nowhere
             return True
-        if field not in self.order:
-            return False
-        here = self.order.index(self.field) if self.field in self.order else -1
-        return self.order.index(field) > here
+        # A field of the answer not written yet (in any order: some models reorder them);
+        # a repeat, or a field the program does not have, is text of the current field.
+        return field in self.order and field not in self.seen
 
     def _switch(self, field: str | None) -> None:
         self.field = None if field in self.seen else field

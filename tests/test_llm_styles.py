@@ -1,0 +1,276 @@
+"""LLM bots play whole games with the models people actually run, as those models answer.
+
+Each test scripts the OpenAI-compatible server (devtools/scripted_llm.py, on loopback) to
+answer one way for a whole 9-player game: reasoning streamed in ``reasoning_content``,
+``<think>`` blocks (with a draft answer in them), JSON objects, bold labels, seats written
+as "Seat 3" / "3号" / "#3" / a name, 4,000-character speeches, marker lines inside speeches,
+and llama-cpp-python's habit of cutting a running stream when the next request arrives.
+For each, at least 90% of the decisions come from the model's own answer, and nothing
+from a draft, a think block or a field marker is ever heard. Nothing of ours is mocked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from devtools.scripted_llm import DRAFT, ScriptedLLM
+from server.bots import close_bots
+from server.game import GameConfig
+from server.graph import Table
+from server.headless import run_game
+from server.llm.calls import MemoryCallLog
+from shared.calls import summarize
+from shared.events import SpeechEnd, ThoughtToken, Token
+
+
+@pytest.fixture(scope="module")
+def llm():
+    with ScriptedLLM() as server:
+        yield server
+
+
+@pytest.fixture
+def model_env(llm, monkeypatch, tmp_path):
+    for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "WEREWOLF_LLM_API_KEY"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("WEREWOLF_LLM_BASE_URL", llm.base_url)
+    monkeypatch.setenv("WEREWOLF_LLM_MODEL", "scripted")
+    monkeypatch.setenv("WEREWOLF_LLM_ENDPOINTS", str(tmp_path / "endpoints.toml"))
+    llm.reset()
+    llm.interrupt = False
+    yield tmp_path / "endpoints.toml"
+    llm.reset()
+    llm.interrupt = False
+
+
+async def whole_game(seed: int = 7, bot: str = "llm"):
+    log, events = MemoryCallLog(), []
+    try:
+        state = await run_game(
+            GameConfig(players=9, seed=seed),
+            Table(bots={s: bot for s in range(1, 10)}),
+            call_log=log,
+            on_event=events.append,
+        )
+    finally:
+        await close_bots()
+    assert state.over
+    return log.records, events
+
+
+def heard(events) -> str:
+    """Everything any player heard: the speeches' tokens and their recorded texts."""
+    return "\n".join(
+        e.content if isinstance(e, Token) else e.text
+        for e in events
+        if isinstance(e, Token | SpeechEnd)
+    )
+
+
+def own_share(records) -> float:
+    """The share of decisions taken from the model's own answer (not the built-in bot's)."""
+    decisions = [r for r in records if r.attempt == 1]
+    fallbacks = [r for r in records if r.fallback]
+    assert decisions
+    return 1 - len(fallbacks) / len(decisions)
+
+
+STYLES = {
+    "reasoning_content": {"kind": "reasoning", "words": 800},
+    "reasoning field": {"kind": "reasoning", "words": 300, "field": "reasoning"},
+    "think": {"kind": "think", "words": 800},
+    "think with a draft": {"kind": "think", "words": 200, "draft": True},
+    "json": {"kind": "json"},
+    "bold labels": {"kind": "bold"},
+    "Seat 3": {"kind": "names", "style": "seat"},
+    "3号": {"kind": "names", "style": "hao"},
+    "#3": {"kind": "names", "style": "hash"},
+    "a player's name": {"kind": "names", "style": "name"},
+    "4,000-character speeches": {"kind": "long", "chars": 4000},
+    "marker lines in speeches": {"kind": "marker"},
+}
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+async def test_a_whole_game_plays_on_the_models_own_answers(llm, model_env, style):
+    llm.script({**STYLES[style], "times": None})
+    records, events = await whole_game()
+    share = own_share(records)
+    assert share >= 0.9, (style, share, [r.error for r in records if r.error][:5])
+    said = heard(events)
+    for never in (DRAFT, "[[", "]]", "<think>", "</think>", "Let me draft"):
+        assert never not in said, (style, never)
+    if style.startswith(("reasoning", "think")):  # the thinking reached the thought pane
+        thought = "".join(e.content for e in events if isinstance(e, ThoughtToken))
+        assert len(thought) > 1000
+        assert all(r.raw or r.thinking for r in records if r.attempt)
+    if style.startswith("4,000"):  # capped, and the stream stopped there
+        assert any(r.finish == "cap" for r in records)
+        assert max(len(e.text) for e in events if isinstance(e, SpeechEnd)) <= 500
+
+
+async def test_a_server_that_cuts_a_running_stream_plays_with_one_request_in_flight(llm, model_env):
+    # llama-cpp-python's default: the next request ends the running stream, no finish
+    # reason. A named endpoint with max_in_flight = 1 (what doctor recommends) plays whole.
+    llm.interrupt = True
+    model_env.write_text(
+        f'[endpoints.local]\nbase_url = "{llm.base_url}"\nmodel = "scripted"\nmax_in_flight = 1\n'
+    )
+    records, _ = await whole_game(seed=3, bot="llm:local")
+    assert own_share(records) >= 0.9
+    assert llm.max_streaming == 1
+    assert {r.endpoint for r in records if r.attempt} == {"local"}
+    assert {r.model for r in records if r.attempt} == {"scripted"}
+
+
+async def test_failed_attempts_keep_their_raw_text_and_tokens(llm, model_env):
+    llm.script({"kind": "illegal", "times": None})
+    records, _ = await whole_game(seed=4)
+    failed = [r for r in records if r.attempt and r.error]
+    assert failed and all(r.raw and r.tokens_in and r.tokens_out for r in failed)
+    s = summarize(records)
+    assert s["fallbacks"] == len([r for r in records if r.fallback])
+    assert s["requests"] == s["calls"] and s["retries"] > 0  # fallback rows are no requests
+
+
+async def test_the_seers_check_runs_while_the_wolves_talk(llm, model_env):
+    # The wolves' talk is slow; the seer's check depends on nothing in it, so its call
+    # starts before the first wolf has finished talking.
+    llm.script(
+        {"kind": "delay", "seconds": 0.4, "match": "You are a werewolf. It is night", "times": None}
+    )
+    records, _ = await whole_game(seed=2)
+    talks = [r for r in records if r.decision == "wolf_chat" and r.day == 1 and r.attempt]
+    check = next(r for r in records if r.decision == "check" and r.day == 1 and r.attempt)
+    assert check.ts < talks[0].ts + talks[0].total
+
+
+def test_doctor_tells_a_refused_key_from_no_key_and_shows_at_most_its_last_4(model_env):
+    from server.llm.doctor import check
+
+    with ScriptedLLM(api_key="sk-right-key-0000") as keyed:
+        base = {"WEREWOLF_LLM_BASE_URL": keyed.base_url, "WEREWOLF_LLM_MODEL": "scripted"}
+        for key, says in (
+            ("", "no key: the server wants one"),
+            ("Zq", "key refused (401)"),
+            ("sk-wrong-key-9876", "key refused (401)"),
+        ):
+            lines: list[str] = []
+            env = {**base, "WEREWOLF_LLM_API_KEY": key, "WEREWOLF_LLM_ENDPOINTS": str(model_env)}
+            assert not asyncio.run(check(lines.append, env))
+            text = "\n".join(lines)
+            assert says in text, text
+            if key:
+                assert key not in text and (len(key) < 8 or key[:-4] not in text)
+            if len(key) > 8:
+                assert "…9876" in text
+
+
+def test_doctor_says_a_server_cuts_streams_and_recommends_one_in_flight(model_env):
+    from server.llm.doctor import check
+
+    with ScriptedLLM(latency=0.1, chunk_delay=0.01, interrupt=True) as cutting:
+        env = {
+            "WEREWOLF_LLM_BASE_URL": cutting.base_url,
+            "WEREWOLF_LLM_MODEL": "scripted",
+            "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+        }
+        lines: list[str] = []
+        assert not asyncio.run(check(lines.append, env))
+        assert "cut the first stream" in "\n".join(lines) and "max_in_flight = 1" in lines[-1]
+        # The same server as a named endpoint with one request in flight: all fine.
+        model_env.write_text(
+            f'[endpoints.llama]\nbase_url = "{cutting.base_url}"\nmodel = "scripted"\n'
+            "max_in_flight = 1\n"
+        )
+        lines = []
+        asyncio.run(check(lines.append, {**env, "WEREWOLF_LLM_MODEL": ""}))
+        text = "\n".join(lines)
+        assert "max_in_flight = 1 keeps them apart" in text and "4 of 4 usable" in text, text
+
+
+def test_doctor_says_a_model_is_too_weak_for_the_format(llm, model_env):
+    from server.llm.doctor import check
+
+    llm.script({"kind": "reply", "text": "I think that is fine, thanks!", "times": None})
+    lines: list[str] = []
+    env = {
+        "WEREWOLF_LLM_BASE_URL": llm.base_url,
+        "WEREWOLF_LLM_MODEL": "scripted",
+        "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+    }
+    assert not asyncio.run(check(lines.append, env))
+    assert "too weak to follow the answer format" in lines[-1], lines
+
+
+def test_doctor_names_the_token_timeout_and_sees_a_reasoning_model(llm, model_env):
+    from server.llm.doctor import check
+
+    env = {
+        "WEREWOLF_LLM_BASE_URL": llm.base_url,
+        "WEREWOLF_LLM_MODEL": "scripted",
+        "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+        "WEREWOLF_LLM_TOKEN_TIMEOUT": "0.5",
+    }
+    llm.script({"kind": "delay", "seconds": 2})  # /models answers at once, the chat does not
+    lines: list[str] = []
+    assert not asyncio.run(check(lines.append, env))
+    assert "no token within 0.5 s (WEREWOLF_LLM_TOKEN_TIMEOUT)" in lines[-1], lines
+    llm.reset()
+    llm.script({"kind": "reasoning", "words": 300, "times": None})
+    lines = []
+    assert asyncio.run(check(lines.append, {**env, "WEREWOLF_LLM_TOKEN_TIMEOUT": "30"}))
+    assert any(line.startswith("· reasoning model") for line in lines), lines
+
+
+def test_a_seat_plays_a_named_model_and_a_narrated_games_calls_are_inspectable(
+    llm, model_env, tmp_path
+):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with ScriptedLLM(model="other-model") as other:
+        model_env.write_text(
+            f'[endpoints.other]\nbase_url = "{other.base_url}"\nmodel = "other-model"\n'
+        )
+        env = {
+            **os.environ,
+            "WEREWOLF_LLM_BASE_URL": llm.base_url,
+            "WEREWOLF_LLM_MODEL": "scripted",
+            "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+            "WEREWOLF_DATA_DIR": str(tmp_path / "data"),
+        }
+
+        def cli(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                [sys.executable, "-m", "cli", *args],
+                cwd=Path(__file__).resolve().parent.parent,
+                text=True,
+                capture_output=True,
+                timeout=300,
+                env=env,
+            )
+
+        out = cli(
+            "narrate", "--players", "6", "--seed", "4", "--pace", "0",
+            "--seat-model", "2=other", "--seat-model", "5=default",
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        game_id = out.stderr.split("werewolf inspect ")[1].split()[0]
+        shown = cli("inspect", game_id, "--json")
+        assert shown.returncode == 0, shown.stderr
+        calls = json.loads(shown.stdout)["calls"]
+        by_seat = {(c["seat"], c["endpoint"], c["model"]) for c in calls if c["attempt"]}
+        assert by_seat and {s for s, _, _ in by_seat} <= {2, 5}
+        assert all(
+            (e, m) == (("other", "other-model") if s == 2 else ("default", "scripted"))
+            for s, e, m in by_seat
+        )
+        assert other.calls() and all(c["model"] == "other-model" for c in other.calls())
+        bad = cli("narrate", "--players", "6", "--seat-model", "2=nowhere")
+        assert bad.returncode == 2 and "no endpoint 'nowhere'" in bad.stderr
