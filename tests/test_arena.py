@@ -31,6 +31,9 @@ from server.arena.schedule import make_schedule, role_counts
 from server.arena.store import ArenaStore
 from server.game import GameConfig
 
+# The fixture plays 12 games, kills the run and resumes it: minutes on a loaded machine.
+pytestmark = pytest.mark.timeout(900)
+
 MODELS = "builtin,random,slow"
 GAMES = 12  # two deals, every ordered pair of the three models on each
 SLOW = 0.15
@@ -51,7 +54,7 @@ def arena_cli(data_dir: Path, *args: str) -> list[str]:
 
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        arena_cli(data_dir, *args), cwd=ROOT, text=True, capture_output=True, timeout=280
+        arena_cli(data_dir, *args), cwd=ROOT, text=True, capture_output=True, timeout=800
     )
 
 
@@ -98,7 +101,7 @@ def killed_and_resumed(llms, tmp_path_factory):
         text=True,
     )
     try:
-        asyncio.run(until(lambda: counted(db) >= 2, "two games counted", seconds=240))
+        asyncio.run(until(lambda: counted(db) >= 2, "two games counted", seconds=600))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     finally:
