@@ -7,6 +7,8 @@ import sys
 
 from cli import llm, menu, server_side, tables
 from cli.ssh import command as ssh_command
+from cli import llm, server_side, tables
+from cli.arena import add_arena_parser
 from server.command import add_serve_options
 from shared.settings import Settings
 
@@ -157,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("narrate", help="watch an all-bot game as plain text in the terminal")
     _add_game_options(p)
     p.set_defaults(func=server_side.narrate)
+
+    add_arena_parser(sub)
     return parser
 
 
