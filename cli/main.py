@@ -6,9 +6,8 @@ import argparse
 import sys
 
 from cli import llm, menu, server_side, tables
-from cli.ssh import command as ssh_command
-from cli import llm, server_side, tables
 from cli.arena import add_arena_parser
+from cli.ssh import command as ssh_command
 from server.command import add_serve_options
 from shared.settings import Settings
 
