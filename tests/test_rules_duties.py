@@ -55,7 +55,7 @@ def test_the_bots_answer_every_new_decision_legally_on_every_board(board):
 def test_the_seer_stands_and_claims_his_check_with_a_badge_flow():
     claims = 0
     for seed in range(8):
-        state, log = play(GameConfig(**board_options("12-guard"), seed=seed))
+        state, log = play(GameConfig(**board_options("12-idiot"), seed=seed))
         seer = state.seat_of("seer")
         (stood,) = [a for d, a, _b in log if d.action == "stand" and d.seat == seer]
         assert stood.kind == "stand"
