@@ -234,7 +234,7 @@ async def test_rate_limits_before_the_first_token_are_retried(llm, game_server):
     llm.reset()
     llm.script(
         {
-            "match": "Vote to exile one living player",
+            "match": "It is day and your turn to speak",
             "kind": "fail",
             "status": 429,
             "retry_after": 0.05,
@@ -268,7 +268,11 @@ async def test_an_illegal_target_is_retried_once_then_falls_back(llm, game_serve
 async def test_a_public_error_never_quotes_the_model(llm, game_server):
     llm.reset()
     # Every exile vote answers an illegal target, twice: every voter falls back, aloud.
-    llm.script({"match": "Vote to exile one living player", "kind": "illegal", "times": None})
+    # (The speeches name an illegal vote too, so no vote is cast from a speech.)
+    llm.script(
+        {"match": "Vote to exile one living player", "kind": "illegal", "times": None},
+        {"match": "It is day and your turn to speak", "kind": "illegal", "times": None},
+    )
     played = await play(game_server.url, seed=5)
     errors = played.of("error")
     assert errors and all(e.vis.scope == "public" for e in errors)
@@ -283,7 +287,7 @@ async def test_a_public_error_never_quotes_the_model(llm, game_server):
 
 async def test_an_illegal_answer_then_a_legal_one_needs_no_fallback(llm, game_server):
     llm.reset()
-    llm.script({"match": "Vote to exile one living player", "kind": "illegal", "times": 1})
+    llm.script({"match": "You are the seer. Choose one player", "kind": "illegal", "times": 1})
     played = await play(game_server.url, seed=7)
     calls = played.calls["calls"]
     assert not [c for c in calls if c["fallback"]]
