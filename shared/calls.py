@@ -33,6 +33,7 @@ class CallRecord(BaseModel):
     tokens_out: int = 0
     tokens_estimated: bool = False  # no usage from the server: the counts are estimates
     finish: str | None = None  # the stream's finish reason ("cap": the game stopped it)
+    cost: float | None = None  # in the endpoint's currency, when it names its prices
     ttft: float | None = None
     total: float = 0.0
     retries: int = 0
@@ -49,6 +50,9 @@ def summarize(records: list[CallRecord]) -> dict[str, Any]:
         "requests": sum(1 + r.retries for r in attempts),
         "retries": sum(1 for r in attempts if r.attempt > 1),
         "tokens_estimated": any(r.tokens_estimated for r in attempts),
+        "cost": round(sum(r.cost for r in attempts if r.cost is not None), 6)
+        if any(r.cost is not None for r in attempts)
+        else None,
         "tokens_in": sum(r.tokens_in for r in records),
         "tokens_out": sum(r.tokens_out for r in records),
         "fallbacks": sum(1 for r in records if r.fallback),

@@ -115,7 +115,20 @@ async def test_a_whole_game_of_llm_bots_streams_token_by_token(whole_game):
     asked = {(c["seat"], c["day"]) for c in calls if c["decision"] == "wolf_kill"}
     from_talk = [e for e in kill_votes if (e.seat, e.day) not in asked]
     assert from_talk, "some kill votes came from the wolves' talk"
-    assert thoughts["thought_start"] == len(calls) + len(from_talk) == thoughts["thought_end"]
+    # And one per exile vote a seat cast as its own speech said (归票: the speech's `vote`).
+    day_votes = [e for e in played.of("vote_cast") if e.kind == "day"]
+    asked_votes = {(c["seat"], c["day"]) for c in calls if c["decision"] == "vote"}
+    from_speech = [e for e in day_votes if (e.seat, e.day) not in asked_votes]
+    assert from_speech, "some exile votes came with the speeches"
+    said = {(c["seat"], c["day"]): c["raw"] for c in calls if c["decision"] == "speak"}
+    assert all(
+        f"[[ ## vote ## ]]\n{e.target}\n" in said[(e.seat, e.day)] for e in from_speech if e.target
+    )
+    assert (
+        thoughts["thought_start"]
+        == len(calls) + len(from_talk) + len(from_speech)
+        == thoughts["thought_end"]
+    )
     talk = {
         (c["seat"], c["day"]): c["parsed"]["target"] for c in calls if c["decision"] == "wolf_chat"
     }
@@ -131,12 +144,7 @@ async def test_a_whole_game_of_llm_bots_streams_token_by_token(whole_game):
         elif e.type == "speech_end" and e.text:
             assert spoken.pop(e.seat).strip() == e.text
             assert "[[" not in e.text and "##" not in e.text
-    # Independent calls run at once: a day's votes overlap in time.
-    votes = [c for c in calls if c["decision"] == "vote" and c["day"] == 1]
-    overlapping = max(
-        sum(1 for o in votes if o["ts"] <= v["ts"] < o["ts"] + o["total"]) for v in votes
-    )
-    assert overlapping >= 3, "the votes were asked one after another"
+    # (Independent calls run at once: tests/test_llm_styles.py, the seer's check.)
     # Every record names its seat's decision and has the prompt and answer a developer needs.
     for c in calls:
         assert c["prompt"] and c["raw"] and c["parsed"] and c["ttft"] is not None
@@ -226,7 +234,7 @@ async def test_rate_limits_before_the_first_token_are_retried(llm, game_server):
     llm.reset()
     llm.script(
         {
-            "match": "Vote to exile one living player",
+            "match": "It is day and your turn to speak",
             "kind": "fail",
             "status": 429,
             "retry_after": 0.05,
@@ -260,7 +268,11 @@ async def test_an_illegal_target_is_retried_once_then_falls_back(llm, game_serve
 async def test_a_public_error_never_quotes_the_model(llm, game_server):
     llm.reset()
     # Every exile vote answers an illegal target, twice: every voter falls back, aloud.
-    llm.script({"match": "Vote to exile one living player", "kind": "illegal", "times": None})
+    # (The speeches name an illegal vote too, so no vote is cast from a speech.)
+    llm.script(
+        {"match": "Vote to exile one living player", "kind": "illegal", "times": None},
+        {"match": "It is day and your turn to speak", "kind": "illegal", "times": None},
+    )
     played = await play(game_server.url, seed=5)
     errors = played.of("error")
     assert errors and all(e.vis.scope == "public" for e in errors)
@@ -275,7 +287,7 @@ async def test_a_public_error_never_quotes_the_model(llm, game_server):
 
 async def test_an_illegal_answer_then_a_legal_one_needs_no_fallback(llm, game_server):
     llm.reset()
-    llm.script({"match": "Vote to exile one living player", "kind": "illegal", "times": 1})
+    llm.script({"match": "You are the seer. Choose one player", "kind": "illegal", "times": 1})
     played = await play(game_server.url, seed=7)
     calls = played.calls["calls"]
     assert not [c for c in calls if c["fallback"]]

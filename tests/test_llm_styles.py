@@ -237,6 +237,7 @@ def test_a_seat_plays_a_named_model_and_a_narrated_games_calls_are_inspectable(
     with ScriptedLLM(model="other-model") as other:
         model_env.write_text(
             f'[endpoints.other]\nbase_url = "{other.base_url}"\nmodel = "other-model"\n'
+            "price_in = 1.0\nprice_out = 2.0\n"
         )
         env = {
             **os.environ,
@@ -272,6 +273,11 @@ def test_a_seat_plays_a_named_model_and_a_narrated_games_calls_are_inspectable(
             for s, e, m in by_seat
         )
         assert other.calls() and all(c["model"] == "other-model" for c in other.calls())
+        priced = [c for c in calls if c["attempt"] and c["seat"] == 2]
+        assert all(
+            c["cost"] == (c["tokens_in"] * 1.0 + c["tokens_out"] * 2.0) / 1e6 for c in priced
+        )
+        assert all(c["cost"] is None for c in calls if c["seat"] == 5)
         bad = cli("narrate", "--players", "6", "--seat-model", "2=nowhere")
         assert bad.returncode == 2 and "no endpoint 'nowhere'" in bad.stderr
 

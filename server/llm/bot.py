@@ -228,7 +228,7 @@ async def llm_bot(
                     f"{cause} (WEREWOLF_LLM_MAX_TOKENS + WEREWOLF_LLM_REASONING_TOKENS): {detail}"
                 )
             cause, detail = clean(cause), clean(detail)  # they quote the model's answer
-            _fill(call, scope, error=detail)
+            _fill(call, scope, settings, error=detail)
             record(call)
             streamer.finish()
             if streamer.spoken and streamer.speaks:  # cut mid-speech: the words stand
@@ -252,7 +252,7 @@ async def llm_bot(
             action = action.model_copy(update={"text": await _spoken(streamer, action.text)})
         if prediction.get("vote") and action.text:
             _remember_vote(d.seat, view.day, action.text, prediction.vote)
-        _fill(call, scope, parsed=action.model_dump(exclude_none=True))
+        _fill(call, scope, settings, parsed=action.model_dump(exclude_none=True))
         record(call)
         return Plan(action=action, streamed=True, label=program.label(view.lang))
     return await _fall_back(view, d, turn, streamer, cause, detail)
@@ -348,8 +348,10 @@ def _first_line(e: Exception) -> str:
     return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
-def _fill(record: CallRecord, scope: CallScope, **fields) -> None:
+def _fill(record: CallRecord, scope: CallScope, settings: LLMSettings, **fields) -> None:
     a = scope.attempt
+    if a is not None and settings.price_in is not None and settings.price_out is not None:
+        record.cost = (a.tokens_in * settings.price_in + a.tokens_out * settings.price_out) / 1e6
     if a is not None:
         record.prompt, record.raw, record.thinking = a.prompt, a.raw, a.thinking
         record.tokens_in, record.tokens_out = a.tokens_in, a.tokens_out
