@@ -18,11 +18,12 @@ import pytest
 from devtools.scripted_llm import DRAFT, ScriptedLLM
 from server.bots import close_bots
 from server.game import GameConfig
+from server.game.config import board_options
 from server.graph import Table
 from server.headless import run_game
 from server.llm.calls import MemoryCallLog
 from shared.calls import summarize
-from shared.events import SpeechEnd, ThoughtToken, Token
+from shared.events import SpeechEnd, SpeechStart, ThoughtToken, Token
 
 
 @pytest.fixture(scope="module")
@@ -306,3 +307,25 @@ async def test_a_stream_cut_before_its_first_token_is_retried_like_a_refused_con
     (record,) = log.records
     assert not plan.fallback and not record.error and record.retries == 2
     assert len(llm.calls()) == 3
+
+
+async def test_model_seats_play_the_twelve_seat_table_with_the_sheriff(model_env):
+    """A model at every seat of the 12-player guard board, sheriff on: every new decision
+    (standing, the campaign speeches, the badge vote, the direction, the guard) is put to
+    the model, the campaign speeches are heard as they stream, and the game ends."""
+    log, events = MemoryCallLog(), []
+    try:
+        state = await run_game(
+            GameConfig(**board_options("12-guard"), sheriff=True, seed=3),
+            Table(bots={s: "llm" for s in range(1, 13)}),
+            call_log=log,
+            on_event=events.append,
+        )
+    finally:
+        await close_bots()
+    assert state.over
+    asked = {r.decision for r in log.records}
+    assert {"stand", "protect"} <= asked, asked
+    spoken = {e.seat for e in events if isinstance(e, SpeechEnd) and e.kind == "sheriff" and e.text}
+    streamed = {e.seat for e in events if isinstance(e, SpeechStart) and e.kind == "sheriff"}
+    assert spoken and spoken <= streamed, (spoken, streamed)

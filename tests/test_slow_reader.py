@@ -11,7 +11,7 @@ import socket
 import httpx
 import pytest
 from conftest import ServerProcess
-from eventually import until, until_async
+from eventually import until
 
 IDS = re.compile(rb"^id: (\d+)$", re.M)
 
@@ -84,7 +84,7 @@ async def test_a_reader_that_never_reads_is_dropped_and_resumes_by_id(laggy_serv
         async def over() -> bool:
             return (await summary())["finished"]
 
-        await until_async(over, "the game to finish")
+        await until(over, "the game to finish")
         rest = _read_all(_open_stream(port, g["game_id"], token, ids[-1] if ids else None))
         more = [int(x) for x in IDS.findall(rest)]
         assert more[0] == (ids[-1] + 1 if ids else 1)

@@ -51,6 +51,13 @@ KINDS = {
     "check": ("check", "skip"),
     "shoot": ("shoot", "skip"),
     "witch": ("skip", "save", "poison"),
+    "stand": ("stand", "skip"),
+    "withdraw": ("withdraw", "skip"),
+    "sheriff_vote": ("vote", "skip"),
+    "sheriff_pk_vote": ("vote", "skip"),
+    "badge": ("badge", "tear"),
+    "direction": ("left", "right"),
+    "protect": ("guard", "skip"),
 }
 
 
@@ -294,6 +301,16 @@ EVERY = [
     ("check", "seer", [1, 2], ["1", "enter"], {"kind": "check", "target": 1}),
     ("witch", "witch", [1, 2], ["s", "enter"], {"kind": "save", "target": 6}),
     ("shoot", "hunter", [1, 2], ["0", "enter"], {"kind": "skip"}),
+    # the sheriff's election and badge, the guard (issue 15)
+    ("stand", "villager", [], ["enter"], {"kind": "stand"}),
+    ("withdraw", "villager", [], ["0", "enter"], {"kind": "skip"}),
+    ("sheriff_speak", "villager", [], [*"me", "enter"], {"kind": "speak", "text": "me"}),
+    ("sheriff_pk_speak", "villager", [], [*"me", "enter"], {"kind": "speak", "text": "me"}),
+    ("sheriff_vote", "villager", [1, 2], ["2", "enter"], {"kind": "vote", "target": 2}),
+    ("sheriff_pk_vote", "villager", [1, 2], ["1", "enter"], {"kind": "vote", "target": 1}),
+    ("badge", "villager", [1, 2], ["2", "enter"], {"kind": "badge", "target": 2}),
+    ("direction", "villager", [], ["down", "enter"], {"kind": "right"}),
+    ("protect", "guard", [1, 2], ["1", "enter"], {"kind": "guard", "target": 1}),
 ]
 
 

@@ -70,7 +70,8 @@ async def test_thoughts_can_be_hidden_and_a_pane_maximized():
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot_until(pilot, lambda: app.painted_seq >= 120, "the events on screen")
         thinker = next(e.seat for e in events[:120] if isinstance(e, ThoughtToken))
-        thought = app.board.seat(thinker).thought
+        # (a pane shows the tail of a long thought)
+        thought = app.board.seat(thinker).thought[-40:]
         assert thought and thought in str(app.panes[thinker].body.render())
         await pilot.press("ctrl+t")
         await pilot_until(

@@ -24,6 +24,8 @@ SPEECH_KINDS: dict[str, SpeechKind] = {
     "speak": "day",
     "pk_speak": "pk",
     "last_words": "last_words",
+    "sheriff_speak": "sheriff",
+    "sheriff_pk_speak": "sheriff_pk",
 }
 
 
