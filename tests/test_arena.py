@@ -246,9 +246,17 @@ async def test_a_game_of_the_run_opens_in_the_review(killed_and_resumed):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        text = str(app.screen.query_one(Static).render())
+        text = "\n".join(str(w.render()) for w in app.screen.query(Static))
         assert "Winner:" in text
-        assert thought.split()[0] in text  # the seat's thought, kept whole in the record
+        # the seat's thought, kept whole in the record, in its phase of the review
+        seen = text
+        for _ in range(40):
+            if thought.split()[0] in seen:
+                break
+            await pilot.press("right")  # the next phase
+            await pilot.pause()
+            seen = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        assert thought.split()[0] in seen
         await pilot.press("escape")
         await pilot.pause()
     assert app.return_code == 0

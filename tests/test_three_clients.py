@@ -98,10 +98,12 @@ async def play_the_host(app: WerewolfApp, pilot, victim: int) -> None:
             await pilot.press(*text, "enter")
         elif bar.asks_pick:
             options = bar.waiting.options
+            # a digit selects, Enter sends; a kill or a shot asks once more (Enter again)
             if bar.waiting.action == "wolf_kill" and victim in options:
-                await pilot.press(str(victim))
+                await pilot.press(*str(victim), "enter", "enter")
             elif options and bar.waiting.action != "witch":
-                await pilot.press(str(options[0]))
+                again = ["enter"] if bar.waiting.action in ("wolf_kill", "shoot") else []
+                await pilot.press(*str(options[0]), "enter", *again)
             else:
                 await pilot.press("enter")
         await pilot.pause(0.1)
