@@ -63,6 +63,22 @@ class MainArea(Horizontal):
             event.prevent_default()
             bar.speech.focus()
             bar.speech.insert_text_at_cursor(event.character)
+        elif bar.asks_pick and not bar.picker.has_focus:
+            # A pick is asked while a pane has the focus: its keys still go to the list
+            # (a digit selects, Enter confirms), never to the pane.
+            picker, key = bar.picker, event.key
+            if key in ("enter", "ctrl+j", "up", "down") or (event.character or "").isdigit():
+                event.stop()
+                event.prevent_default()
+                picker.focus()
+                if key in ("enter", "ctrl+j"):
+                    picker.action_select()
+                elif key == "up":
+                    picker.action_cursor_up()
+                elif key == "down":
+                    picker.action_cursor_down()
+                else:
+                    picker.action_digit(int(event.character or "0"))
 
 
 @dataclass(frozen=True)

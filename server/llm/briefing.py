@@ -239,7 +239,9 @@ def speeches(view: SeatView) -> tuple[list[str], list[str]]:
             "pk": " (run-off)",
             "last_words": " (last words)",
             "wolf_chat": " (wolves' night talk)",
-        }[e.kind]
+            "sheriff": " (sheriff campaign)",
+            "sheriff_pk": " (sheriff run-off)",
+        }.get(e.kind, "")
         if e.kind == "wolf_chat" and e.target is not None:  # the kill this wolf proposed
             label = f" (wolves' night talk, proposing to kill {_seat(view, e.target)})"
         who = _seat(view, e.seat) + (" (you)" if e.seat == view.seat else "")
