@@ -131,10 +131,13 @@ class Typewriter:
             now = loop.time()
             if now - due > 1.0:  # far behind (the process was stopped): don't burst forever
                 due = now
-            while i < n and due <= now:
-                write(make(tokens[i]))
-                i += 1
+            j = i
+            while j < n and due <= now:
+                j += 1
                 due += delay
+            if j > i:  # every token due, as one event: one write, one frame, one wake-up
+                write(make(tokens[i] if j == i + 1 else "".join(tokens[i:j])))
+                i = j
             while i < n and hurry():  # catching up on what it already said: no waiting
                 write(make(tokens[i]))
                 i += 1

@@ -47,16 +47,35 @@ def _typewrite(pace: float, texts: int) -> tuple[list[list[str]], int]:
 
 def test_every_token_arrives_in_order_under_one_clock():
     written, _ = _typewrite(pace=2000, texts=12)
-    for tokens in written:
-        assert tokens == tokenize(TEXT) * 2
+    for events in written:
+        assert "".join(events) == TEXT * 2
+        # each event holds whole tokens: cut where the text's tokens are cut
+        assert [t for e in events for t in tokenize(e)] == tokenize(TEXT) * 2
 
 
-def test_a_fast_pace_writes_many_tokens_per_wake_up():
+def test_a_fast_pace_writes_every_token_due_as_one_event_per_wake_up():
     # A token is due every 0.1 ms; the clock rings at most every 20 ms: a wake-up carries
-    # many tokens (the slower the machine, the more).
+    # many tokens (the slower the machine, the more), and they go out as one event.
     written, waits = _typewrite(pace=10000, texts=3)
-    tokens = sum(len(t) for t in written)
+    tokens = sum(len(tokenize(e)) for events in written for e in events)
+    events = sum(len(events) for events in written)
+    assert tokens == 3 * 2 * len(tokenize(TEXT))
     assert waits * 5 < tokens
+    assert events <= waits + 2 * 3  # one event per wake-up, plus the first of each text
+
+
+def test_a_slow_pace_still_writes_one_token_per_event():
+    # 50 tokens/s: a token is due every 20 ms, a tick or more apart: nothing to coalesce
+    # (a reader sees a word at a time, as before).
+    async def main() -> list[str]:
+        out: list[str] = []
+        tw = Typewriter(lambda e: out.append(e.content) if e.type == "token" else None, 50)  # type: ignore[union-attr]
+        await tw.speech(1, "day", PUBLIC, "one two three four five six")
+        return out
+
+    out = uvloop.run(main())
+    assert "".join(out) == "one two three four five six"
+    assert len(out) >= 4  # the first may carry two (a text starts a tick early)
 
 
 def test_a_clock_asked_for_a_time_already_past_still_rings():
@@ -122,3 +141,44 @@ async def test_tokens_are_stamped_and_everything_else_is_copied():
     assert a.event is token and token.ts is not None
     assert b.event is not notice and notice.ts is None and b.event.ts is not None
     assert '"ts":' in a.data and a.event.model_dump_json() == a.data
+
+
+def _said(*pieces: str, seat: int = 1) -> list[Event]:
+    return [Token(seat=seat, content=p) for p in pieces]
+
+
+async def test_a_restarted_game_saying_the_same_words_in_other_cuts_publishes_nothing_twice():
+    from server.runner import Replay
+
+    log = EventLog()
+    for e in [_notice(0), *_said("I am ", "the seer. ", "Seat 3 "), _notice(1)]:
+        log.publish(e)
+    head = log.head
+    replay = Replay(log, list(log.entries), 1, "day")
+    for e in [_notice(0), *_said("I ", "am the ", "seer. Seat", " 3 "), _notice(1)]:
+        assert replay.publish(e) is None
+    assert log.head == head and not replay.catching_up()
+    new = replay.publish(Token(seat=1, content="votes."))
+    assert new is not None and new.seq == head + 1
+
+
+async def test_a_restarted_game_saying_other_words_publishes_the_rest_after_a_resumed_marker():
+    from server.runner import Replay
+
+    log = EventLog()
+    for e in _said("I am ", "the seer. ", "Seat 3 ", "is a wolf."):
+        log.publish(e)
+    replay = Replay(log, list(log.entries), 1, "day")
+    assert replay.publish(Token(seat=1, content="I am the ")) is None  # said again
+    entry = replay.publish(Token(seat=1, content="witch."))
+    assert entry is not None
+    resumed = log.entries[-2].event
+    assert resumed.type == "resumed" and resumed.after == 1  # type: ignore[union-attr]
+    assert entry.event.content == "witch."  # type: ignore[union-attr]
+    # a different cut that starts the same: only what differs is new
+    log2 = EventLog()
+    log2.publish(Token(seat=1, content="a b "))
+    replay2 = Replay(log2, list(log2.entries), 1, "day")
+    entry2 = replay2.publish(Token(seat=1, content="a b c "))
+    assert entry2 is not None and entry2.event.content == "c "  # type: ignore[union-attr]
+    assert log2.head == 2  # no marker: nothing said before was superseded
