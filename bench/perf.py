@@ -27,6 +27,9 @@ GOALS: dict[str, tuple[float | None, str]] = {
     "bare_loop_us_per_token": (None, "x bare"),
     "stream_us_per_token": (3.0, "x bare"),
     "stream_marginal_us_per_token": (None, "x bare"),  # beyond the same game at pace 0
+    "stream_us_per_event": (None, "x bare"),  # the same CPU per delivered event
+    "stream_tokens_per_token_event": (None, ""),
+    "stream_pace0_ms_per_game": (None, "ms"),  # the game's fixed cost, tokens aside
     "bench_us_per_event": (2.0, "x bare"),
     "bench_p99_ms": (50.0, "ms"),
     "simulate_ms_per_game": (20.0, "ms"),

@@ -3,7 +3,9 @@
 ``bare_loop_us_per_token``: a graph whose one node writes tokens to ``get_stream_writer()``,
 read with ``astream(stream_mode="custom")``: the least a streamed token can cost.
 ``stream_us_per_token``: the server's CPU (its whole process, every thread) for one all-bot
-game at pace 1000 with one spectator reading it, per token streamed.
+game at pace 1000 with one spectator reading it, per token streamed: a typewriter token
+of the text (an event carries every token due at a pacing tick: the tokens are counted
+in its text, not the events). ``stream_us_per_event``: the same CPU per event delivered.
 ``bench_us_per_event`` and ``bench_p99_ms``: bench/server_bench.py's crowd (50 games × 5
 viewers × 30 tokens/s), the server's CPU per event delivered, and the latency's p99.
 
@@ -27,7 +29,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "tests"))
 sys.path.insert(0, str(BENCH))
 from conftest import ServerProcess  # noqa: E402
-from raw_sse import open_events  # noqa: E402
+from raw_sse import TokenCount, open_events  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -73,8 +75,9 @@ def bare_loop_us_per_token(tokens: int = 20000, rounds: int = 3) -> float:
     return asyncio.run(run())
 
 
-async def _one_game(url: str, pid: int, pace: float, seed: int) -> tuple[float, int]:
-    """Play one all-bot game read by one spectator: (server CPU seconds, tokens streamed)."""
+async def _one_game(url: str, pid: int, pace: float, seed: int) -> tuple[float, TokenCount]:
+    """Play one all-bot game read by one spectator: server CPU seconds, and what the
+    spectator received (events, token events, and the typewriter tokens in them)."""
     async with httpx.AsyncClient(base_url=url, timeout=60) as c:
         g = (await c.post("/games", json={"humans": [], "pace": pace, "seed": seed})).json()
         reader, writer = await open_events(url, g["game_id"], g["spectator_token"])
@@ -83,41 +86,42 @@ async def _one_game(url: str, pid: int, pace: float, seed: int) -> tuple[float, 
         auth = {"Authorization": f"Bearer {g['spectator_token']}"}
         async with c.stream("POST", f"/games/{g['game_id']}/start", headers=auth):
             pass
-        tokens = 0
-        tail = b""
+        seen = TokenCount()
         try:
-            while True:
+            while not seen.ended:  # the chunked body's last chunk: game over
                 chunk = await reader.read(262144)
                 if not chunk:
                     break
-                data = tail + chunk
-                tokens += data.count(b"event: token\n") + data.count(b"event: thought_token\n")
-                tail = data[-40:]
-                tokens -= tail.count(b"event: token\n") + tail.count(b"event: thought_token\n")
-                if chunk.endswith(b"0\r\n\r\n"):  # the chunked body's end: game over
-                    break
+                seen.feed(chunk)
         finally:
             writer.close()
-        tokens += tail.count(b"event: token\n") + tail.count(b"event: thought_token\n")
-        return cpu_seconds(pid) - cpu0, tokens
+        return cpu_seconds(pid) - cpu0, seen
 
 
-def stream_us_per_token(games: int = 2, pace: float = 1000) -> tuple[float, float]:
-    """Server CPU per streamed token, one game at a time at ``pace``, one spectator each;
-    and the marginal cost: beyond the same games at pace 0 (each speech one token)."""
+def stream_figures(games: int = 2, pace: float = 1000) -> dict[str, float]:
+    """Server CPU per streamed token (a typewriter token, however many an event carries) and
+    per delivered event, one game at a time at ``pace``, one spectator each; and the
+    marginal cost per token beyond the same games at pace 0 (each speech one token)."""
     data_dir = Path(tempfile.mkdtemp(prefix="ww-perf-"))
     srv = ServerProcess(data_dir / "data").start()
     try:
         assert srv.proc is not None
         asyncio.run(_one_game(srv.url, srv.proc.pid, 0, 499))  # warm: lazy imports, caches
-        cpu, tokens, cpu0, tokens0 = 0.0, 0, 0.0, 0
+        cpu = cpu0 = 0.0
+        tokens = tokens0 = events = token_events = 0
         for i in range(games):
-            c, t = asyncio.run(_one_game(srv.url, srv.proc.pid, pace, 500 + i))
-            cpu, tokens = cpu + c, tokens + t
-            c, t = asyncio.run(_one_game(srv.url, srv.proc.pid, 0, 500 + i))
-            cpu0, tokens0 = cpu0 + c, tokens0 + t
-        per_token = cpu / max(1, tokens) * 1e6
-        return per_token, (cpu - cpu0) / max(1, tokens - tokens0) * 1e6
+            c, seen = asyncio.run(_one_game(srv.url, srv.proc.pid, pace, 500 + i))
+            cpu, tokens = cpu + c, tokens + seen.tokens
+            events, token_events = events + seen.events, token_events + seen.token_events
+            c, seen = asyncio.run(_one_game(srv.url, srv.proc.pid, 0, 500 + i))
+            cpu0, tokens0 = cpu0 + c, tokens0 + seen.tokens
+        return {
+            "stream_us_per_token": cpu / max(1, tokens) * 1e6,
+            "stream_marginal_us_per_token": (cpu - cpu0) / max(1, tokens) * 1e6,
+            "stream_us_per_event": cpu / max(1, events) * 1e6,
+            "stream_tokens_per_token_event": tokens / max(1, token_events),
+            "stream_pace0_ms_per_game": cpu0 / games * 1e3,
+        }
     finally:
         srv.stop()
 
@@ -134,9 +138,7 @@ def crowd(seconds: float) -> dict:
 
 def figures(quick: bool = False) -> dict[str, float]:
     out: dict[str, float] = {"bare_loop_us_per_token": bare_loop_us_per_token()}
-    total, marginal = stream_us_per_token(games=1 if quick else 3)
-    out["stream_us_per_token"] = total
-    out["stream_marginal_us_per_token"] = marginal
+    out.update(stream_figures(games=1 if quick else 3))
     r = crowd(10 if quick else 25)
     out["bench_us_per_event"] = r["server_cpu_us_per_event"]
     out["bench_p99_ms"] = r["latency_ms"]["p99"]

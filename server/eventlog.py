@@ -22,7 +22,7 @@ from shared.events import Event, parse_event
 # per stream) carries every event that became durable in between, so a crowd of readers
 # costs the game a few wake-ups per tick, not one per event. An event after a quiet spell
 # wakes them at once.
-WAKE_EVERY = 0.025
+WAKE_EVERY = 0.015
 KEEPALIVE = object()  # what a reader's keep-alive timer wakes it with
 # Events made for one write and kept nowhere else (a typewriter's tokens): the log stamps
 # them in place instead of copying them.

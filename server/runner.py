@@ -48,7 +48,7 @@ class Replay:
                 rest = self._said_again(event)
                 if not rest:
                     return None
-                if rest != event.content:
+                if rest != event.content:  # type: ignore[union-attr]
                     event = event.model_copy(update={"content": rest})
             elif not self.said and _same(self.expected[0].event, event):
                 self.expected.pop(0)

@@ -90,10 +90,18 @@ def pacing_clock() -> PacingClock:
     return clock
 
 
+_TOKENS = frozenset({"token", "thought_token"})
+
+
 class Typewriter:
     """Writes events to the graph's stream, tokens at ``pace`` tokens per second.
 
     At pace 0 a whole thought or speech goes out as a single token: instant.
+
+    Tokens written as a model makes them (:meth:`write`: an LLM's stream) are coalesced
+    the same way as paced ones: one that comes a tick or more after the last goes out at
+    once; the ones that come quicker are held, and go out as one event per seat at the
+    next tick, or before any other event (:meth:`flush` when the model's answer ends).
     """
 
     def __init__(
@@ -104,7 +112,7 @@ class Typewriter:
     ) -> None:
         """``hurry``: while it says so, tokens go out without waiting (a game catching up
         after a restart on what it already said)."""
-        self.write = write
+        self._write = write
         self.pace = pace
         self.hurry = hurry or (lambda: False)
         # When the next token is due: a text goes on at the pace of the one before it, making
@@ -112,17 +120,60 @@ class Typewriter:
         # afresh, each would end up to a tick late, and a game of a hundred texts would
         # lose seconds to the clock).
         self._due = 0.0
+        # A model's tokens held for the next tick, by (type, seat, audience): their texts.
+        self._held: dict[tuple[str, int, object], tuple[Event, list[str]]] = {}
+        self._sent = -TICK  # when a model's token last went out (the loop's clock)
+        self._timer: asyncio.TimerHandle | None = None
+
+    def write(self, event: Event) -> None:
+        """Write ``event`` to the stream: a token as it comes (held for the next tick when
+        the last went out less than a tick ago), anything else at once, after the tokens
+        held before it."""
+        if event.type not in _TOKENS:
+            if self._held:
+                self.flush()
+            self._write(event)
+            return
+        key: tuple[str, int, object] = (event.type, event.seat, event.vis)  # type: ignore[union-attr]
+        held = self._held.get(key)
+        if held is not None:
+            held[1].append(event.content)  # type: ignore[union-attr]
+            return
+        loop = asyncio.get_running_loop()
+        if not self._held and loop.time() >= self._sent + TICK:
+            self._sent = loop.time()
+            self._write(event)
+            return
+        self._held[key] = (event, [event.content])  # type: ignore[union-attr]
+        if self._timer is None:
+            self._timer = loop.call_at(self._sent + TICK, self.flush)
+
+    def flush(self) -> None:
+        """Write the tokens held, one event per seat and audience."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._held:
+            return
+        held, self._held = self._held, {}
+        self._sent = asyncio.get_running_loop().time()
+        for event, texts in held.values():
+            if len(texts) > 1:
+                event = event.model_copy(update={"content": "".join(texts)})
+            self._write(event)
 
     async def _tokens(self, text: str, make: Callable[[str], Event]) -> None:
+        if self._held:
+            self.flush()
         if self.pace <= 0:
             if text:
-                self.write(make(text))
+                self._write(make(text))
             return
         # Each token is due at a time on the game's own clock; when the pacing clock rings,
         # every token due goes out at once: a busy server that wakes late sends what is due,
         # so the game keeps its pace however many watch.
         clock = pacing_clock()
-        loop, write, hurry = clock.loop, self.write, self.hurry
+        loop, write, hurry = clock.loop, self._write, self.hurry
         delay = 1.0 / self.pace
         tokens = tokenize(text)
         due = max(loop.time() - TICK, self._due)

@@ -133,7 +133,9 @@ async def test_a_whole_game_of_llm_bots_streams_token_by_token(whole_game):
         (c["seat"], c["day"]): c["parsed"]["target"] for c in calls if c["decision"] == "wolf_chat"
     }
     assert all(talk[(e.seat, e.day)] == e.target for e in from_talk)
-    assert thoughts["thought_token"] > 5 * len(calls)
+    # (what comes within a pacing tick goes out as one event: a fast model's thought is a
+    # few events, the first at once)
+    assert thoughts["thought_token"] > len(calls)
     # Every speech's tokens, joined, are exactly the speech the game recorded.
     spoken: dict[int, str] = {}
     for e in played.events:

@@ -182,3 +182,35 @@ async def test_a_restarted_game_saying_other_words_publishes_the_rest_after_a_re
     entry2 = replay2.publish(Token(seat=1, content="a b c "))
     assert entry2 is not None and entry2.event.content == "c "  # type: ignore[union-attr]
     assert log2.head == 2  # no marker: nothing said before was superseded
+
+
+async def test_a_models_tokens_within_a_tick_go_out_as_one_event_per_seat_in_order():
+    from shared.events import GOD, ThoughtEnd, ThoughtToken
+
+    out: list[Event] = []
+    tw = Typewriter(out.append, 0)
+    tw.write(ThoughtToken(seat=2, content="I ", vis=GOD))  # the first: at once
+    for word in ("think ", "seat ", "4 "):
+        tw.write(ThoughtToken(seat=2, content=word, vis=GOD))
+    tw.write(Token(seat=3, content="Hello ", vis=PUBLIC))  # another seat's, held apart
+    assert [e.content for e in out] == ["I "]  # type: ignore[union-attr]
+    await asyncio.sleep(0.1)  # the next tick: what was held goes out
+    assert [(e.type, e.content) for e in out] == [  # type: ignore[union-attr]
+        ("thought_token", "I "),
+        ("thought_token", "think seat 4 "),
+        ("token", "Hello "),
+    ]
+    out.clear()
+    tw.write(ThoughtToken(seat=2, content="lies.", vis=GOD))  # a tick after: at once
+    tw.write(ThoughtToken(seat=2, content=" Vote", vis=GOD))  # held ...
+    tw.write(ThoughtEnd(seat=2, vis=GOD))  # ... and written before the end
+    tw.write(Token(seat=3, content="all", vis=PUBLIC))
+    tw.flush()  # the model's answer is over
+    assert [(e.type, getattr(e, "content", None)) for e in out] == [
+        ("thought_token", "lies."),
+        ("thought_token", " Vote"),
+        ("thought_end", None),
+        ("token", "all"),
+    ]
+    await asyncio.sleep(0.05)
+    assert len(out) == 4  # nothing held, nothing written twice

@@ -151,6 +151,7 @@ class Streamer:
         if self.spoken and not self.mute:
             self.say(rest)
         self.end_thought()
+        self.tw.flush()  # the tokens the typewriter holds for its next tick go out now
 
     def end_thought(self) -> None:
         if self.thinking:
