@@ -284,10 +284,11 @@ class Runner:
         failed: Exception | None = None
         try:
             graph = await self.graph()
-            async for chunk in graph.astream(
-                command, self.config(g, base, verdict), stream_mode="custom", durability="sync"
-            ):
-                publish(chunk, graph=True)
+            cfg = self.config(g, base, verdict)
+            # The nodes publish what they write themselves (``configurable["write"]``): no
+            # thread-safe stream queue and no wake-up of this task per event in between.
+            cfg["configurable"]["write"] = lambda event: publish(event, graph=True)
+            await graph.ainvoke(command, cfg, durability="sync")
         except asyncio.CancelledError:
             raise
         except Exception as e:  # a broken run must still end with a snapshot
