@@ -68,6 +68,11 @@ class Moderator:
         self.registry.store, self.registry.journal = self.store, self.journal
         self._checkpoints = await aiosqlite.connect(str(self.data_dir / "checkpoints.sqlite"))
         checkpoints = self._checkpoints
+        # As the events' store: WAL (LangGraph's saver sets it too) without a sync per commit.
+        # A killed server loses nothing written; a power cut may lose the last checkpoints,
+        # and a game goes on from the newest one whose events are all in the log.
+        await checkpoints.execute("PRAGMA journal_mode=WAL")
+        await checkpoints.execute("PRAGMA synchronous=NORMAL")
         self._loading.add_done_callback(lambda f: _build(f, graph, checkpoints))
         self._runner = Runner(graph, self.registry, self.journal)
         self._warming = loop.create_task(self._warm_up(graph))
