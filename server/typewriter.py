@@ -20,6 +20,7 @@ from shared.events import (
     Token,
     Visibility,
 )
+from shared.text import clean
 
 # A word with its trailing space, or a single CJK character, or punctuation.
 _TOKEN = re.compile(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+")
@@ -197,13 +198,20 @@ class Typewriter:
                 await clock.until(due)
         self._due = due
 
+    # The text is cleaned once, whole (as the event's field would clean it: shared/text.py);
+    # a piece of a clean text is clean, so its events are built without validating each.
     async def thought(self, seat: int, label: str, text: str) -> None:
         if not text:
             return
         self.write(ThoughtStart(seat=seat, label=label, vis=GOD))
-        await self._tokens(text, lambda t: ThoughtToken(seat=seat, content=t, vis=GOD))
+        await self._tokens(
+            clean(text, one_line=False),
+            lambda t: ThoughtToken.model_construct(seat=seat, content=t, vis=GOD),
+        )
         self.write(ThoughtEnd(seat=seat, vis=GOD))
 
     async def speech(self, seat: int, kind: SpeechKind, channel: Visibility, text: str) -> None:
         self.write(SpeechStart(seat=seat, kind=kind, vis=channel))
-        await self._tokens(text, lambda t: Token(seat=seat, content=t, vis=channel))
+        await self._tokens(
+            clean(text), lambda t: Token.model_construct(seat=seat, content=t, vis=channel)
+        )

@@ -214,3 +214,26 @@ async def test_a_models_tokens_within_a_tick_go_out_as_one_event_per_seat_in_ord
     ]
     await asyncio.sleep(0.05)
     assert len(out) == 4  # nothing held, nothing written twice
+
+
+@pytest.mark.parametrize("pace", [0, 5000])
+def test_a_text_is_cleaned_whole_before_it_is_cut(pace):
+    # An escape sequence with spaces in it spans several tokens: cleaned whole, none of it
+    # reaches a terminal (a piece of a clean text is clean: the events aren't validated).
+    from shared.text import clean
+
+    text = "I am \x1b]0;a new title\x07the seer,\x1b[31m red\tand\r\nsure. "
+    out: list[Event] = []
+
+    async def main() -> None:
+        tw = Typewriter(out.append, pace)
+        await tw.thought(1, "x", text)
+        await tw.speech(1, "day", PUBLIC, text)
+
+    uvloop.run(main())
+    thought = "".join(e.content for e in out if e.type == "thought_token")  # type: ignore[union-attr]
+    speech = "".join(e.content for e in out if e.type == "token")  # type: ignore[union-attr]
+    assert thought == clean(text, one_line=False) == "I am the seer, red\tand\nsure. "
+    assert speech == clean(text) == "I am the seer, red and sure. "
+    for e in out:  # as valid as if each were validated
+        assert type(e).model_validate_json(e.model_dump_json()) == e
