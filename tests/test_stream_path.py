@@ -65,11 +65,11 @@ def test_a_fast_pace_writes_every_token_due_as_one_event_per_wake_up():
 
 
 def test_a_slow_pace_still_writes_one_token_per_event():
-    # 50 tokens/s: a token is due every 20 ms, a tick or more apart: nothing to coalesce
+    # 20 tokens/s: a token is due every 50 ms, more than a tick apart: nothing to coalesce
     # (a reader sees a word at a time, as before).
     async def main() -> list[str]:
         out: list[str] = []
-        tw = Typewriter(lambda e: out.append(e.content) if e.type == "token" else None, 50)  # type: ignore[union-attr]
+        tw = Typewriter(lambda e: out.append(e.content) if e.type == "token" else None, 20)  # type: ignore[union-attr]
         await tw.speech(1, "day", PUBLIC, "one two three four five six")
         return out
 
