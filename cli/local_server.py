@@ -15,9 +15,17 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import httpx
+
+    from tui.client import GameClient
+
+T = TypeVar("T")
 
 START_SECONDS = 90  # generous: a loaded machine starts slowly
 
@@ -40,6 +48,27 @@ class Starting:
 
         asyncio.run(_until_healthy(self.url, self.proc, self.log))
         return self.url
+
+    def request(self, call: Callable[[GameClient], Awaitable[T]]) -> T:
+        """``call`` on a client of its own (closed before this returns), as
+        :func:`cli.remote.request` does, over plain HTTP on the loopback."""
+        import asyncio
+
+        from tui.client import GameClient
+
+        async def once() -> T:
+            async with GameClient(self.url, transport=_loopback()) as client:
+                return await call(client)
+
+        return asyncio.run(once())
+
+
+def _loopback() -> httpx.AsyncHTTPTransport:
+    """A transport for the private server: plain HTTP on 127.0.0.1, so no TLS settings (a
+    default httpx client loads the CA bundle first: a tenth of a second)."""
+    import httpx
+
+    return httpx.AsyncHTTPTransport(verify=False)
 
 
 @contextmanager
@@ -134,7 +163,7 @@ async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     from tui.client import ApiError, GameClient
 
     deadline = time.monotonic() + START_SECONDS
-    async with GameClient(url) as client:
+    async with GameClient(url, transport=_loopback()) as client:
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"the local server exited; see {log}")

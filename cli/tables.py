@@ -60,10 +60,10 @@ def _play(args: argparse.Namespace, private: Starting | None = None) -> int:
     if private is None:
         return _play_at(args.server, args)
     importlib.import_module("tui.app")  # (loaded while the server starts)
-    return _play_at(private.ready(), args)
+    return _play_at(private.ready(), args, private)
 
 
-def _play_at(server: str, args: argparse.Namespace) -> int:
+def _play_at(server: str, args: argparse.Namespace, private: Starting | None = None) -> int:
     from cli.llm import seat_models
     from cli.remote import request
     from tui import tokens
@@ -87,7 +87,8 @@ def _play_at(server: str, args: argparse.Namespace) -> int:
     if args.seed is not None:
         body["seed"] = args.seed
     try:
-        g = request(server, lambda c: c.create_game(**body))
+        create = lambda c: c.create_game(**body)  # noqa: E731
+        g = private.request(create) if private else request(server, create)
     except ApiError as e:
         print(f"the server refused the game ({e.status}): {e.message}", file=sys.stderr)
         return 2
