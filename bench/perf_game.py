@@ -237,11 +237,15 @@ def _tmux_until(command: str, shown: str, client_dir: str, timeout: float = 120)
         f"-e{k}={v}" for k, v in (("PYTHONPATH", str(ROOT)), ("WEREWOLF_CLIENT_DIR", client_dir))
     ]
     t0 = time.perf_counter()
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", *env,
-         f"cd {ROOT} && {command}; sleep 60"],
-        check=True,
-    )  # fmt: skip
+    for tries_left in (1, 0):  # the tmux server, shared with other sessions, may just have quit
+        made = subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", *env,
+             f"cd {ROOT} && {command}; sleep 60"],
+            check=tries_left == 0,
+        )  # fmt: skip
+        if made.returncode == 0:
+            break
+        t0 = time.perf_counter()
     try:
         while time.perf_counter() - t0 < timeout:
             screen = subprocess.run(
