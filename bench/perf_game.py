@@ -229,9 +229,34 @@ def empty_rss_mb() -> float:
 FIRST_SCREEN = "Night 1 falls"  # the timeline's first line once the game runs
 
 
+def _tree_cpu_s(pid: int) -> float:
+    """CPU seconds used by ``pid`` and every process below it (those still running)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            total += _cpu_s(p)
+        except OSError:
+            continue
+        todo += children.get(p, [])
+    return total
+
+
+CPU_AT_SCREEN: list[float] = []  # the CPU seconds each _tmux_until's command had used
+
+
 def _tmux_until(command: str, shown: str, client_dir: str, timeout: float = 120) -> float:
     """Seconds from starting ``command`` in a 120×36 tmux session until ``shown`` is on its
-    screen (NaN if never)."""
+    screen (NaN if never); the CPU seconds it had used by then (its processes: the client
+    and, for ``werewolf play``, its private server) go to :data:`CPU_AT_SCREEN`: a figure
+    a loaded machine inflates far less than the wall time."""
     session = f"ww-perf-{os.getpid()}-{time.monotonic_ns()}"
     env = [
         f"-e{k}={v}" for k, v in (("PYTHONPATH", str(ROOT)), ("WEREWOLF_CLIENT_DIR", client_dir))
@@ -252,7 +277,14 @@ def _tmux_until(command: str, shown: str, client_dir: str, timeout: float = 120)
                 ["tmux", "capture-pane", "-t", session, "-p"], capture_output=True, text=True
             ).stdout
             if shown in screen:
-                return time.perf_counter() - t0
+                seconds = time.perf_counter() - t0
+                pane = subprocess.run(
+                    ["tmux", "display-message", "-p", "-t", session, "#{pane_pid}"],
+                    capture_output=True,
+                    text=True,
+                ).stdout.strip()
+                CPU_AT_SCREEN.append(_tree_cpu_s(int(pane)) if pane else float("nan"))
+                return seconds
             time.sleep(0.02)
         return float("nan")
     finally:
@@ -354,9 +386,13 @@ def figures(quick: bool = False, only: tuple[str, ...] = PARTS) -> dict[str, flo
         out.update(restart(100 if quick else 500))
     if "first_screen" in only:
         runs = 1 if quick else 3
+        CPU_AT_SCREEN.clear()
         out["play_first_screen_s"] = play_first_screen_s(runs)
+        out["play_first_screen_cpu_s"] = statistics.median(CPU_AT_SCREEN or [float("nan")])
         out["first_screen_server_part_s"] = first_screen_server_s(runs)
+        CPU_AT_SCREEN.clear()
         out["first_screen_client_part_s"] = first_screen_client_s(runs)
+        out["first_screen_client_part_cpu_s"] = statistics.median(CPU_AT_SCREEN or [float("nan")])
     if "memory" in only:
         out["memory_kib_per_finished_game"] = (
             memory_kib_per_finished_game(100, 25)
