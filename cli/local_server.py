@@ -1,8 +1,10 @@
-"""The private game server ``werewolf play`` starts for one session, on a free loopback port."""
+"""The private game server ``werewolf play`` starts for one session, on a free loopback port.
+
+Light to import (the standard library only): ``werewolf play`` starts the server first, and
+imports the client's code while the server starts."""
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import os
 import shutil
@@ -13,13 +15,17 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
-from tui.client import ApiError, GameClient
+    from tui.client import GameClient
+
+T = TypeVar("T")
 
 START_SECONDS = 90  # generous: a loaded machine starts slowly
 
@@ -30,12 +36,51 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class Starting:
+    """A private server on its way up: ``url`` answers once :meth:`ready` returns."""
+
+    def __init__(self, url: str, proc: subprocess.Popen, log: Path) -> None:
+        self.url, self.proc, self.log = url, proc, log
+
+    def ready(self) -> str:
+        """Wait until the server answers; its URL."""
+        import asyncio  # (not before the server is started)
+
+        asyncio.run(_until_healthy(self.url, self.proc, self.log))
+        return self.url
+
+    def request(self, call: Callable[[GameClient], Awaitable[T]]) -> T:
+        """``call`` on a client of its own (closed before this returns), as
+        :func:`cli.remote.request` does, over plain HTTP on the loopback."""
+        import asyncio
+
+        from tui.client import GameClient
+
+        async def once() -> T:
+            async with GameClient(self.url, transport=_loopback()) as client:
+                return await call(client)
+
+        return asyncio.run(once())
+
+
+def _loopback() -> httpx.AsyncHTTPTransport:
+    """A transport for the private server: plain HTTP on 127.0.0.1, so no TLS settings (a
+    default httpx client loads the CA bundle first: a tenth of a second)."""
+    import httpx
+
+    return httpx.AsyncHTTPTransport(verify=False)
+
+
 @contextmanager
-def local_server(data_dir: Path | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
-    """``python -m server serve`` in a child process; yields its URL once it answers. Without
-    a ``data_dir``, the games live in a temporary folder removed when the server stops
-    (Ctrl-C, a closed terminal and ``kill`` included). ``env``: variables for the server
-    on top of this process's."""
+def starting_server(
+    data_dir: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[Starting]:
+    """``python -m server serve`` in a child process, started at once: what the caller does
+    before :meth:`Starting.ready` (its imports: the terminal app, the HTTP client) runs while
+    the server starts, a process of its own on another core. Without a ``data_dir``, the
+    games live in a temporary folder removed when the server stops (Ctrl-C, a closed
+    terminal and ``kill`` included). ``env``: variables for the server on top of this
+    process's."""
     port = _free_port()
     temporary = data_dir is None
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="werewolf-"))
@@ -57,7 +102,6 @@ def local_server(data_dir: Path | None = None, env: dict[str, str] | None = None
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
     )
-    url = f"http://127.0.0.1:{port}"
 
     def stop() -> None:
         if log.closed:  # stopped already (by a signal, then by the ``finally``)
@@ -74,13 +118,18 @@ def local_server(data_dir: Path | None = None, env: dict[str, str] | None = None
 
     try:
         with _stopped_on_hangup(stop):
-            # While the server starts (a process of its own, on another core), this one
-            # loads the terminal app (Textual: about as long): neither waits for the other.
-            importlib.import_module("tui.app")
-            asyncio.run(_until_healthy(url, proc, data_dir / "server.log"))
-            yield url
+            yield Starting(f"http://127.0.0.1:{port}", proc, data_dir / "server.log")
     finally:
         stop()
+
+
+@contextmanager
+def local_server(data_dir: Path | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """:func:`starting_server`, its URL yielded once it answers; meanwhile this process
+    loads the terminal app (Textual: about as long), so neither waits for the other."""
+    with starting_server(data_dir, env) as server:
+        importlib.import_module("tui.app")  # (loaded while the server starts)
+        yield server.ready()
 
 
 @contextmanager
@@ -107,8 +156,14 @@ def _stopped_on_hangup(stop: Callable[[], None]) -> Iterator[None]:
 
 
 async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    import asyncio
+
+    import httpx
+
+    from tui.client import ApiError, GameClient
+
     deadline = time.monotonic() + START_SECONDS
-    async with GameClient(url) as client:
+    async with GameClient(url, transport=_loopback()) as client:
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"the local server exited; see {log}")

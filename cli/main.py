@@ -1,15 +1,30 @@
-"""The ``werewolf`` command's parser: every subcommand, its options, and which module runs it."""
+"""The ``werewolf`` command's parser: every subcommand, its options, and which module runs it.
+
+Light to import: a command's module (and what it imports: the terminal app, the HTTP client,
+the server) loads only when that command runs, and only that command's options are built;
+``werewolf play`` starts its private server before anything heavy is imported."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from collections.abc import Callable
 
-from cli import llm, menu, server_side, tables
-from cli.arena import add_arena_parser
-from cli.ssh import command as ssh_command
-from server.command import add_serve_options
-from shared.settings import Settings
+Options = Callable[[argparse.ArgumentParser], None]
+
+
+def _default_server() -> str:
+    from shared.settings import Settings
+
+    return Settings.from_env().server  # WEREWOLF_SERVER
+
+
+def _seat_model(value: str) -> tuple[int, str]:
+    """``--seat-model``'s type (cli.llm's check, imported only when the option is given)."""
+    from cli.llm import seat_model
+
+    return seat_model(value)
 
 
 def _add_game_options(p: argparse.ArgumentParser) -> None:
@@ -44,19 +59,14 @@ def _add_bots_option(p: argparse.ArgumentParser) -> None:
         "--seat-model",
         action="append",
         default=[],
-        type=llm.seat_model,
+        type=_seat_model,
         metavar="N=NAME",
         help="seat N plays the named model endpoint NAME (the endpoints file; `default`: "
         "WEREWOLF_LLM_*); repeat for more seats",
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    default_server = Settings.from_env().server  # WEREWOLF_SERVER
-    parser = argparse.ArgumentParser(prog="werewolf", description="Terminal Werewolf (狼人杀)")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("simulate", help="play all-bot games headless and report the results")
+def _simulate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--games", type=int, default=100)
     p.add_argument("--players", type=int, choices=[6, 9], default=9)
     p.add_argument("--seed", type=int, default=0)
@@ -66,9 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", action="store_true", help="also print the bots' play metrics")
     _add_bots_option(p)
     _add_rules_options(p)
-    p.set_defaults(func=server_side.simulate)
 
-    p = sub.add_parser("play", help="play a game in the terminal beside bots")
+
+def _play(p: argparse.ArgumentParser) -> None:
     _add_game_options(p)
     p.add_argument("--seat", type=int, default=None, help="your seat (random if omitted)")
     p.add_argument(
@@ -80,19 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="an open table: watch every bot think, live, in its pane (to learn the game)",
     )
-    p.set_defaults(func=tables.play)
 
-    p = sub.add_parser("watch", help="watch a game; with the spectator token, every thought")
+
+def _watch(p: argparse.ArgumentParser) -> None:
     p.add_argument("game_id")
-    p.add_argument("--server", default=default_server)
+    p.add_argument("--server", default=_default_server())
     p.add_argument("--token", required=True, help="a seat's token or the spectator token")
-    p.set_defaults(func=tables.watch)
 
-    p = sub.add_parser("serve", help="run the game server")
+
+def _serve(p: argparse.ArgumentParser) -> None:
+    from server.command import add_serve_options
+
     add_serve_options(p)
-    p.set_defaults(func=server_side.serve)
 
-    p = sub.add_parser("host", help="open a table for friends: shows a code to join by")
+
+def _host(p: argparse.ArgumentParser) -> None:
     p.add_argument("--players", type=int, choices=[6, 9], default=9)
     p.add_argument("--humans", type=int, default=2, help="human seats, yours included")
     p.add_argument("--seat", type=int, default=None, help="your seat (random if omitted)")
@@ -110,10 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the table in `werewolf games` for anyone (default: private, the code "
         "is the invitation)",
     )
-    p.add_argument("--server", default=default_server)
-    p.set_defaults(func=tables.host)
+    p.add_argument("--server", default=_default_server())
 
-    p = sub.add_parser("join", help="sit at a hosted game by its code")
+
+def _join(p: argparse.ArgumentParser) -> None:
     p.add_argument("code")
     p.add_argument("--seat", type=int, default=None, help="ask for this seat")
     p.add_argument("--token", default=None, help="a seat token (to get your seat back elsewhere)")
@@ -122,28 +134,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="back to the seat this machine hosts the table from (plain `join` takes another)",
     )
-    p.add_argument("--server", default=default_server)
-    p.set_defaults(func=tables.join)
+    p.add_argument("--server", default=_default_server())
 
-    p = sub.add_parser("games", help="the public tables on a server, and yours")
+
+def _games(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, default=None, help="tables per page (at most 100)")
     p.add_argument("--after", default=None, help="the cursor a previous page printed")
-    p.add_argument("--server", default=default_server)
-    p.set_defaults(func=tables.games)
+    p.add_argument("--server", default=_default_server())
 
-    p = sub.add_parser("menu", help="the tables of a server, by a letter: play, host, join, list")
-    p.add_argument("--server", default=default_server)
+
+def _menu_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--server", default=_default_server())
     p.add_argument("--pace", type=float, default=30.0, help="the bots' tokens per second")
-    p.set_defaults(func=lambda args: menu.menu(args, main))
 
-    p = sub.add_parser("ssh-serve", help="open the tables to anyone with an ssh client")
-    ssh_command.add_options(p)
-    p.set_defaults(func=ssh_command.ssh_serve)
 
-    p = sub.add_parser("doctor", help="check the LLM bots' model endpoint and say what is wrong")
-    p.set_defaults(func=llm.doctor)
+def _ssh_serve(p: argparse.ArgumentParser) -> None:
+    from cli.ssh.command import add_options
 
-    p = sub.add_parser("inspect", help="a game's LLM calls: prompts, answers, fallbacks, costs")
+    add_options(p)
+
+
+def _inspect(p: argparse.ArgumentParser) -> None:
     p.add_argument("game_id")
     p.add_argument("--seat", type=int, default=None)
     p.add_argument("--prompts", action="store_true", help="print each prompt and raw answer")
@@ -153,20 +164,100 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--token", default=None)
     p.add_argument("--data-dir", default=None)
-    p.set_defaults(func=llm.inspect)
 
-    p = sub.add_parser("narrate", help="watch an all-bot game as plain text in the terminal")
-    _add_game_options(p)
-    p.set_defaults(func=server_side.narrate)
 
-    add_arena_parser(sub)
+def _no_options(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+# name: (help, its options, what runs it as "module:function"), in `werewolf --help`'s order.
+COMMANDS: dict[str, tuple[str, Options, str]] = {
+    "simulate": (
+        "play all-bot games headless and report the results",
+        _simulate,
+        "cli.server_side:simulate",
+    ),
+    "play": ("play a game in the terminal beside bots", _play, "cli.tables:play"),
+    "watch": (
+        "watch a game; with the spectator token, every thought",
+        _watch,
+        "cli.tables:watch",
+    ),
+    "serve": ("run the game server", _serve, "cli.server_side:serve"),
+    "host": (
+        "open a table for friends: shows a code to join by",
+        _host,
+        "cli.tables:host",
+    ),
+    "join": ("sit at a hosted game by its code", _join, "cli.tables:join"),
+    "games": ("the public tables on a server, and yours", _games, "cli.tables:games"),
+    "menu": (
+        "the tables of a server, by a letter: play, host, join, list",
+        _menu_options,
+        "cli.main:_menu",
+    ),
+    "ssh-serve": (
+        "open the tables to anyone with an ssh client",
+        _ssh_serve,
+        "cli.ssh.command:ssh_serve",
+    ),
+    "doctor": (
+        "check the LLM bots' model endpoint and say what is wrong",
+        _no_options,
+        "cli.llm:doctor",
+    ),
+    "inspect": (
+        "a game's LLM calls: prompts, answers, fallbacks, costs",
+        _inspect,
+        "cli.llm:inspect",
+    ),
+    "narrate": (
+        "watch an all-bot game as plain text in the terminal",
+        _add_game_options,
+        "cli.server_side:narrate",
+    ),
+}
+ARENA_HELP = "models against models on a balanced schedule: rated, with a report"
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command``, only that subcommand's options are built (the others
+    are listed by name and help: they are never parsed). None builds every one."""
+    parser = argparse.ArgumentParser(prog="werewolf", description="Terminal Werewolf (狼人杀)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help_, options, target) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_)
+        if command is None or command == name:
+            options(p)
+        p.set_defaults(func=target)
+    if command is None or command == "arena":
+        from cli.arena import add_arena_parser
+
+        add_arena_parser(sub)  # its own usage; it sets its own ``func``
+    else:
+        sub.add_parser("arena", help=ARENA_HELP)
     return parser
 
 
+def _menu(args: argparse.Namespace) -> int:
+    from cli.menu import menu
+
+    return menu(args, main)
+
+
+def _resolve(func: str | Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+    if callable(func):
+        return func
+    module, _, name = func.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[0] if argv and argv[0] in {*COMMANDS, "arena"} else None
+    args = build_parser(command).parse_args(argv)
     try:
-        return args.func(args)
+        return _resolve(args.func)(args)
     except BrokenPipeError:  # piped into `head` and the like
         return 0
     except KeyboardInterrupt:

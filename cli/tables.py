@@ -1,21 +1,34 @@
-"""The commands that sit at a game server's tables: play, watch, host, join, games."""
+"""The commands that sit at a game server's tables: play, watch, host, join, games.
+
+Light to import: what a command needs (the HTTP client, the terminal app) is imported when it
+runs, so that ``werewolf play`` starts its private server before any of it."""
 
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import random
 import sys
+from collections.abc import Callable
 
-from cli.llm import llm_kinds_problem, seat_models
-from cli.local_server import local_server
-from cli.remote import reaching_server, request
-from shared.settings import Settings
-from tui import tokens
-from tui.client import ApiError, GameClient
-from tui.launch import run_app
+from cli.local_server import Starting, starting_server
+
+Command = Callable[[argparse.Namespace], int]
 
 
-@reaching_server
+def reaching_server(command: Command) -> Command:
+    """:func:`cli.remote.reaching_server`, imported when the command runs."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        from cli.remote import reaching_server
+
+        return reaching_server(command)(args)
+
+    return run
+
+
 def play(args: argparse.Namespace) -> int:
     """Create a game with the user in one seat and open the app (and, without a
     server URL, a private server for the session)."""
@@ -24,22 +37,39 @@ def play(args: argparse.Namespace) -> int:
     if args.seat is not None and not 1 <= args.seat <= args.players:
         print(f"--seat: no seat {args.seat} at a {args.players}-player table", file=sys.stderr)
         return 2
+    if args.server is not None:
+        return reaching_server(_play)(args)
+    # The private server first: it starts (a process of its own) while this one imports
+    # the client, checks the options and loads the terminal app.
+    with starting_server() as server:
+        return reaching_server(functools.partial(_play, private=server))(args)
+
+
+def _play(args: argparse.Namespace, private: Starting | None = None) -> int:
+    from cli.llm import llm_kinds_problem, seat_models
+
     # (with --server, that server's own model plays: it refuses LLM bots it can't seat)
     models = set(seat_models(args).values())
     if (
-        args.server is None
+        private is not None
         and (args.bots != "builtin" or models)
         and (err := llm_kinds_problem(({"llm"} if args.bots != "builtin" else set()) | models))
     ):
         print(err, file=sys.stderr)
         return 2
-    if args.server is None:
-        with local_server() as url:
-            return _play_at(url, args)
-    return _play_at(args.server, args)
+    if private is None:
+        return _play_at(args.server, args)
+    importlib.import_module("tui.app")  # (loaded while the server starts)
+    return _play_at(private.ready(), args, private)
 
 
-def _play_at(server: str, args: argparse.Namespace) -> int:
+def _play_at(server: str, args: argparse.Namespace, private: Starting | None = None) -> int:
+    from cli.llm import seat_models
+    from cli.remote import request
+    from tui import tokens
+    from tui.client import ApiError
+    from tui.launch import run_app
+
     seat = args.seat or random.randint(1, args.players)
     body = {
         "players": args.players,
@@ -57,7 +87,8 @@ def _play_at(server: str, args: argparse.Namespace) -> int:
     if args.seed is not None:
         body["seed"] = args.seed
     try:
-        g = request(server, lambda c: c.create_game(**body))
+        create = lambda c: c.create_game(**body)  # noqa: E731
+        g = private.request(create) if private else request(server, create)
     except ApiError as e:
         print(f"the server refused the game ({e.status}): {e.message}", file=sys.stderr)
         return 2
@@ -69,12 +100,19 @@ def _play_at(server: str, args: argparse.Namespace) -> int:
 
 @reaching_server
 def watch(args: argparse.Namespace) -> int:
+    from tui.launch import run_app
+
     return run_app(args.server, args.game_id, args.token)
 
 
 @reaching_server
 def host(args: argparse.Namespace) -> int:
     """Create a game with open human seats, take one, show the code, open the lobby."""
+    from cli.remote import request
+    from tui import tokens
+    from tui.client import ApiError
+    from tui.launch import run_app
+
     seats = list(range(1, args.players + 1))
     rng = random.Random()
     my_seat = args.seat or rng.choice(seats)
@@ -107,6 +145,11 @@ def host(args: argparse.Namespace) -> int:
 @reaching_server
 def join(args: argparse.Namespace) -> int:
     """Take a free seat (or the seat this machine already holds) and open the app."""
+    from cli.remote import request
+    from tui import tokens
+    from tui.client import ApiError
+    from tui.launch import run_app
+
     code = args.code.upper()
     held = tokens.load(args.server, code, role="host" if args.as_host else "seat")
     if args.as_host and held is None and args.token is None:
@@ -127,6 +170,8 @@ def join(args: argparse.Namespace) -> int:
 
 def join_command(code: str, server: str) -> str:
     """What another player types to sit at ``code``: ``--server`` only when it isn't the default."""
+    from shared.settings import Settings
+
     default = Settings.from_env({}).server
     where = "" if server.rstrip("/") == default.rstrip("/") else f" --server {server}"
     return f"werewolf join {code}{where}"
@@ -139,6 +184,8 @@ MINE_SHOWN = 20  # the tables of yours `werewolf games` asks about (the latest)
 def games(args: argparse.Namespace) -> int:
     """The public tables (one page, newest first), then the tables this machine holds a
     seat at (their codes are in its token file; tables are private by default)."""
+    from cli.remote import request
+
     page = request(args.server, lambda c: c.list_games(limit=args.limit, after=args.after))
     mine = {} if args.after else _my_tables(args.server)  # (once, with the first page)
     public = [g for g in page["games"] if g["code"] not in mine]
@@ -157,6 +204,10 @@ def games(args: argparse.Namespace) -> int:
 
 def _my_tables(server: str) -> dict[str, dict]:
     """This machine's tables on ``server`` that the server still knows, by code."""
+    from cli.remote import request
+    from tui import tokens
+    from tui.client import ApiError, GameClient
+
     held = list(tokens.held(server).items())[-MINE_SHOWN:]
 
     async def ask(c: GameClient) -> dict[str, dict]:

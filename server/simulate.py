@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,6 +108,8 @@ TABLE_MOMENTS = (
 
 def table_moment(e: Event) -> str | None:
     """Which of :data:`TABLE_MOMENTS` the event is, if any."""
+    if type(e) not in _MOMENT_TYPES:  # most events: one set lookup, not four isinstance
+        return None
     if isinstance(e, Badge):
         return "sheriff_elected" if e.how == "elected" else f"badge_{e.how}"
     if isinstance(e, SelfDestruct):
@@ -116,6 +119,9 @@ def table_moment(e: Event) -> str | None:
     if isinstance(e, IdiotRevealed):
         return "idiot_reveals"
     return None
+
+
+_MOMENT_TYPES = frozenset({Badge, SelfDestruct, GuardResult, IdiotRevealed})
 
 
 async def _play_many(
@@ -130,7 +136,7 @@ async def _play_many(
     from server.llm.calls import MemoryCallLog, summarize
     from server.metrics import game_facts
 
-    graph = build_graph()
+    graph = _graph(build_graph)
     out = []
     for config in configs:
         errors = 0
@@ -160,6 +166,18 @@ async def _play_many(
             )
         )
     return out
+
+
+def _graph(build: Callable[[], Any]) -> Any:
+    """The game graph, compiled once per process (a compile costs about five games) and
+    run by every batch's loop: without a checkpointer it holds nothing of a run."""
+    global _compiled
+    if _compiled is None:
+        _compiled = build()
+    return _compiled
+
+
+_compiled: Any = None
 
 
 def _worker(

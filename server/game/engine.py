@@ -15,6 +15,9 @@ import random
 import weakref
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from shared.actions import ActionKind, DecisionKind
 from shared.audience import Visibility
@@ -146,9 +149,9 @@ def decision_for(state: GameState, seat: int) -> Decision | None:
 
 def apply(state: GameState, action: Action) -> Transition:
     """Apply one seat's action. Raises :class:`IllegalAction`; ``state`` is never mutated."""
-    validate(state, action)
+    decision = validate(state, action)
     g = _Game(_clone(state))
-    g.accept(action)
+    g.accept(action, decision.action)
     g.advance()
     return Transition(g.s, g.events)
 
@@ -274,20 +277,45 @@ _TARGETED: dict[str, tuple[DecisionKind, ActionKind]] = {
 
 def _clone(state: GameState) -> GameState:
     """A copy safe to mutate. History entries are immutable and shared."""
-    return state.model_copy(
-        update={
+    return _copy(
+        state,
+        {
             "alive": list(state.alive),
-            "agenda": [s.model_copy() for s in state.agenda],
-            "step": state.step.model_copy() if state.step else None,
+            "agenda": [_copy(s) for s in state.agenda],
+            "step": _copy(state.step) if state.step else None,
             "answers": dict(state.answers),
-            "night": state.night.model_copy(),
+            "night": _copy(state.night),
             "pk_candidates": list(state.pk_candidates),
             "night_deaths": list(state.night_deaths),
             "candidates": list(state.candidates),
             "sheriff_voters": list(state.sheriff_voters),
             "history": list(state.history),
-        }
+        },
     )
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_set = object.__setattr__
+
+
+def _copy(model: _M, update: dict[str, Any] | None = None) -> _M:
+    """``model.model_copy(update=update)``, what pydantic's ``__copy__`` does without its
+    generic ``copy.copy`` of each part: every action copies the state and its steps, and
+    that copy was a tenth of a game's CPU. A model with private attributes or extra fields
+    (none of the rules' have any) takes pydantic's own way."""
+    if model.__pydantic_private__ is not None or model.__pydantic_extra__ is not None:
+        return model.model_copy(update=update)
+    new = object.__new__(type(model))
+    values = model.__dict__.copy()
+    fields_set = set(model.__pydantic_fields_set__)
+    if update:
+        values.update(update)
+        fields_set.update(update)
+    _set(new, "__dict__", values)
+    _set(new, "__pydantic_fields_set__", fields_set)
+    _set(new, "__pydantic_extra__", None)
+    _set(new, "__pydantic_private__", None)
+    return new
 
 
 class _Game:
@@ -314,7 +342,8 @@ class _Game:
         self.s.agenda[0:0] = list(steps)
 
     # -- answering -----------------------------------------------------------
-    def accept(self, action: Action) -> None:
+    def accept(self, action: Action, decided: DecisionKind) -> None:
+        """``decided``: the decision ``action`` answers (``validate``'s, on this state)."""
         s, step = self.s, self.s.step
         assert step is not None
         if step.kind in SEQUENTIAL:
@@ -335,8 +364,7 @@ class _Game:
             "night_actions": WOLVES if s.role(action.seat) == "werewolf" else only(action.seat),
             "witch": only(action.seat),
         }.get(step.kind, PUBLIC)
-        decision_name = _decision(s, step.kind, action.seat).action
-        self.emit(Decided(seat=action.seat, action=decision_name, vis=channel))
+        self.emit(Decided(seat=action.seat, action=decided, vis=channel))
         if all(seat in s.answers for seat in step.seats):
             answers = dict(s.answers)
             s.answers = {}
