@@ -21,6 +21,15 @@ PANE_SPEECHES = 4  # the pane shows the latest few; a maximized pane shows them 
 PANE_THOUGHT_CHARS = 480  # the tail of the live thought: what fits a pane; the review has it all
 THOUGHT_STEP = PANE_THOUGHT_CHARS // 2  # the shown tail's start moves by this much at a time
 
+Paragraph = tuple[Text, Text | None]  # a paragraph, and its cursor while it grows
+
+
+def joined(paragraphs: list[Paragraph]) -> Text:
+    """The paragraphs as one Text, each with its cursor."""
+    text = Text("\n").join(t + c if c is not None else t for t, c in paragraphs)
+    text.rstrip()
+    return text
+
 
 def tail(text: Text, width: int, height: int) -> Text:
     """The end of ``text`` that fits ``height`` lines of ``width`` cells once wrapped: the
@@ -59,7 +68,7 @@ class PaneLines(Widget):
 
     def __init__(self, classes: str) -> None:
         super().__init__(classes=classes)
-        self._paragraphs: list[Text] = []
+        self._paragraphs: list[Paragraph] = []
         self._wrapped: dict[tuple, list[Strip]] = {}  # a piece of text's key -> its lines
         # For a paragraph that grows: the start of its text up to its last anchor, the
         # anchors (offsets where a wrapped line starts, and no appended word can move that
@@ -69,14 +78,14 @@ class PaneLines(Widget):
         self._built_for: tuple = ()  # (size, style) the lines were made for
         self._mark: Strip | None = None  # "…": more went before the top line
 
-    def show(self, paragraphs: list[Text]) -> None:
+    def show(self, paragraphs: list[Paragraph]) -> None:
         """Show the end of ``paragraphs`` (model text is data: the Texts carry no markup)."""
         self._paragraphs = paragraphs
         self._build(refresh=True)
 
     def render(self) -> Text:
         # Not what draws the pane (render_line is): its whole text, for tests and selection.
-        return Text("\n").join(self._paragraphs)
+        return joined(self._paragraphs)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -109,7 +118,7 @@ class PaneLines(Widget):
         growth: list[tuple[str, list[int], list[int]]] = []
         lines: list[Strip] = []
         skipped = False
-        for paragraph in self._paragraphs:
+        for paragraph, cursor in self._paragraphs:
             plain = paragraph.plain
             anchors: list[int] = []
             counts: list[int] = []
@@ -134,13 +143,19 @@ class PaneLines(Widget):
                 kept[key] = piece_lines
                 wrapped = piece_lines
                 lines.extend(piece_lines)
-            # Lines above the last but one cannot change as words are appended (the last
-            # word, cursor and all, moves at most to the line before): anchor there.
-            if len(wrapped) >= 3:
-                offset = line_start(pieces[-1].plain, wrapped, len(wrapped) - 2)
+            if cursor is not None:  # after the words, not among them: it moves no word
+                mark = self._cursor(cursor, width)
+                if lines and lines[-1].cell_length + mark.cell_length <= width:
+                    lines[-1] = lines[-1] + mark
+                else:
+                    lines.append(mark)
+            # Appended words never move a line but the last (its first word did not fit
+            # on the line before, and only grows): anchor at its start.
+            if len(wrapped) >= 2:
+                offset = line_start(pieces[-1].plain, wrapped, len(wrapped) - 1)
                 if offset:
                     anchors.append((anchors[-1] if anchors else 0) + offset)
-                    counts.append(len(wrapped) - 2)
+                    counts.append(len(wrapped) - 1)
             if anchors:
                 growth.append((plain[: anchors[-1]], anchors, counts))
         self._wrapped = kept  # only what is still shown: the cache never grows
@@ -165,6 +180,13 @@ class PaneLines(Widget):
         content = Content.from_rich_text(wrap(paragraph, width), console=self.app.console)
         options = RenderOptions(self._get_style, self.styles)
         return content.render_strips(width, None, self.visual_style, options) or [Strip([])]
+
+    def _cursor(self, cursor: Text, width: int) -> Strip:
+        key = ("cursor", cursor.plain, tuple(cursor.spans), cursor.style)
+        mark = self._wrapped.get(key)
+        if mark is None:
+            mark = self._wrapped[key] = self._wrap(cursor, width)
+        return mark[0]
 
     def _ellipsis(self, width: int) -> Strip:
         if self._mark is None:
@@ -291,23 +313,23 @@ class SeatPane(Vertical):
     @staticmethod
     def body_text(board: Board, s: Seat, show_thoughts: bool, full: bool = False) -> Text:
         """The pane's text in one piece (the maximized pane's scrollable history)."""
-        text = Text("\n").join(SeatPane.paragraphs(board, s, show_thoughts, full))
-        text.rstrip()
-        return text
+        return joined(SeatPane.paragraphs(board, s, show_thoughts, full))
 
     @staticmethod
-    def paragraphs(board: Board, s: Seat, show_thoughts: bool, full: bool = False) -> list[Text]:
+    def paragraphs(
+        board: Board, s: Seat, show_thoughts: bool, full: bool = False
+    ) -> list[Paragraph]:
         """The latest speeches, the live thought and the words being spoken, one Text
-        each: a pane wraps each once and keeps it until it changes."""
+        each (with its cursor while it grows): a pane wraps each once and keeps it."""
         lang = board.lang
-        out: list[Text] = []
+        out: list[Paragraph] = []
         for said in s.said if full else s.said[-PANE_SPEECHES:]:
             text = Text()
             tag = f"pane.tag.{said.kind}"
             if has(tag):
                 text.append(f"[{say(tag, lang)}] ", style="dim")
             text.append(said.text)
-            out.append(text)
+            out.append((text, None))
         if show_thoughts and s.thought:
             label = f"({s.thought_label}) " if s.thought_label else ""
             thought = s.thought
@@ -319,14 +341,11 @@ class SeatPane(Vertical):
                 thought = "…" + thought[cut:] if cut else thought
             text = Text()
             text.append(label + thought, style="italic dim cyan")
-            if s.thinking:
-                text.append("▌", style="cyan")
-            out.append(text)
+            out.append((text, Text("▌", style="cyan") if s.thinking else None))
         if s.speaking:  # last, so the pane's tail is always the words being spoken
             text = Text()
             text.append(s.speech, style="bold")
-            text.append("▌", style="bold yellow")
-            out.append(text)
-        if out:
-            out[-1].rstrip()
+            out.append((text, Text("▌", style="bold yellow")))
+        if out and out[-1][1] is None:
+            out[-1][0].rstrip()
         return out
