@@ -135,7 +135,9 @@ class PaneLines(Widget):
             rest = paragraph[base:] if base else paragraph
             pieces = rest.divide([a - base for a in anchors[first:]]) if anchors else [rest]
             wrapped: list[Strip] = []
-            for piece in pieces:
+            for n, piece in enumerate(pieces, 1 - len(pieces)):
+                if n:  # a line break follows: the spaces before it go, as in a whole wrap
+                    piece.rstrip()
                 key = (piece.plain, tuple(piece.spans), piece.style)
                 piece_lines = kept.get(key) or self._wrapped.get(key)
                 if piece_lines is None:
