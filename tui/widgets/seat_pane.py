@@ -77,6 +77,7 @@ class PaneLines(Widget):
         self._lines: list[Strip] = []  # what is on screen, top to bottom
         self._built_for: tuple = ()  # (size, style) the lines were made for
         self._mark: Strip | None = None  # "…": more went before the top line
+        self._cursors: dict[tuple, Strip] = {}  # "▌" in its colour
 
     def show(self, paragraphs: list[Paragraph]) -> None:
         """Show the end of ``paragraphs`` (model text is data: the Texts carry no markup)."""
@@ -107,6 +108,7 @@ class PaneLines(Widget):
                 self._wrapped.clear()  # every line was made for another width or colour
                 self._growth = []
                 self._mark = None
+                self._cursors.clear()
             self._built_for = (size, style)
             if refresh:
                 self.refresh()
@@ -158,6 +160,11 @@ class PaneLines(Widget):
                 if offset:
                     anchors.append((anchors[-1] if anchors else 0) + offset)
                     counts.append(len(wrapped) - 1)
+                    # The piece that ends at the new anchor is already wrapped: these
+                    # lines (the next frame cuts it out and looks it up).
+                    done = pieces[-1][:offset]
+                    done.rstrip()
+                    kept[(done.plain, tuple(done.spans), done.style)] = wrapped[:-1]
             if anchors:
                 growth.append((plain[: anchors[-1]], anchors, counts))
         self._wrapped = kept  # only what is still shown: the cache never grows
@@ -184,11 +191,11 @@ class PaneLines(Widget):
         return content.render_strips(width, None, self.visual_style, options) or [Strip([])]
 
     def _cursor(self, cursor: Text, width: int) -> Strip:
-        key = ("cursor", cursor.plain, tuple(cursor.spans), cursor.style)
-        mark = self._wrapped.get(key)
+        key = (cursor.plain, tuple(cursor.spans), cursor.style)
+        mark = self._cursors.get(key)
         if mark is None:
-            mark = self._wrapped[key] = self._wrap(cursor, width)
-        return mark[0]
+            mark = self._cursors[key] = self._wrap(cursor, width)[0]
+        return mark
 
     def _ellipsis(self, width: int) -> Strip:
         if self._mark is None:
