@@ -129,9 +129,12 @@ class PaneLines(Widget):
                     anchors, counts = list(marks), list(lengths)
                     break
             # Pieces wholly above the pane's top are not wrapped, nor even cut out.
-            first = 0
-            while first < len(counts) and sum(counts[first + 1 :]) >= height:
-                first += 1
+            first, below = 0, 0  # below: the lines of the whole pieces after piece i
+            for i in range(len(counts) - 1, -1, -1):
+                if below >= height:
+                    first = i + 1
+                    break
+                below += counts[i]
             skipped = skipped or first > 0
             base = anchors[first - 1] if first else 0
             rest = paragraph[base:] if base else paragraph
@@ -238,6 +241,7 @@ class SeatPane(Vertical):
         self.scroller = VerticalScroll(self.history, classes="seat-scroll")
         self._last_header: Text | None = None
         self._last_title: Text | None = None
+        self._marks: tuple | None = None
         self._painted_with: tuple[Board, bool] | None = None
 
     def compose(self) -> ComposeResult:
@@ -266,14 +270,29 @@ class SeatPane(Vertical):
             and board.seat(board.you).role == "werewolf",
             "wolf",
         )
-        title = self.title_text(board, s)
-        if title != self._last_title:
-            self._last_title = title
-            self.border_title = title
-        header = self.header_text(board, s)
-        if header != self._last_header:  # unchanged text: no refresh at all
-            self._last_header = header
-            self.header.update(header, layout=False)  # fixed size: no new layout
+        # Everything the title and the header say: while only the text streams, they
+        # are not even rebuilt.
+        marks = (
+            board.lang,
+            s.name,
+            s.seat == board.you,
+            s.alive,
+            s.speaking,
+            s.thinking,
+            s.decided,
+            s.role,
+            s.role or board.checks.get(s.seat),
+        )
+        if marks != self._marks:
+            self._marks = marks
+            title = self.title_text(board, s)
+            if title != self._last_title:
+                self._last_title = title
+                self.border_title = title
+            header = self.header_text(board, s)
+            if header != self._last_header:  # unchanged text: no refresh at all
+                self._last_header = header
+                self.header.update(header, layout=False)  # fixed size: no new layout
         full = self.maximized
         self.set_class(full, "scrolling")
         if full:
