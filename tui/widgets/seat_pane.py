@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.visual import RenderOptions
@@ -190,7 +193,8 @@ class PaneLines(Widget):
         # What Static does (Visual.to_strips) less its link and selection styling: model
         # text carries no links, and a streaming pane is not for selecting.
         content = Content.from_rich_text(wrap(paragraph, width), console=self.app.console)
-        options = RenderOptions(self._get_style, self.styles)
+        # (a widget's styles answer as its rules map: Visual.to_strips passes them so too)
+        options = RenderOptions(self._get_style, cast("RulesMap", self.styles))
         return content.render_strips(width, None, self.visual_style, options) or [Strip([])]
 
     def _cursor(self, cursor: Text, width: int) -> Strip:
