@@ -5,10 +5,11 @@ cold in the interpreter, warm on disk) and returns plain numbers:
 
 - ``tui_p50_ms`` / ``tui_p95_ms``: 9 panes × 100 tokens/s each, arrival → the flush that
   puts the token on screen (bench/tui_bench.py);
-- ``tui_core_pct``: the app's CPU in that run, in % of one core (on a busy machine: what
-  it got, not what it needed);
+- ``tui_core_pct``: the app's CPU in that run while the tokens stream, in % of one core
+  (on a busy machine: what it got, not what it needed);
 - ``tui_core_demand_pct``: the CPU the same stream needs, in % of one core, counted
-  frame by frame without waiting (bench/tui_cpu.py: independent of the machine's load);
+  frame by frame without waiting, the measuring's own wait taken off (bench/tui_cpu.py:
+  independent of the machine's load);
 - ``tui_import_s``: importing the app (``tui.app``) and everything it needs;
 - ``tui_first_screen_s``: from the interpreter's first line to the first painted board
   (import, mount, the first events on screen): the client's part of ``werewolf play``'s
@@ -92,7 +93,7 @@ def figures(quick: bool = False) -> dict[str, float]:
         "tui_p50_ms": stream["lag_ms"]["p50"],
         "tui_p95_ms": stream["lag_ms"]["p95"],
         "tui_core_pct": stream["cpu_percent"],
-        "tui_core_demand_pct": demand["core_pct"],
+        "tui_core_demand_pct": demand["net_core_pct"],
         "tui_import_s": round(t_import, 3),
         "tui_first_screen_s": round(shown, 3),
     }

@@ -33,14 +33,23 @@ def wrap(text: Text, width: int) -> Text:
     plain = text.plain
     cuts: list[int] = []
     used = 0
+    start = 0  # where the current line starts
+    last = -1  # the last character of the line that is not a closing mark
     for i, char in enumerate(plain):
         if char == "\n":
-            used = 0
+            used, start, last = 0, i + 1, -1
             continue
         cells = cell_len(char)
-        if used + cells > width - 2 and used > 0 and char not in CLOSING:
-            cuts.append(i)
-            used = 0
+        if char not in CLOSING:
+            if used + cells > width - 2 and used > 0:
+                cuts.append(i)
+                used, start = 0, i
+            last = i
+        elif used + cells > width and last > start:
+            # Marks in a row overflow even the hanging room: the character before
+            # them goes down with them, so the line still starts with a character.
+            cuts.append(last)
+            used, start = cell_len(plain[last:i]), last
         used += cells
     if not cuts:
         return text

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.visual import RenderOptions
+from textual.widget import Widget
 from textual.widgets import Static
 
 from shared.strings import has, say
@@ -14,6 +22,16 @@ from tui.wrap import wrap
 
 PANE_SPEECHES = 4  # the pane shows the latest few; a maximized pane shows them all
 PANE_THOUGHT_CHARS = 480  # the tail of the live thought: what fits a pane; the review has it all
+THOUGHT_STEP = PANE_THOUGHT_CHARS // 2  # the shown tail's start moves by this much at a time
+
+Paragraph = tuple[Text, Text | None]  # a paragraph, and its cursor while it grows
+
+
+def joined(paragraphs: list[Paragraph]) -> Text:
+    """The paragraphs as one Text, each with its cursor."""
+    text = Text("\n").join(t + c if c is not None else t for t, c in paragraphs)
+    text.rstrip()
+    return text
 
 
 def tail(text: Text, width: int, height: int) -> Text:
@@ -43,6 +61,172 @@ def tail(text: Text, width: int, height: int) -> Text:
     return text if end <= 0 else text[end + 1 :]
 
 
+class PaneLines(Widget):
+    """The end of a pane's text, as many lines as fit, drawn line by line (Textual's Line
+    API). Each paragraph is wrapped by Textual's own wrapping (so it reads as a ``Static``
+    would show it) and the lines are kept: a frame wraps again only the last lines of the
+    paragraph that grew — the words being spoken or thought — and repaints only the lines
+    that changed. Turning every pane's whole text into lines every frame was half the cost
+    of streaming."""
+
+    def __init__(self, classes: str) -> None:
+        super().__init__(classes=classes)
+        self._paragraphs: list[Paragraph] = []
+        self._wrapped: dict[tuple, list[Strip]] = {}  # a piece of text's key -> its lines
+        # For a paragraph that grows: the start of its text up to its last anchor, the
+        # anchors (offsets where a wrapped line starts, and no appended word can move that
+        # line), and how many lines each piece between two anchors wraps to.
+        self._growth: list[tuple[str, list[int], list[int]]] = []
+        self._lines: list[Strip] = []  # what is on screen, top to bottom
+        self._built_for: tuple = ()  # (size, style) the lines were made for
+        self._mark: Strip | None = None  # "…": more went before the top line
+        self._cursors: dict[tuple, Strip] = {}  # "▌" in its colour
+
+    def show(self, paragraphs: list[Paragraph]) -> None:
+        """Show the end of ``paragraphs`` (model text is data: the Texts carry no markup)."""
+        self._paragraphs = paragraphs
+        self._build(refresh=True)
+
+    def render(self) -> Text:
+        # Not what draws the pane (render_line is): its whole text, for tests and selection.
+        return joined(self._paragraphs)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._built_for = ()  # new colours (a seat died): every line is made again
+
+    def render_line(self, y: int) -> Strip:
+        if not self._built_for or self._built_for[0] != self.size:
+            self._build(refresh=False)
+        lines = self._lines
+        if y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _build(self, refresh: bool) -> None:
+        size, style = self.size, self.visual_style
+        width, height = size
+        if (size, style) != self._built_for:
+            if self._built_for[1:] != (style,) or self._built_for[0].width != width:
+                self._wrapped.clear()  # every line was made for another width or colour
+                self._growth = []
+                self._mark = None
+                self._cursors.clear()
+            self._built_for = (size, style)
+            if refresh:
+                self.refresh()
+                refresh = False
+        if width <= 0 or height <= 0:
+            self._lines = []
+            return
+        kept: dict[tuple, list[Strip]] = {}
+        growth: list[tuple[str, list[int], list[int]]] = []
+        lines: list[Strip] = []
+        skipped = False
+        for paragraph, cursor in self._paragraphs:
+            plain = paragraph.plain
+            anchors: list[int] = []
+            counts: list[int] = []
+            for head, marks, lengths in self._growth:
+                if plain.startswith(head):
+                    anchors, counts = list(marks), list(lengths)
+                    break
+            # Pieces wholly above the pane's top are not wrapped, nor even cut out.
+            first, below = 0, 0  # below: the lines of the whole pieces after piece i
+            for i in range(len(counts) - 1, -1, -1):
+                if below >= height:
+                    first = i + 1
+                    break
+                below += counts[i]
+            skipped = skipped or first > 0
+            base = anchors[first - 1] if first else 0
+            rest = paragraph[base:] if base else paragraph
+            pieces = rest.divide([a - base for a in anchors[first:]]) if anchors else [rest]
+            wrapped: list[Strip] = []
+            for n, piece in enumerate(pieces, 1 - len(pieces)):
+                if n:  # a line break follows: the spaces before it go, as in a whole wrap
+                    piece.rstrip()
+                key = (piece.plain, tuple(piece.spans), piece.style)
+                piece_lines = kept.get(key) or self._wrapped.get(key)
+                if piece_lines is None:
+                    piece_lines = self._wrap(piece, width)
+                kept[key] = piece_lines
+                wrapped = piece_lines
+                lines.extend(piece_lines)
+            if cursor is not None:  # after the words, not among them: it moves no word
+                mark = self._cursor(cursor, width)
+                if lines and lines[-1].cell_length + mark.cell_length <= width:
+                    lines[-1] = lines[-1] + mark
+                else:
+                    lines.append(mark)
+            # Appended words never move a line but the last (its first word did not fit
+            # on the line before, and only grows): anchor at its start.
+            if len(wrapped) >= 2:
+                offset = line_start(pieces[-1].plain, wrapped, len(wrapped) - 1)
+                if offset:
+                    anchors.append((anchors[-1] if anchors else 0) + offset)
+                    counts.append(len(wrapped) - 1)
+                    # The piece that ends at the new anchor is already wrapped: these
+                    # lines (the next frame cuts it out and looks it up).
+                    done = pieces[-1][:offset]
+                    done.rstrip()
+                    kept[(done.plain, tuple(done.spans), done.style)] = wrapped[:-1]
+            if anchors:
+                growth.append((plain[: anchors[-1]], anchors, counts))
+        self._wrapped = kept  # only what is still shown: the cache never grows
+        self._growth = growth
+        if len(lines) > height or skipped:  # the latest words in view, a mark that more went before
+            lines = lines[-height:]
+            lines[0] = self._ellipsis(width) + lines[0].crop(1)
+        old, self._lines = self._lines, lines
+        if refresh:
+            changed = [
+                y
+                for y in range(max(len(old), len(lines)))
+                if y >= len(old) or y >= len(lines) or old[y] is not lines[y] and old[y] != lines[y]
+            ]
+            if changed:
+                first_y, last_y = changed[0], changed[-1]
+                self.refresh(Region(0, first_y, width, last_y - first_y + 1))
+
+    def _wrap(self, paragraph: Text, width: int) -> list[Strip]:
+        # What Static does (Visual.to_strips) less its link and selection styling: model
+        # text carries no links, and a streaming pane is not for selecting.
+        content = Content.from_rich_text(wrap(paragraph, width), console=self.app.console)
+        # (a widget's styles answer as its rules map: Visual.to_strips passes them so too)
+        options = RenderOptions(self._get_style, cast("RulesMap", self.styles))
+        return content.render_strips(width, None, self.visual_style, options) or [Strip([])]
+
+    def _cursor(self, cursor: Text, width: int) -> Strip:
+        key = (cursor.plain, tuple(cursor.spans), cursor.style)
+        mark = self._cursors.get(key)
+        if mark is None:
+            mark = self._cursors[key] = self._wrap(cursor, width)[0]
+        return mark
+
+    def _ellipsis(self, width: int) -> Strip:
+        if self._mark is None:
+            self._mark = self._wrap(Text("…", style="dim"), width)[0]
+        return self._mark
+
+
+def line_start(plain: str, lines: list[Strip], n: int) -> int | None:
+    """Where in ``plain`` wrapped line ``n`` starts (the wrap drops the spaces it breaks
+    at), or None if the lines do not read as ``plain`` (then no anchor: wrap it all)."""
+    pos = 0
+    for i, line in enumerate(lines):
+        text = line.text.rstrip()
+        if i:
+            while pos < len(plain) and plain[pos] in " \n":
+                pos += 1
+        if not plain.startswith(text, pos):
+            return None
+        if i == n:
+            return pos
+        pos += len(text)
+    return None
+
+
 class SeatPane(Vertical):
     """A seat's pane. Normally a fixed-size view of the latest text — so a repaint never
     changes the layout, which is what keeps nine streaming panes cheap. Maximized, it
@@ -56,11 +240,12 @@ class SeatPane(Vertical):
         super().__init__(id=f"seat-{seat}", classes="seat-pane")
         self.seat_no = seat
         self.header = Static("", classes="seat-header", markup=False)
-        self.body = Static("", classes="seat-body", markup=False)
+        self.body = PaneLines(classes="seat-body")
         self.history = Static("", classes="seat-history", markup=False)
         self.scroller = VerticalScroll(self.history, classes="seat-scroll")
         self._last_header: Text | None = None
         self._last_title: Text | None = None
+        self._marks: tuple | None = None
         self._painted_with: tuple[Board, bool] | None = None
 
     def compose(self) -> ComposeResult:
@@ -89,14 +274,29 @@ class SeatPane(Vertical):
             and board.seat(board.you).role == "werewolf",
             "wolf",
         )
-        title = self.title_text(board, s)
-        if title != self._last_title:
-            self._last_title = title
-            self.border_title = title
-        header = self.header_text(board, s)
-        if header != self._last_header:  # unchanged text: no refresh at all
-            self._last_header = header
-            self.header.update(header, layout=False)  # fixed size: no new layout
+        # Everything the title and the header say: while only the text streams, they
+        # are not even rebuilt.
+        marks = (
+            board.lang,
+            s.name,
+            s.seat == board.you,
+            s.alive,
+            s.speaking,
+            s.thinking,
+            s.decided,
+            s.role,
+            s.role or board.checks.get(s.seat),
+        )
+        if marks != self._marks:
+            self._marks = marks
+            title = self.title_text(board, s)
+            if title != self._last_title:
+                self._last_title = title
+                self.border_title = title
+            header = self.header_text(board, s)
+            if header != self._last_header:  # unchanged text: no refresh at all
+                self._last_header = header
+                self.header.update(header, layout=False)  # fixed size: no new layout
         full = self.maximized
         self.set_class(full, "scrolling")
         if full:
@@ -105,9 +305,7 @@ class SeatPane(Vertical):
             if at_bottom:  # follow the text, unless the reader scrolled up
                 self.scroller.scroll_end(animate=False, immediate=True)
         else:
-            size = self.body.size
-            body = tail(self.body_text(board, s, show_thoughts), size.width, size.height)
-            self.body.update(wrap(body, size.width), layout=False)
+            self.body.show(self.paragraphs(board, s, show_thoughts))
 
     @staticmethod
     def title_text(board: Board, s: Seat) -> Text:
@@ -146,26 +344,40 @@ class SeatPane(Vertical):
 
     @staticmethod
     def body_text(board: Board, s: Seat, show_thoughts: bool, full: bool = False) -> Text:
+        """The pane's text in one piece (the maximized pane's scrollable history)."""
+        return joined(SeatPane.paragraphs(board, s, show_thoughts, full))
+
+    @staticmethod
+    def paragraphs(
+        board: Board, s: Seat, show_thoughts: bool, full: bool = False
+    ) -> list[Paragraph]:
+        """The latest speeches, the live thought and the words being spoken, one Text
+        each (with its cursor while it grows): a pane wraps each once and keeps it."""
         lang = board.lang
-        text = Text()
+        out: list[Paragraph] = []
         for said in s.said if full else s.said[-PANE_SPEECHES:]:
+            text = Text()
             tag = f"pane.tag.{said.kind}"
             if has(tag):
                 text.append(f"[{say(tag, lang)}] ", style="dim")
-            text.append(said.text + "\n")
+            text.append(said.text)
+            out.append((text, None))
         if show_thoughts and s.thought:
             label = f"({s.thought_label}) " if s.thought_label else ""
-            thought = (
-                s.thought
-                if full or len(s.thought) <= PANE_THOUGHT_CHARS
-                else "…" + s.thought[-PANE_THOUGHT_CHARS:]
-            )
+            thought = s.thought
+            if not full and len(thought) > PANE_THOUGHT_CHARS:
+                # The start moves a step at a time, not a token at a time, so the
+                # lines above the newest one stay as they were (they would re-flow with
+                # every token otherwise, and be wrapped again every frame).
+                cut = (len(thought) - PANE_THOUGHT_CHARS) // THOUGHT_STEP * THOUGHT_STEP
+                thought = "…" + thought[cut:] if cut else thought
+            text = Text()
             text.append(label + thought, style="italic dim cyan")
-            if s.thinking:
-                text.append("▌", style="cyan")
-            text.append("\n")
+            out.append((text, Text("▌", style="cyan") if s.thinking else None))
         if s.speaking:  # last, so the pane's tail is always the words being spoken
+            text = Text()
             text.append(s.speech, style="bold")
-            text.append("▌", style="bold yellow")
-        text.rstrip()
-        return text
+            out.append((text, Text("▌", style="bold yellow")))
+        if out and out[-1][1] is None:
+            out[-1][0].rstrip()
+        return out

@@ -1,0 +1,107 @@
+"""A seat pane's lines: kept between frames and wrapped again only where the text grew,
+yet always the lines a whole wrap of the text gives; and Chinese wrapping that never
+starts a line with a closing mark."""
+
+from __future__ import annotations
+
+import random
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from tui.widgets.seat_pane import PaneLines
+from tui.wrap import CLOSING, wrap
+
+WORDS = "the wolves are among us and seat [5] looks nervous [/] tonight, I say".split()
+HANZI = "我是预言家，昨晚查验了3号：金水。好人跟我走（别乱投）！"
+
+
+class Two(App):
+    CSS = "PaneLines { width: 23; height: 6; }"
+
+    def compose(self) -> ComposeResult:
+        yield PaneLines(classes="seat-body")  # streamed into, token by token
+
+
+def seen(pane: PaneLines) -> list[list[tuple[str, object]]]:
+    """What the pane's lines look like, character by character (the offsets Textual keeps
+    for selecting text are left out: a kept piece counts them from its own start)."""
+    return [
+        [
+            (char, segment.style.clear_meta_and_links() if segment.style else None)
+            for segment in strip
+            for char in segment.text
+        ]
+        for strip in pane._lines
+    ]
+
+
+def growing(tokens: list[str]) -> list[list[tuple[Text, Text | None]]]:
+    """The paragraphs a pane shows after each token: a finished speech, then a speech
+    being spoken (with its cursor)."""
+    done = Text.assemble(("[last words] ", "dim"), "an earlier speech, wrapped once")
+    frames, speech = [], ""
+    for token in tokens:
+        speech += token
+        frames.append([(done, None), (Text(speech, style="bold"), Text("▌", style="yellow"))])
+    return frames
+
+
+async def check_streaming_matches_a_whole_wrap(tokens: list[str]) -> None:
+    app = Two()
+    async with app.run_test(size=(60, 20)) as pilot:
+        streamed = app.query_one(PaneLines)
+        await pilot.pause()
+        for paragraphs in growing(tokens):
+            streamed.show(paragraphs)
+            fresh = PaneLines(classes="seat-body")  # no history: wraps everything
+            await app.mount(fresh)
+            await pilot.pause()
+            fresh.show(paragraphs)
+            assert fresh._lines and seen(streamed) == seen(fresh), (
+                [s.text for s in streamed._lines],
+                [s.text for s in fresh._lines],
+            )
+            await fresh.remove()
+        assert streamed._growth, "the growing speech was anchored"
+
+
+async def test_streamed_english_reads_as_the_whole_text_wrapped():
+    rng = random.Random(7)
+    await check_streaming_matches_a_whole_wrap([rng.choice(WORDS) + " " for _ in range(60)])
+
+
+async def test_streamed_chinese_reads_as_the_whole_text_wrapped():
+    await check_streaming_matches_a_whole_wrap([HANZI[i : i + 2] for i in range(0, 58, 2)] * 2)
+
+
+async def test_the_pane_shows_the_latest_lines_and_marks_the_cut():
+    app = Two()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query(PaneLines).first()
+        await pilot.pause()
+        pane.show(growing(["word "] * 80)[-1])
+        await pilot.pause()
+        lines = [strip.text.rstrip() for strip in pane._lines]
+        assert len(lines) == 6
+        assert lines[0].startswith("…")
+        assert lines[-1].endswith("word▌") or lines[-1].endswith("word ▌")
+
+
+def test_no_line_starts_with_a_closing_mark():
+    rng = random.Random(3)
+    chars = "我是预言家好人刀口统一，。）”"
+    for _ in range(2000):
+        width = rng.randint(8, 30)
+        text = "我" + "".join(rng.choice(chars) for _ in range(rng.randint(1, 80)))
+        if any(
+            a in CLOSING and b in CLOSING and c in CLOSING
+            for a, b, c in zip(text, text[1:], text[2:], strict=False)
+        ):
+            continue  # three marks in a row do not fit a hanging margin: out of scope
+        lines = wrap(Text(text), width).plain.split("\n")
+        assert "".join(lines) == text
+        for line in lines:
+            assert cell_len(line) <= width, (width, lines)
+            assert line[:1] not in CLOSING, (width, lines)
