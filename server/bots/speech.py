@@ -23,6 +23,8 @@ from .base import Plan
 from .evidence import Knowledge, others_alive
 from .lines import (
     checks_text,
+    lead,
+    lead_phrasings,
     reason,
     results_text,
     say,
@@ -49,9 +51,18 @@ _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
 _SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]*")
 
 
-def join(parts: list[str], lang: str) -> str:
-    """Sentences into one speech, none said twice: capitalised in English, capped at the
-    rules' length."""
+def join(
+    parts: list[str],
+    lang: str,
+    rng: random.Random | None = None,
+    leads: list[str] | None = None,
+    names: tuple[str, ...] = (),
+) -> str:
+    """Sentences into one speech, none said twice, capitalised in English, capped at the
+    rules' length. With ``rng``, short sentences are merged in pairs (as people talk:
+    "I'm the seer, seat 3 is good, and vote seat 5 today"), the first opened by ``leads``
+    (this game's facts: the night, whom the seat speaks after), a later one perhaps by a
+    connective ("also", "另外")."""
     seen: set[str] = set()
     kept: list[str] = []
     for part in parts:
@@ -60,6 +71,8 @@ def join(parts: list[str], lang: str) -> str:
             if key and key not in seen:
                 seen.add(key)
                 kept.append(sentence.strip())
+    if rng is not None:
+        kept = _weave(kept, lang, rng, leads or [], names)
     if lang == "zh":
         text = "".join(kept).strip()
     else:
@@ -68,11 +81,66 @@ def join(parts: list[str], lang: str) -> str:
     return text[:MAX_SPEECH_CHARS]
 
 
+_END = re.compile(r"[.!?。！？]+$")
+_MERGE_EN, _MERGE_ZH = 170, 60  # longest merged sentence, in characters
+
+
+def _specific(sentence: str, names: tuple[str, ...]) -> bool:
+    """Does the sentence name a seat or a player (this game's own words)?"""
+    return any(c.isdigit() for c in sentence) or any(n in sentence for n in names)
+
+
+def _weave(
+    kept: list[str], lang: str, rng: random.Random, leads: list[str], names: tuple[str, ...]
+) -> list[str]:
+    """Pairs of short sentences made one; the first opened by ``leads``."""
+    zh = lang == "zh"
+    cap = _MERGE_ZH if zh else _MERGE_EN
+    chunks: list[list[str]] = []
+    for sentence in kept:
+        last = chunks[-1] if chunks else None
+        if last is not None and (
+            (len(last) < 2 and len(last[0]) + len(sentence) < cap)
+            or not _specific(sentence, names)
+            or not _specific(last[-1], names)
+        ):
+            last.append(sentence)  # a sentence naming nobody never stands alone
+        else:
+            chunks.append([sentence])
+    comma = "，" if zh else ", "
+    more = list(lead_phrasings("more", lang))
+    out: list[str] = []
+    for i, chunk in enumerate(chunks):
+        body = chunk[0]
+        for nxt in chunk[1:]:
+            head = _END.sub("", body)
+            if zh or nxt.startswith(("and ", "so ", "but ")):
+                body = head + comma + nxt
+            elif ", and " in head or ", and " in nxt:
+                body = head + " — " + nxt
+            else:
+                body = head + rng.choice((", and ", " — ", ", and ")) + nxt
+        opener = ""
+        if i == 0 and leads:
+            opener = comma.join(leads)
+        elif i > 0 and more and rng.random() < 0.75:
+            opener = more.pop(rng.randrange(len(more)))
+        out.append(opener + comma + body if opener else body)
+    return out
+
+
 def speak_plan(
-    view: SeatView, parts: list[str], thought: str, label: str, target: int | None = None
+    view: SeatView,
+    parts: list[str],
+    thought: str,
+    label: str,
+    target: int | None = None,
+    rng: random.Random | None = None,
+    leads: list[str] | None = None,
 ) -> Plan:
-    """A speech of ``parts``; ``target``: the kill a wolf proposes with it."""
-    text = join(parts, view.lang)
+    """A speech of ``parts``; ``target``: the kill a wolf proposes with it; ``rng`` and
+    ``leads``: woven into few sentences opened by this game's facts (see :func:`join`)."""
+    text = join(parts, view.lang, rng, leads, tuple(view.names))
     return Plan(
         action=Action(seat=view.seat, kind="speak", text=text, target=target),
         thought=thought,
@@ -90,26 +158,36 @@ def _name(view: SeatView, s: int) -> str:
 
 
 def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
-    """A remark on the night and on where the seat speaks, more often from a talkative
-    seat: the deaths, or "front position, little to go on"."""
-    out: list[str] = []
+    """The clauses that open a day speech with this game's facts: the seat's manner
+    (bold or cautious, talkative or quiet), the night's deaths, whom it speaks after.
+    One or two of them, more often two from a talkative seat."""
     lang = view.lang
-    talk = k.temper.talk
-    if k.deaths_today is not None and rng.random() < 0.3 + 0.5 * talk:
-        dead = k.deaths_today
+    t = k.temper
+    found: list[str] = []
+    manner = rng.choice(
+        ("bold" if t.bold >= 0.5 else "cautious", "talk" if t.talk >= 0.5 else "quiet")
+    )
+    found.append(lead(manner, lang, rng))
+    dead = k.deaths_today
+    if dead is not None:
         if not dead:
-            out.append(say("open_peace", lang, rng))
+            found.append(lead("peace", lang, rng))
         elif len(dead) == 1:
-            out.append(say("open_dead", lang, rng, t=_w(view, dead[0]), n=_name(view, dead[0])))
+            found.append(lead("dead", lang, rng, t=_w(view, dead[0]), n=_name(view, dead[0])))
         else:
-            out.append(say("open_dead_many", lang, rng, t=seats_words(dead, lang)))
-    if rng.random() < 0.6 * talk:
-        spoken = len(k.spoke_today)
-        if spoken == 0:
-            out.append(say("position_first", lang, rng))
-        elif spoken >= len(view.living()) - 2:
-            out.append(say("position_late", lang, rng))
-    return out
+            found.append(lead("dead_many", lang, rng, t=seats_words(dead, lang)))
+    heard = [s for s in k.spoke_today if s != view.seat]
+    if not heard:
+        found.append(lead("first", lang, rng))
+    elif len(heard) >= 3 and len(heard) >= len(view.living()) - 3 and rng.random() < 0.5:
+        a, b = rng.sample(heard, 2)
+        found.append(lead("late", lang, rng, n=_name(view, a), m=_name(view, b)))
+    else:
+        p = heard[-1]
+        found.append(lead("after", lang, rng, n=_name(view, p), t=_w(view, p)))
+    keep = 2 if rng.random() < 0.35 + 0.5 * t.talk else 1
+    picked = sorted(rng.sample(range(len(found)), min(keep, len(found))))
+    return [found[i] for i in picked]
 
 
 def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
@@ -165,7 +243,7 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
             parts.append(say("wolf_chat_fake", lang, rng))
             thought += tr(lang, " I'll fake-claim seer tomorrow.", "我明天悍跳预言家。")
         else:
-            parts.append(say("wolf_chat_faker", lang, rng, t=_w(view, faker)))
+            parts.append(say("wolf_chat_faker", lang, rng, t=_w(view, faker), n=_name(view, faker)))
             thought += tr(
                 lang,
                 f" Seat {faker} will fake-claim seer tomorrow; I back them.",
@@ -173,7 +251,14 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
             )
     elif rng.random() < 0.2 * k.temper.talk:
         parts.append(say("wolf_chat_daogou", lang, rng))
-    return speak_plan(view, parts, thought, tr(lang, "wolves' talk", "狼队夜聊"), target=kill)
+    leads: list[str] = []
+    mates = [s for s in k.team if s != view.seat and view.is_alive(s)]
+    if mates and rng.random() < 0.5 + 0.4 * k.temper.talk:
+        leads.append(lead("mate", lang, rng, n=_name(view, rng.choice(mates))))
+    if view.day == 1 and rng.random() < 0.5:
+        leads.insert(0, lead("first_night", lang, rng))
+    label = tr(lang, "wolves' talk", "狼队夜聊")
+    return speak_plan(view, parts, thought, label, target=kill, rng=rng, leads=leads)
 
 
 def _seer_parts(
@@ -191,7 +276,7 @@ def _seer_parts(
         parts.append(say(key, lang, rng, t=_w(view, newest), n=_name(view, newest)))
         rest = dict(items[:-1])
         if rest:
-            parts.append(say("seer_report", lang, rng, r=results_text(rest, lang)))
+            parts.append(say("seer_more", lang, rng, r=results_text(rest, lang)))
     else:
         parts.append(say("seer_report", lang, rng, r=results_text(dict(reversed(items)), lang)))
     for r in rivals:
@@ -211,7 +296,8 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     who reported this seat, or else whom it suspects."""
     lang = view.lang
     label = tr(lang, "preparing a speech", "准备发言")
-    parts = _opening(view, k, rng)
+    leads = _opening(view, k, rng)
+    parts: list[str] = []
     summary = k.claims_summary(lang)
     rivals = [s for s in k.seer_claims if s != view.seat and view.is_alive(s)]
     claim = _seer_reveal(view, k, rng, summary, rivals) if view.role == "seer" else None
@@ -219,7 +305,7 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
         claim = _fake_seer_claim(view, k, rng, summary)
     if claim is not None:
         said, thought = claim
-        return speak_plan(view, parts + said, thought, label)
+        return speak_plan(view, parts + said, thought, label, rng=rng, leads=leads)
 
     others = others_alive(view)
     target, why = vote_target(view, k, others)
@@ -247,7 +333,7 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
         said, note = _deny(view, rng, liars, target)
     else:
         said, note = _point(view, k, rng, target, rivals, others)
-    return speak_plan(view, parts + said, thought + note, label)
+    return speak_plan(view, parts + said, thought + note, label, rng=rng, leads=leads)
 
 
 def _remarks(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
@@ -463,6 +549,7 @@ def pk_speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> P
             f"我在PK台上，指向{target}号：{why}。",
         ),
         label,
+        rng=rng,
     )
 
 
@@ -478,7 +565,7 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
             f"I'm the seer, leaving: revealing every check {checks_text(k.my_checks, lang)}.",
             f"我是预言家，出局前报出全部查验{checks_text(k.my_checks, lang)}。",
         )
-        return speak_plan(view, parts, thought, label)
+        return speak_plan(view, parts, thought, label, rng=rng)
     if k.wolf and view.seat in k.seer_claims and k.seer_claims[view.seat].reports:
         reports = k.seer_claims[view.seat].reports
         parts.append(say("seer_report", lang, rng, r=results_text(reports, lang)))
@@ -510,6 +597,7 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
             f"我出局了。{k.claims_summary(lang)}我指向{target}号：{why}。",
         ),
         label,
+        rng=rng,
     )
 
 
