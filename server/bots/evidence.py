@@ -15,7 +15,9 @@ from __future__ import annotations
 import random
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from server.game.view import SeatView
 from shared.events import (
@@ -169,34 +171,42 @@ class Memory:
             self.last = events[-1]
 
     def _one(self, e: Event) -> None:
-        if isinstance(e, SpeechEnd):
-            self._hear(e)
-        elif isinstance(e, VoteCast):
-            if e.kind in ("day", "pk"):  # exile votes only (not the wolves', not an election's)
-                ballot = Ballot(e.day, e.kind, e.seat, e.target)
-                self.votes.append(ballot)
-                self.rounds.setdefault((e.day, e.kind), []).append(ballot)
-        elif isinstance(e, Death):
-            if e.cause == "night":
-                self.night_deaths[e.day] = list(e.seats)
-                for s in e.seats:
-                    self.night_dead.append(s)
-                    self.night_dead_day[s] = e.day
-            elif e.cause == "exile":
-                self.exiled.extend(e.seats)
-            else:
-                self.shot.extend(e.seats)
-        elif isinstance(e, VoteResult):
-            if e.kind == "day" and e.tie:
-                self.pk[e.day] = list(e.tie)
-        elif isinstance(e, CheckResult):
-            if e.seat == self.me:
-                self.my_checks[e.target] = e.is_wolf
-        elif isinstance(e, WitchInfo):
-            if e.victim is not None:
-                self.attacked.append(e.victim)
-                self.attacked_day[e.victim] = e.day
-        elif isinstance(e, NightAction) and e.seat == self.me:
+        read = _READERS.get(type(e))
+        if read is not None:
+            read(self, e)
+
+    def _vote(self, e: VoteCast) -> None:
+        if e.kind in ("day", "pk"):  # exile votes only (not the wolves', not an election's)
+            ballot = Ballot(e.day, e.kind, e.seat, e.target)
+            self.votes.append(ballot)
+            self.rounds.setdefault((e.day, e.kind), []).append(ballot)
+
+    def _death(self, e: Death) -> None:
+        if e.cause == "night":
+            self.night_deaths[e.day] = list(e.seats)
+            for s in e.seats:
+                self.night_dead.append(s)
+                self.night_dead_day[s] = e.day
+        elif e.cause == "exile":
+            self.exiled.extend(e.seats)
+        else:
+            self.shot.extend(e.seats)
+
+    def _result(self, e: VoteResult) -> None:
+        if e.kind == "day" and e.tie:
+            self.pk[e.day] = list(e.tie)
+
+    def _check(self, e: CheckResult) -> None:
+        if e.seat == self.me:
+            self.my_checks[e.target] = e.is_wolf
+
+    def _witch_info(self, e: WitchInfo) -> None:
+        if e.victim is not None:
+            self.attacked.append(e.victim)
+            self.attacked_day[e.victim] = e.day
+
+    def _night_action(self, e: NightAction) -> None:
+        if e.seat == self.me:
             if e.action == "save":
                 self.saved = e.target
             elif e.action == "poison":
@@ -243,6 +253,17 @@ class Memory:
             if target != e.seat and 1 <= target <= players:
                 self.accusations.append((e.day, e.seat, target))
 
+
+# What a memory reads of each kind of event (one lookup by type, not a chain of checks).
+_READERS: dict[type, Callable[[Memory, Any], None]] = {
+    SpeechEnd: Memory._hear,
+    VoteCast: Memory._vote,
+    Death: Memory._death,
+    VoteResult: Memory._result,
+    CheckResult: Memory._check,
+    WitchInfo: Memory._witch_info,
+    NightAction: Memory._night_action,
+}
 
 # Memories by seat and game (the seat names tell games apart), fed only what is new.
 _MEMORIES: OrderedDict[tuple, Memory] = OrderedDict()
