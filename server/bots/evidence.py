@@ -369,6 +369,7 @@ class Knowledge:
         self.cred: dict[int, tuple[float, list[str]]] = {}
         self.weights: dict[int, list[tuple[float, str, dict]]] = {}  # (amount, reason, its fields)
         self.tags: dict[int, set[str]] = {}
+        self._rank: dict[int, tuple[float, float]] | None = None  # see ranked()
         self.believed = self._believed_seer()
         self._score()
 
@@ -611,8 +612,12 @@ class Knowledge:
                 self._score_round(rnd[0], rnd[1], votes, b, bad, gold)
                 kept = m.round_reading[rnd] = (key, self._adds)
                 self._adds = None
-            for seat, amount, tag, fields in kept[1]:
-                self._add(seat, amount, tag, **fields)
+            score, weights, tags = self.score, self.weights, self.tags
+            for seat, amount, tag, fields in kept[1]:  # self._add, without the call
+                if seat != me and seat in score:
+                    score[seat] += amount
+                    weights[seat].append((amount, tag, fields))
+                    tags[seat].add(tag)
         for victim in self.attacked:
             self._add(victim, -2.0, "attacked")
 
@@ -703,9 +708,11 @@ class Knowledge:
 
     def ranked(self, among: list[int]) -> list[int]:
         """Most suspect first; equal scores in this seat's own random order."""
-        return sorted(
-            among, key=lambda s: (-round(self.score.get(s, 0.0), 6), self.jitter.get(s, 0.0))
-        )
+        if self._rank is None:  # the scores are final once read: key them once
+            jitter = self.jitter
+            self._rank = {s: (-round(v, 6), jitter.get(s, 0.0)) for s, v in self.score.items()}
+        rank, jitter = self._rank, self.jitter
+        return sorted(among, key=lambda s: rank.get(s) or (0.0, jitter.get(s, 0.0)))
 
     def reasons(self, seat: int, n: int = 2) -> list[str]:
         """The strongest reasons behind ``seat``'s score, as sentences."""

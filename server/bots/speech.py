@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 
 from server.game.state import MAX_SPEECH_CHARS, Action, Decision
 from server.game.view import SeatView
@@ -85,9 +86,20 @@ _END = re.compile(r"[.!?。！？]+$")
 _MERGE_EN, _MERGE_ZH = 170, 60  # longest merged sentence, in characters
 
 
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=64)
+def _names_rx(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
 def _specific(sentence: str, names: tuple[str, ...]) -> bool:
     """Does the sentence name a seat or a player (this game's own words)?"""
-    return any(c.isdigit() for c in sentence) or any(n in sentence for n in names)
+    if _DIGIT.search(sentence):
+        return True
+    rx = _names_rx(names)
+    return rx is not None and rx.search(sentence) is not None
 
 
 def _weave(
