@@ -28,7 +28,7 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "I am the seer and I found a wolf: {t} is a wolf.",
             "I'm the seer, I checked {n} at {t} last night and {t} is a wolf.",
             "I'm the seer, and {n} won't like this: {t} is a wolf.",
-            "I'm the seer, {n} — my check landed on you, and {t} is a wolf.",
+            "I'm the seer and my check landed on {n}: {t} is a wolf.",
         ),
         (
             "我是预言家，昨晚查验了{t}，{t}是狼。",
@@ -144,7 +144,7 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{n} at {t} is the one I'd look at{x}.",
             "honestly, {t} reads wolf to me{x}.",
             "I keep coming back to {n} at {t}{x}.",
-            "{n}, I'm looking at you, {t}{x}.",
+            "I'm looking hard at {n} at {t}{x}.",
         ),
         (
             "我觉得{t}比较可疑{x}。",
@@ -155,7 +155,7 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "{t}{n}在我这里是狼面{x}。",
             "我点{t}一下{x}。",
             "我反复想，还是{t}{n}最可疑{x}。",
-            "{n}，我在看你，{t}{x}。",
+            "{t}{n}，我一直在看你{x}。",
         ),
     ),
     "gut": (
@@ -318,7 +318,7 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("我是猎人，我带走{t}。", "我是猎人，你们出错了，我开枪带{t}。", "我是猎人，枪给{t}。"),
     ),
     "witch_claim": (
-        ("I'm the witch, and {x}", "witch here: {x}", "I am the witch — {x}"),
+        ("I'm the witch, and {x}", "witch here: {x}", "I am the witch: {x}"),
         ("我是女巫，{x}", "我是女巫，{x}", "我跳女巫，{x}"),
     ),
     "witch_saved": (
@@ -601,14 +601,20 @@ LEADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "first": (
         (
-            "speaking first",
-            "as the first to speak",
-            "opening the round",
-            "with nobody before me",
-            "from the front of the order",
-            "at the head of the order",
+            "speaking first from {t}",
+            "{n} at {t}, first to speak",
+            "opening the round from {t}",
+            "{t} here, speaking first",
+            "as the first to speak, from {t}",
+            "from {t}, at the head of the order",
         ),
-        ("首置位", "我第一个发言", "前置位没信息", "我先开个头", "第一个说"),
+        (
+            "{t}玩家首置位发言",
+            "我是{t}，第一个发言",
+            "{t}{n}前置位，没什么信息",
+            "{t}先开个头",
+            "{t}首置位",
+        ),
     ),
     "after": (
         (
@@ -653,7 +659,7 @@ LEADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("简单说", "长话短说", "我少说两句"),
     ),
     "more": (
-        ("also", "and", "one more thing", "besides", "on top of that", "then", "either way"),
+        ("also", "plus", "one more thing", "besides", "on top of that", "then", "either way"),
         ("另外", "还有", "再说一点", "顺便说", "其次", "然后"),
     ),
     "mate": (

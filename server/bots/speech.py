@@ -128,10 +128,10 @@ def _weave(
             head = _END.sub("", body)
             if zh or nxt.startswith(("and ", "so ", "but ")):
                 body = head + comma + nxt
-            elif ", and " in head or ", and " in nxt:
-                body = head + " — " + nxt
-            else:
-                body = head + rng.choice((", and ", " — ", ", and ")) + nxt
+                continue
+            # A joint the clauses don't use already ("a, and b, and c" reads badly).
+            joints = [j for j in (", and ", " — ") if j not in head and j not in nxt]
+            body = head + (rng.choice(joints) if joints else ", and ") + nxt
         opener = ""
         if i == 0 and leads:
             opener = comma.join(leads)
@@ -190,7 +190,7 @@ def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
             found.append(lead("dead_many", lang, rng, t=seats_words(dead, lang)))
     heard = [s for s in k.spoke_today if s != view.seat]
     if not heard:
-        found.append(lead("first", lang, rng))
+        found.append(lead("first", lang, rng, t=_w(view, view.seat), n=_name(view, view.seat)))
     elif len(heard) >= 3 and len(heard) >= len(view.living()) - 3 and rng.random() < 0.5:
         a, b = rng.sample(heard, 2)
         found.append(lead("late", lang, rng, n=_name(view, a), m=_name(view, b)))
