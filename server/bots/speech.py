@@ -126,19 +126,28 @@ def _weave(
         body = chunk[0]
         for nxt in chunk[1:]:
             head = _END.sub("", body)
-            if zh or nxt.startswith(("and ", "so ", "but ")):
-                body = head + comma + nxt
+            if zh or nxt.startswith(("and ", "so ", "but ", "And ", "So ", "But ")):
+                body = head + comma + (nxt if zh else _mid(nxt, names))
                 continue
             # A joint the clauses don't use already ("a, and b, and c" reads badly).
             joints = [j for j in (", and ", " — ") if j not in head and j not in nxt]
-            body = head + (rng.choice(joints) if joints else ", and ") + nxt
+            body = head + (rng.choice(joints) if joints else ", and ") + _mid(nxt, names)
         opener = ""
         if i == 0 and leads:
             opener = comma.join(leads)
         elif i > 0 and more and rng.random() < 0.75:
             opener = more.pop(rng.randrange(len(more)))
-        out.append(opener + comma + body if opener else body)
+        out.append(opener + comma + (body if zh else _mid(body, names)) if opener else body)
     return out
+
+
+def _mid(clause: str, names: tuple[str, ...]) -> str:
+    """An English sentence as the middle of another: its first letter lowered, unless it
+    starts with "I" or a name."""
+    word = re.split(r"[\s,:'’(]", clause, maxsplit=1)[0]
+    if word in ("I", "I'm", "I'll", "I'd") or word in names:
+        return clause
+    return clause[:1].lower() + clause[1:]
 
 
 def speak_plan(
@@ -170,9 +179,9 @@ def _name(view: SeatView, s: int) -> str:
 
 
 def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
-    """The clauses that open a day speech with this game's facts: the seat's manner
-    (bold or cautious, talkative or quiet), the night's deaths, whom it speaks after.
-    One or two of them, more often two from a talkative seat."""
+    """The clauses that open a day speech with this game's facts: where the seat speaks
+    (its own seat when first, else after whom), perhaps its manner (bold or cautious,
+    talkative or quiet) or the night's deaths before it."""
     lang = view.lang
     t = k.temper
     found: list[str] = []
@@ -197,9 +206,11 @@ def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
     else:
         p = heard[-1]
         found.append(lead("after", lang, rng, n=_name(view, p), t=_w(view, p)))
-    keep = 2 if rng.random() < 0.35 + 0.5 * t.talk else 1
-    picked = sorted(rng.sample(range(len(found)), min(keep, len(found))))
-    return [found[i] for i in picked]
+    # Where the seat speaks names a seat or a player: it always opens; the manner or the
+    # night before it now and then, more often from a talkative seat.
+    if rng.random() < 0.35 + 0.5 * t.talk:
+        return [rng.choice(found[:-1]), found[-1]]
+    return found[-1:]
 
 
 def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
