@@ -362,13 +362,20 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
 def _remarks(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
     """A talkative seat's word on someone who spoke before it today: fair or evasive, as
     its suspicion says (a wolf praises its mates now and then, never too much)."""
-    heard = [s for s in k.spoke_today if s != view.seat and view.is_alive(s)]
+    heard = _earlier(view, k)
     if not heard or rng.random() > 0.25 + 0.6 * k.temper.talk:
         return []
     t = rng.choice(heard)
     doubt = k.score.get(t, 0.0) > 0.3 or (k.wolf and t not in k.team and rng.random() < 0.5)
     key = "remark_doubt" if doubt else "remark_fair"
     return [say(key, view.lang, rng, t=_w(view, t), n=_name(view, t))]
+
+
+def _earlier(view: SeatView, k: Knowledge) -> list[int]:
+    """Living seats that spoke today before the one just before this seat (that one is
+    named already where the speech opens: "after Hugo's speech")."""
+    before = [s for s in k.spoke_today if s != view.seat]
+    return [s for s in before[:-1] if view.is_alive(s)]
 
 
 def _cap(text: str) -> str:
@@ -504,7 +511,7 @@ def _point(
         )
     # With nothing to say, say it in a way of one's own: a word on an earlier speaker
     # (by name) or on one's own side, so quiet speeches don't repeat across games.
-    heard = [s for s in k.spoke_today if s != view.seat and view.is_alive(s)]
+    heard = _earlier(view, k)
     if heard and rng.random() < 0.7:
         t = rng.choice(heard)
         key = "remark_doubt" if rng.random() < 0.4 else "remark_fair"
