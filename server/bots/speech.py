@@ -310,7 +310,7 @@ def _seer_parts(
     flow = [s for s in k.ranked(others_alive(view)) if s not in checks and s not in rivals]
     if len(flow) >= 2 and rng.random() < 0.4 + 0.5 * k.temper.talk:
         a, b = flow[0], flow[1] if rng.random() < 0.6 else flow[-1]
-        parts.append(say("badge_flow", lang, rng, a=a, b=b))
+        parts.append(say("badge_flow", lang, rng, a=a, b=b, na=_name(view, a), nb=_name(view, b)))
     return parts
 
 
@@ -438,7 +438,7 @@ def _rebut(
         said.append(say("hunter_claim", lang, rng, t=_w(view, liar)))
     elif role == "witch":
         said.append(say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
-        said.append(say("doubt_seer", lang, rng, s=_w(view, liar)))
+        said.append(say("doubt_seer", lang, rng, s=_w(view, liar), n=_name(view, liar)))
     else:
         said.append(say("villager_accused", lang, rng, s=_w(view, liar)))
     return said, tr(
@@ -489,7 +489,7 @@ def _point(
         if notes:
             said.append(say("side_seer", lang, rng, s=_w(view, b), x=rng.choice(notes)))
         else:
-            said.append(say("doubt_seer", lang, rng, s=_w(view, fight[0])))
+            said.append(say("doubt_seer", lang, rng, s=_w(view, fight[0]), n=_name(view, fight[0])))
     if view.role == "witch" and fight and k.saved and rng.random() < 0.4 + 0.5 * k.temper.bold:
         said.insert(0, say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
     if b is not None and not k.wolf and k.seer_claims[b].reports.get(target):
