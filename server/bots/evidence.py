@@ -389,7 +389,7 @@ class Knowledge:
         c = self.seer_claims[seat]
         notes: list[str] = []
         score = 0.0
-        t, w = self._t, self._w
+        zh, w = self.zh, self._w  # only this seat's language is written
 
         def note(amount: float, text: str) -> None:
             nonlocal score
@@ -401,9 +401,10 @@ class Knowledge:
             if self.attacked_day_of(seat) == d:
                 note(
                     3.0,
-                    t(
-                        f"the wolves attacked {w(seat)}, so they were not one of them",
-                        f"{w(seat)}是被狼刀的，不会是狼",
+                    (
+                        f"{w(seat)}是被狼刀的，不会是狼"
+                        if zh
+                        else f"the wolves attacked {w(seat)}, so they were not one of them"
                     ),
                 )
             elif seat == self.poisoned:
@@ -411,56 +412,71 @@ class Knowledge:
             elif len(self.memory.night_deaths.get(d, [])) == 1:
                 note(
                     2.5,
-                    t(
-                        f"{w(seat)} died alone in the night, most likely to the wolves",
-                        f"{w(seat)}是单死出局，多半是被狼刀的",
+                    (
+                        f"{w(seat)}是单死出局，多半是被狼刀的"
+                        if zh
+                        else f"{w(seat)} died alone in the night, most likely to the wolves"
                     ),
                 )
             else:
-                note(1.0, t(f"{w(seat)} died in a double-death night", f"{w(seat)}死于双死夜"))
+                note(
+                    1.0,
+                    (f"{w(seat)}死于双死夜" if zh else f"{w(seat)} died in a double-death night"),
+                )
         if len(self.seer_claims) == 1 and self.view.day > c.day:
             note(
                 1.0,
-                t(
-                    f"nobody has counter-claimed {w(seat)} in a whole night and day",
-                    f"{w(seat)}跳了一轮没人对跳",
+                (
+                    f"{w(seat)}跳了一轮没人对跳"
+                    if zh
+                    else f"nobody has counter-claimed {w(seat)} in a whole night and day"
                 ),
             )
         if self.view.role == "seer":
-            note(-10.0, t("I am the seer myself", "我自己才是预言家"))
+            note(-10.0, ("我自己才是预言家" if zh else "I am the seer myself"))
         if c.reports.get(self.me) and not self.wolf:
             note(
                 -10.0,
-                t(
-                    f"{w(seat)} reported me as a wolf, and I know I'm good",
-                    f"{w(seat)}给我发查杀，而我是好人",
+                (
+                    f"{w(seat)}给我发查杀，而我是好人"
+                    if zh
+                    else f"{w(seat)} reported me as a wolf, and I know I'm good"
                 ),
             )
         if c.reports.get(self.me) is False and not self.wolf:
-            note(0.3, t(f"{w(seat)} vouched for me", f"{w(seat)}给我发了金水"))
+            note(0.3, (f"{w(seat)}给我发了金水" if zh else f"{w(seat)} vouched for me"))
         if seat in self.my_checks:
             note(
                 -10.0 if self.my_checks[seat] else 5.0,
-                t(f"I checked {w(seat)} myself", f"我亲自验过{w(seat)}"),
+                (f"我亲自验过{w(seat)}" if zh else f"I checked {w(seat)} myself"),
             )
         for target, is_wolf in c.reports.items():
             mine = self.my_checks.get(target)
             if mine is not None and mine != is_wolf:
                 note(
                     -8.0,
-                    t(
-                        f"{w(seat)} says {w(target)} is {'a wolf' if is_wolf else 'good'}, my check says otherwise",
-                        f"{w(seat)}对{w(target)}的报验和我的查验矛盾",
+                    (
+                        f"{w(seat)}对{w(target)}的报验和我的查验矛盾"
+                        if zh
+                        else f"{w(seat)} says {w(target)} is {'a wolf' if is_wolf else 'good'}, my check says otherwise"
                     ),
                 )
             elif mine is not None and mine and is_wolf:
-                note(3.0, t(f"{w(seat)} found the same wolf I did", f"{w(seat)}和我验出同一只狼"))
+                note(
+                    3.0,
+                    (
+                        f"{w(seat)}和我验出同一只狼"
+                        if zh
+                        else f"{w(seat)} found the same wolf I did"
+                    ),
+                )
             if is_wolf and target in self.attacked and self.view.role == "witch":
                 note(
                     -6.0,
-                    t(
-                        f"{w(seat)} called {w(target)} a wolf, but the wolves attacked {w(target)}",
-                        f"{w(seat)}查杀{w(target)}，可{w(target)}是被狼刀的",
+                    (
+                        f"{w(seat)}查杀{w(target)}，可{w(target)}是被狼刀的"
+                        if zh
+                        else f"{w(seat)} called {w(target)} a wolf, but the wolves attacked {w(target)}"
                     ),
                 )
             witch = self.witch_claim()
@@ -472,9 +488,10 @@ class Knowledge:
             ):
                 note(
                     -4.0,
-                    t(
-                        f"{w(seat)} called {w(target)} a wolf, but {w(target)} is the witch's 'silver water' (saved from the wolves)",
-                        f"{w(seat)}查杀的{w(target)}是女巫的银水",
+                    (
+                        f"{w(seat)}查杀的{w(target)}是女巫的银水"
+                        if zh
+                        else f"{w(seat)} called {w(target)} a wolf, but {w(target)} is the witch's 'silver water' (saved from the wolves)"
                     ),
                 )
             claimed = self.role_claims.get(target)
@@ -487,17 +504,19 @@ class Knowledge:
             ):
                 note(
                     -1.5,
-                    t(
-                        f"{w(seat)} 'checked' {w(target)} only after {w(target)} claimed seer — convenient",
-                        f"{w(seat)}在{w(target)}起跳后才报查杀，太巧了",
+                    (
+                        f"{w(seat)}在{w(target)}起跳后才报查杀，太巧了"
+                        if zh
+                        else f"{w(seat)} 'checked' {w(target)} only after {w(target)} claimed seer — convenient"
                     ),
                 )
             elif is_wolf and claimed in ("witch", "hunter") and self._unopposed(target, claimed):
                 note(
                     -3.0,
-                    t(
-                        f"{w(seat)} called {w(target)} a wolf, but {w(target)} claims {claimed} and nobody disputes it",
-                        f"{w(seat)}查杀的{w(target)}跳了{ROLE_ZH[claimed]}且没人对跳",
+                    (
+                        f"{w(seat)}查杀的{w(target)}跳了{ROLE_ZH[claimed]}且没人对跳"
+                        if zh
+                        else f"{w(seat)} called {w(target)} a wolf, but {w(target)} claims {claimed} and nobody disputes it"
                     ),
                 )
         for other in self.seer_claims.values():
@@ -510,20 +529,22 @@ class Knowledge:
                     # The wolf's classic answer: jump, and "check" the accuser.
                     note(
                         -2.0,
-                        t(
-                            f"{w(seat)} claimed seer only after {w(other.seat)} called them a wolf, "
-                            f"and 'checked' {w(other.seat)} right back",
-                            f"{w(seat)}被{w(other.seat)}查杀后才起跳，还反查杀{w(other.seat)}",
+                        (
+                            f"{w(seat)}被{w(other.seat)}查杀后才起跳，还反查杀{w(other.seat)}"
+                            if zh
+                            else f"{w(seat)} claimed seer only after {w(other.seat)} called them a wolf, "
+                            f"and 'checked' {w(other.seat)} right back"
                         ),
                     )
                 else:
                     # Called a wolf, yet no "check" back on the accuser: not the wolf's way.
                     note(
                         0.3,
-                        t(
-                            f"{w(seat)} was called a wolf by {w(other.seat)}, yet reported their own "
-                            f"check instead of hitting back",
-                            f"{w(seat)}被{w(other.seat)}查杀，却报自己的验人而不是反查杀",
+                        (
+                            f"{w(seat)}被{w(other.seat)}查杀，却报自己的验人而不是反查杀"
+                            if zh
+                            else f"{w(seat)} was called a wolf by {w(other.seat)}, yet reported their own "
+                            f"check instead of hitting back"
                         ),
                     )
         return score, notes
