@@ -25,7 +25,7 @@ from server.game.config import GameConfig
 from server.game.engine import apply, new_game, pending
 from server.game.state import MAX_SPEECH_CHARS, Action, Decision, GameState
 from server.game.view import SeatView, seat_view
-from server.metrics import Metrics, game_facts, render
+from server.metrics import Metrics, game_facts, render, sentences
 from shared.events import CheckResult, Death, NightAction, RoleAssigned, SpeechEnd, VoteCast
 
 PUBLIC_SPEECH = ("speak", "pk_speak", "last_words")
@@ -559,6 +559,38 @@ def test_no_speech_says_a_sentence_twice() -> None:
             if p.speech:
                 said = [x.strip() for x in re.findall(r"[^.!?。！？]+[.!?。！？]*", p.speech)]
                 assert len(said) == len(set(said)), p.speech
+
+
+def test_join_weaves_short_sentences_and_never_leaves_a_generic_one_alone() -> None:
+    rng = random.Random(3)
+    text = join(
+        ["I suspect seat 4.", "For the record, I'm good.", "Vote seat 4 today."],
+        "en",
+        rng,
+        ["speaking first from seat 1"],
+        ("Ada", "Basil"),
+    )
+    said = sentences(text)
+    assert said[0].startswith("Speaking first from seat 1, I suspect seat 4")
+    assert all(re.search(r"\d|Ada|Basil", x) for x in said), text
+    assert "for the record, I'm good" in text
+    zh = join(["我踩4号。", "我是好人，可以验我。"], "zh", rng, ["1号首置位"], ("阿明",))
+    assert zh == "1号首置位，我踩4号，我是好人，可以验我。"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_early_talk_is_this_games_own(lang: str) -> None:
+    """Night-1 wolf talk and day-1 speeches: every sentence names a seat or a player, and
+    no two games with neighbouring seeds share a sentence (issue 16)."""
+    facts = []
+    for state, _ in games(lang):
+        f = game_facts(state.history, lang)
+        names = state.names
+        for x in f["early_sentences"]:
+            assert re.search(r"\d", x) or any(n in x for n in names), x
+        facts.append(f)
+    for a, b in zip(facts, facts[1:], strict=False):
+        assert not a["early_sentences"] & b["early_sentences"]
 
 
 def test_speech_grammar_and_calls() -> None:

@@ -49,8 +49,11 @@ _EN_ROLE = re.compile(
     r"(seer|prophet|witch|hunter|villager|werewolf|wolf)\b",
     re.I,
 )
+# A report's seat word ("seat 5 is a wolf") is left out of the patterns that start with
+# the number: it changes neither what is found nor the order (no other claim can start
+# inside "seat "), and an optional prefix tried at every character made them the slowest.
 _EN_WOLF = re.compile(
-    _SEAT_EN + _NUM + r"\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+|definitely\s+a\s+|surely\s+a\s+)?"
+    _NUM + r"\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+|definitely\s+a\s+|surely\s+a\s+)?"
     r"(?:werewolf|wolf|bad)\b",
     re.I,
 )
@@ -58,7 +61,7 @@ _EN_CHECKED_WOLF = re.compile(
     r"\bchecked\s+" + _SEAT_EN + _NUM + r"\W+(?:\w+\W+){0,3}?(?:a\s+)?(?:werewolf|wolf)\b", re.I
 )
 _EN_GOOD = re.compile(
-    _SEAT_EN + _NUM + r"\s+(?:is|was)\s+(?:good|a\s+good\b|innocent|clean|a\s+villager\b"
+    _NUM + r"\s+(?:is|was)\s+(?:good|a\s+good\b|innocent|clean|a\s+villager\b"
     r"|on\s+the\s+good\s+side)",
     re.I,
 )
@@ -76,22 +79,38 @@ _ZH_WOLF2 = re.compile(r"查杀\s*(?:了|给)?\s*" + _NUM + r"\s*号?")
 _ZH_GOOD = re.compile(_NUM + _ZH_LINK + r"(?:金水|好人)")
 _ZH_GOOD2 = re.compile(r"(?:金水|发金水给|金水给)\s*(?:是)?\s*" + _NUM + r"\s*号?")
 
-_WOLF_PATTERNS = (_EN_WOLF, _EN_CHECKED_WOLF, _ZH_WOLF, _ZH_WOLF2)
-_GOOD_PATTERNS = (_EN_GOOD, _EN_CHECKED_GOOD, _ZH_GOOD, _ZH_GOOD2)
+# Patterns by script: a text with no Latin letter cannot match an English one, a text
+# with no Chinese character a Chinese one, so each speech is read only in its scripts.
+_LATIN = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _scripts(text: str) -> tuple[bool, bool]:
+    """(has Latin letters, has Chinese characters)."""
+    return _LATIN.search(text) is not None, _HAN.search(text) is not None
+
+
+_ROLE_BY = ((_EN_ROLE,), (_ZH_ROLE, _ZH_JUMP))
+_WOLF_BY = ((_EN_WOLF, _EN_CHECKED_WOLF), (_ZH_WOLF, _ZH_WOLF2))
+_GOOD_BY = ((_EN_GOOD, _EN_CHECKED_GOOD), (_ZH_GOOD, _ZH_GOOD2))
 
 
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> tuple[Claim, ...]:
     found: list[tuple[int, Claim]] = []
-    for rx in (_EN_ROLE, _ZH_ROLE, _ZH_JUMP):
-        for m in rx.finditer(text):
-            found.append((m.start(), Claim("role", role=ROLE_WORDS[m.group(1).lower()])))
-    for rx in _WOLF_PATTERNS:
-        for m in rx.finditer(text):
-            found.append((m.start(), Claim("wolf", target=int(m.group(1)))))
-    for rx in _GOOD_PATTERNS:
-        for m in rx.finditer(text):
-            found.append((m.start(), Claim("good", target=int(m.group(1)))))
+    scripts = [i for i, has in enumerate(_scripts(text)) if has]
+    for i in scripts:
+        for rx in _ROLE_BY[i]:
+            for m in rx.finditer(text):
+                found.append((m.start(), Claim("role", role=ROLE_WORDS[m.group(1).lower()])))
+    for i in scripts:
+        for rx in _WOLF_BY[i]:
+            for m in rx.finditer(text):
+                found.append((m.start(), Claim("wolf", target=int(m.group(1)))))
+    for i in scripts:
+        for rx in _GOOD_BY[i]:
+            for m in rx.finditer(text):
+                found.append((m.start(), Claim("good", target=int(m.group(1)))))
     out: list[Claim] = []
     for _, claim in sorted(found, key=lambda x: x[0]):
         if claim not in out:
@@ -117,7 +136,8 @@ _ACCUSE_ZH = re.compile(r"(?:怀疑|投|出|放逐|注意|踩|归票|挂)\s*" + 
 def parse_accusations(text: str) -> tuple[int, ...]:
     """Seats the speaker pushes to vote out or suspects ("I suspect seat 5", "投5号")."""
     seen: list[int] = []
-    for rx in (_ACCUSE_EN, _ACCUSE_ZH):
+    en, zh = _scripts(text)
+    for rx in (_ACCUSE_EN,) * en + (_ACCUSE_ZH,) * zh:
         for m in rx.finditer(text):
             n = int(m.group(1))
             if n not in seen:
@@ -132,7 +152,8 @@ _KILL_ZH = re.compile(r"[刀杀]\s*" + _NUM + r"\s*号?")
 @lru_cache(maxsize=4096)
 def parse_kill_proposal(text: str) -> int | None:
     """The victim a wolf proposes in the wolves' night talk ("kill seat 5", "刀5号")."""
-    m = _KILL_EN.search(text) or _KILL_ZH.search(text)
+    en, zh = _scripts(text)
+    m = (en and _KILL_EN.search(text)) or (zh and _KILL_ZH.search(text))
     return int(m.group(1)) if m else None
 
 
@@ -147,7 +168,8 @@ _SAVE_ZH = re.compile(
 @lru_cache(maxsize=1024)
 def parse_save_claim(text: str) -> int | None:
     """The seat a witch says she saved ("I saved seat 5", "银水5号", "5号是银水")."""
-    m = _SAVE_EN.search(text) or _SAVE_ZH.search(text)
+    en, zh = _scripts(text)
+    m = (en and _SAVE_EN.search(text)) or (zh and _SAVE_ZH.search(text))
     if not m:
         return None
     return int(next(g for g in m.groups() if g))
@@ -157,18 +179,17 @@ _FAKE_EN = re.compile(r"\bI(?:'ll|’ll| will)\s+(?:counter-?)?claim\s+(?:the\s+
 _FAKE_ZH = re.compile(r"我(?:来|去|要)?(?:悍跳|跳预言家)")
 
 
-_FAKER_EN = re.compile(_SEAT_EN + _NUM + r"\s+(?:will\s+)?claims?\s+(?:the\s+)?seer", re.I)
+_FAKER_EN = re.compile(_NUM + r"\s+(?:will\s+)?claims?\s+(?:the\s+)?seer", re.I)
 _FAKER_ZH = re.compile(_NUM + r"\s*号\s*(?:明天)?\s*(?:来|去)?\s*(?:悍跳|跳预言家)")
 
 
 @lru_cache(maxsize=1024)
 def parse_fake_plan(text: str) -> bool:
     """Does a wolf announce, in the wolves' talk, a fake seer claim (its own or a mate's)?"""
+    en, zh = _scripts(text)
     return bool(
-        _FAKE_EN.search(text)
-        or _FAKE_ZH.search(text)
-        or _FAKER_EN.search(text)
-        or _FAKER_ZH.search(text)
+        (en and (_FAKE_EN.search(text) or _FAKER_EN.search(text)))
+        or (zh and (_FAKE_ZH.search(text) or _FAKER_ZH.search(text)))
     )
 
 
@@ -176,5 +197,6 @@ def parse_fake_plan(text: str) -> bool:
 def parse_fake_claimer(text: str) -> int | None:
     """The teammate a wolf names to fake-claim seer ("seat 5 claims seer tomorrow",
     "5号明天悍跳"); None when the speaker means itself or names nobody."""
-    m = _FAKER_EN.search(text) or _FAKER_ZH.search(text)
+    en, zh = _scripts(text)
+    m = (en and _FAKER_EN.search(text)) or (zh and _FAKER_ZH.search(text))
     return int(m.group(1)) if m else None

@@ -15,7 +15,9 @@ from __future__ import annotations
 import random
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from server.game.view import SeatView
 from shared.events import (
@@ -169,34 +171,42 @@ class Memory:
             self.last = events[-1]
 
     def _one(self, e: Event) -> None:
-        if isinstance(e, SpeechEnd):
-            self._hear(e)
-        elif isinstance(e, VoteCast):
-            if e.kind in ("day", "pk"):  # exile votes only (not the wolves', not an election's)
-                ballot = Ballot(e.day, e.kind, e.seat, e.target)
-                self.votes.append(ballot)
-                self.rounds.setdefault((e.day, e.kind), []).append(ballot)
-        elif isinstance(e, Death):
-            if e.cause == "night":
-                self.night_deaths[e.day] = list(e.seats)
-                for s in e.seats:
-                    self.night_dead.append(s)
-                    self.night_dead_day[s] = e.day
-            elif e.cause == "exile":
-                self.exiled.extend(e.seats)
-            else:
-                self.shot.extend(e.seats)
-        elif isinstance(e, VoteResult):
-            if e.kind == "day" and e.tie:
-                self.pk[e.day] = list(e.tie)
-        elif isinstance(e, CheckResult):
-            if e.seat == self.me:
-                self.my_checks[e.target] = e.is_wolf
-        elif isinstance(e, WitchInfo):
-            if e.victim is not None:
-                self.attacked.append(e.victim)
-                self.attacked_day[e.victim] = e.day
-        elif isinstance(e, NightAction) and e.seat == self.me:
+        read = _READERS.get(type(e))
+        if read is not None:
+            read(self, e)
+
+    def _vote(self, e: VoteCast) -> None:
+        if e.kind in ("day", "pk"):  # exile votes only (not the wolves', not an election's)
+            ballot = Ballot(e.day, e.kind, e.seat, e.target)
+            self.votes.append(ballot)
+            self.rounds.setdefault((e.day, e.kind), []).append(ballot)
+
+    def _death(self, e: Death) -> None:
+        if e.cause == "night":
+            self.night_deaths[e.day] = list(e.seats)
+            for s in e.seats:
+                self.night_dead.append(s)
+                self.night_dead_day[s] = e.day
+        elif e.cause == "exile":
+            self.exiled.extend(e.seats)
+        else:
+            self.shot.extend(e.seats)
+
+    def _result(self, e: VoteResult) -> None:
+        if e.kind == "day" and e.tie:
+            self.pk[e.day] = list(e.tie)
+
+    def _check(self, e: CheckResult) -> None:
+        if e.seat == self.me:
+            self.my_checks[e.target] = e.is_wolf
+
+    def _witch_info(self, e: WitchInfo) -> None:
+        if e.victim is not None:
+            self.attacked.append(e.victim)
+            self.attacked_day[e.victim] = e.day
+
+    def _night_action(self, e: NightAction) -> None:
+        if e.seat == self.me:
             if e.action == "save":
                 self.saved = e.target
             elif e.action == "poison":
@@ -243,6 +253,17 @@ class Memory:
             if target != e.seat and 1 <= target <= players:
                 self.accusations.append((e.day, e.seat, target))
 
+
+# What a memory reads of each kind of event (one lookup by type, not a chain of checks).
+_READERS: dict[type, Callable[[Memory, Any], None]] = {
+    SpeechEnd: Memory._hear,
+    VoteCast: Memory._vote,
+    Death: Memory._death,
+    VoteResult: Memory._result,
+    CheckResult: Memory._check,
+    WitchInfo: Memory._witch_info,
+    NightAction: Memory._night_action,
+}
 
 # Memories by seat and game (the seat names tell games apart), fed only what is new.
 _MEMORIES: OrderedDict[tuple, Memory] = OrderedDict()
@@ -348,6 +369,7 @@ class Knowledge:
         self.cred: dict[int, tuple[float, list[str]]] = {}
         self.weights: dict[int, list[tuple[float, str, dict]]] = {}  # (amount, reason, its fields)
         self.tags: dict[int, set[str]] = {}
+        self._rank: dict[int, tuple[float, float]] | None = None  # see ranked()
         self.believed = self._believed_seer()
         self._score()
 
@@ -367,7 +389,7 @@ class Knowledge:
         c = self.seer_claims[seat]
         notes: list[str] = []
         score = 0.0
-        t, w = self._t, self._w
+        zh, w = self.zh, self._w  # only this seat's language is written
 
         def note(amount: float, text: str) -> None:
             nonlocal score
@@ -379,9 +401,10 @@ class Knowledge:
             if self.attacked_day_of(seat) == d:
                 note(
                     3.0,
-                    t(
-                        f"the wolves attacked {w(seat)}, so they were not one of them",
-                        f"{w(seat)}是被狼刀的，不会是狼",
+                    (
+                        f"{w(seat)}是被狼刀的，不会是狼"
+                        if zh
+                        else f"the wolves attacked {w(seat)}, so they were not one of them"
                     ),
                 )
             elif seat == self.poisoned:
@@ -389,56 +412,71 @@ class Knowledge:
             elif len(self.memory.night_deaths.get(d, [])) == 1:
                 note(
                     2.5,
-                    t(
-                        f"{w(seat)} died alone in the night, most likely to the wolves",
-                        f"{w(seat)}是单死出局，多半是被狼刀的",
+                    (
+                        f"{w(seat)}是单死出局，多半是被狼刀的"
+                        if zh
+                        else f"{w(seat)} died alone in the night, most likely to the wolves"
                     ),
                 )
             else:
-                note(1.0, t(f"{w(seat)} died in a double-death night", f"{w(seat)}死于双死夜"))
+                note(
+                    1.0,
+                    (f"{w(seat)}死于双死夜" if zh else f"{w(seat)} died in a double-death night"),
+                )
         if len(self.seer_claims) == 1 and self.view.day > c.day:
             note(
                 1.0,
-                t(
-                    f"nobody has counter-claimed {w(seat)} in a whole night and day",
-                    f"{w(seat)}跳了一轮没人对跳",
+                (
+                    f"{w(seat)}跳了一轮没人对跳"
+                    if zh
+                    else f"nobody has counter-claimed {w(seat)} in a whole night and day"
                 ),
             )
         if self.view.role == "seer":
-            note(-10.0, t("I am the seer myself", "我自己才是预言家"))
+            note(-10.0, ("我自己才是预言家" if zh else "I am the seer myself"))
         if c.reports.get(self.me) and not self.wolf:
             note(
                 -10.0,
-                t(
-                    f"{w(seat)} reported me as a wolf, and I know I'm good",
-                    f"{w(seat)}给我发查杀，而我是好人",
+                (
+                    f"{w(seat)}给我发查杀，而我是好人"
+                    if zh
+                    else f"{w(seat)} reported me as a wolf, and I know I'm good"
                 ),
             )
         if c.reports.get(self.me) is False and not self.wolf:
-            note(0.3, t(f"{w(seat)} vouched for me", f"{w(seat)}给我发了金水"))
+            note(0.3, (f"{w(seat)}给我发了金水" if zh else f"{w(seat)} vouched for me"))
         if seat in self.my_checks:
             note(
                 -10.0 if self.my_checks[seat] else 5.0,
-                t(f"I checked {w(seat)} myself", f"我亲自验过{w(seat)}"),
+                (f"我亲自验过{w(seat)}" if zh else f"I checked {w(seat)} myself"),
             )
         for target, is_wolf in c.reports.items():
             mine = self.my_checks.get(target)
             if mine is not None and mine != is_wolf:
                 note(
                     -8.0,
-                    t(
-                        f"{w(seat)} says {w(target)} is {'a wolf' if is_wolf else 'good'}, my check says otherwise",
-                        f"{w(seat)}对{w(target)}的报验和我的查验矛盾",
+                    (
+                        f"{w(seat)}对{w(target)}的报验和我的查验矛盾"
+                        if zh
+                        else f"{w(seat)} says {w(target)} is {'a wolf' if is_wolf else 'good'}, my check says otherwise"
                     ),
                 )
             elif mine is not None and mine and is_wolf:
-                note(3.0, t(f"{w(seat)} found the same wolf I did", f"{w(seat)}和我验出同一只狼"))
+                note(
+                    3.0,
+                    (
+                        f"{w(seat)}和我验出同一只狼"
+                        if zh
+                        else f"{w(seat)} found the same wolf I did"
+                    ),
+                )
             if is_wolf and target in self.attacked and self.view.role == "witch":
                 note(
                     -6.0,
-                    t(
-                        f"{w(seat)} called {w(target)} a wolf, but the wolves attacked {w(target)}",
-                        f"{w(seat)}查杀{w(target)}，可{w(target)}是被狼刀的",
+                    (
+                        f"{w(seat)}查杀{w(target)}，可{w(target)}是被狼刀的"
+                        if zh
+                        else f"{w(seat)} called {w(target)} a wolf, but the wolves attacked {w(target)}"
                     ),
                 )
             witch = self.witch_claim()
@@ -450,9 +488,10 @@ class Knowledge:
             ):
                 note(
                     -4.0,
-                    t(
-                        f"{w(seat)} called {w(target)} a wolf, but {w(target)} is the witch's 'silver water' (saved from the wolves)",
-                        f"{w(seat)}查杀的{w(target)}是女巫的银水",
+                    (
+                        f"{w(seat)}查杀的{w(target)}是女巫的银水"
+                        if zh
+                        else f"{w(seat)} called {w(target)} a wolf, but {w(target)} is the witch's 'silver water' (saved from the wolves)"
                     ),
                 )
             claimed = self.role_claims.get(target)
@@ -465,17 +504,19 @@ class Knowledge:
             ):
                 note(
                     -1.5,
-                    t(
-                        f"{w(seat)} 'checked' {w(target)} only after {w(target)} claimed seer — convenient",
-                        f"{w(seat)}在{w(target)}起跳后才报查杀，太巧了",
+                    (
+                        f"{w(seat)}在{w(target)}起跳后才报查杀，太巧了"
+                        if zh
+                        else f"{w(seat)} 'checked' {w(target)} only after {w(target)} claimed seer — convenient"
                     ),
                 )
             elif is_wolf and claimed in ("witch", "hunter") and self._unopposed(target, claimed):
                 note(
                     -3.0,
-                    t(
-                        f"{w(seat)} called {w(target)} a wolf, but {w(target)} claims {claimed} and nobody disputes it",
-                        f"{w(seat)}查杀的{w(target)}跳了{ROLE_ZH[claimed]}且没人对跳",
+                    (
+                        f"{w(seat)}查杀的{w(target)}跳了{ROLE_ZH[claimed]}且没人对跳"
+                        if zh
+                        else f"{w(seat)} called {w(target)} a wolf, but {w(target)} claims {claimed} and nobody disputes it"
                     ),
                 )
         for other in self.seer_claims.values():
@@ -488,20 +529,22 @@ class Knowledge:
                     # The wolf's classic answer: jump, and "check" the accuser.
                     note(
                         -2.0,
-                        t(
-                            f"{w(seat)} claimed seer only after {w(other.seat)} called them a wolf, "
-                            f"and 'checked' {w(other.seat)} right back",
-                            f"{w(seat)}被{w(other.seat)}查杀后才起跳，还反查杀{w(other.seat)}",
+                        (
+                            f"{w(seat)}被{w(other.seat)}查杀后才起跳，还反查杀{w(other.seat)}"
+                            if zh
+                            else f"{w(seat)} claimed seer only after {w(other.seat)} called them a wolf, "
+                            f"and 'checked' {w(other.seat)} right back"
                         ),
                     )
                 else:
                     # Called a wolf, yet no "check" back on the accuser: not the wolf's way.
                     note(
                         0.3,
-                        t(
-                            f"{w(seat)} was called a wolf by {w(other.seat)}, yet reported their own "
-                            f"check instead of hitting back",
-                            f"{w(seat)}被{w(other.seat)}查杀，却报自己的验人而不是反查杀",
+                        (
+                            f"{w(seat)}被{w(other.seat)}查杀，却报自己的验人而不是反查杀"
+                            if zh
+                            else f"{w(seat)} was called a wolf by {w(other.seat)}, yet reported their own "
+                            f"check instead of hitting back"
                         ),
                     )
         return score, notes
@@ -590,8 +633,12 @@ class Knowledge:
                 self._score_round(rnd[0], rnd[1], votes, b, bad, gold)
                 kept = m.round_reading[rnd] = (key, self._adds)
                 self._adds = None
-            for seat, amount, tag, fields in kept[1]:
-                self._add(seat, amount, tag, **fields)
+            score, weights, tags = self.score, self.weights, self.tags
+            for seat, amount, tag, fields in kept[1]:  # self._add, without the call
+                if seat != me and seat in score:
+                    score[seat] += amount
+                    weights[seat].append((amount, tag, fields))
+                    tags[seat].add(tag)
         for victim in self.attacked:
             self._add(victim, -2.0, "attacked")
 
@@ -682,9 +729,11 @@ class Knowledge:
 
     def ranked(self, among: list[int]) -> list[int]:
         """Most suspect first; equal scores in this seat's own random order."""
-        return sorted(
-            among, key=lambda s: (-round(self.score.get(s, 0.0), 6), self.jitter.get(s, 0.0))
-        )
+        if self._rank is None:  # the scores are final once read: key them once
+            jitter = self.jitter
+            self._rank = {s: (-round(v, 6), jitter.get(s, 0.0)) for s, v in self.score.items()}
+        rank, jitter = self._rank, self.jitter
+        return sorted(among, key=lambda s: rank.get(s) or (0.0, jitter.get(s, 0.0)))
 
     def reasons(self, seat: int, n: int = 2) -> list[str]:
         """The strongest reasons behind ``seat``'s score, as sentences."""

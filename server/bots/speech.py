@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 
 from server.game.state import MAX_SPEECH_CHARS, Action, Decision
 from server.game.view import SeatView
@@ -23,6 +24,8 @@ from .base import Plan
 from .evidence import Knowledge, others_alive
 from .lines import (
     checks_text,
+    lead,
+    lead_phrasings,
     reason,
     results_text,
     say,
@@ -49,9 +52,18 @@ _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
 _SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]*")
 
 
-def join(parts: list[str], lang: str) -> str:
-    """Sentences into one speech, none said twice: capitalised in English, capped at the
-    rules' length."""
+def join(
+    parts: list[str],
+    lang: str,
+    rng: random.Random | None = None,
+    leads: list[str] | None = None,
+    names: tuple[str, ...] = (),
+) -> str:
+    """Sentences into one speech, none said twice, capitalised in English, capped at the
+    rules' length. With ``rng``, short sentences are merged in pairs (as people talk:
+    "I'm the seer, seat 3 is good, and vote seat 5 today"), the first opened by ``leads``
+    (this game's facts: the night, whom the seat speaks after), a later one perhaps by a
+    connective ("also", "另外")."""
     seen: set[str] = set()
     kept: list[str] = []
     for part in parts:
@@ -60,6 +72,8 @@ def join(parts: list[str], lang: str) -> str:
             if key and key not in seen:
                 seen.add(key)
                 kept.append(sentence.strip())
+    if rng is not None:
+        kept = _weave(kept, lang, rng, leads or [], names)
     if lang == "zh":
         text = "".join(kept).strip()
     else:
@@ -68,11 +82,86 @@ def join(parts: list[str], lang: str) -> str:
     return text[:MAX_SPEECH_CHARS]
 
 
+_END = re.compile(r"[.!?。！？]+$")
+_MERGE_EN, _MERGE_ZH = 170, 60  # longest merged sentence, in characters
+
+
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=64)
+def _names_rx(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+def _specific(sentence: str, names: tuple[str, ...]) -> bool:
+    """Does the sentence name a seat or a player (this game's own words)?"""
+    if _DIGIT.search(sentence):
+        return True
+    rx = _names_rx(names)
+    return rx is not None and rx.search(sentence) is not None
+
+
+def _weave(
+    kept: list[str], lang: str, rng: random.Random, leads: list[str], names: tuple[str, ...]
+) -> list[str]:
+    """Pairs of short sentences made one; the first opened by ``leads``."""
+    zh = lang == "zh"
+    cap = _MERGE_ZH if zh else _MERGE_EN
+    chunks: list[list[str]] = []
+    for sentence in kept:
+        last = chunks[-1] if chunks else None
+        if last is not None and (
+            (len(last) < 2 and len(last[0]) + len(sentence) < cap)
+            or not _specific(sentence, names)
+            or not _specific(last[-1], names)
+        ):
+            last.append(sentence)  # a sentence naming nobody never stands alone
+        else:
+            chunks.append([sentence])
+    comma = "，" if zh else ", "
+    more = list(lead_phrasings("more", lang))
+    out: list[str] = []
+    for i, chunk in enumerate(chunks):
+        body = chunk[0]
+        for nxt in chunk[1:]:
+            head = _END.sub("", body)
+            if zh or nxt.startswith(("and ", "so ", "but ", "And ", "So ", "But ")):
+                body = head + comma + (nxt if zh else _mid(nxt, names))
+                continue
+            # A joint the clauses don't use already ("a, and b, and c" reads badly).
+            joints = [j for j in (", and ", " — ") if j not in head and j not in nxt]
+            body = head + (rng.choice(joints) if joints else ", and ") + _mid(nxt, names)
+        opener = ""
+        if i == 0 and leads:
+            opener = comma.join(leads)
+        elif i > 0 and more and rng.random() < 0.75:
+            opener = more.pop(rng.randrange(len(more)))
+        out.append(opener + comma + (body if zh else _mid(body, names)) if opener else body)
+    return out
+
+
+def _mid(clause: str, names: tuple[str, ...]) -> str:
+    """An English sentence as the middle of another: its first letter lowered, unless it
+    starts with "I" or a name."""
+    word = re.split(r"[\s,:'’(]", clause, maxsplit=1)[0]
+    if word in ("I", "I'm", "I'll", "I'd") or word in names:
+        return clause
+    return clause[:1].lower() + clause[1:]
+
+
 def speak_plan(
-    view: SeatView, parts: list[str], thought: str, label: str, target: int | None = None
+    view: SeatView,
+    parts: list[str],
+    thought: str,
+    label: str,
+    target: int | None = None,
+    rng: random.Random | None = None,
+    leads: list[str] | None = None,
 ) -> Plan:
-    """A speech of ``parts``; ``target``: the kill a wolf proposes with it."""
-    text = join(parts, view.lang)
+    """A speech of ``parts``; ``target``: the kill a wolf proposes with it; ``rng`` and
+    ``leads``: woven into few sentences opened by this game's facts (see :func:`join`)."""
+    text = join(parts, view.lang, rng, leads, tuple(view.names))
     return Plan(
         action=Action(seat=view.seat, kind="speak", text=text, target=target),
         thought=thought,
@@ -90,26 +179,38 @@ def _name(view: SeatView, s: int) -> str:
 
 
 def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
-    """A remark on the night and on where the seat speaks, more often from a talkative
-    seat: the deaths, or "front position, little to go on"."""
-    out: list[str] = []
+    """The clauses that open a day speech with this game's facts: where the seat speaks
+    (its own seat when first, else after whom), perhaps its manner (bold or cautious,
+    talkative or quiet) or the night's deaths before it."""
     lang = view.lang
-    talk = k.temper.talk
-    if k.deaths_today is not None and rng.random() < 0.3 + 0.5 * talk:
-        dead = k.deaths_today
+    t = k.temper
+    found: list[str] = []
+    manner = rng.choice(
+        ("bold" if t.bold >= 0.5 else "cautious", "talk" if t.talk >= 0.5 else "quiet")
+    )
+    found.append(lead(manner, lang, rng))
+    dead = k.deaths_today
+    if dead is not None:
         if not dead:
-            out.append(say("open_peace", lang, rng))
+            found.append(lead("peace", lang, rng))
         elif len(dead) == 1:
-            out.append(say("open_dead", lang, rng, t=_w(view, dead[0]), n=_name(view, dead[0])))
+            found.append(lead("dead", lang, rng, t=_w(view, dead[0]), n=_name(view, dead[0])))
         else:
-            out.append(say("open_dead_many", lang, rng, t=seats_words(dead, lang)))
-    if rng.random() < 0.6 * talk:
-        spoken = len(k.spoke_today)
-        if spoken == 0:
-            out.append(say("position_first", lang, rng))
-        elif spoken >= len(view.living()) - 2:
-            out.append(say("position_late", lang, rng))
-    return out
+            found.append(lead("dead_many", lang, rng, t=seats_words(dead, lang)))
+    heard = [s for s in k.spoke_today if s != view.seat]
+    if not heard:
+        found.append(lead("first", lang, rng, t=_w(view, view.seat), n=_name(view, view.seat)))
+    elif len(heard) >= 3 and len(heard) >= len(view.living()) - 3 and rng.random() < 0.5:
+        a, b = rng.sample(heard, 2)
+        found.append(lead("late", lang, rng, n=_name(view, a), m=_name(view, b)))
+    else:
+        p = heard[-1]
+        found.append(lead("after", lang, rng, n=_name(view, p), t=_w(view, p)))
+    # Where the seat speaks names a seat or a player: it always opens; the manner or the
+    # night before it now and then, more often from a talkative seat.
+    if rng.random() < 0.35 + 0.5 * t.talk:
+        return [rng.choice(found[:-1]), found[-1]]
+    return found[-1:]
 
 
 def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
@@ -165,7 +266,7 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
             parts.append(say("wolf_chat_fake", lang, rng))
             thought += tr(lang, " I'll fake-claim seer tomorrow.", "我明天悍跳预言家。")
         else:
-            parts.append(say("wolf_chat_faker", lang, rng, t=_w(view, faker)))
+            parts.append(say("wolf_chat_faker", lang, rng, t=_w(view, faker), n=_name(view, faker)))
             thought += tr(
                 lang,
                 f" Seat {faker} will fake-claim seer tomorrow; I back them.",
@@ -173,7 +274,14 @@ def wolf_chat(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> 
             )
     elif rng.random() < 0.2 * k.temper.talk:
         parts.append(say("wolf_chat_daogou", lang, rng))
-    return speak_plan(view, parts, thought, tr(lang, "wolves' talk", "狼队夜聊"), target=kill)
+    leads: list[str] = []
+    mates = [s for s in k.team if s != view.seat and view.is_alive(s)]
+    if mates and rng.random() < 0.5 + 0.4 * k.temper.talk:
+        leads.append(lead("mate", lang, rng, n=_name(view, rng.choice(mates))))
+    if view.day == 1 and rng.random() < 0.5:
+        leads.insert(0, lead("first_night", lang, rng))
+    label = tr(lang, "wolves' talk", "狼队夜聊")
+    return speak_plan(view, parts, thought, label, target=kill, rng=rng, leads=leads)
 
 
 def _seer_parts(
@@ -191,7 +299,7 @@ def _seer_parts(
         parts.append(say(key, lang, rng, t=_w(view, newest), n=_name(view, newest)))
         rest = dict(items[:-1])
         if rest:
-            parts.append(say("seer_report", lang, rng, r=results_text(rest, lang)))
+            parts.append(say("seer_more", lang, rng, r=results_text(rest, lang)))
     else:
         parts.append(say("seer_report", lang, rng, r=results_text(dict(reversed(items)), lang)))
     for r in rivals:
@@ -202,7 +310,7 @@ def _seer_parts(
     flow = [s for s in k.ranked(others_alive(view)) if s not in checks and s not in rivals]
     if len(flow) >= 2 and rng.random() < 0.4 + 0.5 * k.temper.talk:
         a, b = flow[0], flow[1] if rng.random() < 0.6 else flow[-1]
-        parts.append(say("badge_flow", lang, rng, a=a, b=b))
+        parts.append(say("badge_flow", lang, rng, a=a, b=b, na=_name(view, a), nb=_name(view, b)))
     return parts
 
 
@@ -211,7 +319,8 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     who reported this seat, or else whom it suspects."""
     lang = view.lang
     label = tr(lang, "preparing a speech", "准备发言")
-    parts = _opening(view, k, rng)
+    leads = _opening(view, k, rng)
+    parts: list[str] = []
     summary = k.claims_summary(lang)
     rivals = [s for s in k.seer_claims if s != view.seat and view.is_alive(s)]
     claim = _seer_reveal(view, k, rng, summary, rivals) if view.role == "seer" else None
@@ -219,7 +328,7 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
         claim = _fake_seer_claim(view, k, rng, summary)
     if claim is not None:
         said, thought = claim
-        return speak_plan(view, parts + said, thought, label)
+        return speak_plan(view, parts + said, thought, label, rng=rng, leads=leads)
 
     others = others_alive(view)
     target, why = vote_target(view, k, others)
@@ -247,19 +356,26 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
         said, note = _deny(view, rng, liars, target)
     else:
         said, note = _point(view, k, rng, target, rivals, others)
-    return speak_plan(view, parts + said, thought + note, label)
+    return speak_plan(view, parts + said, thought + note, label, rng=rng, leads=leads)
 
 
 def _remarks(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
     """A talkative seat's word on someone who spoke before it today: fair or evasive, as
     its suspicion says (a wolf praises its mates now and then, never too much)."""
-    heard = [s for s in k.spoke_today if s != view.seat and view.is_alive(s)]
+    heard = _earlier(view, k)
     if not heard or rng.random() > 0.25 + 0.6 * k.temper.talk:
         return []
     t = rng.choice(heard)
     doubt = k.score.get(t, 0.0) > 0.3 or (k.wolf and t not in k.team and rng.random() < 0.5)
     key = "remark_doubt" if doubt else "remark_fair"
     return [say(key, view.lang, rng, t=_w(view, t), n=_name(view, t))]
+
+
+def _earlier(view: SeatView, k: Knowledge) -> list[int]:
+    """Living seats that spoke today before the one just before this seat (that one is
+    named already where the speech opens: "after Hugo's speech")."""
+    before = [s for s in k.spoke_today if s != view.seat]
+    return [s for s in before[:-1] if view.is_alive(s)]
 
 
 def _cap(text: str) -> str:
@@ -322,7 +438,7 @@ def _rebut(
         said.append(say("hunter_claim", lang, rng, t=_w(view, liar)))
     elif role == "witch":
         said.append(say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
-        said.append(say("doubt_seer", lang, rng, s=_w(view, liar)))
+        said.append(say("doubt_seer", lang, rng, s=_w(view, liar), n=_name(view, liar)))
     else:
         said.append(say("villager_accused", lang, rng, s=_w(view, liar)))
     return said, tr(
@@ -373,7 +489,7 @@ def _point(
         if notes:
             said.append(say("side_seer", lang, rng, s=_w(view, b), x=rng.choice(notes)))
         else:
-            said.append(say("doubt_seer", lang, rng, s=_w(view, fight[0])))
+            said.append(say("doubt_seer", lang, rng, s=_w(view, fight[0]), n=_name(view, fight[0])))
     if view.role == "witch" and fight and k.saved and rng.random() < 0.4 + 0.5 * k.temper.bold:
         said.insert(0, say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
     if b is not None and not k.wolf and k.seer_claims[b].reports.get(target):
@@ -395,7 +511,7 @@ def _point(
         )
     # With nothing to say, say it in a way of one's own: a word on an earlier speaker
     # (by name) or on one's own side, so quiet speeches don't repeat across games.
-    heard = [s for s in k.spoke_today if s != view.seat and view.is_alive(s)]
+    heard = _earlier(view, k)
     if heard and rng.random() < 0.7:
         t = rng.choice(heard)
         key = "remark_doubt" if rng.random() < 0.4 else "remark_fair"
@@ -463,6 +579,7 @@ def pk_speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> P
             f"我在PK台上，指向{target}号：{why}。",
         ),
         label,
+        rng=rng,
     )
 
 
@@ -478,7 +595,7 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
             f"I'm the seer, leaving: revealing every check {checks_text(k.my_checks, lang)}.",
             f"我是预言家，出局前报出全部查验{checks_text(k.my_checks, lang)}。",
         )
-        return speak_plan(view, parts, thought, label)
+        return speak_plan(view, parts, thought, label, rng=rng)
     if k.wolf and view.seat in k.seer_claims and k.seer_claims[view.seat].reports:
         reports = k.seer_claims[view.seat].reports
         parts.append(say("seer_report", lang, rng, r=results_text(reports, lang)))
@@ -510,6 +627,7 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
             f"我出局了。{k.claims_summary(lang)}我指向{target}号：{why}。",
         ),
         label,
+        rng=rng,
     )
 
 
