@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from shared.events import Snapshot
 from shared.strings import say
+from tui import over_ssh
 
 
 class LobbyScreen(ModalScreen[None]):
@@ -35,7 +36,9 @@ class LobbyScreen(ModalScreen[None]):
         humans, open_seats = set(summary.get("humans", [])), set(summary.get("open_seats", []))
         text = Text()
         text.append(say("lobby.title", lang, code=self.code) + "\n", style="bold underline")
-        text.append(say("lobby.join", lang, code=self.code) + "\n", style="cyan")
+        door = over_ssh.door()  # an ssh caller's friends come through the same door
+        join = say("lobby.join_ssh", lang, door=door, code=self.code) if door else None
+        text.append((join or say("lobby.join", lang, code=self.code)) + "\n", style="cyan")
         if summary.get("open"):  # every bot's thoughts for everyone: every player is told
             text.append(say("lobby.open_table", lang) + "\n", style="magenta")
         if summary.get("public"):
