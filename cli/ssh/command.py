@@ -57,7 +57,7 @@ def ssh_serve(args: argparse.Namespace) -> int:
             print(
                 f"werewolf ssh-serve: every caller counts as one client at {args.server} "
                 f"(its quotas shared by all): to count each by their address, set "
-                f"{vouch.KEY_ENV} to one long random string for both servers",
+                f"{vouch.KEY_ENV} to one long random string here and for that server",
                 file=sys.stderr,
             )
         return _serve(args, data_dir, args.server, key)
