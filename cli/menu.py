@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from tui import tokens
+from tui import over_ssh, tokens
 
 MENU = """
   1  play a game beside bots
@@ -37,7 +37,8 @@ def _ask(prompt: str, default: str = "", allowed: tuple[str, ...] = ()) -> str:
 def menu(args: argparse.Namespace, run: Callable[[list[str]], int]) -> int:
     """Ask, run the chosen command with ``run`` (``cli.main.main``), ask again; until q or EOF."""
     server = args.server
-    print(f"Werewolf · 狼人杀   tables at {server}")
+    # (an ssh caller can't reach the game server's own address: the door's is theirs)
+    print(f"Werewolf · 狼人杀   tables at {over_ssh.door() or server}")
     # (handed over by ssh-serve, in the environment: a command line is seen by every user)
     if rejoin := os.environ.get("WEREWOLF_SSH_REJOIN"):
         print(f"to come back to your seats later:  {rejoin}")

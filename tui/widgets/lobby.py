@@ -45,7 +45,9 @@ class LobbyScreen(ModalScreen[None]):
             text.append(say("lobby.public", lang) + "\n", style="yellow")
         if summary.get("spectated"):  # a token that sees every role: every player is told
             text.append(say("lobby.spectated", lang) + "\n", style="bold red")
-        text.append("\n")
+        # (before the seats: at 24 rows the box shows no more than about 20 lines)
+        text.append(say("lobby.start" if self.host else "lobby.wait", lang), style="bold yellow")
+        text.append("\n\n")
         text.append(say("lobby.seats", lang) + "\n", style="bold")
         for seat in state.seats:
             n = seat.seat
@@ -63,8 +65,7 @@ class LobbyScreen(ModalScreen[None]):
         options = state.options
         text.append("\n" + say("lobby.rules", lang) + ": ", style="bold")
         rules = {k: v for k, v in options.items() if not k.endswith("seed")}  # (internal)
-        text.append(", ".join(f"{k}={v}" for k, v in rules.items()) + "\n\n", style="dim")
-        text.append(say("lobby.start" if self.host else "lobby.wait", lang), style="bold yellow")
+        text.append(", ".join(f"{k}={v}" for k, v in rules.items()), style="dim")
         self.body.update(text)
 
     async def action_start(self) -> None:
