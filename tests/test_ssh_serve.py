@@ -344,6 +344,38 @@ async def _nothing_but_the_tables(port: int) -> None:
         assert result.exit_status == 1 and "no commands" in str(result.stderr)
 
 
+def test_the_callers_environment_reaches_nothing_but_colors(door):
+    """A client may send any variable (OpenSSH's SendEnv/SetEnv): none may change what runs.
+    PYTHONINSPECT would leave a Python prompt (a shell) after the menu, LD_PRELOAD would
+    load a library of the caller's naming, PATH would pick the programs."""
+    env = {
+        "PYTHONINSPECT": "1",
+        "LD_PRELOAD": "/nonexistent/caller.so",
+        "PATH": "/nonexistent",
+        "WEREWOLF_SERVER": "http://10.9.9.9:9",
+    }
+    seen, status = asyncio.run(_menu_then_quit(door.port, env))
+    assert "ld.so" not in seen and ">>>" not in seen, seen
+    assert "10.9.9.9" not in seen and status == 0
+
+
+async def _menu_then_quit(port: int, env: dict[str, str]) -> tuple[str, int | None]:
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(
+            term_type="xterm", term_size=(80, 24), env=env, encoding="utf-8"
+        )
+        seen = await _read_until(proc, "your choice")
+        proc.stdin.write("q\r")
+        async with asyncio.timeout(GIVE_UP):
+            while chunk := await proc.stdout.read(4096):  # to the end: the program exits
+                seen += chunk
+        await proc.wait_closed()
+        return seen, proc.exit_status
+
+
 def test_connections_over_the_limits_are_refused(tmp_path, server):
     door = SshServe(tmp_path / "d", server.url, "--per-address", "2", "--max-connections", "3")
     try:
