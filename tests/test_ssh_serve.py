@@ -211,6 +211,15 @@ def test_two_callers_host_and_join_one_table_and_play_it_to_the_end(
     bob.answer("your choice", "3")
     bob.answer("the table's code", code)
     wait_for(bob.session, f"{lobby} {code}")  # bob's lobby
+    # Bob's connection drops; his guest code brings him back to his seat.
+    bob_seat = next(v for k, v in seats_of(door.data_dir).items() if k.startswith("guest-"))
+    bob.close()
+    bob = callers(door.port, rejoin, None, known, size=(80, 24))
+    bob.answer("your choice", "4")
+    (entry,) = bob_seat.values()
+    wait_for(bob.session, rf"1  {code}  seat {entry['seat']}\n")
+    bob.answer("which", "")
+    wait_for(bob.session, f"{lobby} {code}")
 
     # Alice's connection drops; the same key comes back to the same seat.
     held = seats_of(door.data_dir)
