@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable
 
@@ -60,6 +61,16 @@ def menu(args: argparse.Namespace, run: Callable[[list[str]], int]) -> int:
             pass
         except Exception as e:  # one line and the menu again: a caller has no other shell
             print(f"that went wrong: {type(e).__name__}: {e}", file=sys.stderr)
+        finally:
+            _default_job_signals()
+
+
+def _default_job_signals() -> None:
+    """Textual's driver leaves its Ctrl-Z handlers installed after its app has closed; in
+    this prompt they would stop the process with SIGSTOP (no shell can ever continue it
+    behind the ssh door) and then crash on SIGCONT. Back to the defaults."""
+    for sig in (signal.SIGTSTP, signal.SIGCONT):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def _command(choice: str, server: str, pace: float) -> list[str] | None:

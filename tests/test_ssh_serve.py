@@ -385,6 +385,41 @@ async def _menu_then_quit(port: int, env: dict[str, str]) -> tuple[str, int | No
         return seen, proc.exit_status
 
 
+def test_ctrl_z_never_freezes_a_caller(door):
+    """A caller has no shell to continue a stopped program: Ctrl-Z, in the menu after a
+    game (Textual's driver leaves its own Ctrl-Z handler behind) or at the first prompt,
+    stops nothing, and the menu goes on."""
+    seen, status = asyncio.run(_ctrl_z_after_a_game(door.port))
+    assert "Traceback" not in seen, seen
+    assert status == 0
+
+
+async def _ctrl_z_after_a_game(port: int) -> tuple[str, int | None]:
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(
+            term_type="xterm-256color", term_size=(100, 30), encoding="utf-8"
+        )
+        await _read_until(proc, "your choice")
+        proc.stdin.write("\x1a5\r")  # Ctrl-Z, then an answer: the menu answers it
+        await _read_until(proc, "a number from the list")
+        proc.stdin.write("1\r6\ren\r")  # a game beside bots
+        await _read_until(proc, "palette")
+        proc.stdin.write("\x11")  # ctrl+q: back to the menu
+        await _read_until(proc, "your choice")
+        proc.stdin.write("\x1a")
+        proc.stdin.write("\r")  # (the menu asks again)
+        seen = await _read_until(proc, "your choice")
+        proc.stdin.write("q\r")
+        async with asyncio.timeout(GIVE_UP):
+            while chunk := await proc.stdout.read(4096):
+                seen += chunk
+        await proc.wait_closed()
+        return seen, proc.exit_status
+
+
 def test_connections_over_the_limits_are_refused(tmp_path, server):
     door = SshServe(tmp_path / "d", server.url, "--per-address", "2", "--max-connections", "3")
     try:

@@ -213,6 +213,17 @@ def _set_size(fd: int, width: int, height: int, pixw: int = 0, pixh: int = 0) ->
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, pixw, pixh))
 
 
+def _no_job_control(fd: int) -> None:
+    """No key stops the program: a caller has no shell to bring it back (``fg``), so a
+    stopped program is a frozen session. Ctrl-Z (and Ctrl-Y, where it exists) becomes an
+    ordinary key. Ctrl-C stays: the menu leaves on it."""
+    attrs = termios.tcgetattr(fd)
+    for name in ("VSUSP", "VDSUSP"):
+        if (index := getattr(termios, name, None)) is not None:
+            attrs[6][index] = b"\0"  # _POSIX_VDISABLE
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
+
+
 def _take_terminal() -> None:  # in the child, after setsid: the pty becomes its terminal
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
@@ -235,6 +246,7 @@ async def session(door: Door, process: asyncssh.SSHServerProcess) -> None:
     master, slave = pty.openpty()
     try:
         _set_size(slave, width or 80, height or 24, pixw, pixh)
+        _no_job_control(slave)
         child = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
