@@ -98,8 +98,12 @@ def _command(choice: str, server: str, pace: float) -> list[str] | None:
         argv += ["--lang", lang, "--pace", f"{pace}"]
         return argv + (["--public"] if public == "y" else [])
     if choice == "3":
-        code = _ask("the table's code").upper()
-        return ["join", code, "--server", server] if code.isalnum() else None
+        # (as read out or copied: "j3b amm", "J3B-AMM")
+        code = "".join(ch for ch in _ask("the table's code") if ch.isascii() and ch.isalnum())
+        if not code:
+            print("  a table's code is its letters and digits, as its host sees it")
+            return None
+        return ["join", code.upper(), "--server", server]
     if choice == "4":
         return _back_to_yours(server)
     if choice == "5":

@@ -547,6 +547,56 @@ def test_without_a_server_it_runs_its_own_and_the_window_follows_the_caller(tmp_
     assert "werewolf tables over ssh on 127.0.0.1" in door.output()
 
 
+def test_a_restart_keeps_every_callers_seats(tmp_path):
+    """ssh-serve's own game server gets a new port each run, and seats are kept by the
+    server's URL: after a restart on the same data dir, a host still finds their table."""
+    data, key = tmp_path / "kept", keygen(tmp_path / "host")
+    first = SshServe(data, None)
+    try:
+        code = asyncio.run(_host_a_table(first.port, key))
+    finally:
+        first.stop()
+    again = SshServe(data, None)
+    try:
+        listed = asyncio.run(_my_tables(again.port, key))
+    finally:
+        again.stop()
+    assert re.search(rf"1  {code}  seat \d \(you host it\)", listed), listed
+
+
+async def _as_key(port: int, key: Path) -> asyncssh.SSHClientConnection:
+    return await asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=[str(key)],
+        agent_path=None, config=None,
+    )  # fmt: skip
+
+
+async def _host_a_table(port: int, key: Path) -> str:
+    async with await _as_key(port, key) as conn:
+        proc = await conn.create_process(term_type="xterm", term_size=(100, 30), encoding="utf-8")
+        await _read_until(proc, "your choice")
+        proc.stdin.write("2\r6\r2\ren\rn\r")  # host: 6 players, 2 humans, English, unlisted
+        seen = await _read_until(proc, "palette")
+        code = re.search(r"game code: ([A-Z0-9]+)", seen)
+        assert code, seen
+        proc.stdin.write("\x11")  # ctrl+q: back to the menu
+        await _read_until(proc, "your choice")
+        proc.stdin.write("q\r")
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+        return code.group(1)
+
+
+async def _my_tables(port: int, key: Path) -> str:
+    async with await _as_key(port, key) as conn:
+        proc = await conn.create_process(term_type="xterm", term_size=(100, 30), encoding="utf-8")
+        await _read_until(proc, "your choice")
+        proc.stdin.write("4\r")
+        seen = await _read_until(proc, ("which", "you hold no seat"))
+        proc.stdin.write("\x03")  # ctrl+c: the caller leaves
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+        return seen
+
+
 def test_colors_follow_what_the_client_says(door):
     """TERM from the client decides (256 colors for xterm-256color); COLORTERM=truecolor,
     when the client sends it, gives 24-bit colors."""

@@ -72,8 +72,10 @@ def ssh_serve(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace, data_dir: Path, url: str, key: str | None) -> int:
+    from cli.ssh.identity import follow_server
     from cli.ssh.server import Door, serve
 
+    follow_server(data_dir, url)  # (before any caller: their seats follow the server)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)  # ours says who came in, once
     door = Door(

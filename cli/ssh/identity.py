@@ -4,6 +4,7 @@ tokens kept in the data dir (so a dropped connection gets its seats back)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -87,3 +88,43 @@ def load_or_make_host_key(data_dir: Path):
         f.write(key.export_private_key())
     tmp.replace(path)
     return key
+
+
+def follow_server(data_dir: Path, url: str) -> int:
+    """Callers' seats are kept by the game server's URL (tui/tokens.py), and the server
+    ssh-serve starts for itself gets a new port each run: on start, seats kept under the
+    URL of the last run move to this run's, so a restart loses nobody's seats (the games
+    themselves are in the data dir). Returns how many callers' files changed."""
+    record = data_dir / "ssh" / "game_server"
+    url = url.rstrip("/")
+    try:
+        before = record.read_text().strip()
+    except OSError:
+        before = ""
+    changed = 0
+    if before and before != url:
+        for seats in (data_dir / "ssh" / "identities").glob("*/seats.json"):
+            changed += _rename_server(seats, before, url)
+    record.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    record.write_text(url + "\n")
+    return changed
+
+
+def _rename_server(seats: Path, before: str, after: str) -> int:
+    try:
+        data = json.loads(seats.read_text())
+    except (OSError, ValueError):
+        return 0
+    prefix = before + "/"
+    moved = {
+        (after + "/" + k.removeprefix(prefix) if k.startswith(prefix) else k): v
+        for k, v in data.items()
+    }
+    if moved == data:
+        return 0
+    tmp = seats.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # tokens: private
+    with os.fdopen(fd, "w") as f:
+        json.dump(moved, f, indent=1)
+    tmp.replace(seats)
+    return 1
