@@ -32,7 +32,7 @@ SPEECH_PROMPTS = [
 ]
 PICK_PROMPTS = [
     say(f"prompt.{a}", "en") for a in ("vote", "pk_vote", "wolf_kill", "check", "witch", "shoot")
-]
+] + [say("bar.confirm_hint", "en")]  # a kill, poison or shot asks once more: Enter is yes
 GIVE_UP = 90  # seconds: only to stop waiting on something that will never come
 
 
@@ -238,7 +238,7 @@ def test_two_callers_host_and_join_one_table_and_play_it_to_the_end(
     last = {name: "" for name in playing}
     over: set[str] = set()
     answered = 0
-    deadline = time.monotonic() + 300  # only to give up on a game that hangs
+    deadline = time.monotonic() + 600  # only to give up on a game that hangs (a loaded machine)
     while len(over) < 2 and time.monotonic() < deadline:
         time.sleep(0.4)
         for name, who in playing.items():
@@ -418,6 +418,32 @@ async def _ctrl_z_after_a_game(port: int) -> tuple[str, int | None]:
                 seen += chunk
         await proc.wait_closed()
         return seen, proc.exit_status
+
+
+def test_a_silent_game_server_is_said_so_in_a_callers_words(tmp_path):
+    """Behind the door a caller can start no server: they are told it is not answering,
+    not to run `werewolf serve`."""
+    door = SshServe(tmp_path / "d", f"http://127.0.0.1:{free_port()}")  # nobody there
+    try:
+        seen = asyncio.run(_choose(door.port, "5"))
+    finally:
+        door.stop()
+    assert "not answering" in seen and "werewolf serve" not in seen, seen
+
+
+async def _choose(port: int, choice: str) -> str:
+    """A guest's one choice in the menu: what shows until the menu asks again."""
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(term_type="xterm", term_size=(80, 24), encoding="utf-8")
+        await _read_until(proc, "your choice")
+        proc.stdin.write(choice + "\r")
+        seen = await _read_until(proc, "your choice")
+        proc.stdin.write("q\r")
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+        return seen
 
 
 def test_connections_over_the_limits_are_refused(tmp_path, server):
