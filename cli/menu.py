@@ -78,17 +78,10 @@ def _command(choice: str, server: str, pace: float) -> list[str] | None:
     if choice == "1":
         players = _ask("players (6 or 9)", "9", ("6", "9"))
         lang = _ask("language (en or zh)", "en", ("en", "zh"))
-        return [
-            "play",
-            "--server",
-            server,
-            "--players",
-            players,
-            "--lang",
-            lang,
-            "--pace",
-            f"{pace}",
-        ]
+        # (issue 13's open table: for learning, every bot's thoughts live in its pane)
+        see = _ask("watch every bot think, to learn the game? (y or n)", "n", ("y", "n"))
+        argv = ["play", "--server", server, "--players", players, "--lang", lang]
+        return argv + ["--pace", f"{pace}"] + (["--open"] if see == "y" else [])
     if choice == "2":
         players = _ask("players (6 or 9)", "9", ("6", "9"))
         humans = _ask("human seats, yours included", "2", tuple(map(str, range(1, 10))))

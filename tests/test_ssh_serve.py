@@ -405,7 +405,7 @@ async def _ctrl_z_after_a_game(port: int) -> tuple[str, int | None]:
         await _read_until(proc, "your choice")
         proc.stdin.write("\x1a5\r")  # Ctrl-Z, then an answer: the menu answers it
         await _read_until(proc, "a number from the list")
-        proc.stdin.write("1\r6\ren\r")  # a game beside bots
+        proc.stdin.write("1\r6\ren\r\r")  # a game beside bots
         await _read_until(proc, "palette")
         proc.stdin.write("\x11")  # ctrl+q: back to the menu
         await _read_until(proc, "your choice")
@@ -558,6 +558,7 @@ def test_without_a_server_it_runs_its_own_and_the_window_follows_the_caller(tmp_
         alice.answer("your choice", "1")  # a game beside bots
         alice.answer("players (6 or 9)", "6")
         alice.answer("language", "zh")
+        alice.answer("watch every bot think", "")
         # The footer ends with "^p palette" at the right edge of the caller's terminal.
         footer = wait_for(alice.session, r"(?m)^.*\^p palette").group(0)
         assert cell_len(footer) > 100
@@ -641,7 +642,7 @@ async def _first_board(port: int, env: dict[str, str]) -> str:
             term_type="xterm-256color", term_size=(100, 30), env=env, encoding="utf-8"
         )
         await _read_until(proc, "your choice")
-        proc.stdin.write("1\r6\ren\r")  # a game beside bots, 6 players, English
+        proc.stdin.write("1\r6\ren\r\r")  # beside bots: 6 players, English, not open
         board = await _read_until(proc, "palette")
         proc.stdin.write("\x11")  # ctrl+q: back to the menu
         await _read_until(proc, "your choice")
@@ -733,7 +734,7 @@ async def _play_beside_bots(port: int, source: str) -> str:
             term_type="xterm-256color", term_size=(100, 30), encoding="utf-8"
         )
         await _read_until(proc, "your choice")
-        proc.stdin.write("1\r6\ren\r")
+        proc.stdin.write("1\r6\ren\r\r")
         seen = await _read_until(proc, ("palette", "too many"))
         if "palette" in seen:
             proc.stdin.write("\x11")  # ctrl+q: back to the menu

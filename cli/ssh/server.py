@@ -29,6 +29,7 @@ from asyncssh.constants import DISC_TOO_MANY_CONNECTIONS
 from cli.ssh import identity
 from cli.ssh.identity import Identity
 from shared import door as vouch
+from tui import over_ssh
 
 log = logging.getLogger("werewolf.ssh")
 
@@ -85,8 +86,8 @@ class Door:
             "WEREWOLF_CLIENT_DIR": str(who.folder),
             "WEREWOLF_SERVER": self.server_url,
             "PYTHONUNBUFFERED": "1",
-            # (read by tui/over_ssh.py: the lobby's join line, no screenshot files here)
-            "WEREWOLF_SSH_DOOR": self.door_line(),
+            # (the lobby's join line; no screenshot files here)
+            over_ssh.DOOR_ENV: self.door_line(),
         }
         if self.door_key:  # (never on a command line: every local user sees those)
             env[vouch.KEY_ENV] = self.door_key
