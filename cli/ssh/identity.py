@@ -92,34 +92,25 @@ def load_or_make_host_key(data_dir: Path):
 
 def follow_server(data_dir: Path, url: str) -> int:
     """Callers' seats are kept by the game server's URL (tui/tokens.py), and the server
-    ssh-serve starts for itself gets a new port each run: on start, seats kept under the
-    URL of the last run move to this run's, so a restart loses nobody's seats (the games
-    themselves are in the data dir). Returns how many callers' files changed."""
-    record = data_dir / "ssh" / "game_server"
+    ssh-serve starts for itself gets a new port each run: on start, every seat kept here
+    moves to this run's URL, so a restart loses nobody's seats (the games themselves are
+    in the data dir). Every seat here is one taken through this door, so each is at the
+    door's game server, whatever port it had. Returns how many callers' files changed."""
     url = url.rstrip("/")
-    try:
-        before = record.read_text().strip()
-    except OSError:
-        before = ""
-    changed = 0
-    if before and before != url:
-        for seats in (data_dir / "ssh" / "identities").glob("*/seats.json"):
-            changed += _rename_server(seats, before, url)
-    record.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    record.write_text(url + "\n")
-    return changed
+    return sum(
+        _move_seats(seats, url) for seats in (data_dir / "ssh" / "identities").glob("*/seats.json")
+    )
 
 
-def _rename_server(seats: Path, before: str, after: str) -> int:
+def _move_seats(seats: Path, url: str) -> int:
     try:
         data = json.loads(seats.read_text())
     except (OSError, ValueError):
         return 0
-    prefix = before + "/"
-    moved = {
-        (after + "/" + k.removeprefix(prefix) if k.startswith(prefix) else k): v
-        for k, v in data.items()
-    }
+    if not isinstance(data, dict):
+        return 0
+    # a key is "<server URL>/<CODE>[#role]"; the code and role never hold a "/"
+    moved = {f"{url}/{k.rpartition('/')[2]}": v for k, v in data.items()}
     if moved == data:
         return 0
     tmp = seats.with_suffix(".tmp")
