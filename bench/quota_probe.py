@@ -52,7 +52,7 @@ async def creation_rate(c: httpx.AsyncClient, seconds: float, workers: int = 8) 
 
 async def live_games(c: httpx.AsyncClient, n: int) -> dict:
     """Create up to ``n`` more live games, from addresses the server is told apart (as a
-    crowd would: X-Forwarded-For from loopback, which uvicorn trusts), until refused."""
+    crowd would: X-Forwarded-For from loopback, trusted as FORWARDED_ALLOW_IPS says), until refused."""
     created = refused = 0
     last = None
     for i in range(n):
@@ -135,7 +135,7 @@ async def foreign(c: httpx.AsyncClient, code: str | None) -> dict:
 
 async def main(args) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="ww-quota-"))
-    srv = ServerProcess(data_dir).start()
+    srv = ServerProcess(data_dir, env={"FORWARDED_ALLOW_IPS": "127.0.0.1"}).start()
     try:
         limits = httpx.Limits(max_connections=50)
         async with httpx.AsyncClient(base_url=srv.url, timeout=30, limits=limits) as c:

@@ -37,7 +37,7 @@ async def one_caller(port: int) -> tuple[float, float, int]:
         await _read_until(proc, "your choice")
         to_menu = time.monotonic() - started
         chosen = time.monotonic()
-        proc.stdin.write("1\r6\ren\r")
+        proc.stdin.write("1\r6\ren\r\r")
         await _read_until(proc, "palette")
         to_board = time.monotonic() - chosen
         await asyncio.sleep(2)  # settled: the board streams

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable
 
-from tui import tokens
+from tui import over_ssh, tokens
 
 MENU = """
   1  play a game beside bots
@@ -37,7 +38,8 @@ def _ask(prompt: str, default: str = "", allowed: tuple[str, ...] = ()) -> str:
 def menu(args: argparse.Namespace, run: Callable[[list[str]], int]) -> int:
     """Ask, run the chosen command with ``run`` (``cli.main.main``), ask again; until q or EOF."""
     server = args.server
-    print(f"Werewolf · 狼人杀   tables at {server}")
+    # (an ssh caller can't reach the game server's own address: the door's is theirs)
+    print(f"Werewolf · 狼人杀   tables at {over_ssh.door() or server}")
     # (handed over by ssh-serve, in the environment: a command line is seen by every user)
     if rejoin := os.environ.get("WEREWOLF_SSH_REJOIN"):
         print(f"to come back to your seats later:  {rejoin}")
@@ -59,6 +61,16 @@ def menu(args: argparse.Namespace, run: Callable[[list[str]], int]) -> int:
             pass
         except Exception as e:  # one line and the menu again: a caller has no other shell
             print(f"that went wrong: {type(e).__name__}: {e}", file=sys.stderr)
+        finally:
+            _default_job_signals()
+
+
+def _default_job_signals() -> None:
+    """Textual's driver leaves its Ctrl-Z handlers installed after its app has closed; in
+    this prompt they would stop the process with SIGSTOP (no shell can ever continue it
+    behind the ssh door) and then crash on SIGCONT. Back to the defaults."""
+    for sig in (signal.SIGTSTP, signal.SIGCONT):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def _command(choice: str, server: str, pace: float) -> list[str] | None:
@@ -66,17 +78,10 @@ def _command(choice: str, server: str, pace: float) -> list[str] | None:
     if choice == "1":
         players = _ask("players (6 or 9)", "9", ("6", "9"))
         lang = _ask("language (en or zh)", "en", ("en", "zh"))
-        return [
-            "play",
-            "--server",
-            server,
-            "--players",
-            players,
-            "--lang",
-            lang,
-            "--pace",
-            f"{pace}",
-        ]
+        # (issue 13's open table: for learning, every bot's thoughts live in its pane)
+        see = _ask("watch every bot think, to learn the game? (y or n)", "n", ("y", "n"))
+        argv = ["play", "--server", server, "--players", players, "--lang", lang]
+        return argv + ["--pace", f"{pace}"] + (["--open"] if see == "y" else [])
     if choice == "2":
         players = _ask("players (6 or 9)", "9", ("6", "9"))
         humans = _ask("human seats, yours included", "2", tuple(map(str, range(1, 10))))
@@ -86,8 +91,12 @@ def _command(choice: str, server: str, pace: float) -> list[str] | None:
         argv += ["--lang", lang, "--pace", f"{pace}"]
         return argv + (["--public"] if public == "y" else [])
     if choice == "3":
-        code = _ask("the table's code").upper()
-        return ["join", code, "--server", server] if code.isalnum() else None
+        # (as read out or copied: "j3b amm", "J3B-AMM")
+        code = "".join(ch for ch in _ask("the table's code") if ch.isascii() and ch.isalnum())
+        if not code:
+            print("  a table's code is its letters and digits, as its host sees it")
+            return None
+        return ["join", code.upper(), "--server", server]
     if choice == "4":
         return _back_to_yours(server)
     if choice == "5":

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import httpx
 
+from tui import over_ssh
 from tui.client import ApiError, GameClient
 
 T = TypeVar("T")
@@ -43,6 +44,13 @@ def reaching_server(command: Command) -> Command:
         except (httpx.ConnectError, httpx.ConnectTimeout):
             if args.server is None:  # our own private server: not the user's to start
                 raise
+            if over_ssh.door():  # a caller behind the ssh door can start nothing here
+                print(
+                    "the game server behind this door is not answering: try again later, "
+                    "or tell whoever runs it",
+                    file=sys.stderr,
+                )
+                return 1
             print(
                 f"no server answered at {args.server}: start one with `werewolf serve` "
                 "(or give another with --server URL)",

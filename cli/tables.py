@@ -109,7 +109,7 @@ def watch(args: argparse.Namespace) -> int:
 def host(args: argparse.Namespace) -> int:
     """Create a game with open human seats, take one, show the code, open the lobby."""
     from cli.remote import request
-    from tui import tokens
+    from tui import over_ssh, tokens
     from tui.client import ApiError
     from tui.launch import run_app
 
@@ -136,7 +136,8 @@ def host(args: argparse.Namespace) -> int:
     token = g["tokens"][str(my_seat)]
     tokens.save(args.server, g["code"], my_seat, token, role="host")
     print(f"game code: {g['code']}   (others: {join_command(g['code'], args.server)})")
-    print(f"back to your seat later: {join_command(g['code'], args.server)} --as-host")
+    if not over_ssh.door():  # (behind it: the menu's "go back to a table of yours")
+        print(f"back to your seat later: {join_command(g['code'], args.server)} --as-host")
     if not args.public:
         print("the table is private: only those you give the code to can find it")
     return run_app(args.server, g["code"], token)
@@ -171,7 +172,10 @@ def join(args: argparse.Namespace) -> int:
 def join_command(code: str, server: str) -> str:
     """What another player types to sit at ``code``: ``--server`` only when it isn't the default."""
     from shared.settings import Settings
+    from tui import over_ssh
 
+    if door := over_ssh.door():  # an ssh caller's friends come through the same door
+        return f"{door}, then 3 and the code {code}"
     default = Settings.from_env({}).server
     where = "" if server.rstrip("/") == default.rstrip("/") else f" --server {server}"
     return f"werewolf join {code}{where}"

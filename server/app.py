@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -74,5 +75,8 @@ def serve(
         port=port,
         log_level=log_level,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        # X-Forwarded-For only from the proxies the operator names: uvicorn's default trusts
+        # it from 127.0.0.1, where on a shared machine every local user is (server/api/quotas)
+        proxy_headers=bool(os.environ.get("FORWARDED_ALLOW_IPS", "").strip()),
     )
     uvicorn.Server(config).run()

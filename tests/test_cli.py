@@ -174,13 +174,14 @@ def test_the_menu_turns_choices_into_the_commands(monkeypatch, tmp_path, capsys)
     from cli.menu import menu
 
     monkeypatch.setenv("WEREWOLF_CLIENT_DIR", str(tmp_path))
-    typed = ["1", "7", "6", "zh", "3", "abcd", "2", "", "3", "", "y", "4", "x", "q"]
+    typed = ["1", "7", "6", "zh", "y", "3", "abcd", "2", "", "3", "", "y", "4", "x", "q"]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(typed) + "\n"))
     ran: list[list[str]] = []
     args = argparse.Namespace(server="http://s:1", pace=0.0)
     assert menu(args, lambda argv: ran.append(argv) or 0) == 0
     assert ran == [
-        ["play", "--server", "http://s:1", "--players", "6", "--lang", "zh", "--pace", "0.0"],
+        ["play", "--server", "http://s:1", "--players", "6", "--lang", "zh", "--pace", "0.0"]
+        + ["--open"],
         ["join", "ABCD", "--server", "http://s:1"],
         ["host", "--server", "http://s:1", "--players", "9", "--humans", "3"]
         + ["--lang", "en", "--pace", "0.0", "--public"],

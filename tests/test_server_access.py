@@ -3,9 +3,10 @@ streams per client and live games per server, the private-by-default listing and
 pages, the host who can't both play and see everything, and the Host / Origin checks.
 
 The servers here run with their limits set low through the environment, as an operator
-sets them. Each test speaks as clients of its own: uvicorn takes the client's address from
-``X-Forwarded-For`` when the request comes from 127.0.0.1 (a proxy on this machine), so
-one server tells the tests' clients apart. Nothing here measures time.
+sets them. Each test speaks as clients of its own: told to (``FORWARDED_ALLOW_IPS``, as an
+operator behind a reverse proxy on this machine does), uvicorn takes the client's address
+from ``X-Forwarded-For`` when the request comes from 127.0.0.1, so one server tells the
+tests' clients apart. Nothing here measures time.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ LOW = {
     "WEREWOLF_MAX_STREAMS_PER_CLIENT": "2",
     "WEREWOLF_ALLOWED_HOSTS": "games.example.org, .party.example",
     "WEREWOLF_ALLOWED_ORIGINS": "https://friendly.example",
+    "FORWARDED_ALLOW_IPS": "127.0.0.1",  # a proxy on this machine (off unless named)
 }
 _addresses = itertools.count(1)
 

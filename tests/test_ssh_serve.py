@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
 import socket
@@ -19,8 +20,9 @@ import uuid
 from pathlib import Path
 
 import asyncssh
+import httpx
 import pytest
-from conftest import ROOT, free_port
+from conftest import ROOT, ServerProcess, free_port
 from rich.cells import cell_len
 
 from shared.strings import say
@@ -30,7 +32,7 @@ SPEECH_PROMPTS = [
 ]
 PICK_PROMPTS = [
     say(f"prompt.{a}", "en") for a in ("vote", "pk_vote", "wolf_kill", "check", "witch", "shoot")
-]
+] + [say("bar.confirm_hint", "en")]  # a kill, poison or shot asks once more: Enter is yes
 GIVE_UP = 90  # seconds: only to stop waiting on something that will never come
 
 
@@ -47,7 +49,9 @@ class Guest(asyncssh.SSHClient):
 class SshServe:
     """``werewolf ssh-serve`` in a child process, until it listens."""
 
-    def __init__(self, data_dir: Path, server_url: str | None, *extra: str) -> None:
+    def __init__(
+        self, data_dir: Path, server_url: str | None, *extra: str, env: dict | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.port = free_port()
         args = ["--port", str(self.port), "--data-dir", str(data_dir), "--pace", "0", *extra]
@@ -59,6 +63,7 @@ class SshServe:
             cwd=ROOT,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})} if env else None,
         )
         deadline = time.monotonic() + GIVE_UP
         while time.monotonic() < deadline:
@@ -196,13 +201,25 @@ def test_two_callers_host_and_join_one_table_and_play_it_to_the_end(
     alice.answer("human seats", "2")
     alice.answer("language", "")
     alice.answer("list it", "")
-    code = wait_for(alice.session, r"werewolf join ([A-Z0-9]{4,})").group(1)
+    # The lobby tells how another caller comes in: by ssh, nothing to install.
+    lobby = rf"(?s)ssh -p {door.port} play@localhost.{{,200}}?then 3 \(join a table\) and the code"
+    code = wait_for(alice.session, lobby + r" ([A-Z0-9]{4,})").group(1)
+    assert "werewolf join" not in screen(alice.session)
 
     bob = callers(door.port, "play", None, known, size=(80, 24))  # a guest, at 80×24
     rejoin = wait_for(bob.session, r"ssh -p \d+ (play\+[A-Z0-9]+)@localhost").group(1)
     bob.answer("your choice", "3")
     bob.answer("the table's code", code)
-    wait_for(bob.session, r"werewolf join " + code)  # bob's lobby
+    wait_for(bob.session, f"{lobby} {code}")  # bob's lobby
+    # Bob's connection drops; his guest code brings him back to his seat.
+    bob_seat = next(v for k, v in seats_of(door.data_dir).items() if k.startswith("guest-"))
+    bob.close()
+    bob = callers(door.port, rejoin, None, known, size=(80, 24))
+    bob.answer("your choice", "4")
+    (entry,) = bob_seat.values()
+    wait_for(bob.session, rf"1  {code}  seat {entry['seat']}\n")
+    bob.answer("which", "")
+    wait_for(bob.session, f"{lobby} {code}")
 
     # Alice's connection drops; the same key comes back to the same seat.
     held = seats_of(door.data_dir)
@@ -214,14 +231,14 @@ def test_two_callers_host_and_join_one_table_and_play_it_to_the_end(
     (entry,) = alice_seat.values()
     assert int(shown.group(1)) == entry["seat"]
     alice.answer("which", "")
-    wait_for(alice.session, r"werewolf join " + code)
+    wait_for(alice.session, f"{lobby} {code}")
     alice.keys("s")  # the host starts the game
 
     playing = {alice.session: alice, bob.session: bob}
     last = {name: "" for name in playing}
     over: set[str] = set()
     answered = 0
-    deadline = time.monotonic() + 300  # only to give up on a game that hangs
+    deadline = time.monotonic() + 600  # only to give up on a game that hangs (a loaded machine)
     while len(over) < 2 and time.monotonic() < deadline:
         time.sleep(0.4)
         for name, who in playing.items():
@@ -284,10 +301,12 @@ async def _a_guest_sees_the_menu(port: int, host_key: asyncssh.SSHKey) -> None:
         await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
 
 
-async def _read_until(proc: asyncssh.SSHClientProcess, text: str) -> str:
+async def _read_until(proc: asyncssh.SSHClientProcess, text: str | tuple[str, ...]) -> str:
+    """What the program shows until ``text`` (or any of several) shows."""
+    wanted = (text,) if isinstance(text, str) else text
     seen = ""
     async with asyncio.timeout(GIVE_UP):
-        while text not in seen:
+        while not any(t in seen for t in wanted):
             chunk = await proc.stdout.read(4096)
             assert chunk, f"closed before {text!r}: {seen!r}"
             seen += chunk
@@ -332,6 +351,99 @@ async def _nothing_but_the_tables(port: int) -> None:
             await conn.start_sftp_client()
         result = await conn.run("id", term_type=None)  # exec
         assert result.exit_status == 1 and "no commands" in str(result.stderr)
+
+
+def test_the_callers_environment_reaches_nothing_but_colors(door):
+    """A client may send any variable (OpenSSH's SendEnv/SetEnv): none may change what runs.
+    PYTHONINSPECT would leave a Python prompt (a shell) after the menu, LD_PRELOAD would
+    load a library of the caller's naming, PATH would pick the programs."""
+    env = {
+        "PYTHONINSPECT": "1",
+        "LD_PRELOAD": "/nonexistent/caller.so",
+        "PATH": "/nonexistent",
+        "WEREWOLF_SERVER": "http://10.9.9.9:9",
+    }
+    seen, status = asyncio.run(_menu_then_quit(door.port, env))
+    assert "ld.so" not in seen and ">>>" not in seen, seen
+    assert "10.9.9.9" not in seen and status == 0
+
+
+async def _menu_then_quit(port: int, env: dict[str, str]) -> tuple[str, int | None]:
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(
+            term_type="xterm", term_size=(80, 24), env=env, encoding="utf-8"
+        )
+        seen = await _read_until(proc, "your choice")
+        proc.stdin.write("q\r")
+        async with asyncio.timeout(GIVE_UP):
+            while chunk := await proc.stdout.read(4096):  # to the end: the program exits
+                seen += chunk
+        await proc.wait_closed()
+        return seen, proc.exit_status
+
+
+def test_ctrl_z_never_freezes_a_caller(door):
+    """A caller has no shell to continue a stopped program: Ctrl-Z, in the menu after a
+    game (Textual's driver leaves its own Ctrl-Z handler behind) or at the first prompt,
+    stops nothing, and the menu goes on."""
+    seen, status = asyncio.run(_ctrl_z_after_a_game(door.port))
+    assert "Traceback" not in seen, seen
+    assert status == 0
+
+
+async def _ctrl_z_after_a_game(port: int) -> tuple[str, int | None]:
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(
+            term_type="xterm-256color", term_size=(100, 30), encoding="utf-8"
+        )
+        await _read_until(proc, "your choice")
+        proc.stdin.write("\x1a5\r")  # Ctrl-Z, then an answer: the menu answers it
+        await _read_until(proc, "a number from the list")
+        proc.stdin.write("1\r6\ren\r\r")  # a game beside bots
+        await _read_until(proc, "palette")
+        proc.stdin.write("\x11")  # ctrl+q: back to the menu
+        await _read_until(proc, "your choice")
+        proc.stdin.write("\x1a")
+        proc.stdin.write("\r")  # (the menu asks again)
+        seen = await _read_until(proc, "your choice")
+        proc.stdin.write("q\r")
+        async with asyncio.timeout(GIVE_UP):
+            while chunk := await proc.stdout.read(4096):
+                seen += chunk
+        await proc.wait_closed()
+        return seen, proc.exit_status
+
+
+def test_a_silent_game_server_is_said_so_in_a_callers_words(tmp_path):
+    """Behind the door a caller can start no server: they are told it is not answering,
+    not to run `werewolf serve`."""
+    door = SshServe(tmp_path / "d", f"http://127.0.0.1:{free_port()}")  # nobody there
+    try:
+        seen = asyncio.run(_choose(door.port, "5"))
+    finally:
+        door.stop()
+    assert "not answering" in seen and "werewolf serve" not in seen, seen
+
+
+async def _choose(port: int, choice: str) -> str:
+    """A guest's one choice in the menu: what shows until the menu asks again."""
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+        agent_path=None, config=None, client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(term_type="xterm", term_size=(80, 24), encoding="utf-8")
+        await _read_until(proc, "your choice")
+        proc.stdin.write(choice + "\r")
+        seen = await _read_until(proc, "your choice")
+        proc.stdin.write("q\r")
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+        return seen
 
 
 def test_connections_over_the_limits_are_refused(tmp_path, server):
@@ -446,6 +558,7 @@ def test_without_a_server_it_runs_its_own_and_the_window_follows_the_caller(tmp_
         alice.answer("your choice", "1")  # a game beside bots
         alice.answer("players (6 or 9)", "6")
         alice.answer("language", "zh")
+        alice.answer("watch every bot think", "")
         # The footer ends with "^p palette" at the right edge of the caller's terminal.
         footer = wait_for(alice.session, r"(?m)^.*\^p palette").group(0)
         assert cell_len(footer) > 100
@@ -459,6 +572,56 @@ def test_without_a_server_it_runs_its_own_and_the_window_follows_the_caller(tmp_
         door.stop()
     assert door.proc.returncode == 0
     assert "werewolf tables over ssh on 127.0.0.1" in door.output()
+
+
+def test_a_restart_keeps_every_callers_seats(tmp_path):
+    """ssh-serve's own game server gets a new port each run, and seats are kept by the
+    server's URL: after a restart on the same data dir, a host still finds their table."""
+    data, key = tmp_path / "kept", keygen(tmp_path / "host")
+    first = SshServe(data, None)
+    try:
+        code = asyncio.run(_host_a_table(first.port, key))
+    finally:
+        first.stop()
+    again = SshServe(data, None)
+    try:
+        listed = asyncio.run(_my_tables(again.port, key))
+    finally:
+        again.stop()
+    assert re.search(rf"1  {code}  seat \d \(you host it\)", listed), listed
+
+
+async def _as_key(port: int, key: Path) -> asyncssh.SSHClientConnection:
+    return await asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=[str(key)],
+        agent_path=None, config=None,
+    )  # fmt: skip
+
+
+async def _host_a_table(port: int, key: Path) -> str:
+    async with await _as_key(port, key) as conn:
+        proc = await conn.create_process(term_type="xterm", term_size=(100, 30), encoding="utf-8")
+        await _read_until(proc, "your choice")
+        proc.stdin.write("2\r6\r2\ren\rn\r")  # host: 6 players, 2 humans, English, unlisted
+        seen = await _read_until(proc, "palette")
+        code = re.search(r"game code: ([A-Z0-9]+)", seen)
+        assert code, seen
+        proc.stdin.write("\x11")  # ctrl+q: back to the menu
+        await _read_until(proc, "your choice")
+        proc.stdin.write("q\r")
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+        return code.group(1)
+
+
+async def _my_tables(port: int, key: Path) -> str:
+    async with await _as_key(port, key) as conn:
+        proc = await conn.create_process(term_type="xterm", term_size=(100, 30), encoding="utf-8")
+        await _read_until(proc, "your choice")
+        proc.stdin.write("4\r")
+        seen = await _read_until(proc, ("which", "you hold no seat"))
+        proc.stdin.write("\x03")  # ctrl+c: the caller leaves
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+        return seen
 
 
 def test_colors_follow_what_the_client_says(door):
@@ -479,7 +642,7 @@ async def _first_board(port: int, env: dict[str, str]) -> str:
             term_type="xterm-256color", term_size=(100, 30), env=env, encoding="utf-8"
         )
         await _read_until(proc, "your choice")
-        proc.stdin.write("1\r6\ren\r")  # a game beside bots, 6 players, English
+        proc.stdin.write("1\r6\ren\r\r")  # beside bots: 6 players, English, not open
         board = await _read_until(proc, "palette")
         proc.stdin.write("\x11")  # ctrl+q: back to the menu
         await _read_until(proc, "your choice")
@@ -488,13 +651,126 @@ async def _first_board(port: int, env: dict[str, str]) -> str:
         return board
 
 
-def test_a_server_behind_the_door_counts_every_caller(monkeypatch):
-    from cli.ssh.command import door_quotas
+# -- the game server's quotas see each caller's address ------------------------------------
 
-    monkeypatch.delenv("WEREWOLF_RATE_JOIN", raising=False)
-    monkeypatch.delenv("WEREWOLF_MAX_STREAMS_PER_CLIENT", raising=False)
-    monkeypatch.setenv("WEREWOLF_RATE_CREATE", "5/minute")  # the operator's word stands
-    assert door_quotas(40) == {
-        "WEREWOLF_MAX_STREAMS_PER_CLIENT": "80",
-        "WEREWOLF_RATE_JOIN": "400/minute",
-    }
+DOOR_KEY = "k" * 12 + "-test-door-key-0123456789"
+
+
+async def _create(c: httpx.AsyncClient, headers: dict[str, str]) -> int:
+    r = await c.post("/games", json={"humans": [1], "pace": 0}, headers=headers)
+    assert r.status_code in (201, 429), r.text
+    return r.status_code
+
+
+def test_the_server_believes_a_callers_address_only_beside_the_doors_key(tmp_path):
+    """One game a minute per client. A caller's address counts only with the key the door
+    and the server share; a forwarded-for header, a wrong key or no key changes nothing."""
+    srv = ServerProcess(
+        tmp_path, env={"WEREWOLF_RATE_CREATE": "1/minute", "WEREWOLF_DOOR_KEY": DOOR_KEY}
+    ).start()
+
+    def vouched(address: str, key: str = DOOR_KEY) -> dict[str, str]:
+        return {"X-Werewolf-Door-Key": key, "X-Werewolf-Caller": address}
+
+    async def probe() -> None:
+        async with httpx.AsyncClient(base_url=srv.url, timeout=30) as c:
+            assert await _create(c, {}) == 201  # 127.0.0.1 spends its one game
+            # A plain client can't pass for someone else: it is still 127.0.0.1.
+            assert await _create(c, {"X-Forwarded-For": "10.0.0.1"}) == 429
+            assert await _create(c, {"X-Werewolf-Caller": "10.0.0.2"}) == 429
+            assert await _create(c, vouched("10.0.0.3", key="not-the-key-" * 3)) == 429
+            assert await _create(c, vouched("10.0.0.4", key=DOOR_KEY[:-1])) == 429
+            assert await _create(c, vouched("not an address")) == 429
+            # The door's word: each caller has their own allowance, and only theirs.
+            assert await _create(c, vouched("10.0.0.5")) == 201
+            assert await _create(c, vouched("10.0.0.5")) == 429
+            assert await _create(c, vouched("2001:db8::7")) == 201
+
+    try:
+        asyncio.run(probe())
+    finally:
+        srv.stop()
+
+
+def test_a_key_too_short_trusts_no_door(tmp_path):
+    srv = ServerProcess(
+        tmp_path, env={"WEREWOLF_RATE_CREATE": "1/minute", "WEREWOLF_DOOR_KEY": "short"}
+    ).start()
+
+    async def probe() -> None:
+        async with httpx.AsyncClient(base_url=srv.url, timeout=30) as c:
+            headers = {"X-Werewolf-Door-Key": "short", "X-Werewolf-Caller": "10.0.0.1"}
+            assert await _create(c, headers) == 201
+            headers["X-Werewolf-Caller"] = "10.0.0.2"
+            assert await _create(c, headers) == 429  # both were 127.0.0.1
+
+    try:
+        asyncio.run(probe())
+    finally:
+        srv.stop()
+
+
+def test_through_the_door_each_caller_spends_their_own_quota(tmp_path):
+    """ssh-serve on its own game server, one game a minute per client: callers from two
+    addresses each start a game; a second game from the first address is refused."""
+    door = SshServe(tmp_path / "d", None, env={"WEREWOLF_RATE_CREATE": "1/minute"})
+    try:
+        first = asyncio.run(_play_beside_bots(door.port, "127.0.0.2"))
+        other = asyncio.run(_play_beside_bots(door.port, "127.0.0.3"))
+        again = asyncio.run(_play_beside_bots(door.port, "127.0.0.2"))
+    finally:
+        door.stop()
+    assert "palette" in first and "palette" in other  # each got a board
+    assert "too many games created from this client" in again
+
+
+async def _play_beside_bots(port: int, source: str) -> str:
+    """A guest from ``source`` asks for a game beside bots: the board, or the refusal."""
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="play", known_hosts=None, client_keys=None,
+        agent_path=None, config=None, local_addr=(source, 0), client_factory=Guest,
+    ) as conn:  # fmt: skip
+        proc = await conn.create_process(
+            term_type="xterm-256color", term_size=(100, 30), encoding="utf-8"
+        )
+        await _read_until(proc, "your choice")
+        proc.stdin.write("1\r6\ren\r\r")
+        seen = await _read_until(proc, ("palette", "too many"))
+        if "palette" in seen:
+            proc.stdin.write("\x11")  # ctrl+q: back to the menu
+            await _read_until(proc, "your choice")
+        elif "your choice" not in seen[seen.index("too many") :]:
+            await _read_until(proc, "your choice")  # (the menu again, after the refusal)
+        proc.stdin.write("q\r")
+        await asyncio.wait_for(proc.wait_closed(), GIVE_UP)
+        return seen
+
+
+# -- what an ssh caller is offered -----------------------------------------------------------
+
+
+async def _palette_titles(monkeypatch, door: str | None) -> set[str]:
+    from tui.app import WerewolfApp
+
+    if door is None:
+        monkeypatch.delenv("WEREWOLF_SSH_DOOR", raising=False)
+    else:
+        monkeypatch.setenv("WEREWOLF_SSH_DOOR", door)
+
+    async def nothing():
+        await asyncio.Event().wait()
+        yield  # (never)
+
+    app = WerewolfApp(you=None, players=6, events=nothing())
+    async with app.run_test(size=(80, 24)):
+        return {c.title for c in app.get_system_commands(app.screen)}
+
+
+async def test_no_screenshot_for_an_ssh_caller(monkeypatch):
+    """A screenshot is a file on the machine running the app: for an ssh caller, the
+    server's, where they can never open it. Not offered to them; offered locally."""
+    local = await _palette_titles(monkeypatch, None)
+    over_ssh = await _palette_titles(monkeypatch, "ssh -p 2222 play@example.org")
+    assert "Screenshot" in local
+    assert "Screenshot" not in over_ssh
+    assert over_ssh == local - {"Screenshot"}  # the rest stays (Quit, Keys, the game's)

@@ -25,6 +25,7 @@ from shared.actions import Action
 from shared.events import Event
 from shared.strings import has, say
 from shared.text import clean
+from tui import over_ssh
 from tui.board import Board
 from tui.client import ApiError, Connection, GameClient
 from tui.theme import WEREWOLF
@@ -196,7 +197,7 @@ class WerewolfApp(App[NewTable | None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The game's commands in the command palette, in the game's language."""
-        yield from super().get_system_commands(screen)
+        yield from (c for c in super().get_system_commands(screen) if over_ssh.offered(c.title))
         lang = self.board.lang
         for action in self.PALETTE:
             if not self.check_action(action, ()):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import sys
 import types
@@ -30,6 +31,7 @@ import httpx  # noqa: E402
 from httpx_sse import aconnect_sse  # noqa: E402
 
 from shared.actions import Action  # noqa: E402
+from shared.door import caller_headers  # noqa: E402
 from shared.events import EVENT_TYPES, Event, GameView, Snapshot, parse_event  # noqa: E402
 from shared.text import clean, clean_json  # noqa: E402
 
@@ -105,7 +107,10 @@ class GameClient:
         self.game_id = game_id
         self.max_backoff = max_backoff
         self._http = httpx.AsyncClient(
-            base_url=self.base_url, timeout=httpx.Timeout(10.0, read=None), transport=transport
+            base_url=self.base_url,
+            timeout=httpx.Timeout(10.0, read=None),
+            transport=transport,
+            headers=caller_headers(os.environ),  # (behind the ssh door only: shared/door.py)
         )
 
     async def aclose(self) -> None:

@@ -8,10 +8,12 @@ import asyncio
 import contextlib
 import logging
 import os
+import secrets
 import signal
 import sys
 from pathlib import Path
 
+from shared import door as vouch
 from shared.settings import Settings
 
 
@@ -44,36 +46,36 @@ def add_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def door_quotas(callers: int) -> dict[str, str]:
-    """The game server's per-client quotas for a server behind the door: every caller reaches
-    it from this process's address, so one client there stands for ``callers`` people (two
-    streams and ten games and joins a minute each). What the operator set is kept."""
-    wanted = {
-        "WEREWOLF_MAX_STREAMS_PER_CLIENT": str(max(50, 2 * callers)),
-        "WEREWOLF_RATE_CREATE": f"{max(30, 10 * callers)}/minute",
-        "WEREWOLF_RATE_JOIN": f"{max(30, 10 * callers)}/minute",
-    }
-    return {k: v for k, v in wanted.items() if not os.environ.get(k)}
-
-
 def ssh_serve(args: argparse.Namespace) -> int:
     from cli.local_server import local_server
 
     data_dir = Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
+    key = vouch.usable_key(os.environ.get(vouch.KEY_ENV))
     if args.server:
-        return _serve(args, data_dir, args.server)
+        if key is None:
+            print(
+                f"werewolf ssh-serve: every caller counts as one client at {args.server} "
+                f"(its quotas shared by all): to count each by their address, set "
+                f"{vouch.KEY_ENV} to one long random string here and for that server",
+                file=sys.stderr,
+            )
+        return _serve(args, data_dir, args.server, key)
+    # Our own game server: a key of this run's, so it counts each caller by their address.
+    key = key or secrets.token_urlsafe(32)
     try:
-        with local_server(data_dir, env=door_quotas(args.max_connections)) as url:
-            return _serve(args, data_dir, url)
+        with local_server(data_dir, env={vouch.KEY_ENV: key}) as url:
+            return _serve(args, data_dir, url, key)
     except RuntimeError as e:  # the game server did not start (its log says why)
         print(f"werewolf ssh-serve: {e}", file=sys.stderr)
         return 1
 
 
-def _serve(args: argparse.Namespace, data_dir: Path, url: str) -> int:
+def _serve(args: argparse.Namespace, data_dir: Path, url: str, key: str | None) -> int:
+    from cli.ssh.identity import follow_server
     from cli.ssh.server import Door, serve
 
+    follow_server(data_dir, url)  # (before any caller: their seats follow the server)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)  # ours says who came in, once
     door = Door(
@@ -86,6 +88,7 @@ def _serve(args: argparse.Namespace, data_dir: Path, url: str) -> int:
         or ("localhost" if args.host.startswith("127.") else args.host),
         public_port=args.port,
         pace=args.pace,
+        door_key=key,
     )
 
     async def run() -> int:

@@ -4,6 +4,7 @@ tokens kept in the data dir (so a dropped connection gets its seats back)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -87,3 +88,34 @@ def load_or_make_host_key(data_dir: Path):
         f.write(key.export_private_key())
     tmp.replace(path)
     return key
+
+
+def follow_server(data_dir: Path, url: str) -> int:
+    """Callers' seats are kept by the game server's URL (tui/tokens.py), and the server
+    ssh-serve starts for itself gets a new port each run: on start, every seat kept here
+    moves to this run's URL, so a restart loses nobody's seats (the games themselves are
+    in the data dir). Every seat here is one taken through this door, so each is at the
+    door's game server, whatever port it had. Returns how many callers' files changed."""
+    url = url.rstrip("/")
+    return sum(
+        _move_seats(seats, url) for seats in (data_dir / "ssh" / "identities").glob("*/seats.json")
+    )
+
+
+def _move_seats(seats: Path, url: str) -> int:
+    try:
+        data = json.loads(seats.read_text())
+    except (OSError, ValueError):
+        return 0
+    if not isinstance(data, dict):
+        return 0
+    # a key is "<server URL>/<CODE>[#role]"; the code and role never hold a "/"
+    moved = {f"{url}/{k.rpartition('/')[2]}": v for k, v in data.items()}
+    if moved == data:
+        return 0
+    tmp = seats.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # tokens: private
+    with os.fdopen(fd, "w") as f:
+        json.dump(moved, f, indent=1)
+    tmp.replace(seats)
+    return 1

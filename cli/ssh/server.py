@@ -28,6 +28,8 @@ from asyncssh.constants import DISC_TOO_MANY_CONNECTIONS
 
 from cli.ssh import identity
 from cli.ssh.identity import Identity
+from shared import door as vouch
+from tui import over_ssh
 
 log = logging.getLogger("werewolf.ssh")
 
@@ -54,6 +56,9 @@ class Door:
     public_host: str = "HOST"  # how to name this machine in the reconnect hint
     public_port: int = 2222
     pace: float = 30.0  # the bots' tokens per second at the tables callers open
+    # The key the game server shares with us (shared/door.py): with it, each caller's
+    # program tells the server the caller's address, and the server's quotas are theirs.
+    door_key: str | None = None
     open_now: Counter[str] = field(default_factory=Counter)
     programs: set[int] = field(default_factory=set)  # the sessions' process groups
     refusing: int = 0  # connections over the caps, being told so
@@ -64,7 +69,14 @@ class Door:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pgid, signal.SIGHUP)
 
-    def program(self, who: Identity, term: str, client_env: dict[str, str]) -> dict[str, str]:
+    def door_line(self) -> str:
+        """What another caller types to reach these tables."""
+        port = "" if self.public_port == 22 else f"-p {self.public_port} "
+        return f"ssh {port}play@{self.public_host}"
+
+    def program(
+        self, who: Identity, term: str, client_env: dict[str, str], address: str
+    ) -> dict[str, str]:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(who.folder),
@@ -74,7 +86,12 @@ class Door:
             "WEREWOLF_CLIENT_DIR": str(who.folder),
             "WEREWOLF_SERVER": self.server_url,
             "PYTHONUNBUFFERED": "1",
+            # (the lobby's join line; no screenshot files here)
+            over_ssh.DOOR_ENV: self.door_line(),
         }
+        if self.door_key:  # (never on a command line: every local user sees those)
+            env[vouch.KEY_ENV] = self.door_key
+            env[vouch.CALLER_ENV] = address
         env.update(
             {k: v for k, v in client_env.items() if k in CLIENT_ENV and TERM_NAME.fullmatch(v)}
         )
@@ -197,6 +214,17 @@ def _set_size(fd: int, width: int, height: int, pixw: int = 0, pixh: int = 0) ->
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, pixw, pixh))
 
 
+def _no_job_control(fd: int) -> None:
+    """No key stops the program: a caller has no shell to bring it back (``fg``), so a
+    stopped program is a frozen session. Ctrl-Z (and Ctrl-Y, where it exists) becomes an
+    ordinary key. Ctrl-C stays: the menu leaves on it."""
+    attrs = termios.tcgetattr(fd)
+    for name in ("VSUSP", "VDSUSP"):
+        if (index := getattr(termios, name, None)) is not None:
+            attrs[6][index] = b"\0"  # _POSIX_VDISABLE
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
+
+
 def _take_terminal() -> None:  # in the child, after setsid: the pty becomes its terminal
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
@@ -205,6 +233,7 @@ async def session(door: Door, process: asyncssh.SSHServerProcess) -> None:
     """One connection's program in its own pty, until it exits or the caller leaves."""
     server = process.get_extra_info("connection").get_owner()
     who: Identity | None = getattr(server, "who", None)
+    address: str = getattr(server, "address", "")
     if process.command is not None or process.subsystem is not None or who is None:
         process.stderr.write(REFUSED_COMMAND.encode())
         process.exit(1)
@@ -218,6 +247,7 @@ async def session(door: Door, process: asyncssh.SSHServerProcess) -> None:
     master, slave = pty.openpty()
     try:
         _set_size(slave, width or 80, height or 24, pixw, pixh)
+        _no_job_control(slave)
         child = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -230,7 +260,7 @@ async def session(door: Door, process: asyncssh.SSHServerProcess) -> None:
             stdin=slave,
             stdout=slave,
             stderr=slave,
-            env=door.program(who, process.term_type, dict(process.env)),
+            env=door.program(who, process.term_type, dict(process.env), address),
             cwd=who.folder,
             start_new_session=True,
             preexec_fn=_take_terminal,

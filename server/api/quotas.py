@@ -1,9 +1,11 @@
 """What one client may do: how often it creates games, joins, acts and names games that
 don't exist, and how many event streams it holds open (docs/protocol.md, "Limits").
 
-A client is the peer address as uvicorn reports it (behind a proxy on this machine, the
-address its ``X-Forwarded-For`` names: uvicorn trusts that header from 127.0.0.1 only);
-for actions, the address and the bearer token together, so players behind one address
+A client is the peer address as uvicorn reports it, or the ssh caller's address that
+``werewolf ssh-serve`` vouches for with the key the two share (:mod:`shared.door`; any
+other client's header changes nothing). Behind a reverse proxy, uvicorn takes the address
+its ``X-Forwarded-For`` names only from the proxies the operator lists in
+``FORWARDED_ALLOW_IPS`` (server/app.py). For actions, the address and the bearer token together, so players behind one address
 each have their own allowance. The rates are counted by the ``limits`` library in moving
 windows held in this process's memory; a refusal is 429 with ``Retry-After``.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -23,6 +26,7 @@ from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from server.refusals import Refused
+from shared import door
 from shared.settings import ServerLimits
 
 Kind = Literal["create", "join", "action", "miss"]
@@ -43,8 +47,10 @@ def _rates(value: str) -> list[RateLimitItem]:
 class Quotas:
     """The limits of one server, and what each client has spent of them."""
 
-    def __init__(self, limits: ServerLimits) -> None:
+    def __init__(self, limits: ServerLimits, door_key: str | None = None) -> None:
         self.limits = limits
+        # (None: the environment's; a key too short to be one trusts no door)
+        self.door_key = door.usable_key(door_key or os.environ.get(door.KEY_ENV))
         self.rates: dict[Kind, list[RateLimitItem]] = {
             "create": _rates(limits.create_rate),
             "join": _rates(limits.join_rate),
@@ -88,6 +94,8 @@ class Quotas:
 
 
 def client_of(request: Request) -> str:
+    if caller := door.vouched_caller(request.headers, quotas_of(request).door_key):
+        return caller
     return request.client.host if request.client else "unknown"
 
 

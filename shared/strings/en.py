@@ -178,6 +178,7 @@ STRINGS: dict[str, str] = {
     # -- the lobby (tui/widgets/lobby.py) ------------------------------------------------
     "lobby.title": "Lobby — game {code}",
     "lobby.join": "Others join with:  werewolf join {code}",
+    "lobby.join_ssh": "Others join with:  {door}\n  then 3 (join a table) and the code {code}",
     "lobby.seats": "Seats",
     "lobby.seat": "#{n} {name}",
     "lobby.you": "you",

@@ -173,6 +173,7 @@ STRINGS: dict[str, str] = {
     # -- the lobby (tui/widgets/lobby.py) ------------------------------------------------
     "lobby.title": "大厅 — 房间号 {code}",
     "lobby.join": "其他人加入：werewolf join {code}",
+    "lobby.join_ssh": "其他人加入：{door}\n  然后选 3（加入房间），输入房间号 {code}",
     "lobby.seats": "座位",
     "lobby.seat": "{n}号 {name}",
     "lobby.you": "你",

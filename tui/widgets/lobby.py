@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from shared.events import Snapshot
 from shared.strings import say
+from tui import over_ssh
 
 
 class LobbyScreen(ModalScreen[None]):
@@ -35,14 +36,18 @@ class LobbyScreen(ModalScreen[None]):
         humans, open_seats = set(summary.get("humans", [])), set(summary.get("open_seats", []))
         text = Text()
         text.append(say("lobby.title", lang, code=self.code) + "\n", style="bold underline")
-        text.append(say("lobby.join", lang, code=self.code) + "\n", style="cyan")
+        door = over_ssh.door()  # an ssh caller's friends come through the same door
+        join = say("lobby.join_ssh", lang, door=door, code=self.code) if door else None
+        text.append((join or say("lobby.join", lang, code=self.code)) + "\n", style="cyan")
         if summary.get("open"):  # every bot's thoughts for everyone: every player is told
             text.append(say("lobby.open_table", lang) + "\n", style="magenta")
         if summary.get("public"):
             text.append(say("lobby.public", lang) + "\n", style="yellow")
         if summary.get("spectated"):  # a token that sees every role: every player is told
             text.append(say("lobby.spectated", lang) + "\n", style="bold red")
-        text.append("\n")
+        # (before the seats: at 24 rows the box shows no more than about 20 lines)
+        text.append(say("lobby.start" if self.host else "lobby.wait", lang), style="bold yellow")
+        text.append("\n\n")
         text.append(say("lobby.seats", lang) + "\n", style="bold")
         for seat in state.seats:
             n = seat.seat
@@ -60,8 +65,7 @@ class LobbyScreen(ModalScreen[None]):
         options = state.options
         text.append("\n" + say("lobby.rules", lang) + ": ", style="bold")
         rules = {k: v for k, v in options.items() if not k.endswith("seed")}  # (internal)
-        text.append(", ".join(f"{k}={v}" for k, v in rules.items()) + "\n\n", style="dim")
-        text.append(say("lobby.start" if self.host else "lobby.wait", lang), style="bold yellow")
+        text.append(", ".join(f"{k}={v}" for k, v in rules.items()), style="dim")
         self.body.update(text)
 
     async def action_start(self) -> None:
