@@ -56,6 +56,8 @@ def _play_at(server: str, args: argparse.Namespace) -> int:
         body["seat_bots"] = {str(s): k for s, k in seat_models(args).items()}
     if args.seed is not None:
         body["seed"] = args.seed
+    if getattr(args, "names_seed", None) is not None:  # with the seed: a replay
+        body["names_seed"] = args.names_seed
     try:
         g = request(server, lambda c: c.create_game(**body))
     except ApiError as e:
