@@ -261,3 +261,14 @@ async def test_the_server_refuses_a_self_destruct_from_a_villager(server):
         assert after == before  # same seq: nothing happened
         r = await post_action(c, g["game_id"], token, {"seat": 5, "kind": "speak", "text": "ok"})
         assert r.status_code == 200, r.text  # the same speech is still asked, and taken
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "self-destruct"), ("zh", "自爆")])
+async def test_the_help_screen_names_the_self_destruct_key(lang, word):
+    app, _ = app_in(lang, 4, "werewolf", ask(4, "speak", kinds=WOLF_SPEECH))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press("f1")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen")
+        shown = str(app.screen.render_help())  # type: ignore[attr-defined]
+        assert "ctrl+o" in shown and word in shown
