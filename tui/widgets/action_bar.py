@@ -204,8 +204,6 @@ class ActionBar(Vertical):
             title.append(f"   {say('bar.confirm_hint', lang)}", style="bold")
         elif not waiting.speaks:
             title.append(f"   {say('bar.pick_hint', lang)}", style="dim")
-        elif waiting.can_destruct:  # the way to 自爆 stays in sight while the box is typed in
-            title.append("   ctrl+o: " + name("answer", "destruct", lang), style="dim")
         self.prompt.update(title)
 
     def describe(self, action: Action) -> str:
