@@ -82,6 +82,9 @@ def _play(p: argparse.ArgumentParser) -> None:
     _add_game_options(p)
     p.add_argument("--seat", type=int, default=None, help="your seat (random if omitted)")
     p.add_argument(
+        "--names-seed", type=int, default=None, help="seed of the seat names (to replay a game)"
+    )
+    p.add_argument(
         "--server", default=None, help="a server's URL (default: a private server for this game)"
     )
     _add_rules_options(p)

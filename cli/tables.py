@@ -86,6 +86,8 @@ def _play_at(server: str, args: argparse.Namespace, private: Starting | None = N
         body["seat_bots"] = {str(s): k for s, k in seat_models(args).items()}
     if args.seed is not None:
         body["seed"] = args.seed
+    if getattr(args, "names_seed", None) is not None:  # with the seed: a replay
+        body["names_seed"] = args.names_seed
     try:
         create = lambda c: c.create_game(**body)  # noqa: E731
         g = private.request(create) if private else request(server, create)

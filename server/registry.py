@@ -56,6 +56,14 @@ class NewGame(BaseModel):
     lang: Literal["en", "zh"] = "en"
     pace: float = Field(default=30.0, ge=0, le=1000, description="tokens per second; 0 = instant")
     seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
+    names_seed: int | None = Field(
+        default=None,
+        ge=0,
+        le=2**63 - 1,
+        description="seed of the seat names (default: drawn by the server, apart from the "
+        "seed); with the seed, the same answers replay the same game (the built-in bots' "
+        "temperament follows the names)",
+    )
     bots: Literal["builtin", "llm", "mixed"] | SeatMap = Field(
         default="builtin",
         description="who plays the seats no human holds: the built-in bots, LLM bots (the "
@@ -368,7 +376,7 @@ class Registry:
             seed=seed,
             lang=ask.lang,
             # The names are public: drawn apart from the seed, they can't be used to find it.
-            names_seed=secrets.randbelow(2**31),
+            names_seed=ask.names_seed if ask.names_seed is not None else secrets.randbelow(2**31),
             witch_self_save=ask.witch_self_save,
             win_condition=ask.win_condition,
             max_days=ask.max_days,

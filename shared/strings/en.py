@@ -277,6 +277,13 @@ STRINGS: dict[str, str] = {
     "narrate.guard_double": "Seat {target} was guarded and saved at once: dies all the same",
     "printer.tag.sheriff": "sheriff election",
     "printer.tag.sheriff_pk": "sheriff PK",
+    # -- the sheriff's decisions and 自爆 in the app (issue 15) ----------------------------
+    "bar.no_stand": "don't stand",
+    "bar.stay": "stay in the race",
+    "bar.destruct_hint": "Say something, Enter to send (empty = pass) · ctrl+o or /destruct: self-destruct",
+    "bar.confirm.destruct": "Self-destruct (自爆): you die now, no last words, the day ends",
+    "bar.no_destruct": "Only a living werewolf may self-destruct, on his own speech by day",
+    "help.keys.destruct": "ctrl+o, /destruct  a werewolf's speech: self-destruct (自爆); asks once more",
     # -- the terminal client, issue 13 (tui/) --------------------------------------------
     "bar.no_potion": "use no potion",
     "bar.heading.poison": "Poison (can't be undone):",

@@ -272,6 +272,13 @@ STRINGS: dict[str, str] = {
     "narrate.guard_double": "{target}号同守同救，仍然死亡",
     "printer.tag.sheriff": "警上",
     "printer.tag.sheriff_pk": "警长PK",
+    # -- the sheriff's decisions and 自爆 in the app (issue 15) ----------------------------
+    "bar.no_stand": "不上警",
+    "bar.stay": "不退水",
+    "bar.destruct_hint": "输入发言，回车发送（空 = 过）· ctrl+o 或 /自爆：自爆",
+    "bar.confirm.destruct": "自爆：你立即出局，没有遗言，白天结束",
+    "bar.no_destruct": "只有活着的狼人在自己白天发言时才能自爆",
+    "help.keys.destruct": "ctrl+o、/自爆   狼人发言时自爆；会再确认一次",
     # -- the terminal client, issue 13 (tui/) --------------------------------------------
     "bar.no_potion": "不用药",
     "bar.heading.poison": "毒药（不可撤回）：",

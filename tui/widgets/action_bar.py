@@ -1,5 +1,6 @@
 """Where the viewer answers the game: a speech box with a live count, or a picker of the
-decision's legal answers where digits and arrows select and Enter confirms."""
+decision's legal answers where digits and arrows select and Enter confirms. A wolf's
+speech box also takes his self-destruct (自爆): ctrl+o or /destruct, then Enter again."""
 
 from __future__ import annotations
 
@@ -19,7 +20,18 @@ from shared.text import clean
 # Answers that can't be taken back: Enter asks once more before they go.
 CONFIRM = frozenset({"poison", "shoot", "kill"})
 # How a decision passes, in the picker's words (any other: "skip").
-PASS_WORD = {"vote": "abstain", "pk_vote": "abstain", "wolf_kill": "no_kill", "witch": "no_potion"}
+PASS_WORD = {
+    "vote": "abstain",
+    "pk_vote": "abstain",
+    "sheriff_vote": "abstain",
+    "sheriff_pk_vote": "abstain",
+    "wolf_kill": "no_kill",
+    "witch": "no_potion",
+    "stand": "no_stand",
+    "withdraw": "stay",
+}
+# What a wolf types in his speech box to self-destruct (both languages take every one).
+DESTRUCT_COMMANDS = frozenset({"/destruct", "/自爆", "/zibao"})
 
 
 def number_of(option_id: str) -> int | None:
@@ -73,7 +85,23 @@ class TargetPicker(OptionList):
 
 
 class SpeechInput(Input):
-    BINDINGS = [Binding("ctrl+j", "submit", say("bar.key.send", "en"), show=False)]
+    """The speech box; ctrl+o asks for a wolf's self-destruct, Esc takes the question back."""
+
+    BINDINGS = [
+        Binding("ctrl+j", "submit", say("bar.key.send", "en"), show=False),
+        Binding("ctrl+o", "destruct", show=False),
+        Binding("escape", "back", show=False),
+    ]
+
+    def action_destruct(self) -> None:
+        bar = self.parent.parent if self.parent else None
+        if isinstance(bar, ActionBar):
+            bar.ask_destruct()
+
+    def action_back(self) -> None:
+        bar = self.parent.parent if self.parent else None
+        if isinstance(bar, ActionBar):
+            bar.cancel_confirm()
 
 
 class ActionBar(Vertical):
@@ -97,6 +125,7 @@ class ActionBar(Vertical):
         self.answers: dict[str, Action] = {}  # option id -> the action it stands for
         self.confirming: Action | None = None  # an answer waiting for its second Enter
         self.sending = False  # an answer is on its way: don't send another
+        self.destruct_over = ""  # the speech box's text when the 自爆 was asked
         self.cursor_blink = True  # off for snapshot tests
         # Both answers live for the app's life, shown in turn: replacing widgets would
         # race their own removal when decisions follow each other quickly.
@@ -148,7 +177,8 @@ class ActionBar(Vertical):
         self.speech_row.display, self.picker.display = waiting.speaks, not waiting.speaks
         if waiting.speaks:
             self.speech.value = ""
-            self.speech.placeholder = say("bar.speak_hint", lang)
+            hint = "bar.destruct_hint" if waiting.can_destruct else "bar.speak_hint"
+            self.speech.placeholder = say(hint, lang)
             self.speech.cursor_blink = self.cursor_blink
             self._count("")
             self.speech.focus()
@@ -188,12 +218,18 @@ class ActionBar(Vertical):
 
     def options(self, decision: Decision) -> list[Option | None]:
         """One option per legal answer (the decision's own choices), the pass last. The
-        witch's save and poison stand apart, each under its own heading."""
+        witch's save and poison stand apart, each under its own heading. Answers that name
+        nobody take digits too: where seats are numbered, the pass (tear the badge) is 0;
+        where none is (stand, withdraw, 警左/警右), they count 1, 2… and the skip is 0."""
         lang = self.lang
         self.answers = {}
         out: list[Option | None] = []
         heading: str | None = None
-        for action in decision.choices():
+        choices = decision.choices()
+        seats = any(a.target is not None for a in choices)
+        passing = decision.pass_action()
+        counted = 0
+        for action in choices:
             if action.kind == "skip":
                 word = PASS_WORD.get(decision.action, "skip")
                 option_id, label = "none:0", Text(f"0  {say(f'bar.{word}', lang)}")
@@ -208,10 +244,18 @@ class ActionBar(Vertical):
                     head = f"bar.heading.{action.kind}"
                     out.append(Option(say(head, lang) if has(head) else action.kind, disabled=True))
                 option_id = f"{action.kind}:{action.target}"
-                if action.target is None:  # a kind of answer that names nobody (a new rule)
+                if action.target is None:  # an answer that names nobody: its digit
+                    key: int | None = None
+                    if seats and action == passing:
+                        key = 0
+                        out.append(None)  # the pass stands apart, last, as a skip does
+                    elif not seats:
+                        key = counted = counted + 1
+                    option_id = f"{action.kind}:{'' if key is None else key}"
+                    word = name("answer", action.kind, lang)
                     self.answers[option_id] = action
                     out.append(
-                        Option(Text(f" · {name('action', action.kind, lang)}"), id=option_id)
+                        Option(Text(f"{'·' if key is None else key:>2} {word}"), id=option_id)
                     )
                     continue
                 word = (
@@ -259,6 +303,19 @@ class ActionBar(Vertical):
         self.post_message(self.Chosen(action, self.waiting))
 
     # -- the speech box -----------------------------------------------------------------
+    def ask_destruct(self) -> None:
+        """ctrl+o or /destruct: a wolf's 自爆 asks once more (it can't be taken back)."""
+        waiting = self.waiting
+        if waiting is None or not waiting.speaks or self.sending:
+            return
+        if not waiting.can_destruct:
+            self.say_error(say("bar.no_destruct", self.lang))
+            return
+        self.confirming = Action(seat=waiting.seat, kind="destruct")
+        self.destruct_over = self.speech.value  # (a change still queued is no new typing)
+        self.say_error("")
+        self._title()
+
     def _count(self, value: str) -> None:
         n = len(clean(value).strip())
         over = n > MAX_SPEECH_CHARS
@@ -271,13 +328,21 @@ class ActionBar(Vertical):
         self._count(event.value)
         if self.error.display and not self.sending:
             self.say_error("")
+        if event.value != self.destruct_over:  # typing on means speaking, not the 自爆
+            self.cancel_confirm()
 
     @on(Input.Submitted, "#speech-input")
     def _spoke(self, event: Input.Submitted) -> None:
         if self.waiting is None:
             return
+        if self.confirming is not None and self.confirming.kind == "destruct":
+            self._send(self.confirming)  # the second Enter: 自爆
+            return
         # A pasted control character would be refused by the server: it goes here instead.
         text = clean(event.value).strip()
+        if text.lower() in DESTRUCT_COMMANDS:
+            self.ask_destruct()
+            return
         if len(text) > MAX_SPEECH_CHARS:
             self.say_error(say("bar.too_long", self.lang, n=len(text), limit=MAX_SPEECH_CHARS))
             return

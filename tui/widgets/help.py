@@ -50,6 +50,7 @@ class HelpScreen(ModalScreen[None]):
             "pick",
             "confirm",
             "speak",
+            "destruct",
             "focus",
             "transcript",
             "maximize",
