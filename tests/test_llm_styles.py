@@ -329,3 +329,59 @@ async def test_model_seats_play_the_twelve_seat_table_with_the_sheriff(model_env
     spoken = {e.seat for e in events if isinstance(e, SpeechEnd) and e.kind == "sheriff" and e.text}
     streamed = {e.seat for e in events if isinstance(e, SpeechStart) and e.kind == "sheriff"}
     assert spoken and spoken <= streamed, (spoken, streamed)
+
+
+def test_simulated_games_keep_their_calls_where_inspect_finds_them(llm, model_env, tmp_path):
+    """``simulate`` in two worker processes: each game's call records are kept in the
+    data dir (both workers write the one file), ``inspect`` reads them back, and the
+    report counts HTTP requests, second tries and fallbacks apart."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # The seer's every check names no legal seat, its second try too: a retry and a
+    # fallback each night, beside the other seats' usable answers.
+    llm.script({"kind": "illegal", "match": "You are the seer.", "times": None})
+    env = {
+        **os.environ,
+        "WEREWOLF_LLM_BASE_URL": llm.base_url,
+        "WEREWOLF_LLM_MODEL": "scripted",
+        "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+        "WEREWOLF_DATA_DIR": str(tmp_path / "data"),
+    }
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "cli", *args],
+            cwd=Path(__file__).resolve().parent.parent,
+            text=True,
+            capture_output=True,
+            timeout=600,
+            env=env,
+        )
+
+    out = cli("simulate", "--games", "2", "--players", "6", "--seed", "5", "--bots", "llm",
+              "--workers", "2", "--json")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)["llm"]
+    assert "werewolf inspect simulate-5-" in out.stderr, out.stderr
+    games = report["per_game"]
+    assert len(games) == 2 and len({g["game_id"] for g in games}) == 2
+    for game in games:
+        assert game["retries"] > 0 and game["fallbacks"] > 0
+        assert game["requests"] == game["calls"] > game["fallbacks"]
+        shown = cli("inspect", game["game_id"], "--json")
+        assert shown.returncode == 0, shown.stderr
+        kept = json.loads(shown.stdout)
+        assert kept["summary"]["calls"] == game["calls"]
+        assert kept["summary"]["fallbacks"] == game["fallbacks"]
+        assert any(c["raw"] and c["error"] for c in kept["calls"])  # a refused check, kept whole
+    text = cli("simulate", "--games", "1", "--players", "6", "--seed", "8", "--bots", "llm",
+               "--workers", "1")  # fmt: skip
+    assert text.returncode == 0, text.stderr
+    assert "HTTP requests/game:" in text.stdout and "retries/game:" in text.stdout
+    assert "fallbacks/game:" in text.stdout
+    game_id = text.stderr.split("werewolf inspect ")[1].split()[0]
+    assert cli("inspect", game_id).returncode == 0
