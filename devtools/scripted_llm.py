@@ -1009,6 +1009,10 @@ class ScriptedLLM:
             port=self.port,
             log_level="warning",
             timeout_graceful_shutdown=1,
+            # uvicorn closes an idle keep-alive connection after 5 s by default; a client
+            # reusing it at that moment reads a reset (a race a loaded machine hits in the
+            # tests). Idle connections stay open as long as any test runs.
+            timeout_keep_alive=600,
             lifespan="off",
             **kwargs,
         )
