@@ -110,11 +110,6 @@ def main() -> None:
     from server.bots import warm
 
     warm("llm")  # DSPy's import (seconds) is not a game's time
-    with scripted.ScriptedLLM(latency=args.ttft, chunk_delay=1 / args.tps) as llm:
-        os.environ.update(WEREWOLF_LLM_BASE_URL=llm.base_url, WEREWOLF_LLM_MODEL="scripted")
-        if args.speech_chars:
-            llm.script({"kind": "long", "chars": args.speech_chars, "times": None})
-        games = [asyncio.run(one_game(seed)) for seed in range(1, args.games + 1)]
     print(
         f"code: {os.environ.get('BENCH_CODE') or HERE}; {platform.machine()}, {os.cpu_count()} "
         f"cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}; scripted "
@@ -122,12 +117,21 @@ def main() -> None:
         f"{args.speech_chars} chars"
     )
     print("seed days requests calls retries fallbacks prompt_tok  wall(s) critical(s) ratio")
-    for g in games:
-        print(
-            f"{g['seed']:>4} {g['days']:>4} {g['requests']:>8} {g['calls']:>5} {g['retries']:>7} "
-            f"{g['fallbacks']:>9} {g['prompt_tokens']:>10} {g['wall']:>8.1f} "
-            f"{g['critical']:>11.1f} {g['wall'] / g['critical']:>5.2f}"
-        )
+    games = []
+    with scripted.ScriptedLLM(latency=args.ttft, chunk_delay=1 / args.tps) as llm:
+        os.environ.update(WEREWOLF_LLM_BASE_URL=llm.base_url, WEREWOLF_LLM_MODEL="scripted")
+        if args.speech_chars:
+            llm.script({"kind": "long", "chars": args.speech_chars, "times": None})
+        for seed in range(1, args.games + 1):  # one at a time: a game's wall is its own
+            g = asyncio.run(one_game(seed))
+            games.append(g)
+            print(
+                f"{g['seed']:>4} {g['days']:>4} {g['requests']:>8} {g['calls']:>5} "
+                f"{g['retries']:>7} {g['fallbacks']:>9} {g['prompt_tokens']:>10} "
+                f"{g['wall']:>8.1f} {g['critical']:>11.1f} {g['wall'] / g['critical']:>5.2f}  "
+                f"(load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
     requests = [g["requests"] for g in games]
     ratios = [g["wall"] / g["critical"] for g in games]
     print(

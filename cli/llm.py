@@ -78,37 +78,17 @@ def _inspect_served(args: argparse.Namespace) -> int:
     return _show([CallRecord.model_validate(c) for c in answer["calls"]], args)
 
 
-HEADLESS = "headless.sqlite"  # the calls of games played without a server (narrate)
-
-
 def keep_calls(game_id: str, records: list[CallRecord], data_dir: Path | None = None) -> Path:
-    """Keep a headless game's call records where ``werewolf inspect`` finds them (beside a
-    server's games, in a file of their own: no server ever recovers a game from it)."""
-    import time
+    """Keep a headless game's call records where ``werewolf inspect`` finds them."""
+    from server.llm.calls import keep_calls as keep
 
-    from server.store import Store
-
-    data_dir = data_dir or Settings.from_env().data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / HEADLESS
-
-    async def keep() -> None:
-        store = Store(path)
-        await store.open()
-        try:
-            await store.add_game(game_id, time.time(), {"headless": True})
-            await store.append_calls(
-                game_id, [(n, r.seat, r.model_dump_json()) for n, r in enumerate(records, 1)]
-            )
-        finally:
-            await store.close()
-
-    asyncio.run(keep())
-    return path
+    return asyncio.run(keep(data_dir or Settings.from_env().data_dir, game_id, records))
 
 
 def _inspect_kept(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
+    from server.llm.calls import HEADLESS
+
     paths = [p for p in (data_dir / "games.sqlite", data_dir / HEADLESS) if p.exists()]
     if not paths:
         print(f"no games kept at {data_dir} (try --data-dir or --server)", file=sys.stderr)

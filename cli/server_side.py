@@ -39,8 +39,13 @@ def simulate(args: argparse.Namespace) -> int:
         win=args.win,
         facts=args.report,
         seat_bots=models,
+        keep_calls=_data_dir() if kinds else None,  # where `werewolf inspect` looks
     )
     data = report.as_json()
+    kept = [g["game_id"] for g in (data["llm"] or {}).get("per_game", []) if "game_id" in g]
+    if kept:
+        more = f" and {len(kept) - 3} more (--json lists them)" if len(kept) > 3 else ""
+        print(f"LLM calls kept: werewolf inspect {', '.join(kept[:3])}{more}", file=sys.stderr)
     if args.report and not args.json:
         from server.metrics import Metrics, render
 
@@ -72,6 +77,12 @@ def simulate(args: argparse.Namespace) -> int:
         )
         print(f"fallbacks/game:   {m['fallbacks_per_game']}")
     return 0
+
+
+def _data_dir():
+    from shared.settings import Settings
+
+    return Settings.from_env().data_dir
 
 
 def narrate(args: argparse.Namespace) -> int:

@@ -630,6 +630,7 @@ class ScriptedLLM:
         self._generation = 0
         self._streaming = 0
         self.max_streaming = 0  # the most streams that ran at once
+        self.abandoned = 0  # streams the client closed before their end (a cancelled request)
         self.latency = latency
         self.chunk_delay = chunk_delay
         self.api_key = api_key
@@ -657,6 +658,7 @@ class ScriptedLLM:
         with self._lock:
             self._behaviors.clear()
             self._calls.clear()
+            self.abandoned = 0
 
     def calls(self) -> list[dict[str, Any]]:
         """A copy of the recorded chat requests, oldest first."""
@@ -902,6 +904,11 @@ class ScriptedLLM:
                 answer, cid, created, usage, fault, thinking, reasoning_field, finish, generation
             ):
                 yield event
+        except BaseException as e:  # the client went away (not a scripted fault): cancelled
+            if not _is_scripted_disconnect(e):
+                with self._lock:
+                    self.abandoned += 1
+            raise
         finally:
             with self._lock:
                 self._streaming -= 1
@@ -1002,6 +1009,10 @@ class ScriptedLLM:
             port=self.port,
             log_level="warning",
             timeout_graceful_shutdown=1,
+            # uvicorn closes an idle keep-alive connection after 5 s by default; a client
+            # reusing it at that moment reads a reset (a race a loaded machine hits in the
+            # tests). Idle connections stay open as long as any test runs.
+            timeout_keep_alive=600,
             lifespan="off",
             **kwargs,
         )

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from server.game import GameConfig
@@ -129,11 +130,12 @@ async def _play_many(
     bots: str = "builtin",
     facts: bool = False,
     seat_bots: dict[int, str] | None = None,
+    keep: str | None = None,
 ) -> list[GameSummary]:
     from server.bots import seat_kinds
     from server.graph import Table, build_graph
     from server.headless import run_game
-    from server.llm.calls import MemoryCallLog, summarize
+    from server.llm.calls import MemoryCallLog, headless_id, keep_calls, summarize
     from server.metrics import game_facts
 
     graph = _graph(build_graph)
@@ -154,13 +156,17 @@ async def _play_many(
         state = await run_game(
             config, Table(bots=kinds), graph=graph, on_event=count, call_log=calls
         )
+        summary = summarize(calls.records) if calls.records else {}
+        if keep and calls.records:  # where `werewolf inspect` finds them
+            summary["game_id"] = headless_id("simulate", config.seed or 0)
+            await keep_calls(Path(keep), summary["game_id"], calls.records)
         out.append(
             GameSummary(
                 winner=state.winner or "none",
                 days=state.day,
                 roles={s: state.role(s) for s in state.seats()},
                 illegal_actions=errors,
-                calls=summarize(calls.records) if calls.records else {},
+                calls=summary,
                 table=moments,
                 facts=game_facts(state.history, config.lang) if facts else None,
             )
@@ -185,6 +191,7 @@ def _worker(
     bots: str = "builtin",
     facts: bool = False,
     seat_bots: dict[int, str] | None = None,
+    keep: str | None = None,
 ) -> list[GameSummary]:
     from server.bots import close_bots, load_kind, seat_kinds
 
@@ -194,7 +201,8 @@ def _worker(
 
     async def play() -> list[GameSummary]:
         try:
-            return await _play_many([GameConfig(**c) for c in configs], bots, facts, seat_bots)
+            games = [GameConfig(**c) for c in configs]
+            return await _play_many(games, bots, facts, seat_bots, keep)
         finally:
             await close_bots()
 
@@ -214,9 +222,12 @@ def simulate(
     win: str = "sides",
     facts: bool = False,
     seat_bots: dict[int, str] | None = None,
+    keep_calls: Path | None = None,
 ) -> Report:
     """Play ``games`` games with seeds ``seed``, ``seed+1``, ...; in ``workers`` processes.
-    ``board`` (6, 9, 12-guard, 12-idiot) overrides ``players``."""
+    ``board`` (6, 9, 12-guard, 12-idiot) overrides ``players``; LLM games' call records
+    are kept in the data dir ``keep_calls`` (each game's ``calls["game_id"]`` names them)."""
+    keep = str(keep_calls) if keep_calls else None
     workers = workers or min(os.cpu_count() or 1, games) or 1
     rules: dict[str, Any] = board_options(board) if board else {"players": players}
     rules.update(sheriff=sheriff, win_condition=win)
@@ -227,14 +238,15 @@ def simulate(
     t0 = time.perf_counter()
     if workers == 1:
         for batch in batches:
-            for g in _worker(batch, bots, facts, seat_bots):
+            for g in _worker(batch, bots, facts, seat_bots, keep):
                 report.add(g)
             if progress:
                 progress(report.games, games)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             n = len(batches)
-            for result in pool.map(_worker, batches, [bots] * n, [facts] * n, [seat_bots] * n):
+            jobs = pool.map(_worker, batches, [bots] * n, [facts] * n, [seat_bots] * n, [keep] * n)
+            for result in jobs:
                 for g in result:
                     report.add(g)
                 if progress:

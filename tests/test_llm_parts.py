@@ -287,3 +287,29 @@ def test_the_rules_in_a_prompt_are_written_from_the_tables_own_settings():
     assert "hunter" not in text and "every god" not in text
     assert "as many as everyone else" in text
     assert "may never save herself" in text and "day 7 ends" in text
+
+
+def test_nights_are_labelled_as_nights_and_a_denied_claim_stays_denied():
+    from server.game import Action, apply
+    from server.llm.briefing import claims, record
+
+    state = new_game(GameConfig(players=9, seed=3)).state
+    while not any(d.action == "speak" for d in pending(state)):  # the first night
+        d = pending(state)[0]
+        kind = {"wolf_chat": "speak", "wolf_kill": "kill", "check": "check"}.get(d.action, "skip")
+        target = d.options[0] if kind in ("kill", "check") else None
+        state = apply(
+            state,
+            Action(seat=d.seat, kind=kind, target=target, text="" if kind == "speak" else None),
+        ).state
+    speaker = pending(state)[0].seat
+    said = "I don't think Seat 3 is a wolf. Seat 4 is a werewolf. I am not the seer."
+    state = apply(state, Action(seat=speaker, kind="speak", text=said)).state
+    wolf = state.wolves()[0]
+    view = seat_view(state, wolf)
+    lines = record(view)
+    assert any(line.startswith("Night 1 Wolves' kill vote") for line in lines), lines
+    assert not any("Day 1 Wolves'" in line for line in lines), lines
+    (summary,) = [c for c in claims(view) if c.startswith(f"Seat {speaker} ")]
+    assert "says Seat 3 is not a werewolf" in summary and "says Seat 4 is a werewolf" in summary
+    assert "claims seer" not in summary  # "I am not the seer" is no claim

@@ -119,8 +119,9 @@ async def test_a_server_that_cuts_a_running_stream_plays_with_one_request_in_fli
     model_env.write_text(
         f'[endpoints.local]\nbase_url = "{llm.base_url}"\nmodel = "scripted"\nmax_in_flight = 1\n'
     )
-    records, _ = await whole_game(seed=3, bot="llm:local")
+    records, events = await whole_game(seed=3, bot="llm:local")
     assert own_share(records) >= 0.9
+    assert not any(never in heard(events) for never in (DRAFT, "[[", "]]", "<think>"))
     assert llm.max_streaming == 1
     assert {r.endpoint for r in records if r.attempt} == {"local"}
     assert {r.model for r in records if r.attempt} == {"scripted"}
@@ -329,3 +330,110 @@ async def test_model_seats_play_the_twelve_seat_table_with_the_sheriff(model_env
     spoken = {e.seat for e in events if isinstance(e, SpeechEnd) and e.kind == "sheriff" and e.text}
     streamed = {e.seat for e in events if isinstance(e, SpeechStart) and e.kind == "sheriff"}
     assert spoken and spoken <= streamed, (spoken, streamed)
+
+
+def test_simulated_games_keep_their_calls_where_inspect_finds_them(llm, model_env, tmp_path):
+    """``simulate`` in two worker processes: each game's call records are kept in the
+    data dir (both workers write the one file), ``inspect`` reads them back, and the
+    report counts HTTP requests, second tries and fallbacks apart."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # The seer's every check names no legal seat, its second try too: a retry and a
+    # fallback each night, beside the other seats' usable answers.
+    llm.script({"kind": "illegal", "match": "You are the seer.", "times": None})
+    env = {
+        **os.environ,
+        "WEREWOLF_LLM_BASE_URL": llm.base_url,
+        "WEREWOLF_LLM_MODEL": "scripted",
+        "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+        "WEREWOLF_DATA_DIR": str(tmp_path / "data"),
+    }
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "cli", *args],
+            cwd=Path(__file__).resolve().parent.parent,
+            text=True,
+            capture_output=True,
+            timeout=600,
+            env=env,
+        )
+
+    out = cli("simulate", "--games", "2", "--players", "6", "--seed", "5", "--bots", "llm",
+              "--workers", "2", "--json")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)["llm"]
+    assert "werewolf inspect simulate-5-" in out.stderr, out.stderr
+    games = report["per_game"]
+    assert len(games) == 2 and len({g["game_id"] for g in games}) == 2
+    for game in games:
+        assert game["retries"] > 0 and game["fallbacks"] > 0
+        assert game["requests"] == game["calls"] > game["fallbacks"]
+        shown = cli("inspect", game["game_id"], "--json")
+        assert shown.returncode == 0, shown.stderr
+        kept = json.loads(shown.stdout)
+        assert kept["summary"]["calls"] == game["calls"]
+        assert kept["summary"]["fallbacks"] == game["fallbacks"]
+        assert any(c["raw"] and c["error"] for c in kept["calls"])  # a refused check, kept whole
+    text = cli("simulate", "--games", "1", "--players", "6", "--seed", "8", "--bots", "llm",
+               "--workers", "1")  # fmt: skip
+    assert text.returncode == 0, text.stderr
+    assert "HTTP requests/game:" in text.stdout and "retries/game:" in text.stdout
+    assert "fallbacks/game:" in text.stdout
+    game_id = text.stderr.split("werewolf inspect ")[1].split()[0]
+    assert cli("inspect", game_id).returncode == 0
+
+
+async def test_a_speech_at_its_cap_cancels_its_request_and_stands_as_the_models(llm):
+    """A model that would talk 4,000 characters: the speech is cut at the cap, the request
+    is cancelled there (the server sees its stream abandoned, long before its end), and
+    the cut speech is the model's own, no fallback."""
+    import random
+
+    from eventually import until
+
+    from server.bots import Turn
+    from server.game import GameConfig, new_game
+    from server.game.view import seat_view
+    from server.llm.bot import llm_bot
+    from server.llm.doctor import _day_decisions
+    from server.llm.settings import LLMSettings
+    from server.typewriter import Typewriter
+
+    with ScriptedLLM(chunk_delay=0.005) as talkative:
+        talkative.script({"kind": "long", "chars": 4000, "times": None})
+        day = new_game(GameConfig(players=9, seed=1)).state.model_copy(update={"phase": "day"})
+        d = next(x for x in _day_decisions(day) if x.action == "speak")
+        log = MemoryCallLog()
+        turn = Turn(random.Random(0), Typewriter(lambda _e: None, 0), record=log.add)
+        settings = LLMSettings(base_url=talkative.base_url, model="scripted")
+        try:
+            plan = await llm_bot(seat_view(day, d.seat), d, turn, settings=settings)
+        finally:
+            await close_bots()
+        (record,) = log.records
+        assert not plan.fallback and not record.error and record.finish == "cap"
+        assert plan.action.text and 400 <= len(plan.action.text) <= 500
+        assert len(record.raw) < 2000  # stopped reading at the cap, not at the end
+        await until(lambda: talkative.abandoned == 1, "the server to see the request cancelled")
+
+
+async def test_the_pre_game_check_lets_a_reasoning_model_think_within_its_budget(llm, model_env):
+    """800 words of thinking before the answer: the default budget lets it answer; with no
+    thinking headroom the check refuses, naming the setting to raise (before, the check
+    sent 8 tokens and said only that the stream carried no text)."""
+    import os
+
+    from server.llm.doctor import preflight
+
+    llm.script({"kind": "reasoning", "words": 800, "times": None})
+    assert await preflight(dict(os.environ)) is None
+    for field in ("reasoning_content", "reasoning"):
+        llm.reset()
+        llm.script({"kind": "reasoning", "words": 800, "field": field, "times": None})
+        problem = await preflight({**os.environ, "WEREWOLF_LLM_REASONING_TOKENS": "0"})
+        assert problem and "WEREWOLF_LLM_REASONING_TOKENS" in problem, (field, problem)

@@ -236,6 +236,22 @@ async def test_truncate_never_sends_a_finish_reason(client, llm):
     assert text_of(chunks).endswith("[[ ## completed ## ]]")
 
 
+async def test_interrupt_cuts_a_running_stream_when_the_next_request_arrives():
+    # llama-cpp-python's server by default: [DONE] with no finish reason, mid-answer.
+    with ScriptedLLM(chunk_delay=0.01, interrupt=True) as cutting:
+        async with openai.AsyncOpenAI(base_url=cutting.base_url, api_key="x", max_retries=0) as c:
+            first = await c.chat.completions.create(
+                model="scripted", messages=prompt(), stream=True
+            )
+            got = [await first.__anext__()]  # the first stream is running
+            second = await stream_all(c, prompt(Speak))
+            got += [chunk async for chunk in first]
+    assert all(ch.choices[0].finish_reason is None for ch in got)
+    assert not text_of(got).endswith("[[ ## completed ## ]]")
+    assert second[-1].choices[0].finish_reason == "stop"
+    assert text_of(second) == compose_answer(prompt(Speak))
+
+
 async def test_malformed_chunk_raises(client, llm):
     llm.script(
         {"kind": "malformed", "after_chunks": 2}, {"kind": "malformed"}, {"kind": "truncate"}

@@ -19,6 +19,7 @@ import dspy
 from dspy.utils.exceptions import AdapterParseError
 
 from server.bots.base import SPEECH_KINDS, Plan, Turn
+from server.bots.claims import parse_claims
 from server.bots.kinds import get_bot
 from server.game.state import MAX_SPEECH_CHARS, Action, Decision
 from server.game.view import SeatView
@@ -273,14 +274,18 @@ def _remember_vote(seat: int, day: int, speech: str, vote: str) -> None:
 
 
 def _voted_in_speech(view: SeatView, d: Decision) -> Plan | None:
-    """The vote this seat announced with its speech today, if it is still legal."""
-    spoken = [
-        e.text
+    """The vote this seat announced with its speech today, if it is still legal and no
+    later speech today brought news bearing on it (then the model is asked again)."""
+    today = [
+        e
         for e in view.events
-        if isinstance(e, SpeechEnd) and e.kind == "day" and e.seat == d.seat and e.day == view.day
+        if isinstance(e, SpeechEnd) and e.kind == "day" and e.day == view.day and e.text
     ]
-    said = _intents.get((d.seat, view.day, spoken[-1])) if spoken else None
+    own = [i for i, e in enumerate(today) if e.seat == d.seat]
+    said = _intents.get((d.seat, view.day, today[own[-1]].text)) if own else None
     if said is None:
+        return None
+    if _news_since(today[own[-1] + 1 :], d.seat, said):
         return None
     zh = view.lang == "zh"
     label = "投票" if zh else "casting my vote"
@@ -292,6 +297,18 @@ def _voted_in_speech(view: SeatView, d: Decision) -> Plan | None:
     seat = int(said)
     thought = f"按我发言说的：投{seat}号。" if zh else f"As I said in my speech: seat {seat}."
     return Plan(action=Action(seat=d.seat, kind="vote", target=seat), thought=thought, label=label)
+
+
+def _news_since(later: list[SpeechEnd], seat: int, said: str) -> bool:
+    """Did a speech after this seat's own claim a role or report a check on the seat it
+    said it would vote for, or on this seat? (Hard news a vote said earlier never heard;
+    mere accusations are in every speech and do not count.)"""
+    concerned = {seat} | ({int(said)} if said.isdigit() else set())
+    for e in later:
+        for c in parse_claims(e.text):
+            if (c.kind == "role" and e.seat in concerned) or c.target in concerned:
+                return True
+    return False
 
 
 _LITERAL_REFUSED = re.compile(

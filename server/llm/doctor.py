@@ -138,7 +138,23 @@ async def preflight(env=None, endpoint: str = DEFAULT) -> str | None:
         p = await probe(client, s)
     finally:
         await client.close()
+    if p.problem is None and p.finish == "length" and not _answer(p.text):
+        p.problem = _BUDGET  # every decision would fall back: say so before the game
     return f"{s.describe()}: {p.problem}" if p.problem else None
+
+
+_BUDGET = (
+    "the model spent its whole token budget thinking: raise WEREWOLF_LLM_REASONING_TOKENS "
+    "(or reasoning_tokens for this endpoint)"
+)
+
+
+def _answer(text: str) -> str:
+    """What a probe's content says after any ``<think>`` block (nothing if it never closed)."""
+    if "<think>" not in text:
+        return text.strip()
+    before, closed, after = text.partition("</think>")
+    return after.strip() if closed else ""
 
 
 def _cleaned(out: Callable[[str], None]) -> Callable[[str], None]:
@@ -210,11 +226,8 @@ async def check_endpoint(name: str, out: Callable[[str], None], env=None) -> boo
                 f"its thinking goes to the seat's thought pane (budget: WEREWOLF_LLM_MAX_TOKENS "
                 f"{s.max_tokens} + WEREWOLF_LLM_REASONING_TOKENS {s.reasoning_tokens})"
             )
-        if p.finish == "length":
-            out(
-                "✗ budget: the probe hit the token limit: raise WEREWOLF_LLM_REASONING_TOKENS "
-                "(or reasoning_tokens for this endpoint)"
-            )
+        if p.finish == "length" and not _answer(p.text):
+            out(f"✗ budget: {_BUDGET}")
             return False
         line = await overlap(client, s)
         out(line)
