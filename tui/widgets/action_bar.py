@@ -151,7 +151,7 @@ class ActionBar(Vertical):
             self.speech.placeholder = say("bar.speak_hint", lang)
             self.speech.cursor_blink = self.cursor_blink
             self._count("")
-            self.speech.focus()
+            self.screen.set_focus(self.speech)  # now: the next key typed is a word
             return
         self.picker.clear_options()
         self.picker.add_options(self.options(waiting))
@@ -161,7 +161,7 @@ class ActionBar(Vertical):
             None,
         )
         self.picker.highlighted = first
-        self.picker.focus()
+        self.screen.set_focus(self.picker)  # now, not after keys already on their way
 
     def _title(self) -> None:
         waiting = self.waiting
