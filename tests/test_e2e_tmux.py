@@ -138,9 +138,10 @@ def play_in_tmux(
     return answered
 
 
-FIRST_LINE = say("narrate.new_game", "en").split("{")[0]  # "A new game: "
-LAST_LINE = say("narrate.game_over", "en").split("{")[0]  # "Game over: "
-TOAST = say("app.game_over", "en")
+# The transcript's first and last lines begin so ("A new game:", "Game over:").
+FIRST_LINE = say("narrate.new_game", "en", players=0, board="").split(":")[0] + ":"
+LAST_LINE = say("narrate.game_over", "en", side="", reason="").split(":")[0] + ":"
+TOAST = say("app.game_over", "en").split("—")[0] + "—"  # "Game over —" (it may wrap)
 
 
 def screen_of(session: str) -> str:

@@ -261,3 +261,31 @@ def test_chinese_games_speak_chinese_in_the_app():
             assert any("第" in line for line in app.timeline.lines_text())
 
     asyncio.run(check())
+
+
+async def test_a_night_says_how_many_decisions_it_waits_on_never_whose(server):
+    from server.game import new_game
+
+    seed = 34
+    deal = new_game(GameConfig(seed=seed)).state
+    seer = deal.seat_of("seer")
+    me = next(s for s in deal.seats() if deal.role(s) == "villager")
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
+        r = await c.post("/games", json={"humans": [me, seer], "pace": 0, "seed": seed})
+        assert r.status_code == 201
+        g = r.json()
+    client = GameClient(server.url, token=g["tokens"][str(me)], game_id=g["game_id"])
+    app = WerewolfApp(client=client, you=me, start=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        # The bots' night is done; the human seer's check is the one job left.
+        await pilot_until(
+            pilot,
+            lambda: "night — waiting on 1 decision" in str(app.status_line.render()),
+            "the night's count on the status line",
+        )
+        status = str(app.status_line.render())
+        assert app.board.waiting is None and app.board.waiting_on == []
+        assert app.board.seat(seer).name not in status
+        view = await client.snapshot()
+        assert view.night_open == 1 and view.waiting_for == []
+    await client.aclose()

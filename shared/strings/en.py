@@ -288,6 +288,8 @@ STRINGS: dict[str, str] = {
     "strip.claims": "says {role}",
     "status.night_wait": "night — the table is deciding",
     "status.your_part_done": "your part is done",
+    "status.night_open_one": "night — waiting on 1 decision",
+    "status.night_open": "night — waiting on {n} decisions",
     "app.key.transcript": "Transcript",
     "app.key.help": "Help",
     "app.palette.transcript": "Transcript",

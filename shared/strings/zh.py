@@ -283,6 +283,8 @@ STRINGS: dict[str, str] = {
     "strip.claims": "跳{role}",
     "status.night_wait": "夜晚——等待各方行动",
     "status.your_part_done": "你已行动",
+    "status.night_open_one": "夜晚——还在等 1 项行动",
+    "status.night_open": "夜晚——还在等 {n} 项行动",
     "app.key.transcript": "记录",
     "app.key.help": "帮助",
     "app.palette.transcript": "完整记录",
