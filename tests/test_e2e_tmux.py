@@ -69,14 +69,16 @@ def play_in_tmux(
     tmp_path,
     llm=None,
     players: int = 9,
+    server: str | None = None,
 ):
     """Play seat 4 to the end by keystrokes; after each answer its prompt must go, and
     its result show in the transcript."""
     werewolf = Path(sys.executable).with_name("werewolf")
     seed = seed_for(role, players=players)
     command = (
-        f"{werewolf} play --players {players} --seat 4 --seed {seed} --pace 0 --bots {bots}; "
-        "echo EXITED; sleep 300"
+        f"{werewolf} play --players {players} --seat 4 --seed {seed} --pace 0 --bots {bots}"
+        + (f" --server {server}" if server else "")  # (else a private server of its own)
+        + "; echo EXITED; sleep 300"
     )
     env = ["-e", f"WEREWOLF_CLIENT_DIR={tmp_path}"]
     if llm:  # the private server `play` starts inherits these: LLM bots on a scripted model
@@ -99,6 +101,9 @@ def play_in_tmux(
             continue  # the app has not shown our last answer yet: never answer twice
         if CONFIRM in screen:  # a kill, a poison or a shot asks once more
             tmux("send-keys", "-t", session, "Enter")
+            # Wait for it to go (the clock on the status line changes the screen anyway:
+            # a changed screen is not an answered question).
+            assert wait_until(session, lambda now: CONFIRM not in now, 90), screen_of(session)
             answered_on = screen
             continue
         speech = next((p for p in SPEECH_PROMPTS if asked(screen, p)), None)
@@ -162,7 +167,8 @@ def read_transcript(session: str) -> list[str]:
     # The game-over toast covers the corner of the transcript for a few seconds.
     assert wait_until(session, lambda now: TOAST not in now), "the game-over toast stays"
     tmux("send-keys", "-t", session, "t")
-    assert wait_until(session, lambda now: FIRST_LINE in now or LAST_LINE in now)
+    shown = wait_until(session, lambda now: FIRST_LINE in now or LAST_LINE in now)
+    assert shown, f"t shows no transcript:\n{screen_of(session)}"
     page = screen_of(session)
 
     def turn(key: str, page: str) -> str:
@@ -209,13 +215,49 @@ ROLES = {
 }
 
 
+def seat4_story(server: str, client_dir: Path) -> str:
+    """What the server says seat 4 was asked and said (for a failure's message)."""
+    import asyncio
+    import json
+
+    from tui.client import GameClient
+
+    (key, held), *_ = json.loads((client_dir / "seats.json").read_text()).items()
+
+    async def read() -> list[str]:
+        out = []
+        async with GameClient(server, token=held["token"], game_id=key.rsplit("/", 1)[1]) as c:
+            async for seq, e in c.follow(after=0):
+                if e.type in ("waiting", "speech_end", "decided", "phase", "error") and (
+                    getattr(e, "seat", 4) == 4 or e.type == "waiting"
+                ):
+                    out.append(f"{seq} {e.model_dump_json(exclude={'vis'})[:200]}")
+                if e.type == "game_over":
+                    break
+        return out
+
+    try:
+        return "\n".join(asyncio.run(asyncio.wait_for(read(), 30)))
+    except Exception as e:  # a diagnosis only
+        return f"(no story: {e!r})"
+
+
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
 @pytest.mark.parametrize("role", list(ROLES))
-def test_each_role_plays_a_whole_game_by_keys(tmp_path, role, size):
+def test_each_role_plays_a_whole_game_by_keys(tmp_path, role, size, server):
+    # On the tests' server (its log kept): the private server `play` starts is the whole
+    # game's path in test_play_a_whole_game_in_tmux.
     players, prompt = ROLES[role]
     session = f"ww-{uuid.uuid4().hex[:8]}"
     try:
-        answered = play_in_tmux(session, role, "builtin", size, tmp_path, players=players)
+        try:
+            answered = play_in_tmux(
+                session, role, "builtin", size, tmp_path, players=players, server=server.url
+            )
+        except AssertionError as e:
+            raise AssertionError(
+                f"{e}\nwhat the server told seat 4:\n{seat4_story(server.url, tmp_path)}"
+            ) from e
         if prompt:
             assert say(prompt, "en") in answered, answered
         tmux("send-keys", "-t", session, "C-q")

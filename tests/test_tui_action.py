@@ -530,3 +530,34 @@ async def test_a_speech_the_turn_timer_passed_is_no_longer_asked():
         await pilot.press(*"late", "enter")
         await pilot.pause()
         assert client.calls == []
+
+
+async def test_a_key_meant_for_the_last_question_never_answers_the_next():
+    # Enter pressed twice: the second reaches the app late (a busy machine), once the next
+    # question shows. It was meant for the first: no empty speech, no vote for seat 1.
+    from textual import events
+
+    app, client, queue = make_app(4, "villager", ask(4, "vote", [1, 2]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        doubles = [events.Key("enter", None), events.Key("enter", None)]
+        await pilot.press("enter")
+        await until(pilot, lambda: client.calls)
+        queue.put_nowait((50, ask(4, "speak")))
+        await until(pilot, lambda: app.action_bar.asks_speech)
+        app.post_message(doubles[0])
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert len(client.calls) == 1 and app.action_bar.asks_speech
+        await pilot.press(*"hi", "enter")
+        await until(pilot, lambda: len(client.calls) == 2)
+        assert client.calls[-1] == Action(seat=4, kind="speak", text="hi")
+        queue.put_nowait((60, ask(4, "pk_vote", [1, 2])))
+        await until(pilot, lambda: app.action_bar.asks_pick)
+        app.post_message(doubles[1])
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert len(client.calls) == 2 and app.action_bar.asks_pick
+        await pilot.press("2", "enter")
+        await until(pilot, lambda: len(client.calls) == 3)
+        assert client.calls[-1] == Action(seat=4, kind="vote", target=2)

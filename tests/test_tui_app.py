@@ -289,3 +289,20 @@ async def test_a_night_says_how_many_decisions_it_waits_on_never_whose(server):
         view = await client.snapshot()
         assert view.night_open == 1 and view.waiting_for == []
     await client.aclose()
+
+
+def test_every_reason_the_rules_give_for_an_end_is_said_in_chinese():
+    # The rules say why in English (server/game/engine.py); a Chinese table reads Chinese.
+    import re
+    from pathlib import Path
+
+    from shared.events import GameOver
+
+    source = (Path(__file__).parent.parent / "server/game/engine.py").read_text()
+    reasons = re.findall(r'self\.finish\(\s*"\w+",\s*f?"([^"]+)"', source)
+    assert len(reasons) >= 5, reasons
+    board = Board(lang="zh")
+    for reason in reasons:
+        reason = re.sub(r"\{[^}]*\}", "7", reason)  # an f-string's value
+        said = board.reason_text(GameOver(winner="wolves", roles={}, reason=reason, day=3))
+        assert said and not re.search(r"[a-z]{3}", said), (reason, said)

@@ -28,7 +28,7 @@ from shared.text import clean
 from tui.board import Board
 from tui.client import ApiError, Connection, GameClient
 from tui.theme import WEREWOLF
-from tui.widgets.action_bar import ActionBar
+from tui.widgets.action_bar import ActionBar, stray
 from tui.widgets.seat_pane import SeatPane
 from tui.widgets.seat_strip import SeatStrip
 from tui.widgets.status_line import StatusLine
@@ -76,6 +76,8 @@ class MainArea(Horizontal):
             if key in ("enter", "ctrl+j", "up", "down") or (event.character or "").isdigit():
                 event.stop()
                 event.prevent_default()
+                if stray(event, picker.asked_at):
+                    return  # meant for the question before
                 self.screen.set_focus(picker)
                 if key in ("enter", "ctrl+j"):
                     picker.action_select()

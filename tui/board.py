@@ -63,7 +63,8 @@ REASONS = {
     "every werewolf is dead": "wolves_dead",
     "the werewolves are as many as everyone else": "parity",
     "every villager is dead": "villagers_dead",
-    "every god (seer, witch, hunter) is dead": "gods_dead",
+    "every god is dead": "gods_dead",
+    "every good player is dead": "good_dead",
 }
 MAX_DAYS = re.compile(r"the werewolves survived (\d+) days")
 ZH_ROLES = {

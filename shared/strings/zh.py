@@ -323,6 +323,7 @@ STRINGS: dict[str, str] = {
     "over.villagers_dead": "村民全部出局（屠民）",
     "over.gods_dead": "神职全部出局（屠神）",
     "over.max_days": "狼人撑过了{days}天",
+    "over.good_dead": "好人全部出局（屠城）",
     "review.key.next": "下一阶段",
     "review.key.previous": "上一阶段",
     "review.key.thoughts": "思考",

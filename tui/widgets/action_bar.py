@@ -3,8 +3,10 @@ decision's legal answers where digits and arrows select and Enter confirms."""
 
 from __future__ import annotations
 
+from time import monotonic
+
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -40,6 +42,12 @@ class TargetPicker(OptionList):
     ]
 
     typed = ""  # the digits typed so far, for two-digit seat numbers
+    asked_at = 0.0  # monotonic() when this question (or its confirmation) was shown
+
+    def on_key(self, event: events.Key) -> None:
+        if stray(event, self.asked_at):
+            event.stop()
+            event.prevent_default()
 
     def _find(self, wanted: int) -> int | None:
         for index in range(self.option_count):
@@ -72,8 +80,21 @@ class TargetPicker(OptionList):
             bar.cancel_confirm()
 
 
+def stray(event: events.Key, asked_at: float) -> bool:
+    """A key that chooses, pressed before the question it would answer was shown: meant
+    for the one before (a double Enter), never taken as an answer to this one."""
+    chooses = event.key in ("enter", "ctrl+j") or (event.character or "").isdigit()
+    return chooses and event.time < asked_at
+
+
 class SpeechInput(Input):
     BINDINGS = [Binding("ctrl+j", "submit", say("bar.key.send", "en"), show=False)]
+    asked_at = 0.0  # monotonic() when this speech was asked
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in ("enter", "ctrl+j") and stray(event, self.asked_at):
+            event.stop()  # an Enter meant for the last question: not an empty speech
+            event.prevent_default()
 
 
 class ActionBar(Vertical):
@@ -134,6 +155,7 @@ class ActionBar(Vertical):
         self.names = names or {}
         self.checks = checks or {}
         self.confirming, self.sending = None, False
+        self.speech.asked_at = self.picker.asked_at = monotonic()
         self.say_error("")
         self.set_class(waiting is None, "hidden")
         if waiting is None:
@@ -297,6 +319,7 @@ class ActionBar(Vertical):
             return
         if action.kind in CONFIRM and action.target is not None and self.confirming != action:
             self.confirming = action  # one more Enter: these can't be taken back
+            self.picker.asked_at = monotonic()  # (pressed after the question shows)
             self._title()
             return
         self._send(action)
