@@ -25,7 +25,10 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+    done = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+    if done.returncode and args[0] in ("new-session", "send-keys"):  # (never lost unseen)
+        raise AssertionError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
+    return done.stdout
 
 
 def wait_for_screen(session: str, text: str, seconds: float = 60) -> bool:
@@ -224,22 +227,19 @@ def seat4_story(server: str, client_dir: Path) -> str:
 
     (key, held), *_ = json.loads((client_dir / "seats.json").read_text()).items()
 
-    async def read() -> list[str]:
-        out = []
+    out: list[str] = []
+
+    async def read() -> None:
         async with GameClient(server, token=held["token"], game_id=key.rsplit("/", 1)[1]) as c:
             async for seq, e in c.follow(after=0):
-                if e.type in ("waiting", "speech_end", "decided", "phase", "error") and (
-                    getattr(e, "seat", 4) == 4 or e.type == "waiting"
-                ):
-                    out.append(f"{seq} {e.model_dump_json(exclude={'vis'})[:200]}")
-                if e.type == "game_over":
-                    break
-        return out
+                if e.type in ("waiting", "speech_end", "decided", "phase", "error", "snapshot"):
+                    out.append(f"{seq} {e.model_dump_json(exclude={'vis', 'state'})[:300]}")
 
     try:
-        return "\n".join(asyncio.run(asyncio.wait_for(read(), 30)))
-    except Exception as e:  # a diagnosis only
-        return f"(no story: {e!r})"
+        asyncio.run(asyncio.wait_for(read(), 10))
+    except Exception as e:  # a diagnosis only: what came before the game stopped
+        out.append(f"({e!r})")
+    return "\n".join(out)
 
 
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
