@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,13 @@ PICK_PROMPTS = [
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
+# A tmux server of this test process's own, with no config: other tmux users on the
+# machine (their options, sizes, kill-server) never reach these games.
+SOCKET = ["-L", f"werewolf-e2e-{os.getpid()}", "-f", "/dev/null"]
+
+
 def tmux(*args: str) -> str:
-    done = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+    done = subprocess.run(["tmux", *SOCKET, *args], capture_output=True, text=True, check=False)
     if done.returncode and args[0] in ("new-session", "send-keys"):  # (never lost unseen)
         raise AssertionError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
     return done.stdout
