@@ -198,10 +198,8 @@ def asked(screen: str, prompt: str) -> bool:
     """Is ``prompt`` the action bar's question? (Its words also appear in the transcript:
     "PK vote: 4←2 …".) A pick's line carries the hint; a speech's line is the prompt alone."""
     hint = say("bar.pick_hint", "en")
-    return any(
-        line.strip() == prompt or (line.strip().startswith(prompt) and hint in line)
-        for line in screen.splitlines()
-    )
+    lines = [line.strip(" ┃│") for line in screen.splitlines()]  # (the bar's box at 120)
+    return any(line == prompt or (line.startswith(prompt) and hint in line) for line in lines)
 
 
 def wait_until(session: str, condition, seconds: float = 60) -> bool:
