@@ -6,9 +6,9 @@ from server.game import GameConfig, apply, new_game, pending
 from server.game.visibility import Viewer, night_open, redact, table_snapshot, viewer_of
 
 
-def to_night_actions(players: int = 9, seed: int = 7):
-    """A game at its first night's actions (the wolves' talk passed)."""
-    state = new_game(GameConfig(players=players, seed=seed)).state
+def to_night_actions(seed: int = 7):
+    """A 9-player game at its first night's actions (the wolves' talk passed)."""
+    state = new_game(GameConfig(seed=seed)).state
     while state.step is not None and state.step.kind != "night_actions":
         state = apply(state, pending(state)[0].pass_action()).state
     return state

@@ -269,6 +269,7 @@ async def test_a_night_says_how_many_decisions_it_waits_on_never_whose(server):
     seed = 34
     deal = new_game(GameConfig(seed=seed)).state
     seer = deal.seat_of("seer")
+    assert seer is not None
     me = next(s for s in deal.seats() if deal.role(s) == "villager")
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
         r = await c.post("/games", json={"humans": [me, seer], "pace": 0, "seed": seed})
