@@ -175,9 +175,9 @@ def read_transcript(session: str) -> list[str]:
     its first line, PageDown on to its last (known lines: no guessing where it ends)."""
     # The game-over toast covers the corner of the transcript for a few seconds.
     assert wait_until(session, lambda now: TOAST not in now), "the game-over toast stays"
+    before = screen_of(session)
     tmux("send-keys", "-t", session, "t")
-    shown = wait_until(session, lambda now: FIRST_LINE in now or LAST_LINE in now)
-    assert shown, f"t shows no transcript:\n{screen_of(session)}"
+    assert wait_until(session, lambda now: now != before), f"t shows nothing:\n{before}"
     page = screen_of(session)
 
     def turn(key: str, page: str) -> str:

@@ -307,3 +307,33 @@ def test_every_reason_the_rules_give_for_an_end_is_said_in_chinese():
         reason = re.sub(r"\{[^}]*\}", "7", reason)  # an f-string's value
         said = board.reason_text(GameOver(winner="wolves", roles={}, reason=reason, day=3))
         assert said and not re.search(r"[a-z]{3}", said), (reason, said)
+
+
+async def test_the_transcript_follows_lines_pouring_in_until_the_reader_scrolls_up():
+    more = asyncio.Event()
+
+    async def source():
+        for i in range(300):  # a game at pace 0: the lines come faster than repaints
+            yield i + 1, SpeechEnd(seat=i % 9 + 1, text=f"line {i} " * 12, kind="day", day=1)
+        await more.wait()
+        for i in range(300, 320):
+            yield i + 1, SpeechEnd(seat=1, text=f"line {i}", kind="day", day=1)
+
+    app = WerewolfApp(events=source())
+    async with app.run_test(size=(80, 24)) as pilot:
+        timeline = app.timeline
+        await pilot_until(pilot, lambda: app.painted_seq >= 300, "the lines written")
+        await pilot_until(
+            pilot,
+            lambda: timeline.max_scroll_y > 0 and timeline.scroll_y >= timeline.max_scroll_y - 1,
+            "the last line in view",
+        )
+        timeline.focus()
+        await pilot.press("pageup")
+        await pilot.pause()
+        held = timeline.scroll_y
+        assert held < timeline.max_scroll_y - 1
+        more.set()
+        await pilot_until(pilot, lambda: app.painted_seq >= 320, "more lines")
+        await pilot.pause(0.2)
+        assert timeline.scroll_y == held  # the reader's place is kept
