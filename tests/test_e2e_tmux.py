@@ -84,8 +84,8 @@ def play_in_tmux(
     its result show in the transcript."""
     werewolf = Path(sys.executable).with_name("werewolf")
     seed = seed_for(role, players=players)
-    command = (
-        f"{werewolf} play --players {players} --seat 4 --seed {seed} --pace 0 --bots {bots}"
+    command = (  # (COLUMNS/LINES from a test's env would override the pane's size)
+        f"env -u COLUMNS -u LINES {werewolf} play --players {players} --seat 4 --seed {seed} --pace 0 --bots {bots}"
         + (f" --server {server}" if server else "")  # (else a private server of its own)
         + "; echo EXITED; sleep 300"
     )
@@ -177,7 +177,9 @@ def read_transcript(session: str) -> list[str]:
     assert wait_until(session, lambda now: TOAST not in now), "the game-over toast stays"
     before = screen_of(session)
     tmux("send-keys", "-t", session, "t")
-    assert wait_until(session, lambda now: now != before), f"t shows nothing:\n{before}"
+    # (narrow, the transcript may already be in view: then t changes nothing at its end)
+    shown = wait_until(session, lambda now: now != before or FIRST_LINE in now or LAST_LINE in now)
+    assert shown, f"t shows no transcript:\n{before}"
     page = screen_of(session)
 
     def turn(key: str, page: str) -> str:
