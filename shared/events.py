@@ -358,6 +358,8 @@ class Snapshot(_Event):
     next: list[str] = []
     waiting_for: list[Decision] = []
     paused: bool = False  # step mode: waiting on ``advance``
+    # at night: how many jobs the table still waits on (never whose; see visibility.py)
+    night_open: int = 0
     done: Literal[True] = True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,16 @@ PICK_PROMPTS = [
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
+# A tmux server of this test process's own, with no config: other tmux users on the
+# machine (their options, sizes, kill-server) never reach these games.
+SOCKET = ["-L", f"werewolf-e2e-{os.getpid()}", "-f", "/dev/null"]
+
+
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+    done = subprocess.run(["tmux", *SOCKET, *args], capture_output=True, text=True, check=False)
+    if done.returncode and args[0] in ("new-session", "send-keys"):  # (never lost unseen)
+        raise AssertionError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
+    return done.stdout
 
 
 def wait_for_screen(session: str, text: str, seconds: float = 60) -> bool:
@@ -38,11 +47,16 @@ def wait_for_screen(session: str, text: str, seconds: float = 60) -> bool:
     return False
 
 
-def seed_for(role: str, seat: int = 4) -> int:
+def seed_for(role: str, seat: int = 4, players: int = 9) -> int:
     """A seed that deals ``role`` to ``seat`` (the deal depends on the seed alone)."""
     from server.game import GameConfig, new_game
 
-    return next(s for s in range(1, 500) if new_game(GameConfig(seed=s)).state.role(seat) == role)
+    config = {"players": players}
+    return next(
+        s
+        for s in range(1, 500)
+        if new_game(GameConfig(seed=s, **config)).state.role(seat) == role  # type: ignore[arg-type]
+    )
 
 
 CONFIRM = say("bar.confirm_hint", "en")
@@ -56,13 +70,24 @@ RESULTS = {
 }
 
 
-def play_in_tmux(session: str, role: str, bots: str, size: tuple[int, int], tmp_path, llm=None):
+def play_in_tmux(
+    session: str,
+    role: str,
+    bots: str,
+    size: tuple[int, int],
+    tmp_path,
+    llm=None,
+    players: int = 9,
+    server: str | None = None,
+):
     """Play seat 4 to the end by keystrokes; after each answer its prompt must go, and
     its result show in the transcript."""
     werewolf = Path(sys.executable).with_name("werewolf")
-    seed = seed_for(role)
-    command = (
-        f"{werewolf} play --seat 4 --seed {seed} --pace 0 --bots {bots}; echo EXITED; sleep 300"
+    seed = seed_for(role, players=players)
+    command = (  # (COLUMNS/LINES from a test's env would override the pane's size)
+        f"env -u COLUMNS -u LINES {werewolf} play --players {players} --seat 4 --seed {seed} --pace 0 --bots {bots}"
+        + (f" --server {server}" if server else "")  # (else a private server of its own)
+        + "; echo EXITED; sleep 300"
     )
     env = ["-e", f"WEREWOLF_CLIENT_DIR={tmp_path}"]
     if llm:  # the private server `play` starts inherits these: LLM bots on a scripted model
@@ -75,8 +100,8 @@ def play_in_tmux(session: str, role: str, bots: str, size: tuple[int, int], tmp_
     screen = answered_on = ""
     said = 0
     while time.monotonic() < deadline:
-        time.sleep(0.3)
-        screen = tmux("capture-pane", "-t", session, "-p")
+        time.sleep(0.2)
+        screen = screen_of(session)
         for text in [t for t in expected if t in screen]:
             del expected[text]
         if "Game over" in screen or "EXITED" in screen:
@@ -85,6 +110,9 @@ def play_in_tmux(session: str, role: str, bots: str, size: tuple[int, int], tmp_
             continue  # the app has not shown our last answer yet: never answer twice
         if CONFIRM in screen:  # a kill, a poison or a shot asks once more
             tmux("send-keys", "-t", session, "Enter")
+            # Wait for it to go (the clock on the status line changes the screen anyway:
+            # a changed screen is not an answered question).
+            assert wait_until(session, lambda now: CONFIRM not in now, 90), screen_of(session)
             answered_on = screen
             continue
         speech = next((p for p in SPEECH_PROMPTS if asked(screen, p)), None)
@@ -108,75 +136,140 @@ def play_in_tmux(session: str, role: str, bots: str, size: tuple[int, int], tmp_
         def went(now: str, p: str = prompt) -> bool:
             return not asked(now, p) or CONFIRM in now or "Game over" in now
 
-        gone = wait_until(session, went, 15)
-        if not gone and pick:
-            # A key sent in the instant the prompt is drawn, before the list has the focus,
-            # can be lost on a loaded machine: a player presses Enter again (never twice
-            # once taken: the prompt would be gone).
-            tmux("send-keys", "-t", session, "Enter")
-            gone = wait_until(session, went)
-        now = tmux("capture-pane", "-t", session, "-p")
-        assert gone or wait_until(session, went), f"the prompt {prompt!r} stayed:\n{now}"
+        # (generous: on a loaded machine the server may take a while to take it)
+        assert wait_until(session, went, 90), f"{prompt!r} stayed:\n{screen_of(session)}"
         if result:
             expected[result] = prompt
     assert "Game over" in screen, screen
     assert answered, "the game asked seat 4 nothing"
     # Every answer's result is in the transcript (t: full screen, scrolled page by page):
     # a speech by its word; a vote, a kill, a check, a shot by the moderator's line.
-    transcript = read_transcript(session)
-    assert not [t for t in expected if t not in transcript], (expected, transcript[-2000:])
+    pages = read_transcript(session)
+    transcript = "\n".join(pages)
+    missing = [t for t in expected if t not in transcript]
+    (tmp_path / "transcript.txt").write_text(transcript)
+    assert not missing, (missing, expected, f"{len(pages)} pages in {tmp_path}/transcript.txt")
     return answered
 
 
-def read_transcript(session: str) -> str:
-    """The whole transcript: t shows it over the screen, PageUp and PageDown page it."""
+# The transcript's first and last lines begin so ("A new game:", "Game over:").
+FIRST_LINE = say("narrate.new_game", "en", players=0, board="").split(":")[0] + ":"
+LAST_LINE = say("narrate.game_over", "en", side="", reason="").split(":")[0] + ":"
+TOAST = say("app.game_over", "en").split("—")[0] + "—"  # "Game over —" (it may wrap)
+
+
+def screen_of(session: str) -> str:
+    """The pane once two captures agree: never a frame caught half drawn."""
+    last = tmux("capture-pane", "-t", session, "-p")
+    for _ in range(50):
+        time.sleep(0.1)
+        now = tmux("capture-pane", "-t", session, "-p")
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def read_transcript(session: str) -> list[str]:
+    """The whole transcript, page by page: t shows it over the screen, PageUp goes back to
+    its first line, PageDown on to its last (known lines: no guessing where it ends)."""
+    # The game-over toast covers the corner of the transcript for a few seconds.
+    assert wait_until(session, lambda now: TOAST not in now), "the game-over toast stays"
+    before = screen_of(session)
+    tmux("send-keys", "-t", session, "t")
+    # (narrow, the transcript may already be in view: then t changes nothing at its end)
+    shown = wait_until(session, lambda now: now != before or FIRST_LINE in now or LAST_LINE in now)
+    assert shown, f"t shows no transcript:\n{before}"
+    page = screen_of(session)
 
     def turn(key: str, page: str) -> str:
-        """Press ``key``; the new page, or the same once it stops changing (an end)."""
         tmux("send-keys", "-t", session, key)
-        deadline = time.monotonic() + 3  # a loaded machine repaints late, not never
-        while time.monotonic() < deadline:
-            time.sleep(0.1)
-            now = tmux("capture-pane", "-t", session, "-p")
-            if now != page:
-                time.sleep(0.1)  # the rest of the repaint
-                return tmux("capture-pane", "-t", session, "-p")
-        return page
+        assert wait_until(session, lambda now: now != page), f"{key} turned no page:\n{page}"
+        return screen_of(session)
 
-    tmux("send-keys", "-t", session, "t")
-    time.sleep(0.5)
-    page = tmux("capture-pane", "-t", session, "-p")
-    for _ in range(400):  # to the top (a terminal's Home key varies)
-        up = turn("PageUp", page)
-        if up == page:
-            break
-        page = up
+    while FIRST_LINE not in page:
+        page = turn("PageUp", page)
     pages = [page]
-    for _ in range(400):
-        down = turn("PageDown", page)
-        if down == page:
-            break
-        pages.append(page := down)
-    return "\n".join(pages)
+    while LAST_LINE not in page:
+        page = turn("PageDown", page)
+        pages.append(page)
+    return pages
 
 
 def asked(screen: str, prompt: str) -> bool:
     """Is ``prompt`` the action bar's question? (Its words also appear in the transcript:
     "PK vote: 4←2 …".) A pick's line carries the hint; a speech's line is the prompt alone."""
     hint = say("bar.pick_hint", "en")
-    return any(
-        line.strip() == prompt or (line.strip().startswith(prompt) and hint in line)
-        for line in screen.splitlines()
-    )
+    lines = [line.strip(" ┃│") for line in screen.splitlines()]  # (the bar's box at 120)
+    return any(line == prompt or (line.startswith(prompt) and hint in line) for line in lines)
 
 
 def wait_until(session: str, condition, seconds: float = 60) -> bool:
+    """Whether ``condition`` holds of the screen (a whole frame) before the deadline."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition(tmux("capture-pane", "-t", session, "-p")):
+        if condition(screen_of(session)):
             return True
-        time.sleep(0.2)
+        time.sleep(0.1)
     return False
+
+
+# role -> the smallest board that has it, and the prompt every game of that role asks
+ROLES = {
+    "seer": (6, "prompt.check"),
+    "witch": (6, "prompt.witch"),
+    "werewolf": (6, "prompt.wolf_kill"),
+    "hunter": (9, None),  # shoots only if killed by wolves or exiled: not every game
+    "villager": (6, "prompt.vote"),
+}
+
+
+def seat4_story(server: str, client_dir: Path) -> str:
+    """What the server says seat 4 was asked and said (for a failure's message)."""
+    import asyncio
+    import json
+
+    from tui.client import GameClient
+
+    (key, held), *_ = json.loads((client_dir / "seats.json").read_text()).items()
+
+    out: list[str] = []
+
+    async def read() -> None:
+        async with GameClient(server, token=held["token"], game_id=key.rsplit("/", 1)[1]) as c:
+            async for seq, e in c.follow(after=0):
+                if e.type in ("waiting", "speech_end", "decided", "phase", "error", "snapshot"):
+                    out.append(f"{seq} {e.model_dump_json(exclude={'vis', 'state'})[:300]}")
+
+    try:
+        asyncio.run(asyncio.wait_for(read(), 10))
+    except Exception as e:  # a diagnosis only: what came before the game stopped
+        out.append(f"({e!r})")
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+@pytest.mark.parametrize("role", list(ROLES))
+def test_each_role_plays_a_whole_game_by_keys(tmp_path, role, size, server):
+    # On the tests' server (its log kept): the private server `play` starts is the whole
+    # game's path in test_play_a_whole_game_in_tmux.
+    players, prompt = ROLES[role]
+    session = f"ww-{uuid.uuid4().hex[:8]}"
+    try:
+        try:
+            answered = play_in_tmux(
+                session, role, "builtin", size, tmp_path, players=players, server=server.url
+            )
+        except AssertionError as e:
+            raise AssertionError(
+                f"{e}\nwhat the server told seat 4:\n{seat4_story(server.url, tmp_path)}"
+            ) from e
+        if prompt:
+            assert say(prompt, "en") in answered, answered
+        tmux("send-keys", "-t", session, "C-q")
+        assert wait_for_screen(session, "EXITED"), "ctrl+q quits cleanly"
+    finally:
+        tmux("kill-session", "-t", session)
 
 
 @pytest.mark.parametrize("bots", ["builtin", "llm"])

@@ -25,11 +25,15 @@ class FakeClient:
         self.refusal = refusal
         self.head = head  # the log's head the server answers an accepted action with
         self.gate: asyncio.Event | None = None  # set: answers wait for it (a slow server)
+        self.busy = 0  # this many answers first find the game busy (its last run ending)
 
     async def _record(self, call) -> int:
         self.calls.append(call)
         if self.gate is not None:
             await self.gate.wait()
+        if self.busy:
+            self.busy -= 1
+            raise ApiError(409, "busy", "another action on this game is being applied")
         if self.refusal:
             raise ApiError(409, "illegal", self.refusal)
         return self.head
@@ -361,6 +365,36 @@ async def test_a_speech_refused_keeps_its_words_for_another_try():
         assert app.action_bar.speech.value == "hello" and asking(app)
 
 
+async def test_a_speech_sent_while_the_game_is_busy_goes_again_by_itself():
+    # The prompt shows as the run that asked it writes its checkpoint; an answer in that
+    # instant finds the game busy. The player typed it once: it goes again, untouched.
+    client = FakeClient()
+    client.busy = 2
+    app, client, _ = make_app(2, "villager", ask(2, "speak"), client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press(*"hello", "enter")
+        await until(pilot, lambda: gone(app))
+        assert client.calls == [Action(seat=2, kind="speak", text="hello")] * 3
+        assert not app.last_refusal
+
+
+async def test_busy_is_said_once_the_question_is_gone():
+    client = FakeClient()
+    client.busy = 10**6
+    client.gate = asyncio.Event()
+    app, client, queue = make_app(2, "villager", ask(2, "vote", [1, 3]), client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press("1", "enter")
+        await until(pilot, lambda: client.calls)
+        queue.put_nowait((50, ask(2, "pk_vote", [1, 3])))  # another question meanwhile
+        await until(pilot, lambda: app.board.waiting and app.board.waiting.action == "pk_vote")
+        client.gate.set()
+        await until(pilot, lambda: app.last_refusal)
+        assert len(client.calls) == 1  # the old answer is not pressed on the new question
+
+
 async def test_one_answer_at_a_time_while_the_server_takes_it():
     client = FakeClient()
     client.gate = asyncio.Event()
@@ -496,3 +530,34 @@ async def test_a_speech_the_turn_timer_passed_is_no_longer_asked():
         await pilot.press(*"late", "enter")
         await pilot.pause()
         assert client.calls == []
+
+
+async def test_a_key_meant_for_the_last_question_never_answers_the_next():
+    # Enter pressed twice: the second reaches the app late (a busy machine), once the next
+    # question shows. It was meant for the first: no empty speech, no vote for seat 1.
+    from textual import events
+
+    app, client, queue = make_app(4, "villager", ask(4, "vote", [1, 2]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        doubles = [events.Key("enter", None), events.Key("enter", None)]
+        await pilot.press("enter")
+        await until(pilot, lambda: client.calls)
+        queue.put_nowait((50, ask(4, "speak")))
+        await until(pilot, lambda: app.action_bar.asks_speech)
+        app.post_message(doubles[0])
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert len(client.calls) == 1 and app.action_bar.asks_speech
+        await pilot.press(*"hi", "enter")
+        await until(pilot, lambda: len(client.calls) == 2)
+        assert client.calls[-1] == Action(seat=4, kind="speak", text="hi")
+        queue.put_nowait((60, ask(4, "pk_vote", [1, 2])))
+        await until(pilot, lambda: app.action_bar.asks_pick)
+        app.post_message(doubles[1])
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert len(client.calls) == 2 and app.action_bar.asks_pick
+        await pilot.press("2", "enter")
+        await until(pilot, lambda: len(client.calls) == 3)
+        assert client.calls[-1] == Action(seat=4, kind="vote", target=2)

@@ -261,3 +261,79 @@ def test_chinese_games_speak_chinese_in_the_app():
             assert any("第" in line for line in app.timeline.lines_text())
 
     asyncio.run(check())
+
+
+async def test_a_night_says_how_many_decisions_it_waits_on_never_whose(server):
+    from server.game import new_game
+
+    seed = 34
+    deal = new_game(GameConfig(seed=seed)).state
+    seer = deal.seat_of("seer")
+    assert seer is not None
+    me = next(s for s in deal.seats() if deal.role(s) == "villager")
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
+        r = await c.post("/games", json={"humans": [me, seer], "pace": 0, "seed": seed})
+        assert r.status_code == 201
+        g = r.json()
+    client = GameClient(server.url, token=g["tokens"][str(me)], game_id=g["game_id"])
+    app = WerewolfApp(client=client, you=me, start=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        # The bots' night is done; the human seer's check is the one job left.
+        await pilot_until(
+            pilot,
+            lambda: "night — waiting on 1 decision" in str(app.status_line.render()),
+            "the night's count on the status line",
+        )
+        status = str(app.status_line.render())
+        assert app.board.waiting is None and app.board.waiting_on == []
+        assert app.board.seat(seer).name not in status
+        view = await client.snapshot()
+        assert view.night_open == 1 and view.waiting_for == []
+    await client.aclose()
+
+
+def test_every_reason_the_rules_give_for_an_end_is_said_in_chinese():
+    # The rules say why in English (server/game/engine.py); a Chinese table reads Chinese.
+    import re
+    from pathlib import Path
+
+    from shared.events import GameOver
+
+    source = (Path(__file__).parent.parent / "server/game/engine.py").read_text()
+    reasons = re.findall(r'self\.finish\(\s*"\w+",\s*f?"([^"]+)"', source)
+    assert len(reasons) >= 5, reasons
+    board = Board(lang="zh")
+    for reason in reasons:
+        reason = re.sub(r"\{[^}]*\}", "7", reason)  # an f-string's value
+        said = board.reason_text(GameOver(winner="wolves", roles={}, reason=reason, day=3))
+        assert said and not re.search(r"[a-z]{3}", said), (reason, said)
+
+
+async def test_the_transcript_follows_lines_pouring_in_until_the_reader_scrolls_up():
+    more = asyncio.Event()
+
+    async def source():
+        for i in range(300):  # a game at pace 0: the lines come faster than repaints
+            yield i + 1, SpeechEnd(seat=i % 9 + 1, text=f"line {i} " * 12, kind="day", day=1)
+        await more.wait()
+        for i in range(300, 320):
+            yield i + 1, SpeechEnd(seat=1, text=f"line {i}", kind="day", day=1)
+
+    app = WerewolfApp(events=source())
+    async with app.run_test(size=(80, 24)) as pilot:
+        timeline = app.timeline
+        await pilot_until(pilot, lambda: app.painted_seq >= 300, "the lines written")
+        await pilot_until(
+            pilot,
+            lambda: timeline.max_scroll_y > 0 and timeline.scroll_y >= timeline.max_scroll_y - 1,
+            "the last line in view",
+        )
+        timeline.focus()
+        await pilot.press("pageup")
+        await pilot.pause()
+        held = timeline.scroll_y
+        assert held < timeline.max_scroll_y - 1
+        more.set()
+        await pilot_until(pilot, lambda: app.painted_seq >= 320, "more lines")
+        await pilot.pause(0.2)
+        assert timeline.scroll_y == held  # the reader's place is kept

@@ -21,7 +21,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from shared.actions import Action
+from shared.actions import Action, Decision
 from shared.events import Event
 from shared.strings import has, say
 from shared.text import clean
@@ -29,7 +29,7 @@ from tui import over_ssh
 from tui.board import Board
 from tui.client import ApiError, Connection, GameClient
 from tui.theme import WEREWOLF
-from tui.widgets.action_bar import ActionBar
+from tui.widgets.action_bar import ActionBar, stray
 from tui.widgets.seat_pane import SeatPane
 from tui.widgets.seat_strip import SeatStrip
 from tui.widgets.status_line import StatusLine
@@ -38,6 +38,10 @@ from tui.widgets.timeline import Timeline
 FLUSH_SECONDS = 0.04  # 25 repaints a second at most: a token waits 40 ms at worst
 LOBBY_REFRESH_SECONDS = 1.0
 NARROW_BELOW = 110  # columns: fewer and a compact seat strip stands for the panes
+# The server says "busy" while the run that asked this decision is still ending (its
+# checkpoint written, its lock held): the answer is sent again, never retyped.
+BUSY_RETRY_SECONDS = 0.5
+BUSY_PATIENCE_SECONDS = 120.0
 
 
 def _key(key: str, action: str, id: str, **kw) -> Binding:
@@ -62,7 +66,9 @@ class MainArea(Horizontal):
         if bar.asks_speech and event.is_printable and event.character:
             event.stop()
             event.prevent_default()
-            bar.speech.focus()
+            # Focus now (not later, as focus() does): the keys typed after this one, Enter
+            # included, are already on their way and must reach the speech box.
+            self.screen.set_focus(bar.speech)
             bar.speech.insert_text_at_cursor(event.character)
         elif bar.asks_pick and not bar.picker.has_focus:
             # A pick is asked while a pane has the focus: its keys still go to the list
@@ -71,7 +77,9 @@ class MainArea(Horizontal):
             if key in ("enter", "ctrl+j", "up", "down") or (event.character or "").isdigit():
                 event.stop()
                 event.prevent_default()
-                picker.focus()
+                if stray(event, picker.asked_at):
+                    return  # meant for the question before
+                self.screen.set_focus(picker)
                 if key in ("enter", "ctrl+j"):
                     picker.action_select()
                 elif key == "up":
@@ -417,23 +425,36 @@ class WerewolfApp(App[NewTable | None]):
     # -- answering ----------------------------------------------------------------------
     @on(ActionBar.Chosen)
     def _chosen(self, message: ActionBar.Chosen) -> None:
-        self.send(message.action)
+        self.send(message.action, message.decision)
 
     @work(group="actions", exit_on_error=False)
-    async def send(self, action: Action) -> None:
+    async def send(self, action: Action, decision: Decision | None = None) -> None:
         """Answer the game; the prompt goes as soon as the rules take the answer."""
         if self.client is None:
             return
-        try:
-            accepted = await self.client.act(action)
-        except ApiError as e:
-            self._refused(e)
-            self.action_bar.refuse(e.message)
-            return
-        except Exception as e:  # the network: say so, don't crash
-            self._not_sent(e)
-            self.action_bar.not_sent()
-            return
+        patience = time.monotonic() + BUSY_PATIENCE_SECONDS
+        while True:
+            try:
+                accepted = await self.client.act(action)
+                break
+            except ApiError as e:
+                # "busy": the game took nothing; while it still asks the same question,
+                # the same answer goes again (a player never retypes a speech for it).
+                if (
+                    e.code == "busy"
+                    and decision is not None
+                    and self.board.waiting == decision
+                    and time.monotonic() < patience
+                ):
+                    await asyncio.sleep(BUSY_RETRY_SECONDS)
+                    continue
+                self._refused(e)
+                self.action_bar.refuse(e.message)
+                return
+            except Exception as e:  # the network: say so, don't crash
+                self._not_sent(e)
+                self.action_bar.not_sent()
+                return
         # Gone at once, unless the game has asked something new meanwhile (after the
         # log's head at the moment the rules took the answer).
         self.board.answered(accepted)

@@ -63,7 +63,8 @@ REASONS = {
     "every werewolf is dead": "wolves_dead",
     "the werewolves are as many as everyone else": "parity",
     "every villager is dead": "villagers_dead",
-    "every god (seer, witch, hunter) is dead": "gods_dead",
+    "every god is dead": "gods_dead",
+    "every good player is dead": "good_dead",
 }
 MAX_DAYS = re.compile(r"the werewolves survived (\d+) days")
 ZH_ROLES = {
@@ -127,6 +128,7 @@ class Board:
         self.phase_since = self.clock()  # when this phase began (the status line's clock)
         self.deadline: float | None = None  # when its turn timer takes the pass (Unix time)
         self.waiting_on: list[int] = []  # seats the game waits on, as far as we may know
+        self.night_open: int | None = None  # the night's jobs still open (server's count)
         self.over: GameOver | None = None
         self.started = False
         self.open_table = False  # every bot's thoughts stream to every viewer
@@ -282,6 +284,7 @@ class Board:
     def _phase(self, e: Phase) -> None:
         if (e.phase, e.day) != (self.phase, self.day):
             self.phase_since = e.ts or self.clock()
+            self.night_open = None  # until the server counts this phase's
         self.phase, self.day = e.phase, e.day
         self.paused = False
         self.answered()  # a new phase: whatever was asked before is no longer asked
@@ -371,6 +374,7 @@ class Board:
         else:
             self.waiting, self.deadline = None, None
         self.waiting_on = [d.seat for d in snap.waiting_for]
+        self.night_open = snap.night_open if state.phase == "night" else None
         self.paused = snap.paused
         self.dirty.update(self.seats)
         self.header_dirty = True

@@ -118,7 +118,34 @@ def table_snapshot(
         options=game.config.model_dump(),
     )
     waiting = [] if paused or not started else [d for d in pending if d.seat in humans]
-    return Snapshot(state=state, next=list(next_nodes), waiting_for=waiting, paused=paused)
+    return Snapshot(
+        state=state,
+        next=list(next_nodes),
+        waiting_for=waiting,
+        paused=paused,
+        night_open=night_open(game) if started and not paused else 0,
+    )
+
+
+def night_open(game: GameState) -> int:
+    """How many of the night's jobs the table still waits on, as anyone may know it: the
+    wolves' kill counts once for the pack and a dead god's job stays open until the step
+    ends, so the count tells neither how many wolves live nor which god has died."""
+    step = game.step
+    if game.over or step is None or game.phase != "night":
+        return 0
+    if step.kind in ("wolf_chat", "witch"):
+        return 1
+    if step.kind != "night_actions":
+        return 0
+    wolves = [s for s in game.living_wolves() if s not in game.answers]
+    jobs = 1 if wolves else 0
+    board = game.config.board()
+    for role in ("seer", "guard"):
+        seat = game.seat_of(role) if role in board else None
+        if role in board and (seat is None or seat not in game.answers):
+            jobs += 1  # (dead or not yet decided: the same to anyone looking)
+    return jobs
 
 
 def redact(snapshot: Snapshot, viewer: Viewer) -> Snapshot:

@@ -4,8 +4,10 @@ speech box also takes his self-destruct (自爆): ctrl+o or /destruct, then Ente
 
 from __future__ import annotations
 
+from time import monotonic
+
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -52,6 +54,12 @@ class TargetPicker(OptionList):
     ]
 
     typed = ""  # the digits typed so far, for two-digit seat numbers
+    asked_at = 0.0  # monotonic() when this question (or its confirmation) was shown
+
+    def on_key(self, event: events.Key) -> None:
+        if stray(event, self.asked_at):
+            event.stop()
+            event.prevent_default()
 
     def _find(self, wanted: int) -> int | None:
         for index in range(self.option_count):
@@ -84,6 +92,13 @@ class TargetPicker(OptionList):
             bar.cancel_confirm()
 
 
+def stray(event: events.Key, asked_at: float) -> bool:
+    """A key that chooses, pressed before the question it would answer was shown: meant
+    for the one before (a double Enter), never taken as an answer to this one."""
+    chooses = event.key in ("enter", "ctrl+j") or (event.character or "").isdigit()
+    return chooses and event.time < asked_at
+
+
 class SpeechInput(Input):
     """The speech box; ctrl+o asks for a wolf's self-destruct, Esc takes the question back."""
 
@@ -92,6 +107,12 @@ class SpeechInput(Input):
         Binding("ctrl+o", "destruct", show=False),
         Binding("escape", "back", show=False),
     ]
+    asked_at = 0.0  # monotonic() when this speech was asked
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in ("enter", "ctrl+j") and stray(event, self.asked_at):
+            event.stop()  # an Enter meant for the last question: not an empty speech
+            event.prevent_default()
 
     def action_destruct(self) -> None:
         bar = self.parent.parent if self.parent else None
@@ -163,6 +184,7 @@ class ActionBar(Vertical):
         self.names = names or {}
         self.checks = checks or {}
         self.confirming, self.sending = None, False
+        self.speech.asked_at = self.picker.asked_at = monotonic()
         self.say_error("")
         self.set_class(waiting is None, "hidden")
         if waiting is None:
@@ -181,7 +203,7 @@ class ActionBar(Vertical):
             self.speech.placeholder = say(hint, lang)
             self.speech.cursor_blink = self.cursor_blink
             self._count("")
-            self.speech.focus()
+            self.screen.set_focus(self.speech)  # now: the next key typed is a word
             return
         self.picker.clear_options()
         self.picker.add_options(self.options(waiting))
@@ -191,7 +213,7 @@ class ActionBar(Vertical):
             None,
         )
         self.picker.highlighted = first
-        self.picker.focus()
+        self.screen.set_focus(self.picker)  # now, not after keys already on their way
 
     def _title(self) -> None:
         waiting = self.waiting
@@ -362,6 +384,7 @@ class ActionBar(Vertical):
             return
         if action.kind in CONFIRM and action.target is not None and self.confirming != action:
             self.confirming = action  # one more Enter: these can't be taken back
+            self.picker.asked_at = monotonic()  # (pressed after the question shows)
             self._title()
             return
         self._send(action)

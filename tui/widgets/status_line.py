@@ -54,7 +54,12 @@ class StatusLine(Static):
                 text.append(f"{say('status.waiting_for', lang)} {who}", style="dim")
             elif board.phase == "night" and board.started:
                 # What the table waits on, never whose role it is; and since when.
-                text.append(say("status.night_wait", lang), style="cyan")
+                n = board.night_open
+                if n:
+                    key = "status.night_open_one" if n == 1 else "status.night_open"
+                    text.append(say(key, lang, n=n), style="cyan")
+                else:
+                    text.append(say("status.night_wait", lang), style="cyan")
                 me = board.seats.get(board.you) if board.you is not None else None
                 if me is not None and me.decided:
                     text.append(f" · {say('status.your_part_done', lang)}", style="green")

@@ -42,15 +42,31 @@ class Timeline(RichLog):
             self.count = len(self.source)
             self.add(lines)
 
+    reader_scrolled = False  # the reader moved the view since the last lines came
+
     def add(self, lines: list[Line]) -> None:
-        # Follow new lines only while the reader is at the bottom.
-        self.auto_scroll = self.scroll_y >= self.max_scroll_y - 1
+        # Follow new lines only while the reader is at the bottom: measured only once the
+        # reader has scrolled. While lines pour in, the scroll to the end lags behind the
+        # writes (it happens after a refresh), and measuring then would stop following.
+        if self.reader_scrolled:
+            self.reader_scrolled = False
+            self.auto_scroll = self.scroll_y >= self.max_scroll_y - 1
         for line in lines:
             text = Text(line.text, style=STYLES.get(line.kind, ""))
             if line.head:
                 text.stylize("bold cyan", 0, line.head)
             width = self.scrollable_content_region.width
             self.write(wrap(text, width), width=width or None)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.reader_scrolled = True
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self.reader_scrolled = True
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in ("up", "down", "pageup", "pagedown", "home", "end"):
+            self.reader_scrolled = True
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width
