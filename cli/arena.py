@@ -248,7 +248,7 @@ def review_app(events: list[dict], lang: str):
     from tui.board import Board
     from tui.widgets.review import ReviewScreen
 
-    board = Board(lang=lang)
+    board = Board(lang=lang, keep_all=True)  # the review: every thought in its phase
     for n, data in enumerate(events, 1):
         board.apply(parse_event(data), n)
 
