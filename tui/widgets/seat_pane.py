@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from rich.cells import cell_len
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -12,6 +13,7 @@ from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.style import Style
 from textual.visual import RenderOptions
 from textual.widget import Widget
 from textual.widgets import Static
@@ -84,6 +86,8 @@ class PaneLines(Widget):
         self._built_for: tuple = ()  # (size, style) the lines were made for
         self._mark: Strip | None = None  # "…": more went before the top line
         self._cursors: dict[tuple, Strip] = {}  # "▌" in its colour
+        self._fill_for: tuple | None = None
+        self._fill_style: RichStyle | None = None
 
     def show(self, paragraphs: list[Paragraph], header: Text | None = None) -> None:
         """Show ``header`` on the first line and the end of ``paragraphs`` below it (model
@@ -108,6 +112,49 @@ class PaneLines(Widget):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._built_for = ()  # new colours (a seat died): every line is made again
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The lines are already made in the pane's own colours: handed to the compositor
+        # as they are, not made again line by line through Textual's styles cache (which
+        # would add nothing to a widget with no border, padding, tint or opacity, yet
+        # cost as much as the rest of a streaming frame's drawing).
+        styles = self.styles
+        if (
+            styles.gutter
+            or styles.tint.a
+            or styles.text_opacity != 1.0
+            or self.opacity != 1.0
+            or styles.has_rule("hatch")
+        ):
+            return super().render_lines(crop)
+        width = self.size.width
+        if not self._built_for or self._built_for[0] != self.size:
+            self._build(refresh=False)
+        fill = self._fill()
+        lines = self._lines
+        blank = None
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            if y < len(lines):
+                strips.append(lines[y].adjust_cell_length(width, fill))
+            else:
+                blank = blank or Strip.blank(width, fill)
+                strips.append(blank)
+        _, background = self.background_colors
+        for line_filter in self.get_line_filters():
+            strips = [strip.apply_filter(line_filter, background) for strip in strips]
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def _fill(self) -> RichStyle:
+        # What the styles cache pads a line with: the widget's background over its parent's.
+        base, background = self.background_colors
+        if self._fill_style is None or self._fill_for != (base, background):
+            self._fill_for = (base, background)
+            self._fill_style = Style(background=base + background).rich_style
+        return self._fill_style
 
     def render_line(self, y: int) -> Strip:
         if not self._built_for or self._built_for[0] != self.size:
@@ -193,9 +240,9 @@ class PaneLines(Widget):
                 growth.append((plain[: anchors[-1]], anchors, counts))
         self._wrapped = kept  # only what is still shown: the cache never grows
         self._growth = growth
-        if height <= 0:
+        if height <= 0:  # room for the header only
             lines = []
-        elif len(lines) > height or skipped:  # the latest words in view, a mark that more went before
+        elif len(lines) > height or skipped:  # the latest words, a mark that more went before
             lines = lines[-height:]
             lines[0] = self._ellipsis(width) + lines[0].crop(1)
         if top is not None:
