@@ -138,7 +138,7 @@ class PaneLines(Widget):
             if y < len(lines):
                 strips.append(lines[y].adjust_cell_length(width, fill))
             else:
-                blank = blank or Strip.blank(width, fill)
+                blank = blank or Strip.blank(width, self.visual_style.rich_style)  # as render_line
                 strips.append(blank)
         _, background = self.background_colors
         for line_filter in self.get_line_filters():
