@@ -9,6 +9,8 @@ import random
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widget import Widget
 
 from tui.widgets.seat_pane import PaneLines
 from tui.wrap import CLOSING, wrap
@@ -87,6 +89,39 @@ async def test_the_pane_shows_the_latest_lines_and_marks_the_cut():
         assert len(lines) == 6
         assert lines[0].startswith("…")
         assert lines[-1].endswith("word▌") or lines[-1].endswith("word ▌")
+
+
+class Shaded(App):
+    CSS = "PaneLines { width: 23; height: 6; background: $boost; color: $text-muted; }"
+
+    def compose(self) -> ComposeResult:
+        yield PaneLines(classes="seat-body")
+
+
+def cells(strips: list) -> list[list[tuple[str, object]]]:
+    return [[(char, seg.style) for seg in strip for char in seg.text] for strip in strips]
+
+
+async def test_the_header_heads_the_pane_and_lines_go_out_as_textual_would_draw_them():
+    app = Shaded()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(PaneLines)
+        await pilot.pause()
+        header = Text.assemble(("Werewolf", "magenta"), (" · ", "dim"), "alive · speaking now")
+        pane.show(growing(["word "] * 40)[-1], header)
+        await pilot.pause()
+        lines = [strip.text for strip in pane._lines]
+        assert len(lines) == 6
+        assert lines[0].rstrip() == "Werewolf · alive · spe…"  # cut to the width, as nowrap
+        assert lines[1].startswith("…") and "word" in lines[-1]
+        # The body's own drawing equals Textual's styles-cache drawing of the same lines:
+        # the same cells, the same padding colour, whole or cropped.
+        for crop in (Region(0, 0, 23, 6), Region(3, 1, 12, 4)):
+            assert cells(pane.render_lines(crop)) == cells(Widget.render_lines(pane, crop))
+        pane.show([(Text("short"), None)], header)  # fewer lines than the pane: blank rest
+        await pilot.pause()
+        crop = Region(0, 0, 23, 6)
+        assert cells(pane.render_lines(crop)) == cells(Widget.render_lines(pane, crop))
 
 
 def test_no_line_starts_with_a_closing_mark():

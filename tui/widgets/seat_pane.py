@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from rich.cells import cell_len
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -12,6 +13,7 @@ from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.style import Style
 from textual.visual import RenderOptions
 from textual.widget import Widget
 from textual.widgets import Static
@@ -67,11 +69,14 @@ class PaneLines(Widget):
     would show it) and the lines are kept: a frame wraps again only the last lines of the
     paragraph that grew — the words being spoken or thought — and repaints only the lines
     that changed. Turning every pane's whole text into lines every frame was half the cost
-    of streaming."""
+    of streaming. Its first line is the pane's header (role, alive, what the seat does):
+    one widget fewer per pane for Textual's compositor to walk on every frame."""
 
     def __init__(self, classes: str) -> None:
         super().__init__(classes=classes)
         self._paragraphs: list[Paragraph] = []
+        self._header: Text | None = None  # drawn as the first line, cut with "…" to fit
+        self._header_line: Strip | None = None
         self._wrapped: dict[tuple, list[Strip]] = {}  # a piece of text's key -> its lines
         # For a paragraph that grows: the start of its text up to its last anchor, the
         # anchors (offsets where a wrapped line starts, and no appended word can move that
@@ -81,9 +86,15 @@ class PaneLines(Widget):
         self._built_for: tuple = ()  # (size, style) the lines were made for
         self._mark: Strip | None = None  # "…": more went before the top line
         self._cursors: dict[tuple, Strip] = {}  # "▌" in its colour
+        self._fill_for: tuple | None = None
+        self._fill_style: RichStyle | None = None
 
-    def show(self, paragraphs: list[Paragraph]) -> None:
-        """Show the end of ``paragraphs`` (model text is data: the Texts carry no markup)."""
+    def show(self, paragraphs: list[Paragraph], header: Text | None = None) -> None:
+        """Show ``header`` on the first line and the end of ``paragraphs`` below it (model
+        text is data: the Texts carry no markup)."""
+        if header != self._header:
+            self._header = header
+            self._header_line = None
         self._paragraphs = paragraphs
         self._build(refresh=True)
 
@@ -91,9 +102,59 @@ class PaneLines(Widget):
         # Not what draws the pane (render_line is): its whole text, for tests and selection.
         return joined(self._paragraphs)
 
+    def _header_strip(self, width: int) -> Strip:
+        if self._header_line is None:
+            header = (self._header or Text()).copy()
+            header.truncate(width, overflow="ellipsis")  # as the header Static's nowrap
+            self._header_line = self._wrap(header, width)[0]
+        return self._header_line
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._built_for = ()  # new colours (a seat died): every line is made again
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The lines are already made in the pane's own colours: handed to the compositor
+        # as they are, not made again line by line through Textual's styles cache (which
+        # would add nothing to a widget with no border, padding, tint or opacity, yet
+        # cost as much as the rest of a streaming frame's drawing).
+        styles = self.styles
+        if (
+            styles.gutter
+            or styles.tint.a
+            or styles.text_opacity != 1.0
+            or self.opacity != 1.0
+            or styles.has_rule("hatch")
+        ):
+            return super().render_lines(crop)
+        width = self.size.width
+        if not self._built_for or self._built_for[0] != self.size:
+            self._build(refresh=False)
+        fill = self._fill()
+        lines = self._lines
+        blank = None
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            if y < len(lines):
+                strips.append(lines[y].adjust_cell_length(width, fill))
+            else:
+                blank = blank or Strip.blank(width, self.visual_style.rich_style)  # as render_line
+                strips.append(blank)
+        _, background = self.background_colors
+        for line_filter in self.get_line_filters():
+            strips = [strip.apply_filter(line_filter, background) for strip in strips]
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def _fill(self) -> RichStyle:
+        # What the styles cache pads a line with: the widget's background over its parent's.
+        base, background = self.background_colors
+        if self._fill_style is None or self._fill_for != (base, background):
+            self._fill_for = (base, background)
+            self._fill_style = Style(background=base + background).rich_style
+        return self._fill_style
 
     def render_line(self, y: int) -> Strip:
         if not self._built_for or self._built_for[0] != self.size:
@@ -109,6 +170,7 @@ class PaneLines(Widget):
         if (size, style) != self._built_for:
             if self._built_for[1:] != (style,) or self._built_for[0].width != width:
                 self._wrapped.clear()  # every line was made for another width or colour
+                self._header_line = None
                 self._growth = []
                 self._mark = None
                 self._cursors.clear()
@@ -119,6 +181,9 @@ class PaneLines(Widget):
         if width <= 0 or height <= 0:
             self._lines = []
             return
+        top = self._header_strip(width) if self._header is not None else None
+        if top is not None:
+            height -= 1  # the header's line
         kept: dict[tuple, list[Strip]] = {}
         growth: list[tuple[str, list[int], list[int]]] = []
         lines: list[Strip] = []
@@ -175,9 +240,13 @@ class PaneLines(Widget):
                 growth.append((plain[: anchors[-1]], anchors, counts))
         self._wrapped = kept  # only what is still shown: the cache never grows
         self._growth = growth
-        if len(lines) > height or skipped:  # the latest words in view, a mark that more went before
+        if height <= 0:  # room for the header only
+            lines = []
+        elif len(lines) > height or skipped:  # the latest words, a mark that more went before
             lines = lines[-height:]
             lines[0] = self._ellipsis(width) + lines[0].crop(1)
+        if top is not None:
+            lines.insert(0, top)
         old, self._lines = self._lines, lines
         if refresh:
             changed = [
@@ -239,6 +308,8 @@ class SeatPane(Vertical):
     def __init__(self, seat: int) -> None:
         super().__init__(id=f"seat-{seat}", classes="seat-pane")
         self.seat_no = seat
+        # Shown only while maximized (over the scrollable history): otherwise the
+        # body draws the header as its own first line.
         self.header = Static("", classes="seat-header", markup=False)
         self.body = PaneLines(classes="seat-body")
         self.history = Static("", classes="seat-history", markup=False)
@@ -297,6 +368,7 @@ class SeatPane(Vertical):
             if header != self._last_header:  # unchanged text: no refresh at all
                 self._last_header = header
                 self.header.update(header, layout=False)  # fixed size: no new layout
+        header = self._last_header
         full = self.maximized
         self.set_class(full, "scrolling")
         if full:
@@ -305,7 +377,7 @@ class SeatPane(Vertical):
             if at_bottom:  # follow the text, unless the reader scrolled up
                 self.scroller.scroll_end(animate=False, immediate=True)
         else:
-            self.body.show(self.paragraphs(board, s, show_thoughts))
+            self.body.show(self.paragraphs(board, s, show_thoughts), header)
 
     @staticmethod
     def title_text(board: Board, s: Seat) -> Text:
