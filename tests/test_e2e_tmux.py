@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -70,6 +71,15 @@ RESULTS = {
 }
 
 
+_DAY = re.compile(r"\b(Day|Night) (\d+) ·")
+
+
+def day_of(screen: str) -> str | None:
+    """The day or night the status line (the screen's last such label) says it is."""
+    found = _DAY.findall(screen)
+    return " ".join(found[-1]) if found else None
+
+
 def play_in_tmux(
     session: str,
     role: str,
@@ -132,9 +142,11 @@ def play_in_tmux(
         answered.append(prompt)
         answered_on = screen
 
-        # The prompt goes once the server has taken the answer (or the next one replaces it).
-        def went(now: str, p: str = prompt) -> bool:
-            return not asked(now, p) or CONFIRM in now or "Game over" in now
+        # The prompt goes once the server has taken the answer (or the next one replaces it:
+        # a wolf's 自爆 ends the day with no vote, so tomorrow's "Your speech" may follow
+        # today's at once; then the status line's day has moved on).
+        def went(now: str, p: str = prompt, then: str | None = day_of(screen)) -> bool:
+            return not asked(now, p) or CONFIRM in now or "Game over" in now or day_of(now) != then
 
         # (generous: on a loaded machine the server may take a while to take it)
         assert wait_until(session, went, 90), f"{prompt!r} stayed:\n{screen_of(session)}"
