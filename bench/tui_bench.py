@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from shared.events import (  # noqa: E402
+    Event,
     GameCreated,
     Phase,
     SeatInfo,
@@ -33,13 +34,10 @@ from tui.app import WerewolfApp  # noqa: E402
 WORDS = "the wolves are among us and seat [5] looks nervous [/] tonight ".split()
 
 
-async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> dict:
-    arrivals: dict[int, float] = {}
-    lags: list[float] = []
-    streaming = asyncio.Event()
-
+def table(seats: int) -> list[Event]:
+    """A 9-player day (or ``seats``) where odd seats think and even seats speak, all at once."""
     names = ["Ada", "Bo", "Cy", "Di", "Ed", "Fay", "Gus", "Hal", "Ivy"]
-    prologue = [
+    return [
         GameCreated(
             players=seats,
             lang="en",
@@ -47,12 +45,23 @@ async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> d
             roles={"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1},
         ),
         Phase(phase="day", day=1),
-    ]
-    # Odd seats think (thought tokens), even seats speak (speech tokens), all at once.
-    prologue += [
+    ] + [
         ThoughtStart(seat=n, label="bench") if n % 2 else SpeechStart(seat=n)
         for n in range(1, seats + 1)
     ]
+
+
+def token(seat: int, word: str) -> Event:
+    """The next word at ``seat``: a thought's token at an odd seat, a speech's at an even one."""
+    return ThoughtToken(seat=seat, content=word) if seat % 2 else Token(seat=seat, content=word)
+
+
+async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> dict:
+    arrivals: dict[int, float] = {}
+    lags: list[float] = []
+    streaming = asyncio.Event()
+
+    prologue = table(seats)
 
     async def source():
         seq = 0
@@ -69,12 +78,7 @@ async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> d
             tick += 1
             for seat in range(1, seats + 1):
                 seq += 1
-                word = WORDS[(tick + seat) % len(WORDS)] + " "
-                event = (
-                    ThoughtToken(seat=seat, content=word)
-                    if seat % 2
-                    else Token(seat=seat, content=word)
-                )
+                event = token(seat, WORDS[(tick + seat) % len(WORDS)] + " ")
                 arrivals[seq] = time.perf_counter()
                 yield seq, event
             await asyncio.sleep(max(0.0, start + tick * interval - time.perf_counter()))

@@ -22,45 +22,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shared.events import (  # noqa: E402
-    GameCreated,
-    Phase,
-    SeatInfo,
-    SpeechStart,
-    ThoughtStart,
-    ThoughtToken,
-    Token,
-)
+from tui_bench import WORDS, table, token  # noqa: E402  (the same table and words)
+
 from tui.app import WerewolfApp  # noqa: E402
 
-WORDS = "the wolves are among us and seat [5] looks nervous [/] tonight ".split()
 FRAME = 1 / 25  # game seconds between repaints
 IDLE_FRAMES = 50
 
 
 async def main(seconds: float, rate: float = 100, seats: int = 9, size=(120, 36)) -> dict:
-    names = ["Ada", "Bo", "Cy", "Di", "Ed", "Fay", "Gus", "Hal", "Ivy"]
     app = WerewolfApp()
     board = app.board
-    board.apply(
-        GameCreated(
-            players=seats,
-            lang="en",
-            seats=[SeatInfo(seat=n, name=names[n - 1]) for n in range(1, seats + 1)],
-            roles={"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1},
-        )
-    )
-    board.apply(Phase(phase="day", day=1))
-    for n in range(1, seats + 1):
-        board.apply(ThoughtStart(seat=n, label="bench") if n % 2 else SpeechStart(seat=n))
+    for event in table(seats):
+        board.apply(event)
     per_frame = max(1, round(rate * FRAME))  # tokens per seat per frame
     frames = round(seconds / FRAME)
     # Events built beforehand: the feed's own cost is not the app's.
     batches = [
         [
-            ThoughtToken(seat=s, content=WORDS[(f * per_frame + k + s) % len(WORDS)] + " ")
-            if s % 2
-            else Token(seat=s, content=WORDS[(f * per_frame + k + s) % len(WORDS)] + " ")
+            token(s, WORDS[(f * per_frame + k + s) % len(WORDS)] + " ")
             for k in range(per_frame)
             for s in range(1, seats + 1)
         ]
