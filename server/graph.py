@@ -2,8 +2,10 @@
 
 Nodes:
 - ``play`` runs every pending bot decision (concurrently when they are simultaneous)
-  until the phase changes, a human must decide, or the game ends. Events and
-  tokens go to the graph's custom stream as they happen.
+  until a human must decide, the game ends, or the phase changes after a model's
+  decision (or any phase, in step mode): each end of a node is a checkpoint, and a
+  phase of built-in bots alone is cheaper to play again after a crash than to
+  checkpoint. Events and tokens go to the graph's custom stream as they happen.
 - ``human`` interrupts with the human decisions pending; the resume value is one
   seat's :class:`Action`. The rules check it (the only check it gets); the run's
   ``verdict`` callback hears at once whether it was taken, so the caller can answer
@@ -146,7 +148,14 @@ async def play(state: GameGraphState) -> dict[str, Any]:
     tw = Typewriter(write, table.pace, _catching_up())
     record = _call_log()
     headless = _headless()
-    start_phase = (game.phase, game.day)
+    start_phase = phase_now = (game.phase, game.day)
+    # Whether a decision since this node began was not the built-in bot's (a model's: slow,
+    # paid for, and not the same when asked again). A phase's end is a checkpoint only then
+    # (or in step mode): the built-in bots' phases are played again word for word and at
+    # once (no pacing while catching up) by a game going on after a crash, so checkpointing
+    # each of them (~1.5 ms of the server's CPU each) buys nothing.
+    costly = False
+    progress = _progress()
     # Decisions started early (see _ahead), used if the step comes as foreseen.
     early: dict[tuple[int, int, str], tuple[Decision, asyncio.Future[Action]]] = {}
 
@@ -188,8 +197,14 @@ async def play(state: GameGraphState) -> dict[str, Any]:
                 write(event)
             if game.over:
                 break
-        if (game.phase, game.day) != start_phase and not headless:
-            break
+        costly = costly or any(
+            table.bots.get(d.seat, "builtin") != "builtin" for d in bot_decisions
+        )
+        if (game.phase, game.day) != phase_now:
+            if not headless and (table.step or costly):
+                break  # a checkpoint: the phase's answers are not cheap to ask again
+            phase_now = (game.phase, game.day)
+            progress(game)
     for _, task in early.values():  # foreseen wrongly (the game went another way)
         task.cancel()
     paused = table.step and not game.over and (game.phase, game.day) != start_phase
@@ -204,6 +219,16 @@ async def play(state: GameGraphState) -> dict[str, Any]:
         "route": next_node(game, table, paused),
         "emitted": state["emitted"] + write.count,
     }
+
+
+def _progress() -> Callable[[GameState], None]:
+    """Who hears the game at each phase's end that is not a checkpoint (``configurable
+    ["progress"]``): the server's snapshot of a running game shows what that checkpoint
+    would have held."""
+    try:
+        return get_config().get("configurable", {}).get("progress") or (lambda _game: None)
+    except Exception:  # outside a run
+        return lambda _game: None
 
 
 def _catching_up() -> Callable[[], bool]:

@@ -175,6 +175,8 @@ class Runner:
         last = g.log.last
         if g.finished and last is not None and last.event.type == "snapshot":
             return last.event  # type: ignore[return-value]
+        if (live := g.live) is not None:  # what the checkpoint at that phase's end would say
+            return table_snapshot(live, g.table.humans, pending(live), ["play"], False, True)
         state = await (await self.graph()).aget_state(run_config(g.id))
         if not state.values:  # started, but its first step is not saved yet
             return table_snapshot(g.initial, g.table.humans, [], [], False, started=True)
@@ -268,7 +270,11 @@ class Runner:
         """The run's config (``base``: a checkpoint's, to resume from it): the game's thread,
         where its bots record their LLM calls, and who hears a human action's verdict."""
         cfg = base or run_config(g.id)
-        configurable = {**cfg["configurable"], "call_log": self.registry.calls(g)}
+        configurable = {
+            **cfg["configurable"],
+            "call_log": self.registry.calls(g),
+            "progress": lambda game: setattr(g, "live", game),
+        }
         if verdict is not None:
 
             def hear(refusal: IllegalAction | None) -> None:
@@ -320,6 +326,7 @@ class Runner:
         except Exception as e:  # a broken run must still end with a snapshot
             failed = e
         finally:
+            g.live = None  # the checkpoint (or the snapshot below) is the newest again
             if replay is not None:
                 replay.end()
             g.lock.release()
