@@ -6,13 +6,15 @@ values. Each is checked against the way it replaced."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 from eventually import until
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
 
-from server.bots import builtin
+from server.bots import builtin, kinds
 from server.bots.kinds import BotKind, register
 from server.game import GameConfig, GameState, new_game
 from server.graph import build_graph, checkpoint_serde, initial_state, load_game, run_config
@@ -54,11 +56,17 @@ async def test_an_old_checkpoint_holding_the_dumped_dict_still_reads():
     assert load_game({"game": state.model_dump()}) == state
 
 
-def _slow_builtin_kind() -> str:
+@contextmanager
+def _slow_builtin_kind() -> Iterator[str]:
     """The built-in bot's rules under another kind's name (in its worker thread, like any
-    other kind): to the graph, a decision that is not the built-in bot's."""
-    register(BotKind("builtin-as-other", builtin.decide))
-    return "builtin-as-other"
+    other kind): to the graph, a decision that is not the built-in bot's. Registered for the
+    test only (the kinds' listing must not show it elsewhere)."""
+    name = "builtin-as-other"
+    register(BotKind(name, builtin.decide))
+    try:
+        yield name
+    finally:
+        kinds._KINDS.pop(name, None)  # noqa: SLF001 - the registry has no unregister
 
 
 async def _checkpoints(table: Table, seed: int) -> tuple[int, list[Any], GameState]:
@@ -84,10 +92,10 @@ async def test_a_phase_of_built_in_bots_is_no_checkpoint_and_a_models_phase_is()
         e.model_dump_json(exclude={"ts"}) for e in headless[len(headless) - len(said) :]
     ]
 
-    other = _slow_builtin_kind()
-    mixed, _, final = await _checkpoints(
-        Table(bots={1: other, **dict.fromkeys(seats[1:], "builtin")}), 5
-    )
+    with _slow_builtin_kind() as other:
+        mixed, _, final = await _checkpoints(
+            Table(bots={1: other, **dict.fromkeys(seats[1:], "builtin")}), 5
+        )
     assert final.over
     assert mixed > builtin_only + 2  # the phases seat 1 decided in end in a checkpoint each
 
