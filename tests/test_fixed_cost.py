@@ -22,6 +22,7 @@ from server.graph_state import Table, dump_game
 from server.headless import run_game
 from server.moderator import Moderator
 from server.registry import NewGame
+from server.store import ROWS_PER_INSERT, Store
 
 
 async def test_the_game_as_json_is_pydantics_json_and_reads_back_the_same():
@@ -176,3 +177,33 @@ async def test_bots_deciding_at_once_still_say_what_they_said(tmp_path):
     words = [e.model_dump_json(exclude={"ts"}) for e in headless]
     assert served == words[len(words) - len(served) :]
     assert len(served) > 100
+
+
+async def test_the_store_writes_many_events_in_statements_and_again_whole(tmp_path):
+    """The journal's rows go in as multi-row statements on an autocommit connection (one trip
+    each, no private aiosqlite call): past one statement's rows, in sequence, and a batch
+    written again replaces its rows."""
+    store = Store(tmp_path / "games.sqlite")
+    await store.open()
+    try:
+        n = ROWS_PER_INSERT + 123
+        rows = [
+            ("g", i, i % 3 == 0, json.dumps({"i": i, "text": '金水 "x"'})) for i in range(1, n + 1)
+        ]
+        await store.append_events_of(rows)
+        await store.append_events_of(rows[:10])
+        assert await store.events("g") == [(s, graph, data) for _, s, graph, data in rows]
+        await store.append_calls("g", [(1, 2, "a"), (2, 5, "b")])
+        assert await store.calls("g") == ["a", "b"]
+        await store.add_game("g", 1.0, {"table": 1})
+        await store.update_game("g", started=True, finished=True, phase="day", day=3)
+    finally:
+        await store.close()
+    again = Store(tmp_path / "games.sqlite")  # what reached the disk, read by a new connection
+    await again.open(read_only=True)
+    try:
+        stored = await again.game("g")
+        assert stored is not None and stored.finished and stored.day == 3
+        assert len(await again.events("g")) == n
+    finally:
+        await again.close()
