@@ -1,5 +1,6 @@
 """Issue #12's game figures: CPU per all-bot game, the server's start, a restart over many
-finished games, ``werewolf play`` to its first screen, and memory per finished game.
+finished games, ``werewolf play`` to its first screen, and memory per finished game; by
+name only (``--only serve``), a served game's own CPU at pace 0 and a SHA-256 over its events.
 
 ``figures(quick)`` is what bench/perf.py prints beside the stream's figures; alone:
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import shutil
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -358,6 +361,96 @@ def first_screen_client_s(runs: int) -> float:
     return statistics.median(times)
 
 
+# -- a served game's own cost at pace 0 ---------------------------------------------------------
+def _thread_ticks(pid: int) -> dict[int, int]:
+    """CPU clock ticks (user + system) of each of ``pid``'s threads, by thread id."""
+    out: dict[int, int] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[int(task.name)] = int(fields[11]) + int(fields[12])
+    return out
+
+
+def _sse_data(raw: bytes) -> list[bytes]:
+    """The ``data:`` lines of a whole chunked SSE answer (headers included)."""
+    raw = raw[raw.find(b"\r\n\r\n") + 4 :]
+    body = []
+    while (eol := raw.find(b"\r\n")) >= 0:
+        size = int(raw[:eol].split(b";")[0] or b"0", 16)
+        body.append(raw[eol + 2 : eol + 2 + size])
+        raw = raw[eol + 2 + size + 2 :]
+        if size == 0:
+            break
+    return [
+        line[6:]
+        for message in b"".join(body).split(b"\n\n")
+        for line in message.split(b"\n")
+        if line.startswith(b"data: ")
+    ]
+
+
+async def _served_pace0(url: str, pid: int, seed: int) -> tuple[float, list[bytes]]:
+    """One all-bot game at pace 0 read by one spectator: the server's CPU seconds from its
+    start to its end, and every event's JSON as the spectator got it."""
+    from raw_sse import open_events
+
+    async with httpx.AsyncClient(base_url=url, timeout=60) as c:
+        body = {"humans": [], "pace": 0, "seed": seed, "names_seed": seed}
+        g = (await c.post("/games", json=body)).json()
+        reader, writer = await open_events(url, g["game_id"], g["spectator_token"])
+        await asyncio.sleep(0.3)  # the stream is open and has read the deal
+        cpu0 = _cpu_s(pid)
+        auth = {"Authorization": f"Bearer {g['spectator_token']}"}
+        async with c.stream("POST", f"/games/{g['game_id']}/start", headers=auth):
+            pass
+        raw = b""
+        try:
+            while not raw.endswith(b"\r\n0\r\n\r\n"):  # the chunked body's end: game over
+                chunk = await reader.read(262144)
+                if not chunk:
+                    break
+                raw += chunk
+        finally:
+            writer.close()
+        return _cpu_s(pid) - cpu0, _sse_data(raw)
+
+
+def serve_pace0(games: int) -> dict[str, Any]:
+    """All-bot 9-player games at pace 0 in ``werewolf serve``, one at a time, one spectator
+    each (seeds 500...): the server's CPU per game (every thread, and the event loop's thread
+    alone), and a SHA-256 over every event the spectator got, ``ts`` left out: the same
+    seeds must give the same hash before and after a change that keeps the game's words."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    srv = Server(Path(tempfile.mkdtemp(prefix="ww-pace0-")))
+    try:
+        srv.start()
+        assert srv.proc is not None
+        pid = srv.proc.pid
+        asyncio.run(_served_pace0(srv.url, pid, 499))  # warm: lazy imports, caches
+        ticks0, cpu, digest, events = _thread_ticks(pid), 0.0, hashlib.sha256(), 0
+        for i in range(games):
+            spent, said = asyncio.run(_served_pace0(srv.url, pid, 500 + i))
+            cpu += spent
+            for data in said:
+                event = json.loads(data)
+                event.pop("ts", None)
+                digest.update(json.dumps(event, sort_keys=True, ensure_ascii=False).encode())
+            events += len(said)
+        loop_thread = _thread_ticks(pid).get(pid, 0) - ticks0.get(pid, 0)
+    finally:
+        srv.stop()
+        shutil.rmtree(srv.data_dir, ignore_errors=True)
+    return {
+        "serve_pace0_ms_per_game": cpu / games * 1e3,
+        "serve_pace0_loop_thread_ms_per_game": loop_thread / os.sysconf("SC_CLK_TCK") / games * 1e3,
+        "serve_pace0_events": events,
+        "serve_pace0_events_sha256": digest.hexdigest(),
+    }
+
+
 # -- memory per finished game --------------------------------------------------------------------
 def memory_kib_per_finished_game(games: int, batch: int) -> float:
     out = subprocess.run(
@@ -372,11 +465,13 @@ def memory_kib_per_finished_game(games: int, batch: int) -> float:
 
 
 PARTS = ("simulate", "startup", "restart", "first_screen", "memory")
+EXTRA = ("serve",)  # asked for by name only (bench/perf.py has the stream's pace-0 figure)
 
 
-def figures(quick: bool = False, only: tuple[str, ...] = PARTS) -> dict[str, float]:
-    """The game's figures, by name with its unit. ``quick``: fewer games and runs."""
-    out: dict[str, float] = {}
+def figures(quick: bool = False, only: tuple[str, ...] = PARTS) -> dict[str, Any]:
+    """The game's figures, by name with its unit (and the pace-0 games' events hash).
+    ``quick``: fewer games and runs."""
+    out: dict[str, Any] = {}
     if "simulate" in only:
         out["simulate_ms_per_game"] = simulate_ms_per_game(30 if quick else 200)
     if "startup" in only:
@@ -393,6 +488,8 @@ def figures(quick: bool = False, only: tuple[str, ...] = PARTS) -> dict[str, flo
         CPU_AT_SCREEN.clear()
         out["first_screen_client_part_s"] = first_screen_client_s(runs)
         out["first_screen_client_part_cpu_s"] = statistics.median(CPU_AT_SCREEN or [float("nan")])
+    if "serve" in only:
+        out.update(serve_pace0(10 if quick else 40))
     if "memory" in only:
         out["memory_kib_per_finished_game"] = (
             memory_kib_per_finished_game(100, 25)
@@ -405,7 +502,11 @@ def figures(quick: bool = False, only: tuple[str, ...] = PARTS) -> dict[str, flo
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--quick", action="store_true")
-    p.add_argument("--only", default=",".join(PARTS), help=f"some of {','.join(PARTS)}")
+    p.add_argument("--only", default=",".join(PARTS), help=f"some of {','.join(PARTS + EXTRA)}")
     a = p.parse_args()
     result = figures(a.quick, tuple(a.only.split(",")))
-    print(json.dumps({k: round(v, 3) for k, v in result.items()}, indent=2))
+    print(
+        json.dumps(
+            {k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}, indent=2
+        )
+    )

@@ -190,6 +190,9 @@ class LiveGame:
     task: asyncio.Task | None = None
     timers: dict[int, int] = field(default_factory=dict)  # seat -> seq of the waiting it times
     calls: GameCalls | None = None  # the LLM bots' call records
+    # While a segment runs: the game at its last phase's end that was not checkpointed (the
+    # graph's ``progress``), newer than the checkpoint; None otherwise.
+    live: GameState | None = None
     # A finished game's last word, the snapshot that closed it, as the log wrote it (JSON:
     # a KiB, where its models take several); read when someone asks for it.
     final: str | None = None

@@ -108,6 +108,27 @@ def _same(a: Event, b: Event) -> bool:
     return a.model_copy(update={"ts": None}) == b.model_copy(update={"ts": None})
 
 
+def _snapshot_of(g: LiveGame, values: dict[str, Any]) -> Snapshot | None:
+    """The snapshot of a run's last values: the game ended (the route is the graph's end) or
+    waits in the node its route names (an interrupt, which is what the checkpoint's ``next``
+    then says). None when the values say neither (then the checkpoint is read)."""
+    route = values.get("route")
+    if not isinstance(route, str) or "game" not in values:
+        return None
+    if route == _END:
+        after: list[str] = []
+    elif "__interrupt__" in values:
+        after = [route]
+    else:
+        return None
+    game = load_game(values)
+    paused = bool(values.get("paused")) and route == "pause"
+    return table_snapshot(game, g.table.humans, pending(game), after, paused, started=True)
+
+
+_END = "__end__"  # langgraph.graph.END, without loading LangGraph here
+
+
 def _resume(value: Any) -> Any:
     """A resume command for the graph (LangGraph is loaded by then: a game has started)."""
     from langgraph.types import Command
@@ -141,8 +162,12 @@ class Runner:
             return g.initial, ()
         return load_game(state.values), tuple(state.next)
 
-    async def snapshot(self, g: LiveGame) -> Snapshot:
-        """The full (god) snapshot, from the checkpoint once the game has started."""
+    async def snapshot(self, g: LiveGame, values: dict[str, Any] | None = None) -> Snapshot:
+        """The full (god) snapshot, from the checkpoint once the game has started; or from
+        ``values``, what the run that just ended returned (the checkpoint's values, without
+        reading them back and validating the whole game again)."""
+        if values is not None and (snap := _snapshot_of(g, values)) is not None:
+            return snap
         if not g.started:
             return table_snapshot(g.initial, g.table.humans, [], [], False, False)
         if g.finished and g.final is not None:  # a finished game's last word
@@ -150,6 +175,8 @@ class Runner:
         last = g.log.last
         if g.finished and last is not None and last.event.type == "snapshot":
             return last.event  # type: ignore[return-value]
+        if (live := g.live) is not None:  # what the checkpoint at that phase's end would say
+            return table_snapshot(live, g.table.humans, pending(live), ["play"], False, True)
         state = await (await self.graph()).aget_state(run_config(g.id))
         if not state.values:  # started, but its first step is not saved yet
             return table_snapshot(g.initial, g.table.humans, [], [], False, started=True)
@@ -243,7 +270,11 @@ class Runner:
         """The run's config (``base``: a checkpoint's, to resume from it): the game's thread,
         where its bots record their LLM calls, and who hears a human action's verdict."""
         cfg = base or run_config(g.id)
-        configurable = {**cfg["configurable"], "call_log": self.registry.calls(g)}
+        configurable = {
+            **cfg["configurable"],
+            "call_log": self.registry.calls(g),
+            "progress": lambda game: setattr(g, "live", game),
+        }
         if verdict is not None:
 
             def hear(refusal: IllegalAction | None) -> None:
@@ -282,18 +313,20 @@ class Runner:
         start = g.log.head
         publish = replay.publish if replay is not None else g.log.publish
         failed: Exception | None = None
+        values: dict[str, Any] | None = None
         try:
             graph = await self.graph()
             cfg = self.config(g, base, verdict)
             # The nodes publish what they write themselves (``configurable["write"]``): no
             # thread-safe stream queue and no wake-up of this task per event in between.
             cfg["configurable"]["write"] = lambda event: publish(event, graph=True)
-            await graph.ainvoke(command, cfg, durability="sync")
+            values = await graph.ainvoke(command, cfg, durability="sync")
         except asyncio.CancelledError:
             raise
         except Exception as e:  # a broken run must still end with a snapshot
             failed = e
         finally:
+            g.live = None  # the checkpoint (or the snapshot below) is the newest again
             if replay is not None:
                 replay.end()
             g.lock.release()
@@ -311,11 +344,11 @@ class Runner:
             g.log.publish(Error(message=f"the game's run failed: {failed}"))
         if verdict is not None and verdict.result() is not None and g.log.head == start:
             return  # a refused action: nothing happened, nothing to announce
-        await self.publish_snapshot(g)
+        await self.publish_snapshot(g, values if failed is None else None)
         self.schedule_timers(g, start)
 
-    async def publish_snapshot(self, g: LiveGame) -> None:
-        snap = await self.snapshot(g)
+    async def publish_snapshot(self, g: LiveGame, values: dict[str, Any] | None = None) -> None:
+        snap = await self.snapshot(g, values)
         state = snap.state
         g.phase, g.day, g.finished = state.phase, state.day, state.over
         g.log.publish(snap)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,16 +54,23 @@ class StoredGame:
     day: int
 
 
-def _append_events(db: sqlite3.Connection, params: list[tuple[str, int, int, str]]) -> None:
-    """(On the connection's thread.) All or nothing: the journal tries the same rows again."""
-    try:
-        db.executemany(
-            "INSERT OR REPLACE INTO events (game_id, seq, graph, data) VALUES (?, ?, ?, ?)", params
-        )
-        db.commit()
-    except Exception:
-        db.rollback()
-        raise
+# Rows per INSERT: 4 parameters a row, under SQLite's 32,766 parameters per statement.
+ROWS_PER_INSERT = 8000
+
+
+def _many_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> list[tuple[str, list]]:
+    """``INSERT OR REPLACE`` statements carrying ``rows``, each with its flat parameters: one
+    statement is one transaction on an autocommit connection, and one trip to its thread
+    (``executemany`` then ``commit`` would be two, and a transaction per row without the
+    ``commit``)."""
+    out = []
+    width = len(rows[0]) if rows else 0
+    one = "(" + ",".join("?" * width) + ")"
+    for i in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[i : i + ROWS_PER_INSERT]
+        sql = f"INSERT OR REPLACE INTO {table} ({columns}) VALUES {','.join([one] * len(chunk))}"
+        out.append((sql, [value for row in chunk for value in row]))
+    return out
 
 
 def _stored_game(r: Any) -> StoredGame:
@@ -81,11 +87,12 @@ class Store:
         if read_only:
             self.db = await aiosqlite.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             return
-        self.db = await aiosqlite.connect(self.path)
+        # Autocommit: every write here is one statement, so one transaction and one trip to
+        # the connection's thread, with nothing to commit after it.
+        self.db = await aiosqlite.connect(self.path, isolation_level=None)
         await self.db.execute("PRAGMA journal_mode=WAL")
         await self.db.execute("PRAGMA synchronous=NORMAL")
         await self.db.executescript(SCHEMA)
-        await self.db.commit()
 
     async def close(self) -> None:
         if self.db is not None:
@@ -98,12 +105,10 @@ class Store:
             "INSERT INTO games (id, created, record) VALUES (?, ?, ?)",
             (game_id, created, json.dumps(record)),
         )
-        await self.db.commit()
 
     async def update_record(self, game_id: str, record: dict[str, Any]) -> None:
         assert self.db
         await self.db.execute("UPDATE games SET record=? WHERE id=?", (json.dumps(record), game_id))
-        await self.db.commit()
 
     async def update_game(
         self, game_id: str, *, started: bool, finished: bool, phase: str, day: int
@@ -113,7 +118,6 @@ class Store:
             "UPDATE games SET started=?, finished=?, phase=?, day=? WHERE id=?",
             (int(started), int(finished), phase, day, game_id),
         )
-        await self.db.commit()
 
     async def games(self) -> list[StoredGame]:
         assert self.db
@@ -131,13 +135,15 @@ class Store:
         return next((_stored_game(r) for r in rows), None)
 
     async def append_events_of(self, rows: list[tuple[str, int, bool, str]]) -> None:
-        """Several games' events, (game id, seq, graph, JSON), in one transaction, in one trip
-        to the connection's thread: the journal writes about every pacing tick, and each
-        trip (a hand-off to the thread and a wake-up of the loop) costs more than the write.
-        (aiosqlite has no public call for a function on its thread: ``_execute`` is it.)"""
+        """Several games' events, (game id, seq, graph, JSON), in one statement: one
+        transaction, one trip to the connection's thread (the journal writes about every
+        pacing tick, and each trip, a hand-off to the thread and a wake-up of the loop,
+        costs more than the write). More than ``ROWS_PER_INSERT`` rows take a statement per
+        so many: rows are written again whole (``OR REPLACE``) if a later one fails."""
         assert self.db
         params = [(game_id, seq, int(graph), data) for game_id, seq, graph, data in rows]
-        await self.db._execute(_append_events, self.db._conn, params)  # noqa: SLF001
+        for sql, values in _many_rows("events", "game_id, seq, graph, data", params):
+            await self.db.execute(sql, values)
 
     async def probe(self, size: int = 512 * 1024) -> None:
         """Write ``size`` bytes to a file beside the database and take them back: has the disk
@@ -185,11 +191,9 @@ class Store:
     async def append_calls(self, game_id: str, rows: list[tuple[int, int, str]]) -> None:
         """LLM call records: (n, seat, CallRecord JSON)."""
         assert self.db
-        await self.db.executemany(
-            "INSERT OR REPLACE INTO llm_calls (game_id, n, seat, data) VALUES (?, ?, ?, ?)",
-            [(game_id, n, seat, data) for n, seat, data in rows],
-        )
-        await self.db.commit()
+        params = [(game_id, n, seat, data) for n, seat, data in rows]
+        for sql, values in _many_rows("llm_calls", "game_id, n, seat, data", params):
+            await self.db.execute(sql, values)
 
     async def calls(self, game_id: str) -> list[str]:
         assert self.db
