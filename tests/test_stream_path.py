@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 import uvloop
@@ -237,3 +238,86 @@ def test_a_text_is_cleaned_whole_before_it_is_cut(pace):
     assert speech == clean(text) == "I am the seer, red and sure. "
     for e in out:  # as valid as if each were validated
         assert type(e).model_validate_json(e.model_dump_json()) == e
+
+
+# -- the journal: written on the loop's thread, the store's thread when it must wait --------
+async def _journal(tmp_path):
+    from server.journal import Journal
+    from server.store import Store
+
+    store = Store(tmp_path / "games.sqlite")
+    await store.open()
+    return store, Journal(store)
+
+
+async def test_the_events_of_one_turn_are_written_in_one_transaction_before_anyone_reads_them(
+    tmp_path,
+):
+    store, journal = await _journal(tmp_path)
+    try:
+        logs = [journal.log_for(f"g{i}") for i in range(3)]
+        for i, log in enumerate(logs):  # one turn of the loop: three games publish
+            log.publish(_notice(i))
+            log.publish(_notice(10 + i))
+        assert all(log.durable == 0 for log in logs)  # not yet written: nobody may read it
+        await asyncio.sleep(0)  # the turn ends: the journal writes
+        assert [log.durable for log in logs] == [2, 2, 2]
+        assert journal._commits == 1  # noqa: SLF001 - one transaction for all three
+        assert [seq for seq, _, _ in await store.events("g1")] == [1, 2]
+    finally:
+        await journal.close()
+        await store.close()
+
+
+async def test_a_database_busy_elsewhere_delays_the_events_in_order_and_loses_none(tmp_path):
+    import sqlite3
+
+    from eventually import until
+
+    store, journal = await _journal(tmp_path)
+    other = sqlite3.connect(tmp_path / "games.sqlite", isolation_level=None)
+    try:
+        log = journal.log_for("g1")
+        other.execute("BEGIN IMMEDIATE")  # another connection holds the write lock
+        log.publish(_notice(0))
+        await asyncio.sleep(0.05)
+        assert log.durable == 0  # the loop didn't wait for the lock; the store's thread does
+        log.publish(_notice(1))  # behind the first, never before it
+        await asyncio.sleep(0.05)
+        assert log.durable == 0
+        other.execute("COMMIT")
+        await until(lambda: log.durable == 2, "the waiting events to be written")
+        log.publish(_notice(2))  # the loop's own way again, after them
+        await until(lambda: log.durable == 3, "the next event to be written")
+        assert journal.healthy
+        rows = await store.events("g1")
+        assert [(seq, json.loads(data)["message"]) for seq, _, data in rows] == [
+            (1, "event 0"),
+            (2, "event 1"),
+            (3, "event 2"),
+        ]
+    finally:
+        other.close()
+        await journal.close()
+        await store.close()
+
+
+async def test_the_wal_is_checkpointed_off_the_loop(tmp_path, monkeypatch):
+    import server.journal
+
+    monkeypatch.setattr(server.journal, "CHECKPOINT_EVERY", 4)
+    store, journal = await _journal(tmp_path)
+    try:
+        log = journal.log_for("g1")
+        for i in range(8):
+            log.publish(_notice(i))
+            await asyncio.sleep(0)  # a turn each: a commit each
+        await journal.flush()
+        assert journal._checkpointing is not None  # noqa: SLF001
+        await journal._checkpointing  # noqa: SLF001
+        # The database file itself holds the events: the WAL was moved into it (the loop's
+        # connection never does that; nobody else wrote here).
+        assert b"event 3" in (tmp_path / "games.sqlite").read_bytes()
+    finally:
+        await journal.close()
+        await store.close()
