@@ -7,9 +7,10 @@ import json
 
 import pytest
 import uvloop
+from eventually import until
 
 from server.eventlog import EventLog
-from server.typewriter import PacingClock, Typewriter, pacing_clock, tokenize
+from server.typewriter import PacingClock, Text, Typewriter, pacing_clock, tokenize
 from shared.events import PUBLIC, Error, Event, Token
 
 TEXT = "The wolves are among us, 金水 for seat three; I vote for seat five. " * 8
@@ -17,20 +18,10 @@ TEXT = "The wolves are among us, 金水 for seat three; I vote for seat five. " 
 
 def _typewrite(pace: float, texts: int) -> tuple[list[list[str]], int]:
     """``texts`` typewriters at once on one loop: what each wrote, and how often the pacing
-    clock woke anyone."""
+    clock rang."""
     written: list[list[str]] = [[] for _ in range(texts)]
-    waits = [0]
 
-    async def main() -> None:
-        clock = pacing_clock()
-        until = clock.until
-
-        async def counted(when: float) -> None:
-            waits[0] += 1
-            await until(when)
-
-        clock.until = counted  # type: ignore[method-assign]
-
+    async def main() -> int:
         async def one(i: int) -> None:
             def write(e: Event) -> None:
                 if e.type in ("token", "thought_token"):
@@ -41,9 +32,10 @@ def _typewrite(pace: float, texts: int) -> tuple[list[list[str]], int]:
             await tw.speech(i, "day", PUBLIC, TEXT)
 
         await asyncio.gather(*(one(i) for i in range(texts)))
+        return pacing_clock().rings
 
-    uvloop.run(main())
-    return written, waits[0]
+    rings = uvloop.run(main())
+    return written, rings
 
 
 def test_every_token_arrives_in_order_under_one_clock():
@@ -55,14 +47,15 @@ def test_every_token_arrives_in_order_under_one_clock():
 
 
 def test_a_fast_pace_writes_every_token_due_as_one_event_per_wake_up():
-    # A token is due every 0.1 ms; the clock rings at most every 20 ms: a wake-up carries
-    # many tokens (the slower the machine, the more), and they go out as one event.
-    written, waits = _typewrite(pace=10000, texts=3)
+    # A token is due every 0.1 ms; the clock rings at most every 40 ms and writes, from the
+    # ring, every token due of every text: many tokens (the slower the machine, the more)
+    # as one event per text.
+    written, rings = _typewrite(pace=10000, texts=3)
     tokens = sum(len(tokenize(e)) for events in written for e in events)
     events = sum(len(events) for events in written)
     assert tokens == 3 * 2 * len(tokenize(TEXT))
-    assert waits * 5 < tokens
-    assert events <= waits + 2 * 3  # one event per wake-up, plus the first of each text
+    assert rings * 3 * 5 < tokens
+    assert events <= 3 * rings + 2 * 3  # one event per text per ring, plus the first of each
 
 
 def test_a_slow_pace_still_writes_one_token_per_event():
@@ -80,15 +73,42 @@ def test_a_slow_pace_still_writes_one_token_per_event():
 
 
 def test_a_clock_asked_for_a_time_already_past_still_rings():
-    async def main() -> int:
+    async def main() -> list[str]:
         clock = PacingClock(asyncio.get_running_loop())
-        loop = clock.loop
-        await asyncio.gather(*(clock.until(loop.time() - i) for i in range(5)))
-        await clock.until(loop.time() + 0.001)
-        await clock.until(loop.time() - 1)  # the timer is armed in the past (uvloop's Handle)
-        return 1
+        loop, out = clock.loop, []
 
-    assert uvloop.run(main()) == 1
+        def text(due: float, word: str) -> Text:
+            return Text(
+                [word], due, 0.001, lambda t: Token(seat=1, content=t), out.append, lambda: False
+            )
+
+        await asyncio.gather(*(clock.type(text(loop.time() - i, f"{i} ")) for i in range(5)))
+        await clock.type(text(loop.time() + 0.001, "soon "))
+        await clock.type(text(loop.time() - 1, "late "))  # the timer is armed in the past (uvloop)
+        return [e.content for e in out]  # type: ignore[union-attr]
+
+    assert uvloop.run(main()) == ["4 ", "3 ", "2 ", "1 ", "0 ", "soon ", "late "]
+
+
+async def test_a_cancelled_typewriter_writes_no_more_and_a_failed_write_raises_in_its_task():
+    out: list[str] = []
+
+    def write(e: Event) -> None:
+        if e.type == "token":
+            if "boom" in e.content:  # type: ignore[union-attr]
+                raise RuntimeError("the log is gone")
+            out.append(e.content)  # type: ignore[union-attr]
+
+    typing = asyncio.ensure_future(Typewriter(write, 200).speech(1, "day", PUBLIC, TEXT))
+    await until(lambda: len(out) >= 3, "a few tokens")
+    typing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await typing
+    written = len(out)
+    await asyncio.sleep(0.2)  # the clock rings on: nothing more of that text
+    assert len(out) == written and "".join(out) == TEXT[: len("".join(out))]
+    with pytest.raises(RuntimeError, match="the log is gone"):
+        await Typewriter(write, 200).speech(1, "day", PUBLIC, "a few words then boom and more")
 
 
 def _notice(i: int) -> Event:
@@ -271,8 +291,6 @@ async def test_the_events_of_one_turn_are_written_in_one_transaction_before_anyo
 
 async def test_a_database_busy_elsewhere_delays_the_events_in_order_and_loses_none(tmp_path):
     import sqlite3
-
-    from eventually import until
 
     store, journal = await _journal(tmp_path)
     other = sqlite3.connect(tmp_path / "games.sqlite", isolation_level=None)
