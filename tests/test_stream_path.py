@@ -339,3 +339,21 @@ async def test_the_wal_is_checkpointed_off_the_loop(tmp_path, monkeypatch):
     finally:
         await journal.close()
         await store.close()
+
+
+async def test_a_typewriters_tokens_are_whole_events_of_their_own():
+    from shared.events import GOD, ThoughtToken
+
+    out: list[Event] = []
+    tw = Typewriter(out.append, 0)
+    await tw.speech(2, "day", PUBLIC, "one")
+    await tw.thought(2, "x", "two")
+    token, thought = out[1], out[-2]
+    assert token == Token(seat=2, content="one", vis=PUBLIC)
+    assert thought == ThoughtToken(seat=2, content="two", vis=GOD)
+    log = EventLog()
+    log.publish(token)  # stamped in place: that one only
+    assert token.ts is not None and thought.ts is None
+    assert token.model_fields_set == {"seat", "content", "vis", "ts"}
+    assert thought.model_fields_set == {"seat", "content", "vis"}
+    assert Token.model_validate_json(log.entries[0].data) == token
