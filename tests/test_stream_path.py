@@ -357,3 +357,59 @@ async def test_a_typewriters_tokens_are_whole_events_of_their_own():
     assert token.model_fields_set == {"seat", "content", "vis", "ts"}
     assert thought.model_fields_set == {"seat", "content", "vis"}
     assert Token.model_validate_json(log.entries[0].data) == token
+
+
+# -- the checkpoints: written on the loop's thread too ----------------------------------------
+async def test_checkpoints_are_written_in_place_and_their_wal_moved_off_the_loop(
+    tmp_path, monkeypatch
+):
+    import threading
+    from typing import Any, TypedDict
+
+    from langgraph.graph import END, START, StateGraph
+
+    import server.checkpoint_saver as saver_module
+    from server.graph import checkpoint_serde
+    from server.moderator import _checkpoints_db
+
+    monkeypatch.setattr(saver_module, "CHECKPOINT_EVERY", 3)
+    path = tmp_path / "checkpoints.sqlite"
+    saver = saver_module.InlineSqliteSaver(_checkpoints_db(path), path, serde=checkpoint_serde())
+    writers: set[int] = set()
+    put = saver.put
+
+    def counted_put(*args, **kwargs):
+        writers.add(threading.get_ident())
+        return put(*args, **kwargs)
+
+    monkeypatch.setattr(saver, "put", counted_put)
+
+    class State(TypedDict):
+        n: int
+
+    def one(s: State) -> dict:
+        return {"n": s["n"] + 1}
+
+    def two(s: State) -> dict:
+        return {"n": s["n"] * 10}
+
+    g: Any = StateGraph(State)
+    g.add_node("one", one)
+    g.add_node("two", two)
+    g.add_edge(START, "one")
+    g.add_edge("one", "two")
+    g.add_edge("two", END)
+    graph = g.compile(checkpointer=saver)
+    config: Any = {"configurable": {"thread_id": "game-1"}}
+    size_before = path.stat().st_size
+    assert await graph.ainvoke({"n": 4}, config) == {"n": 50}
+    assert writers == {threading.get_ident()}  # the loop's own thread
+    assert (await graph.aget_state(config)).values == {"n": 50}
+    history = [c async for c in saver.alist(config)]
+    assert len(history) >= 3
+    assert saver._moving is not None  # noqa: SLF001
+    await saver._moving  # noqa: SLF001
+    assert path.stat().st_size > size_before  # the WAL went into the database
+    await saver.adelete_thread("game-1")
+    assert await saver.aget_tuple(config) is None
+    saver.conn.close()
