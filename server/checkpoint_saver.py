@@ -66,7 +66,11 @@ class InlineSqliteSaver(SqliteSaver):
         before: Any = None,
         limit: int | None = None,
     ) -> AsyncIterator[Any]:
-        for item in self.list(config, filter=filter, before=before, limit=limit):
+        # Read whole before the first yield: ``list`` holds the saver's (thread) lock while it
+        # iterates, and a consumer suspended between items while anything else on this loop
+        # writes a checkpoint would wait on that lock for ever.
+        items = list(self.list(config, filter=filter, before=before, limit=limit))
+        for item in items:
             yield item
 
     async def aput(self, config: Any, checkpoint: Any, metadata: Any, new_versions: Any) -> Any:

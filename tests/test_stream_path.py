@@ -405,7 +405,10 @@ async def test_checkpoints_are_written_in_place_and_their_wal_moved_off_the_loop
     assert await graph.ainvoke({"n": 4}, config) == {"n": 50}
     assert writers == {threading.get_ident()}  # the loop's own thread
     assert (await graph.aget_state(config)).values == {"n": 50}
-    history = [c async for c in saver.alist(config)]
+    history = []
+    async for c in saver.alist(config):  # a write while the history is read doesn't wait
+        history.append(c)
+        await saver.aput_writes(c.config, [("n", 1)], "reader")
     assert len(history) >= 3
     assert saver._moving is not None  # noqa: SLF001
     await saver._moving  # noqa: SLF001
