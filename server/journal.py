@@ -6,8 +6,8 @@ event loop (a pacing tick wakes every typewriter at once) is written in one tran
 on the loop's own thread, right after that turn: a trip to the store's thread (a hand-off,
 the thread's wake-up, the GIL passed back and forth, a wake-up of the loop) costs several
 times the write itself (a commit in WAL mode without a sync: 15-30 µs). The store's thread
-is kept for what may wait: a write that found the database busy, the WAL's checkpoints (a
-sync), and the retries. A write that fails is retried, never dropped: while it fails the
+is kept for what may wait: a write that found the database busy, and the retries; the WAL's
+checkpoints (a sync) run in a thread of their own. A write that fails is retried, never dropped: while it fails the
 journal is unhealthy (the server refuses new games and actions, 503) and the games'
 events wait in memory; when space comes back they are written, in order, and readers go
 on where they were.
@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from pathlib import Path
 
 from server.eventlog import EventLog
 from server.store import Store, _append_events
@@ -32,6 +33,14 @@ RETRY_MOST = 2.0
 CHECKPOINT_EVERY = 256
 
 Batch = list[tuple[EventLog, int, list]]
+
+
+def _move_wal(path: Path) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        db.close()
 
 
 class Journal:
@@ -134,16 +143,15 @@ class Journal:
             self._checkpoint()
 
     def _checkpoint(self) -> None:
-        """Move the WAL into the database on the store's thread, if none is under way."""
+        """Move the WAL into the database in a thread, if none is under way (with a connection
+        of its own: the store's may be in the middle of a read, which locks it out)."""
         if self._checkpointing is not None and not self._checkpointing.done():
             return
-        db = self.store.db
-        if db is None:
-            return
+        path = self.store.path
 
         async def run() -> None:
             try:
-                await db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                await asyncio.to_thread(_move_wal, path)
             except Exception as e:  # noqa: BLE001 - the next one tries again
                 log.warning("checkpointing the events' WAL failed: %s", e)
 
