@@ -30,6 +30,8 @@ GOALS: dict[str, tuple[float | None, str]] = {
     "stream_us_per_event": (None, "x bare"),  # the same CPU per delivered event
     "stream_tokens_per_token_event": (None, ""),
     "stream_pace0_ms_per_game": (None, "ms"),  # the game's fixed cost, tokens aside
+    "tick_us_per_token": (None, "x bare"),  # the stream path alone, in-process
+    "tick_crowd_us_per_event": (None, "x bare"),
     "bench_us_per_event": (2.0, "x bare"),
     "bench_p99_ms": (50.0, "ms"),
     "simulate_ms_per_game": (20.0, "ms"),

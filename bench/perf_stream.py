@@ -8,6 +8,10 @@ of the text (an event carries every token due at a pacing tick: the tokens are c
 in its text, not the events). ``stream_us_per_event``: the same CPU per event delivered.
 ``bench_us_per_event`` and ``bench_p99_ms``: bench/server_bench.py's crowd (50 games × 5
 viewers × 30 tokens/s), the server's CPU per event delivered, and the latency's p99.
+``tick_us_per_token`` and ``tick_crowd_us_per_event``: the stream path alone, in this
+process, no HTTP and no game: typewriters at a pace writing into event logs that the
+journal writes to a real SQLite file (one at pace 1000, per token; 50 at 30 tokens/s, per
+event published). Less noisy than the server's figures: what a pacing tick costs.
 
     .venv/bin/python bench/perf_stream.py [--quick]
 """
@@ -126,6 +130,58 @@ def stream_figures(games: int = 2, pace: float = 1000) -> dict[str, float]:
         srv.stop()
 
 
+def _ticking(games: int, pace: float, seconds: float) -> tuple[float, int]:
+    """CPU seconds of ``games`` typewriters at ``pace`` for ``seconds``, writing into logs
+    the journal writes to SQLite (the server's stream path, without a game or a reader);
+    and how many events they published meanwhile."""
+    import uvloop
+
+    from server.journal import Journal
+    from server.store import Store
+    from server.typewriter import Typewriter
+    from shared.events import PUBLIC, Event
+
+    text = "The wolves are among us, seat three is gold water; I vote for seat five. " * 500
+
+    async def run() -> tuple[float, int]:
+        store = Store(Path(tempfile.mkdtemp(prefix="ww-tick-")) / "games.sqlite")
+        await store.open()
+        journal = Journal(store)
+        logs = [journal.log_for(f"g{i}") for i in range(games)]
+
+        async def one(i: int) -> None:
+            log = logs[i]
+
+            def write(event: Event) -> None:
+                log.publish(event, graph=True)
+
+            await Typewriter(write, pace).speech(i + 1, "day", PUBLIC, text)
+
+        tasks = [asyncio.create_task(one(i)) for i in range(games)]
+        await asyncio.sleep(0.5)  # every typewriter under way
+        cpu0, events0 = time.process_time(), sum(log.head for log in logs)
+        await asyncio.sleep(seconds)
+        cpu, events = time.process_time() - cpu0, sum(log.head for log in logs) - events0
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await journal.close()
+        await store.close()
+        return cpu, events
+
+    return uvloop.run(run())
+
+
+def tick_figures(seconds: float = 4) -> dict[str, float]:
+    """The stream path's cost per tick, without HTTP or a game (see the module's doc)."""
+    cpu, _ = _ticking(1, 1000, seconds)
+    crowd_cpu, events = _ticking(50, 30, seconds)
+    return {
+        "tick_us_per_token": cpu / (1000 * seconds) * 1e6,
+        "tick_crowd_us_per_event": crowd_cpu / max(1, events) * 1e6,
+    }
+
+
 def crowd(seconds: float) -> dict:
     """bench/server_bench.py's crowd: 50 games × 5 viewers × 30 tokens/s."""
     import server_bench
@@ -139,6 +195,7 @@ def crowd(seconds: float) -> dict:
 def figures(quick: bool = False) -> dict[str, float]:
     out: dict[str, float] = {"bare_loop_us_per_token": bare_loop_us_per_token()}
     out.update(stream_figures(games=1 if quick else 3))
+    out.update(tick_figures(2 if quick else 4))
     r = crowd(10 if quick else 25)
     out["bench_us_per_event"] = r["server_cpu_us_per_event"]
     out["bench_p99_ms"] = r["latency_ms"]["p99"]

@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
-
-import aiosqlite
 
 from server.bots import close_bots, unavailable, warm
 from server.datadir import DataDirLock, private_files
@@ -33,7 +32,7 @@ class Moderator:
         self._held = lock  # the data directory's lock, if the caller took it
         self.store: Store | None = None
         self.registry = Registry(None, max_live=max_live_games)
-        self._checkpoints: aiosqlite.Connection | None = None
+        self._checkpoints: sqlite3.Connection | None = None
         self.journal: Journal | None = None
         self._lock: DataDirLock | None = None
         self._runner: Runner | None = None
@@ -66,14 +65,9 @@ class Moderator:
         await self.store.open()
         self.journal = Journal(self.store)
         self.registry.store, self.registry.journal = self.store, self.journal
-        self._checkpoints = await aiosqlite.connect(str(self.data_dir / "checkpoints.sqlite"))
-        checkpoints = self._checkpoints
-        # As the events' store: WAL (LangGraph's saver sets it too) without a sync per commit.
-        # A killed server loses nothing written; a power cut may lose the last checkpoints,
-        # and a game goes on from the newest one whose events are all in the log.
-        await checkpoints.execute("PRAGMA journal_mode=WAL")
-        await checkpoints.execute("PRAGMA synchronous=NORMAL")
-        self._loading.add_done_callback(lambda f: _build(f, graph, checkpoints))
+        path = self.data_dir / "checkpoints.sqlite"
+        self._checkpoints = checkpoints = _checkpoints_db(path)
+        self._loading.add_done_callback(lambda f: _build(f, graph, (checkpoints, path)))
         self._runner = Runner(graph, self.registry, self.journal)
         self._warming = loop.create_task(self._warm_up(graph))
         await recover(self.store, self.registry, self._runner, self.journal)
@@ -121,7 +115,7 @@ class Moderator:
             await self.journal.close()
         await close_bots()  # the LLM bots' connections, if any played
         if self._checkpoints is not None:
-            await self._checkpoints.close()
+            self._checkpoints.close()
         if self.store is not None:
             await self.store.close()
         if self._lock is not None and self._held is None:
@@ -130,11 +124,27 @@ class Moderator:
 
 def _import_graph() -> None:
     """Import LangGraph and the game graph (run in a thread: about a second of imports)."""
-    for name in ("langgraph.checkpoint.memory", "langgraph.checkpoint.sqlite.aio", "server.graph"):
+    for name in ("langgraph.checkpoint.memory", "server.checkpoint_saver", "server.graph"):
         importlib.import_module(name)
 
 
-def _build(imported: asyncio.Future, graph: asyncio.Future, checkpoints: Any) -> None:
+def _checkpoints_db(path: Path) -> sqlite3.Connection:
+    """The checkpoints' connection, used on the loop's thread (server/checkpoint_saver.py):
+    WAL like the events' store, without a sync per commit (a killed server loses nothing
+    written; a power cut may lose the last checkpoints, and a game goes on from the newest
+    one whose events are all in the log); the WAL is moved into the database off the loop."""
+    conn = sqlite3.connect(path, check_same_thread=False)  # the saver's own lock guards it
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    return conn
+
+
+def _build(
+    imported: asyncio.Future,
+    graph: asyncio.Future,
+    checkpoints: tuple[sqlite3.Connection, Path] | None,
+) -> None:
     """Compile the game graph once its modules are imported, on the event loop; with the
     checkpoints' connection (a data directory) or in memory."""
     if graph.done():
@@ -143,15 +153,15 @@ def _build(imported: asyncio.Future, graph: asyncio.Future, checkpoints: Any) ->
         graph.set_exception(error)
         return
     from langgraph.checkpoint.memory import InMemorySaver
-    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
+    from server.checkpoint_saver import InlineSqliteSaver
     from server.graph import build_graph, checkpoint_serde
 
     try:
         if checkpoints is None:
             saver: Any = InMemorySaver(serde=checkpoint_serde())
         else:
-            saver = AsyncSqliteSaver(checkpoints, serde=checkpoint_serde())
+            saver = InlineSqliteSaver(*checkpoints, serde=checkpoint_serde())
         graph.set_result(build_graph(saver))
     except Exception as e:  # noqa: BLE001 - whoever waits for the graph hears it
         graph.set_exception(e)

@@ -40,27 +40,72 @@ def tokenize(text: str) -> list[str]:
 TICK = 0.04
 
 
+class Text:
+    """A text being typed: its tokens, how far it is, and when its next token is due. The
+    clock writes every token due at each ring, from the ring itself: a typewriter's task
+    sleeps through its whole text and wakes once, at the end (``done``)."""
+
+    __slots__ = ("delay", "done", "due", "hurry", "i", "make", "tokens", "write")
+
+    def __init__(
+        self,
+        tokens: list[str],
+        due: float,
+        delay: float,
+        make: Callable[[str], Event],
+        write: Callable[[Event], None],
+        hurry: Callable[[], bool],
+    ) -> None:
+        self.tokens, self.i, self.due, self.delay = tokens, 0, due, delay
+        self.make, self.write, self.hurry = make, write, hurry
+        self.done: asyncio.Future[float] | None = None  # its end, with when the next is due
+
+    def type_due(self, now: float) -> bool:
+        """Write every token due at ``now`` as one event (and, while ``hurry`` says so, the
+        rest without waiting); is the text over?"""
+        tokens, i, n, due = self.tokens, self.i, len(self.tokens), self.due
+        if now - due > 1.0:  # far behind (the process was stopped): don't burst forever
+            due = now
+        j = i
+        while j < n and due <= now:
+            j += 1
+            due += self.delay
+        if j > i:  # every token due, as one event: one write, one frame, one wake-up
+            self.write(self.make(tokens[i] if j == i + 1 else "".join(tokens[i:j])))
+            i = j
+        while i < n and self.hurry():  # catching up on what it already said: no waiting
+            self.write(self.make(tokens[i]))
+            i += 1
+            due = now
+        self.i, self.due = i, due
+        return i >= n
+
+
 class PacingClock:
-    """One clock for every typewriter of an event loop: each sleeper wakes on the first ring
-    at or after its time; rings are at least :data:`TICK` apart, one timer for all."""
+    """One clock for every typewriter of an event loop. Each ring writes every token due of
+    every text (:class:`Text`) itself, so a tick costs one wake-up of the loop for all the
+    games that type, not a wake-up of each typewriter's task; rings are at least
+    :data:`TICK` apart, one timer for all."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()  # ties wake in the order they slept
+        self._texts: list[tuple[float, int, Text]] = []
+        self._order = itertools.count()  # ties are typed in the order they came
         self._timer: asyncio.Handle | None = None
         self._timer_at = 0.0  # when it rings (uvloop's handle for a time past has no when())
         self._last = -TICK
+        self.rings = 0  # how often it has rung (for the tests and benchmarks)
 
-    async def until(self, when: float) -> None:
-        """Sleep until ``when`` (the loop's clock), give or take a tick."""
-        fut = self.loop.create_future()
-        heapq.heappush(self._sleepers, (when, next(self._order), fut))
+    def type(self, text: Text) -> asyncio.Future[float]:
+        """Type the rest of ``text`` at its pace; the future is done when it is all written
+        (with when its next token would be due), or with what a write raised."""
+        text.done = self.loop.create_future()
+        heapq.heappush(self._texts, (text.due, next(self._order), text))
         self._arm()
-        await fut
+        return text.done
 
     def _arm(self) -> None:
-        at = max(self._sleepers[0][0], self._last + TICK)
+        at = max(self._texts[0][0], self._last + TICK)
         if self._timer is not None:
             if self._timer_at <= at:
                 return
@@ -69,13 +114,25 @@ class PacingClock:
 
     def _ring(self) -> None:
         self._timer = None
+        self.rings += 1
         now = self._last = self.loop.time()
-        sleepers = self._sleepers
-        while sleepers and sleepers[0][0] <= now:
-            fut = heapq.heappop(sleepers)[2]
-            if not fut.done():  # a typewriter whose game was cancelled meanwhile
-                fut.set_result(None)
-        if sleepers:
+        texts = self._texts
+        while texts and texts[0][0] <= now:
+            text = heapq.heappop(texts)[2]
+            done = text.done
+            assert done is not None
+            if done.done():  # its typewriter was cancelled meanwhile (its game was)
+                continue
+            try:
+                over = text.type_due(now)
+            except BaseException as e:  # noqa: BLE001 - it is the typewriter's to raise
+                done.set_exception(e)
+                continue
+            if over:
+                done.set_result(text.due)
+            else:
+                heapq.heappush(texts, (text.due, next(self._order), text))
+        if texts:
             self._arm()
 
 
@@ -174,31 +231,21 @@ class Typewriter:
             return
         # Each token is due at a time on the game's own clock; when the pacing clock rings,
         # every token due goes out at once: a busy server that wakes late sends what is due,
-        # so the game keeps its pace however many watch.
+        # so the game keeps its pace however many watch. What is due now goes out now.
         clock = pacing_clock()
-        loop, write, hurry = clock.loop, self._write, self.hurry
-        delay = 1.0 / self.pace
-        tokens = tokenize(text)
-        due = max(loop.time() - TICK, self._due)
-        i, n = 0, len(tokens)
-        while i < n:
-            now = loop.time()
-            if now - due > 1.0:  # far behind (the process was stopped): don't burst forever
-                due = now
-            j = i
-            while j < n and due <= now:
-                j += 1
-                due += delay
-            if j > i:  # every token due, as one event: one write, one frame, one wake-up
-                write(make(tokens[i] if j == i + 1 else "".join(tokens[i:j])))
-                i = j
-            while i < n and hurry():  # catching up on what it already said: no waiting
-                write(make(tokens[i]))
-                i += 1
-                due = now
-            if i < n:
-                await clock.until(due)
-        self._due = due
+        now = clock.loop.time()
+        typing = Text(
+            tokenize(text),
+            max(now - TICK, self._due),
+            1.0 / self.pace,
+            make,
+            self._write,
+            self.hurry,
+        )
+        if typing.type_due(now):
+            self._due = typing.due
+        else:
+            self._due = await clock.type(typing)
 
     # The text is cleaned once, whole (as the event's field would clean it: shared/text.py);
     # a piece of a clean text is clean, so its events are built without validating each.
@@ -208,12 +255,31 @@ class Typewriter:
         self.write(ThoughtStart(seat=seat, label=label, vis=GOD))
         await self._tokens(
             clean(text, one_line=False),
-            lambda t: ThoughtToken.model_construct(seat=seat, content=t, vis=GOD),
+            _maker(ThoughtToken.model_construct(seat=seat, content="", vis=GOD)),
         )
         self.write(ThoughtEnd(seat=seat, vis=GOD))
 
     async def speech(self, seat: int, kind: SpeechKind, channel: Visibility, text: str) -> None:
         self.write(SpeechStart(seat=seat, kind=kind, vis=channel))
         await self._tokens(
-            clean(text), lambda t: Token.model_construct(seat=seat, content=t, vis=channel)
+            clean(text), _maker(Token.model_construct(seat=seat, content="", vis=channel))
         )
+
+
+def _maker(template: Event) -> Callable[[str], Event]:
+    """Token events like ``template`` with another ``content``: its fields copied as they are
+    (what ``model_copy(update=...)`` does, less its generality). A token is built at every
+    pacing tick, after the process slept: pydantic's construction, run cold, cost about 40 µs
+    more a token here (bench/perf_stream.py's figures are per tick)."""
+    cls, fields, fields_set = type(template), template.__dict__, template.__pydantic_fields_set__
+    new, setattr_ = object.__new__, object.__setattr__
+
+    def make(content: str) -> Event:
+        event = new(cls)
+        setattr_(event, "__dict__", {**fields, "content": content})
+        setattr_(event, "__pydantic_fields_set__", set(fields_set))
+        setattr_(event, "__pydantic_extra__", None)
+        setattr_(event, "__pydantic_private__", None)
+        return event
+
+    return make

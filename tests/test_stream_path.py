@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 import uvloop
+from eventually import until
 
 from server.eventlog import EventLog
-from server.typewriter import PacingClock, Typewriter, pacing_clock, tokenize
+from server.typewriter import PacingClock, Text, Typewriter, pacing_clock, tokenize
 from shared.events import PUBLIC, Error, Event, Token
 
 TEXT = "The wolves are among us, 金水 for seat three; I vote for seat five. " * 8
@@ -16,20 +18,10 @@ TEXT = "The wolves are among us, 金水 for seat three; I vote for seat five. " 
 
 def _typewrite(pace: float, texts: int) -> tuple[list[list[str]], int]:
     """``texts`` typewriters at once on one loop: what each wrote, and how often the pacing
-    clock woke anyone."""
+    clock rang."""
     written: list[list[str]] = [[] for _ in range(texts)]
-    waits = [0]
 
-    async def main() -> None:
-        clock = pacing_clock()
-        until = clock.until
-
-        async def counted(when: float) -> None:
-            waits[0] += 1
-            await until(when)
-
-        clock.until = counted  # type: ignore[method-assign]
-
+    async def main() -> int:
         async def one(i: int) -> None:
             def write(e: Event) -> None:
                 if e.type in ("token", "thought_token"):
@@ -40,9 +32,10 @@ def _typewrite(pace: float, texts: int) -> tuple[list[list[str]], int]:
             await tw.speech(i, "day", PUBLIC, TEXT)
 
         await asyncio.gather(*(one(i) for i in range(texts)))
+        return pacing_clock().rings
 
-    uvloop.run(main())
-    return written, waits[0]
+    rings = uvloop.run(main())
+    return written, rings
 
 
 def test_every_token_arrives_in_order_under_one_clock():
@@ -54,14 +47,15 @@ def test_every_token_arrives_in_order_under_one_clock():
 
 
 def test_a_fast_pace_writes_every_token_due_as_one_event_per_wake_up():
-    # A token is due every 0.1 ms; the clock rings at most every 20 ms: a wake-up carries
-    # many tokens (the slower the machine, the more), and they go out as one event.
-    written, waits = _typewrite(pace=10000, texts=3)
+    # A token is due every 0.1 ms; the clock rings at most every 40 ms and writes, from the
+    # ring, every token due of every text: many tokens (the slower the machine, the more)
+    # as one event per text.
+    written, rings = _typewrite(pace=10000, texts=3)
     tokens = sum(len(tokenize(e)) for events in written for e in events)
     events = sum(len(events) for events in written)
     assert tokens == 3 * 2 * len(tokenize(TEXT))
-    assert waits * 5 < tokens
-    assert events <= waits + 2 * 3  # one event per wake-up, plus the first of each text
+    assert rings * 3 * 5 < tokens
+    assert events <= 3 * rings + 2 * 3  # one event per text per ring, plus the first of each
 
 
 def test_a_slow_pace_still_writes_one_token_per_event():
@@ -79,15 +73,42 @@ def test_a_slow_pace_still_writes_one_token_per_event():
 
 
 def test_a_clock_asked_for_a_time_already_past_still_rings():
-    async def main() -> int:
+    async def main() -> list[str]:
         clock = PacingClock(asyncio.get_running_loop())
-        loop = clock.loop
-        await asyncio.gather(*(clock.until(loop.time() - i) for i in range(5)))
-        await clock.until(loop.time() + 0.001)
-        await clock.until(loop.time() - 1)  # the timer is armed in the past (uvloop's Handle)
-        return 1
+        loop, out = clock.loop, []
 
-    assert uvloop.run(main()) == 1
+        def text(due: float, word: str) -> Text:
+            return Text(
+                [word], due, 0.001, lambda t: Token(seat=1, content=t), out.append, lambda: False
+            )
+
+        await asyncio.gather(*(clock.type(text(loop.time() - i, f"{i} ")) for i in range(5)))
+        await clock.type(text(loop.time() + 0.001, "soon "))
+        await clock.type(text(loop.time() - 1, "late "))  # the timer is armed in the past (uvloop)
+        return [e.content for e in out]  # type: ignore[union-attr]
+
+    assert uvloop.run(main()) == ["4 ", "3 ", "2 ", "1 ", "0 ", "soon ", "late "]
+
+
+async def test_a_cancelled_typewriter_writes_no_more_and_a_failed_write_raises_in_its_task():
+    out: list[str] = []
+
+    def write(e: Event) -> None:
+        if e.type == "token":
+            if "boom" in e.content:  # type: ignore[union-attr]
+                raise RuntimeError("the log is gone")
+            out.append(e.content)  # type: ignore[union-attr]
+
+    typing = asyncio.ensure_future(Typewriter(write, 200).speech(1, "day", PUBLIC, TEXT))
+    await until(lambda: len(out) >= 3, "a few tokens")
+    typing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await typing
+    written = len(out)
+    await asyncio.sleep(0.2)  # the clock rings on: nothing more of that text
+    assert len(out) == written and "".join(out) == TEXT[: len("".join(out))]
+    with pytest.raises(RuntimeError, match="the log is gone"):
+        await Typewriter(write, 200).speech(1, "day", PUBLIC, "a few words then boom and more")
 
 
 def _notice(i: int) -> Event:
@@ -237,3 +258,161 @@ def test_a_text_is_cleaned_whole_before_it_is_cut(pace):
     assert speech == clean(text) == "I am the seer, red and sure. "
     for e in out:  # as valid as if each were validated
         assert type(e).model_validate_json(e.model_dump_json()) == e
+
+
+# -- the journal: written on the loop's thread, the store's thread when it must wait --------
+async def _journal(tmp_path):
+    from server.journal import Journal
+    from server.store import Store
+
+    store = Store(tmp_path / "games.sqlite")
+    await store.open()
+    return store, Journal(store)
+
+
+async def test_the_events_of_one_turn_are_written_in_one_transaction_before_anyone_reads_them(
+    tmp_path,
+):
+    store, journal = await _journal(tmp_path)
+    try:
+        logs = [journal.log_for(f"g{i}") for i in range(3)]
+        for i, log in enumerate(logs):  # one turn of the loop: three games publish
+            log.publish(_notice(i))
+            log.publish(_notice(10 + i))
+        assert all(log.durable == 0 for log in logs)  # not yet written: nobody may read it
+        await asyncio.sleep(0)  # the turn ends: the journal writes
+        assert [log.durable for log in logs] == [2, 2, 2]
+        assert journal._commits == 1  # noqa: SLF001 - one transaction for all three
+        assert [seq for seq, _, _ in await store.events("g1")] == [1, 2]
+    finally:
+        await journal.close()
+        await store.close()
+
+
+async def test_a_database_busy_elsewhere_delays_the_events_in_order_and_loses_none(tmp_path):
+    import sqlite3
+
+    store, journal = await _journal(tmp_path)
+    other = sqlite3.connect(tmp_path / "games.sqlite", isolation_level=None)
+    try:
+        log = journal.log_for("g1")
+        other.execute("BEGIN IMMEDIATE")  # another connection holds the write lock
+        log.publish(_notice(0))
+        await asyncio.sleep(0.05)
+        assert log.durable == 0  # the loop didn't wait for the lock; the store's thread does
+        log.publish(_notice(1))  # behind the first, never before it
+        await asyncio.sleep(0.05)
+        assert log.durable == 0
+        other.execute("COMMIT")
+        await until(lambda: log.durable == 2, "the waiting events to be written")
+        log.publish(_notice(2))  # the loop's own way again, after them
+        await until(lambda: log.durable == 3, "the next event to be written")
+        assert journal.healthy
+        rows = await store.events("g1")
+        assert [(seq, json.loads(data)["message"]) for seq, _, data in rows] == [
+            (1, "event 0"),
+            (2, "event 1"),
+            (3, "event 2"),
+        ]
+    finally:
+        other.close()
+        await journal.close()
+        await store.close()
+
+
+async def test_the_wal_is_checkpointed_off_the_loop(tmp_path, monkeypatch):
+    import server.journal
+
+    monkeypatch.setattr(server.journal, "CHECKPOINT_EVERY", 4)
+    store, journal = await _journal(tmp_path)
+    try:
+        log = journal.log_for("g1")
+        for i in range(8):
+            log.publish(_notice(i))
+            await asyncio.sleep(0)  # a turn each: a commit each
+        await journal.flush()
+        assert journal._checkpointing is not None  # noqa: SLF001
+        await journal._checkpointing  # noqa: SLF001
+        # The database file itself holds the events: the WAL was moved into it (the loop's
+        # connection never does that; nobody else wrote here).
+        assert b"event 3" in (tmp_path / "games.sqlite").read_bytes()
+    finally:
+        await journal.close()
+        await store.close()
+
+
+async def test_a_typewriters_tokens_are_whole_events_of_their_own():
+    from shared.events import GOD, ThoughtToken
+
+    out: list[Event] = []
+    tw = Typewriter(out.append, 0)
+    await tw.speech(2, "day", PUBLIC, "one")
+    await tw.thought(2, "x", "two")
+    token, thought = out[1], out[-2]
+    assert token == Token(seat=2, content="one", vis=PUBLIC)
+    assert thought == ThoughtToken(seat=2, content="two", vis=GOD)
+    log = EventLog()
+    log.publish(token)  # stamped in place: that one only
+    assert token.ts is not None and thought.ts is None
+    assert token.model_fields_set == {"seat", "content", "vis", "ts"}
+    assert thought.model_fields_set == {"seat", "content", "vis"}
+    assert Token.model_validate_json(log.entries[0].data) == token
+
+
+# -- the checkpoints: written on the loop's thread too ----------------------------------------
+async def test_checkpoints_are_written_in_place_and_their_wal_moved_off_the_loop(
+    tmp_path, monkeypatch
+):
+    import threading
+    from typing import Any, TypedDict
+
+    from langgraph.graph import END, START, StateGraph
+
+    import server.checkpoint_saver as saver_module
+    from server.graph import checkpoint_serde
+    from server.moderator import _checkpoints_db
+
+    monkeypatch.setattr(saver_module, "CHECKPOINT_EVERY", 3)
+    path = tmp_path / "checkpoints.sqlite"
+    saver = saver_module.InlineSqliteSaver(_checkpoints_db(path), path, serde=checkpoint_serde())
+    writers: set[int] = set()
+    put = saver.put
+
+    def counted_put(*args, **kwargs):
+        writers.add(threading.get_ident())
+        return put(*args, **kwargs)
+
+    monkeypatch.setattr(saver, "put", counted_put)
+
+    class State(TypedDict):
+        n: int
+
+    def one(s: State) -> dict:
+        return {"n": s["n"] + 1}
+
+    def two(s: State) -> dict:
+        return {"n": s["n"] * 10}
+
+    g: Any = StateGraph(State)
+    g.add_node("one", one)
+    g.add_node("two", two)
+    g.add_edge(START, "one")
+    g.add_edge("one", "two")
+    g.add_edge("two", END)
+    graph = g.compile(checkpointer=saver)
+    config: Any = {"configurable": {"thread_id": "game-1"}}
+    size_before = path.stat().st_size
+    assert await graph.ainvoke({"n": 4}, config) == {"n": 50}
+    assert writers == {threading.get_ident()}  # the loop's own thread
+    assert (await graph.aget_state(config)).values == {"n": 50}
+    history = []
+    async for c in saver.alist(config):  # a write while the history is read doesn't wait
+        history.append(c)
+        await saver.aput_writes(c.config, [("n", 1)], "reader")
+    assert len(history) >= 3
+    assert saver._moving is not None  # noqa: SLF001
+    await saver._moving  # noqa: SLF001
+    assert path.stat().st_size > size_before  # the WAL went into the database
+    await saver.adelete_thread("game-1")
+    assert await saver.aget_tuple(config) is None
+    saver.conn.close()
