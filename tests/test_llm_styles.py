@@ -408,3 +408,37 @@ async def test_the_pre_game_check_lets_a_reasoning_model_think_within_its_budget
         llm.script({"kind": "reasoning", "words": 800, "field": field, "times": None})
         problem = await preflight({**os.environ, "WEREWOLF_LLM_REASONING_TOKENS": "0"})
         assert problem and "WEREWOLF_LLM_REASONING_TOKENS" in problem, (field, problem)
+
+
+async def test_a_night_job_the_model_failed_is_told_to_god_only_the_guards_too(llm, model_env):
+    """A failed call at night falls back with an error event only god sees: a public one
+    would tell the table which seat is the seer, the witch, a wolf, or the guard."""
+    import random
+
+    from server.bots import Turn
+    from server.game import apply, new_game, pending
+    from server.game.view import seat_view
+    from server.llm.bot import llm_bot
+    from server.llm.settings import LLMSettings
+    from server.typewriter import Typewriter
+    from shared.events import Error
+
+    state = new_game(GameConfig(**board_options("12-guard"), seed=3)).state
+    while (ds := pending(state)) and ds[0].action == "wolf_chat":  # the wolves' talk passes
+        state = apply(state, ds[0].pass_action()).state
+    asked = {d.action: d for d in pending(state)}
+    assert {"wolf_kill", "check", "protect"} <= set(asked)
+    settings = LLMSettings(base_url=llm.base_url, model="scripted", retries=0)
+    for action in ("protect", "check", "wolf_kill"):
+        d = asked[action]
+        llm.reset()
+        llm.script({"kind": "fail", "status": 500})
+        written: list = []
+        turn = Turn(random.Random(0), Typewriter(written.append, 0), record=MemoryCallLog().add)
+        try:
+            plan = await llm_bot(seat_view(state, d.seat), d, turn, settings=settings)
+        finally:
+            await close_bots()
+        errors = [e for e in written if isinstance(e, Error)]
+        assert plan.fallback and len(errors) == 1, (action, written)
+        assert errors[0].vis.scope == "god", (action, errors[0])
