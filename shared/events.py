@@ -40,6 +40,14 @@ class _Event(BaseModel):
     ts: float | None = None  # when the server published it (Unix time), set by the event log
 
 
+class _SeatEvent(_Event):
+    """An event about one seat. ``type`` is each event's own literal (declared here so
+    that every event's fields keep their order on the wire: type, then seat)."""
+
+    type: str
+    seat: int
+
+
 class SeatInfo(BaseModel):
     seat: int
     name: OneLine
@@ -56,11 +64,10 @@ class GameCreated(_Event):
     options: dict[str, Any] = {}
 
 
-class RoleAssigned(_Event):
+class RoleAssigned(_SeatEvent):
     """A seat learns its role; wolves also learn their teammates."""
 
     type: Literal["role"] = "role"
-    seat: int
     role: Role
     teammates: list[int] = []
 
@@ -75,44 +82,38 @@ class Phase(_Event):
     day: int
 
 
-class ThoughtStart(_Event):
+class ThoughtStart(_SeatEvent):
     type: Literal["thought_start"] = "thought_start"
-    seat: int
     label: OneLine = ""
 
 
-class ThoughtToken(_Event):
+class ThoughtToken(_SeatEvent):
     type: Literal["thought_token"] = "thought_token"
-    seat: int
     content: Lines
 
 
-class ThoughtEnd(_Event):
+class ThoughtEnd(_SeatEvent):
     type: Literal["thought_end"] = "thought_end"
-    seat: int
 
 
 # "sheriff" / "sheriff_pk": a candidate's speech on the stage (警上发言) and in its PK
 SpeechKind = Literal["day", "pk", "last_words", "wolf_chat", "sheriff", "sheriff_pk"]
 
 
-class SpeechStart(_Event):
+class SpeechStart(_SeatEvent):
     type: Literal["speech_start"] = "speech_start"
-    seat: int
     kind: SpeechKind = "day"
 
 
-class Token(_Event):
+class Token(_SeatEvent):
     """One token of a speech being spoken (public, or wolves-only at night)."""
 
     type: Literal["token"] = "token"
-    seat: int
     content: OneLine
 
 
-class SpeechEnd(_Event):
+class SpeechEnd(_SeatEvent):
     type: Literal["speech_end"] = "speech_end"
-    seat: int
     text: OneLine
     kind: SpeechKind = "day"
     day: int = 0
@@ -122,9 +123,8 @@ class SpeechEnd(_Event):
 VoteKind = Literal["day", "pk", "wolf", "sheriff", "sheriff_pk"]
 
 
-class VoteCast(_Event):
+class VoteCast(_SeatEvent):
     type: Literal["vote_cast"] = "vote_cast"
-    seat: int
     target: int | None  # None: abstain (or "no kill" for the wolves)
     kind: VoteKind = "day"
     day: int = 0
@@ -153,45 +153,40 @@ class Death(_Event):
     day: int
 
 
-class NightDeathCause(_Event):
+class NightDeathCause(_SeatEvent):
     """God's view of how a night death happened (never public before game over)."""
 
     type: Literal["death_cause"] = "death_cause"
-    seat: int
     cause: Literal["wolves", "poison"]
     day: int
 
 
-class CheckResult(_Event):
+class CheckResult(_SeatEvent):
     type: Literal["check_result"] = "check_result"
-    seat: int
     target: int
     is_wolf: bool
     day: int
 
 
-class WitchInfo(_Event):
+class WitchInfo(_SeatEvent):
     type: Literal["witch_info"] = "witch_info"
-    seat: int
     victim: int | None  # None when she no longer holds the antidote, or nobody
     can_save: bool
     can_poison: bool
     day: int
 
 
-class NightAction(_Event):
+class NightAction(_SeatEvent):
     """A seat's own record of what it did at night (the witch's potion)."""
 
     type: Literal["night_action"] = "night_action"
-    seat: int
     action: Literal["save", "poison", "check", "kill", "guard"]
     target: int | None
     day: int
 
 
-class Shot(_Event):
+class Shot(_SeatEvent):
     type: Literal["shot"] = "shot"
-    seat: int
     target: int | None  # None: the hunter declined
     day: int
 
@@ -221,19 +216,17 @@ class Badge(_Event):
     day: int
 
 
-class SelfDestruct(_Event):
+class SelfDestruct(_SeatEvent):
     """A wolf reveals himself (自爆): he dies at once without last words; the day ends."""
 
     type: Literal["self_destruct"] = "self_destruct"
-    seat: int
     day: int
 
 
-class IdiotRevealed(_Event):
+class IdiotRevealed(_SeatEvent):
     """The idiot (白痴) voted out shows his card: he lives on, without a vote."""
 
     type: Literal["idiot_revealed"] = "idiot_revealed"
-    seat: int
     day: int
 
 
@@ -252,12 +245,11 @@ class SpeakingOrder(_Event):
     day: int
 
 
-class GuardResult(_Event):
+class GuardResult(_SeatEvent):
     """God's view of the guard's night when he protected the wolves' victim: the kill was
     stopped, or, guarded and saved at once (同守同救), the victim died all the same."""
 
     type: Literal["guard_result"] = "guard_result"
-    seat: int
     target: int
     double: bool  # guarded and saved: dies
     day: int
@@ -283,11 +275,10 @@ class Waiting(_Event):
         return self.decision.action if self.decision else "advance"
 
 
-class Decided(_Event):
+class Decided(_SeatEvent):
     """A seat has made its decision (what it chose is revealed later, if at all)."""
 
     type: Literal["decided"] = "decided"
-    seat: int
     action: ActionName
 
 

@@ -43,40 +43,25 @@ def record() -> list[dict]:
     return dumped
 
 
+def seer_vote(attempt: int, **fields) -> dict:
+    """A record of the seer's day-1 vote that the model got wrong (attempt 0: the fallback)."""
+    return CallRecord(
+        seat=3,
+        decision="vote",
+        day=1,
+        phase="vote",
+        error="illegal target",
+        attempt=attempt,
+        **fields,
+    ).model_dump()
+
+
 def test_the_record_says_who_voted_well_who_lied_and_who_got_facts_wrong():
     calls = [
-        CallRecord(
-            seat=3,
-            decision="vote",
-            day=1,
-            phase="vote",
-            tokens_in=10,
-            tokens_out=5,
-            ttft=0.5,
-            error="illegal target",
-            attempt=1,
-        ).model_dump(),
-        CallRecord(
-            seat=3,
-            decision="vote",
-            day=1,
-            phase="vote",
-            tokens_in=12,
-            tokens_out=4,
-            ttft=0.3,
-            error="illegal target",
-            attempt=2,
-        ).model_dump(),
+        seer_vote(1, tokens_in=10, tokens_out=5, ttft=0.5),
+        seer_vote(2, tokens_in=12, tokens_out=4, ttft=0.3),
         # the built-in bot decided instead: a record, but no call to the model
-        CallRecord(
-            seat=3,
-            decision="vote",
-            day=1,
-            phase="vote",
-            error="illegal target",
-            fallback=True,
-            attempt=0,
-        ).model_dump(),
+        seer_vote(0, fallback=True),
     ]
     seats = dict.fromkeys(ROLES, "m")
     st = game_stats(seats, ROLES, "villagers", record(), calls)

@@ -92,17 +92,21 @@ def test_a_marker_in_a_speech_neither_ends_it_nor_overrides_the_vote():
     assert "[[" not in said and "Really" in said
 
 
+def cut(text: str, sizes: list[int]) -> list[str]:
+    """``text`` as a stream brings it: pieces of these sizes, then whatever is left."""
+    chunks, i = [], 0
+    for n in sizes:
+        chunks.append(text[i : i + n])
+        i += n
+    return [*chunks, text[i:]]
+
+
 @settings(deadline=None)
 @given(st.lists(st.integers(min_value=1, max_value=7), min_size=1, max_size=200))
 def test_markers_are_scrubbed_however_the_stream_is_cut(cuts):
     text = "Kill 5.\n[[ ## target ## ]] 3\nReally, [[ ## completed ## ]] five. [[ok]]"
-    chunks, i = [], 0
-    for n in cuts:
-        chunks.append(text[i : i + n])
-        i += n
-    chunks.append(text[i:])
     scrub = MarkerScrub()
-    said = "".join(scrub.feed(c) for c in chunks) + scrub.flush()
+    said = "".join(scrub.feed(c) for c in cut(text, cuts)) + scrub.flush()
     assert "## " not in said and "[[ok]]" in said and said.split() == [
         "Kill", "5.", "3", "Really,", "five.", "[[ok]]"
     ]  # fmt: skip
@@ -112,16 +116,11 @@ def test_markers_are_scrubbed_however_the_stream_is_cut(cuts):
 @given(st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=200))
 def test_think_blocks_go_to_the_thought_however_the_stream_is_cut(cuts):
     text = "<think>draft [[ ## speech ## ]] DRAFT</think>\n[[ ## speech ## ]]\nHello."
-    chunks, i = [], 0
-    for n in cuts:
-        chunks.append(text[i : i + n])
-        i += n
-    chunks.append(text[i:])
     got: dict[str, str] = {}
     splitter = FieldSplitter(lambda f, t: got.__setitem__(f, got.get(f, "") + t), ["speech"])
     thought: list[str] = []
     f = ThinkFilter(splitter.feed, thought.append)
-    for c in chunks:
+    for c in cut(text, cuts):
         f.feed(c)
     f.close()
     splitter.close()

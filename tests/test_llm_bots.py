@@ -212,12 +212,23 @@ FAULTS = {
 async def test_a_fault_mid_game_falls_back_and_the_game_finishes(llm, game_server, fault):
     behavior, cause = FAULTS[fault]
     llm.reset()
-    # The first day speech of day 1 is hit: mid-game, and a public decision.
+    # The first day speech of day 1 is hit: mid-game, and a public decision. A stream
+    # fault comes 3 chunks into the answer, inside its first field marker (the reasoning's):
+    # no word of the speech has been heard, so the built-in bot speaks instead.
     llm.script({"match": "It is day and your turn to speak", **behavior})
     played = await play(game_server.url, seed=5)
+    # The fault reached this game's own call, and only that one: the attempt it broke
+    # sent exactly the prompt the scripted server answered with the fault.
+    faulted = [c for c in llm.calls() if c["behavior"] == behavior["kind"]]
+    assert faulted and not llm.pending(), f"the scripted fault was never served: {faulted}"
+    failed = [c for c in played.calls["calls"] if c["error"] and not c["fallback"]]
+    assert [c["prompt"] for c in failed] == [faulted[0]["messages"]], (failed, faulted)
+    assert all(c["messages"] == faulted[0]["messages"] for c in faulted)  # (503: 3 tries)
+    assert "## speech ##" not in failed[0]["raw"]  # what came before the fault: no speech
     fallbacks = [c for c in played.calls["calls"] if c["fallback"]]
     assert len(fallbacks) == 1, fallbacks
     fb = fallbacks[0]
+    assert (fb["seat"], fb["day"]) == (failed[0]["seat"], failed[0]["day"]) == (fb["seat"], 1)
     assert fb["decision"] == "speak" and cause in fb["error"]
     errors = played.of("error")
     assert len(errors) == 1 and errors[0].seat == fb["seat"] and cause in errors[0].message

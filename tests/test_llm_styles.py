@@ -12,8 +12,14 @@ from a draft, a think block or a field marker is ever heard. Nothing of ours is 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from devtools.scripted_llm import DRAFT, ScriptedLLM
 from server.bots import close_bots
@@ -44,6 +50,19 @@ def model_env(llm, monkeypatch, tmp_path):
     yield tmp_path / "endpoints.toml"
     llm.reset()
     llm.interrupt = False
+
+
+def cli(data_dir: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """``werewolf ARGS`` in a process of its own, with ``model_env``'s model settings (the
+    environment) and its own data directory."""
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, "WEREWOLF_DATA_DIR": str(data_dir)},
+    )
 
 
 async def whole_game(seed: int = 7, bot: str = "llm"):
@@ -230,42 +249,19 @@ def test_doctor_names_the_token_timeout_and_sees_a_reasoning_model(llm, model_en
 def test_a_seat_plays_a_named_model_and_a_narrated_games_calls_are_inspectable(
     llm, model_env, tmp_path
 ):
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     with ScriptedLLM(model="other-model") as other:
         model_env.write_text(
             f'[endpoints.other]\nbase_url = "{other.base_url}"\nmodel = "other-model"\n'
             "price_in = 1.0\nprice_out = 2.0\n"
         )
-        env = {
-            **os.environ,
-            "WEREWOLF_LLM_BASE_URL": llm.base_url,
-            "WEREWOLF_LLM_MODEL": "scripted",
-            "WEREWOLF_LLM_ENDPOINTS": str(model_env),
-            "WEREWOLF_DATA_DIR": str(tmp_path / "data"),
-        }
-
-        def cli(*args: str) -> subprocess.CompletedProcess:
-            return subprocess.run(
-                [sys.executable, "-m", "cli", *args],
-                cwd=Path(__file__).resolve().parent.parent,
-                text=True,
-                capture_output=True,
-                timeout=300,
-                env=env,
-            )
 
         out = cli(
-            "narrate", "--players", "6", "--seed", "4", "--pace", "0",
-            "--seat-model", "2=other", "--seat-model", "5=default",
+            tmp_path / "data", "narrate", "--players", "6", "--seed", "4", "--pace", "0",
+            "--seat-model", "2=other", "--seat-model", "5=default", timeout=300,
         )  # fmt: skip
         assert out.returncode == 0, out.stderr
         game_id = out.stderr.split("werewolf inspect ")[1].split()[0]
-        shown = cli("inspect", game_id, "--json")
+        shown = cli(tmp_path / "data", "inspect", game_id, "--json", timeout=300)
         assert shown.returncode == 0, shown.stderr
         calls = json.loads(shown.stdout)["calls"]
         by_seat = {(c["seat"], c["endpoint"], c["model"]) for c in calls if c["attempt"]}
@@ -280,7 +276,7 @@ def test_a_seat_plays_a_named_model_and_a_narrated_games_calls_are_inspectable(
             c["cost"] == (c["tokens_in"] * 1.0 + c["tokens_out"] * 2.0) / 1e6 for c in priced
         )
         assert all(c["cost"] is None for c in calls if c["seat"] == 5)
-        bad = cli("narrate", "--players", "6", "--seat-model", "2=nowhere")
+        bad = cli(tmp_path / "data", "narrate", "--players", "6", "--seat-model", "2=nowhere")
         assert bad.returncode == 2 and "no endpoint 'nowhere'" in bad.stderr
 
 
@@ -336,34 +332,11 @@ def test_simulated_games_keep_their_calls_where_inspect_finds_them(llm, model_en
     """``simulate`` in two worker processes: each game's call records are kept in the
     data dir (both workers write the one file), ``inspect`` reads them back, and the
     report counts HTTP requests, second tries and fallbacks apart."""
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     # The seer's every check names no legal seat, its second try too: a retry and a
     # fallback each night, beside the other seats' usable answers.
     llm.script({"kind": "illegal", "match": "You are the seer.", "times": None})
-    env = {
-        **os.environ,
-        "WEREWOLF_LLM_BASE_URL": llm.base_url,
-        "WEREWOLF_LLM_MODEL": "scripted",
-        "WEREWOLF_LLM_ENDPOINTS": str(model_env),
-        "WEREWOLF_DATA_DIR": str(tmp_path / "data"),
-    }
-
-    def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "cli", *args],
-            cwd=Path(__file__).resolve().parent.parent,
-            text=True,
-            capture_output=True,
-            timeout=600,
-            env=env,
-        )
-
-    out = cli("simulate", "--games", "2", "--players", "6", "--seed", "5", "--bots", "llm",
+    data = tmp_path / "data"
+    out = cli(data, "simulate", "--games", "2", "--players", "6", "--seed", "5", "--bots", "llm",
               "--workers", "2", "--json")  # fmt: skip
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)["llm"]
@@ -373,19 +346,19 @@ def test_simulated_games_keep_their_calls_where_inspect_finds_them(llm, model_en
     for game in games:
         assert game["retries"] > 0 and game["fallbacks"] > 0
         assert game["requests"] == game["calls"] > game["fallbacks"]
-        shown = cli("inspect", game["game_id"], "--json")
+        shown = cli(data, "inspect", game["game_id"], "--json")
         assert shown.returncode == 0, shown.stderr
         kept = json.loads(shown.stdout)
         assert kept["summary"]["calls"] == game["calls"]
         assert kept["summary"]["fallbacks"] == game["fallbacks"]
         assert any(c["raw"] and c["error"] for c in kept["calls"])  # a refused check, kept whole
-    text = cli("simulate", "--games", "1", "--players", "6", "--seed", "8", "--bots", "llm",
+    text = cli(data, "simulate", "--games", "1", "--players", "6", "--seed", "8", "--bots", "llm",
                "--workers", "1")  # fmt: skip
     assert text.returncode == 0, text.stderr
     assert "HTTP requests/game:" in text.stdout and "retries/game:" in text.stdout
     assert "fallbacks/game:" in text.stdout
     game_id = text.stderr.split("werewolf inspect ")[1].split()[0]
-    assert cli("inspect", game_id).returncode == 0
+    assert cli(data, "inspect", game_id).returncode == 0
 
 
 async def test_a_speech_at_its_cap_cancels_its_request_and_stands_as_the_models(llm):
@@ -426,8 +399,6 @@ async def test_the_pre_game_check_lets_a_reasoning_model_think_within_its_budget
     """800 words of thinking before the answer: the default budget lets it answer; with no
     thinking headroom the check refuses, naming the setting to raise (before, the check
     sent 8 tokens and said only that the stream carried no text)."""
-    import os
-
     from server.llm.doctor import preflight
 
     llm.script({"kind": "reasoning", "words": 800, "times": None})
@@ -437,3 +408,37 @@ async def test_the_pre_game_check_lets_a_reasoning_model_think_within_its_budget
         llm.script({"kind": "reasoning", "words": 800, "field": field, "times": None})
         problem = await preflight({**os.environ, "WEREWOLF_LLM_REASONING_TOKENS": "0"})
         assert problem and "WEREWOLF_LLM_REASONING_TOKENS" in problem, (field, problem)
+
+
+async def test_a_night_job_the_model_failed_is_told_to_god_only_the_guards_too(llm, model_env):
+    """A failed call at night falls back with an error event only god sees: a public one
+    would tell the table which seat is the seer, the witch, a wolf, or the guard."""
+    import random
+
+    from server.bots import Turn
+    from server.game import apply, new_game, pending
+    from server.game.view import seat_view
+    from server.llm.bot import llm_bot
+    from server.llm.settings import LLMSettings
+    from server.typewriter import Typewriter
+    from shared.events import Error
+
+    state = new_game(GameConfig(**board_options("12-guard"), seed=3)).state
+    while (ds := pending(state)) and ds[0].action == "wolf_chat":  # the wolves' talk passes
+        state = apply(state, ds[0].pass_action()).state
+    asked = {d.action: d for d in pending(state)}
+    assert {"wolf_kill", "check", "protect"} <= set(asked)
+    settings = LLMSettings(base_url=llm.base_url, model="scripted", retries=0)
+    for action in ("protect", "check", "wolf_kill"):
+        d = asked[action]
+        llm.reset()
+        llm.script({"kind": "fail", "status": 500})
+        written: list = []
+        turn = Turn(random.Random(0), Typewriter(written.append, 0), record=MemoryCallLog().add)
+        try:
+            plan = await llm_bot(seat_view(state, d.seat), d, turn, settings=settings)
+        finally:
+            await close_bots()
+        errors = [e for e in written if isinstance(e, Error)]
+        assert plan.fallback and len(errors) == 1, (action, written)
+        assert errors[0].vis.scope == "god", (action, errors[0])

@@ -67,6 +67,10 @@ from .state import (
     Step,
 )
 
+# The gods who work in the night's simultaneous step, beside the pack's kill: the seer
+# checks and the guard protects (the witch acts after, knowing the wolves' victim).
+NIGHT_GODS: tuple[Role, ...] = ("seer", "guard")
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -720,7 +724,7 @@ class _Game:
     def start_night_actions(self, step: Step) -> None:
         s = self.s
         seats = s.living_wolves()
-        for role in ("seer", "guard"):
+        for role in NIGHT_GODS:
             seat = s.seat_of(role)
             if seat is not None and s.is_alive(seat):
                 seats.append(seat)

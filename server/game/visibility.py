@@ -8,33 +8,21 @@ seen by its audience (``vis``); once it is over, everything is public.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
-from shared.actions import Decision
+from shared.actions import Decision, DecisionKind
 from shared.audience import Visibility
 from shared.events import CheckResult, Event, SeatState, Snapshot, TableState
 
+from .engine import NIGHT_GODS
 from .state import GameState
 
-# Human decisions another seat may know are pending (not a wolf's or a god's night work).
-PUBLIC_DECISIONS = frozenset(
-    {
-        "speak",
-        "vote",
-        "pk_speak",
-        "pk_vote",
-        "last_words",
-        "shoot",
-        "stand",
-        "sheriff_speak",
-        "withdraw",
-        "sheriff_vote",
-        "sheriff_pk_speak",
-        "sheriff_pk_vote",
-        "badge",
-        "direction",
-    }
-)
+# The night's secret work: that a seat owes one would tell another seat who is a wolf or
+# which god still lives. Every other decision is taken in the open: the table may know
+# whom it waits on (a new kind of decision is public unless it is named here).
 WOLF_DECISIONS = frozenset({"wolf_chat", "wolf_kill"})
+SECRET_DECISIONS = WOLF_DECISIONS | {"check", "witch", "protect"}
+PUBLIC_DECISIONS = frozenset(get_args(DecisionKind)) - SECRET_DECISIONS
 
 
 @dataclass(frozen=True)
@@ -138,14 +126,11 @@ def night_open(game: GameState) -> int:
         return 1
     if step.kind != "night_actions":
         return 0
-    wolves = [s for s in game.living_wolves() if s not in game.answers]
-    jobs = 1 if wolves else 0
+    pack = any(s not in game.answers for s in game.living_wolves())
     board = game.config.board()
-    for role in ("seer", "guard"):
-        seat = game.seat_of(role) if role in board else None
-        if role in board and (seat is None or seat not in game.answers):
-            jobs += 1  # (dead or not yet decided: the same to anyone looking)
-    return jobs
+    # (a god's job is open while he has not answered: dead or deciding, the same to anyone)
+    gods = [r for r in NIGHT_GODS if r in board and game.seat_of(r) not in game.answers]
+    return int(pack) + len(gods)
 
 
 def redact(snapshot: Snapshot, viewer: Viewer) -> Snapshot:

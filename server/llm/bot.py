@@ -23,6 +23,7 @@ from server.bots.claims import parse_claims
 from server.bots.kinds import get_bot
 from server.game.state import MAX_SPEECH_CHARS, Action, Decision
 from server.game.view import SeatView
+from server.game.visibility import PUBLIC_DECISIONS
 from server.typewriter import Typewriter
 from shared.events import (
     GOD,
@@ -45,9 +46,6 @@ from .fields import MarkerScrub
 from .programs import PROGRAMS, IllegalAnswer, to_action, typed
 from .settings import LLMSettings, SettingsError
 from .stream import CURRENT, CallFailed, CallScope, NoSyncEngine, OpenAIEngine
-
-NIGHT_DECISIONS = frozenset({"wolf_chat", "wolf_kill", "check", "witch"})
-
 
 _models: dict[tuple[LLMSettings, asyncio.AbstractEventLoop], tuple[dspy.LM, OpenAIEngine]] = {}
 
@@ -396,7 +394,8 @@ async def _fall_back(
     """The built-in bot decides; the table learns that the model failed, and why."""
     plan = await get_bot("builtin")(view, d, turn)
     tw = turn.typewriter
-    vis = GOD if d.action in NIGHT_DECISIONS else PUBLIC  # a night error would out a role
+    # a night job's error would out a role (the seer, the witch, the guard, a wolf)
+    vis = PUBLIC if d.action in PUBLIC_DECISIONS else GOD
     tw.write(
         Error(
             message=f"seat {d.seat}: the model failed ({cause}); the built-in bot decided instead",
