@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,19 @@ def _many_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> list[tu
         sql = f"INSERT OR REPLACE INTO {table} ({columns}) VALUES {','.join([one] * len(chunk))}"
         out.append((sql, [value for row in chunk for value in row]))
     return out
+
+
+def _append_events(db: sqlite3.Connection, params: list[tuple[str, int, int, str]]) -> None:
+    """(On the caller's thread, on a plain ``sqlite3`` connection: the journal's own.) All or
+    nothing: the journal tries the same rows again."""
+    try:
+        db.executemany(
+            "INSERT OR REPLACE INTO events (game_id, seq, graph, data) VALUES (?, ?, ?, ?)", params
+        )
+        db.commit()
+    except Exception:
+        db.rollback()
+        raise
 
 
 def _stored_game(r: Any) -> StoredGame:
