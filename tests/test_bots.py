@@ -665,3 +665,32 @@ def test_simulate_report_adds_up_each_games_facts() -> None:
     text = render(Metrics(len(report.facts), report.facts))
     assert "metrics over 4 games" in text and "night-1 kill" in text
     assert simulate(1, players=6, seed=3, workers=1).facts == []  # only when asked
+
+
+def _play_moves(seed: int) -> tuple[list[tuple], list[str]]:
+    """A game's moves (every decision but the words) and its speeches."""
+    forget()
+    _, steps = play(seed)
+    moves = [(d.seat, d.action, p.action.kind, p.action.target) for _, d, _, p in steps]
+    return moves, [p.speech or "" for _, _, _, p in steps if p.speech]
+
+
+def test_a_new_phrasing_changes_the_words_but_not_the_play(monkeypatch) -> None:
+    """The words draw from their own random source: more ways to open a speech and to
+    say "nothing to report" (lines the claim parser reads nothing in; a speech's opening
+    is picked before any of its moves) change speeches, never a move."""
+    from server.bots import lines
+
+    seeds = range(6)
+    before = [_play_moves(seed) for seed in seeds]
+    for table, key, extra in (
+        (lines.LEADS, "after", ("once {n} was done", "with {n} finished")),
+        (lines.LEADS, "peace", ("after a quiet night", "as nobody died")),
+        (lines.LINES, "no_info", ("honestly, I have nothing to add yet.",)),
+    ):
+        en, zh = table[key]
+        monkeypatch.setitem(table, key, (en + extra, zh))
+    after = [_play_moves(seed) for seed in seeds]
+    assert [m for m, _ in after] == [m for m, _ in before]
+    assert [s for _, s in after] != [s for _, s in before]
+    forget()

@@ -12,6 +12,7 @@ the claim parser reads, so bots understand each other the way they understand hu
 from __future__ import annotations
 
 import random
+from weakref import WeakKeyDictionary
 
 # situation -> (English phrasings, Chinese phrasings). Fields: {t} a target seat
 # ("seat 5" / "5号"), {s} a seer-claim seat, {n} a name, {m} another name, {r} a list of
@@ -688,16 +689,33 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+# A decision's random source for its words, apart from the one for its play: how many
+# phrasings a line has, or which one is picked, never moves a draw that decides play (an
+# edit of the words changes the game only where the claim parser reads them differently).
+_WORDS: WeakKeyDictionary[random.Random, random.Random] = WeakKeyDictionary()
+
+
+def words(rng: random.Random) -> random.Random:
+    """The words' random source of the decision whose play draws from ``rng``: made from
+    one draw of ``rng`` at the first word the decision says, then kept."""
+    w = _WORDS.get(rng)
+    if w is None:
+        w = _WORDS[rng] = random.Random(rng.getrandbits(64))
+        _WORDS[w] = w  # the words' source is its own
+    return w
+
+
 def say(key: str, lang: str, rng: random.Random, **fields: object) -> str:
-    """One phrasing of ``key``, picked with ``rng``, its fields filled in."""
+    """One phrasing of ``key``, picked by the words' source (:func:`words`) of ``rng``, its
+    fields filled in."""
     en, zh = LINES[key]
-    return rng.choice(zh if lang == "zh" else en).format(**fields)
+    return words(rng).choice(zh if lang == "zh" else en).format(**fields)
 
 
 def lead(key: str, lang: str, rng: random.Random, **fields: object) -> str:
     """One phrasing of the opening clause ``key`` (``LEADS``), its fields filled in."""
     en, zh = LEADS[key]
-    return rng.choice(zh if lang == "zh" else en).format(**fields)
+    return words(rng).choice(zh if lang == "zh" else en).format(**fields)
 
 
 def lead_phrasings(key: str, lang: str) -> tuple[str, ...]:

@@ -33,8 +33,10 @@ from .lines import (
     seats_text,
     seats_words,
     tr,
+    words,
 )
 from .strategy import (
+    FAKE_FLOW,
     FAKE_WHY,
     GUT_FEELING,
     KILL_WHY,
@@ -106,6 +108,7 @@ def _weave(
     kept: list[str], lang: str, rng: random.Random, leads: list[str], names: tuple[str, ...]
 ) -> list[str]:
     """Pairs of short sentences made one; the first opened by ``leads``."""
+    rng = words(rng)  # how the sentences are joined is words, not play
     zh = lang == "zh"
     cap = _MERGE_ZH if zh else _MERGE_EN
     chunks: list[list[str]] = []
@@ -184,6 +187,7 @@ def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
     talkative or quiet) or the night's deaths before it."""
     lang = view.lang
     t = k.temper
+    rng = words(rng)  # which facts open the speech is words, not play
     found: list[str] = []
     manner = rng.choice(
         ("bold" if t.bold >= 0.5 else "cautious", "talk" if t.talk >= 0.5 else "quiet")
@@ -308,7 +312,9 @@ def _seer_parts(
     if wolves:
         parts.append(say("vote_call", lang, rng, t=_w(view, wolves[-1]), n=_name(view, wolves[-1])))
     flow = [s for s in k.ranked(others_alive(view)) if s not in checks and s not in rivals]
-    if len(flow) >= 2 and rng.random() < 0.4 + 0.5 * k.temper.talk:
+    # A fake seer (a wolf) plans no checks: he names a badge flow less often.
+    keen = (0.4 + 0.5 * k.temper.talk) * (FAKE_FLOW if k.wolf else 1.0)
+    if len(flow) >= 2 and rng.random() < keen:
         a, b = flow[0], flow[1] if rng.random() < 0.6 else flow[-1]
         parts.append(say("badge_flow", lang, rng, a=a, b=b, na=_name(view, a), nb=_name(view, b)))
     return parts

@@ -50,6 +50,12 @@ GUT_FEELING = 0.35  # on day 1 with nothing to go on, how often a player voices 
 
 WOLF_STRAY = 0.3  # how often a wolf votes its own read instead of the pack's seat
 DAOGOU = 0.45  # on a day a teammate is reported, how often one wolf votes against them (倒钩)
+POISON_SURE = 4.5  # the suspicion at which a witch is sure enough to poison
+POISON_HUNCH = 0.0  # share of nights (from the second) a witch poisons her top suspect anyway
+POISON_HUNCH_MIN = 1.0  # ... if he is at least this suspect
+FAKE_FLOW = 1.0  # how often a fake seer names a badge flow, against the real one
+CHECK_HUNCH = 0.0  # share of nights the seer checks a seat on a hunch, not his top suspect
+HIDE_FROM_SEER = 0.0  # share of days the pack votes with the village, not the believed seer
 
 
 def pack_rng(view: SeatView, k: Knowledge, salt: str) -> random.Random:
@@ -124,7 +130,8 @@ def wolf_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[
                 )
     r = pack_rng(view, k, "vote")
     real = [s for s in k.real_seers() if s in goods]
-    if real:
+    hide = k.believed in real and HIDE_FROM_SEER > 0 and r.random() < HIDE_FROM_SEER
+    if real and not hide:
         t = k.believed if k.believed in real else r.choice(real)
         return t, tr(lang, f"seat {t} claims seer and threatens us", f"{t}号跳预言家，威胁到我们")
     # Blend in: the good player the table already suspects most (as any villager would score).
@@ -257,6 +264,8 @@ def check(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     ranked = k.ranked(pool)
     best = k.score.get(ranked[0], 0.0)
     top = [s for s in ranked if k.score.get(s, 0.0) >= best - 0.05]
+    if CHECK_HUNCH > 0 and rng.random() < CHECK_HUNCH:
+        top = [s for s in ranked if k.score.get(s, 0.0) > -1.0] or top
     target = rng.choice(top)
     thought = tr(
         lang,
@@ -288,7 +297,7 @@ def witch(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
             )
     else:
         hold = ""
-    if d.can_poison and (poison := _worth_poisoning(view, k, d.options, victim)):
+    if d.can_poison and (poison := _worth_poisoning(view, k, d.options, victim, rng)):
         target, thought = poison
         return Plan(
             action=Action(seat=view.seat, kind="poison", target=target),
@@ -333,7 +342,7 @@ def _worth_saving(
 
 
 def _worth_poisoning(
-    view: SeatView, k: Knowledge, options: list[int], victim: int | None
+    view: SeatView, k: Knowledge, options: list[int], victim: int | None, rng: random.Random
 ) -> tuple[int, str] | None:
     """(whom the witch poisons, why): a seer claim she knows is false, the reported wolf
     of a seer whose claim the evidence supports, or a suspect she is sure of; never a seer
@@ -363,13 +372,22 @@ def _worth_poisoning(
             f"我认{b}号是预言家（{'；'.join(k.cred[b][1][:2])}），他查杀了{t}号，毒{t}号。",
         )
     cands = [s for s in k.ranked(pool) if s not in protected]
-    if cands and k.score.get(cands[0], 0.0) >= 4.5 and view.day >= 2:
+    if cands and k.score.get(cands[0], 0.0) >= POISON_SURE and view.day >= 2:
         top = cands[0]
         return top, tr(
             lang,
             f"I'm sure enough of seat {top} to poison them: {k.explain([top], lang, 1)}.",
             f"我确定{top}号有问题，毒他：{k.explain([top], lang, 1)}。",
         )
+    hunch = POISON_HUNCH * (0.5 + k.temper.bold)
+    if cands and view.day >= 2 and k.score.get(cands[0], 0.0) >= POISON_HUNCH_MIN:
+        if hunch > 0 and rng.random() < hunch:
+            top = cands[0]
+            return top, tr(
+                lang,
+                f"Not certain, but seat {top} is my strongest read ({k.explain([top], lang, 1)}); a held poison helps nobody: I poison seat {top}.",
+                f"不算确定，但{top}号是我最怀疑的（{k.explain([top], lang, 1)}），毒药留着没用，毒{top}号。",
+            )
     return None
 
 
