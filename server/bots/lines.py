@@ -712,10 +712,14 @@ def say(key: str, lang: str, rng: random.Random, **fields: object) -> str:
     return words(rng).choice(zh if lang == "zh" else en).format(**fields)
 
 
-def lead(key: str, lang: str, rng: random.Random, **fields: object) -> str:
-    """One phrasing of the opening clause ``key`` (``LEADS``), its fields filled in."""
+def lead(key: str, lang: str, rng: random.Random, seat: bool = False, **fields: object) -> str:
+    """One phrasing of the opening clause ``key`` (``LEADS``), its fields filled in; with
+    ``seat``, one that names the seat ({t}) if ``key`` has any."""
     en, zh = LEADS[key]
-    return words(rng).choice(zh if lang == "zh" else en).format(**fields)
+    phrasings = zh if lang == "zh" else en
+    if seat:
+        phrasings = tuple(p for p in phrasings if "{t}" in p) or phrasings
+    return words(rng).choice(phrasings).format(**fields)
 
 
 def lead_phrasings(key: str, lang: str) -> tuple[str, ...]:

@@ -181,10 +181,11 @@ def _name(view: SeatView, s: int) -> str:
     return view.names[s - 1] if 0 < s <= len(view.names) else str(s)
 
 
-def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
+def _opening(view: SeatView, k: Knowledge, rng: random.Random, seat: bool = False) -> list[str]:
     """The clauses that open a day speech with this game's facts: where the seat speaks
     (its own seat when first, else after whom), perhaps its manner (bold or cautious,
-    talkative or quiet) or the night's deaths before it."""
+    talkative or quiet) or the night's deaths before it. With ``seat``, where it speaks
+    names a seat, not only a player (a name may come back in the next game)."""
     lang = view.lang
     t = k.temper
     rng = words(rng)  # which facts open the speech is words, not play
@@ -203,13 +204,16 @@ def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
             found.append(lead("dead_many", lang, rng, t=seats_words(dead, lang)))
     heard = [s for s in k.spoke_today if s != view.seat]
     if not heard:
-        found.append(lead("first", lang, rng, t=_w(view, view.seat), n=_name(view, view.seat)))
-    elif len(heard) >= 3 and len(heard) >= len(view.living()) - 3 and rng.random() < 0.5:
+        first = lead("first", lang, rng, seat, t=_w(view, view.seat), n=_name(view, view.seat))
+        found.append(first)
+    elif (
+        not seat and len(heard) >= 3 and len(heard) >= len(view.living()) - 3 and rng.random() < 0.5
+    ):
         a, b = rng.sample(heard, 2)
         found.append(lead("late", lang, rng, n=_name(view, a), m=_name(view, b)))
     else:
         p = heard[-1]
-        found.append(lead("after", lang, rng, n=_name(view, p), t=_w(view, p)))
+        found.append(lead("after", lang, rng, seat, n=_name(view, p), t=_w(view, p)))
     # Where the seat speaks names a seat or a player: it always opens; the manner or the
     # night before it now and then, more often from a talkative seat.
     if rng.random() < 0.35 + 0.5 * t.talk:
@@ -362,6 +366,9 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
         said, note = _deny(view, rng, liars, target)
     else:
         said, note = _point(view, k, rng, target, rivals, others)
+    if not any(_DIGIT.search(x) for x in parts + said):
+        # A speech that names no seat opens with one, so that two games never share it.
+        leads = _opening(view, k, rng, seat=True)
     return speak_plan(view, parts + said, thought + note, label, rng=rng, leads=leads)
 
 
