@@ -33,7 +33,6 @@ from shared.events import (
 
 from .claims import (
     parse_accusations,
-    parse_badge_flow,
     parse_claims,
     parse_fake_claimer,
     parse_fake_plan,
@@ -42,9 +41,6 @@ from .claims import (
 )
 
 GODS = ("seer", "witch", "hunter")
-SIDE_LEAN = 0.0
-FLOW_CREDIT = 0.0
-VOTE_READ = 1.0
 ROLE_ZH = {
     "seer": "预言家",
     "witch": "女巫",
@@ -116,7 +112,6 @@ class SeerClaim:
     reports: dict[int, bool] = field(default_factory=dict)  # target -> is_wolf
     report_day: dict[int, int] = field(default_factory=dict)
     report_order: dict[int, int] = field(default_factory=dict)  # target -> speech heard before
-    flow: bool = False  # named whom it checks next (警徽流)
 
 
 @dataclass
@@ -167,7 +162,6 @@ class Memory:
         ] = {}
         self.temper: Temper | None = None  # drawn once, at the first decision
         self.jitter: dict[int, dict[int, float]] = {}  # day -> this seat's tie-break per seat
-        self.lean: dict[int, float] | None = None
 
     def feed(self, events: list[Event]) -> None:
         for e in events:
@@ -251,8 +245,6 @@ class Memory:
                     claim.reports[c.target] = c.kind == "wolf"
                     claim.report_day[c.target] = e.day
                     claim.report_order[c.target] = self.heard
-        if claim is not None and not claim.flow and parse_badge_flow(e.text):
-            claim.flow = True
         if self.role_claims.get(e.seat) == "witch":
             saved = parse_save_claim(e.text)
             if saved is not None and 1 <= saved <= players:
@@ -440,15 +432,6 @@ class Knowledge:
                     else f"nobody has counter-claimed {w(seat)} in a whole night and day"
                 ),
             )
-        if c.flow and FLOW_CREDIT > 0:
-            note(
-                FLOW_CREDIT,
-                (
-                    f"{w(seat)}留了警徽流，像有计划的预言家"
-                    if zh
-                    else f"{w(seat)} named the next checks, as a seer with a plan does"
-                ),
-            )
         if self.view.role == "seer":
             note(-10.0, ("我自己才是预言家" if zh else "I am the seer myself"))
         if c.reports.get(self.me) and not self.wolf:
@@ -578,18 +561,8 @@ class Knowledge:
             return None
         self.cred = {s: self.credibility(s) for s in cands}
         # Equal evidence: this seat's own coin, never the order of speaking.
-        lean = self._lean()
-        best = max(cands, key=lambda s: (self.cred[s][0] + lean.get(s, 0.0), self.jitter[s]))
+        best = max(cands, key=lambda s: (self.cred[s][0], self.jitter[s]))
         return best if self.cred[best][0] > -3.0 else None
-
-    def _lean(self) -> dict[int, float]:
-        m = self.memory
-        if SIDE_LEAN <= 0 or self.wolf:
-            return {}
-        if m.lean is None:
-            r = random.Random(f"lean:{'|'.join(self.view.names)}:{self.me}")
-            m.lean = {s: r.uniform(-SIDE_LEAN, SIDE_LEAN) for s in range(1, self.view.players + 1)}
-        return m.lean
 
     def liars(self) -> set[int]:
         """Seer claimants this seat takes for liars (their reports count for nothing)."""
@@ -721,21 +694,21 @@ class Knowledge:
             if t is None:
                 continue
             if b is not None and t == b:
-                self._add(seat, 1.2 * VOTE_READ, "voted_seer", b=b, d=day)
+                self._add(seat, 1.2, "voted_seer", b=b, d=day)
             elif t in gold:
-                self._add(seat, 0.8 * VOTE_READ, "voted_gold", t=t)
+                self._add(seat, 0.8, "voted_gold", t=t)
             if t in bad:
-                self._add(seat, -0.3 * VOTE_READ, "voted_wolf", t=t)
+                self._add(seat, -0.3, "voted_wolf", t=t)
             elif open_wolves and open_wolves != {seat}:
-                self._add(seat, 0.3 * VOTE_READ, "spared_wolf", d=day)
+                self._add(seat, 0.3, "spared_wolf", d=day)
             if t in wolf_targets and seat not in bad:
-                self._add(seat, 0.5 * VOTE_READ, "with_wolf", d=day)
+                self._add(seat, 0.5, "with_wolf", d=day)
             if t == self.me and not self.wolf:
-                self._add(seat, 0.6 * VOTE_READ, "voted_me")
+                self._add(seat, 0.6, "voted_me")
             if t == witch and saved_by_witch == seat:
-                self._add(seat, 1.0 * VOTE_READ, "voted_saver")
+                self._add(seat, 1.0, "voted_saver")
             if self.night_dead_day.get(t, 0) > day:
-                self._add(seat, 0.4 * VOTE_READ, "voted_victim", t=t)
+                self._add(seat, 0.4, "voted_victim", t=t)
 
     # -- who is who --------------------------------------------------------------
     def fake_seer(self) -> int | None:

@@ -51,10 +51,7 @@ GUT_FEELING = 0.35  # on day 1 with nothing to go on, how often a player voices 
 WOLF_STRAY = 0.3  # how often a wolf votes its own read instead of the pack's seat
 DAOGOU = 0.45  # on a day a teammate is reported, how often one wolf votes against them (倒钩)
 POISON_SURE = 4.5  # the suspicion at which a witch is sure enough to poison
-POISON_HUNCH = 0.0  # share of nights (from the second) a witch poisons her top suspect anyway
-POISON_HUNCH_MIN = 1.0  # ... if he is at least this suspect
-FAKE_FLOW = 1.0  # how often a fake seer names a badge flow, against the real one
-CHECK_HUNCH = 0.0  # share of nights the seer checks a seat on a hunch, not his top suspect
+HUNTER_SURE = 2.0  # the suspicion at which a hunter takes someone with him
 HIDE_FROM_SEER = 0.0  # share of days the pack votes with the village, not the believed seer
 
 
@@ -134,16 +131,24 @@ def wolf_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[
     if real and not hide:
         t = k.believed if k.believed in real else r.choice(real)
         return t, tr(lang, f"seat {t} claims seer and threatens us", f"{t}号跳预言家，威胁到我们")
+    why = ""
+    if hide:  # the village believes him: a pack voting him shows itself, so it votes along
+        goods = [s for s in goods if s != k.believed] or goods
+        why = tr(
+            lang,
+            f"the table believes seat {k.believed}; votes against him would show us, so ",
+            f"好人信{k.believed}号，投他会暴露，所以",
+        )
     # Blend in: the good player the table already suspects most (as any villager would score).
     top = max(goods, key=lambda s: (round(k.score.get(s, 0.0), 6), r.random()))
     if k.score.get(top, 0.0) > 0.4:
-        return top, tr(
+        return top, why + tr(
             lang,
             f"the table already suspects seat {top}",
             f"好人已经在怀疑{top}号",
         )
     t = r.choice(sorted(goods))
-    return t, tr(
+    return t, why + tr(
         lang,
         f"nobody stands out, so the pack agreed on seat {t}",
         f"没有突出目标，狼队统一挂{t}号",
@@ -264,8 +269,6 @@ def check(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     ranked = k.ranked(pool)
     best = k.score.get(ranked[0], 0.0)
     top = [s for s in ranked if k.score.get(s, 0.0) >= best - 0.05]
-    if CHECK_HUNCH > 0 and rng.random() < CHECK_HUNCH:
-        top = [s for s in ranked if k.score.get(s, 0.0) > -1.0] or top
     target = rng.choice(top)
     thought = tr(
         lang,
@@ -297,7 +300,7 @@ def witch(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
             )
     else:
         hold = ""
-    if d.can_poison and (poison := _worth_poisoning(view, k, d.options, victim, rng)):
+    if d.can_poison and (poison := _worth_poisoning(view, k, d.options, victim)):
         target, thought = poison
         return Plan(
             action=Action(seat=view.seat, kind="poison", target=target),
@@ -342,7 +345,7 @@ def _worth_saving(
 
 
 def _worth_poisoning(
-    view: SeatView, k: Knowledge, options: list[int], victim: int | None, rng: random.Random
+    view: SeatView, k: Knowledge, options: list[int], victim: int | None
 ) -> tuple[int, str] | None:
     """(whom the witch poisons, why): a seer claim she knows is false, the reported wolf
     of a seer whose claim the evidence supports, or a suspect she is sure of; never a seer
@@ -379,15 +382,6 @@ def _worth_poisoning(
             f"I'm sure enough of seat {top} to poison them: {k.explain([top], lang, 1)}.",
             f"我确定{top}号有问题，毒他：{k.explain([top], lang, 1)}。",
         )
-    hunch = POISON_HUNCH * (0.5 + k.temper.bold)
-    if cands and view.day >= 2 and k.score.get(cands[0], 0.0) >= POISON_HUNCH_MIN:
-        if hunch > 0 and rng.random() < hunch:
-            top = cands[0]
-            return top, tr(
-                lang,
-                f"Not certain, but seat {top} is my strongest read ({k.explain([top], lang, 1)}); a held poison helps nobody: I poison seat {top}.",
-                f"不算确定，但{top}号是我最怀疑的（{k.explain([top], lang, 1)}），毒药留着没用，毒{top}号。",
-            )
     return None
 
 
@@ -401,7 +395,7 @@ def shoot(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     pool = [s for s in d.options if s not in believed]
     top = liars[0] if liars else (k.ranked(pool)[0] if pool else None)
     score = k.score.get(top, 0.0) if top is not None else 0.0
-    if top is None or score < 2.0:
+    if top is None or score < HUNTER_SURE:
         return skip(
             view,
             tr(
