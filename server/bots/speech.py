@@ -36,6 +36,7 @@ from .lines import (
     words,
 )
 from .strategy import (
+    FAKE_FLOW,
     FAKE_WHY,
     GUT_FEELING,
     KILL_WHY,
@@ -315,7 +316,9 @@ def _seer_parts(
     if wolves:
         parts.append(say("vote_call", lang, rng, t=_w(view, wolves[-1]), n=_name(view, wolves[-1])))
     flow = [s for s in k.ranked(others_alive(view)) if s not in checks and s not in rivals]
-    if len(flow) >= 2 and rng.random() < 0.4 + 0.5 * k.temper.talk:
+    # A fake seer (a wolf) plans no checks: he names a badge flow less often.
+    keen = (0.4 + 0.5 * k.temper.talk) * (FAKE_FLOW if k.wolf else 1.0)
+    if len(flow) >= 2 and rng.random() < keen:
         a, b = flow[0], flow[1] if rng.random() < 0.6 else flow[-1]
         parts.append(say("badge_flow", lang, rng, a=a, b=b, na=_name(view, a), nb=_name(view, b)))
     return parts

@@ -51,8 +51,16 @@ GUT_FEELING = 0.35  # on day 1 with nothing to go on, how often a player voices 
 WOLF_STRAY = 0.3  # how often a wolf votes its own read instead of the pack's seat
 DAOGOU = 0.45  # on a day a teammate is reported, how often one wolf votes against them (倒钩)
 POISON_SURE = 4.5  # the suspicion at which a witch is sure enough to poison
-HUNTER_SURE = 2.0  # the suspicion at which a hunter takes someone with him
-HIDE_FROM_SEER = 0.0  # share of days the pack votes with the village, not the believed seer
+# How often a fake seer names a badge flow (警徽流), against a real one: a wolf plans no
+# checks, and players weigh a seer's flow (``evidence.FLOW_CREDIT``).
+FAKE_FLOW = 0.5
+# The suspicion at which a hunter takes someone with him: a hiding pack leaves weaker
+# evidence, and at 2.0 his shots hit a wolf 70% of the time on 12-guard (target >= 75%).
+HUNTER_SURE = 3.5
+# A pack that votes the seer the table believes shows itself to the village ("seat 3 voted
+# against the seer"): on this share of days it votes along with the table instead (the
+# pack's draw). 0 left the wolves of 12-guard at 37% (docs/benchmarks.md, session 6).
+HIDE_FROM_SEER = 0.85
 
 
 def pack_rng(view: SeatView, k: Knowledge, salt: str) -> random.Random:
