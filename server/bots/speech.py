@@ -86,6 +86,7 @@ def join(
 
 _END = re.compile(r"[.!?。！？]+$")
 _MERGE_EN, _MERGE_ZH = 170, 60  # longest merged sentence, in characters
+_SHORT_EN, _SHORT_ZH = 60, 20  # a sentence shorter than this joins the one before it
 
 
 _DIGIT = re.compile(r"\d")
@@ -111,6 +112,7 @@ def _weave(
     rng = words(rng)  # how the sentences are joined is words, not play
     zh = lang == "zh"
     cap = _MERGE_ZH if zh else _MERGE_EN
+    short = _SHORT_ZH if zh else _SHORT_EN
     chunks: list[list[str]] = []
     for sentence in kept:
         last = chunks[-1] if chunks else None
@@ -118,8 +120,11 @@ def _weave(
             (len(last) < 2 and len(last[0]) + len(sentence) < cap)
             or not _specific(sentence, names)
             or not _specific(last[-1], names)
+            or len(sentence) < short
         ):
-            last.append(sentence)  # a sentence naming nobody never stands alone
+            # A sentence naming nobody never stands alone, nor does a short one: "All
+            # votes on seat 12, Clara, please." came back in the next game, seat and name.
+            last.append(sentence)
         else:
             chunks.append([sentence])
     comma = "，" if zh else ", "
