@@ -15,6 +15,7 @@ from server.bots.builtin import choose, plan
 from server.bots.claims import (
     Claim,
     parse_accusations,
+    parse_badge_flow,
     parse_claims,
     parse_fake_plan,
     parse_kill_proposal,
@@ -304,7 +305,9 @@ def test_hunter_holds_fire_without_suspicion() -> None:
 
 
 def test_hunters_shoot_in_bot_games() -> None:
-    shots = [p.action.target for _, d, _, p in all_steps() if d.action == "shoot"]
+    # (a hunter shoots only when sure: over 80 games, a few shots)
+    steps = [*all_steps("en"), *all_steps("zh")]
+    shots = [p.action.target for _, d, _, p in steps if d.action == "shoot"]
     assert shots and any(t is not None for t in shots)
 
 
@@ -665,3 +668,108 @@ def test_simulate_report_adds_up_each_games_facts() -> None:
     text = render(Metrics(len(report.facts), report.facts))
     assert "metrics over 4 games" in text and "night-1 kill" in text
     assert simulate(1, players=6, seed=3, workers=1).facts == []  # only when asked
+
+
+class _Draws(random.Random):
+    """A random source that records every draw made from it."""
+
+    def __init__(self, seed: str) -> None:
+        self.log: list[tuple[str, float]] = []
+        super().__init__(seed)
+
+    def random(self) -> float:
+        x = super().random()
+        self.log.append(("random", x))
+        return x
+
+    def getrandbits(self, k: int, /) -> int:
+        x = super().getrandbits(k)
+        self.log.append(("bits", k))
+        return x
+
+
+def test_a_new_phrasing_changes_the_words_but_not_a_play_draw(monkeypatch) -> None:
+    """The words draw from their own random source: with more ways to open a speech and
+    to say "nothing to report", every decision of four games draws the same from its
+    play source and makes the same move; only the words change."""
+    from server.bots import lines
+
+    steps = [(d, view) for _, game in games()[:4] for _, d, view, _ in game]
+
+    def decide() -> list[tuple[list, tuple, str]]:
+        out = []
+        for i, (d, view) in enumerate(steps):
+            rng = _Draws(f"edit:{i}")
+            p = plan(view, d, rng)
+            out.append((rng.log, (p.action.kind, p.action.target), p.speech or ""))
+        return out
+
+    before = decide()
+    for table, key, extra in (
+        (lines.LEADS, "after", ("once {n} was done", "with {n} finished", "when {n} stopped")),
+        (lines.LEADS, "peace", ("after a quiet night", "as nobody died")),
+        (lines.LINES, "no_info", ("honestly, I have nothing to add yet.",)),
+    ):
+        en, zh = table[key]
+        monkeypatch.setitem(table, key, (en + extra, zh))
+    after = decide()
+    assert [(draws, move) for draws, move, _ in after] == [
+        (draws, move) for draws, move, _ in before
+    ]
+    assert sum(a[2] != b[2] for a, b in zip(after, before, strict=True)) >= 10
+    forget()
+
+
+def test_a_pack_does_not_always_vote_the_seer_the_table_believes() -> None:
+    """A lone seer claim the table believes: voting him every day shows the pack to the
+    village, so on some days (the pack's own draw, alike for every wolf) it votes along
+    with the table instead, and its thought says why."""
+    from server.bots.strategy import wolf_vote_target
+
+    events = [
+        SpeechEnd(seat=2, text="I'm the seer. Seat 4 is good.", day=1),
+        SpeechEnd(seat=5, text="I suspect seat 9.", day=1),
+    ]
+    on_seer = hidden = 0
+    for game in range(40):
+        names = [f"G{game}P{i}" for i in range(1, 10)]
+        picks = set()
+        for seat in (6, 7, 8):
+            view = SeatView(
+                seat=seat,
+                role="werewolf",
+                teammates=[s for s in (6, 7, 8) if s != seat],
+                names=names,
+                alive=[True] * 9,
+                day=2,
+                phase="day",
+                lang="en",
+                events=[RoleAssigned(seat=seat, role="werewolf"), *events],
+            )
+            k = Knowledge(view)
+            assert k.believed == 2
+            target, why = wolf_vote_target(view, k, [s for s in range(1, 10) if s != seat])
+            picks.add(target)
+        assert len(picks) == 1  # the pack agrees without talking
+        if picks == {2}:
+            on_seer += 1
+        else:
+            hidden += 1
+            assert "believes seat 2" in why and picks.isdisjoint({6, 7, 8})
+    assert on_seer >= 4 and hidden >= 4
+
+
+def test_a_seer_who_names_his_next_checks_is_believed_over_one_who_does_not() -> None:
+    """Two seer claims, neither caught out: the one with a badge flow (警徽流) is
+    believed, whichever spoke first; without flows, the seat's own coin decides."""
+    flow = "My badge flow is seat 3 first, seat 4 after."
+    for first, second in ((2, 6), (6, 2)):
+        said = {2: f"I'm the seer. Seat 5 is a wolf. {flow}", 6: "I'm the seer. Seat 8 is a wolf."}
+        events = [SpeechEnd(seat=s, text=said[s], day=1) for s in (first, second)]
+        for seat in (1, 3, 4, 7, 9):
+            k = Knowledge(_view(seat, "villager", events, day=1))
+            assert k.believed == 2
+            assert any("next checks" in n for n in k.cred[2][1])
+    assert parse_badge_flow("警徽流：今晚验3号，明晚验4号。")
+    assert parse_badge_flow("if I die tonight, my next checks were seat 3 (Ada), then seat 4 (Bo).")
+    assert not parse_badge_flow("I'm the seer. Seat 5 is a wolf.")

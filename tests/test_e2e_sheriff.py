@@ -24,7 +24,7 @@ from shared.strings import say
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
-SEAT, SEED, NAMES_SEED = 4, 65, 4  # 12-guard: the villager at seat 4 wins the badge, then dies
+SEAT, SEED, NAMES_SEED = 4, 65, 1  # 12-guard: the villager at seat 4 wins the badge, then dies
 SPEECHES = ("sheriff_speak", "sheriff_pk_speak", "speak", "pk_speak", "last_words")
 PICKS = ("stand", "withdraw", "direction", "vote", "pk_vote", "badge")
 # What each answer makes the moderator say (a regular expression on the screen).

@@ -175,6 +175,18 @@ def parse_save_claim(text: str) -> int | None:
     return int(next(g for g in m.groups() if g))
 
 
+_FLOW = re.compile(
+    r"\bbadge flow\b|\bnext checks? (?:were|was|is|are)\b|\bplan is to check\b|\bnext I check\b|警徽流",
+    re.I,
+)
+
+
+@lru_cache(maxsize=4096)
+def parse_badge_flow(text: str) -> bool:
+    """Does a seer claim name whom it checks next (警徽流)?"""
+    return _FLOW.search(text) is not None
+
+
 _FAKE_EN = re.compile(r"\bI(?:'ll|’ll| will)\s+(?:counter-?)?claim\s+(?:the\s+)?seer", re.I)
 _FAKE_ZH = re.compile(r"我(?:来|去|要)?(?:悍跳|跳预言家)")
 

@@ -33,6 +33,7 @@ from shared.events import (
 
 from .claims import (
     parse_accusations,
+    parse_badge_flow,
     parse_claims,
     parse_fake_claimer,
     parse_fake_plan,
@@ -41,6 +42,9 @@ from .claims import (
 )
 
 GODS = ("seer", "witch", "hunter")
+# How far a seer claim that names its next checks (警徽流) is believed over one that does
+# not: players weigh it, and a fake seer (a wolf, who plans no checks) names one less often.
+FLOW_CREDIT = 0.5
 ROLE_ZH = {
     "seer": "预言家",
     "witch": "女巫",
@@ -112,6 +116,7 @@ class SeerClaim:
     reports: dict[int, bool] = field(default_factory=dict)  # target -> is_wolf
     report_day: dict[int, int] = field(default_factory=dict)
     report_order: dict[int, int] = field(default_factory=dict)  # target -> speech heard before
+    flow: bool = False  # named whom it checks next (警徽流)
 
 
 @dataclass
@@ -245,6 +250,8 @@ class Memory:
                     claim.reports[c.target] = c.kind == "wolf"
                     claim.report_day[c.target] = e.day
                     claim.report_order[c.target] = self.heard
+        if claim is not None and not claim.flow and parse_badge_flow(e.text):
+            claim.flow = True
         if self.role_claims.get(e.seat) == "witch":
             saved = parse_save_claim(e.text)
             if saved is not None and 1 <= saved <= players:
@@ -430,6 +437,15 @@ class Knowledge:
                     f"{w(seat)}跳了一轮没人对跳"
                     if zh
                     else f"nobody has counter-claimed {w(seat)} in a whole night and day"
+                ),
+            )
+        if c.flow and FLOW_CREDIT > 0:
+            note(
+                FLOW_CREDIT,
+                (
+                    f"{w(seat)}留了警徽流，像有计划的预言家"
+                    if zh
+                    else f"{w(seat)} named the next checks, as a seer with a plan does"
                 ),
             )
         if self.view.role == "seer":

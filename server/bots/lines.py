@@ -12,6 +12,7 @@ the claim parser reads, so bots understand each other the way they understand hu
 from __future__ import annotations
 
 import random
+from weakref import WeakKeyDictionary
 
 # situation -> (English phrasings, Chinese phrasings). Fields: {t} a target seat
 # ("seat 5" / "5号"), {s} a seer-claim seat, {n} a name, {m} another name, {r} a list of
@@ -116,20 +117,20 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "vote_call": (
         (
-            "vote {t} today.",
-            "everyone, put your vote on {t}.",
-            "{t} goes out today.",
-            "let's consolidate on {t}.",
-            "all votes on {t}, please.",
+            "vote {t} today, that's {n}.",
+            "everyone, put your vote on {t}, on {n}.",
+            "{t} goes out today, and that means {n}.",
+            "let's consolidate on {t}, {n}.",
+            "all votes on {t}, {n}, please.",
             "{n} at {t} must go today: vote {t}.",
             "vote {t}, {n} has nowhere to hide.",
         ),
         (
-            "今天出{t}。",
-            "大家把票投给{t}。",
-            "今天请投{t}。",
-            "归票{t}。",
-            "我归票，票都挂{t}。",
+            "今天出{t}，{n}。",
+            "大家把票投给{t}{n}。",
+            "今天请投{t}，就是{n}。",
+            "归票{t}，{n}。",
+            "我归票，票都挂{t}{n}。",
             "今天把{t}{n}放逐，归票{t}。",
             "票都给{t}，{n}跑不掉。",
         ),
@@ -139,7 +140,7 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "I find {n} at {t} suspicious{x}.",
             "my eye is on {t} ({n}){x}.",
             "{t} ({n}) worries me{x}.",
-            "if I had to vote now, I'd vote {t}{x}.",
+            "if I had to vote now, I'd vote {t}, {n}{x}.",
             "I suspect {t} ({n}){x}.",
             "{n} at {t} is the one I'd look at{x}.",
             "honestly, {n} at {t} reads wolf to me{x}.",
@@ -150,7 +151,7 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "我觉得{t}{n}比较可疑{x}。",
             "我重点怀疑{t}{n}{x}。",
             "{t}（{n}）的表现让我不太放心{x}。",
-            "现在要投的话我会投{t}{x}。",
+            "现在要投的话我会投{t}{n}{x}。",
             "我踩{t}{n}{x}。",
             "{t}{n}在我这里是狼面{x}。",
             "我点{t}一下{x}。",
@@ -688,16 +689,37 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+# A decision's random source for its words, apart from the one for its play: how many
+# phrasings a line has, or which one is picked, never moves a draw that decides play (an
+# edit of the words changes the game only where the claim parser reads them differently).
+_WORDS: WeakKeyDictionary[random.Random, random.Random] = WeakKeyDictionary()
+
+
+def words(rng: random.Random) -> random.Random:
+    """The words' random source of the decision whose play draws from ``rng``: made from
+    one draw of ``rng`` at the first word the decision says, then kept."""
+    w = _WORDS.get(rng)
+    if w is None:
+        w = _WORDS[rng] = random.Random(rng.getrandbits(64))
+        _WORDS[w] = w  # the words' source is its own
+    return w
+
+
 def say(key: str, lang: str, rng: random.Random, **fields: object) -> str:
-    """One phrasing of ``key``, picked with ``rng``, its fields filled in."""
+    """One phrasing of ``key``, picked by the words' source (:func:`words`) of ``rng``, its
+    fields filled in."""
     en, zh = LINES[key]
-    return rng.choice(zh if lang == "zh" else en).format(**fields)
+    return words(rng).choice(zh if lang == "zh" else en).format(**fields)
 
 
-def lead(key: str, lang: str, rng: random.Random, **fields: object) -> str:
-    """One phrasing of the opening clause ``key`` (``LEADS``), its fields filled in."""
+def lead(key: str, lang: str, rng: random.Random, seat: bool = False, **fields: object) -> str:
+    """One phrasing of the opening clause ``key`` (``LEADS``), its fields filled in; with
+    ``seat``, one that names the seat ({t}) if ``key`` has any."""
     en, zh = LEADS[key]
-    return rng.choice(zh if lang == "zh" else en).format(**fields)
+    phrasings = zh if lang == "zh" else en
+    if seat:
+        phrasings = tuple(p for p in phrasings if "{t}" in p) or phrasings
+    return words(rng).choice(phrasings).format(**fields)
 
 
 def lead_phrasings(key: str, lang: str) -> tuple[str, ...]:

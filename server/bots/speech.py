@@ -33,8 +33,10 @@ from .lines import (
     seats_text,
     seats_words,
     tr,
+    words,
 )
 from .strategy import (
+    FAKE_FLOW,
     FAKE_WHY,
     GUT_FEELING,
     KILL_WHY,
@@ -84,6 +86,7 @@ def join(
 
 _END = re.compile(r"[.!?。！？]+$")
 _MERGE_EN, _MERGE_ZH = 170, 60  # longest merged sentence, in characters
+_SHORT_EN, _SHORT_ZH = 60, 20  # a sentence shorter than this joins the one before it
 
 
 _DIGIT = re.compile(r"\d")
@@ -106,8 +109,10 @@ def _weave(
     kept: list[str], lang: str, rng: random.Random, leads: list[str], names: tuple[str, ...]
 ) -> list[str]:
     """Pairs of short sentences made one; the first opened by ``leads``."""
+    rng = words(rng)  # how the sentences are joined is words, not play
     zh = lang == "zh"
     cap = _MERGE_ZH if zh else _MERGE_EN
+    short = _SHORT_ZH if zh else _SHORT_EN
     chunks: list[list[str]] = []
     for sentence in kept:
         last = chunks[-1] if chunks else None
@@ -115,8 +120,11 @@ def _weave(
             (len(last) < 2 and len(last[0]) + len(sentence) < cap)
             or not _specific(sentence, names)
             or not _specific(last[-1], names)
+            or len(sentence) < short
         ):
-            last.append(sentence)  # a sentence naming nobody never stands alone
+            # A sentence naming nobody never stands alone, nor does a short one: "All
+            # votes on seat 12, Clara, please." came back in the next game, seat and name.
+            last.append(sentence)
         else:
             chunks.append([sentence])
     comma = "，" if zh else ", "
@@ -178,12 +186,14 @@ def _name(view: SeatView, s: int) -> str:
     return view.names[s - 1] if 0 < s <= len(view.names) else str(s)
 
 
-def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
+def _opening(view: SeatView, k: Knowledge, rng: random.Random, seat: bool = False) -> list[str]:
     """The clauses that open a day speech with this game's facts: where the seat speaks
     (its own seat when first, else after whom), perhaps its manner (bold or cautious,
-    talkative or quiet) or the night's deaths before it."""
+    talkative or quiet) or the night's deaths before it. With ``seat``, where it speaks
+    names a seat, not only a player (a name may come back in the next game)."""
     lang = view.lang
     t = k.temper
+    rng = words(rng)  # which facts open the speech is words, not play
     found: list[str] = []
     manner = rng.choice(
         ("bold" if t.bold >= 0.5 else "cautious", "talk" if t.talk >= 0.5 else "quiet")
@@ -199,13 +209,16 @@ def _opening(view: SeatView, k: Knowledge, rng: random.Random) -> list[str]:
             found.append(lead("dead_many", lang, rng, t=seats_words(dead, lang)))
     heard = [s for s in k.spoke_today if s != view.seat]
     if not heard:
-        found.append(lead("first", lang, rng, t=_w(view, view.seat), n=_name(view, view.seat)))
-    elif len(heard) >= 3 and len(heard) >= len(view.living()) - 3 and rng.random() < 0.5:
+        first = lead("first", lang, rng, seat, t=_w(view, view.seat), n=_name(view, view.seat))
+        found.append(first)
+    elif (
+        not seat and len(heard) >= 3 and len(heard) >= len(view.living()) - 3 and rng.random() < 0.5
+    ):
         a, b = rng.sample(heard, 2)
         found.append(lead("late", lang, rng, n=_name(view, a), m=_name(view, b)))
     else:
         p = heard[-1]
-        found.append(lead("after", lang, rng, n=_name(view, p), t=_w(view, p)))
+        found.append(lead("after", lang, rng, seat, n=_name(view, p), t=_w(view, p)))
     # Where the seat speaks names a seat or a player: it always opens; the manner or the
     # night before it now and then, more often from a talkative seat.
     if rng.random() < 0.35 + 0.5 * t.talk:
@@ -308,7 +321,9 @@ def _seer_parts(
     if wolves:
         parts.append(say("vote_call", lang, rng, t=_w(view, wolves[-1]), n=_name(view, wolves[-1])))
     flow = [s for s in k.ranked(others_alive(view)) if s not in checks and s not in rivals]
-    if len(flow) >= 2 and rng.random() < 0.4 + 0.5 * k.temper.talk:
+    # A fake seer (a wolf) plans no checks: he names a badge flow less often.
+    keen = (0.4 + 0.5 * k.temper.talk) * (FAKE_FLOW if k.wolf else 1.0)
+    if len(flow) >= 2 and rng.random() < keen:
         a, b = flow[0], flow[1] if rng.random() < 0.6 else flow[-1]
         parts.append(say("badge_flow", lang, rng, a=a, b=b, na=_name(view, a), nb=_name(view, b)))
     return parts
@@ -356,6 +371,9 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
         said, note = _deny(view, rng, liars, target)
     else:
         said, note = _point(view, k, rng, target, rivals, others)
+    if not any(_DIGIT.search(x) for x in parts + said):
+        # A speech that names no seat opens with one, so that two games never share it.
+        leads = _opening(view, k, rng, seat=True)
     return speak_plan(view, parts + said, thought + note, label, rng=rng, leads=leads)
 
 

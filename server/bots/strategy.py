@@ -50,6 +50,17 @@ GUT_FEELING = 0.35  # on day 1 with nothing to go on, how often a player voices 
 
 WOLF_STRAY = 0.3  # how often a wolf votes its own read instead of the pack's seat
 DAOGOU = 0.45  # on a day a teammate is reported, how often one wolf votes against them (倒钩)
+POISON_SURE = 4.5  # the suspicion at which a witch is sure enough to poison
+# How often a fake seer names a badge flow (警徽流), against a real one: a wolf plans no
+# checks, and players weigh a seer's flow (``evidence.FLOW_CREDIT``).
+FAKE_FLOW = 0.5
+# The suspicion at which a hunter takes someone with him: a hiding pack leaves weaker
+# evidence, and at 2.0 his shots hit a wolf 70% of the time on 12-guard (target >= 75%).
+HUNTER_SURE = 3.5
+# A pack that votes the seer the table believes shows itself to the village ("seat 3 voted
+# against the seer"): on this share of days it votes along with the table instead (the
+# pack's draw). 0 left the wolves of 12-guard at 37% (docs/benchmarks.md, session 6).
+HIDE_FROM_SEER = 0.85
 
 
 def pack_rng(view: SeatView, k: Knowledge, salt: str) -> random.Random:
@@ -124,19 +135,28 @@ def wolf_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[
                 )
     r = pack_rng(view, k, "vote")
     real = [s for s in k.real_seers() if s in goods]
-    if real:
+    hide = k.believed in real and HIDE_FROM_SEER > 0 and r.random() < HIDE_FROM_SEER
+    if real and not hide:
         t = k.believed if k.believed in real else r.choice(real)
         return t, tr(lang, f"seat {t} claims seer and threatens us", f"{t}号跳预言家，威胁到我们")
+    why = ""
+    if hide:  # the village believes him: a pack voting him shows itself, so it votes along
+        goods = [s for s in goods if s != k.believed] or goods
+        why = tr(
+            lang,
+            f"the table believes seat {k.believed}; votes against him would show us, so ",
+            f"好人信{k.believed}号，投他会暴露，所以",
+        )
     # Blend in: the good player the table already suspects most (as any villager would score).
     top = max(goods, key=lambda s: (round(k.score.get(s, 0.0), 6), r.random()))
     if k.score.get(top, 0.0) > 0.4:
-        return top, tr(
+        return top, why + tr(
             lang,
             f"the table already suspects seat {top}",
             f"好人已经在怀疑{top}号",
         )
     t = r.choice(sorted(goods))
-    return t, tr(
+    return t, why + tr(
         lang,
         f"nobody stands out, so the pack agreed on seat {t}",
         f"没有突出目标，狼队统一挂{t}号",
@@ -363,7 +383,7 @@ def _worth_poisoning(
             f"我认{b}号是预言家（{'；'.join(k.cred[b][1][:2])}），他查杀了{t}号，毒{t}号。",
         )
     cands = [s for s in k.ranked(pool) if s not in protected]
-    if cands and k.score.get(cands[0], 0.0) >= 4.5 and view.day >= 2:
+    if cands and k.score.get(cands[0], 0.0) >= POISON_SURE and view.day >= 2:
         top = cands[0]
         return top, tr(
             lang,
@@ -383,7 +403,7 @@ def shoot(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     pool = [s for s in d.options if s not in believed]
     top = liars[0] if liars else (k.ranked(pool)[0] if pool else None)
     score = k.score.get(top, 0.0) if top is not None else 0.0
-    if top is None or score < 2.0:
+    if top is None or score < HUNTER_SURE:
         return skip(
             view,
             tr(
