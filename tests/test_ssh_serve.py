@@ -98,8 +98,13 @@ def door(tmp_path, server):
 # -- OpenSSH in tmux -------------------------------------------------------------------------
 
 
+# A tmux server of this test process's own, with no config: other tmux users on the
+# machine (their sessions, options, sizes, kill-server) never meet these terminals.
+TMUX = ["tmux", "-L", f"werewolf-ssh-{os.getpid()}", "-f", "/dev/null"]
+
+
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+    return subprocess.run([*TMUX, *args], capture_output=True, text=True, check=False).stdout
 
 
 def screen(session: str) -> str:
@@ -142,7 +147,8 @@ class Caller:
     def __init__(self, port: int, user: str, key: Path | None, known: Path, size=(120, 36)):
         self.session = f"ww-ssh-{uuid.uuid4().hex[:8]}"
         self.argv = ssh_command(port, user, key, known, "-t")
-        cmd = " ".join(self.argv) + "; echo SSH-EXITED $?; sleep 600"
+        # (COLUMNS/LINES from the test's environment never reach the pane's programs)
+        cmd = "env -u COLUMNS -u LINES " + " ".join(self.argv) + "; echo SSH-EXITED $?; sleep 600"
         w, h = size
         tmux("new-session", "-d", "-s", self.session, "-x", str(w), "-y", str(h), cmd)
 
