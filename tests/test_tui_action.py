@@ -561,3 +561,51 @@ async def test_a_key_meant_for_the_last_question_never_answers_the_next():
         await pilot.press("2", "enter")
         await until(pilot, lambda: len(client.calls) == 3)
         assert client.calls[-1] == Action(seat=4, kind="vote", target=2)
+
+
+def status(app) -> str:
+    return str(app.status_line.render())
+
+
+async def test_the_status_line_never_waits_on_a_seat_that_has_answered():
+    # The game's snapshot named who it waits on; no snapshot follows an answer until a human
+    # is asked again. Seen in tmux: "waiting for 4" on seat 4's own screen through every
+    # bot's speech after 4 had spoken, and on into the night.
+    from shared.events import Decided, SeatState, Snapshot, SpeechEnd, SpeechStart, TableState
+
+    snap = Snapshot(
+        state=TableState(
+            started=True,
+            day=1,
+            phase="day",
+            over=False,
+            players=9,
+            lang="en",
+            you=4,
+            seats=[SeatState(seat=i + 1, name=n, alive=True) for i, n in enumerate(NAMES)],
+        ),
+        waiting_for=[
+            Decision(seat=4, action="speak", kinds=("speak", "skip")),
+            Decision(seat=7, action="vote"),  # another human's question
+        ],
+    )
+    app, client, queue = make_app(4, "villager", snap)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.action_bar.asks_speech)
+        await pilot.press(*"hi", "enter")
+        await until(pilot, lambda: client.calls and gone(app))
+        await until(pilot, lambda: "waiting for 7" in status(app))
+        assert "4" not in status(app).split("waiting for")[1]
+        queue.put_nowait((60, Decided(seat=7, action="vote")))
+        await until(pilot, lambda: "waiting for" not in status(app))
+        # Nor does a speech, or a new phase, leave a stale name behind.
+        app.board.waiting_on = [5]
+        queue.put_nowait((61, SpeechStart(seat=5)))
+        await until(pilot, lambda: "#5 Ed speaking" in status(app))
+        queue.put_nowait((62, SpeechEnd(seat=5, text="done", day=1)))
+        await until(pilot, lambda: "speaking" not in status(app))
+        assert "waiting for" not in status(app)
+        app.board.waiting_on = [4]
+        queue.put_nowait((63, Phase(phase="night", day=2)))
+        await until(pilot, lambda: "Night 2" in status(app))
+        assert "waiting for" not in status(app)
