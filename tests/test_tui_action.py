@@ -609,3 +609,30 @@ async def test_the_status_line_never_waits_on_a_seat_that_has_answered():
         queue.put_nowait((63, Phase(phase="night", day=2)))
         await until(pilot, lambda: "Night 2" in status(app))
         assert "waiting for" not in status(app)
+
+
+async def test_while_the_game_starts_nobody_is_told_to_press_s():
+    # `werewolf play` starts its game itself: for the seconds the server takes, the status
+    # line said "Not started yet: press s to start it" and the footer offered s.
+    gate = asyncio.Event()
+    client = FakeClient()
+    client.gate = gate
+    queue: asyncio.Queue = asyncio.Queue()
+    for i, e in enumerate(table(4, "villager")[:1]):  # the game exists; nothing has happened
+        queue.put_nowait((i + 1, e))
+
+    async def source():
+        while True:
+            yield await queue.get()
+
+    app = WerewolfApp(client=client, you=4, events=source())  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: "Not started" in status(app))
+        assert app.check_action("start", ())
+        app.begin()
+        await until(pilot, lambda: client.calls == ["start"])
+        await until(pilot, lambda: "Starting the game" in status(app))
+        assert "press s" not in status(app) and not app.check_action("start", ())
+        gate.set()
+        await until(pilot, lambda: "Starting" not in status(app))
+        assert "Not started" not in status(app) and not app.check_action("start", ())

@@ -239,7 +239,7 @@ class WerewolfApp(App[NewTable | None]):
     async def read_stream(self) -> None:
         if self.client is not None and self.events is None:
             try:
-                self.board.apply_snapshot(await self.client.snapshot_when_up(self._on_connection))
+                view = await self.client.snapshot_when_up(self._on_connection)
             except ApiError as e:
                 self.notify(
                     e.message,
@@ -248,6 +248,8 @@ class WerewolfApp(App[NewTable | None]):
                     markup=False,
                 )
                 return
+            self.board.apply_snapshot(view)
+            self.board.may_start = view.host  # nobody else is offered s, nor told of it
             self.localize()
             self.read_summary()
             if self.start_on_mount:
@@ -332,6 +334,11 @@ class WerewolfApp(App[NewTable | None]):
             await asyncio.sleep(LOBBY_REFRESH_SECONDS)
             summary = await self.client.summary()
         lobby.dismiss()
+        # The host started it: a villager sees no event of the first night, so the stream
+        # alone would leave "not started" on his status line until the dawn.
+        self.board.started = True
+        self.board.header_dirty = True
+        self.refresh_bindings()
 
     def _on_connection(self, connection: Connection) -> None:
         self.connection = connection
@@ -464,22 +471,34 @@ class WerewolfApp(App[NewTable | None]):
     @work(group="actions", exit_on_error=False)
     async def begin(self) -> None:
         """Start the game (the host, or the creator of an unhosted game)."""
-        await self._segment("start")
+        self.board.starting = self.board.header_dirty = True
+        self.refresh_bindings()
+        try:
+            if await self._segment("start"):
+                self.board.started = True  # (a villager's first night shows no event)
+        finally:
+            self.board.starting = False
+            self.board.header_dirty = True
+            self.refresh_bindings()
 
     @work(group="actions", exit_on_error=False)
     async def step(self) -> None:
         """Step mode: run the next phase."""
         await self._segment("advance")
 
-    async def _segment(self, call: str) -> None:
+    async def _segment(self, call: str) -> bool:
+        """Whether the server took ``call``."""
         if self.client is None:
-            return
+            return False
         try:
             await getattr(self.client, call)()
         except ApiError as e:
             self._refused(e)
         except Exception as e:
             self._not_sent(e)
+        else:
+            return True
+        return False
 
     def _refused(self, e: ApiError) -> None:
         self.last_refusal = e.message
@@ -503,7 +522,13 @@ class WerewolfApp(App[NewTable | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer start, advance and review only when they mean something."""
         if action == "start":
-            return self.client is not None and not self.board.started
+            board = self.board
+            return (
+                self.client is not None
+                and not board.started
+                and board.may_start
+                and not board.starting
+            )
         if action == "advance":
             return self.board.paused
         if action == "review":

@@ -131,6 +131,9 @@ class Board:
         self.night_open: int | None = None  # the night's jobs still open (server's count)
         self.over: GameOver | None = None
         self.started = False
+        self.may_start = True  # this viewer's token may start the game (the host's, or any
+        # token of an unhosted game): the server says so with the first snapshot
+        self.starting = False  # a start is on its way to the server
         self.open_table = False  # every bot's thoughts stream to every viewer
         self.paused = False  # step mode: the game waits for someone to advance it
         self.checks: dict[int, bool] = {}

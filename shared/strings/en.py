@@ -353,4 +353,5 @@ STRINGS: dict[str, str] = {
     "app.palette_help.new_game": "Another game like this one, on the same server",
     "app.tip.new_game": "Another game like this one (after game over)",
     "help.keys.new_game": "n              a new game, after game over",
+    "status.starting": "Starting the game…",
 }

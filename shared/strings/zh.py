@@ -346,4 +346,5 @@ STRINGS: dict[str, str] = {
     "app.palette_help.new_game": "在同一服务器上再开一局同样的游戏",
     "app.tip.new_game": "再来一局（游戏结束后）",
     "help.keys.new_game": "n              游戏结束后再来一局",
+    "status.starting": "游戏正在开始…",
 }

@@ -68,6 +68,10 @@ class LobbyScreen(ModalScreen[None]):
         text.append(", ".join(f"{k}={v}" for k, v in rules.items()), style="dim")
         self.body.update(text)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the host is offered s: the others wait for him."""
+        return self.host if action == "start" else True
+
     async def action_start(self) -> None:
         if self.host:
             await self.app.run_action("start")
