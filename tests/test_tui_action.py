@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from eventually import pilot_until
+from tui_fixtures import screen_text
 
 from shared.actions import Action, Decision
 from shared.events import GameCreated, Phase, RoleAssigned, SeatInfo, Waiting
@@ -175,6 +176,8 @@ async def test_the_speech_counter_counts_and_a_speech_over_the_limit_is_not_sent
         await until(pilot, lambda: asking(app))
         await pilot.press(*"abc")
         await until(pilot, lambda: f"3/{MAX_SPEECH_CHARS}" in str(app.action_bar.counter.render()))
+        # On the screen, not only in the widget: the box once took the whole row.
+        await until(pilot, lambda: f"3/{MAX_SPEECH_CHARS}" in screen_text(app))
         app.action_bar.speech.value = "x" * (MAX_SPEECH_CHARS + 1)
         await pilot.press("enter")
         await until(pilot, lambda: "Too long" in str(app.action_bar.error.render()))
