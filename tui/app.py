@@ -38,6 +38,7 @@ from tui.widgets.timeline import Timeline
 FLUSH_SECONDS = 0.04  # 25 repaints a second at most: a token waits 40 ms at worst
 LOBBY_REFRESH_SECONDS = 1.0
 NARROW_BELOW = 110  # columns: fewer and a compact seat strip stands for the panes
+PALETTE_IN_FOOTER_FROM = 80  # columns: fewer and the footer names no palette
 # The server says "busy" while the run that asked this decision is still ending (its
 # checkpoint written, its lock held): the answer is sent again, never retyped.
 BUSY_RETRY_SECONDS = 0.5
@@ -102,18 +103,20 @@ class NewTable:
 class WerewolfApp(App[NewTable | None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = say("app.title", "en")
+    # In the footer in this order, which a narrow terminal cuts from the end: what the
+    # moment needs first (start, advance, the review, a new game), help, then the rest.
     BINDINGS = [
-        _key("ctrl+t", "toggle_thoughts", id="thoughts"),
-        _key("m", "maximize_pane", id="maximize"),
+        _key("ctrl+q", "quit", id="quit", priority=True),
+        _key("s", "start", id="start"),
+        _key("a", "advance", id="advance"),
         _key("t", "transcript", id="transcript"),
         _key("r", "review", id="review"),
         _key("n", "new_game", id="new_game"),
-        _key("i", "inspect_calls", id="calls"),
-        _key("s", "start", id="start"),
-        _key("a", "advance", id="advance"),
         _key("f1", "help", id="help"),
         Binding("question_mark", "help", show=False),
-        _key("ctrl+q", "quit", id="quit", priority=True),
+        _key("ctrl+t", "toggle_thoughts", id="thoughts"),
+        _key("m", "maximize_pane", id="maximize"),
+        _key("i", "inspect_calls", id="calls"),
     ]
 
     def __init__(
@@ -142,6 +145,7 @@ class WerewolfApp(App[NewTable | None]):
         self.maximized_seat: int | None = None  # our own maximize: the prompt stays in view
         self.action_bar = ActionBar()
         self.status_line = StatusLine()
+        self.footer = Footer()
         self.painted_seq = 0  # the last event the screen shows (for tests and benchmarks)
         self._flushed_at = 0.0  # perf_counter() of the last flush
         self.last_refusal = ""  # the server's reason the last time it refused an answer
@@ -158,7 +162,7 @@ class WerewolfApp(App[NewTable | None]):
                 yield self.live
         yield self.action_bar
         yield self.status_line
-        yield Footer()
+        yield self.footer
 
     AUTO_FOCUS = None  # chosen below: never a pane the layout hides
 
@@ -229,6 +233,9 @@ class WerewolfApp(App[NewTable | None]):
 
     def _fit(self, width: int) -> None:
         self.set_class(width < NARROW_BELOW, "narrow")
+        # Below 80 columns the footer's room goes to the game's keys (ctrl+p still works,
+        # and F1 names it): at 60, "^p palette" hid the help key.
+        self.footer.show_command_palette = width >= PALETTE_IN_FOOTER_FROM
         if width < NARROW_BELOW and isinstance(self.focused, SeatPane):
             self.timeline.focus()  # the panes are out of sight: focus stays where it shows
         self.board.header_dirty = True  # the status line fills the new width
