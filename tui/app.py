@@ -334,9 +334,16 @@ class WerewolfApp(App[NewTable | None]):
         snap = await self.client.snapshot()
         from tui.widgets.lobby import LobbyScreen  # (lazy: the first screen comes sooner)
 
-        lobby = LobbyScreen(self.client.game_id or "", self.board.lang, host=snap.host)
+        lobby = LobbyScreen(
+            self.client.game_id or "",
+            self.board.lang,
+            host=snap.host,
+            server=str(self.client.base_url),
+            roles=self.board.roles,
+        )
         await self.push_screen(lobby)
         while not self.board.started and not summary.get("started"):
+            lobby.roles = self.board.roles  # (from the feed's first event)
             lobby.show(summary, snap)
             await asyncio.sleep(LOBBY_REFRESH_SECONDS)
             summary = await self.client.summary()

@@ -138,6 +138,7 @@ class Board:
         self.paused = False  # step mode: the game waits for someone to advance it
         self.checks: dict[int, bool] = {}
         self.roles: dict[str, int] = {}  # the board: role -> count
+        self.options: dict[str, Any] = {}  # the table's rules (GameConfig's, as created)
         self.claims: dict[int, str] = {}  # seat -> the role it claimed (in this language)
         self.dirty: set[int] = set()
         self.header_dirty = True
@@ -269,6 +270,7 @@ class Board:
     def _game_created(self, e: GameCreated) -> None:
         self.lang = e.lang
         self.roles = dict(e.roles)
+        self.options = dict(e.options)
         for info in e.seats:
             self.seat(info.seat).name = info.name
         self.dirty.update(self.seats)

@@ -38,7 +38,7 @@ STRINGS: dict[str, str] = {
     # -- the moderator's lines (shared/narrate.py) --------------------------------------
     "narrate.new_game": "新游戏：{players}人局（{board}）",
     "narrate.board_item": "{count} {role}",
-    "narrate.board_sep": ", ",
+    "narrate.board_sep": "、",
     "narrate.role": "{seat}号的身份是{role}",
     "narrate.fellow_wolves": "，狼队友：{seats}",
     "narrate.night_falls": "第{day}夜，天黑请闭眼",
@@ -310,8 +310,7 @@ STRINGS: dict[str, str] = {
     "help.role.witch": "一瓶解药（救当晚刀口）和一瓶毒药，各用一次",
     "help.role.hunter": "死亡时（被毒除外）可以开枪带走一人",
     "help.flow": "夜晚：狼人刀人，预言家查验，女巫可以救人或毒人。"
-    "白天：公布死讯，依次发言，然后投票放逐一人。"
-    "狼人全部出局则好人获胜；狼人屠边（所有村民或所有神职）则狼人获胜。",
+    "白天：公布死讯，依次发言，然后投票放逐一人。",
     "help.keys": "按键",
     "help.keys.pick": "数字、↑↓      选择座位（10号以上按两位数）",
     "help.keys.confirm": "回车、ctrl+j   确认；刀人、毒人、开枪会再确认一次",
@@ -347,4 +346,19 @@ STRINGS: dict[str, str] = {
     "app.tip.new_game": "再来一局（游戏结束后）",
     "help.keys.new_game": "n              游戏结束后再来一局",
     "status.starting": "游戏正在开始…",
+    "lobby.join_command": "其他人加入：\n    {command}",
+    "lobby.rule.board": "{players}人局：{board}",
+    "lobby.rule.win.sides": "屠边：所有村民或所有神职出局，狼人获胜",
+    "lobby.rule.win.city": "屠城：所有好人出局，狼人获胜",
+    "lobby.rule.win.parity": "狼人与其他玩家人数相等时，狼人获胜",
+    "lobby.rule.village_wins": "狼人全部出局，好人获胜",
+    "lobby.rule.sheriff": "第1天竞选警长",
+    "lobby.rule.no_sheriff": "无警长",
+    "lobby.rule.self_save.first_night": "女巫仅首夜可以自救",
+    "lobby.rule.self_save.never": "女巫不能自救",
+    "lobby.rule.self_save.always": "女巫每晚都可以自救",
+    "help.rules": "本局规则",
+    "help.role.guard": "每晚守护一名玩家，不能连续两晚守同一人",
+    "help.role.idiot": "被投票放逐时翻牌，免于出局，但失去投票权",
+    "lobby.rule.sep": "；",
 }
