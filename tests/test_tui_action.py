@@ -639,3 +639,28 @@ async def test_while_the_game_starts_nobody_is_told_to_press_s():
         gate.set()
         await until(pilot, lambda: "Starting" not in status(app))
         assert "Not started" not in status(app) and not app.check_action("start", ())
+
+
+async def test_chinese_questions_and_the_live_line_use_chinese_punctuation():
+    # Seen in tmux (zh, 80x24): "毒3号 婷婷?" and, under the transcript, "5号 大伟: 女巫…".
+    from shared.events import SpeechStart, Token
+
+    queue: asyncio.Queue = asyncio.Queue()
+    for i, e in enumerate([*table(3, "witch", "zh"), ask(3, "witch", [1, 2, 4], **WITCH)]):
+        queue.put_nowait((i + 1, e))
+
+    async def source():
+        while True:
+            yield await queue.get()
+
+    app = WerewolfApp(client=FakeClient(), you=3, events=source())  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press("2", "enter")
+        await until(pilot, lambda: "毒2号" in str(app.action_bar.prompt.render()))
+        prompt = str(app.action_bar.prompt.render())
+        assert "？" in prompt and "?" not in prompt
+        queue.put_nowait((20, SpeechStart(seat=5)))
+        queue.put_nowait((21, Token(seat=5, content="女巫昨晚")))
+        await until(pilot, lambda: "女巫昨晚" in str(app.live.render()))
+        assert "5号 Ed：女巫昨晚" in str(app.live.render())

@@ -417,7 +417,8 @@ class WerewolfApp(App[NewTable | None]):
             if not body:
                 continue
             who = say("transcript.speaker", self.board.lang, n=s.seat, name=s.name)
-            text.append(f"{who}: ", style="bold yellow" if doing == "speaking" else "cyan")
+            said = say("transcript.said", self.board.lang, who=who, text="")  # "who：" in zh
+            text.append(said, style="bold yellow" if doing == "speaking" else "cyan")
             text.append(body, style="" if doing == "speaking" else "italic dim cyan")
             text.append("▌\n", style="yellow")
         text.rstrip()

@@ -367,4 +367,5 @@ STRINGS: dict[str, str] = {
     "help.role.guard": "each night protects one player, never the same one two nights running",
     "help.role.idiot": "voted out, shows his card and lives on without a vote",
     "lobby.rule.sep": "; ",
+    "bar.ask": "{what}?",
 }

@@ -361,4 +361,5 @@ STRINGS: dict[str, str] = {
     "help.role.guard": "每晚守护一名玩家，不能连续两晚守同一人",
     "help.role.idiot": "被投票放逐时翻牌，免于出局，但失去投票权",
     "lobby.rule.sep": "；",
+    "bar.ask": "{what}？",
 }
