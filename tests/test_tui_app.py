@@ -369,3 +369,40 @@ async def test_after_game_over_the_footer_shows_the_review_a_new_game_and_help(s
                 f"{label!r} in the footer",
             )
         await app.client.aclose()
+
+
+async def test_the_chinese_review_never_starts_a_line_with_a_closing_mark():
+    # Seen over ssh (zh, 80x24): a thought wrapped as "…没有突出目标" / "，随便刀一个好人。",
+    # and "想: " with an English colon.
+    from tui_fixtures import screen_text
+
+    from tui.widgets.review import ReviewScreen
+    from tui.wrap import CLOSING
+
+    events: list = []
+    await run_game(GameConfig(seed=4, lang="zh"), on_event=events.append)
+    board = Board(you=4, lang="zh", keep_all=True)
+    for seq, event in enumerate(events, 1):
+        board.apply(event, seq)
+
+    async def source():
+        for seq, event in enumerate(events, 1):
+            yield seq, event
+
+    app = WerewolfApp(you=4, lang="zh", events=source())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot_until(pilot, lambda: app.board.over is not None, "game over")
+        app.review_board = board
+        await pilot.press("r")
+        await pilot_until(pilot, lambda: isinstance(app.screen, ReviewScreen), "the review")
+        screen = app.screen
+        assert "想：" in str(screen.render_review())  # type: ignore[attr-defined]
+        starts: list[str] = []
+        for _ in range(len(screen.parts)):  # type: ignore[attr-defined]
+            await pilot.pause()
+            for row in screen_text(app).splitlines()[1:-3]:
+                inside = row.split("█")[1] if row.count("█") >= 2 else ""
+                if inside.strip() and inside.strip()[0] in CLOSING:
+                    starts.append(inside)
+            await pilot.press("right")
+        assert starts == []
