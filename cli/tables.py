@@ -173,14 +173,11 @@ def join(args: argparse.Namespace) -> int:
 
 def join_command(code: str, server: str) -> str:
     """What another player types to sit at ``code``: ``--server`` only when it isn't the default."""
-    from shared.settings import Settings
-    from tui import over_ssh
+    from tui import launch, over_ssh
 
     if door := over_ssh.door():  # an ssh caller's friends come through the same door
         return f"{door}, then 3 and the code {code}"
-    default = Settings.from_env({}).server
-    where = "" if server.rstrip("/") == default.rstrip("/") else f" --server {server}"
-    return f"werewolf join {code}{where}"
+    return launch.join_command(code, server)
 
 
 MINE_SHOWN = 20  # the tables of yours `werewolf games` asks about (the latest)

@@ -114,15 +114,21 @@ def test_a_join_on_the_hosts_machine_takes_a_seat_of_its_own(server, tmp_path, m
     assert nobody.stderr.strip() == f"this machine hosts no table ZZZZ at {server.url}"
 
 
+# A tmux server of this test process's own, with no config: other tmux users on the
+# machine (their sessions, options, sizes, kill-server) never meet these terminals.
+TMUX = ["tmux", "-L", f"werewolf-cli-{os.getpid()}", "-f", "/dev/null"]
+
+
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+    return subprocess.run([*TMUX, *args], capture_output=True, text=True, check=False).stdout
 
 
 def tmux_run(command: str, env: dict[str, str], where: Path) -> str:
     """``command`` in a tmux session of its own (a real terminal), its pid in ``where/pid``."""
     session = f"ww-cli-{uuid.uuid4().hex[:8]}"
     sets = [x for k, v in env.items() for x in ("-e", f"{k}={v}")]
-    script = f"echo $$ > {where}/pid; cd {ROOT}; exec {command}"
+    # (COLUMNS/LINES from the test's environment would override the pane's size)
+    script = f"echo $$ > {where}/pid; cd {ROOT}; exec env -u COLUMNS -u LINES {command}"
     tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", *sets, "sh", "-c", script)
     return session
 

@@ -98,8 +98,13 @@ def door(tmp_path, server):
 # -- OpenSSH in tmux -------------------------------------------------------------------------
 
 
+# A tmux server of this test process's own, with no config: other tmux users on the
+# machine (their sessions, options, sizes, kill-server) never meet these terminals.
+TMUX = ["tmux", "-L", f"werewolf-ssh-{os.getpid()}", "-f", "/dev/null"]
+
+
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+    return subprocess.run([*TMUX, *args], capture_output=True, text=True, check=False).stdout
 
 
 def screen(session: str) -> str:
@@ -142,7 +147,8 @@ class Caller:
     def __init__(self, port: int, user: str, key: Path | None, known: Path, size=(120, 36)):
         self.session = f"ww-ssh-{uuid.uuid4().hex[:8]}"
         self.argv = ssh_command(port, user, key, known, "-t")
-        cmd = " ".join(self.argv) + "; echo SSH-EXITED $?; sleep 600"
+        # (COLUMNS/LINES from the test's environment never reach the pane's programs)
+        cmd = "env -u COLUMNS -u LINES " + " ".join(self.argv) + "; echo SSH-EXITED $?; sleep 600"
         w, h = size
         tmux("new-session", "-d", "-s", self.session, "-x", str(w), "-y", str(h), cmd)
 
@@ -563,10 +569,11 @@ def test_without_a_server_it_runs_its_own_and_the_window_follows_the_caller(tmp_
         footer = wait_for(alice.session, r"(?m)^.*\^p palette").group(0)
         assert cell_len(footer) > 100
         tmux("resize-window", "-t", alice.session, "-x", "70", "-y", "24")
-        # (tmux only cuts the old line at 70, which hides "^p palette": it shows again only
-        # once the program, told of the new size, has drawn its footer at 70)
-        footer = wait_for(alice.session, r"(?m)^.*\^p palette").group(0)
-        assert 60 < cell_len(footer) <= 70
+        # (tmux only cuts the old lines at 70, which hides the status line's right end: it
+        # shows again only once the program, told of the new size, has drawn it at 70;
+        # below 80 columns the footer names no palette, the game's keys take its room)
+        status = wait_for(alice.session, r"(?m)^.*● 已连接").group(0)
+        assert 60 < cell_len(status) <= 70
         assert (data / "games.sqlite").exists()  # the games live in the data dir
     finally:
         door.stop()

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from eventually import pilot_until
+from tui_fixtures import screen_text
 
 from shared.actions import Action, Decision
 from shared.events import GameCreated, Phase, RoleAssigned, SeatInfo, Waiting
@@ -175,6 +176,8 @@ async def test_the_speech_counter_counts_and_a_speech_over_the_limit_is_not_sent
         await until(pilot, lambda: asking(app))
         await pilot.press(*"abc")
         await until(pilot, lambda: f"3/{MAX_SPEECH_CHARS}" in str(app.action_bar.counter.render()))
+        # On the screen, not only in the widget: the box once took the whole row.
+        await until(pilot, lambda: f"3/{MAX_SPEECH_CHARS}" in screen_text(app))
         app.action_bar.speech.value = "x" * (MAX_SPEECH_CHARS + 1)
         await pilot.press("enter")
         await until(pilot, lambda: "Too long" in str(app.action_bar.error.render()))
@@ -561,3 +564,103 @@ async def test_a_key_meant_for_the_last_question_never_answers_the_next():
         await pilot.press("2", "enter")
         await until(pilot, lambda: len(client.calls) == 3)
         assert client.calls[-1] == Action(seat=4, kind="vote", target=2)
+
+
+def status(app) -> str:
+    return str(app.status_line.render())
+
+
+async def test_the_status_line_never_waits_on_a_seat_that_has_answered():
+    # The game's snapshot named who it waits on; no snapshot follows an answer until a human
+    # is asked again. Seen in tmux: "waiting for 4" on seat 4's own screen through every
+    # bot's speech after 4 had spoken, and on into the night.
+    from shared.events import Decided, SeatState, Snapshot, SpeechEnd, SpeechStart, TableState
+
+    snap = Snapshot(
+        state=TableState(
+            started=True,
+            day=1,
+            phase="day",
+            over=False,
+            players=9,
+            lang="en",
+            you=4,
+            seats=[SeatState(seat=i + 1, name=n, alive=True) for i, n in enumerate(NAMES)],
+        ),
+        waiting_for=[
+            Decision(seat=4, action="speak", kinds=("speak", "skip")),
+            Decision(seat=7, action="vote"),  # another human's question
+        ],
+    )
+    app, client, queue = make_app(4, "villager", snap)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.action_bar.asks_speech)
+        await pilot.press(*"hi", "enter")
+        await until(pilot, lambda: client.calls and gone(app))
+        await until(pilot, lambda: "waiting for 7" in status(app))
+        assert "4" not in status(app).split("waiting for")[1]
+        queue.put_nowait((60, Decided(seat=7, action="vote")))
+        await until(pilot, lambda: "waiting for" not in status(app))
+        # Nor does a speech, or a new phase, leave a stale name behind.
+        app.board.waiting_on = [5]
+        queue.put_nowait((61, SpeechStart(seat=5)))
+        await until(pilot, lambda: "#5 Ed speaking" in status(app))
+        queue.put_nowait((62, SpeechEnd(seat=5, text="done", day=1)))
+        await until(pilot, lambda: "speaking" not in status(app))
+        assert "waiting for" not in status(app)
+        app.board.waiting_on = [4]
+        queue.put_nowait((63, Phase(phase="night", day=2)))
+        await until(pilot, lambda: "Night 2" in status(app))
+        assert "waiting for" not in status(app)
+
+
+async def test_while_the_game_starts_nobody_is_told_to_press_s():
+    # `werewolf play` starts its game itself: for the seconds the server takes, the status
+    # line said "Not started yet: press s to start it" and the footer offered s.
+    gate = asyncio.Event()
+    client = FakeClient()
+    client.gate = gate
+    queue: asyncio.Queue = asyncio.Queue()
+    for i, e in enumerate(table(4, "villager")[:1]):  # the game exists; nothing has happened
+        queue.put_nowait((i + 1, e))
+
+    async def source():
+        while True:
+            yield await queue.get()
+
+    app = WerewolfApp(client=client, you=4, events=source())  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: "Not started" in status(app))
+        assert app.check_action("start", ())
+        app.begin()
+        await until(pilot, lambda: client.calls == ["start"])
+        await until(pilot, lambda: "Starting the game" in status(app))
+        assert "press s" not in status(app) and not app.check_action("start", ())
+        gate.set()
+        await until(pilot, lambda: "Starting" not in status(app))
+        assert "Not started" not in status(app) and not app.check_action("start", ())
+
+
+async def test_chinese_questions_and_the_live_line_use_chinese_punctuation():
+    # Seen in tmux (zh, 80x24): "毒3号 婷婷?" and, under the transcript, "5号 大伟: 女巫…".
+    from shared.events import SpeechStart, Token
+
+    queue: asyncio.Queue = asyncio.Queue()
+    for i, e in enumerate([*table(3, "witch", "zh"), ask(3, "witch", [1, 2, 4], **WITCH)]):
+        queue.put_nowait((i + 1, e))
+
+    async def source():
+        while True:
+            yield await queue.get()
+
+    app = WerewolfApp(client=FakeClient(), you=3, events=source())  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press("2", "enter")
+        await until(pilot, lambda: "毒2号" in str(app.action_bar.prompt.render()))
+        prompt = str(app.action_bar.prompt.render())
+        assert "？" in prompt and "?" not in prompt
+        queue.put_nowait((20, SpeechStart(seat=5)))
+        queue.put_nowait((21, Token(seat=5, content="女巫昨晚")))
+        await until(pilot, lambda: "女巫昨晚" in str(app.live.render()))
+        assert "5号 Ed：女巫昨晚" in str(app.live.render())

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from conftest import ServerProcess
 from eventually import pilot_until, until
 
 from server.game import GameConfig
 from server.headless import run_game
 from shared.events import SpeechEnd, ThoughtToken, Token
+from shared.strings import say
 from tui.app import NewTable, WerewolfApp
 from tui.board import Board
 from tui.client import GameClient
@@ -337,3 +339,70 @@ async def test_the_transcript_follows_lines_pouring_in_until_the_reader_scrolls_
         await pilot_until(pilot, lambda: app.painted_seq >= 320, "more lines")
         await pilot.pause(0.2)
         assert timeline.scroll_y == held  # the reader's place is kept
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_after_game_over_the_footer_shows_the_review_a_new_game_and_help(size, lang):
+    # Seen in tmux: at 80 columns the footer was cut at "n New gam", and at 60 it showed
+    # neither the review nor a new game nor help.
+    from tui_fixtures import screen_text
+
+    events: list = []
+    await run_game(GameConfig(seed=4, lang=lang), on_event=events.append)
+
+    async def source():
+        for seq, event in enumerate(events, 1):
+            yield seq, event
+
+    app = WerewolfApp(you=4, lang=lang, events=source())
+    async with app.run_test(size=size) as pilot:
+        await pilot_until(pilot, lambda: app.board.over is not None, "game over")
+        # As the app of a game on a server (no recorded feed): a new game is offered.
+        app.events, app.client = None, GameClient("http://127.0.0.1:9")
+        app.refresh_bindings()
+        for key in ("review", "new_game", "help"):
+            label = say(f"app.key.{key}", lang)
+            await pilot_until(
+                pilot,
+                lambda label=label: label in screen_text(app).splitlines()[-1],
+                f"{label!r} in the footer",
+            )
+        await app.client.aclose()
+
+
+async def test_the_chinese_review_never_starts_a_line_with_a_closing_mark():
+    # Seen over ssh (zh, 80x24): a thought wrapped as "…没有突出目标" / "，随便刀一个好人。",
+    # and "想: " with an English colon.
+    from tui_fixtures import screen_text
+
+    from tui.widgets.review import ReviewScreen
+    from tui.wrap import CLOSING
+
+    events: list = []
+    await run_game(GameConfig(seed=4, lang="zh"), on_event=events.append)
+    board = Board(you=4, lang="zh", keep_all=True)
+    for seq, event in enumerate(events, 1):
+        board.apply(event, seq)
+
+    async def source():
+        for seq, event in enumerate(events, 1):
+            yield seq, event
+
+    app = WerewolfApp(you=4, lang="zh", events=source())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot_until(pilot, lambda: app.board.over is not None, "game over")
+        app.review_board = board
+        await pilot.press("r")
+        await pilot_until(pilot, lambda: isinstance(app.screen, ReviewScreen), "the review")
+        screen = app.screen
+        assert "想：" in str(screen.render_review())  # type: ignore[attr-defined]
+        starts: list[str] = []
+        for _ in range(len(screen.parts)):  # type: ignore[attr-defined]
+            await pilot.pause()
+            for row in screen_text(app).splitlines()[1:-3]:
+                inside = row.split("█")[1] if row.count("█") >= 2 else ""
+                if inside.strip() and inside.strip()[0] in CLOSING:
+                    starts.append(inside)
+            await pilot.press("right")
+        assert starts == []

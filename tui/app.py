@@ -38,6 +38,7 @@ from tui.widgets.timeline import Timeline
 FLUSH_SECONDS = 0.04  # 25 repaints a second at most: a token waits 40 ms at worst
 LOBBY_REFRESH_SECONDS = 1.0
 NARROW_BELOW = 110  # columns: fewer and a compact seat strip stands for the panes
+PALETTE_IN_FOOTER_FROM = 80  # columns: fewer and the footer names no palette
 # The server says "busy" while the run that asked this decision is still ending (its
 # checkpoint written, its lock held): the answer is sent again, never retyped.
 BUSY_RETRY_SECONDS = 0.5
@@ -102,18 +103,20 @@ class NewTable:
 class WerewolfApp(App[NewTable | None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = say("app.title", "en")
+    # In the footer in this order, which a narrow terminal cuts from the end: what the
+    # moment needs first (start, advance, the review, a new game), help, then the rest.
     BINDINGS = [
-        _key("ctrl+t", "toggle_thoughts", id="thoughts"),
-        _key("m", "maximize_pane", id="maximize"),
+        _key("ctrl+q", "quit", id="quit", priority=True),
+        _key("s", "start", id="start"),
+        _key("a", "advance", id="advance"),
         _key("t", "transcript", id="transcript"),
         _key("r", "review", id="review"),
         _key("n", "new_game", id="new_game"),
-        _key("i", "inspect_calls", id="calls"),
-        _key("s", "start", id="start"),
-        _key("a", "advance", id="advance"),
         _key("f1", "help", id="help"),
         Binding("question_mark", "help", show=False),
-        _key("ctrl+q", "quit", id="quit", priority=True),
+        _key("ctrl+t", "toggle_thoughts", id="thoughts"),
+        _key("m", "maximize_pane", id="maximize"),
+        _key("i", "inspect_calls", id="calls"),
     ]
 
     def __init__(
@@ -142,6 +145,7 @@ class WerewolfApp(App[NewTable | None]):
         self.maximized_seat: int | None = None  # our own maximize: the prompt stays in view
         self.action_bar = ActionBar()
         self.status_line = StatusLine()
+        self.footer = Footer()
         self.painted_seq = 0  # the last event the screen shows (for tests and benchmarks)
         self._flushed_at = 0.0  # perf_counter() of the last flush
         self.last_refusal = ""  # the server's reason the last time it refused an answer
@@ -158,7 +162,7 @@ class WerewolfApp(App[NewTable | None]):
                 yield self.live
         yield self.action_bar
         yield self.status_line
-        yield Footer()
+        yield self.footer
 
     AUTO_FOCUS = None  # chosen below: never a pane the layout hides
 
@@ -229,6 +233,9 @@ class WerewolfApp(App[NewTable | None]):
 
     def _fit(self, width: int) -> None:
         self.set_class(width < NARROW_BELOW, "narrow")
+        # Below 80 columns the footer's room goes to the game's keys (ctrl+p still works,
+        # and F1 names it): at 60, "^p palette" hid the help key.
+        self.footer.show_command_palette = width >= PALETTE_IN_FOOTER_FROM
         if width < NARROW_BELOW and isinstance(self.focused, SeatPane):
             self.timeline.focus()  # the panes are out of sight: focus stays where it shows
         self.board.header_dirty = True  # the status line fills the new width
@@ -239,7 +246,7 @@ class WerewolfApp(App[NewTable | None]):
     async def read_stream(self) -> None:
         if self.client is not None and self.events is None:
             try:
-                self.board.apply_snapshot(await self.client.snapshot_when_up(self._on_connection))
+                view = await self.client.snapshot_when_up(self._on_connection)
             except ApiError as e:
                 self.notify(
                     e.message,
@@ -248,6 +255,8 @@ class WerewolfApp(App[NewTable | None]):
                     markup=False,
                 )
                 return
+            self.board.apply_snapshot(view)
+            self.board.may_start = view.host  # nobody else is offered s, nor told of it
             self.localize()
             self.read_summary()
             if self.start_on_mount:
@@ -325,13 +334,25 @@ class WerewolfApp(App[NewTable | None]):
         snap = await self.client.snapshot()
         from tui.widgets.lobby import LobbyScreen  # (lazy: the first screen comes sooner)
 
-        lobby = LobbyScreen(self.client.game_id or "", self.board.lang, host=snap.host)
+        lobby = LobbyScreen(
+            self.client.game_id or "",
+            self.board.lang,
+            host=snap.host,
+            server=str(self.client.base_url),
+            roles=self.board.roles,
+        )
         await self.push_screen(lobby)
         while not self.board.started and not summary.get("started"):
+            lobby.roles = self.board.roles  # (from the feed's first event)
             lobby.show(summary, snap)
             await asyncio.sleep(LOBBY_REFRESH_SECONDS)
             summary = await self.client.summary()
         lobby.dismiss()
+        # The host started it: a villager sees no event of the first night, so the stream
+        # alone would leave "not started" on his status line until the dawn.
+        self.board.started = True
+        self.board.header_dirty = True
+        self.refresh_bindings()
 
     def _on_connection(self, connection: Connection) -> None:
         self.connection = connection
@@ -396,7 +417,8 @@ class WerewolfApp(App[NewTable | None]):
             if not body:
                 continue
             who = say("transcript.speaker", self.board.lang, n=s.seat, name=s.name)
-            text.append(f"{who}: ", style="bold yellow" if doing == "speaking" else "cyan")
+            said = say("transcript.said", self.board.lang, who=who, text="")  # "who：" in zh
+            text.append(said, style="bold yellow" if doing == "speaking" else "cyan")
             text.append(body, style="" if doing == "speaking" else "italic dim cyan")
             text.append("▌\n", style="yellow")
         text.rstrip()
@@ -464,22 +486,34 @@ class WerewolfApp(App[NewTable | None]):
     @work(group="actions", exit_on_error=False)
     async def begin(self) -> None:
         """Start the game (the host, or the creator of an unhosted game)."""
-        await self._segment("start")
+        self.board.starting = self.board.header_dirty = True
+        self.refresh_bindings()
+        try:
+            if await self._segment("start"):
+                self.board.started = True  # (a villager's first night shows no event)
+        finally:
+            self.board.starting = False
+            self.board.header_dirty = True
+            self.refresh_bindings()
 
     @work(group="actions", exit_on_error=False)
     async def step(self) -> None:
         """Step mode: run the next phase."""
         await self._segment("advance")
 
-    async def _segment(self, call: str) -> None:
+    async def _segment(self, call: str) -> bool:
+        """Whether the server took ``call``."""
         if self.client is None:
-            return
+            return False
         try:
             await getattr(self.client, call)()
         except ApiError as e:
             self._refused(e)
         except Exception as e:
             self._not_sent(e)
+        else:
+            return True
+        return False
 
     def _refused(self, e: ApiError) -> None:
         self.last_refusal = e.message
@@ -503,7 +537,13 @@ class WerewolfApp(App[NewTable | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer start, advance and review only when they mean something."""
         if action == "start":
-            return self.client is not None and not self.board.started
+            board = self.board
+            return (
+                self.client is not None
+                and not board.started
+                and board.may_start
+                and not board.starting
+            )
         if action == "advance":
             return self.board.paused
         if action == "review":

@@ -131,10 +131,14 @@ class Board:
         self.night_open: int | None = None  # the night's jobs still open (server's count)
         self.over: GameOver | None = None
         self.started = False
+        self.may_start = True  # this viewer's token may start the game (the host's, or any
+        # token of an unhosted game): the server says so with the first snapshot
+        self.starting = False  # a start is on its way to the server
         self.open_table = False  # every bot's thoughts stream to every viewer
         self.paused = False  # step mode: the game waits for someone to advance it
         self.checks: dict[int, bool] = {}
         self.roles: dict[str, int] = {}  # the board: role -> count
+        self.options: dict[str, Any] = {}  # the table's rules (GameConfig's, as created)
         self.claims: dict[int, str] = {}  # seat -> the role it claimed (in this language)
         self.dirty: set[int] = set()
         self.header_dirty = True
@@ -236,6 +240,7 @@ class Board:
         self.header_dirty = True
 
     def _speech_start(self, e: SpeechStart) -> None:
+        self._done_waiting(e.seat)  # the seat speaks: the game waits on it no more
         s = self.seat(e.seat)
         s.speaking, s.speech, s.speech_kind = True, "", e.kind
         self.dirty.add(e.seat)
@@ -265,6 +270,7 @@ class Board:
     def _game_created(self, e: GameCreated) -> None:
         self.lang = e.lang
         self.roles = dict(e.roles)
+        self.options = dict(e.options)
         for info in e.seats:
             self.seat(info.seat).name = info.name
         self.dirty.update(self.seats)
@@ -278,6 +284,7 @@ class Board:
     def _decided(self, e: Decided) -> None:
         self.seat(e.seat).decided = True
         self.dirty.add(e.seat)
+        self._done_waiting(e.seat)
         if e.seat == self.you and self.waiting is not None and self.waiting.action == e.action:
             self.answered()  # answered elsewhere, or the turn timer passed for us
 
@@ -288,6 +295,7 @@ class Board:
         self.phase, self.day = e.phase, e.day
         self.paused = False
         self.answered()  # a new phase: whatever was asked before is no longer asked
+        self.waiting_on = []  # nor is anyone else's question (the next snapshot tells)
         self._vote_result(e)
 
     def _vote_result(self, _e: Phase | VoteResult) -> None:
@@ -389,6 +397,15 @@ class Board:
             return
         self.waiting, self.deadline = None, None
         self.header_dirty = True
+        if self.you is not None:
+            self._done_waiting(self.you)
+
+    def _done_waiting(self, seat: int) -> None:
+        """The game no longer waits on ``seat``: ``waiting_on`` comes from the last
+        snapshot, and no snapshot follows an answer until the game asks a human again."""
+        if seat in self.waiting_on:
+            self.waiting_on = [n for n in self.waiting_on if n != seat]
+            self.header_dirty = True
 
     # -- what panes show -----------------------------------------------------------------
     def role_text(self, s: Seat) -> str:

@@ -34,3 +34,13 @@ async def _peek(client: GameClient) -> GameView:
     # A short-lived client of its own: the app's runs on the app's event loop.
     async with GameClient(client.base_url, token=client.token, game_id=client.game_id) as peek:
         return await peek.snapshot()
+
+
+def join_command(code: str, server: str) -> str:
+    """What another player types to sit at ``code``: ``--server`` only when it isn't the
+    default (the lobby shows it; ``werewolf host`` prints it)."""
+    from shared.settings import Settings
+
+    default = Settings.from_env({}).server
+    where = "" if not server or server.rstrip("/") == default.rstrip("/") else f" --server {server}"
+    return f"werewolf join {code}{where}"

@@ -315,9 +315,7 @@ STRINGS: dict[str, str] = {
     "help.role.witch": "one antidote (save tonight's victim) and one poison, each once a game",
     "help.role.hunter": "on death (not by poison) may shoot one player",
     "help.flow": "Night: the wolves kill, the seer checks, the witch may save or poison. "
-    "Day: the dead are announced, everyone speaks in turn, then a vote exiles one player. "
-    "The village wins when every wolf is dead; the wolves win when they kill every "
-    "villager or every god (seer, witch, hunter).",
+    "Day: the dead are announced, everyone speaks in turn, then a vote exiles one player.",
     "help.keys": "Keys",
     "help.keys.pick": "digits, ↑↓     select a seat (two digits for seat 10 and up)",
     "help.keys.confirm": "Enter, ctrl+j  confirm; a kill, poison or shot asks once more",
@@ -353,4 +351,21 @@ STRINGS: dict[str, str] = {
     "app.palette_help.new_game": "Another game like this one, on the same server",
     "app.tip.new_game": "Another game like this one (after game over)",
     "help.keys.new_game": "n              a new game, after game over",
+    "status.starting": "Starting the game…",
+    "lobby.join_command": "Others join with:\n    {command}",
+    "lobby.rule.board": "{players} players: {board}",
+    "lobby.rule.win.sides": "the wolves win when every villager or every god is dead (屠边)",
+    "lobby.rule.win.city": "the wolves win when every good player is dead (屠城)",
+    "lobby.rule.win.parity": "the wolves win when they are as many as everyone else",
+    "lobby.rule.village_wins": "the village wins when every wolf is dead",
+    "lobby.rule.sheriff": "a sheriff's election (警长) on day 1",
+    "lobby.rule.no_sheriff": "no sheriff",
+    "lobby.rule.self_save.first_night": "the witch may save herself on the first night only",
+    "lobby.rule.self_save.never": "the witch never saves herself",
+    "lobby.rule.self_save.always": "the witch may save herself any night",
+    "help.rules": "This table's rules",
+    "help.role.guard": "each night protects one player, never the same one two nights running",
+    "help.role.idiot": "voted out, shows his card and lives on without a vote",
+    "lobby.rule.sep": "; ",
+    "bar.ask": "{what}?",
 }

@@ -222,7 +222,9 @@ class ActionBar(Vertical):
         lang = self.lang
         title = Text(name("prompt", waiting.action, lang), style="bold yellow")
         if self.confirming is not None:
-            title = Text(self.describe(self.confirming) + "?", style="bold red")
+            title = Text(
+                say("bar.ask", lang, what=self.describe(self.confirming)), style="bold red"
+            )
             title.append(f"   {say('bar.confirm_hint', lang)}", style="bold")
         elif not waiting.speaks:
             title.append(f"   {say('bar.pick_hint', lang)}", style="dim")

@@ -13,7 +13,34 @@ from shared.narrate import role_name
 from shared.strings import has, say
 from tui.board import Board
 
-ROLE_ORDER = ("werewolf", "villager", "seer", "witch", "hunter")
+ROLE_ORDER = ("werewolf", "villager", "seer", "witch", "hunter", "guard", "idiot")
+
+
+def rules_lines(roles: dict[str, int], players: int, options: dict, lang: str) -> list[str]:
+    """The table's rules in the players' words: the board, how each side wins, the sheriff,
+    the witch's self-save (the lobby and the help screen say the same)."""
+    lines = []
+    if roles:
+        order = [r for r in ROLE_ORDER if r in roles] + [r for r in roles if r not in ROLE_ORDER]
+        board = say("narrate.board_sep", lang).join(
+            say("narrate.board_item", lang, count=roles[r], role=role_name(r, lang)) for r in order
+        )
+        lines.append(say("lobby.rule.board", lang, players=players, board=board))
+    win = options.get("win_condition") or "sides"
+    if has(f"lobby.rule.win.{win}"):
+        lines.append(
+            say("lobby.rule.village_wins", lang) + say("lobby.rule.sep", lang)
+            + say(f"lobby.rule.win.{win}", lang)
+        )  # fmt: skip
+    sheriff = options.get("sheriff")
+    if sheriff is None:  # the default: on at 12 players
+        sheriff = players == 12
+    saves = f"lobby.rule.self_save.{options.get('witch_self_save') or 'first_night'}"
+    more = [say("lobby.rule.sheriff" if sheriff else "lobby.rule.no_sheriff", lang)]
+    if "witch" in roles or not roles:
+        more.append(say(saves, lang) if has(saves) else "")
+    lines.append(say("lobby.rule.sep", lang).join(m for m in more if m))
+    return lines
 
 
 class HelpScreen(ModalScreen[None]):
@@ -45,6 +72,11 @@ class HelpScreen(ModalScreen[None]):
             key = f"help.role.{role}"
             text.append(f" — {say(key, lang)}\n" if has(key) else "\n")
         text.append("\n" + say("help.flow", lang) + "\n\n")
+        text.append(say("help.rules", lang) + "\n", style="bold")
+        players = sum(roles.values())
+        for line in rules_lines(roles, players, self.board.options, lang)[1:]:  # (the board:
+            text.append(f"  {line}\n")  # above, role by role)
+        text.append("\n")
         text.append(say("help.keys", lang) + "\n", style="bold")
         for key in (
             "pick",

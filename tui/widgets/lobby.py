@@ -13,6 +13,10 @@ from textual.widgets import Static
 from shared.events import Snapshot
 from shared.strings import say
 from tui import over_ssh
+from tui.launch import join_command
+from tui.widgets.help import rules_lines
+
+SEAT_COLUMN = 28  # cells: a seat, its name and who sits there, then the second column
 
 
 class LobbyScreen(ModalScreen[None]):
@@ -20,9 +24,12 @@ class LobbyScreen(ModalScreen[None]):
         Binding("s", "start", say("lobby.key.start", "en"), tooltip=say("lobby.tip.start", "en"))
     ]
 
-    def __init__(self, code: str, lang: str, host: bool) -> None:
+    def __init__(
+        self, code: str, lang: str, host: bool, server: str = "", roles: dict | None = None
+    ) -> None:
         super().__init__()
-        self.code, self.lang, self.host = code, lang, host
+        self.code, self.lang, self.host, self.server = code, lang, host, server
+        self.roles: dict[str, int] = roles or {}  # the board (the app's, once it is known)
         self.body = Static("", id="lobby-body", markup=False)
 
     def compose(self) -> ComposeResult:
@@ -37,8 +44,11 @@ class LobbyScreen(ModalScreen[None]):
         text = Text()
         text.append(say("lobby.title", lang, code=self.code) + "\n", style="bold underline")
         door = over_ssh.door()  # an ssh caller's friends come through the same door
-        join = say("lobby.join_ssh", lang, door=door, code=self.code) if door else None
-        text.append((join or say("lobby.join", lang, code=self.code)) + "\n", style="cyan")
+        if door:
+            join = say("lobby.join_ssh", lang, door=door, code=self.code)
+        else:  # with --server when the joiners' default would miss this server
+            join = say("lobby.join_command", lang, command=join_command(self.code, self.server))
+        text.append(join + "\n", style="cyan")
         if summary.get("open"):  # every bot's thoughts for everyone: every player is told
             text.append(say("lobby.open_table", lang) + "\n", style="magenta")
         if summary.get("public"):
@@ -49,6 +59,7 @@ class LobbyScreen(ModalScreen[None]):
         text.append(say("lobby.start" if self.host else "lobby.wait", lang), style="bold yellow")
         text.append("\n\n")
         text.append(say("lobby.seats", lang) + "\n", style="bold")
+        entries: list[tuple[str, str]] = []
         for seat in state.seats:
             n = seat.seat
             if n == you:
@@ -61,12 +72,25 @@ class LobbyScreen(ModalScreen[None]):
                 who, style = say("lobby.bot", lang), "dim"
             name = seat.name  # padded by cells: a Chinese name is twice as wide
             pad = " " * max(1, 10 - cell_len(name))
-            text.append(f"  {say('lobby.seat', lang, n=n, name=name)}{pad}{who}\n", style=style)
-        options = state.options
-        text.append("\n" + say("lobby.rules", lang) + ": ", style="bold")
-        rules = {k: v for k, v in options.items() if not k.endswith("seed")}  # (internal)
-        text.append(", ".join(f"{k}={v}" for k, v in rules.items()), style="dim")
+            entries.append((f"{say('lobby.seat', lang, n=n, name=name)}{pad}{who}", style))
+        # Two columns, down then across: at 80x24 one seat a row left no room for the rules.
+        rows = (len(entries) + 1) // 2
+        for i in range(rows):
+            left, style = entries[i]
+            text.append(f"  {left}", style=style)
+            if i + rows < len(entries):
+                right, other = entries[i + rows]
+                text.append(" " * max(2, SEAT_COLUMN - cell_len(left)))
+                text.append(right, style=other)
+            text.append("\n")
+        text.append("\n" + say("lobby.rules", lang) + "\n", style="bold")
+        for line in rules_lines(self.roles, len(state.seats), state.options, lang):
+            text.append(f"  {line}\n", style="dim")
         self.body.update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the host is offered s: the others wait for him."""
+        return self.host if action == "start" else True
 
     async def action_start(self) -> None:
         if self.host:

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from shared.narrate import role_name, side_name
 from shared.strings import say
 from tui.board import Board, Line
+from tui.wrap import wrap
 
 
 def sections(lines: list[Line]) -> list[list[Line]]:
@@ -54,10 +55,16 @@ class ReviewScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.head.update(self.render_head())
         self._paint()
+        self.call_after_refresh(self._paint)  # again at the laid-out width
+
+    def on_resize(self) -> None:
+        self._paint()
 
     def _paint(self) -> None:
+        # Wrapped here, not by Rich: a Chinese closing mark never starts a line.
+        width = self.head.content_size.width or max(20, self.app.size.width * 9 // 10 - 8)
         for static, part in zip(self.statics, self.parts, strict=True):
-            static.update(self.render_part(part))
+            static.update(wrap(self.render_part(part), width))
 
     def render_head(self) -> Text:
         b, lang = self.board, self.board.lang
@@ -87,7 +94,8 @@ class ReviewScreen(ModalScreen[None]):
                 s = b.seat(line.seat or 0)
                 role = role_name(s.role, lang) if s.role else "?"
                 who = say("review.thinks", lang, n=s.seat, name=s.name, role=role)
-                text.append(f"    {who}: ", style="cyan")
+                said = say("transcript.said", lang, who=who, text="")  # "…想：" in zh
+                text.append(f"    {said}", style="cyan")
                 text.append(line.text + "\n", style="italic dim")
             elif line.kind == "phase":
                 text.append("\n" + line.text + "\n", style="bold reverse")

@@ -37,7 +37,11 @@ class StatusLine(Static):
                     style="bold red" if left < 10 else "",
                 )
         elif not board.started and not board.over:
-            text.append(say("status.not_started", lang), style="bold yellow")
+            if board.starting:
+                key = "status.starting"
+            else:  # the host is told his key; the others, whom they wait for
+                key = "status.not_started" if board.may_start else "lobby.wait"
+            text.append(say(key, lang), style="bold yellow")
         elif not board.over:
             doing, seats = board.turn()
             if seats:
