@@ -193,6 +193,31 @@ async def test_at_an_open_table_a_player_watches_every_bot_think(server):
     await client.aclose()
 
 
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_open_table_mark_is_never_cut_at_narrow_widths(server, size):
+    """At 80 columns the mark was cut ('◆ open table: every bot's th…'): it is said whole,
+    or in its short form when the turn leaves no room for the whole."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
+        r = await c.post("/games", json={"humans": [5], "pace": 0, "seed": 33, "open": True})
+        g = r.json()
+    client = GameClient(server.url, token=g["tokens"]["5"], game_id=g["game_id"])
+    app = WerewolfApp(client=client, you=5, start=True)
+    seen: set[str] = set()
+
+    def marked() -> bool:
+        line = str(app.status_line.render())
+        if "◆" in line:
+            seen.add(line)
+        return len(seen) >= 1
+
+    async with app.run_test(size=size) as pilot:
+        await pilot_until(pilot, marked, "a status line with the open-table mark")
+    for line in seen:
+        assert "◆ open table" in line, line
+        assert "every bot's th" not in line or "every bot's thoughts shown" in line, line
+    await client.aclose()
+
+
 async def test_a_refusal_is_shown_in_the_action_bar(server):
     g = await _create(server.url, seat=1, seed=32)
     client = GameClient(server.url, token=g["tokens"]["1"], game_id=g["game_id"])

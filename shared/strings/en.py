@@ -344,6 +344,7 @@ STRINGS: dict[str, str] = {
     "review.thinks": "#{n} {name} ({role}) thinks",
     "transcript.said": "{who}: {text}",
     "status.open_table": "◆ open table: every bot's thoughts shown",
+    "status.open_table_short": "◆ open table",
     "lobby.open_table": "Open table: every bot's thoughts are shown to everyone.",
     "status.not_started": "Not started yet: press s to start it (its creator or host)",
     "app.key.new_game": "New game",

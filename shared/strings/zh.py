@@ -338,6 +338,7 @@ STRINGS: dict[str, str] = {
     "review.thinks": "{n}号 {name}（{role}）想",
     "transcript.said": "{who}：{text}",
     "status.open_table": "◆ 明牌局：机器人的思考对所有人可见",
+    "status.open_table_short": "◆ 明牌局",
     "lobby.open_table": "明牌局：所有机器人的思考对每个人可见。",
     "status.not_started": "尚未开始：按 s 开始（创建者或房主）",
     "app.key.new_game": "再来一局",

@@ -69,8 +69,6 @@ class StatusLine(Static):
                     text.append(f" · {say('status.your_part_done', lang)}", style="green")
             if board.started and not board.paused:
                 text.append(f"  ⏱ {board.elapsed()}", style="dim")
-        if board.open_table:
-            text.append(f"  {say('status.open_table', lang)}", style="magenta")
         state = connection.state
         label = (
             say("status.reconnecting", lang, attempt=connection.attempt)
@@ -89,8 +87,14 @@ class StatusLine(Static):
         # The connection keeps its place at the right edge; the turn gives way if need be.
         width = self.size.width or 80
         room = width - right.cell_len - 1
-        if text.cell_len > room:
-            text.truncate(max(0, room), overflow="ellipsis")
+        mark = Text()
+        if board.open_table:  # said whole, or in short where it doesn't fit: never cut
+            full = Text(f"  {say('status.open_table', lang)}", style="magenta")
+            short = Text(f"  {say('status.open_table_short', lang)}", style="magenta")
+            mark = full if text.cell_len + full.cell_len <= room else short
+        if text.cell_len + mark.cell_len > room:
+            text.truncate(max(0, room - mark.cell_len), overflow="ellipsis")
+        text.append_text(mark)
         text.append(" " * max(1, width - text.cell_len - right.cell_len))
         text.append_text(right)
         self.update(text, layout=False)  # one line, always
