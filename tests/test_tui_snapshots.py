@@ -49,6 +49,12 @@ def test_the_transcript_over_the_whole_screen(snap_compare, lang):
         await settle(pilot)
         await pilot.press("t")
         await pilot_until(pilot, lambda: pilot.app.timeline.size.width > 100, "full width")
+        # the seat strip painted again at the screen's full width (it was painted once at
+        # the width it had before the transcript opened: 80 columns' layout, seen in CI)
+        strip = pilot.app.strip
+        await pilot_until(
+            pilot, lambda: strip.painted_width == strip.size.width > 100, "the strip at full width"
+        )
         await settle(pilot)
 
     assert snap_compare(RecordedApp(lang=lang), terminal_size=(120, 36), run_before=open_both)

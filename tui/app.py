@@ -367,10 +367,13 @@ class WerewolfApp(App[NewTable | None]):
         dirty = self.board.take_dirty()
         self.board.timeline.clear()  # (the timeline reads the transcript itself)
         lines = self.timeline.behind
-        if not dirty and not lines and not self.board.header_dirty:
-            return
         narrow = self.has_class("narrow")
         stripped = narrow or self.has_class("transcript")  # the strip is in view
+        # (a strip resized with no new event, as when the transcript opens after the game,
+        # is painted again at its new width all the same)
+        resized = stripped and self.strip.dirty
+        if not dirty and not lines and not self.board.header_dirty and not resized:
+            return
         if dirty and (stripped or self.board.header_dirty):
             self.strip.dirty = True
         shown = self.maximized_seat

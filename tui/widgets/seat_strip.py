@@ -16,6 +16,7 @@ class SeatStrip(Static):
         super().__init__("", id="strip", markup=False)
         self.dirty = True
         self._rows = 0
+        self.painted_width = 0  # the width it was last painted at
 
     def on_resize(self) -> None:
         self.dirty = True
@@ -23,6 +24,7 @@ class SeatStrip(Static):
     def paint(self, board: Board) -> None:
         self.dirty = False
         width = self.size.width or 80
+        self.painted_width = width
         cols = 3 if width >= 57 else 2
         cell = max(12, width // cols)
         text = Text(no_wrap=True, overflow="crop")
