@@ -83,7 +83,10 @@ async def _one_game(url: str, pid: int, pace: float, seed: int) -> tuple[float, 
     """Play one all-bot game read by one spectator: server CPU seconds, and what the
     spectator received (events, token events, and the typewriter tokens in them)."""
     async with httpx.AsyncClient(base_url=url, timeout=60) as c:
-        g = (await c.post("/games", json={"humans": [], "pace": pace, "seed": seed})).json()
+        # names_seed too: the players' names are drawn per game otherwise, and the same
+        # seed then says other words (3,300-4,900 tokens from run to run, seen in session 6)
+        body = {"humans": [], "pace": pace, "seed": seed, "names_seed": seed}
+        g = (await c.post("/games", json=body)).json()
         reader, writer = await open_events(url, g["game_id"], g["spectator_token"])
         await asyncio.sleep(0.3)  # the stream is open and has read the deal
         cpu0 = cpu_seconds(pid)
