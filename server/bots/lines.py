@@ -692,16 +692,23 @@ REASONS: dict[str, tuple[str, str]] = {
 # A decision's random source for its words, apart from the one for its play: how many
 # phrasings a line has, or which one is picked, never moves a draw that decides play (an
 # edit of the words changes the game only where the claim parser reads them differently).
-_WORDS: WeakKeyDictionary[random.Random, random.Random] = WeakKeyDictionary()
+class _Words(random.Random):
+    """A words' source (its own words' source)."""
+
+
+# (A value must not refer to its key: the entry, and both sources, would live for ever:
+# ~200 KiB per finished game in a server, seen in bench/memory_bench.py.)
+_WORDS: WeakKeyDictionary[random.Random, _Words] = WeakKeyDictionary()
 
 
 def words(rng: random.Random) -> random.Random:
     """The words' random source of the decision whose play draws from ``rng``: made from
-    one draw of ``rng`` at the first word the decision says, then kept."""
+    one draw of ``rng`` at the first word the decision says, then kept while ``rng`` is."""
+    if isinstance(rng, _Words):
+        return rng
     w = _WORDS.get(rng)
     if w is None:
-        w = _WORDS[rng] = random.Random(rng.getrandbits(64))
-        _WORDS[w] = w  # the words' source is its own
+        w = _WORDS[rng] = _Words(rng.getrandbits(64))
     return w
 
 
