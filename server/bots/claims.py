@@ -95,7 +95,13 @@ _WOLF_BY = ((_EN_WOLF, _EN_CHECKED_WOLF), (_ZH_WOLF, _ZH_WOLF2))
 _GOOD_BY = ((_EN_GOOD, _EN_CHECKED_GOOD), (_ZH_GOOD, _ZH_GOOD2))
 
 
-@lru_cache(maxsize=4096)
+# Speeches parsed lately, per parser: every seat at a table reads each speech, soon after it
+# is said. (4,096 each held 40-60 MB once full: about 100 KiB per finished game in a server
+# until then, seen in bench/memory_bench.py; 16 tables' recent speeches fit in 512.)
+PARSED = 512
+
+
+@lru_cache(maxsize=PARSED)
 def _parse(text: str) -> tuple[Claim, ...]:
     found: list[tuple[int, Claim]] = []
     scripts = [i for i, has in enumerate(_scripts(text)) if has]
@@ -132,7 +138,7 @@ _ACCUSE_EN = re.compile(
 _ACCUSE_ZH = re.compile(r"(?:怀疑|投|出|放逐|注意|踩|归票|挂)\s*" + _NUM + r"\s*号")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PARSED)
 def parse_accusations(text: str) -> tuple[int, ...]:
     """Seats the speaker pushes to vote out or suspects ("I suspect seat 5", "投5号")."""
     seen: list[int] = []
@@ -149,7 +155,7 @@ _KILL_EN = re.compile(r"\b(?:kill|take|bite|target|eat)\s+" + _SEAT_EN + _NUM, r
 _KILL_ZH = re.compile(r"[刀杀]\s*" + _NUM + r"\s*号?")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PARSED)
 def parse_kill_proposal(text: str) -> int | None:
     """The victim a wolf proposes in the wolves' night talk ("kill seat 5", "刀5号")."""
     en, zh = _scripts(text)
@@ -181,7 +187,7 @@ _FLOW = re.compile(
 )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PARSED)
 def parse_badge_flow(text: str) -> bool:
     """Does a seer claim name whom it checks next (警徽流)?"""
     return _FLOW.search(text) is not None
