@@ -12,8 +12,6 @@ Imported with LangGraph (slow): only once the game graph is built.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
@@ -21,17 +19,7 @@ from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-log = logging.getLogger("werewolf.checkpoints")
-
-CHECKPOINT_EVERY = 256  # writes between two moves of the WAL into the database
-
-
-def _move_wal(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    finally:
-        conn.close()
+from server.store import WalMover
 
 
 class InlineSqliteSaver(SqliteSaver):
@@ -40,20 +28,7 @@ class InlineSqliteSaver(SqliteSaver):
     def __init__(self, conn: sqlite3.Connection, path: Path, serde: Any = None) -> None:
         super().__init__(conn, serde=serde)
         self.path = path
-        self._writes = 0
-        self._moving: asyncio.Task | None = None
-
-    def _wrote(self) -> None:
-        self._writes += 1
-        if self._writes % CHECKPOINT_EVERY or (self._moving and not self._moving.done()):
-            return
-        self._moving = asyncio.get_running_loop().create_task(self._move())
-
-    async def _move(self) -> None:
-        try:
-            await asyncio.to_thread(_move_wal, self.path)
-        except Exception as e:  # noqa: BLE001 - the next one tries again
-            log.warning("checkpointing the checkpoints' WAL failed: %s", e)
+        self.wal = WalMover(path, "checkpoints'")
 
     async def aget_tuple(self, config: Any) -> Any:
         return self.get_tuple(config)
@@ -75,14 +50,14 @@ class InlineSqliteSaver(SqliteSaver):
 
     async def aput(self, config: Any, checkpoint: Any, metadata: Any, new_versions: Any) -> Any:
         saved = self.put(config, checkpoint, metadata, new_versions)
-        self._wrote()
+        self.wal.wrote()
         return saved
 
     async def aput_writes(
         self, config: Any, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
     ) -> None:
         self.put_writes(config, writes, task_id, task_path)
-        self._wrote()
+        self.wal.wrote()
 
     async def adelete_thread(self, thread_id: str) -> None:
         self.delete_thread(thread_id)

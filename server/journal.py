@@ -18,29 +18,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from pathlib import Path
 
 from server.eventlog import EventLog
-from server.store import Store, _append_events
+from server.store import Store, WalMover, _append_events
 
 log = logging.getLogger("werewolf.journal")
 
 RETRY_FIRST = 0.05  # seconds before retrying a failed write, doubling up to RETRY_MOST
 RETRY_MOST = 2.0
-# The loop's own connection never checkpoints the WAL (a checkpoint syncs the disk: not on
-# the loop's thread); after this many commits the store's thread does, without waiting on
-# anyone (PASSIVE). SQLite's own default is every 1000 pages, a few hundred commits.
-CHECKPOINT_EVERY = 256
-
 Batch = list[tuple[EventLog, int, list]]
-
-
-def _move_wal(path: Path) -> None:
-    db = sqlite3.connect(path)
-    try:
-        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    finally:
-        db.close()
 
 
 class Journal:
@@ -56,8 +42,8 @@ class Journal:
         self._in_flight = False  # the slow way holds a batch (or retries one)
         self._due = False  # a write on the loop is scheduled for the end of this turn
         self._db: sqlite3.Connection | None = None  # the loop thread's own connection
-        self._commits = 0
-        self._checkpointing: asyncio.Task | None = None
+        # The loop's own connection never moves the WAL into the database (a sync)
+        self._wal = WalMover(store.path, "events'")
 
     def log_for(self, game_id: str) -> EventLog:
         """A new event log for ``game_id`` whose events this journal writes."""
@@ -138,24 +124,7 @@ class Journal:
             self._slow_way()
             return
         self._done(batch)
-        self._commits += 1
-        if self._commits % CHECKPOINT_EVERY == 0:
-            self._checkpoint()
-
-    def _checkpoint(self) -> None:
-        """Move the WAL into the database in a thread, if none is under way (with a connection
-        of its own: the store's may be in the middle of a read, which locks it out)."""
-        if self._checkpointing is not None and not self._checkpointing.done():
-            return
-        path = self.store.path
-
-        async def run() -> None:
-            try:
-                await asyncio.to_thread(_move_wal, path)
-            except Exception as e:  # noqa: BLE001 - the next one tries again
-                log.warning("checkpointing the events' WAL failed: %s", e)
-
-        self._checkpointing = asyncio.get_running_loop().create_task(run())
+        self._wal.wrote()
 
     async def _write_forever(self) -> None:
         delay = RETRY_FIRST
@@ -203,13 +172,13 @@ class Journal:
                 await asyncio.wait_for(self.flush(), 5)
             except TimeoutError:
                 pass
-        for task in (self._task, self._checkpointing):
-            if task is not None:
-                task.cancel()
-                try:
-                    await task
-                except (asyncio.CancelledError, Exception):
-                    pass
+        await self._wal.close()
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -72,6 +73,52 @@ def _many_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> list[tu
         sql = f"INSERT OR REPLACE INTO {table} ({columns}) VALUES {','.join([one] * len(chunk))}"
         out.append((sql, [value for row in chunk for value in row]))
     return out
+
+
+log = logging.getLogger("werewolf.store")
+
+WAL_MOVE_EVERY = 256  # writes between two moves of a WAL into its database
+
+
+def _move_wal(path: Path) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        db.close()
+
+
+class WalMover:
+    """Moves a database's WAL into it every :data:`WAL_MOVE_EVERY` writes, for a writer on the
+    loop's thread that never does it itself: a move syncs the disk (not on the loop), so it
+    runs in a thread with a connection of its own (the writer's may be in the middle of a
+    read, which locks it out), one at a time, without waiting on anyone (PASSIVE); a failure
+    is logged and the next one tries again."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        self.path, self.what = path, what
+        self.writes = 0
+        self.task: asyncio.Task | None = None
+
+    def wrote(self) -> None:
+        self.writes += 1
+        if self.writes % WAL_MOVE_EVERY or (self.task is not None and not self.task.done()):
+            return
+        self.task = asyncio.get_running_loop().create_task(self._move())
+
+    async def _move(self) -> None:
+        try:
+            await asyncio.to_thread(_move_wal, self.path)
+        except Exception as e:  # noqa: BLE001 - the next one tries again
+            log.warning("moving the %s WAL into its database failed: %s", self.what, e)
+
+    async def close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            try:
+                await self.task
+            except (asyncio.CancelledError, Exception):
+                pass
 
 
 def _append_events(db: sqlite3.Connection, params: list[tuple[str, int, int, str]]) -> None:

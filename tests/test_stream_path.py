@@ -282,7 +282,7 @@ async def test_the_events_of_one_turn_are_written_in_one_transaction_before_anyo
         assert all(log.durable == 0 for log in logs)  # not yet written: nobody may read it
         await asyncio.sleep(0)  # the turn ends: the journal writes
         assert [log.durable for log in logs] == [2, 2, 2]
-        assert journal._commits == 1  # noqa: SLF001 - one transaction for all three
+        assert journal._wal.writes == 1  # noqa: SLF001 - one transaction for all three
         assert [seq for seq, _, _ in await store.events("g1")] == [1, 2]
     finally:
         await journal.close()
@@ -321,9 +321,9 @@ async def test_a_database_busy_elsewhere_delays_the_events_in_order_and_loses_no
 
 
 async def test_the_wal_is_checkpointed_off_the_loop(tmp_path, monkeypatch):
-    import server.journal
+    import server.store
 
-    monkeypatch.setattr(server.journal, "CHECKPOINT_EVERY", 4)
+    monkeypatch.setattr(server.store, "WAL_MOVE_EVERY", 4)
     store, journal = await _journal(tmp_path)
     try:
         log = journal.log_for("g1")
@@ -331,8 +331,8 @@ async def test_the_wal_is_checkpointed_off_the_loop(tmp_path, monkeypatch):
             log.publish(_notice(i))
             await asyncio.sleep(0)  # a turn each: a commit each
         await journal.flush()
-        assert journal._checkpointing is not None  # noqa: SLF001
-        await journal._checkpointing  # noqa: SLF001
+        assert journal._wal.task is not None  # noqa: SLF001
+        await journal._wal.task  # noqa: SLF001
         # The database file itself holds the events: the WAL was moved into it (the loop's
         # connection never does that; nobody else wrote here).
         assert b"event 3" in (tmp_path / "games.sqlite").read_bytes()
@@ -369,10 +369,11 @@ async def test_checkpoints_are_written_in_place_and_their_wal_moved_off_the_loop
     from langgraph.graph import END, START, StateGraph
 
     import server.checkpoint_saver as saver_module
+    import server.store
     from server.graph import checkpoint_serde
     from server.moderator import _checkpoints_db
 
-    monkeypatch.setattr(saver_module, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(server.store, "WAL_MOVE_EVERY", 3)
     path = tmp_path / "checkpoints.sqlite"
     saver = saver_module.InlineSqliteSaver(_checkpoints_db(path), path, serde=checkpoint_serde())
     writers: set[int] = set()
@@ -410,8 +411,8 @@ async def test_checkpoints_are_written_in_place_and_their_wal_moved_off_the_loop
         history.append(c)
         await saver.aput_writes(c.config, [("n", 1)], "reader")
     assert len(history) >= 3
-    assert saver._moving is not None  # noqa: SLF001
-    await saver._moving  # noqa: SLF001
+    assert saver.wal.task is not None
+    await saver.wal.task
     assert path.stat().st_size > size_before  # the WAL went into the database
     await saver.adelete_thread("game-1")
     assert await saver.aget_tuple(config) is None
