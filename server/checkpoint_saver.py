@@ -6,7 +6,7 @@ thread and of the loop. In a paced game the loop sleeps between them, so every t
 a cold wake-up (about 100-150 µs of CPU on this machine), more than the write. Here the
 same SQL (the sync ``SqliteSaver``'s) runs inline: the checkpoint is serialised on the loop
 anyway; its write in WAL mode without a sync is a few hundred µs at most. The WAL is
-moved into the database (a sync) off the loop, every :data:`CHECKPOINT_EVERY` writes.
+moved into the database (a sync) off the loop, every :data:`server.store.WAL_MOVE_EVERY` writes (:class:`server.store.WalMover`).
 Imported with LangGraph (slow): only once the game graph is built.
 """
 
