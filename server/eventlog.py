@@ -90,11 +90,20 @@ class Reader:
 class Entry:
     seq: int
     event: Event
-    data: str  # the event as JSON, serialised once for every reader
+    data: str  # the event as JSON, serialised once for every reader ("" until released)
     graph: bool  # written by the graph's stream (counted in the checkpoint's ``emitted``)
     # The event as the stream sends it, encoded once by the first reader that needs it
     # (the log doesn't know the wire format; the HTTP layer fills this).
     wire: bytes | None = field(default=None, compare=False)
+
+
+def _seal(entry: Entry, now: float) -> None:
+    event = entry.event
+    if event.type in STAMPED_IN_PLACE:
+        event.ts = now
+    else:  # it may be kept elsewhere too (the game's history): stamp a copy
+        event = entry.event = event.model_copy(update={"ts": now})
+    entry.data = event.model_dump_json()
 
 
 class EventLog:
@@ -162,13 +171,13 @@ class EventLog:
         self.durable = len(self.entries)
 
     def publish(self, event: Event, graph: bool = False) -> Entry:
-        if event.type in STAMPED_IN_PLACE:
-            event.ts = time.time()
-        else:  # it may be kept elsewhere too (the game's history): stamp a copy
-            event = event.model_copy(update={"ts": time.time()})
-        entry = Entry(self.head + 1, event, event.model_dump_json(), graph)
+        """Add ``event`` to the log. It is stamped (``ts``) and serialised when it is
+        released (:meth:`to_write`): at once without a journal; else when the journal
+        writes it, which in a paced game is at the pacing clock's next ring."""
+        entry = Entry(self.head + 1, event, "", graph)
         self.entries.append(entry)
         if self._on_publish is None:
+            _seal(entry, time.time())
             self.made_durable(len(self.entries))
         else:
             self._on_publish(self)
@@ -177,6 +186,16 @@ class EventLog:
     def unwritten(self) -> list[Entry]:
         """Entries published but not yet written (the journal's work)."""
         return self.entries[self.durable :]
+
+    def to_write(self) -> list[Entry]:
+        """:meth:`unwritten`, each stamped with the time it is released (``ts``: now) and
+        serialised once, for the store and every reader."""
+        out = self.entries[self.durable :]
+        now = time.time()
+        for entry in out:
+            if not entry.data:
+                _seal(entry, now)
+        return out
 
     def made_durable(self, count: int) -> None:
         """The first ``count`` entries are written: readers may have them."""

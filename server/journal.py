@@ -1,16 +1,18 @@
 """Makes a server's events durable before anyone may read them: one writer for all games.
 
 Every published event waits in its game's log until the journal has written it to the
-store; only then do streams send it. Whatever every game published in one turn of the
-event loop (a pacing tick wakes every typewriter at once) is written in one transaction,
-on the loop's own thread, right after that turn: a trip to the store's thread (a hand-off,
-the thread's wake-up, the GIL passed back and forth, a wake-up of the loop) costs several
-times the write itself (a commit in WAL mode without a sync: 15-30 µs). The store's thread
-is kept for what may wait: a write that found the database busy, and the retries; the WAL's
-checkpoints (a sync) run in a thread of their own. A write that fails is retried, never dropped: while it fails the
-journal is unhealthy (the server refuses new games and actions, 503) and the games'
-events wait in memory; when space comes back they are written, in order, and readers go
-on where they were.
+store; only then do streams send it. While the pacing clock keeps time (a paced game is
+typing: :mod:`server.pacing`), whatever every game published since its last ring is
+written at the end of its next ring, in one transaction with the tokens that ring typed;
+otherwise whatever every game published in one turn of the event loop is written right
+after that turn. Either way on the loop's own thread: a trip to the store's thread (a
+hand-off, the thread's wake-up, the GIL passed back and forth, a wake-up of the loop) costs
+several times the write itself (a commit in WAL mode without a sync: 15-30 µs). The
+store's thread is kept for what may wait: a write that found the database busy, and the
+retries; the WAL's checkpoints (a sync) run in a thread of their own. A write that fails is
+retried, never dropped: while it fails the journal is unhealthy (the server refuses new
+games and actions, 503) and the games' events wait in memory; when space comes back they
+are written, in order, and readers go on where they were.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import logging
 import sqlite3
 
 from server.eventlog import EventLog
+from server.pacing import pacing_clock
 from server.store import Store, WalMover, _append_events
 
 log = logging.getLogger("werewolf.journal")
@@ -59,10 +62,12 @@ class Journal:
     def _publish(self, log_: EventLog) -> None:
         self._waiting[id(log_)] = log_
         if not self._due:
-            # After every callback ready now (the other typewriters woken by the same tick):
-            # one transaction for all they publish.
+            # At the end of the pacing clock's next ring while it keeps time (a tick's tokens,
+            # and whatever the games did since the last ring: one transaction, one wake-up);
+            # else after every callback ready now (the other games woken by the same event).
             self._due = True
-            asyncio.get_running_loop().call_soon(self._write_now)
+            if not pacing_clock().next_ring(self._write_now):
+                asyncio.get_running_loop().call_soon(self._write_now)
 
     def _slow_way(self) -> None:
         """Hand what waits to the task that writes through the store's thread."""
@@ -79,7 +84,7 @@ class Journal:
         self._slow_way()
 
     def _take(self) -> tuple[Batch, list[tuple[str, int, int, str]]]:
-        batch = [(lg, lg.durable, lg.unwritten()) for lg in self._waiting.values()]
+        batch = [(lg, lg.durable, lg.to_write()) for lg in self._waiting.values()]
         self._waiting.clear()
         rows = [
             (self._ids[id(lg)], e.seq, int(e.graph), e.data)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import re
-import weakref
 from collections.abc import Callable
 
+from server.pacing import TICK, pacing_clock
 from shared.events import (
     GOD,
     Event,
@@ -29,15 +27,6 @@ _TOKEN = re.compile(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffe
 def tokenize(text: str) -> list[str]:
     """Split text into typewriter tokens; joining them gives the text back."""
     return _TOKEN.findall(text)
-
-
-# The pacing clock rings at most this often (seconds). A typewriter writes every token that
-# is due when it rings, as one event, so a game at 1000 tokens/s costs the server 25
-# wake-ups a second, not 1000, and 50 games at 30 tokens/s share one timer. A wake-up of
-# the server costs more than everything it writes (20 ms cost half as much again per
-# token). The terminal client repaints at 20 Hz (every 50 ms): a token a tick late is
-# never seen late.
-TICK = 0.04
 
 
 class Text:
@@ -79,75 +68,6 @@ class Text:
             due = now
         self.i, self.due = i, due
         return i >= n
-
-
-class PacingClock:
-    """One clock for every typewriter of an event loop. Each ring writes every token due of
-    every text (:class:`Text`) itself, so a tick costs one wake-up of the loop for all the
-    games that type, not a wake-up of each typewriter's task; rings are at least
-    :data:`TICK` apart, one timer for all."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self._texts: list[tuple[float, int, Text]] = []
-        self._order = itertools.count()  # ties are typed in the order they came
-        self._timer: asyncio.Handle | None = None
-        self._timer_at = 0.0  # when it rings (uvloop's handle for a time past has no when())
-        self._last = -TICK
-        self.rings = 0  # how often it has rung (for the tests and benchmarks)
-
-    def type(self, text: Text) -> asyncio.Future[float]:
-        """Type the rest of ``text`` at its pace; the future is done when it is all written
-        (with when its next token would be due), or with what a write raised."""
-        text.done = self.loop.create_future()
-        heapq.heappush(self._texts, (text.due, next(self._order), text))
-        self._arm()
-        return text.done
-
-    def _arm(self) -> None:
-        at = max(self._texts[0][0], self._last + TICK)
-        if self._timer is not None:
-            if self._timer_at <= at:
-                return
-            self._timer.cancel()
-        self._timer, self._timer_at = self.loop.call_at(at, self._ring), at
-
-    def _ring(self) -> None:
-        self._timer = None
-        self.rings += 1
-        now = self._last = self.loop.time()
-        texts = self._texts
-        while texts and texts[0][0] <= now:
-            text = heapq.heappop(texts)[2]
-            done = text.done
-            assert done is not None
-            if done.done():  # its typewriter was cancelled meanwhile (its game was)
-                continue
-            try:
-                over = text.type_due(now)
-            except BaseException as e:  # noqa: BLE001 - it is the typewriter's to raise
-                done.set_exception(e)
-                continue
-            if over:
-                done.set_result(text.due)
-            else:
-                heapq.heappush(texts, (text.due, next(self._order), text))
-        if texts:
-            self._arm()
-
-
-_clocks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PacingClock] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def pacing_clock() -> PacingClock:
-    """The running loop's pacing clock."""
-    loop = asyncio.get_running_loop()
-    clock = _clocks.get(loop)
-    if clock is None:
-        clock = _clocks[loop] = PacingClock(loop)
-    return clock
 
 
 _TOKENS = frozenset({"token", "thought_token"})

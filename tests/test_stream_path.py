@@ -10,7 +10,8 @@ import uvloop
 from eventually import until
 
 from server.eventlog import EventLog
-from server.typewriter import PacingClock, Text, Typewriter, pacing_clock, tokenize
+from server.pacing import TICK, PacingClock, pacing_clock
+from server.typewriter import Text, Typewriter, tokenize
 from shared.events import PUBLIC, Error, Event, Token
 
 TEXT = "The wolves are among us, 金水 for seat three; I vote for seat five. " * 8
@@ -47,7 +48,7 @@ def test_every_token_arrives_in_order_under_one_clock():
 
 
 def test_a_fast_pace_writes_every_token_due_as_one_event_per_wake_up():
-    # A token is due every 0.1 ms; the clock rings at most every 40 ms and writes, from the
+    # A token is due every 0.1 ms; the clock rings at most once a tick and writes, from the
     # ring, every token due of every text: many tokens (the slower the machine, the more)
     # as one event per text.
     written, rings = _typewrite(pace=10000, texts=3)
@@ -215,7 +216,7 @@ async def test_a_models_tokens_within_a_tick_go_out_as_one_event_per_seat_in_ord
         tw.write(ThoughtToken(seat=2, content=word, vis=GOD))
     tw.write(Token(seat=3, content="Hello ", vis=PUBLIC))  # another seat's, held apart
     assert [e.content for e in out] == ["I "]  # type: ignore[union-attr]
-    await asyncio.sleep(0.1)  # the next tick: what was held goes out
+    await asyncio.sleep(3 * TICK)  # the next tick, and one more: what was held goes out
     assert [(e.type, e.content) for e in out] == [  # type: ignore[union-attr]
         ("thought_token", "I "),
         ("thought_token", "think seat 4 "),
