@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 from fastapi import FastAPI
@@ -18,6 +20,41 @@ from server.moderator import Moderator
 from shared.settings import ServerLimits, Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 3  # an open SSE stream would otherwise hold shutdown forever
+TICK_SECONDS = 1.0  # how often the server's main loop wakes (uvicorn's: 0.1)
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, whose main loop wakes once a second (the ``Date`` header is to the
+    second) instead of ten times, and at once on a signal. A wake-up of an idle process
+    costs about 100 µs here: ten a second were a third of a paced game's (20 ticks a
+    second) and most of an idle server's CPU."""
+
+    _wake: asyncio.Future[None] | None = None
+
+    async def main_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 10) % 864000  # uvicorn's ticks: a multiple of 10 each second
+            self._wake = wake = loop.create_future()
+            timer = loop.call_later(TICK_SECONDS, _wake_up, wake)
+            try:
+                await wake
+            finally:
+                timer.cancel()
+            should_exit = await self.on_tick(counter)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        wake = self._wake
+        if wake is not None:  # a signal handler: the loop is woken the thread-safe way
+            wake.get_loop().call_soon_threadsafe(_wake_up, wake)
+
+
+def _wake_up(wake: asyncio.Future[None]) -> None:
+    if not wake.done():
+        wake.set_result(None)
 
 
 def create_app(
@@ -79,4 +116,4 @@ def serve(
         # it from 127.0.0.1, where on a shared machine every local user is (server/api/quotas)
         proxy_headers=bool(os.environ.get("FORWARDED_ALLOW_IPS", "").strip()),
     )
-    uvicorn.Server(config).run()
+    Server(config).run()
