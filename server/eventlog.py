@@ -24,9 +24,11 @@ from shared.events import Event, parse_event
 # wakes them at once.
 WAKE_EVERY = 0.015
 KEEPALIVE = object()  # what a reader's keep-alive timer wakes it with
-# Events made for one write and kept nowhere else (a typewriter's tokens): the log stamps
-# them in place instead of copying them.
-STAMPED_IN_PLACE = frozenset({"token", "thought_token"})
+# Events made for one write and kept nowhere else (a typewriter's tokens, and the starts and
+# ends it writes around its texts): the log stamps them in place instead of copying them.
+STAMPED_IN_PLACE = frozenset(
+    {"token", "thought_token", "thought_start", "thought_end", "speech_start"}
+)
 
 
 class Reader:

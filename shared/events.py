@@ -37,7 +37,9 @@ Lang = Literal["en", "zh"]
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
     vis: Visibility = PUBLIC
-    ts: float | None = None  # when the server published it (Unix time), set by the event log
+    ts: float | None = (
+        None  # when the server released it to the streams (Unix time): the event log's
+    )
 
 
 class _SeatEvent(_Event):
