@@ -1057,6 +1057,9 @@ class ScriptedLLM:
     def serve_forever(self) -> None:
         """Serve in the foreground until interrupted (the CLI)."""
         sock = self._bind()
+        # Listening before it says where: a client that connects at once waits in the backlog
+        # until uvicorn accepts, instead of finding nobody there (uvicorn listens later).
+        sock.listen(2048)
         print(f"scripted LLM serving model {self.model!r} at {self.base_url}", flush=True)
         try:
             uvicorn.Server(self._config()).run(sockets=[sock])

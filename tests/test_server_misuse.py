@@ -38,9 +38,11 @@ async def waiting_game(server):
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as c:
         g = (await c.post("/games", json={"humans": [2], "pace": 0, "seed": 40})).json()
         tok = g["tokens"]["2"]
-        await post(c, f"/games/{g['game_id']}/start", tok)
+        r = await post(c, f"/games/{g['game_id']}/start", tok)
+        assert r.status_code == 200, r.text  # (a game not started waits on nobody)
         for _ in range(20):  # answer until the day's speech is asked for
             snap = await state_of(c, g["game_id"], g["spectator_token"])
+            assert snap["waiting_for"], snap  # the segment ended on a human's decision
             w = snap["waiting_for"][0]
             if w["action"] == "speak":
                 break
