@@ -634,12 +634,13 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
         parts.append(say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
     elif view.role == "hunter" and view.seat in k.exiled:
         # The shot is decided here, once: these words say it, ``strategy.shoot`` fires it.
-        shot, pointed = hunter_shot(view, k, others)
+        shot, decided = hunter_shot(view, k, others)
         if shot is None:
             parts.append(say("hunter_holding", lang, rng))
+            pointed = tr(lang, f"{decided} {pointed}", f"{decided}{pointed}")
         else:
             parts.append(say("hunter_leaving", lang, rng, t=_w(view, shot)))
-            target = shot
+            target, pointed = shot, decided
     if target is not None and (k.score.get(target, 0.0) > 0 or k.wolf):
         parts.append(say("last_words", lang, rng, t=_w(view, target), n=_name(view, target)))
     if not parts:
