@@ -21,6 +21,7 @@ from server.bots.claims import (
     parse_kill_proposal,
 )
 from server.bots.evidence import Knowledge, forget, knowledge, temper_of
+from server.bots.lines import LINES
 from server.bots.speech import join
 from server.game.config import GameConfig
 from server.game.engine import apply, new_game, pending
@@ -309,6 +310,75 @@ def test_hunters_shoot_in_bot_games() -> None:
     steps = [*all_steps("en"), *all_steps("zh")]
     shots = [p.action.target for _, d, _, p in steps if d.action == "shoot"]
     assert shots and any(t is not None for t in shots)
+
+
+def _said(key: str, lang: str, text: str) -> set[int] | None:
+    """The seats a line of ``LINES[key]`` names in ``text`` (empty: a line naming none),
+    None when no line of it is there. The speech joins lines as it likes (capitals, a
+    dash instead of a full stop), so each is matched without its last stop, any case."""
+    seat = r"seat (\d+)" if lang == "en" else r"(\d+)号"
+    found: set[int] | None = None
+    for line in LINES[key][lang == "zh"]:
+        rx = re.escape(line.rstrip(".。")).replace(re.escape("{t}"), seat)
+        for m in re.finditer(rx, text, re.I):
+            found = (found or set()) | {int(g) for g in m.groups()}
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_exiled_hunter_shoots_whom_his_last_words_name(lang: str) -> None:
+    # Seeds until an exiled hunter has shot and another has held fire: every one of them
+    # says in his last words what his shot then does.
+    def seeds():
+        yield from games(lang)
+        for seed in range(40, 200):
+            yield play(seed, lang)
+
+    seen = {"shot": 0, "held": 0}
+    for state, steps in seeds():
+        hunter = next(s for s in range(1, 10) if state.role(s) == "hunter")
+        words = [p.speech for _, d, _, p in steps if d.seat == hunter and d.action == "last_words"]
+        shots = [p.action for _, d, _, p in steps if d.seat == hunter and d.action == "shoot"]
+        exiled = any(
+            isinstance(e, Death) and e.cause == "exile" and hunter in e.seats for e in state.history
+        )
+        if not (exiled and words and shots):
+            continue
+        named, holding = (
+            _said("hunter_leaving", lang, words[0]),
+            _said("hunter_holding", lang, words[0]),
+        )
+        if shots[0].kind == "shoot":
+            seen["shot"] += 1
+            assert named == {shots[0].target} and holding is None, words[0]
+        else:
+            seen["held"] += 1
+            assert named is None and holding == set(), words[0]
+        if min(seen.values()) >= 1:
+            return
+    pytest.fail(f"no exiled hunter both shot and held fire in 200 games: {seen}")
+
+
+def test_a_hunters_shot_is_what_his_last_words_decided() -> None:
+    # His last words came with nothing against anyone: he said he holds fire. Whatever
+    # his view holds after them (here, what would convict seat 6), the shot is the same.
+    last = SpeechEnd(
+        seat=5, text="I'm the hunter, but I'm sure of nobody.", kind="last_words", day=1
+    )
+    later = [
+        SpeechEnd(seat=2, text="I'm the seer. Seat 6 is a wolf.", day=1),
+        SpeechEnd(seat=6, text="I'm the seer! Seat 2 is a wolf.", day=1),
+        VoteCast(seat=6, target=2, day=1),
+        VoteCast(seat=7, target=2, day=1),
+    ]
+    alive = [True] * 9
+    alive[4] = False
+    d = Decision(
+        seat=5, action="shoot", kinds=("shoot", "skip"), options=[s for s in range(1, 10) if s != 5]
+    )
+    assert plan(_view(5, "hunter", later, 1, alive), d, random.Random(0)).action.target == 6
+    p = plan(_view(5, "hunter", [last, *later], 1, alive), d, random.Random(0))
+    assert p.action.kind == "skip"
 
 
 def test_villager_follows_the_believed_seer() -> None:

@@ -33,6 +33,11 @@ SOCKET = ["-L", f"werewolf-e2e-{os.getpid()}", "-f", "/dev/null"]
 
 def tmux(*args: str) -> str:
     done = subprocess.run(["tmux", *SOCKET, *args], capture_output=True, text=True, check=False)
+    if done.returncode and "server exited unexpectedly" in done.stderr:
+        # The last test's kill-session left no session, and the server was still on its
+        # way out when this command reached it (seen once in the suite): a new one starts.
+        time.sleep(0.5)
+        done = subprocess.run(["tmux", *SOCKET, *args], capture_output=True, text=True)
     if done.returncode and args[0] in ("new-session", "send-keys"):  # (never lost unseen)
         raise AssertionError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
     return done.stdout
@@ -303,3 +308,42 @@ def test_play_a_whole_game_in_tmux(tmp_path, bots):
         tmux("kill-session", "-t", session)
         if llm:
             llm.stop()
+
+
+def test_the_chinese_status_line_is_whole_after_game_over_at_80x24(tmp_path, server):
+    # Seen in tmux (zh, 80x24): after game over the status line ended "● 已结" for
+    # "● 已结束", and stayed so. The game-over toast covered that line up to 2 columns from
+    # the right edge; Textual redrew only what it covered, and "束", across its edge,
+    # came back as blanks. Pilot draws whole screens, so only a terminal shows it.
+    import httpx
+
+    game = httpx.post(
+        f"{server.url}/games", json={"humans": [], "pace": 0, "seed": 3, "lang": "zh"}
+    ).json()
+    auth = {"Authorization": f"Bearer {game['spectator_token']}"}
+    werewolf = Path(sys.executable).with_name("werewolf")
+    command = (
+        f"env -u COLUMNS -u LINES {werewolf} watch {game['game_id']} "
+        f"--token {game['spectator_token']} --server {server.url}; sleep 300"
+    )
+    session = f"ww-{uuid.uuid4().hex[:8]}"
+    env = ["-e", f"WEREWOLF_CLIENT_DIR={tmp_path}"]
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", *env, command)
+    try:
+        live = f"● {say('status.live', 'zh')}"
+        assert wait_until(session, lambda now: live in now), screen_of(session)
+        with httpx.stream("POST", f"{server.url}/games/{game['game_id']}/start", headers=auth):
+            pass
+        toast = say("app.game_over", "zh")
+        over = say("phase.game_over", "zh")
+        assert wait_until(session, lambda now: over in now and toast not in now, 120)
+
+        def status(now: str) -> str:
+            return now.splitlines()[-2].rstrip()
+
+        label = f"● {say('status.closed', 'zh')}"
+        assert wait_until(session, lambda now: status(now).endswith(label), 20), status(
+            screen_of(session)
+        )
+    finally:
+        tmux("kill-session", "-t", session)

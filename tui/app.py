@@ -18,6 +18,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
+from textual.notifications import Notify
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -43,6 +44,7 @@ PALETTE_IN_FOOTER_FROM = 80  # columns: fewer and the footer names no palette
 # checkpoint written, its lock held): the answer is sent again, never retyped.
 BUSY_RETRY_SECONDS = 0.5
 BUSY_PATIENCE_SECONDS = 120.0
+TOAST_GONE_SECONDS = 0.5  # how long after a toast's time is up the screen under it is redrawn
 
 
 def _key(key: str, action: str, id: str, **kw) -> Binding:
@@ -173,6 +175,21 @@ class WerewolfApp(App[NewTable | None]):
         self.set_interval(FLUSH_SECONDS, self.flush)
         self.set_interval(1.0, self._tick)
         self.read_stream()
+
+    def on_notify(self, event: Notify) -> None:
+        """A toast is up: once it has gone, the screen under it is drawn again, whole."""
+        self.set_timer(event.notification.time_left + TOAST_GONE_SECONDS, self._after_toasts)
+
+    def _after_toasts(self) -> None:
+        # Textual redraws only the rectangle a toast covered, and a wide (Chinese) character
+        # across its edge comes back as two blanks: the toast stops 2 columns short of the
+        # right edge (its rack's scrollbar), where the status line ends "● 已结束 ". The
+        # status line and the panes repaint as the game goes on, and the cut heals; after
+        # game over nothing does, and "● 已结" stayed (seen in tmux, 80x24 zh).
+        if self.screen.query("Toast"):
+            self.set_timer(TOAST_GONE_SECONDS, self._after_toasts)
+        else:
+            self.screen.refresh()
 
     def localize(self) -> None:
         """Footer and palette labels in the game's language."""

@@ -318,6 +318,18 @@ LINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         ("我是猎人，我带走{t}。", "我是猎人，你们出错了，我开枪带{t}。", "我是猎人，枪给{t}。"),
     ),
+    "hunter_holding": (
+        (
+            "I'm the hunter, but I'm sure of nobody, so I hold my fire.",
+            "hunter here, and I won't shoot blind: my gun stays down.",
+            "I am the hunter, and with nobody certain I keep my bullet.",
+        ),
+        (
+            "我是猎人，但我谁都没把握，这枪不开。",
+            "我是猎人，不确定谁是狼，我不开枪。",
+            "我是猎人，枪我收着，不乱带人。",
+        ),
+    ),
     "witch_claim": (
         ("I'm the witch, and {x}", "witch here: {x}", "I am the witch: {x}"),
         ("我是女巫，{x}", "我是女巫，{x}", "我跳女巫，{x}"),

@@ -43,6 +43,7 @@ from .strategy import (
     PRE_CLAIM,
     SEER_EARLY,
     fake_report,
+    hunter_shot,
     pack_rng,
     should_fake_claim,
     vote_target,
@@ -628,10 +629,18 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
             label,
         )
     target, why = vote_target(view, k, others)
+    pointed = tr(lang, f"I point at seat {target}: {why}.", f"我指向{target}号：{why}。")
     if view.role == "witch":
         parts.append(say("witch_claim", lang, rng, x=_witch_news(view, k, rng)))
-    elif view.role == "hunter" and view.seat in k.exiled and target is not None:
-        parts.append(say("hunter_leaving", lang, rng, t=_w(view, target)))
+    elif view.role == "hunter" and view.seat in k.exiled:
+        # The shot is decided here, once: these words say it, ``strategy.shoot`` fires it.
+        shot, decided = hunter_shot(view, k, others)
+        if shot is None:
+            parts.append(say("hunter_holding", lang, rng))
+            pointed = tr(lang, f"{decided} {pointed}", f"{decided}{pointed}")
+        else:
+            parts.append(say("hunter_leaving", lang, rng, t=_w(view, shot)))
+            target, pointed = shot, decided
     if target is not None and (k.score.get(target, 0.0) > 0 or k.wolf):
         parts.append(say("last_words", lang, rng, t=_w(view, target), n=_name(view, target)))
     if not parts:
@@ -641,8 +650,8 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
         parts,
         tr(
             lang,
-            f"I'm leaving the game. {k.claims_summary(lang)} I point at seat {target}: {why}.",
-            f"我出局了。{k.claims_summary(lang)}我指向{target}号：{why}。",
+            f"I'm leaving the game. {k.claims_summary(lang)} {pointed}",
+            f"我出局了。{k.claims_summary(lang)}{pointed}",
         ),
         label,
         rng=rng,

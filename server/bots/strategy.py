@@ -15,9 +15,11 @@ comes with a thought in sentences, from the evidence. What a seat says is
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from server.game.state import Action, Decision
 from server.game.view import SeatView
+from shared.events import SpeechEnd
 
 from .base import Plan
 from .evidence import GODS, Knowledge, others_alive
@@ -394,34 +396,50 @@ def _worth_poisoning(
     return None
 
 
+def hunter_shot(view: SeatView, k: Knowledge, options: list[int]) -> tuple[int | None, str]:
+    """Whom the hunter takes with him (None: he holds fire), and why, as a thought. One
+    decision: his last words say it (``speech.last_words``), his shot does it (``shoot``)."""
+    lang = view.lang
+    liars = [s for s in k.liars() if s in options]
+    believed = {k.believed} if k.believed is not None else set()
+    pool = [s for s in options if s not in believed]
+    top = liars[0] if liars else (k.ranked(pool)[0] if pool else None)
+    score = k.score.get(top, 0.0) if top is not None else 0.0
+    if top is None or score < HUNTER_SURE:
+        return None, tr(
+            lang,
+            f"I'm not sure of anyone: {k.explain(options, lang, 2)}. A wrong shot helps the wolves, so I hold fire.",
+            f"我不确定任何人：{k.explain(options, lang, 2)}。开错枪等于帮狼，不开枪。",
+        )
+    return top, tr(
+        lang,
+        f"I take seat {top} with me: {k.explain([top], lang, 1)}.",
+        f"我带走{top}号：{k.explain([top], lang, 1)}。",
+    )
+
+
+def _at_last_words(view: SeatView, k: Knowledge) -> Knowledge:
+    """What the hunter believed when he gave his last words today (where he said whether he
+    shoots, and whom), else what he believes now. His own words, and a badge he passed,
+    come between the two: they must not change the shot he announced."""
+    events = view.events
+    for i in range(len(events) - 1, -1, -1):
+        e = events[i]
+        if isinstance(e, SpeechEnd) and e.seat == view.seat and e.kind == "last_words":
+            return Knowledge(replace(view, events=events[:i])) if e.day == view.day else k
+    return k
+
+
 def shoot(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
     lang = view.lang
     label = tr(lang, "the hunter's shot", "猎人开枪")
     if not d.options:
         return skip(view, tr(lang, "Nobody to shoot.", "没有可带走的人。"), label)
-    liars = [s for s in k.liars() if s in d.options]
-    believed = {k.believed} if k.believed is not None else set()
-    pool = [s for s in d.options if s not in believed]
-    top = liars[0] if liars else (k.ranked(pool)[0] if pool else None)
-    score = k.score.get(top, 0.0) if top is not None else 0.0
-    if top is None or score < HUNTER_SURE:
-        return skip(
-            view,
-            tr(
-                lang,
-                f"I'm not sure of anyone: {k.explain(d.options, lang, 2)}. A wrong shot helps the wolves, so I hold fire.",
-                f"我不确定任何人：{k.explain(d.options, lang, 2)}。开错枪等于帮狼，不开枪。",
-            ),
-            label,
-        )
+    target, thought = hunter_shot(view, _at_last_words(view, k), d.options)
+    if target is None:
+        return skip(view, thought, label)
     return Plan(
-        action=Action(seat=view.seat, kind="shoot", target=top),
-        label=label,
-        thought=tr(
-            lang,
-            f"I take seat {top} with me: {k.explain([top], lang, 1)}.",
-            f"我带走{top}号：{k.explain([top], lang, 1)}。",
-        ),
+        action=Action(seat=view.seat, kind="shoot", target=target), label=label, thought=thought
     )
 
 
@@ -504,6 +522,7 @@ __all__ = [
     "check",
     "fake_report",
     "good_vote_target",
+    "hunter_shot",
     "should_fake_claim",
     "shoot",
     "skip",
