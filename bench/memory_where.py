@@ -4,16 +4,16 @@ leave out one suspect, so that a growth is found, not guessed.
 
     .venv/bin/python bench/memory_where.py --games 1500 --marks 300,1500 --trace 10
     .venv/bin/python bench/memory_where.py --games 600 --parsers      # each cache's hits by size
-    .venv/bin/python bench/memory_where.py --games 2000 --batch 100 --unshare-evicted
+    .venv/bin/python bench/memory_where.py --games 2000 --batch 100
 
 ``--trace N``: tracemalloc with N frames (a game costs about 20 times as much); at each
 mark the server takes a snapshot, and the last is compared with the first (by file,
 then the largest growths by where they were allocated). ``--parsers``: every call of a
 claim parser (server/bots/claims.py) is logged, then replayed through LRU caches of
-several sizes: the share of calls each size would have answered. ``--unshare-evicted``:
-the streams forget the batch they shared once it was read from a log that has left
-memory (docs/benchmarks.md, "Memory per finished game (session 7)"), patched into this
-server only: the figure with that fix, for comparing.
+several sizes: the share of calls each size would have answered. At the end it counts
+the finished games (their logs out of memory) still holding a batch a stream shared
+(docs/benchmarks.md, "Memory per finished game (session 7)": 0 since the streams keep
+none for such a log).
 """
 
 from __future__ import annotations
@@ -58,15 +58,6 @@ if os.environ["WHERE_PARSERS"] == "1":
     for name in dir(claims):
         if hasattr(getattr(claims, name), "cache_info"):
             logged(name)
-if os.environ["WHERE_UNSHARE"] == "1":
-    from server.api import streams
-    made = streams.made
-    def unshared(g, *args):
-        result = made(g, *args)
-        if g.log.evicted:  # read back from the store: no other reader shares this batch
-            g.log.shared = ((0, 0), {})
-        return result
-    streams.made = unshared
 marks = [0]
 def mark(*_):
     gc.collect()
@@ -99,7 +90,6 @@ async def run(args, out: Path) -> list[tuple[int, int]]:
         "WHERE_OUT": str(out),
         "WHERE_TRACE": str(args.trace),
         "WHERE_PARSERS": "1" if args.parsers else "0",
-        "WHERE_UNSHARE": "1" if args.unshare_evicted else "0",
     }
     command = [sys.executable, "-c", SERVER, "serve", "--port", str(port), "--data-dir", data]
     with open(out / "server.log", "wb") as log:
@@ -185,7 +175,6 @@ def main() -> None:
     p.add_argument("--marks", default="", help="games after which to mark (default: the end)")
     p.add_argument("--trace", type=int, default=0, help="tracemalloc frames (0: no tracing)")
     p.add_argument("--parsers", action="store_true")
-    p.add_argument("--unshare-evicted", action="store_true")
     args = p.parse_args()
     out = Path(tempfile.mkdtemp(prefix="ww-where-out-"))
     points = asyncio.run(run(args, out))

@@ -178,6 +178,9 @@ def made(
     """:func:`encode`, shared: readers woken together read the same batch, so what it makes
     for one viewer (and how far the stream goes) is made once for every reader who sees
     alike."""
+    if g.log.evicted:  # a finished game read back from the store: nothing to share, and
+        # a batch kept on the log would stay as long as the game is listed (the whole game)
+        return encode(entries, viewer, until, over)
     span = (entries[0].seq, entries[-1].seq)
     if g.log.shared[0] != span:
         g.log.shared = (span, {})
