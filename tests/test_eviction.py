@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 from test_server_persistence import _create, _feed, _start, _summary
@@ -76,3 +77,24 @@ def _snapshot(url: str, game_id: str, token: str) -> dict:
     out = r.json()
     out.pop("ts", None)
     return out
+
+
+def test_a_stream_over_an_evicted_log_keeps_nothing_on_it(tmp_path):
+    # Streams share what they make of a batch on its log; a log out of memory is read back
+    # whole for each reader, and a batch kept on it stayed as long as the game was listed.
+    from types import SimpleNamespace
+
+    from server.api.streams import feed
+    from server.game.visibility import GOD_VIEWER
+
+    async def main() -> None:
+        store, journal, log = await _a_written_log(tmp_path)
+        assert log.evict(lambda: store.events("g1"))
+        g: Any = SimpleNamespace(log=log, finished=True)  # what feed reads of a game
+        chunks = [c async for c in feed(g, GOD_VIEWER, 0, "game_over")]
+        assert b"".join(chunks).count(b"event: token") == 50
+        assert log.shared == ((0, 0), {})
+        await journal.close()
+        await store.close()
+
+    asyncio.run(main())
