@@ -61,8 +61,11 @@ def _read_all(sock: socket.socket) -> bytes:
 async def test_a_reader_that_never_reads_is_dropped_and_resumes_by_id(laggy_server):
     url, port = laggy_server.url, laggy_server.port
     async with httpx.AsyncClient(base_url=url, timeout=30) as c:
-        # Paced, so the game runs on well past the moment this reader stops reading.
-        g = (await c.post("/games", json={"humans": [], "pace": 300, "seed": 3})).json()
+        # Paced, so the game runs on well past the moment this reader stops reading; on 12
+        # seats, so it does whatever its words (a 9-seat game's stream can end 2 s after
+        # the drop, its 64 KiB unread: too close on a loaded machine; 12 seats: 12 s after).
+        body = {"humans": [], "players": 12, "pace": 300, "seed": 3}
+        g = (await c.post("/games", json=body)).json()
         token = g["spectator_token"]
         auth = {"Authorization": f"Bearer {token}"}
         stalled = _open_stream(port, g["game_id"], token, None)
