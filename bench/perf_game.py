@@ -395,27 +395,16 @@ def _sse_data(raw: bytes) -> list[bytes]:
 async def _served_pace0(url: str, pid: int, seed: int) -> tuple[float, list[bytes]]:
     """One all-bot game at pace 0 read by one spectator: the server's CPU seconds from its
     start to its end, and every event's JSON as the spectator got it."""
-    from raw_sse import open_events
+    from raw_sse import watch_game
 
-    async with httpx.AsyncClient(base_url=url, timeout=60) as c:
-        body = {"humans": [], "pace": 0, "seed": seed, "names_seed": seed}
-        g = (await c.post("/games", json=body)).json()
-        reader, writer = await open_events(url, g["game_id"], g["spectator_token"])
-        await asyncio.sleep(0.3)  # the stream is open and has read the deal
-        cpu0 = _cpu_s(pid)
-        auth = {"Authorization": f"Bearer {g['spectator_token']}"}
-        async with c.stream("POST", f"/games/{g['game_id']}/start", headers=auth):
-            pass
-        raw = b""
-        try:
-            while not raw.endswith(b"\r\n0\r\n\r\n"):  # the chunked body's end: game over
-                chunk = await reader.read(262144)
-                if not chunk:
-                    break
-                raw += chunk
-        finally:
-            writer.close()
-        return _cpu_s(pid) - cpu0, _sse_data(raw)
+    raw = bytearray()
+
+    def take(chunk: bytes) -> bool:
+        raw.extend(chunk)
+        return raw.endswith(b"\r\n0\r\n\r\n")  # the chunked body's end: game over
+
+    spent = await watch_game(url, pid, 0, seed, take)
+    return spent, _sse_data(bytes(raw))
 
 
 def serve_pace0(games: int) -> dict[str, Any]:

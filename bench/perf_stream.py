@@ -21,27 +21,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "tests"))
 sys.path.insert(0, str(BENCH))
 from conftest import ServerProcess  # noqa: E402
-from raw_sse import TokenCount, open_events  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """A process's CPU time so far (user + system, every thread)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+from raw_sse import TokenCount, watch_game  # noqa: E402
 
 
 def bare_loop_us_per_token(tokens: int = 20000, rounds: int = 3) -> float:
@@ -82,27 +71,13 @@ def bare_loop_us_per_token(tokens: int = 20000, rounds: int = 3) -> float:
 async def _one_game(url: str, pid: int, pace: float, seed: int) -> tuple[float, TokenCount]:
     """Play one all-bot game read by one spectator: server CPU seconds, and what the
     spectator received (events, token events, and the typewriter tokens in them)."""
-    async with httpx.AsyncClient(base_url=url, timeout=60) as c:
-        # names_seed too: the players' names are drawn per game otherwise, and the same
-        # seed then says other words (3,300-4,900 tokens from run to run, seen in session 6)
-        body = {"humans": [], "pace": pace, "seed": seed, "names_seed": seed}
-        g = (await c.post("/games", json=body)).json()
-        reader, writer = await open_events(url, g["game_id"], g["spectator_token"])
-        await asyncio.sleep(0.3)  # the stream is open and has read the deal
-        cpu0 = cpu_seconds(pid)
-        auth = {"Authorization": f"Bearer {g['spectator_token']}"}
-        async with c.stream("POST", f"/games/{g['game_id']}/start", headers=auth):
-            pass
-        seen = TokenCount()
-        try:
-            while not seen.ended:  # the chunked body's last chunk: game over
-                chunk = await reader.read(262144)
-                if not chunk:
-                    break
-                seen.feed(chunk)
-        finally:
-            writer.close()
-        return cpu_seconds(pid) - cpu0, seen
+    seen = TokenCount()
+
+    def take(chunk: bytes) -> bool:
+        seen.feed(chunk)
+        return seen.ended  # the chunked body's last chunk: game over
+
+    return await watch_game(url, pid, pace, seed, take), seen
 
 
 def stream_figures(games: int = 2, pace: float = 1000) -> dict[str, float]:

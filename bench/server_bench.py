@@ -24,16 +24,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import ServerProcess  # noqa: E402
-from raw_sse import open_events  # noqa: E402
-
-CLOCK_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """A process's CPU time so far (user + system, every thread)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
-
+from raw_sse import cpu_seconds, open_events  # noqa: E402
 
 TS = re.compile(rb'"ts":\s*([0-9.]+)')
 
