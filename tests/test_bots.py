@@ -280,28 +280,28 @@ def _view(seat: int, role: str, events: list, day: int = 2, alive=None) -> SeatV
     )
 
 
+# Day 1 as a dead hunter (seat 5) hears it: seat 2's seer claim and check on seat 6, seat
+# 6's counter-claim, and seat 6's side voting seat 2: what convicts seat 6.
+CONVICTING_SIX = [
+    SpeechEnd(seat=2, text="I'm the seer. Seat 6 is a wolf.", day=1),
+    SpeechEnd(seat=6, text="I'm the seer! Seat 2 is a wolf.", day=1),
+    VoteCast(seat=6, target=2, day=1),
+    VoteCast(seat=7, target=2, day=1),
+]
+HUNTER_DEAD = [s != 5 for s in range(1, 10)]
+SHOOT = Decision(
+    seat=5, action="shoot", kinds=("shoot", "skip"), options=[s for s in range(1, 10) if s != 5]
+)
+
+
 def test_hunter_shoots_the_reported_wolf() -> None:
-    events = [
-        SpeechEnd(seat=2, text="I'm the seer. Seat 6 is a wolf.", day=1),
-        SpeechEnd(seat=6, text="I'm the seer! Seat 2 is a wolf.", day=1),
-        VoteCast(seat=6, target=2, day=1),
-        VoteCast(seat=7, target=2, day=1),
-    ]
-    alive = [True] * 9
-    alive[4] = False  # the hunter (seat 5) died
-    d = Decision(
-        seat=5, action="shoot", kinds=("shoot", "skip"), options=[s for s in range(1, 10) if s != 5]
-    )
-    p = plan(_view(5, "hunter", events, alive=alive), d, random.Random(0))
+    p = plan(_view(5, "hunter", CONVICTING_SIX, alive=HUNTER_DEAD), SHOOT, random.Random(0))
     assert p.action.kind == "shoot" and p.action.target == 6
     assert "6" in p.thought
 
 
 def test_hunter_holds_fire_without_suspicion() -> None:
-    d = Decision(
-        seat=5, action="shoot", kinds=("shoot", "skip"), options=[s for s in range(1, 10) if s != 5]
-    )
-    p = plan(_view(5, "hunter", [], day=1), d, random.Random(0))
+    p = plan(_view(5, "hunter", [], day=1), SHOOT, random.Random(0))
     assert p.action.kind == "skip"
 
 
@@ -365,17 +365,7 @@ def test_a_hunters_shot_is_what_his_last_words_decided() -> None:
     last = SpeechEnd(
         seat=5, text="I'm the hunter, but I'm sure of nobody.", kind="last_words", day=1
     )
-    later = [
-        SpeechEnd(seat=2, text="I'm the seer. Seat 6 is a wolf.", day=1),
-        SpeechEnd(seat=6, text="I'm the seer! Seat 2 is a wolf.", day=1),
-        VoteCast(seat=6, target=2, day=1),
-        VoteCast(seat=7, target=2, day=1),
-    ]
-    alive = [True] * 9
-    alive[4] = False
-    d = Decision(
-        seat=5, action="shoot", kinds=("shoot", "skip"), options=[s for s in range(1, 10) if s != 5]
-    )
+    later, alive, d = CONVICTING_SIX, HUNTER_DEAD, SHOOT
     assert plan(_view(5, "hunter", later, 1, alive), d, random.Random(0)).action.target == 6
     p = plan(_view(5, "hunter", [last, *later], 1, alive), d, random.Random(0))
     assert p.action.kind == "skip"
