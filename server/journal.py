@@ -23,7 +23,7 @@ import sqlite3
 
 from server.eventlog import EventLog
 from server.pacing import pacing_clock
-from server.store import Store, WalMover, _append_events
+from server.store import Store, WalMover, append_events
 
 log = logging.getLogger("werewolf.journal")
 
@@ -83,13 +83,11 @@ class Journal:
         self.healthy, self.error = False, str(error) or type(error).__name__
         self._slow_way()
 
-    def _take(self) -> tuple[Batch, list[tuple[str, int, int, str]]]:
+    def _take(self) -> tuple[Batch, list[tuple[str, int, bool, str]]]:
         batch = [(lg, lg.durable, lg.to_write()) for lg in self._waiting.values()]
         self._waiting.clear()
         rows = [
-            (self._ids[id(lg)], e.seq, int(e.graph), e.data)
-            for lg, _, entries in batch
-            for e in entries
+            (self._ids[id(lg)], e.seq, e.graph, e.data) for lg, _, entries in batch for e in entries
         ]
         return batch, rows
 
@@ -122,7 +120,7 @@ class Journal:
         batch, rows = self._take()
         try:
             if rows:
-                _append_events(self._connection(), rows)
+                append_events(self._connection(), rows)
         except Exception:  # noqa: BLE001 - busy, a full disk: the slow way waits, retries, reports
             for lg, _, _ in batch:
                 self._waiting[id(lg)] = lg
@@ -140,7 +138,7 @@ class Journal:
             self._in_flight = True
             try:
                 if rows:
-                    await self.store.append_events_of([(g, s, bool(x), d) for g, s, x, d in rows])
+                    await self.store.append_events_of(rows)
                 if not self.healthy:  # healthy again only with room for a checkpoint too
                     await self.store.probe()
             except Exception as e:  # noqa: BLE001 - a full disk, a locked file: retry, never drop

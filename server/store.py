@@ -121,7 +121,7 @@ class WalMover:
                 pass
 
 
-def _append_events(db: sqlite3.Connection, params: list[tuple[str, int, int, str]]) -> None:
+def append_events(db: sqlite3.Connection, params: list[tuple[str, int, bool, str]]) -> None:
     """(On the caller's thread, on a plain ``sqlite3`` connection: the journal's own.) All or
     nothing: the journal tries the same rows again."""
     try:
