@@ -30,6 +30,11 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# CPU seconds, not wall time: a loaded machine inflates a start's CPU far less
+from raw_sse import cpu_seconds as _cpu_s  # noqa: E402
+from raw_sse import watch_game  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
@@ -55,13 +60,6 @@ def _rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def _cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) process ``pid`` has used: a start's cost, which a loaded
-    machine inflates far less than its wall time."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- CPU per game ------------------------------------------------------------------------
@@ -395,8 +393,6 @@ def _sse_data(raw: bytes) -> list[bytes]:
 async def _served_pace0(url: str, pid: int, seed: int) -> tuple[float, list[bytes]]:
     """One all-bot game at pace 0 read by one spectator: the server's CPU seconds from its
     start to its end, and every event's JSON as the spectator got it."""
-    from raw_sse import watch_game
-
     raw = bytearray()
 
     def take(chunk: bytes) -> bool:
@@ -412,7 +408,6 @@ def serve_pace0(games: int) -> dict[str, Any]:
     each (seeds 500...): the server's CPU per game (every thread, and the event loop's thread
     alone), and a SHA-256 over every event the spectator got, ``ts`` left out: the same
     seeds must give the same hash before and after a change that keeps the game's words."""
-    sys.path.insert(0, str(ROOT / "bench"))
     srv = Server(Path(tempfile.mkdtemp(prefix="ww-pace0-")))
     try:
         srv.start()
