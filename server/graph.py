@@ -19,6 +19,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
@@ -27,7 +28,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
 from server.bots import Turn, get_bot
-from server.bots.base import SPEECH_KINDS
+from server.bots.base import SPEECH_KINDS, Plan
 from server.bots.builtin import plan as builtin_plan
 from server.game import Action, Decision, GameState, IllegalAction, apply, pending
 from server.game.view import seat_view
@@ -39,6 +40,7 @@ from server.graph_state import (
     load_game,
     run_config,
 )
+from server.script import Script, together
 from server.typewriter import Typewriter
 from shared.calls import CallRecord
 from shared.events import PUBLIC, Error, Event, Waiting, only
@@ -75,6 +77,11 @@ def _bot_rng(game: GameState, d: Decision) -> random.Random:
     return random.Random(f"{game.config.seed}:{game.day}:{d.seat}:{d.action}:{len(game.history)}")
 
 
+def _builtin_only(table: Table) -> bool:
+    """Are all the bots at the table built in (no model: nothing slow, nothing streamed)?"""
+    return all(kind == "builtin" for seat, kind in table.bots.items() if seat not in table.humans)
+
+
 def _headless() -> bool:
     """Whether the run is a headless one (``configurable["headless"]``: no checkpointer, no
     human, no step mode, nobody else waiting on the loop). Then ``play`` goes on across
@@ -93,20 +100,27 @@ async def _bot_decides(
     record: Callable[[CallRecord], None] | None,
 ) -> Action:
     kind = table.bots.get(d.seat, "builtin")
-    view = seat_view(game, d.seat)
-    rng = _bot_rng(game, d)
     if kind == "builtin":
-        # In the loop's own thread: a plan takes ~0.13 ms (2.7 ms at most in 2,700 decisions
-        # of 12-player games), less than the hop to a worker thread and back costs.
-        plan = builtin_plan(view, d, rng)
+        plan = _builtin_decides(game, d)
     else:
-        plan = await get_bot(kind)(view, d, Turn(rng, tw, record))
+        plan = await get_bot(kind)(seat_view(game, d.seat), d, Turn(_bot_rng(game, d), tw, record))
     if not plan.streamed:
-        await tw.thought(d.seat, plan.label, plan.thought)
-        if d.action in SPEECH_KINDS and plan.action.kind == "speak":
-            channel = d.channel or PUBLIC
-            await tw.speech(d.seat, SPEECH_KINDS[d.action], channel, plan.action.text or "")
+        await _say(tw, d, plan)
     return plan.action
+
+
+def _builtin_decides(game: GameState, d: Decision) -> Plan:
+    # In the loop's own thread: a plan takes ~0.13 ms (2.7 ms at most in 2,700 decisions
+    # of 12-player games), less than the hop to a worker thread and back costs.
+    return builtin_plan(seat_view(game, d.seat), d, _bot_rng(game, d))
+
+
+async def _say(tw: Typewriter, d: Decision, plan: Plan) -> None:
+    """Type a plan's thought, and its speech if the decision was to speak."""
+    await tw.thought(d.seat, plan.label, plan.thought)
+    if d.action in SPEECH_KINDS and plan.action.kind == "speak":
+        channel = d.channel or PUBLIC
+        await tw.speech(d.seat, SPEECH_KINDS[d.action], channel, plan.action.text or "")
 
 
 def waiting_events(
@@ -167,44 +181,64 @@ async def play(state: GameGraphState) -> dict[str, Any]:
             started[1].cancel()
         return _bot_decides(game, table, d, tw, record)
 
-    while not game.over:
-        decisions = pending(game)
-        bot_decisions = [d for d in decisions if d.seat not in table.humans]
-        if not bot_decisions:
-            break
-        for then, d in _ahead(game, table):
-            if (game.day, d.seat, d.action) not in early:
-                task = asyncio.ensure_future(_bot_decides(then, table, d, tw, record))
-                early[(game.day, d.seat, d.action)] = (d, task)
-        try:
-            if len(bot_decisions) == 1:  # most decisions: no gather, no task
-                actions = [await decide(bot_decisions[0])]
-            else:
-                actions = await asyncio.gather(*(decide(d) for d in bot_decisions))
-        except BaseException:
-            for _, task in early.values():
-                task.cancel()
-            raise
-        for action in actions:
-            try:
-                t = apply(game, action)
-            except IllegalAction as e:  # a bot bug must never stall the game
-                write(Error(message=f"bot at seat {action.seat}: {e.message}", seat=action.seat))
-                d = next(x for x in bot_decisions if x.seat == action.seat)
-                t = apply(game, d.pass_action())
-            game = t.state
-            for event in t.events:
-                write(event)
-            if game.over:
+    # A paced game of built-in bots works its turns out ahead of their typing (server/script.py):
+    # what they say and do, and what the rules answer, is queued and played back in order.
+    script = Script() if table.pace > 0 and _builtin_only(table) else None
+    emit: Callable[[Event], None] = write
+    if script is not None:
+        emit = lambda event: script.then(lambda: write(event))  # noqa: E731
+
+    try:
+        while not game.over:
+            decisions = pending(game)
+            bot_decisions = [d for d in decisions if d.seat not in table.humans]
+            if not bot_decisions:
                 break
-        costly = costly or any(
-            table.bots.get(d.seat, "builtin") != "builtin" for d in bot_decisions
-        )
-        if (game.phase, game.day) != phase_now:
-            if not headless and (table.step or costly):
-                break  # a checkpoint: the phase's answers are not cheap to ask again
-            phase_now = (game.phase, game.day)
-            progress(game)
+            if script is not None:
+                plans = [(d, _builtin_decides(game, d)) for d in bot_decisions]
+                script.then(partial(together, [partial(_say, tw, d, p) for d, p in plans]))
+                actions = [p.action for _, p in plans]
+            else:
+                for then, d in _ahead(game, table):
+                    if (game.day, d.seat, d.action) not in early:
+                        task = asyncio.ensure_future(_bot_decides(then, table, d, tw, record))
+                        early[(game.day, d.seat, d.action)] = (d, task)
+                if len(bot_decisions) == 1:  # most decisions: no gather, no task
+                    actions = [await decide(bot_decisions[0])]
+                else:
+                    actions = await asyncio.gather(*(decide(d) for d in bot_decisions))
+            for action in actions:
+                try:
+                    t = apply(game, action)
+                except IllegalAction as e:  # a bot bug must never stall the game
+                    emit(Error(message=f"bot at seat {action.seat}: {e.message}", seat=action.seat))
+                    d = next(x for x in bot_decisions if x.seat == action.seat)
+                    t = apply(game, d.pass_action())
+                game = t.state
+                for event in t.events:
+                    emit(event)
+                if game.over:
+                    break
+            costly = costly or any(
+                table.bots.get(d.seat, "builtin") != "builtin" for d in bot_decisions
+            )
+            if (game.phase, game.day) != phase_now:
+                if not headless and (table.step or costly):
+                    break  # a checkpoint: the phase's answers are not cheap to ask again
+                phase_now = (game.phase, game.day)
+                if script is not None:
+                    script.then(partial(progress, game))
+                    await asyncio.sleep(0)  # a phase at a time: other games go on meanwhile
+                else:
+                    progress(game)
+        if script is not None:
+            await script.played()
+    except BaseException:
+        for _, task in early.values():
+            task.cancel()
+        if script is not None:
+            script.cancel()
+        raise
     for _, task in early.values():  # foreseen wrongly (the game went another way)
         task.cancel()
     paused = table.step and not game.over and (game.phase, game.day) != start_phase
