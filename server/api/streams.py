@@ -74,17 +74,20 @@ def pusher(
     if cycle is None:
         return None
     transport, flow = cycle.transport, cycle.flow
+    key = sight(viewer, "game_over", over)
 
     def push(entries: list[Entry]) -> bool | None:
         if cycle.disconnected or transport.is_closing():
             return False
         if flow.write_paused or cycle.response_complete or cycle.chunked_encoding is not True:
             return None
-        data, ends = made(g, entries, viewer, "game_over", over)
-        if ends:
+        out = made(g, entries, viewer, "game_over", over, key)
+        if out[1]:
             return None
-        if data:
-            transport.write(b"%x\r\n%b\r\n" % (len(data), data))
+        if out[0]:
+            if out[2] is None:  # one chunk of the chunked body, framed once for them all
+                out[2] = b"%x\r\n%b\r\n" % (len(out[0]), out[0])
+            transport.write(out[2])
         return True
 
     return push
@@ -157,15 +160,22 @@ async def feed(
     over = g.finished
     push = pusher(cycle, g, viewer, over) if until == "game_over" else None
     stream = g.log.follow(after, KEEPALIVE_SECONDS, max_lag, on_lag, stalled, push)
+    key = sight(viewer, until, over)
     async for entries in stream:
         if not entries:
             yield KEEPALIVE_COMMENT
             continue
-        data, ends = made(g, entries, viewer, until, over)
+        data, ends, _ = made(g, entries, viewer, until, over, key)
         if data:
             yield data
         if ends:
             return
+
+
+def sight(viewer: Viewer, until: Literal["segment", "game_over"], over: bool) -> str:
+    """What a stream is shown, as a key readers who see alike share (a string: its hash is
+    kept, where a viewer's is worked out again at every batch)."""
+    return f"{viewer.seat}:{viewer.is_wolf:d}{viewer.god:d}{viewer.host:d}{viewer.minds:d}:{until}:{over:d}"
 
 
 def made(
@@ -174,21 +184,22 @@ def made(
     viewer: Viewer,
     until: Literal["segment", "game_over"],
     over: bool,
-) -> tuple[bytes, bool]:
+    key: str,
+) -> list[Any]:
     """:func:`encode`, shared: readers woken together read the same batch, so what it makes
     for one viewer (and how far the stream goes) is made once for every reader who sees
-    alike."""
+    alike (``key``: :func:`sight`). [data, whether the stream ends, data as a chunk of a
+    chunked body (None until a pusher frames it)]."""
     if g.log.evicted:  # a finished game read back from the store: nothing to share, and
         # a batch kept on the log would stay as long as the game is listed (the whole game)
-        return encode(entries, viewer, until, over)
+        return [*encode(entries, viewer, until, over), None]
     span = (entries[0].seq, entries[-1].seq)
     if g.log.shared[0] != span:
         g.log.shared = (span, {})
     shared = g.log.shared[1]
-    key = (viewer, until, over)
     out = shared.get(key)
     if out is None:
-        out = shared[key] = encode(entries, viewer, until, over)
+        out = shared[key] = [*encode(entries, viewer, until, over), None]
     return out
 
 
