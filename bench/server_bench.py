@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import re
@@ -24,7 +25,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import ServerProcess  # noqa: E402
-from raw_sse import cpu_seconds, open_events  # noqa: E402
+from raw_sse import TokenCount, cpu_seconds, open_events  # noqa: E402
 
 TS = re.compile(rb'"ts":\s*([0-9.]+)')
 
@@ -37,10 +38,12 @@ async def viewer(
     stop: float,
     lat: list[float],
     counts: list[int],
+    tokens: TokenCount | None = None,
 ) -> None:
     """A lean SSE reader: the load generator must cost less than the server it loads, so it
     speaks HTTP/1.1 over a bare asyncio stream and pulls each event's ``ts`` out of the
-    bytes (the chunked framing in between is harmless to the pattern)."""
+    bytes (the chunked framing in between is harmless to the pattern). ``tokens``: also
+    count the typewriter tokens the events carry (one viewer of each game does)."""
     reader, writer = await open_events(url, game_id, token)
     connected = time.time()
     try:
@@ -49,6 +52,8 @@ async def viewer(
             if not chunk:
                 return
             now = time.time()
+            if tokens is not None:
+                tokens.feed(chunk)
             for m in TS.finditer(chunk):
                 published = float(m.group(1))
                 if published < connected:  # a replay of what happened before: no latency
@@ -80,13 +85,28 @@ async def main(args) -> dict:
             stop = time.time() + args.seconds
             lat: list[float] = []
             counts = [0, 0]
+            tallies = [TokenCount() for _ in games]  # one viewer of each game counts tokens
             tasks = [
                 asyncio.create_task(
-                    viewer(c, srv.url, g["game_id"], g["spectator_token"], stop, lat, counts)
+                    viewer(
+                        c,
+                        srv.url,
+                        g["game_id"],
+                        g["spectator_token"],
+                        stop,
+                        lat,
+                        counts,
+                        tally if i == 0 else None,
+                    )
                 )
-                for g in games
-                for _ in range(args.viewers)
+                for g, tally in zip(games, tallies, strict=True)
+                for i in range(args.viewers)
             ]
+            # The load generator's own pauses would count as the server's latency: its
+            # collector (7-51 ms a pass over 250 readers, seen in session 7) stays off.
+            gc.collect()
+            gc.freeze()
+            gc.disable()
             await asyncio.sleep(0.5)
             assert srv.proc is not None
             cpu0 = cpu_seconds(srv.proc.pid)
@@ -105,6 +125,9 @@ async def main(args) -> dict:
             await asyncio.gather(*tasks, return_exceptions=True)
             elapsed = time.time() - t0
             server_cpu = cpu_seconds(srv.proc.pid) - cpu0
+            gc.enable()
+            gc.unfreeze()
+            per_event = sum(t.tokens for t in tallies) / max(1, sum(t.events for t in tallies))
             steady = sorted(x for t, x in lat if t > t0 + args.warmup)
             if os.environ.get("BENCH_DEBUG"):
                 worst = sorted(lat, key=lambda p: -p[1])[:400:40]
@@ -123,6 +146,11 @@ async def main(args) -> dict:
                 # the server's whole process, every thread, over the run
                 "server_cpu_share": round(server_cpu / elapsed, 3),
                 "server_cpu_us_per_event": round(server_cpu / max(1, counts[0]) * 1e6, 2),
+                # an event carries every token due at a pacing tick: per token delivered
+                "tokens_per_event": round(per_event, 3),
+                "server_cpu_us_per_token": round(
+                    server_cpu / max(1, counts[0] * per_event) * 1e6, 2
+                ),
                 "latency_ms": {
                     "p50": round(q(0.50), 1),
                     "p99": round(q(0.99), 1),
