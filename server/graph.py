@@ -226,9 +226,9 @@ async def play(state: GameGraphState) -> dict[str, Any]:
                 if not headless and (table.step or costly):
                     break  # a checkpoint: the phase's answers are not cheap to ask again
                 phase_now = (game.phase, game.day)
-                if script is not None:
+                if script is not None:  # a phase at a time: worked out, then played
                     script.then(partial(progress, game))
-                    await asyncio.sleep(0)  # a phase at a time: other games go on meanwhile
+                    await script.played()
                 else:
                     progress(game)
         if script is not None:

@@ -4,12 +4,13 @@ A built-in bot decides in a fraction of a millisecond, then takes seconds to typ
 decided. Deciding each turn when the text before it ends runs the game's logic in a
 process that has just slept through a pacing tick, and on these machines code run so
 costs several times what it costs hot (bench/perf_stream.py). So the ``play`` node of a
-paced game without models works a stretch of turns out in one go, and queues what they
-say and do here: the texts to type, the events the rules answer with, the game's
-progress. The script plays it back in order, at the game's pace. Nobody sees anything
-sooner, and nothing in another order: the stretch ends where the outside must have seen
-everything so far (a human's turn, a pause, the game's end), and ``play`` waits for
-the script there.
+paced game without models works a phase's turns out in one go, and queues what they say
+and do here: the texts to type, the events the rules answer with, the game's progress.
+The script plays it back in order, at the game's pace, and ``play`` waits for it before
+the next phase (or a human's turn, or the node's end): nobody sees anything sooner, and
+nothing in another order. A phase at a time keeps the work where the game is (a whole
+game worked out at its start costs a crowd of new games their first seconds at once) and
+the script short.
 """
 
 from __future__ import annotations
