@@ -32,7 +32,11 @@ GOALS: dict[str, tuple[float | None, str]] = {
     "stream_pace0_ms_per_game": (None, "ms"),  # the game's fixed cost, tokens aside
     "tick_us_per_token": (None, "x bare"),  # the stream path alone, in-process
     "tick_crowd_us_per_event": (None, "x bare"),
-    "bench_us_per_event": (2.0, "x bare"),
+    # The crowd's goal was set per delivered event when every token was one: it is held
+    # per delivered token (the bare loop's unit), as the one-game figure is.
+    "bench_us_per_event": (None, "x bare"),
+    "bench_us_per_token": (2.0, "x bare"),
+    "bench_tokens_per_event": (None, ""),
     "bench_p99_ms": (50.0, "ms"),
     "simulate_ms_per_game": (20.0, "ms"),
     "serve_startup_s": (1.5, "s"),

@@ -6,8 +6,10 @@ read with ``astream(stream_mode="custom")``: the least a streamed token can cost
 game at pace 1000 with one spectator reading it, per token streamed: a typewriter token
 of the text (an event carries every token due at a pacing tick: the tokens are counted
 in its text, not the events). ``stream_us_per_event``: the same CPU per event delivered.
-``bench_us_per_event`` and ``bench_p99_ms``: bench/server_bench.py's crowd (50 games × 5
-viewers × 30 tokens/s), the server's CPU per event delivered, and the latency's p99.
+``bench_us_per_event``, ``bench_us_per_token`` and ``bench_p99_ms``: bench/server_bench.py's
+crowd (50 games × 5 viewers × 30 tokens/s), the server's CPU per event delivered and per
+typewriter token delivered (an event carries every token due at a tick: 1.3-1.5 of them at
+30 tokens/s), and the latency's p99.
 ``tick_us_per_token`` and ``tick_crowd_us_per_event``: the stream path alone, in this
 process, no HTTP and no game: typewriters at a pace writing into event logs that the
 journal writes to a real SQLite file (one at pace 1000, per token; 50 at 30 tokens/s, per
@@ -176,6 +178,8 @@ def figures(quick: bool = False) -> dict[str, float]:
     out.update(tick_figures(2 if quick else 4))
     r = crowd(10 if quick else 25)
     out["bench_us_per_event"] = r["server_cpu_us_per_event"]
+    out["bench_us_per_token"] = r["server_cpu_us_per_token"]
+    out["bench_tokens_per_event"] = r["tokens_per_event"]
     out["bench_p99_ms"] = r["latency_ms"]["p99"]
     out["bench_events_per_s"] = r["events_per_second"]
     return out

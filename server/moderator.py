@@ -8,7 +8,6 @@ It knows nothing of HTTP: refusals are :class:`server.refusals.Refused`.
 from __future__ import annotations
 
 import asyncio
-import gc
 import importlib
 import logging
 import sqlite3
@@ -18,7 +17,9 @@ from typing import Any
 from server.bots import close_bots, unavailable, warm
 from server.datadir import DataDirLock, private_files
 from server.game import GameConfig
+from server.heap import HeapKeeper, settle
 from server.journal import Journal
+from server.pacing import pacing_clock
 from server.recovery import recover
 from server.registry import Registry
 from server.runner import Runner
@@ -40,6 +41,7 @@ class Moderator:
         self._importing: asyncio.Future | None = None  # DSPy, loading in the background
         self._loading: asyncio.Future | None = None  # the game graph, loading in the background
         self._warming: asyncio.Task | None = None
+        self._heap: asyncio.Task | None = None  # the collector's keeper (server/heap.py)
 
     @property
     def runner(self) -> Runner:
@@ -89,15 +91,19 @@ class Moderator:
         except Exception:  # noqa: BLE001 - a game started meanwhile will say what is wrong
             log.exception("warming up failed")
             return
-        freeze_heap(collect=not busy)  # (a game that plays already is not stopped for it)
+        settle(collect=not busy)  # (a game that plays already is not stopped for it)
+        loop = asyncio.get_running_loop()
+        self._heap = loop.create_task(HeapKeeper(pacing_clock().idle).run())
         if unavailable(["llm"]) is None:  # DSPy takes seconds to import: not in a game's
             # first turn (a thread of its own, not awaited)
-            self._importing = asyncio.get_running_loop().run_in_executor(None, warm, "llm")
-            self._importing.add_done_callback(lambda _: freeze_heap(collect=False))
+            self._importing = loop.run_in_executor(None, warm, "llm")
+            self._importing.add_done_callback(lambda _: settle(collect=False))
 
     async def close(self) -> None:
         if self._warming is not None and not self._warming.done():
             self._warming.cancel()
+        if self._heap is not None:
+            self._heap.cancel()
         if self._loading is not None:
             try:  # the graph's import holds the interpreter's import lock: let it end
                 await asyncio.shield(self._loading)
@@ -124,16 +130,6 @@ class Moderator:
             await self.store.close()
         if self._lock is not None and self._held is None:
             self._lock.release()
-
-
-def freeze_heap(collect: bool) -> None:
-    """Leave what is loaded by now (modules, classes, the compiled graph: most of the heap)
-    out of the garbage collector's full passes: a full pass over the whole heap stopped
-    every game and stream for up to 133 ms under 50 games (the crowd's latency spikes).
-    ``collect``: first free what is garbage already (a pause of its own, once)."""
-    if collect:
-        gc.collect()
-    gc.freeze()
 
 
 def _import_graph() -> None:

@@ -62,6 +62,10 @@ class PacingClock:
             self._arm(self._texts[0][0])
         return text.done
 
+    def idle(self) -> bool:
+        """Is nothing typed now, nor waiting for a ring?"""
+        return self._timer is None and not self._ringing and not self._texts
+
     def next_ring(self, then: Callable[[], None]) -> bool:
         """Run ``then`` at the end of the next ring, if the clock is keeping time (it rang
         less than a tick ago, or is about to ring): True. False when it is idle: nothing

@@ -1,0 +1,59 @@
+"""The collector's keeper (server/heap.py): what outlives the young passes is frozen, and
+what was frozen is swept now and then, so cyclic garbage is freed in the end."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from server.heap import HeapKeeper
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only the collector frees it
+
+
+@pytest.fixture
+def heap():
+    yield
+    gc.unfreeze()  # the test process's heap as it was
+
+
+def test_what_outlives_a_young_pass_is_frozen_and_a_sweep_frees_it_once_garbage(heap):
+    now = [0.0]
+    idle = [False]
+    keeper = HeapKeeper(lambda: idle[0], sweep_idle=60, sweep_every=600, clock=lambda: now[0])
+    kept = Node()
+    gone = weakref.ref(kept)
+    frozen = gc.get_freeze_count()
+    keeper.tend()
+    assert gc.get_freeze_count() > frozen and keeper.sweeps == 0
+    del kept
+    gc.collect()  # a full pass leaves what is frozen alone
+    assert gone() is not None
+    now[0] = 30
+    idle[0] = True
+    keeper.tend()  # idle, but swept only a minute ago
+    assert gone() is not None and keeper.sweeps == 0
+    now[0] = 61
+    keeper.tend()
+    assert gone() is None and keeper.sweeps == 1
+    assert gc.get_freeze_count() > 0  # and what lives is frozen again
+
+
+def test_a_busy_server_is_swept_too_now_and_then(heap):
+    now = [0.0]
+    keeper = HeapKeeper(lambda: False, sweep_idle=60, sweep_every=600, clock=lambda: now[0])
+    kept = Node()
+    gone = weakref.ref(kept)
+    keeper.tend()
+    del kept
+    now[0] = 599
+    keeper.tend()
+    assert gone() is not None and keeper.sweeps == 0
+    now[0] = 600
+    keeper.tend()
+    assert gone() is None and keeper.sweeps == 1
