@@ -101,7 +101,7 @@ class Journal:
         if self._db is None:
             # timeout=0: a database busy with another connection's write is not waited for
             # here (that would stop the loop): the store's thread waits for it instead.
-            db = sqlite3.connect(self.store.path, timeout=0)
+            db = sqlite3.connect(self.store.path, timeout=0, isolation_level=None)
             db.execute("PRAGMA synchronous=NORMAL")  # as the store's (the WAL mode is the file's)
             db.execute("PRAGMA wal_autocheckpoint=0")
             self._db = db
