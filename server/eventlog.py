@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -103,31 +102,10 @@ class Entry:
 def _seal(entry: Entry, now: float) -> None:
     event = entry.event
     if event.type in STAMPED_IN_PLACE:
-        event.__dict__["ts"] = now  # (set as pydantic sets a field, without its checks)
-        event.__pydantic_fields_set__.add("ts")
-        entry.data = typed_json(event)
-        return
-    # it may be kept elsewhere too (the game's history): stamp a copy
-    event = entry.event = event.model_copy(update={"ts": now})
+        event.ts = now
+    else:  # it may be kept elsewhere too (the game's history): stamp a copy
+        event = entry.event = event.model_copy(update={"ts": now})
     entry.data = event.model_dump_json()
-
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_audiences: dict[Any, dict[str, Any]] = {}  # a Visibility (frozen) -> its fields
-
-
-def typed_json(event: Event) -> str:
-    """One of the typewriter's events (:data:`STAMPED_IN_PLACE`) as pydantic writes it,
-    byte for byte (fields in their order, compact, UTF-8 left as it is: tests/test_stream_path.py
-    checks it), by json's C encoder over its few plain fields. These are most of a paced
-    game's events, serialised at every tick right after a sleep: pydantic's serializer run
-    so cost several times the encoder."""
-    fields = event.__dict__
-    vis = fields["vis"]
-    audience = _audiences.get(vis)
-    if audience is None:
-        audience = _audiences[vis] = vis.model_dump()
-    return _encode({**fields, "vis": audience})
 
 
 class EventLog:

@@ -418,32 +418,3 @@ async def test_checkpoints_are_written_in_place_and_their_wal_moved_off_the_loop
     await saver.adelete_thread("game-1")
     assert await saver.aget_tuple(config) is None
     saver.conn.close()
-
-
-def test_the_typewriters_events_are_written_as_pydantic_writes_them():
-    """The log serialises the typewriter's events itself (server.eventlog.typed_json): the
-    same bytes as ``model_dump_json``, whatever the text, the audience and the time."""
-    import random
-
-    from server.eventlog import STAMPED_IN_PLACE, typed_json
-    from shared.audience import Visibility
-    from shared.events import GOD, WOLVES, SpeechStart, ThoughtEnd, ThoughtStart, ThoughtToken
-
-    rng = random.Random(12)
-    alphabet = [chr(c) for c in (*range(0x20, 0x7F), *range(0x7F, 0x250), *range(0x4E00, 0x4E40))]
-    alphabet += ['"', "\\", "/", "\u2028", "😀", "金水", "\t", "\x1b", "\x00"]
-    audiences = [PUBLIC, GOD, WOLVES, Visibility(scope="seat", seat=7)]
-    for _ in range(400):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-        vis, seat = rng.choice(audiences), rng.randint(1, 12)
-        events = [
-            Token.model_construct(seat=seat, content=text, vis=vis),
-            ThoughtToken.model_construct(seat=seat, content=text, vis=vis),
-            ThoughtStart(seat=seat, label=text.replace("\n", " ")[:20], vis=vis),
-            ThoughtEnd(seat=seat, vis=vis),
-            SpeechStart(seat=seat, kind=rng.choice(["day", "pk", "wolf_chat"]), vis=vis),
-        ]
-        for event in events:
-            assert event.type in STAMPED_IN_PLACE
-            event.__dict__["ts"] = rng.uniform(1.6e9, 2.2e9) if rng.random() < 0.9 else 1.75e9
-            assert typed_json(event) == event.model_dump_json()
