@@ -5,7 +5,9 @@ Nodes:
   until a human must decide, the game ends, or the phase changes after a model's
   decision (or any phase, in step mode): each end of a node is a checkpoint, and a
   phase of built-in bots alone is cheaper to play again after a crash than to
-  checkpoint. Events and tokens go to the graph's custom stream as they happen.
+  checkpoint. Events and tokens go to the graph's custom stream as they happen; in a
+  paced game of built-in bots, a phase's turns are worked out at once and typed after
+  (server/script.py).
 - ``human`` interrupts with the human decisions pending; the resume value is one
   seat's :class:`Action`. The rules check it (the only check it gets); the run's
   ``verdict`` callback hears at once whether it was taken, so the caller can answer
