@@ -664,3 +664,23 @@ async def test_chinese_questions_and_the_live_line_use_chinese_punctuation():
         queue.put_nowait((21, Token(seat=5, content="女巫昨晚")))
         await until(pilot, lambda: "女巫昨晚" in str(app.live.render()))
         assert "5号 Ed：女巫昨晚" in str(app.live.render())
+
+
+async def test_the_same_question_asked_again_before_the_first_answer_came_back_is_asked_afresh():
+    """Day 2's speech is the same decision as day 1's. At pace 0 it can arrive before the
+    server's answer to day 1's speech: the box must empty and take the new speech."""
+    client = FakeClient(head=50)  # the log stood at 50 when the rules took the speech
+    client.gate = asyncio.Event()
+    app, client, queue = make_app(2, "villager", ask(2, "speak"), client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: asking(app))
+        await pilot.press(*"day one", "enter")
+        await until(pilot, lambda: client.calls)
+        queue.put_nowait((99, ask(2, "speak")))  # asked again, after 50: a new question
+        await until(pilot, lambda: app.board.waiting_seq == 99)
+        client.gate.set()  # and only now the answer to day one's
+        await until(pilot, lambda: app.action_bar.speech.value == "")
+        assert asking(app)
+        await pilot.press(*"day two", "enter")
+        await until(pilot, lambda: len(client.calls) == 2)
+        assert client.calls[-1] == Action(seat=2, kind="speak", text="day two")

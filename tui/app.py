@@ -454,6 +454,7 @@ class WerewolfApp(App[NewTable | None]):
             self.board.lang,
             {n: s.name for n, s in self.board.seats.items()},
             self.board.checks,
+            self.board.waiting_seq,
         )
         self.status_line.paint(self.board, self.connection)
 

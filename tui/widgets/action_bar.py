@@ -146,6 +146,7 @@ class ActionBar(Vertical):
         self.answers: dict[str, Action] = {}  # option id -> the action it stands for
         self.confirming: Action | None = None  # an answer waiting for its second Enter
         self.sending = False  # an answer is on its way: don't send another
+        self.asked = 0  # the seq of the event that asked the decision shown
         self.destruct_over = ""  # the speech box's text when the 自爆 was asked
         self.cursor_blink = True  # off for snapshot tests
         # Both answers live for the app's life, shown in turn: replacing widgets would
@@ -176,11 +177,16 @@ class ActionBar(Vertical):
         lang: str,
         names: dict[int, str] | None = None,
         checks: dict[int, bool] | None = None,
+        asked: int = 0,
     ) -> None:
-        """Ask for this decision (None: hide). Same decision again: leave it as it is."""
+        """Ask for this decision (None: hide). Same decision again: leave it as it is,
+        unless a later event (``asked``: its seq) asked it while the answer to the first
+        was on its way: that is a new question (a speech on day 2 is the same decision as
+        day 1's, and at pace 0 it can come before the server's answer to day 1's)."""
         if waiting is not None and waiting == self.waiting:
-            return
-        self.waiting, self.lang = waiting, lang
+            if asked == self.asked or not self.sending:
+                return
+        self.waiting, self.lang, self.asked = waiting, lang, asked
         self.names = names or {}
         self.checks = checks or {}
         self.confirming, self.sending = None, False
