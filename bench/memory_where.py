@@ -70,7 +70,7 @@ def mark(*_):
     logs = [o for o in gc.get_objects() if type(o).__name__ == "EventLog"]
     evicted = [log for log in logs if log.evicted]
     kept = [log.shared[1] for log in evicted if log.shared[1]]
-    size = sum(len(data) for shared in kept for data, _ in shared.values())
+    size = sum(len(made.data) for shared in kept for made in shared.values())
     with open(f"{out}/shared{marks[0]}.json", "w") as f:
         json.dump({"logs": len(logs), "evicted": len(evicted), "sharing": len(kept), "bytes": size}, f)
     open(f"{out}/mark{marks[0]}", "w").close()

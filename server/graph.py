@@ -143,7 +143,7 @@ def _ahead(game: GameState, table: Table) -> list[tuple[GameState, Decision]]:
     talk, and the check's options are the living). Found by passing the talk in a copy."""
     if game.step is None or game.step.kind != "wolf_chat":
         return []
-    if all(kind == "builtin" for seat, kind in table.bots.items() if seat not in table.humans):
+    if _builtin_only(table):
         return []  # nothing to start early: the walk below would find no seat to keep
     ahead = game
     while (ds := pending(ahead)) and ds[0].action == "wolf_chat":

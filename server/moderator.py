@@ -96,8 +96,8 @@ class Moderator:
         self._heap = loop.create_task(HeapKeeper(pacing_clock().idle).run())
         if unavailable(["llm"]) is None:  # DSPy takes seconds to import: not in a game's
             # first turn (a thread of its own, not awaited)
+            # (what it loads is frozen by the keeper's next round)
             self._importing = loop.run_in_executor(None, warm, "llm")
-            self._importing.add_done_callback(lambda _: settle(collect=False))
 
     async def close(self) -> None:
         if self._warming is not None and not self._warming.done():

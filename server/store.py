@@ -127,8 +127,13 @@ def append_events(db: sqlite3.Connection, params: list[tuple[str, int, bool, str
     three statements a write, each run cold at a pacing tick); more than
     ``ROWS_PER_INSERT`` rows take a statement per so many, and the journal writes them all
     again (``OR REPLACE``) if one fails."""
-    for sql, values in _many_rows("events", "game_id, seq, graph, data", params):
+    for sql, values in _event_inserts(params):
         db.execute(sql, values)
+
+
+def _event_inserts(rows: list[tuple[str, int, bool, str]]) -> list[tuple[str, list]]:
+    """The statements that write events (game id, seq, graph, JSON): see :func:`_many_rows`."""
+    return _many_rows("events", "game_id, seq, graph, data", rows)
 
 
 def _stored_game(r: Any) -> StoredGame:
@@ -199,8 +204,7 @@ class Store:
         costs more than the write). More than ``ROWS_PER_INSERT`` rows take a statement per
         so many: rows are written again whole (``OR REPLACE``) if a later one fails."""
         assert self.db
-        params = [(game_id, seq, int(graph), data) for game_id, seq, graph, data in rows]
-        for sql, values in _many_rows("events", "game_id, seq, graph, data", params):
+        for sql, values in _event_inserts(rows):
             await self.db.execute(sql, values)
 
     async def probe(self, size: int = 512 * 1024) -> None:

@@ -7,6 +7,7 @@ import socket
 import struct
 import termios
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
@@ -82,12 +83,10 @@ def pusher(
         if flow.write_paused or cycle.response_complete or cycle.chunked_encoding is not True:
             return None
         out = made(g, entries, viewer, "game_over", over, key)
-        if out[1]:
+        if out.ends:
             return None
-        if out[0]:
-            if out[2] is None:  # one chunk of the chunked body, framed once for them all
-                out[2] = b"%x\r\n%b\r\n" % (len(out[0]), out[0])
-            transport.write(out[2])
+        if out.data:
+            transport.write(out.chunk())
         return True
 
     return push
@@ -165,17 +164,33 @@ async def feed(
         if not entries:
             yield KEEPALIVE_COMMENT
             continue
-        data, ends, _ = made(g, entries, viewer, until, over, key)
-        if data:
-            yield data
-        if ends:
+        out = made(g, entries, viewer, until, over, key)
+        if out.data:
+            yield out.data
+        if out.ends:
             return
 
 
 def sight(viewer: Viewer, until: Literal["segment", "game_over"], over: bool) -> str:
-    """What a stream is shown, as a key readers who see alike share (a string: its hash is
-    kept, where a viewer's is worked out again at every batch)."""
-    return f"{viewer.seat}:{viewer.is_wolf:d}{viewer.god:d}{viewer.host:d}{viewer.minds:d}:{until}:{over:d}"
+    """What a stream is shown, as a key readers who see alike share: a string (its hash is
+    kept, where a viewer's is worked out again at every batch), of every field of the
+    viewer (its dataclass repr)."""
+    return f"{viewer!r}:{until}:{over}"
+
+
+@dataclass(slots=True)
+class Made:
+    """A batch as one viewer sees it: its SSE text, whether the stream ends with it, and
+    (:meth:`chunk`) the same as one chunk of a chunked body, framed once for every reader."""
+
+    data: bytes
+    ends: bool
+    framed: bytes | None = None
+
+    def chunk(self) -> bytes:
+        if self.framed is None:
+            self.framed = b"%x\r\n%b\r\n" % (len(self.data), self.data)
+        return self.framed
 
 
 def made(
@@ -185,21 +200,20 @@ def made(
     until: Literal["segment", "game_over"],
     over: bool,
     key: str,
-) -> list[Any]:
+) -> Made:
     """:func:`encode`, shared: readers woken together read the same batch, so what it makes
     for one viewer (and how far the stream goes) is made once for every reader who sees
-    alike (``key``: :func:`sight`). [data, whether the stream ends, data as a chunk of a
-    chunked body (None until a pusher frames it)]."""
+    alike (``key``: :func:`sight`)."""
     if g.log.evicted:  # a finished game read back from the store: nothing to share, and
         # a batch kept on the log would stay as long as the game is listed (the whole game)
-        return [*encode(entries, viewer, until, over), None]
+        return Made(*encode(entries, viewer, until, over))
     span = (entries[0].seq, entries[-1].seq)
     if g.log.shared[0] != span:
         g.log.shared = (span, {})
     shared = g.log.shared[1]
     out = shared.get(key)
     if out is None:
-        out = shared[key] = [*encode(entries, viewer, until, over), None]
+        out = shared[key] = Made(*encode(entries, viewer, until, over))
     return out
 
 
