@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -99,10 +100,41 @@ class Entry:
     wire: bytes | None = field(default=None, compare=False)
 
 
+# A typewriter's events as JSON around their ``ts`` (and ``content``), by (type, seat,
+# audience, kind): pydantic's own output for one of them, cut where those go. A few per seat.
+_AROUND: dict[tuple[Any, ...], tuple[str, str, bool]] = {}
+_TYPED = frozenset({"token", "thought_token", "thought_end", "speech_start"})
+_json_str = json.JSONEncoder(ensure_ascii=False).encode  # a str as pydantic writes it
+
+
+def _typed_json(event: Event, now: float) -> str:
+    """``event`` (a typewriter's: :data:`_TYPED`) stamped ``now``, as JSON: what its
+    ``model_dump_json`` writes, byte for byte (tests/test_stream_path.py holds them equal),
+    from its fields' JSON made once. At a pacing tick a game seals an event or two, after
+    the process slept, and pydantic's serialiser run so cost about 10 µs an event here."""
+    d = event.__dict__
+    key = (event.type, d["seat"], d["vis"], d.get("kind"))
+    around = _AROUND.get(key)
+    if around is None:
+        has_content = "content" in d
+        probe = event.model_copy(update={"ts": 0.5, **({"content": ""} if has_content else {})})
+        head, tail = probe.model_dump_json().split('"ts":0.5', 1)
+        if has_content:
+            tail = tail[: -len('""}')]
+        around = _AROUND[key] = (head + '"ts":', tail, has_content)
+    head, tail, has_content = around
+    if has_content:
+        return f"{head}{now!r}{tail}{_json_str(d['content'])}}}"
+    return f"{head}{now!r}{tail}"
+
+
 def _seal(entry: Entry, now: float) -> None:
     event = entry.event
     if event.type in STAMPED_IN_PLACE:
         event.ts = now
+        if event.type in _TYPED:
+            entry.data = _typed_json(event, now)
+            return
     else:  # it may be kept elsewhere too (the game's history): stamp a copy
         event = entry.event = event.model_copy(update={"ts": now})
     entry.data = event.model_dump_json()
@@ -118,8 +150,10 @@ class EventLog:
         self._last_wake = 0.0
         self._wake_later: asyncio.TimerHandle | None = None
         # What the streams made of the latest batch, shared by the readers that read the same
-        # one ((first id, last id), {key: result}); the log doesn't know what's in it.
+        # one ((first id, last id), {key: result}); the log doesn't know what's in it. And the
+        # list that batch came in, when readers woken together were handed one (``_wake_all``).
         self.shared: tuple[tuple[int, int], dict[Any, Any]] = ((0, 0), {})
+        self.handed: list[Entry] | None = None
         self._on_publish = on_publish
         self.closed = False  # the game is over and its last snapshot published
         # A finished game's log, once written, may leave memory: then the store has it
@@ -157,7 +191,7 @@ class EventLog:
         self.last = self.entries[-1] if keep_last else None
         self._reload = reload
         self.entries, self.durable = [], 0
-        self.shared = ((0, 0), {})
+        self.shared, self.handed = ((0, 0), {}), None
         return True
 
     async def all_entries(self) -> list[Entry]:
@@ -226,9 +260,15 @@ class EventLog:
             self._wake_later.cancel()
             self._wake_later = None
         self._last_wake = asyncio.get_running_loop().time()
-        durable, entries = self.durable, self.entries
+        durable, entries, closed = self.durable, self.entries, self.closed
+        at, batch = -1, entries[:0]  # readers at one place are handed one list (see made())
         for r in self._readers:
-            if r.max_lag and not r.dropped and r.lagging(durable):
+            if (
+                r.max_lag
+                and not r.dropped
+                and (r.since is not None or durable - r.checked > r.max_lag // 4)
+                and r.lagging(durable)
+            ):
                 # Its client doesn't read while the log runs away from it: drop it (it
                 # resumes by id) rather than keep what it hasn't read.
                 r.dropped = True
@@ -237,14 +277,17 @@ class EventLog:
             f = r.future
             if f is None or f.done():
                 continue
-            if r.push is not None and not r.dropped and not self.closed:
+            push = r.push
+            if push is not None and not r.dropped and not closed:
                 # A reader waiting (it has written all it took) that can be written to from
                 # here: no wake-up, no task switch, one write.
-                batch = entries[r.pos : durable]
+                if r.pos != at:
+                    at = r.pos
+                    batch = entries[at:durable]
                 if not batch:
                     continue
                 try:
-                    pushed = r.push(batch)
+                    pushed = push(batch)
                 except Exception:  # noqa: BLE001 - its connection broke: it ends
                     pushed = False
                 if pushed is not None:

@@ -12,7 +12,18 @@ from eventually import until
 from server.eventlog import EventLog
 from server.pacing import TICK, PacingClock, pacing_clock
 from server.typewriter import Text, Typewriter, tokenize
-from shared.events import PUBLIC, Error, Event, Token
+from shared.events import (
+    GOD,
+    PUBLIC,
+    WOLVES,
+    Error,
+    Event,
+    SpeechStart,
+    ThoughtEnd,
+    ThoughtToken,
+    Token,
+    only,
+)
 
 TEXT = "The wolves are among us, 金水 for seat three; I vote for seat five. " * 8
 
@@ -163,6 +174,26 @@ async def test_tokens_are_stamped_and_everything_else_is_copied():
     assert a.event is token and token.ts is not None
     assert b.event is not notice and notice.ts is None and b.event.ts is not None
     assert '"ts":' in a.data and a.event.model_dump_json() == a.data
+
+
+@pytest.mark.parametrize("vis", [PUBLIC, GOD, WOLVES, only(7)], ids=lambda v: v.scope)
+async def test_a_typewriters_events_are_sealed_as_pydantic_writes_them(vis):
+    """The log writes a typewriter's events' JSON from pieces made once per seat and
+    audience: byte for byte what ``model_dump_json`` writes, whatever the text."""
+    log = EventLog()
+    texts = ["hi ", 'q"\\ \\n', "金水，查杀 ", "\u2028é\x7f", "", "tab\tnew\nline"]
+    for seat in (1, 12):
+        for text in texts:
+            for event in (
+                Token.model_construct(seat=seat, content=text, vis=vis),
+                ThoughtToken.model_construct(seat=seat, content=text, vis=vis),
+                ThoughtEnd(seat=seat, vis=vis),
+                SpeechStart(seat=seat, kind="pk", vis=vis),
+                SpeechStart(seat=seat, vis=vis),
+            ):
+                entry = log.publish(event)
+                assert entry.event is event and event.ts is not None
+                assert entry.data == event.model_dump_json()
 
 
 def _said(*pieces: str, seat: int = 1) -> list[Event]:

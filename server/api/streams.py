@@ -207,10 +207,13 @@ def made(
     if g.log.evicted:  # a finished game read back from the store: nothing to share, and
         # a batch kept on the log would stay as long as the game is listed (the whole game)
         return Made(*encode(entries, viewer, until, over))
-    span = (entries[0].seq, entries[-1].seq)
-    if g.log.shared[0] != span:
-        g.log.shared = (span, {})
-    shared = g.log.shared[1]
+    log = g.log
+    if log.handed is not entries:  # (the list the log hands every reader it wakes at once)
+        span = (entries[0].seq, entries[-1].seq)
+        if log.shared[0] != span:
+            log.shared = (span, {})
+        log.handed = entries
+    shared = log.shared[1]
     out = shared.get(key)
     if out is None:
         out = shared[key] = Made(*encode(entries, viewer, until, over))
