@@ -101,21 +101,26 @@ class Entry:
 
 
 # A typewriter's events as JSON around their ``ts`` (and ``content``), by (type, seat,
-# audience, kind): pydantic's own output for one of them, cut where those go. A few per seat.
+# audience, kind or label): pydantic's own output for one of them, cut where those go. A few
+# per seat (a model's thought labels are its own: past _AROUND_MOST, pydantic writes them).
 _AROUND: dict[tuple[Any, ...], tuple[str, str, bool]] = {}
-_TYPED = frozenset({"token", "thought_token", "thought_end", "speech_start"})
+_AROUND_MOST = 4096
+_TYPED = frozenset({"token", "thought_token", "thought_start", "thought_end", "speech_start"})
 _json_str = json.JSONEncoder(ensure_ascii=False).encode  # a str as pydantic writes it
 
 
-def _typed_json(event: Event, now: float) -> str:
+def _typed_json(event: Event, now: float) -> str | None:
     """``event`` (a typewriter's: :data:`_TYPED`) stamped ``now``, as JSON: what its
     ``model_dump_json`` writes, byte for byte (tests/test_stream_path.py holds them equal),
     from its fields' JSON made once. At a pacing tick a game seals an event or two, after
-    the process slept, and pydantic's serialiser run so cost about 10 µs an event here."""
+    the process slept, and pydantic's serialiser run so cost about 10 µs an event here.
+    None: not made yet, and no room to keep it."""
     d = event.__dict__
-    key = (event.type, d["seat"], d["vis"], d.get("kind"))
+    key = (event.type, d["seat"], d["vis"], d.get("kind"), d.get("label"))
     around = _AROUND.get(key)
     if around is None:
+        if len(_AROUND) >= _AROUND_MOST:
+            return None
         has_content = "content" in d
         probe = event.model_copy(update={"ts": 0.5, **({"content": ""} if has_content else {})})
         head, tail = probe.model_dump_json().split('"ts":0.5', 1)
@@ -128,15 +133,32 @@ def _typed_json(event: Event, now: float) -> str:
     return f"{head}{now!r}{tail}"
 
 
+_new, _set = object.__new__, object.__setattr__
+
+
+def _stamped(event: Event, now: float) -> Event:
+    """A copy of ``event`` stamped ``now``: ``model_copy(update={"ts": now})``, field for
+    field, without its generality (half its cost, and every event a game publishes is
+    stamped so, most of them after the process slept through a pacing tick)."""
+    copy = _new(type(event))
+    _set(copy, "__dict__", {**event.__dict__, "ts": now})
+    _set(copy, "__pydantic_fields_set__", event.__pydantic_fields_set__ | {"ts"})
+    _set(copy, "__pydantic_extra__", event.__pydantic_extra__)
+    _set(copy, "__pydantic_private__", event.__pydantic_private__)
+    return copy
+
+
 def _seal(entry: Entry, now: float) -> None:
     event = entry.event
     if event.type in STAMPED_IN_PLACE:
         event.ts = now
         if event.type in _TYPED:
-            entry.data = _typed_json(event, now)
-            return
+            data = _typed_json(event, now)
+            if data is not None:
+                entry.data = data
+                return
     else:  # it may be kept elsewhere too (the game's history): stamp a copy
-        event = entry.event = event.model_copy(update={"ts": now})
+        event = entry.event = _stamped(event, now)
     entry.data = event.model_dump_json()
 
 

@@ -1,16 +1,19 @@
 """Makes a server's events durable before anyone may read them: one writer for all games.
 
-Every published event waits in its game's log until the journal has written it to the
-store; only then do streams send it. While the pacing clock keeps time (a paced game is
-typing: :mod:`server.pacing`), whatever every game published since its last ring is
-written at the end of its next ring, in one transaction with the tokens that ring typed;
-otherwise whatever every game published in one turn of the event loop is written right
-after that turn. Either way on the loop's own thread: a trip to the store's thread (a
-hand-off, the thread's wake-up, the GIL passed back and forth, a wake-up of the loop) costs
-several times the write itself (a commit in WAL mode without a sync: 15-30 µs). The
-store's thread is kept for what may wait: a write that found the database busy, and the
-retries; the WAL's checkpoints (a sync) run in a thread of their own. A write that fails is
-retried, never dropped: while it fails the journal is unhealthy (the server refuses new
+Every published event waits in its game's log until the journal has made it durable;
+only then do streams send it. While the pacing clock keeps time (a paced game is typing:
+:mod:`server.pacing`), whatever every game published since its last ring is made durable
+at the end of its next ring, in one append with the tokens that ring typed; otherwise
+whatever every game published in one turn of the event loop, right after that turn. The
+append is to the store's spool (:class:`server.store.Spool`), on the loop's own thread:
+readers have the events at once, and the journal moves them into the database about once
+a second (:data:`STORE_EVERY`), a second's worth in one statement, and before a finished
+game's log leaves memory (:meth:`Journal.flush`). A commit at every tick cost several
+times the append, run cold; a trip to the store's thread (a hand-off, the thread's
+wake-up, the GIL passed back and forth, a wake-up of the loop) costs more still. The
+store's thread is kept for what may wait: a write that found the spool failing, and the
+retries; the WAL's checkpoints (a sync) run in a thread of their own. A write that fails
+is retried, never dropped: while it fails the journal is unhealthy (the server refuses new
 games and actions, 503) and the games' events wait in memory; when space comes back they
 are written, in order, and readers go on where they were.
 """
@@ -23,12 +26,14 @@ import sqlite3
 
 from server.eventlog import EventLog
 from server.pacing import pacing_clock
-from server.store import Store, WalMover, append_events
+from server.store import Spool, Store, WalMover, append_events
 
 log = logging.getLogger("werewolf.journal")
 
 RETRY_FIRST = 0.05  # seconds before retrying a failed write, doubling up to RETRY_MOST
 RETRY_MOST = 2.0
+# Events wait in the spool at most about this long (seconds) before going into the database.
+STORE_EVERY = 1.0
 Batch = list[tuple[EventLog, int, list]]
 
 
@@ -47,6 +52,10 @@ class Journal:
         self._db: sqlite3.Connection | None = None  # the loop thread's own connection
         # The loop's own connection never moves the WAL into the database (a sync)
         self._wal = WalMover(store.path, "events'")
+        self._spool = Spool(store.spool_path)
+        self._unstored: list[tuple[str, int, bool, str]] = []  # spooled, not yet in the database
+        self._since = 0.0  # when the oldest of them was spooled (the loop's clock)
+        self._store_later: asyncio.TimerHandle | None = None
 
     def log_for(self, game_id: str) -> EventLog:
         """A new event log for ``game_id`` whose events this journal writes."""
@@ -120,14 +129,50 @@ class Journal:
         batch, rows = self._take()
         try:
             if rows:
-                append_events(self._connection(), rows)
-        except Exception:  # noqa: BLE001 - busy, a full disk: the slow way waits, retries, reports
+                self._spool.append(rows)
+        except Exception:  # noqa: BLE001 - a full disk: the slow way waits, retries, reports
             for lg, _, _ in batch:
                 self._waiting[id(lg)] = lg
             self._slow_way()
             return
         self._done(batch)
+        if rows:
+            self._spooled(rows)
+
+    def _spooled(self, rows: list[tuple[str, int, bool, str]]) -> None:
+        """``rows`` are in the spool: into the database with the rest, once the oldest has
+        waited :data:`STORE_EVERY` (now, while the process is awake and the rows are hot, if
+        it has; else on a timer, should nothing more be written meanwhile)."""
+        loop = asyncio.get_running_loop()
+        if not self._unstored:
+            self._since = loop.time()
+            self._store_later = loop.call_later(STORE_EVERY * 1.5, self._store)
+        self._unstored += rows
+        if loop.time() - self._since >= STORE_EVERY:
+            self._store()
+
+    def _store(self) -> bool:
+        """Move the spooled events into the database, on the loop's thread (one statement);
+        did they go? Those that didn't (the database is busy, the disk full) stay in the
+        spool, durable, and are tried again."""
+        if self._store_later is not None:
+            self._store_later.cancel()
+            self._store_later = None
+        if not self._unstored:
+            return True
+        try:
+            append_events(self._connection(), self._unstored)
+        except Exception as e:  # noqa: BLE001 - busy, a full disk: they wait in the spool
+            log.debug("moving spooled events into the database waits: %s", e)
+            self._store_later = asyncio.get_running_loop().call_later(STORE_EVERY, self._store)
+            return False
+        self._unstored = []
         self._wal.wrote()
+        try:
+            self._spool.clear()
+        except OSError as e:  # (what it holds is stored: read again at a start, it changes nothing)
+            log.warning("emptying the events' spool failed: %s", e)
+        return True
 
     async def _write_forever(self) -> None:
         delay = RETRY_FIRST
@@ -158,7 +203,8 @@ class Journal:
             self._done(batch)
 
     async def flush(self, log_: EventLog | None = None) -> None:
-        """Wait until everything published so far (in ``log_``, or everywhere) is written."""
+        """Wait until everything published so far (in ``log_``, or everywhere) is written, and
+        in the database."""
 
         def done() -> bool:
             if log_ is not None:
@@ -167,6 +213,8 @@ class Journal:
 
         while not done():
             await self._written.wait()
+        while not self._store():  # in the database too (a log that leaves memory is read there)
+            await asyncio.sleep(RETRY_FIRST)
 
     async def close(self) -> None:
         """Write what is waiting (if the disk allows), then stop."""
@@ -175,6 +223,10 @@ class Journal:
                 await asyncio.wait_for(self.flush(), 5)
             except TimeoutError:
                 pass
+        if self._store_later is not None:
+            self._store_later.cancel()
+            self._store_later = None
+        self._spool.close()  # (what is still in it, the next start moves into the database)
         await self._wal.close()
         if self._task is not None:
             self._task.cancel()

@@ -16,12 +16,15 @@ from shared.events import (
     GOD,
     PUBLIC,
     WOLVES,
+    Death,
     Error,
     Event,
     SpeechStart,
     ThoughtEnd,
+    ThoughtStart,
     ThoughtToken,
     Token,
+    VoteCast,
     only,
 )
 
@@ -176,10 +179,31 @@ async def test_tokens_are_stamped_and_everything_else_is_copied():
     assert '"ts":' in a.data and a.event.model_dump_json() == a.data
 
 
+async def test_a_stamped_copy_is_what_pydantic_copies():
+    log = EventLog()
+    for event in (
+        _notice(0),
+        VoteCast(seat=3, target=5, day=2),
+        Death(seats=[1, 4], cause="exile", day=1),
+    ):
+        entry = log.publish(event)
+        assert entry.event is not event and event.ts is None
+        expected = event.model_copy(update={"ts": entry.event.ts})
+        assert entry.event == expected
+        assert entry.event.__pydantic_fields_set__ == expected.__pydantic_fields_set__
+        assert entry.data == expected.model_dump_json()
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["pieces kept", "no room for more"])
 @pytest.mark.parametrize("vis", [PUBLIC, GOD, WOLVES, only(7)], ids=lambda v: v.scope)
-async def test_a_typewriters_events_are_sealed_as_pydantic_writes_them(vis):
+async def test_a_typewriters_events_are_sealed_as_pydantic_writes_them(vis, kept, monkeypatch):
     """The log writes a typewriter's events' JSON from pieces made once per seat and
     audience: byte for byte what ``model_dump_json`` writes, whatever the text."""
+    import server.eventlog
+
+    if not kept:
+        monkeypatch.setattr(server.eventlog, "_AROUND", {})
+        monkeypatch.setattr(server.eventlog, "_AROUND_MOST", 0)
     log = EventLog()
     texts = ["hi ", 'q"\\ \\n', "金水，查杀 ", "\u2028é\x7f", "", "tab\tnew\nline"]
     for seat in (1, 12):
@@ -188,6 +212,7 @@ async def test_a_typewriters_events_are_sealed_as_pydantic_writes_them(vis):
                 Token.model_construct(seat=seat, content=text, vis=vis),
                 ThoughtToken.model_construct(seat=seat, content=text, vis=vis),
                 ThoughtEnd(seat=seat, vis=vis),
+                ThoughtStart(seat=seat, label=text, vis=vis),
                 SpeechStart(seat=seat, kind="pk", vis=vis),
                 SpeechStart(seat=seat, vis=vis),
             ):
@@ -292,7 +317,7 @@ def test_a_text_is_cleaned_whole_before_it_is_cut(pace):
         assert type(e).model_validate_json(e.model_dump_json()) == e
 
 
-# -- the journal: written on the loop's thread, the store's thread when it must wait --------
+# -- the journal: spooled on the loop's thread, the store's thread when it must wait --------
 async def _journal(tmp_path):
     from server.journal import Journal
     from server.store import Store
@@ -302,7 +327,13 @@ async def _journal(tmp_path):
     return store, Journal(store)
 
 
-async def test_the_events_of_one_turn_are_written_in_one_transaction_before_anyone_reads_them(
+def _spooled(store) -> list[tuple[str, int]]:
+    from server.store import read_spool
+
+    return [(g, seq) for g, seq, _, _ in read_spool(store.spool_path)]
+
+
+async def test_the_events_of_one_turn_are_made_durable_at_once_before_anyone_reads_them(
     tmp_path,
 ):
     store, journal = await _journal(tmp_path)
@@ -312,16 +343,20 @@ async def test_the_events_of_one_turn_are_written_in_one_transaction_before_anyo
             log.publish(_notice(i))
             log.publish(_notice(10 + i))
         assert all(log.durable == 0 for log in logs)  # not yet written: nobody may read it
-        await asyncio.sleep(0)  # the turn ends: the journal writes
+        await asyncio.sleep(0)  # the turn ends: the journal spools them, in one append
         assert [log.durable for log in logs] == [2, 2, 2]
-        assert journal._wal.writes == 1  # noqa: SLF001 - one transaction for all three
+        assert _spooled(store) == [(f"g{i}", seq) for i in range(3) for seq in (1, 2)]
+        assert await store.events("g1") == []  # in the database within a second, not yet
+        await journal.flush()  # in the database now: one transaction for all three
+        assert journal._wal.writes == 1  # noqa: SLF001
         assert [seq for seq, _, _ in await store.events("g1")] == [1, 2]
+        assert _spooled(store) == []
     finally:
         await journal.close()
         await store.close()
 
 
-async def test_a_database_busy_elsewhere_delays_the_events_in_order_and_loses_none(tmp_path):
+async def test_a_database_busy_elsewhere_delays_no_event_and_loses_none(tmp_path):
     import sqlite3
 
     store, journal = await _journal(tmp_path)
@@ -330,15 +365,17 @@ async def test_a_database_busy_elsewhere_delays_the_events_in_order_and_loses_no
         log = journal.log_for("g1")
         other.execute("BEGIN IMMEDIATE")  # another connection holds the write lock
         log.publish(_notice(0))
-        await asyncio.sleep(0.05)
-        assert log.durable == 0  # the loop didn't wait for the lock; the store's thread does
-        log.publish(_notice(1))  # behind the first, never before it
-        await asyncio.sleep(0.05)
-        assert log.durable == 0
+        await asyncio.sleep(0)
+        assert log.durable == 1  # spooled: readable at once
+        log.publish(_notice(1))
+        await asyncio.sleep(0)
+        assert log.durable == 2
+        assert not journal._store()  # noqa: SLF001 - the database is busy: the loop doesn't wait
+        assert _spooled(store) == [("g1", 1), ("g1", 2)]  # they wait in the spool
         other.execute("COMMIT")
-        await until(lambda: log.durable == 2, "the waiting events to be written")
-        log.publish(_notice(2))  # the loop's own way again, after them
-        await until(lambda: log.durable == 3, "the next event to be written")
+        await journal.flush()
+        log.publish(_notice(2))
+        await journal.flush()
         assert journal.healthy
         rows = await store.events("g1")
         assert [(seq, json.loads(data)["message"]) for seq, _, data in rows] == [
@@ -352,6 +389,76 @@ async def test_a_database_busy_elsewhere_delays_the_events_in_order_and_loses_no
         await store.close()
 
 
+async def test_an_append_the_disk_refuses_goes_the_slow_way_and_leaves_the_spool_whole(
+    tmp_path, monkeypatch
+):
+    import errno
+    import os
+
+    import server.store
+
+    store, journal = await _journal(tmp_path)
+    try:
+        log = journal.log_for("g1")
+        log.publish(_notice(0))
+        await asyncio.sleep(0)
+        size = journal._spool.size  # noqa: SLF001
+        real_write = os.write
+
+        def half_then_full(fd: int, data: bytes) -> int:  # the disk fills mid-append
+            if fd != journal._spool._fd:  # noqa: SLF001
+                return real_write(fd, data)
+            if len(data) > 1:
+                return real_write(fd, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(server.store.os, "write", half_then_full)
+        log.publish(_notice(1))
+        await asyncio.sleep(0)
+        assert os.path.getsize(store.spool_path) == size  # the torn half is cut off again
+        await until(lambda: log.durable == 2, "the event to be written the slow way")
+        monkeypatch.setattr(server.store.os, "write", real_write)
+        log.publish(_notice(2))
+        await journal.flush()
+        rows = await store.events("g1")
+        assert [json.loads(data)["message"] for _, _, data in rows] == [
+            "event 0",
+            "event 1",
+            "event 2",
+        ]
+    finally:
+        await journal.close()
+        await store.close()
+
+
+async def test_a_spool_left_by_a_crash_is_in_the_database_at_the_next_start(tmp_path):
+    from server.store import Store
+
+    store, journal = await _journal(tmp_path)
+    log = journal.log_for("g1")
+    for i in range(3):
+        log.publish(_notice(i))
+    await asyncio.sleep(0)
+    assert log.durable == 3 and await store.events("g1") == []
+    # The process dies here (nothing closed); its last append was torn mid-line.
+    with open(store.spool_path, "ab") as f:
+        f.write(b'g1\t4\t0\t{"type":"error","mess')
+    again = Store(tmp_path / "games.sqlite")
+    await again.open()
+    try:
+        rows = await again.events("g1")
+        assert [(seq, json.loads(data)["message"]) for seq, _, data in rows] == [
+            (1, "event 0"),
+            (2, "event 1"),
+            (3, "event 2"),
+        ]
+        assert not again.spool_path.exists()
+    finally:
+        await again.close()
+        journal._spool.close()  # noqa: SLF001
+        await store.close()
+
+
 async def test_the_wal_is_checkpointed_off_the_loop(tmp_path, monkeypatch):
     import server.store
 
@@ -361,8 +468,7 @@ async def test_the_wal_is_checkpointed_off_the_loop(tmp_path, monkeypatch):
         log = journal.log_for("g1")
         for i in range(8):
             log.publish(_notice(i))
-            await asyncio.sleep(0)  # a turn each: a commit each
-        await journal.flush()
+            await journal.flush()  # in the database: a commit each
         assert journal._wal.task is not None  # noqa: SLF001
         await journal._wal.task  # noqa: SLF001
         # The database file itself holds the events: the WAL was moved into it (the loop's
