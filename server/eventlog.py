@@ -232,8 +232,9 @@ class EventLog:
         """Add ``event`` to the log. It is stamped (``ts``) and serialised when it is
         released (:meth:`to_write`): at once without a journal; else when the journal
         writes it, which in a paced game is at the pacing clock's next ring."""
-        entry = Entry(self.head + 1, event, "", graph)
-        self.entries.append(entry)
+        entries = self.entries
+        entry = Entry((entries[-1].seq if entries else self.head) + 1, event, "", graph)
+        entries.append(entry)
         if self._on_publish is None:
             _seal(entry, time.time())
             self.made_durable(len(self.entries))

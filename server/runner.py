@@ -12,6 +12,7 @@ import asyncio
 import logging
 import sqlite3
 import time
+from functools import partial
 from typing import Any
 
 from server.eventlog import Entry, EventLog
@@ -319,7 +320,7 @@ class Runner:
             cfg = self.config(g, base, verdict)
             # The nodes publish what they write themselves (``configurable["write"]``): no
             # thread-safe stream queue and no wake-up of this task per event in between.
-            cfg["configurable"]["write"] = lambda event: publish(event, graph=True)
+            cfg["configurable"]["write"] = partial(publish, graph=True)  # (no frame of its own)
             values = await graph.ainvoke(command, cfg, durability="sync")
         except asyncio.CancelledError:
             raise
