@@ -34,6 +34,7 @@ RETRY_FIRST = 0.05  # seconds before retrying a failed write, doubling up to RET
 RETRY_MOST = 2.0
 # Events wait in the spool at most about this long (seconds) before going into the database.
 STORE_EVERY = 1.0
+ROWS_PER_TICK = 32  # about what a tick's commit wrote, when every tick committed
 Batch = list[tuple[EventLog, int, list]]
 
 
@@ -166,8 +167,10 @@ class Journal:
             log.debug("moving spooled events into the database waits: %s", e)
             self._store_later = asyncio.get_running_loop().call_later(STORE_EVERY, self._store)
             return False
+        # A second's worth of rows makes the WAL grow as a few dozen ticks' commits did: it
+        # is moved into the database as often per row as it was then.
+        self._wal.wrote(1 + len(self._unstored) // ROWS_PER_TICK)
         self._unstored = []
-        self._wal.wrote()
         try:
             self._spool.clear()
         except OSError as e:  # (what it holds is stored: read again at a start, it changes nothing)

@@ -102,9 +102,12 @@ class WalMover:
         self.writes = 0
         self.task: asyncio.Task | None = None
 
-    def wrote(self) -> None:
-        self.writes += 1
-        if self.writes % WAL_MOVE_EVERY or (self.task is not None and not self.task.done()):
+    def wrote(self, writes: int = 1) -> None:
+        """The writer wrote (``writes``: as much as so many of its usual writes)."""
+        before, self.writes = self.writes, self.writes + writes
+        if before // WAL_MOVE_EVERY == self.writes // WAL_MOVE_EVERY or (
+            self.task is not None and not self.task.done()
+        ):
             return
         self.task = asyncio.get_running_loop().create_task(self._move())
 
