@@ -479,6 +479,26 @@ async def test_the_wal_is_checkpointed_off_the_loop(tmp_path, monkeypatch):
         await store.close()
 
 
+async def test_many_rows_stored_at_once_count_toward_moving_the_wal(tmp_path, monkeypatch):
+    """A second's rows in one statement grow the WAL as the ticks' commits they replace did:
+    they count as that many writes toward its next move into the database."""
+    import server.store
+
+    monkeypatch.setattr(server.store, "WAL_MOVE_EVERY", 4)
+    store, journal = await _journal(tmp_path)
+    try:
+        log = journal.log_for("g1")
+        for i in range(200):
+            log.publish(_notice(i))
+        await journal.flush()  # one statement
+        assert journal._wal.writes >= 4  # noqa: SLF001
+        assert journal._wal.task is not None  # noqa: SLF001
+        await journal._wal.task  # noqa: SLF001
+    finally:
+        await journal.close()
+        await store.close()
+
+
 async def test_a_typewriters_tokens_are_whole_events_of_their_own():
     from shared.events import GOD, ThoughtToken
 
