@@ -58,6 +58,11 @@ _CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff
 _DROP = re.compile(f"[{_CONTROLS}]")
 # Anything that needs work: the usual text, with none of these, passes untouched.
 _ANY = re.compile(f"[{_CONTROLS}\t\n\u2028\u2029]")
+# The same for a text that keeps its lines (``one_line=False``): a line feed or a tab is
+# left as it is there, so a thought of many lines with no control passes untouched too
+# (each other line break is a control, or U+2028/U+2029; every escape sequence starts
+# with one). Without it, every thought was read four times over.
+_ANY_LINES = re.compile(f"[{_CONTROLS}\u2028\u2029]")
 # What a player may not write: tab, line feed and carriage return become spaces instead.
 _REFUSED = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
@@ -77,7 +82,7 @@ def clean(text: str, one_line: bool = True, *, _ends: bool = True) -> str:
     ``one_line`` (speeches, names, labels): each line break or tab becomes one space.
     Otherwise (thoughts, messages, prompts): a line break becomes ``\\n``, tabs stay.
     """
-    if not _ANY.search(text):
+    if not (_ANY if one_line else _ANY_LINES).search(text):
         return text
     sequences = _SEQUENCE if _ends else _SEQUENCE_GOING_ON
     return _DROP.sub("", sequences.sub("", _breaks(text, one_line)))
