@@ -173,17 +173,29 @@ class Typewriter:
         if not text:
             return
         self.write(ThoughtStart(seat=seat, label=label, vis=GOD))
-        await self._tokens(
-            clean(text, one_line=False),
-            _maker(ThoughtToken.model_construct(seat=seat, content="", vis=GOD)),
-        )
+        await self._tokens(clean(text, one_line=False), _token_maker(ThoughtToken, seat, GOD))
         self.write(ThoughtEnd(seat=seat, vis=GOD))
 
     async def speech(self, seat: int, kind: SpeechKind, channel: Visibility, text: str) -> None:
         self.write(SpeechStart(seat=seat, kind=kind, vis=channel))
-        await self._tokens(
-            clean(text), _maker(Token.model_construct(seat=seat, content="", vis=channel))
-        )
+        await self._tokens(clean(text), _token_maker(Token, seat, channel))
+
+
+# The token makers by (type, seat, audience): a handful, each made once for good. A
+# template is only ever copied, never sent; built for each text, pydantic's construction
+# was ~2% of an all-bot game's CPU. (An audience is frozen and compared by value: a
+# token copies the first equal one seen.)
+_TOKEN_MAKERS: dict[tuple[type, int, Visibility], Callable[[str], Event]] = {}
+
+
+def _token_maker(
+    cls: type[Token | ThoughtToken], seat: int, vis: Visibility
+) -> Callable[[str], Event]:
+    key = (cls, seat, vis)
+    make = _TOKEN_MAKERS.get(key)
+    if make is None:
+        make = _TOKEN_MAKERS[key] = _maker(cls.model_construct(seat=seat, content="", vis=vis))
+    return make
 
 
 def _maker(template: Event) -> Callable[[str], Event]:
