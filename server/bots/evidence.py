@@ -169,16 +169,14 @@ class Memory:
         self.jitter: dict[int, dict[int, float]] = {}  # day -> this seat's tie-break per seat
 
     def feed(self, events: list[Event]) -> None:
+        readers = _READERS  # (each event's reader looked up here: no call per event)
         for e in events:
-            self._one(e)
+            read = readers.get(type(e))
+            if read is not None:
+                read(self, e)
         if events:
             self.n += len(events)
             self.last = events[-1]
-
-    def _one(self, e: Event) -> None:
-        read = _READERS.get(type(e))
-        if read is not None:
-            read(self, e)
 
     def _vote(self, e: VoteCast) -> None:
         if e.kind in ("day", "pk"):  # exile votes only (not the wolves', not an election's)
