@@ -6,6 +6,7 @@ Only the tag lives here; who may see what is decided in one place, the rules'
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -27,7 +28,9 @@ WOLVES = Visibility(scope="wolves")
 GOD = Visibility(scope="god")
 
 
+@lru_cache(maxsize=64)
 def only(seat: int) -> Visibility:
+    # One object per seat, shared (it is frozen): the rules tag ~70 events a game with it.
     return Visibility(scope="seat", seat=seat)
 
 
