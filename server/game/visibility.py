@@ -96,7 +96,7 @@ class _Shown:
 # a stale view of events this viewer may see: never one of another audience.)
 _SHOWN: OrderedDict[tuple[int, Viewer], _Shown] = OrderedDict()
 _SHOWN_LOCK = threading.Lock()
-_SHOWN_KEEP = 256  # ~20 tables of 12 seats at once; a view past that is filtered again
+_SHOWN_KEEP = 144  # 16 tables of 9 at once, as the bots' memories; past that: filtered again
 
 
 def _shown(history: list[Event], viewer: Viewer) -> list[Event]:
