@@ -145,10 +145,13 @@ def _weave(
     return out
 
 
+_FIRST_WORD_END = re.compile(r"[\s,:'’(]")
+
+
 def _mid(clause: str, names: tuple[str, ...]) -> str:
     """An English sentence as the middle of another: its first letter lowered, unless it
     starts with "I" or a name."""
-    word = re.split(r"[\s,:'’(]", clause, maxsplit=1)[0]
+    word = _FIRST_WORD_END.split(clause, maxsplit=1)[0]
     if word in ("I", "I'm", "I'll", "I'd") or word in names:
         return clause
     return clause[:1].lower() + clause[1:]
