@@ -10,6 +10,8 @@ in its text, not the events). ``stream_us_per_event``: the same CPU per event de
 crowd (50 games × 5 viewers × 30 tokens/s), the server's CPU per event delivered and per
 typewriter token delivered (an event carries every token due at a tick: 1.3-1.5 of them at
 30 tokens/s), and the latency's p99.
+``bare_wake_us``: the CPU of one wake-up of an idle loop from a 50 ms timer (a reading of
+the machine's weather, not a goal: a tick pays it, the bare loop never does).
 ``tick_us_per_token`` and ``tick_crowd_us_per_event``: the stream path alone, in this
 process, no HTTP and no game: typewriters at a pace writing into event logs that the
 journal writes to a real SQLite file (one at pace 1000, per token; 50 at 30 tokens/s, per
@@ -32,7 +34,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "tests"))
 sys.path.insert(0, str(BENCH))
 from conftest import ServerProcess  # noqa: E402
-from raw_sse import TokenCount, watch_game  # noqa: E402
+from raw_sse import TokenCount, cpu_seconds, watch_game  # noqa: E402
 
 
 def bare_loop_us_per_token(tokens: int = 20000, rounds: int = 3) -> float:
@@ -68,6 +70,36 @@ def bare_loop_us_per_token(tokens: int = 20000, rounds: int = 3) -> float:
         return best
 
     return asyncio.run(run())
+
+
+def bare_wake_us(wakes: int = 60, period: float = 0.05) -> float:
+    """CPU of one wake-up of an idle uvloop loop from a timer ``period`` s away, nothing
+    done: what every pacing tick pays before it does anything. Not a goal: a reading of the
+    machine's weather beside the ratios (the bare loop is hot and hardly moves with it; a
+    tick is cold and does)."""
+    import os
+
+    import uvloop
+
+    async def run() -> float:
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        left = [wakes]
+
+        def wake() -> None:
+            left[0] -= 1
+            if left[0]:
+                loop.call_later(period, wake)
+            else:
+                done.set_result(None)
+
+        await asyncio.sleep(period)
+        t0 = cpu_seconds(os.getpid())
+        loop.call_later(period, wake)
+        await done
+        return (cpu_seconds(os.getpid()) - t0) / wakes * 1e6
+
+    return uvloop.run(run())
 
 
 async def _one_game(url: str, pid: int, pace: float, seed: int) -> tuple[float, TokenCount]:
@@ -174,6 +206,7 @@ def crowd(seconds: float) -> dict:
 
 def figures(quick: bool = False) -> dict[str, float]:
     out: dict[str, float] = {"bare_loop_us_per_token": bare_loop_us_per_token()}
+    out["bare_wake_us"] = bare_wake_us()
     out.update(stream_figures(games=1 if quick else 3))
     out.update(tick_figures(2 if quick else 4))
     r = crowd(10 if quick else 25)
