@@ -286,12 +286,7 @@ class EventLog:
         durable, entries, closed = self.durable, self.entries, self.closed
         at, batch = -1, entries[:0]  # readers at one place are handed one list (see made())
         for r in self._readers:
-            if (
-                r.max_lag
-                and not r.dropped
-                and (r.since is not None or durable - r.checked > r.max_lag // 4)
-                and r.lagging(durable)
-            ):
+            if r.max_lag and not r.dropped and r.lagging(durable):
                 # Its client doesn't read while the log runs away from it: drop it (it
                 # resumes by id) rather than keep what it hasn't read.
                 r.dropped = True

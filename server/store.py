@@ -193,7 +193,7 @@ class Spool:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        if self.path.exists() and self.path.stat().st_size == 0:
+        if not self.size:
             self.path.unlink(missing_ok=True)
 
 

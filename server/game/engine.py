@@ -133,14 +133,19 @@ def pending(state: GameState) -> list[Decision]:
 _pending_memo: list[tuple[weakref.ref[GameState], list[Decision]] | None] = [None]
 
 
-def _pending(state: GameState) -> list[Decision]:
+def _waited_on(state: GameState) -> list[int]:
+    """The seats the game waits on now, in seat order (none once it is over)."""
     step = state.step
     if state.over or step is None:
         return []
     if step.kind in SEQUENTIAL:
-        seat = step.seats[step.index]
-        return [_decision(state, step.kind, seat)]
-    return [_decision(state, step.kind, seat) for seat in step.seats if seat not in state.answers]
+        return [step.seats[step.index]]
+    return [seat for seat in step.seats if seat not in state.answers]
+
+
+def _pending(state: GameState) -> list[Decision]:
+    step = state.step
+    return [_decision(state, step.kind, seat) for seat in _waited_on(state)] if step else []
 
 
 def decision_for(state: GameState, seat: int) -> Decision | None:
@@ -148,15 +153,11 @@ def decision_for(state: GameState, seat: int) -> Decision | None:
     last = _pending_memo[0]
     if last is not None and last[0]() is state:
         return next((d for d in last[1] if d.seat == seat), None)
-    # Only this seat's decision, as ``_pending`` makes it: every action of a simultaneous
-    # step is checked against the state the one before it left, and making every seat's
-    # decision again for each (a vote's nine, then eight...) was ~2% of an all-bot game.
+    # Only this seat's decision: every action of a simultaneous step is checked against the
+    # state the one before it left, and making every seat's decision again for each (a
+    # vote's nine, then eight...) was ~2% of an all-bot game.
     step = state.step
-    if state.over or step is None:
-        return None
-    if step.kind in SEQUENTIAL:
-        return _decision(state, step.kind, seat) if step.seats[step.index] == seat else None
-    if seat in step.seats and seat not in state.answers:
+    if step is not None and seat in _waited_on(state):
         return _decision(state, step.kind, seat)
     return None
 
