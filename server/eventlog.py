@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from typing import Any
 
 from shared.events import Event, parse_event
@@ -106,7 +106,9 @@ class Entry:
 _AROUND: dict[tuple[Any, ...], tuple[str, str, bool]] = {}
 _AROUND_MOST = 4096
 _TYPED = frozenset({"token", "thought_token", "thought_start", "thought_end", "speech_start"})
-_json_str = json.JSONEncoder(ensure_ascii=False).encode  # a str as pydantic writes it
+# A str as pydantic writes it: what ``json.JSONEncoder(ensure_ascii=False).encode`` calls
+# for one (the C function, without the method's own checks).
+_json_str = encode_basestring
 
 
 def _typed_json(event: Event, now: float) -> str | None:
@@ -116,7 +118,8 @@ def _typed_json(event: Event, now: float) -> str | None:
     the process slept, and pydantic's serialiser run so cost about 10 µs an event here.
     None: not made yet, and no room to keep it."""
     d = event.__dict__
-    key = (event.type, d["seat"], d["vis"], d.get("kind"), d.get("label"))
+    vis = d["vis"].__dict__  # (its fields: a frozen model's own hash is worked out each time)
+    key = (event.type, d["seat"], vis["scope"], vis["seat"], d.get("kind"), d.get("label"))
     around = _AROUND.get(key)
     if around is None:
         if len(_AROUND) >= _AROUND_MOST:
@@ -151,7 +154,8 @@ def _stamped(event: Event, now: float) -> Event:
 def _seal(entry: Entry, now: float) -> None:
     event = entry.event
     if event.type in STAMPED_IN_PLACE:
-        event.ts = now
+        event.__dict__["ts"] = now  # type: ignore[index]  # (pydantic's ``event.ts = now``, less its checks)
+        event.__pydantic_fields_set__.add("ts")
         if event.type in _TYPED:
             data = _typed_json(event, now)
             if data is not None:
