@@ -84,6 +84,17 @@ def _builtin_only(table: Table) -> bool:
     return all(kind == "builtin" for seat, kind in table.bots.items() if seat not in table.humans)
 
 
+def _typed() -> bool:
+    """Whether the run types out the bots' thoughts and speeches (``configurable["typed"]``,
+    default yes). A run whose caller reads only the rules' events (``simulate``: who won,
+    the table's moments, the errors) asks for none: the game is the same, event for event
+    in its history, without the tokens nobody reads (a model's own stream still goes out)."""
+    try:
+        return get_config().get("configurable", {}).get("typed", True)
+    except Exception:  # outside a run
+        return True
+
+
 def _headless() -> bool:
     """Whether the run is a headless one (``configurable["headless"]``: no checkpointer, no
     human, no step mode, nobody else waiting on the loop). Then ``play`` goes on across
@@ -100,13 +111,14 @@ async def _bot_decides(
     d: Decision,
     tw: Typewriter,
     record: Callable[[CallRecord], None] | None,
+    typed: bool = True,
 ) -> Action:
     kind = table.bots.get(d.seat, "builtin")
     if kind == "builtin":
         plan = _builtin_decides(game, d)
     else:
         plan = await get_bot(kind)(seat_view(game, d.seat), d, Turn(_bot_rng(game, d), tw, record))
-    if not plan.streamed:
+    if typed and not plan.streamed:
         await _say(tw, d, plan)
     return plan.action
 
@@ -164,6 +176,7 @@ async def play(state: GameGraphState) -> dict[str, Any]:
     tw = Typewriter(write, table.pace, _catching_up())
     record = _call_log()
     headless = _headless()
+    typed = _typed()
     start_phase = phase_now = (game.phase, game.day)
     # Whether a decision since this node began was not the built-in bot's (a model's: slow,
     # paid for, and not the same when asked again). A phase's end is a checkpoint only then
@@ -181,7 +194,7 @@ async def play(state: GameGraphState) -> dict[str, Any]:
             return started[1]
         if started is not None:
             started[1].cancel()
-        return _bot_decides(game, table, d, tw, record)
+        return _bot_decides(game, table, d, tw, record, typed)
 
     # A paced game of built-in bots works its turns out ahead of their typing (server/script.py):
     # what they say and do, and what the rules answer, is queued and played back in order.
@@ -203,7 +216,9 @@ async def play(state: GameGraphState) -> dict[str, Any]:
             else:
                 for then, d in _ahead(game, table):
                     if (game.day, d.seat, d.action) not in early:
-                        task = asyncio.ensure_future(_bot_decides(then, table, d, tw, record))
+                        task = asyncio.ensure_future(
+                            _bot_decides(then, table, d, tw, record, typed)
+                        )
                         early[(game.day, d.seat, d.action)] = (d, task)
                 if len(bot_decisions) == 1:  # most decisions: no gather, no task
                     actions = [await decide(bot_decisions[0])]

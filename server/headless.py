@@ -23,9 +23,12 @@ async def run_game(
     on_event: Callable[[Event], None] | None = None,
     graph=None,
     call_log: CallLog | None = None,
+    typed: bool = True,
 ) -> GameState:
     """Play one all-bot game to the end; every event goes to ``on_event``, every call a
-    bot records to ``call_log``."""
+    bot records to ``call_log``. ``typed=False``: the bots' thoughts and speeches are not
+    typed out (no ``thought_*``, ``speech_start`` or token events): the same game, for a
+    caller that reads only the rules' events."""
     table = table or Table(bots={s: "builtin" for s in range(1, config.players + 1)})
     for kind in set(table.bots.values()):
         load_kind(kind)  # before the first turn: a kind may take seconds to import
@@ -42,6 +45,7 @@ async def run_game(
     cfg["configurable"]["headless"] = alone
     # Events go straight to ``on_event`` as the nodes write them (no stream to drain).
     cfg["configurable"]["write"] = on_event or (lambda _event: None)
+    cfg["configurable"]["typed"] = typed
     if call_log is not None:  # where the bots record their calls (``add``)
         cfg["configurable"]["call_log"] = call_log
     values = await graph.ainvoke(values, cast(RunnableConfig, cfg))

@@ -153,8 +153,9 @@ async def _play_many(
 
         kinds = seat_kinds(bots, list(range(1, config.players + 1))) | (seat_bots or {})
         calls = MemoryCallLog()
+        # Only the rules' events are counted: the bots' thoughts and speeches go untyped.
         state = await run_game(
-            config, Table(bots=kinds), graph=graph, on_event=count, call_log=calls
+            config, Table(bots=kinds), graph=graph, on_event=count, call_log=calls, typed=False
         )
         summary = summarize(calls.records) if calls.records else {}
         if keep and calls.records:  # where `werewolf inspect` finds them
