@@ -139,3 +139,16 @@ async def test_all_bot_games_end_with_one_winner_and_no_errors():
         assert not [e for e in events if isinstance(e, Error)], [
             e for e in events if isinstance(e, Error)
         ]
+
+
+async def test_an_untyped_game_is_the_same_game_without_the_bots_words_typed():
+    # simulate's way (typed=False): what it streams is the game's history, nothing else
+    config = GameConfig(players=9, seed=7)
+    graph = build_graph()
+    typed: list = []
+    state = await run_game(config, on_event=typed.append, graph=graph)
+    untyped: list = []
+    same = await run_game(config, on_event=untyped.append, graph=graph, typed=False)
+    assert same.model_dump_json() == state.model_dump_json()
+    assert untyped == same.history
+    assert len(typed) > len(untyped)
