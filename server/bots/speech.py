@@ -353,11 +353,8 @@ def speak(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
             f"{summary}我是狼，把矛头引向{target}号：{why}。",
         )
     else:
-        thought = tr(
-            lang,
-            f"{summary} {_cap(k.explain(others, lang))}.",
-            f"{summary}{k.explain(others, lang)}。",
-        )
+        suspects = k.explain(others, lang)
+        thought = tr(lang, f"{summary} {_cap(suspects)}.", f"{summary}{suspects}。")
     liars = [
         c.seat
         for c in k.seer_claims.values()
@@ -643,14 +640,11 @@ def last_words(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) ->
         parts.append(say("last_words", lang, rng, t=_w(view, target), n=_name(view, target)))
     if not parts:
         parts.append(say("last_words_none", lang, rng))
+    summary = k.claims_summary(lang)
     return speak_plan(
         view,
         parts,
-        tr(
-            lang,
-            f"I'm leaving the game. {k.claims_summary(lang)} {pointed}",
-            f"我出局了。{k.claims_summary(lang)}{pointed}",
-        ),
+        tr(lang, f"I'm leaving the game. {summary} {pointed}", f"我出局了。{summary}{pointed}"),
         label,
         rng=rng,
     )

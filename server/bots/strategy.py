@@ -281,12 +281,11 @@ def check(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
     best = k.score.get(ranked[0], 0.0)
     top = [s for s in ranked if k.score.get(s, 0.0) >= best - 0.05]
     target = rng.choice(top)
+    checks, suspects = checks_text(k.my_checks, lang), k.explain(pool, lang)
     thought = tr(
         lang,
-        f"My checks so far: {checks_text(k.my_checks, lang)}. Among the unchecked, "
-        f"{k.explain(pool, lang)}. Tonight I check seat {target}.",
-        f"目前查验：{checks_text(k.my_checks, lang)}。没验过的人里，{k.explain(pool, lang)}。"
-        f"今晚验{target}号。",
+        f"My checks so far: {checks}. Among the unchecked, {suspects}. Tonight I check seat {target}.",
+        f"目前查验：{checks}。没验过的人里，{suspects}。今晚验{target}号。",
     )
     return Plan(
         action=Action(seat=view.seat, kind="check", target=target), thought=thought, label=label
@@ -322,10 +321,11 @@ def witch(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan
         news = tr(lang, "I don't know tonight's victim.", "今晚不知道刀口。")
     else:
         news = hold or tr(lang, f"The wolves attacked seat {victim}.", f"今晚刀口是{victim}号。")
+    suspects = k.explain(d.options, lang, 2)
     rest = tr(
         lang,
-        f" Nobody is certain enough to poison ({k.explain(d.options, lang, 2)}); I keep my potions.",
-        f"没人可疑到值得毒（{k.explain(d.options, lang, 2)}），留药。",
+        f" Nobody is certain enough to poison ({suspects}); I keep my potions.",
+        f"没人可疑到值得毒（{suspects}），留药。",
     )
     return skip(view, news + rest, label)
 
@@ -388,10 +388,11 @@ def _worth_poisoning(
     cands = [s for s in k.ranked(pool) if s not in protected]
     if cands and k.score.get(cands[0], 0.0) >= POISON_SURE and view.day >= 2:
         top = cands[0]
+        why = k.explain([top], lang, 1)
         return top, tr(
             lang,
-            f"I'm sure enough of seat {top} to poison them: {k.explain([top], lang, 1)}.",
-            f"我确定{top}号有问题，毒他：{k.explain([top], lang, 1)}。",
+            f"I'm sure enough of seat {top} to poison them: {why}.",
+            f"我确定{top}号有问题，毒他：{why}。",
         )
     return None
 
@@ -406,16 +407,14 @@ def hunter_shot(view: SeatView, k: Knowledge, options: list[int]) -> tuple[int |
     top = liars[0] if liars else (k.ranked(pool)[0] if pool else None)
     score = k.score.get(top, 0.0) if top is not None else 0.0
     if top is None or score < HUNTER_SURE:
+        suspects = k.explain(options, lang, 2)
         return None, tr(
             lang,
-            f"I'm not sure of anyone: {k.explain(options, lang, 2)}. A wrong shot helps the wolves, so I hold fire.",
-            f"我不确定任何人：{k.explain(options, lang, 2)}。开错枪等于帮狼，不开枪。",
+            f"I'm not sure of anyone: {suspects}. A wrong shot helps the wolves, so I hold fire.",
+            f"我不确定任何人：{suspects}。开错枪等于帮狼，不开枪。",
         )
-    return top, tr(
-        lang,
-        f"I take seat {top} with me: {k.explain([top], lang, 1)}.",
-        f"我带走{top}号：{k.explain([top], lang, 1)}。",
-    )
+    why = k.explain([top], lang, 1)
+    return top, tr(lang, f"I take seat {top} with me: {why}.", f"我带走{top}号：{why}。")
 
 
 def _at_last_words(view: SeatView, k: Knowledge) -> Knowledge:
@@ -465,10 +464,11 @@ def good_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[
             )
     top = k.ranked(options)[0]
     if k.score.get(top, 0.0) <= 0.25:
+        suspects = k.explain(options, lang, 2)
         return top, tr(
             lang,
-            f"nothing points at anyone yet ({k.explain(options, lang, 2)}), so seat {top} is a guess",
-            f"还没有明确的指向（{k.explain(options, lang, 2)}），{top}号只是猜的",
+            f"nothing points at anyone yet ({suspects}), so seat {top} is a guess",
+            f"还没有明确的指向（{suspects}），{top}号只是猜的",
         )
     return top, k.explain(options, lang, 2)
 
@@ -489,12 +489,13 @@ def vote(view: SeatView, d: Decision, rng: random.Random, k: Knowledge) -> Plan:
     if target is None:
         return skip(view, tr(lang, f"I abstain: {why}.", f"弃票：{why}。"), label)
     if not k.wolf and k.score.get(target, 0.0) <= 0 and rng.random() < 0.15 * (1 - k.temper.bold):
+        suspects = k.explain(d.options, lang, 2)
         return skip(
             view,
             tr(
                 lang,
-                f"{k.explain(d.options, lang, 2).capitalize()}; I'd rather abstain than guess.",
-                f"{k.explain(d.options, lang, 2)}；与其乱投不如弃票。",
+                f"{suspects.capitalize()}; I'd rather abstain than guess.",
+                f"{suspects}；与其乱投不如弃票。",
             ),
             label,
         )
