@@ -374,7 +374,8 @@ def _worth_poisoning(
             f"{t}号是假预言家：{k.cred[t][1][-1]}。毒{t}号。",
         )
     b = k.believed
-    protected = {s for s in k.seer_claims if s not in k.liars()}
+    false_seers = k.liars()
+    protected = {s for s in k.seer_claims if s not in false_seers}
     reported = [
         t for t, w in (k.seer_claims[b].reports.items() if b is not None else []) if w and t in pool
     ]
@@ -449,7 +450,8 @@ def good_vote_target(view: SeatView, k: Knowledge, options: list[int]) -> tuple[
     for t, w in k.my_checks.items():
         if w and t in options:
             return t, tr(lang, f"my own check found seat {t} a wolf", f"我亲自验出{t}号是狼")
-    liars = [s for s in k.ranked(options) if s in k.liars()]
+    false_seers = k.liars()
+    liars = [s for s in k.ranked(options) if s in false_seers]
     if liars:
         t = liars[0]
         return t, tr(lang, f"seat {t}'s seer claim is false", f"{t}号是悍跳的假预言家")
