@@ -291,12 +291,14 @@ _TARGETED: dict[str, tuple[DecisionKind, ActionKind]] = {
 
 
 def _clone(state: GameState) -> GameState:
-    """A copy safe to mutate. History entries are immutable and shared."""
+    """A copy safe to mutate. History entries are immutable and shared; so are the steps
+    waiting on the agenda, copied when one is taken from it (``advance``: the one way a step
+    becomes the current one, the only step that changes)."""
     return _copy(
         state,
         {
             "alive": list(state.alive),
-            "agenda": [_copy(s) for s in state.agenda],
+            "agenda": list(state.agenda),
             "step": _copy(state.step) if state.step else None,
             "answers": dict(state.answers),
             "night": _copy(state.night),
@@ -698,7 +700,7 @@ class _Game:
                 s.step = None
             if not s.agenda:
                 raise AssertionError("the agenda ran dry before the game ended")
-            step = s.agenda.pop(0)
+            step = _copy(s.agenda.pop(0))  # (shared with the states before: see _clone)
             self.start(step)
 
     def step_has_work(self, step: Step) -> bool:
