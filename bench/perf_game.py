@@ -457,7 +457,11 @@ def figures(quick: bool = False, only: tuple[str, ...] = PARTS) -> dict[str, Any
     ``quick``: fewer games and runs."""
     out: dict[str, Any] = {}
     if "simulate" in only:
-        out["simulate_ms_per_game"] = simulate_ms_per_game(30 if quick else 200)
+        # The median of three processes (each its own warm-up): the machine's weather moves
+        # one by a third within minutes, as it does the stream figures (bench/perf_stream.py).
+        runs = [simulate_ms_per_game(30 if quick else 70) for _ in range(1 if quick else 3)]
+        out["simulate_ms_per_game"] = statistics.median(runs)
+        out["simulate_ms_per_game_lo"], out["simulate_ms_per_game_hi"] = min(runs), max(runs)
     if "startup" in only:
         out["serve_startup_s"], out["serve_startup_cpu_s"] = serve_startup_s(1 if quick else 3)
         out["serve_empty_rss_mb"] = empty_rss_mb()
