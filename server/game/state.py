@@ -138,19 +138,19 @@ class GameState(BaseModel):
         return self.alive[seat - 1]
 
     def living(self) -> list[int]:
-        return [s for s in self.seats() if self.alive[s - 1]]
+        return [s for s, alive in enumerate(self.alive, 1) if alive]
 
     def living_wolves(self) -> list[int]:
         return [s for s in self.living() if self.role(s) == "werewolf"]
 
     def seat_of(self, role: Role) -> int | None:
-        for s in self.seats():
-            if self.role(s) == role:
+        for s, r in enumerate(self.roles, 1):
+            if r == role:
                 return s
         return None
 
     def wolves(self) -> list[int]:
-        return [s for s in self.seats() if self.role(s) == "werewolf"]
+        return [s for s, role in enumerate(self.roles, 1) if role == "werewolf"]
 
     @property
     def over(self) -> bool:

@@ -40,7 +40,7 @@ class SeatView:
         return len(self.alive)
 
     def living(self) -> list[int]:
-        return [s for s in range(1, len(self.alive) + 1) if self.alive[s - 1]]
+        return [s for s, alive in enumerate(self.alive, 1) if alive]
 
     def is_alive(self, seat: int) -> bool:
         return self.alive[seat - 1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import get_args
 
 from shared.actions import Decision, DecisionKind
@@ -43,7 +44,13 @@ def viewer_of(state: GameState, seat: int | None) -> Viewer:
     """The viewer sitting at ``seat`` (an unknown seat sees what a spectator sees)."""
     if seat is None or seat not in state.seats():
         return Viewer(seat=None)
-    return Viewer(seat=seat, is_wolf=state.role(seat) == "werewolf")
+    return _seat_viewer(seat, state.role(seat) == "werewolf")
+
+
+@lru_cache(maxsize=64)
+def _seat_viewer(seat: int, is_wolf: bool) -> Viewer:
+    # One object per seat and side, shared (it is frozen): every bot's decision looks through one.
+    return Viewer(seat=seat, is_wolf=is_wolf)
 
 
 def can_see(viewer: Viewer, vis: Visibility, over: bool = False) -> bool:
