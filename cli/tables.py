@@ -97,7 +97,8 @@ def _play_at(server: str, args: argparse.Namespace, private: Starting | None = N
     token = g["tokens"][str(seat)]
     if args.server is not None:  # a server that outlives the session: the seat can be taken back
         tokens.save(server, g["code"], seat, token)
-    return run_app(server, g["game_id"], token, start=True, you=seat)
+    table = (args.players, args.lang)  # what the game was made with: no need to ask
+    return run_app(server, g["game_id"], token, start=True, you=seat, table=table)
 
 
 @reaching_server

@@ -9,25 +9,31 @@ from tui.client import GameClient
 
 
 def run_app(
-    server_url: str, game_id: str, token: str, start: bool = False, you: int | None = None
+    server_url: str,
+    game_id: str,
+    token: str,
+    start: bool = False,
+    you: int | None = None,
+    table: tuple[int, str] | None = None,
 ) -> int:
+    """``table``: the game's (players, language), when the caller made it and knows them
+    (with ``you``): the app opens at once, without asking the server first."""
     from tui.app import NewTable, WerewolfApp
 
     while True:
         client = GameClient(server_url, token=token, game_id=game_id)
-        snap = asyncio.run(_peek(client))
-        app = WerewolfApp(
-            client=client,
-            you=snap.state.you if snap.state.you is not None else you,
-            players=snap.state.players,
-            start=start,
-            lang=snap.state.lang,
-        )
+        if table is not None and you is not None:
+            players, lang = table
+        else:
+            snap = asyncio.run(_peek(client))
+            you = snap.state.you if snap.state.you is not None else you
+            players, lang = snap.state.players, snap.state.lang
+        app = WerewolfApp(client=client, you=you, players=players, start=start, lang=lang)
         again = app.run()
         if not isinstance(again, NewTable):  # quit
             return 0
         # n after game over: the next game, on the same server, in a fresh app
-        game_id, token, you, start = again.game_id, again.token, again.you, True
+        game_id, token, you, start, table = again.game_id, again.token, again.you, True, None
 
 
 async def _peek(client: GameClient) -> GameView:
