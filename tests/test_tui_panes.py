@@ -78,6 +78,31 @@ async def test_streamed_chinese_reads_as_the_whole_text_wrapped():
     await check_streaming_matches_a_whole_wrap([HANZI[i : i + 2] for i in range(0, 58, 2)] * 2)
 
 
+async def test_chinese_with_spaces_stays_anchored_as_it_streams():
+    # The Chinese wrap may cut before a space: the next line starts with it. Such a line
+    # still anchors the speech (it used not to, and from there on every frame wrapped the
+    # whole rest of the speech again: 30 ms a frame at 9 panes, and it only grew).
+    words = "我是 预言家， 昨晚 查验了 3号： 金水。 好人 跟我走 （别乱投）！ 狼人 就在 我们 中间".split()
+    tokens = [words[i % len(words)] + " " for i in range(60)]
+    await check_streaming_matches_a_whole_wrap(tokens)
+    app = Two()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(PaneLines)
+        await pilot.pause()
+        for paragraphs in growing(tokens):
+            pane.show(paragraphs)
+        speech = paragraphs[-1][0].plain
+        _, anchors, _ = next(g for g in pane._growth if speech.startswith(g[0]))
+        assert len(speech) - anchors[-1] <= 2 * 23, "only the last lines are wrapped again"
+
+
+async def test_a_line_of_latin_in_a_chinese_speech_wraps_as_the_whole_speech_does():
+    # A piece after an anchor is wrapped the way its whole speech is (the Chinese way),
+    # even when the piece itself holds no Chinese.
+    tokens = ["我是预言家，昨晚查验了3号：金水。"] + [w + " " for w in WORDS * 3] + ["好人跟我走！"]
+    await check_streaming_matches_a_whole_wrap(tokens)
+
+
 async def test_the_pane_shows_the_latest_lines_and_marks_the_cut():
     app = Two()
     async with app.run_test(size=(60, 20)) as pilot:

@@ -23,10 +23,14 @@ def needs_care(text: str) -> bool:
     return _CJK.search(text) is not None  # (a regex: this runs on every pane, 25 times a second)
 
 
-def wrap(text: Text, width: int) -> Text:
+def wrap(text: Text, width: int, care: bool | None = None) -> Text:
     """``text`` with line breaks where it wraps at ``width`` cells, no line starting with a
-    closing mark. Text with no CJK in it is returned as it is (Rich wraps it well)."""
-    if width <= 4 or not needs_care(text.plain):
+    closing mark. Text with no CJK in it is returned as it is (Rich wraps it well).
+    ``care``: whether to wrap it so all the same (a piece of a text that has CJK in it is
+    wrapped as the whole text is); None: as its own characters say."""
+    if care is None:
+        care = needs_care(text.plain)
+    if width <= 4 or not care:
         return text
     # Folded cell by cell (Chinese has no spaces to break at), at existing line breaks
     # too; a closing mark that would start a line stays at the end of the one before.

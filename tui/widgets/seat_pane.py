@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from shared.strings import has, say
 from tui.board import Board, Seat
-from tui.wrap import wrap
+from tui.wrap import needs_care, wrap
 
 PANE_SPEECHES = 4  # the pane shows the latest few; a maximized pane shows them all
 PANE_THOUGHT_CHARS = 480  # the tail of the live thought: what fits a pane; the review has it all
@@ -190,6 +190,7 @@ class PaneLines(Widget):
         skipped = False
         for paragraph, cursor in self._paragraphs:
             plain = paragraph.plain
+            care = needs_care(plain)  # every piece is wrapped as the whole would be
             anchors: list[int] = []
             counts: list[int] = []
             for head, marks, lengths in self._growth:
@@ -214,7 +215,7 @@ class PaneLines(Widget):
                 key = (piece.plain, tuple(piece.spans), piece.style)
                 piece_lines = kept.get(key) or self._wrapped.get(key)
                 if piece_lines is None:
-                    piece_lines = self._wrap(piece, width)
+                    piece_lines = self._wrap(piece, width, care)
                 kept[key] = piece_lines
                 wrapped = piece_lines
                 lines.extend(piece_lines)
@@ -258,10 +259,11 @@ class PaneLines(Widget):
                 first_y, last_y = changed[0], changed[-1]
                 self.refresh(Region(0, first_y, width, last_y - first_y + 1))
 
-    def _wrap(self, paragraph: Text, width: int) -> list[Strip]:
+    def _wrap(self, paragraph: Text, width: int, care: bool | None = None) -> list[Strip]:
         # What Static does (Visual.to_strips) less its link and selection styling: model
         # text carries no links, and a streaming pane is not for selecting.
-        content = Content.from_rich_text(wrap(paragraph, width), console=self.app.console)
+        wrapped = wrap(paragraph, width, care)
+        content = Content.from_rich_text(wrapped, console=self.app.console)
         # (a widget's styles answer as its rules map: Visual.to_strips passes them so too)
         options = RenderOptions(self._get_style, cast("RulesMap", self.styles))
         return content.render_strips(width, None, self.visual_style, options) or [Strip([])]
@@ -280,14 +282,18 @@ class PaneLines(Widget):
 
 
 def line_start(plain: str, lines: list[Strip], n: int) -> int | None:
-    """Where in ``plain`` wrapped line ``n`` starts (the wrap drops the spaces it breaks
-    at), or None if the lines do not read as ``plain`` (then no anchor: wrap it all)."""
+    """Where in ``plain`` wrapped line ``n`` starts (a word wrap drops the spaces it breaks
+    at; the Chinese wrap may cut before a space, which then starts the next line), or None
+    if the lines do not read as ``plain`` (then no anchor: wrap it all)."""
     pos = 0
     for i, line in enumerate(lines):
-        text = line.text.rstrip()
+        whole = line.text
+        text = whole.rstrip()
         if i:
-            while pos < len(plain) and plain[pos] in " \n":
-                pos += 1
+            end = pos
+            while end < len(plain) and plain[end] in " \n":
+                end += 1
+            pos = max(pos, end - (len(whole) - len(whole.lstrip(" "))))
         if not plain.startswith(text, pos):
             return None
         if i == n:
