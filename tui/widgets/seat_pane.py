@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.color import Color
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.styles import RulesMap
@@ -88,6 +89,11 @@ class PaneLines(Widget):
         self._cursors: dict[tuple, Strip] = {}  # "▌" in its colour
         self._fill_for: tuple | None = None
         self._fill_style: RichStyle | None = None
+        # The lines as last handed to the compositor: y -> (the line, as drawn), made for
+        # (width, colours, filters); and a blank line so drawn.
+        self._drawn: dict[int, tuple[Strip, Strip]] = {}
+        self._drawn_for: tuple = ()
+        self._blank: Strip | None = None
 
     def show(self, paragraphs: list[Paragraph], header: Text | None = None) -> None:
         """Show ``header`` on the first line and the end of ``paragraphs`` below it (model
@@ -130,27 +136,43 @@ class PaneLines(Widget):
         width = self.size.width
         if not self._built_for or self._built_for[0] != self.size:
             self._build(refresh=False)
-        fill = self._fill()
+        base, background = self.background_colors
+        filters = tuple(self.get_line_filters())
+        # Each line as the compositor gets it (padded to the width, filtered) is kept beside
+        # the line it was made from: a frame makes again only the lines that changed.
+        drawn_for = (width, self.visual_style, base, background, filters)
+        if drawn_for != self._drawn_for:
+            self._drawn_for = drawn_for
+            self._drawn = {}
+            self._blank = None
+        fill = self._fill(base, background)
         lines = self._lines
-        blank = None
+        drawn = self._drawn
         strips: list[Strip] = []
         for y in crop.line_range:
             if y < len(lines):
-                strips.append(lines[y].adjust_cell_length(width, fill))
+                line = lines[y]
+                made = drawn.get(y)
+                if made is None or made[0] is not line:
+                    strip = line.adjust_cell_length(width, fill)
+                    for line_filter in filters:
+                        strip = strip.apply_filter(line_filter, background)
+                    made = drawn[y] = (line, strip)
+                strips.append(made[1])
             else:
-                blank = blank or Strip.blank(width, self.visual_style.rich_style)  # as render_line
-                strips.append(blank)
-        _, background = self.background_colors
-        for line_filter in self.get_line_filters():
-            strips = [strip.apply_filter(line_filter, background) for strip in strips]
+                if self._blank is None:
+                    strip = Strip.blank(width, drawn_for[1].rich_style)  # as render_line
+                    for line_filter in filters:
+                        strip = strip.apply_filter(line_filter, background)
+                    self._blank = strip
+                strips.append(self._blank)
         if crop.column_span != (0, width):
             x1, x2 = crop.column_span
             strips = [strip.crop(x1, x2) for strip in strips]
         return strips
 
-    def _fill(self) -> RichStyle:
+    def _fill(self, base: Color, background: Color) -> RichStyle:
         # What the styles cache pads a line with: the widget's background over its parent's.
-        base, background = self.background_colors
         if self._fill_style is None or self._fill_for != (base, background):
             self._fill_for = (base, background)
             self._fill_style = Style(background=base + background).rich_style
