@@ -138,6 +138,7 @@ class ActionBar(Vertical):
         super().__init__(id="action-bar", classes="hidden")  # until the game asks
         self.prompt = Static("", id="action-prompt", markup=False)
         self.error = Static("", id="action-error", markup=False)
+        self._error_said = ""  # what the error line says
         self.counter = Static("", id="speech-count", markup=False)
         self.waiting: Decision | None = None
         self.lang = "en"
@@ -309,6 +310,11 @@ class ActionBar(Vertical):
 
     def say_error(self, message: str) -> None:
         """One line under the prompt (empty: none)."""
+        if message == self._error_said and self.error.display == bool(message):
+            # Nothing new: a Static's update lays the whole screen out again, and the app
+            # hides its prompt (show(None)) on every change of the status line.
+            return
+        self._error_said = message
         self.error.update(Text(message, style="bold red", no_wrap=True, overflow="ellipsis"))
         self.error.display = bool(message)
 
