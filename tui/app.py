@@ -93,6 +93,45 @@ class MainArea(Horizontal):
                     picker.action_digit(int(event.character or "0"))
 
 
+class Keys(Footer):
+    """The footer, laid out again only when the keys it shows change. Textual's Footer
+    removes and mounts all its keys (a new layout of the whole screen) whenever anything
+    may have changed them: a focus moving, a question asked, the app's own
+    refresh_bindings — mostly to show the very same keys (three times before the first
+    screen of ``werewolf play``)."""
+
+    _shown: tuple | None = None  # what the keys said when last composed
+
+    def _keys(self) -> tuple:
+        app = self.app
+        return (
+            self._bindings_ready,
+            self.show_command_palette,
+            tuple(
+                (
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    binding.show,
+                    binding.group,
+                    enabled,
+                    tooltip,
+                )
+                for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+            ),
+        )
+
+    async def recompose(self) -> None:
+        if not self.is_attached or self._pruning:
+            return
+        keys = self._keys()
+        if keys == self._shown:
+            return
+        self._shown = keys
+        await super().recompose()
+
+
 @dataclass(frozen=True)
 class NewTable:
     """What the app exits with when the player asks for another game: where to sit."""
@@ -147,7 +186,7 @@ class WerewolfApp(App[NewTable | None]):
         self.maximized_seat: int | None = None  # our own maximize: the prompt stays in view
         self.action_bar = ActionBar()
         self.status_line = StatusLine()
-        self.footer = Footer()
+        self.footer = Keys()
         self.painted_seq = 0  # the last event the screen shows (for tests and benchmarks)
         self._flushed_at = 0.0  # perf_counter() of the last flush
         self.last_refusal = ""  # the server's reason the last time it refused an answer
