@@ -43,6 +43,17 @@ def test_a_decision_is_marked_without_what_was_chosen_until_the_reveal():
     assert not board.seat(4).decided
 
 
+async def test_the_app_gives_the_collector_back_what_it_kept_out_of_its_way():
+    # The app freezes what it is made of once it is up (the collector's full passes skip
+    # it) and unfreezes it when it ends: a next game's app frees this one.
+    import gc
+
+    app = WerewolfApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot_until(pilot, lambda: gc.get_freeze_count() > 0, "the app's objects frozen")
+    assert gc.get_freeze_count() == 0
+
+
 # -- recorded events ---------------------------------------------------------------------
 async def recorded(seed: int = 4, lang: str = "en") -> list:
     events: list = []
