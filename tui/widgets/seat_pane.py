@@ -6,7 +6,7 @@ from typing import cast
 
 from rich.cells import cell_len
 from rich.style import Style as RichStyle
-from rich.text import Text
+from rich.text import Span, Text
 from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Vertical, VerticalScroll
@@ -62,6 +62,55 @@ def tail(text: Text, width: int, height: int) -> Text:
             keep -= cell_len(plain[cut])
         return Text("…", style="dim") + text[cut + 1 :]
     return text if end <= 0 else text[end + 1 :]
+
+
+def after(text: Text, start: int) -> Text:
+    """``text[start:]``, the same Text Rich's slice gives (its spans cut to the piece), made
+    from the piece alone: Rich's slice builds the part before ``start`` too, and passes
+    both over its control-code filter, which costs ~100 ns a character in any text with a
+    character beyond ASCII (a "…", any Chinese) — every frame, for the whole speech."""
+    plain = text.plain
+    end = len(plain)
+    piece = Text(plain[start:], style=text.style, justify=text.justify, overflow=text.overflow)
+    spans = []
+    for span_start, span_end, style in text.spans:
+        new_start, new_end = max(0, span_start - start), min(span_end, end) - start
+        if new_end > new_start:
+            spans.append(Span(new_start, new_end, style))
+    piece.spans = spans
+    return piece
+
+
+class Texts:
+    """A pane's paragraphs' text, kept from frame to frame: the board's strings made into
+    Rich Texts once — a finished speech once, a growing speech or thought by what it grew —
+    instead of every frame (Rich filters every character of a new Text for control codes,
+    slowly beyond ASCII; the board's strings are clean already, shared/text.py)."""
+
+    def __init__(self) -> None:
+        self._done: dict[str, Text] = {}  # a finished speech's words -> their Text
+        self._growing: dict[str, tuple[str, Text]] = {}  # slot -> (its words, their Text)
+
+    def done(self, words: str, kept: dict[str, Text]) -> Text:
+        """The Text of ``words`` that do not change (kept in ``kept`` for the next frame)."""
+        text = kept.get(words) or self._done.get(words) or Text(words)
+        kept[words] = text
+        return text
+
+    def keep(self, kept: dict[str, Text]) -> None:
+        self._done = kept  # only what this frame showed: the cache never grows
+
+    def growing(self, slot: str, words: str, style: str) -> Text:
+        """The Text of ``words`` in ``style``, which grow at their end from frame to frame."""
+        was = self._growing.get(slot)
+        if was is not None and was[1].style == style and words.startswith(was[0]):
+            text = was[1]
+            if len(words) > len(was[0]):
+                text.append(words[len(was[0]) :])
+        else:
+            text = Text(words, style=style)
+        self._growing[slot] = (words, text)
+        return text
 
 
 class PaneLines(Widget):
@@ -228,7 +277,7 @@ class PaneLines(Widget):
                 below += counts[i]
             skipped = skipped or first > 0
             base = anchors[first - 1] if first else 0
-            rest = paragraph[base:] if base else paragraph
+            rest = after(paragraph, base) if base else paragraph
             pieces = rest.divide([a - base for a in anchors[first:]]) if anchors else [rest]
             wrapped: list[Strip] = []
             for n, piece in enumerate(pieces, 1 - len(pieces)):
@@ -346,6 +395,7 @@ class SeatPane(Vertical):
         self._last_title: Text | None = None
         self._marks: tuple | None = None
         self._painted_with: tuple[Board, bool] | None = None
+        self._texts = Texts()
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -405,7 +455,7 @@ class SeatPane(Vertical):
             if at_bottom:  # follow the text, unless the reader scrolled up
                 self.scroller.scroll_end(animate=False, immediate=True)
         else:
-            self.body.show(self.paragraphs(board, s, show_thoughts), header)
+            self.body.show(self.paragraphs(board, s, show_thoughts, texts=self._texts), header)
 
     @staticmethod
     def title_text(board: Board, s: Seat) -> Text:
@@ -449,19 +499,23 @@ class SeatPane(Vertical):
 
     @staticmethod
     def paragraphs(
-        board: Board, s: Seat, show_thoughts: bool, full: bool = False
+        board: Board, s: Seat, show_thoughts: bool, full: bool = False, texts: Texts | None = None
     ) -> list[Paragraph]:
         """The latest speeches, the live thought and the words being spoken, one Text
-        each (with its cursor while it grows): a pane wraps each once and keeps it."""
+        each (with its cursor while it grows): a pane wraps each once and keeps it.
+        ``texts``: the pane's Texts of the words, kept from the frame before."""
         lang = board.lang
+        texts = texts or Texts()
+        kept: dict[str, Text] = {}
         out: list[Paragraph] = []
         for said in s.said if full else s.said[-PANE_SPEECHES:]:
             text = Text()
             tag = f"pane.tag.{said.kind}"
             if has(tag):
                 text.append(f"[{say(tag, lang)}] ", style="dim")
-            text.append(said.text)
+            text.append(texts.done(said.text, kept))
             out.append((text, None))
+        texts.keep(kept)
         if show_thoughts and s.thought:
             label = f"({s.thought_label}) " if s.thought_label else ""
             thought = s.thought
@@ -472,11 +526,11 @@ class SeatPane(Vertical):
                 cut = (len(thought) - PANE_THOUGHT_CHARS) // THOUGHT_STEP * THOUGHT_STEP
                 thought = "…" + thought[cut:] if cut else thought
             text = Text()
-            text.append(label + thought, style="italic dim cyan")
+            text.append(texts.growing("thought", label + thought, "italic dim cyan"))
             out.append((text, Text("▌", style="cyan") if s.thinking else None))
         if s.speaking:  # last, so the pane's tail is always the words being spoken
             text = Text()
-            text.append(s.speech, style="bold")
+            text.append(texts.growing("speech", s.speech, "bold"))
             out.append((text, Text("▌", style="bold yellow")))
         if out and out[-1][1] is None:
             out[-1][0].rstrip()
