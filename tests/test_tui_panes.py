@@ -149,6 +149,37 @@ async def test_the_header_heads_the_pane_and_lines_go_out_as_textual_would_draw_
         assert cells(pane.render_lines(crop)) == cells(Widget.render_lines(pane, crop))
 
 
+async def test_words_are_wrapped_into_the_very_lines_textual_makes():
+    # The pane's own wrap of a line of words (every growing pane, every frame) gives the
+    # lines Textual's Content gives: the same text, segments, styles (selection offsets too).
+    rng = random.Random(11)
+    words = WORDS + ["", "…", "supercalifragilistic", "a", "I'm", "(well)", "  ", "—"]
+    app = Shaded()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(PaneLines)
+        await pilot.pause()
+        checked = 0
+        for _ in range(1500):
+            text = Text()
+            if rng.random() < 0.3:
+                text.append("[last words] ", style="dim")
+            body = " ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))
+            text.append(body, style=rng.choice(["bold", "italic dim cyan", ""]))
+            if rng.random() < 0.3 and len(text):
+                a = rng.randrange(len(text))
+                text.stylize(rng.choice(["red", "bold", "dim"]), a, rng.randint(a, len(text)))
+            width = rng.randint(1, 40)
+            ours = pane._wrap_words(text, width)
+            if ours is None:
+                continue
+            checked += 1
+            theirs = pane._wrap_textual(text, width)
+            assert [(list(s), s.cell_length) for s in ours] == [
+                (list(s), s.cell_length) for s in theirs
+            ], (text, width)
+        assert checked > 1000
+
+
 def test_no_line_starts_with_a_closing_mark():
     rng = random.Random(3)
     chars = "我是预言家好人刀口统一，。）”"

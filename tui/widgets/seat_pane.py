@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import cast
 
+from rich._wrap import divide_line
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.text import Span, Text
 from textual.app import ComposeResult
@@ -138,6 +140,7 @@ class PaneLines(Widget):
         self._cursors: dict[tuple, Strip] = {}  # "▌" in its colour
         self._fill_for: tuple | None = None
         self._fill_style: RichStyle | None = None
+        self._span_styles: dict[object, Style] = {}  # a span's Rich style -> Textual's
         # The lines as last handed to the compositor: y -> (the line, as drawn), made for
         # (width, colours, filters); and a blank line so drawn.
         self._drawn: dict[int, tuple[Strip, Strip]] = {}
@@ -333,11 +336,89 @@ class PaneLines(Widget):
     def _wrap(self, paragraph: Text, width: int, care: bool | None = None) -> list[Strip]:
         # What Static does (Visual.to_strips) less its link and selection styling: model
         # text carries no links, and a streaming pane is not for selecting.
+        if care is None:
+            care = needs_care(paragraph.plain)
+        if not care:
+            lines = self._wrap_words(paragraph, width)
+            if lines is not None:
+                return lines
+        return self._wrap_textual(paragraph, width, care)
+
+    def _wrap_textual(self, paragraph: Text, width: int, care: bool | None = None) -> list[Strip]:
         wrapped = wrap(paragraph, width, care)
         content = Content.from_rich_text(wrapped, console=self.app.console)
         # (a widget's styles answer as its rules map: Visual.to_strips passes them so too)
         options = RenderOptions(self._get_style, cast("RulesMap", self.styles))
         return content.render_strips(width, None, self.visual_style, options) or [Strip([])]
+
+    def _wrap_words(self, paragraph: Text, width: int) -> list[Strip] | None:
+        """The lines ``_wrap`` makes of a paragraph of one line wrapped by words, made the
+        way Textual makes them (Content's wrap_and_format and to_strip: the same lines, the
+        same segments, the same styles) without building a Content and its formatted lines
+        first, which cost four times as much: this runs for every growing pane, every
+        frame. None where Textual would do more (another alignment, overflow, a tab or a
+        line break, a line too wide, a style on the whole Text): wrap it Textual's way."""
+        plain = paragraph.plain
+        rules = self.styles
+        if (
+            not plain
+            or width <= 0
+            or paragraph.style
+            or "\n" in plain
+            or "\t" in plain
+            or rules.get("text_align", "left") not in ("left", "start")
+            or rules.get("text_overflow", "fold") != "fold"
+            or rules.get("text_wrap", "wrap") != "wrap"
+            or rules.get("line_pad", 0)
+        ):
+            return None
+        app = self.app
+        styles = self._span_styles
+        spans: list[tuple[int, int, Style]] = []
+        for start, end, span_style in paragraph.spans:
+            style = styles.get(span_style)
+            if style is None:
+                rich = (
+                    app.console.get_style(span_style) if isinstance(span_style, str) else span_style
+                )
+                style = styles[span_style] = Style.from_rich_style(rich, app.ansi_theme)
+            spans.append((start, end, style))
+        base = self.visual_style
+        offsets = divide_line(plain, width, fold=True)
+        bounds = [0, *offsets, len(plain)]
+        last = len(bounds) - 2
+        strips: list[Strip] = []
+        for n in range(last + 1):
+            line_start, line_end = bounds[n], bounds[n + 1]
+            text = plain[line_start:line_end]
+            if n < last:
+                text = text.rstrip()
+            cells = cell_len(text)
+            if cells > width or len(text) > width:
+                return None
+            length = len(text)
+            # The spans on this line (Content.divide, then its rstrip's trim), in their order.
+            line_spans = []
+            for start, end, style in spans:
+                new_start = max(0, start - line_start)
+                new_end = min(end - line_start, line_end - line_start)
+                if new_end > new_start and new_start < length:
+                    line_spans.append((new_start, min(new_end, length), style))
+            segments: list[Segment] = []
+            x = line_start
+            if not line_spans:  # Content.render: the whole line in the base style
+                segments.append(Segment(text, (base + base).rich_style_with_offset(x, 0)))
+            else:
+                cuts = sorted(
+                    {0, length, *(a for a, _, _ in line_spans), *(b for _, b, _ in line_spans)}
+                )
+                for a, b in zip(cuts, cuts[1:], strict=False):
+                    on = [style for start, end, style in line_spans if start <= a < end]
+                    style = Style.combine([base, *on])
+                    segments.append(Segment(text[a:b], (base + style).rich_style_with_offset(x, 0)))
+                    x += b - a
+            strips.append(Strip(segments, cells))
+        return strips
 
     def _cursor(self, cursor: Text, width: int) -> Strip:
         key = (cursor.plain, tuple(cursor.spans), cursor.style)
