@@ -66,21 +66,22 @@ def tail(text: Text, width: int, height: int) -> Text:
     return text if end <= 0 else text[end + 1 :]
 
 
-def after(text: Text, start: int) -> Text:
-    """``text[start:]``, the same Text Rich's slice gives (its spans cut to the piece), made
-    from the piece alone: Rich's slice builds the part before ``start`` too, and passes
-    both over its control-code filter, which costs ~100 ns a character in any text with a
-    character beyond ASCII (a "…", any Chinese) — every frame, for the whole speech."""
-    plain = text.plain
-    end = len(plain)
-    piece = Text(plain[start:], style=text.style, justify=text.justify, overflow=text.overflow)
-    spans = []
-    for span_start, span_end, style in text.spans:
+def piece_key(
+    plain: str, spans: list[Span], style: str | RichStyle, start: int, end: int, strip: bool
+) -> tuple[str, tuple[tuple[int, int, str | RichStyle], ...], str | RichStyle]:
+    """What a piece of a paragraph is (its text, spans and style) as Rich's ``divide`` and
+    then ``rstrip`` (``strip``) would make it, without making the Texts: a frame looks up
+    every piece of every growing pane's paragraphs, and wraps few of them."""
+    text = plain[start:end]
+    if strip:
+        text = text.rstrip()
+    length = len(text)
+    cut = []
+    for span_start, span_end, span_style in spans:
         new_start, new_end = max(0, span_start - start), min(span_end, end) - start
-        if new_end > new_start:
-            spans.append(Span(new_start, new_end, style))
-    piece.spans = spans
-    return piece
+        if new_end > new_start and new_start < length:
+            cut.append((new_start, min(new_end, length), span_style))
+    return text, tuple(cut), style
 
 
 class Texts:
@@ -280,15 +281,17 @@ class PaneLines(Widget):
                 below += counts[i]
             skipped = skipped or first > 0
             base = anchors[first - 1] if first else 0
-            rest = after(paragraph, base) if base else paragraph
-            pieces = rest.divide([a - base for a in anchors[first:]]) if anchors else [rest]
+            bounds = [base, *anchors[first:], len(plain)]
+            spans, style = paragraph.spans, paragraph.style
             wrapped: list[Strip] = []
-            for n, piece in enumerate(pieces, 1 - len(pieces)):
-                if n:  # a line break follows: the spaces before it go, as in a whole wrap
-                    piece.rstrip()
-                key = (piece.plain, tuple(piece.spans), piece.style)
+            for n in range(len(bounds) - 1):
+                # A piece as Rich would cut it out (its text, its spans) and, but for the
+                # last, less the spaces before the line break that follows, as in a whole
+                # wrap; made into a Text only to be wrapped, where it was not before.
+                key = piece_key(plain, spans, style, bounds[n], bounds[n + 1], n < len(bounds) - 2)
                 piece_lines = kept.get(key) or self._wrapped.get(key)
                 if piece_lines is None:
+                    piece = Text(key[0], style=style, spans=[Span(*span) for span in key[1]])
                     piece_lines = self._wrap(piece, width, care)
                 kept[key] = piece_lines
                 wrapped = piece_lines
@@ -302,15 +305,14 @@ class PaneLines(Widget):
             # Appended words never move a line but the last (its first word did not fit
             # on the line before, and only grows): anchor at its start.
             if len(wrapped) >= 2:
-                offset = line_start(pieces[-1].plain, wrapped, len(wrapped) - 1)
+                start = bounds[-2]  # the last piece's
+                offset = line_start(plain[start:], wrapped, len(wrapped) - 1)
                 if offset:
-                    anchors.append((anchors[-1] if anchors else 0) + offset)
+                    anchors.append(start + offset)
                     counts.append(len(wrapped) - 1)
                     # The piece that ends at the new anchor is already wrapped: these
                     # lines (the next frame cuts it out and looks it up).
-                    done = pieces[-1][:offset]
-                    done.rstrip()
-                    kept[(done.plain, tuple(done.spans), done.style)] = wrapped[:-1]
+                    kept[piece_key(plain, spans, style, start, start + offset, True)] = wrapped[:-1]
             if anchors:
                 growth.append((plain[: anchors[-1]], anchors, counts))
         self._wrapped = kept  # only what is still shown: the cache never grows
