@@ -48,16 +48,28 @@ from shared.calls import CallRecord
 from shared.events import PUBLIC, Error, Event, Waiting, only
 
 
+def _configured(key: str) -> Any:
+    """``configurable[key]`` of the running graph's config: what the run was handed; None
+    when it wasn't, or outside a run."""
+    try:
+        return get_config().get("configurable", {}).get(key)
+    except Exception:  # outside a run
+        return None
+
+
 class _CountingWriter:
     """The graph's stream writer, counting what it writes (see ``emitted``). A run may pass
     its own (``configurable["write"]``: a headless game hands its events straight to its
     caller, without LangGraph's thread-safe stream queue in between)."""
 
     def __init__(self) -> None:
-        try:
-            self._write = get_config().get("configurable", {}).get("write") or get_stream_writer()
-        except Exception:  # outside a streaming run
-            self._write = lambda _event: None
+        write = _configured("write")
+        if write is None:
+            try:
+                write = get_stream_writer()
+            except Exception:  # outside a streaming run
+                write = lambda _event: None  # noqa: E731
+        self._write = write
         self.count = 0
 
     def __call__(self, event: Event) -> None:
@@ -68,10 +80,7 @@ class _CountingWriter:
 def _call_log() -> Callable[[CallRecord], None] | None:
     """Where this game's bots record their calls: ``add`` of the log passed in the run's
     config (``configurable["call_log"]``), never checkpointed; None when nobody keeps them."""
-    try:
-        log = get_config().get("configurable", {}).get("call_log")
-    except Exception:  # outside a run
-        return None
+    log = _configured("call_log")
     return log.add if log is not None else None
 
 
@@ -89,20 +98,14 @@ def _typed() -> bool:
     default yes). A run whose caller reads only the rules' events (``simulate``: who won,
     the table's moments, the errors) asks for none: the game is the same, event for event
     in its history, without the tokens nobody reads (a model's own stream still goes out)."""
-    try:
-        return get_config().get("configurable", {}).get("typed", True)
-    except Exception:  # outside a run
-        return True
+    return _configured("typed") is not False
 
 
 def _headless() -> bool:
     """Whether the run is a headless one (``configurable["headless"]``: no checkpointer, no
     human, no step mode, nobody else waiting on the loop). Then ``play`` goes on across
     phases (a phase's end is where a checkpoint is taken: there is none)."""
-    try:
-        return bool(get_config().get("configurable", {}).get("headless"))
-    except Exception:  # outside a run
-        return False
+    return bool(_configured("headless"))
 
 
 async def _bot_decides(
@@ -286,26 +289,17 @@ def _progress() -> Callable[[GameState], None]:
     """Who hears the game at each phase's end that is not a checkpoint (``configurable
     ["progress"]``): the server's snapshot of a running game shows what that checkpoint
     would have held."""
-    try:
-        return get_config().get("configurable", {}).get("progress") or (lambda _game: None)
-    except Exception:  # outside a run
-        return lambda _game: None
+    return _configured("progress") or (lambda _game: None)
 
 
 def _catching_up() -> Callable[[], bool]:
     """Whether the run is replaying what the game said before a restart (then no pauses)."""
-    try:
-        return get_config().get("configurable", {}).get("catching_up") or (lambda: False)
-    except Exception:  # outside a run
-        return lambda: False
+    return _configured("catching_up") or (lambda: False)
 
 
 def _verdict() -> Callable[[IllegalAction | None], None]:
     """Who hears whether a human's action was taken (passed in the run's config)."""
-    try:
-        return get_config().get("configurable", {}).get("verdict") or (lambda _refusal: None)
-    except Exception:  # outside a run
-        return lambda _refusal: None
+    return _configured("verdict") or (lambda _refusal: None)
 
 
 async def human(state: GameGraphState) -> dict[str, Any]:

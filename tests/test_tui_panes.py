@@ -50,7 +50,9 @@ def growing(tokens: list[str]) -> list[list[tuple[Text, Text | None]]]:
     return frames
 
 
-async def check_streaming_matches_a_whole_wrap(tokens: list[str]) -> None:
+async def check_streaming_matches_a_whole_wrap(tokens: list[str]) -> tuple[str, list]:
+    """Each frame of ``tokens`` streamed wraps as the whole text does; the growing speech
+    at the end, and the streamed pane's anchors (``_growth``)."""
     app = Two()
     async with app.run_test(size=(60, 20)) as pilot:
         streamed = app.query_one(PaneLines)
@@ -67,6 +69,7 @@ async def check_streaming_matches_a_whole_wrap(tokens: list[str]) -> None:
             )
             await fresh.remove()
         assert streamed._growth, "the growing speech was anchored"
+        return paragraphs[-1][0].plain, streamed._growth
 
 
 async def test_streamed_english_reads_as_the_whole_text_wrapped():
@@ -84,16 +87,9 @@ async def test_chinese_with_spaces_stays_anchored_as_it_streams():
     # whole rest of the speech again: 30 ms a frame at 9 panes, and it only grew).
     words = "我是 预言家， 昨晚 查验了 3号： 金水。 好人 跟我走 （别乱投）！ 狼人 就在 我们 中间".split()
     tokens = [words[i % len(words)] + " " for i in range(60)]
-    await check_streaming_matches_a_whole_wrap(tokens)
-    app = Two()
-    async with app.run_test(size=(60, 20)) as pilot:
-        pane = app.query_one(PaneLines)
-        await pilot.pause()
-        for paragraphs in growing(tokens):
-            pane.show(paragraphs)
-        speech = paragraphs[-1][0].plain
-        _, anchors, _ = next(g for g in pane._growth if speech.startswith(g[0]))
-        assert len(speech) - anchors[-1] <= 2 * 23, "only the last lines are wrapped again"
+    speech, growth = await check_streaming_matches_a_whole_wrap(tokens)
+    _, anchors, _ = next(g for g in growth if speech.startswith(g[0]))
+    assert len(speech) - anchors[-1] <= 2 * 23, "only the last lines are wrapped again"
 
 
 async def test_a_line_of_latin_in_a_chinese_speech_wraps_as_the_whole_speech_does():
