@@ -20,7 +20,7 @@ from server.game import GameConfig
 from server.heap import HeapKeeper, settle
 from server.journal import Journal
 from server.pacing import pacing_clock
-from server.recovery import recover
+from server.recovery import recover, resume
 from server.registry import Registry
 from server.runner import Runner
 from server.store import Store
@@ -56,8 +56,8 @@ class Moderator:
         waits for it (:meth:`Runner.graph`)."""
         loop = asyncio.get_running_loop()
         graph: asyncio.Future[Any] = loop.create_future()
-        self._loading = loop.run_in_executor(None, _import_graph)
         if self.data_dir is None:
+            self._loading = loop.run_in_executor(None, _import_graph)
             self._runner = Runner(graph, self.registry)
             self._loading.add_done_callback(lambda f: _build(f, graph, None))
             self._warming = loop.create_task(self._warm_up(graph))
@@ -68,12 +68,15 @@ class Moderator:
         await self.store.open()
         self.journal = Journal(self.store)
         self.registry.store, self.registry.journal = self.store, self.journal
+        # The kept games first, before the import's thread competes for the interpreter.
+        unfinished = await recover(self.store, self.registry, self.journal)
+        self._loading = loop.run_in_executor(None, _import_graph)
         path = self.data_dir / "checkpoints.sqlite"
         self._checkpoints = checkpoints = _checkpoints_db(path)
         self._loading.add_done_callback(lambda f: _build(f, graph, (checkpoints, path)))
         self._runner = Runner(graph, self.registry, self.journal)
         self._warming = loop.create_task(self._warm_up(graph))
-        await recover(self.store, self.registry, self._runner, self.journal)
+        await resume(unfinished, self._runner)
         private_files(self.data_dir)
 
     async def _warm_up(self, graph: asyncio.Future) -> None:

@@ -6,6 +6,7 @@ finished game read back lazily after a restart answers as before."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from typing import Any, Literal, cast
 
 from langchain_core.runnables import RunnableConfig
@@ -18,7 +19,7 @@ from server.graph_state import Table
 from server.headless import run_game
 from server.moderator import Moderator
 from server.registry import NewGame
-from server.store import Store
+from server.store import Store, last_events_sql
 from shared.calls import CallRecord
 from shared.events import Event
 
@@ -131,3 +132,39 @@ async def test_call_records_kept_in_the_store_are_read_when_asked(tmp_path):
         assert [c.seat for c in await GameCalls("g", store).loaded()] == []  # a live game's
     finally:
         await store.close()
+
+
+async def test_a_restart_reads_each_finished_games_last_event_by_its_key(tmp_path):
+    """What a restart reads of finished games grows with the games, not with their events:
+    each game's newest event is looked up in the events' key (no pass over every event)."""
+    store = Store(tmp_path / "games.sqlite")
+    await store.open()
+    try:
+        for n, finished in enumerate([True, True, False]):
+            gid = f"g{n}"
+            await store.add_game(gid, float(n), {})
+            await store.update_game(gid, started=True, finished=finished, phase="day", day=2)
+            rows = [
+                (gid, seq, seq % 2 == 0, f'{{"n": {n}, "seq": {seq}}}') for seq in range(1, 8 + n)
+            ]
+            await store.append_events_of(rows)
+        assert await store.last_events(finished_only=True) == {
+            "g0": (7, False, '{"n": 0, "seq": 7}'),
+            "g1": (8, True, '{"n": 1, "seq": 8}'),
+        }
+        assert (await store.last_events(finished_only=False))["g2"] == (
+            9,
+            False,
+            '{"n": 2, "seq": 9}',
+        )
+    finally:
+        await store.close()
+    with sqlite3.connect(tmp_path / "games.sqlite") as db:
+        for finished_only in (True, False):
+            plan = [
+                r[3] for r in db.execute("EXPLAIN QUERY PLAN " + last_events_sql(finished_only))
+            ]
+            scans = [step for step in plan if step.startswith("SCAN")]
+            assert scans and all(
+                "events" not in step and " e " not in step + " " for step in scans
+            ), plan
