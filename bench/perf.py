@@ -49,6 +49,10 @@ GOALS: dict[str, tuple[float | None, str]] = {
     "simulate_ms_per_game_lo": (None, "ms"),
     "simulate_ms_per_game_hi": (None, "ms"),
     "serve_startup_s": (1.5, "s"),
+    # A restart over 500 finished games, to healthy and settled, against a start over an
+    # empty data directory in the same run (the goal: "the same"; noise allowed).
+    "restart_x_empty_start": (1.25, "x empty"),
+    "restart_rss_x_empty": (1.25, "x empty"),
     "play_first_screen_s": (2.0, "s"),
     "tui_p95_ms": (50.0, "ms"),
     "tui_core_pct": (30.0, "%"),  # the CPU the app got while 9 panes streamed (median of 3)

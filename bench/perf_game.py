@@ -139,16 +139,8 @@ class Server:
 def serve_startup_s(runs: int) -> tuple[float, float]:
     """``werewolf serve`` to a healthy answer, empty data directory: wall seconds and the
     server's CPU seconds by then (medians of ``runs``)."""
-    times, cpu = [], []
-    for _ in range(runs):
-        srv = Server(Path(tempfile.mkdtemp(prefix="ww-start-")))
-        try:
-            times.append(srv.start())
-            cpu.append(srv.cpu)
-        finally:
-            srv.stop()
-            shutil.rmtree(srv.data_dir, ignore_errors=True)
-    return statistics.median(times), statistics.median(cpu)
+    starts = [_start_once() for _ in range(runs)]
+    return statistics.median(t for t, _ in starts), statistics.median(c for _, c in starts)
 
 
 # -- a restart over finished games ------------------------------------------------------------
@@ -184,9 +176,11 @@ async def _check_finished(url: str, game: dict) -> None:
         assert (await c.get(f"{base}/calls", headers=auth)).status_code == 200
 
 
-def restart(games: int) -> dict[str, float]:
-    """Fill a data directory with ``games`` finished all-bot games, then time a restart over
-    it to healthy, and the server's RSS once it has settled."""
+def restart(games: int, runs: int = 3) -> dict[str, float]:
+    """Fill a data directory with ``games`` finished all-bot games, then time restarts over
+    it to healthy, each beside a start over an empty data directory (alternately, so both
+    see the same weather: "the same as an empty data directory" is their ratio), and the
+    server's RSS once it has settled, beside the empty one's."""
     data = Path(tempfile.mkdtemp(prefix="ww-restart-"))
     srv = Server(data)
     try:
@@ -194,22 +188,43 @@ def restart(games: int) -> dict[str, float]:
         played = asyncio.run(_fill(srv.url, games))
     finally:
         srv.stop()
-    again = Server(data)
+    full: list[tuple[float, float]] = []
+    empty: list[tuple[float, float]] = []
+    rss = 0.0
     try:
-        seconds = again.start()
-        cpu = again.cpu
-        time.sleep(1.0)
-        assert again.proc is not None
-        rss = _rss_mb(again.proc.pid)
-        asyncio.run(_check_finished(again.url, played[len(played) // 2]))
+        for i in range(runs):
+            empty.append(_start_once())
+            again = Server(data)
+            try:
+                full.append((again.start(), again.cpu))
+                if i == runs - 1:
+                    time.sleep(1.0)
+                    assert again.proc is not None
+                    rss = _rss_mb(again.proc.pid)
+                    asyncio.run(_check_finished(again.url, played[len(played) // 2]))
+            finally:
+                again.stop()
     finally:
-        again.stop()
         shutil.rmtree(data, ignore_errors=True)
+    seconds = statistics.median(t for t, _ in full)
+    empty_s = statistics.median(t for t, _ in empty)
     return {
         f"restart_{games}_s": seconds,
-        f"restart_{games}_cpu_s": cpu,
+        f"restart_{games}_cpu_s": statistics.median(c for _, c in full),
+        "restart_x_empty_start": seconds / empty_s,
         f"restart_{games}_rss_mb": rss,
+        "restart_rss_x_empty": rss / empty_rss_mb(),
     }
+
+
+def _start_once() -> tuple[float, float]:
+    """One start over an empty data directory: wall seconds to healthy, CPU seconds by then."""
+    srv = Server(Path(tempfile.mkdtemp(prefix="ww-start-")))
+    try:
+        return srv.start(), srv.cpu
+    finally:
+        srv.stop()
+        shutil.rmtree(srv.data_dir, ignore_errors=True)
 
 
 def empty_rss_mb() -> float:
