@@ -8,6 +8,7 @@ cold in the interpreter, warm on disk) and returns plain numbers:
 - ``tui_core_pct``: the app's CPU in that run while the tokens stream, in % of one core
   (on a busy machine: what it got, not what it needed); the median of three runs, the
   lag's figures from the same run;
+- ``tui_zh_p95_ms`` / ``tui_zh_core_pct``: the same stream in Chinese (median of three);
 - ``tui_core_demand_pct``: the CPU the same stream needs, in % of one core, counted
   frame by frame without waiting, the measuring's own wait taken off (bench/tui_cpu.py:
   independent of the machine's load);
@@ -90,6 +91,20 @@ def figures(quick: bool = False) -> dict[str, float]:
         key=lambda r: r["cpu_percent"],
     )
     stream = streams[len(streams) // 2]
+    # The same stream in Chinese: no spaces between the pieces, lines cut by width (a
+    # Chinese speech that lost its anchor cost 75% of a core before session 10's fix).
+    zh = sorted(
+        (
+            json.loads(
+                _python(
+                    "import asyncio, json, sys; sys.path.insert(0, 'bench'); import tui_bench; "
+                    f"print(json.dumps(asyncio.run(tui_bench.main(100, {seconds}, lang='zh'))))"
+                )
+            )
+            for _ in range(1 if quick else 3)
+        ),
+        key=lambda r: r["cpu_percent"],
+    )[(1 if quick else 3) // 2]
     demand = json.loads(
         _python(
             "import asyncio, json, sys; sys.path.insert(0, 'bench'); import tui_cpu; "
@@ -106,6 +121,8 @@ def figures(quick: bool = False) -> dict[str, float]:
         "tui_core_pct_lo": streams[0]["cpu_percent"],
         "tui_core_pct_hi": streams[-1]["cpu_percent"],
         "tui_core_demand_pct": demand["net_core_pct"],
+        "tui_zh_p95_ms": zh["lag_ms"]["p95"],
+        "tui_zh_core_pct": zh["cpu_percent"],
         "tui_import_s": round(t_import, 3),
         "tui_first_screen_s": round(shown, 3),
     }

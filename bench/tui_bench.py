@@ -16,6 +16,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -31,16 +32,43 @@ from shared.events import (  # noqa: E402
 )
 from tui.app import WerewolfApp  # noqa: E402
 
-WORDS = "the wolves are among us and seat [5] looks nervous [/] tonight ".split()
+WORDS = {
+    "en": [
+        w + " " for w in "the wolves are among us and seat [5] looks nervous [/] tonight".split()
+    ],
+    # Chinese streams in pieces with no space between them: a paragraph's lines are cut by
+    # width alone, and a line may start with the piece's own space (the anchor bug of
+    # session 10 re-wrapped the whole speech at every frame there).
+    "zh": [
+        "我觉得",
+        "5号",
+        "昨天",
+        "悍跳",
+        "预言家，",
+        " 发的",
+        "金水",
+        "很可疑",
+        "[/]",
+        "。",
+        "今天",
+        "归票",
+        "3号",
+        "。",
+    ],
+}
+NAMES = {
+    "en": ["Ada", "Bo", "Cy", "Di", "Ed", "Fay", "Gus", "Hal", "Ivy"],
+    "zh": ["阿达", "博文", "晨曦", "迪迪", "恩泽", "菲菲", "国胜", "海龙", "一苇"],
+}
 
 
-def table(seats: int) -> list[Event]:
+def table(seats: int, lang: Literal["en", "zh"] = "en") -> list[Event]:
     """A 9-player day (or ``seats``) where odd seats think and even seats speak, all at once."""
-    names = ["Ada", "Bo", "Cy", "Di", "Ed", "Fay", "Gus", "Hal", "Ivy"]
+    names = NAMES[lang]
     return [
         GameCreated(
             players=seats,
-            lang="en",
+            lang=lang,
             seats=[SeatInfo(seat=n, name=names[(n - 1) % 9]) for n in range(1, seats + 1)],
             roles={"werewolf": 3, "villager": 3, "seer": 1, "witch": 1, "hunter": 1},
         ),
@@ -56,12 +84,19 @@ def token(seat: int, word: str) -> Event:
     return ThoughtToken(seat=seat, content=word) if seat % 2 else Token(seat=seat, content=word)
 
 
-async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> dict:
+async def main(
+    rate: float,
+    seconds: float,
+    seats: int = 9,
+    size=(120, 36),
+    lang: Literal["en", "zh"] = "en",
+) -> dict:
+    words = WORDS[lang]
     arrivals: dict[int, float] = {}
     lags: list[float] = []
     streaming = asyncio.Event()
 
-    prologue = table(seats)
+    prologue = table(seats, lang)
 
     async def source():
         seq = 0
@@ -78,7 +113,7 @@ async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> d
             tick += 1
             for seat in range(1, seats + 1):
                 seq += 1
-                event = token(seat, WORDS[(tick + seat) % len(WORDS)] + " ")
+                event = token(seat, words[(tick + seat) % len(words)])
                 arrivals[seq] = time.perf_counter()
                 yield seq, event
             await asyncio.sleep(max(0.0, start + tick * interval - time.perf_counter()))
@@ -107,6 +142,7 @@ async def main(rate: float, seconds: float, seats: int = 9, size=(120, 36)) -> d
     q = lambda p: round(1000 * lags[min(len(lags) - 1, int(p * len(lags)))], 1)  # noqa: E731
     return {
         "seats": seats,
+        "lang": lang,
         "terminal": f"{size[0]}x{size[1]}",
         "tokens_per_second_per_seat": rate,
         "events": len(lags),
@@ -121,11 +157,12 @@ if __name__ == "__main__":
     p.add_argument("--rate", type=float, default=100, help="tokens per second per seat")
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--size", default="120x36", help="terminal columns x rows")
+    p.add_argument("--lang", choices=["en", "zh"], default="en", help="the words streamed")
     args = p.parse_args()
     cols, rows = (int(n) for n in args.size.split("x"))
-    result = asyncio.run(main(args.rate, args.seconds, size=(cols, rows)))
+    result = asyncio.run(main(args.rate, args.seconds, size=(cols, rows), lang=args.lang))
     result["command"] = (
         f".venv/bin/python bench/tui_bench.py --rate {args.rate:g} "
-        f"--seconds {args.seconds:g} --size {args.size}"
+        f"--seconds {args.seconds:g} --size {args.size} --lang {args.lang}"
     )
     print(json.dumps(result, indent=2, ensure_ascii=False))

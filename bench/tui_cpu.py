@@ -38,9 +38,10 @@ async def main(seconds: float, rate: float = 100, seats: int = 9, size=(120, 36)
     per_frame = max(1, round(rate * FRAME))  # tokens per seat per frame
     frames = round(seconds / FRAME)
     # Events built beforehand: the feed's own cost is not the app's.
+    words = WORDS["en"]
     batches = [
         [
-            token(s, WORDS[(f * per_frame + k + s) % len(WORDS)] + " ")
+            token(s, words[(f * per_frame + k + s) % len(words)])
             for k in range(per_frame)
             for s in range(1, seats + 1)
         ]
