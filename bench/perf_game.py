@@ -55,6 +55,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _settled_rss_mb(pid: int, timeout: float = 20.0) -> float:
+    """The server's RSS once it is idle: the game graph loaded and the warm-up game played
+    (a fixed second after healthy caught a slow machine's server halfway through them)."""
+    end = time.perf_counter() + timeout
+    cpu = _cpu_s(pid)
+    while time.perf_counter() < end:
+        time.sleep(0.5)
+        now = _cpu_s(pid)
+        if now - cpu < 0.01:  # under 2% of a core for half a second
+            break
+        cpu = now
+    return _rss_mb(pid)
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -176,7 +190,7 @@ async def _check_finished(url: str, game: dict) -> None:
         assert (await c.get(f"{base}/calls", headers=auth)).status_code == 200
 
 
-def restart(games: int, runs: int = 3) -> dict[str, float]:
+def restart(games: int, runs: int = 5) -> dict[str, float]:
     """Fill a data directory with ``games`` finished all-bot games, then time restarts over
     it to healthy, each beside a start over an empty data directory (alternately, so both
     see the same weather: "the same as an empty data directory" is their ratio), and the
@@ -198,9 +212,8 @@ def restart(games: int, runs: int = 3) -> dict[str, float]:
             try:
                 full.append((again.start(), again.cpu))
                 if i == runs - 1:
-                    time.sleep(1.0)
                     assert again.proc is not None
-                    rss = _rss_mb(again.proc.pid)
+                    rss = _settled_rss_mb(again.proc.pid)
                     asyncio.run(_check_finished(again.url, played[len(played) // 2]))
             finally:
                 again.stop()
@@ -233,9 +246,8 @@ def empty_rss_mb() -> float:
     srv = Server(data)
     try:
         srv.start()
-        time.sleep(1.0)
         assert srv.proc is not None
-        return _rss_mb(srv.proc.pid)
+        return _settled_rss_mb(srv.proc.pid)
     finally:
         srv.stop()
         shutil.rmtree(data, ignore_errors=True)
