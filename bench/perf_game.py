@@ -154,7 +154,7 @@ def serve_startup_s(runs: int) -> tuple[float, float]:
     """``werewolf serve`` to a healthy answer, empty data directory: wall seconds and the
     server's CPU seconds by then (medians of ``runs``)."""
     starts = [_start_once() for _ in range(runs)]
-    return statistics.median(t for t, _ in starts), statistics.median(c for _, c in starts)
+    return statistics.median(t for t, _, _ in starts), statistics.median(c for _, c, _ in starts)
 
 
 # -- a restart over finished games ------------------------------------------------------------
@@ -203,11 +203,11 @@ def restart(games: int, runs: int = 5) -> dict[str, float]:
     finally:
         srv.stop()
     full: list[tuple[float, float]] = []
-    empty: list[tuple[float, float]] = []
+    empty: list[tuple[float, float, float]] = []
     rss = 0.0
     try:
         for i in range(runs):
-            empty.append(_start_once())
+            empty.append(_start_once(settled=i == runs - 1))
             again = Server(data)
             try:
                 full.append((again.start(), again.cpu))
@@ -220,21 +220,24 @@ def restart(games: int, runs: int = 5) -> dict[str, float]:
     finally:
         shutil.rmtree(data, ignore_errors=True)
     seconds = statistics.median(t for t, _ in full)
-    empty_s = statistics.median(t for t, _ in empty)
+    empty_s = statistics.median(t for t, _, _ in empty)
     return {
         f"restart_{games}_s": seconds,
         f"restart_{games}_cpu_s": statistics.median(c for _, c in full),
         "restart_x_empty_start": seconds / empty_s,
         f"restart_{games}_rss_mb": rss,
-        "restart_rss_x_empty": rss / empty_rss_mb(),
+        "restart_rss_x_empty": rss / empty[-1][2],
     }
 
 
-def _start_once() -> tuple[float, float]:
-    """One start over an empty data directory: wall seconds to healthy, CPU seconds by then."""
+def _start_once(settled: bool = False) -> tuple[float, float, float]:
+    """One start over an empty data directory: wall seconds to healthy, CPU seconds by then
+    and (``settled``) its RSS in MB once idle (else NaN)."""
     srv = Server(Path(tempfile.mkdtemp(prefix="ww-start-")))
     try:
-        return srv.start(), srv.cpu
+        seconds = srv.start()
+        assert srv.proc is not None
+        return seconds, srv.cpu, _settled_rss_mb(srv.proc.pid) if settled else float("nan")
     finally:
         srv.stop()
         shutil.rmtree(srv.data_dir, ignore_errors=True)
@@ -242,15 +245,7 @@ def _start_once() -> tuple[float, float]:
 
 def empty_rss_mb() -> float:
     """The server's RSS over an empty data directory, settled (what a restart is held to)."""
-    data = Path(tempfile.mkdtemp(prefix="ww-empty-"))
-    srv = Server(data)
-    try:
-        srv.start()
-        assert srv.proc is not None
-        return _settled_rss_mb(srv.proc.pid)
-    finally:
-        srv.stop()
-        shutil.rmtree(data, ignore_errors=True)
+    return _start_once(settled=True)[2]
 
 
 # -- werewolf play to its first screen ---------------------------------------------------------

@@ -74,44 +74,32 @@ def _python(code: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
+def _streams(lang: str, seconds: float, runs: int) -> list[dict]:
+    """``runs`` runs of bench/tui_bench.py (9 panes x 100 tokens/s in ``lang``), each in a
+    fresh interpreter, ordered by the CPU the app got: the median run is the figure, as
+    for the server's (the machine's weather moves one run by a third within minutes)."""
+    code = (
+        "import asyncio, json, sys; sys.path.insert(0, 'bench'); import tui_bench; "
+        f"print(json.dumps(asyncio.run(tui_bench.main(100, {seconds}, lang={lang!r}))))"
+    )
+    return sorted((json.loads(_python(code)) for _ in range(runs)), key=lambda r: r["cpu_percent"])
+
+
 def figures(quick: bool = False) -> dict[str, float]:
     seconds = 3 if quick else 10
-    # The median run of three (by the CPU the app got), as for the server's figures: the
-    # machine's weather moves one run by a third within minutes.
-    streams = sorted(
-        (
-            json.loads(
-                _python(
-                    "import asyncio, json, sys; sys.path.insert(0, 'bench'); import tui_bench; "
-                    f"print(json.dumps(asyncio.run(tui_bench.main(100, {seconds}))))"
-                )
-            )
-            for _ in range(1 if quick else 3)
-        ),
-        key=lambda r: r["cpu_percent"],
-    )
+    runs = 1 if quick else 3
+    streams = _streams("en", seconds, runs)
     stream = streams[len(streams) // 2]
     # The same stream in Chinese: no spaces between the pieces, lines cut by width (a
     # Chinese speech that lost its anchor cost 75% of a core before session 10's fix).
-    zh = sorted(
-        (
-            json.loads(
-                _python(
-                    "import asyncio, json, sys; sys.path.insert(0, 'bench'); import tui_bench; "
-                    f"print(json.dumps(asyncio.run(tui_bench.main(100, {seconds}, lang='zh'))))"
-                )
-            )
-            for _ in range(1 if quick else 3)
-        ),
-        key=lambda r: r["cpu_percent"],
-    )[(1 if quick else 3) // 2]
+    zh_runs = _streams("zh", seconds, runs)
+    zh = zh_runs[len(zh_runs) // 2]
     demand = json.loads(
         _python(
             "import asyncio, json, sys; sys.path.insert(0, 'bench'); import tui_cpu; "
             f"print(json.dumps(asyncio.run(tui_cpu.main({2 if quick else 5}))))"
         )
     )
-    runs = 1 if quick else 3
     firsts = sorted(tuple(map(float, _python(FIRST_SCREEN).split())) for _ in range(runs))
     t_import, shown = firsts[len(firsts) // 2]  # the median run
     return {

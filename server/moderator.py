@@ -21,7 +21,7 @@ from server.heap import HeapKeeper, settle
 from server.journal import Journal
 from server.pacing import pacing_clock
 from server.recovery import recover, resume
-from server.registry import Registry
+from server.registry import LiveGame, Registry
 from server.runner import Runner
 from server.store import Store
 
@@ -56,28 +56,27 @@ class Moderator:
         waits for it (:meth:`Runner.graph`)."""
         loop = asyncio.get_running_loop()
         graph: asyncio.Future[Any] = loop.create_future()
-        if self.data_dir is None:
-            self._loading = loop.run_in_executor(None, _import_graph)
-            self._runner = Runner(graph, self.registry)
-            self._loading.add_done_callback(lambda f: _build(f, graph, None))
-            self._warming = loop.create_task(self._warm_up(graph))
-            return
-        # One server per data directory (the caller may hold the lock already).
-        self._lock = self._held or DataDirLock(self.data_dir)
-        self.store = Store(self.data_dir / "games.sqlite")
-        await self.store.open()
-        self.journal = Journal(self.store)
-        self.registry.store, self.registry.journal = self.store, self.journal
-        # The kept games first, before the import's thread competes for the interpreter.
-        unfinished = await recover(self.store, self.registry, self.journal)
+        unfinished: list[LiveGame] = []
+        checkpoints: tuple[sqlite3.Connection, Path] | None = None  # (in memory without)
+        if self.data_dir is not None:
+            # One server per data directory (the caller may hold the lock already).
+            self._lock = self._held or DataDirLock(self.data_dir)
+            self.store = Store(self.data_dir / "games.sqlite")
+            await self.store.open()
+            self.journal = Journal(self.store)
+            self.registry.store, self.registry.journal = self.store, self.journal
+            # The kept games first, before the import's thread competes for the interpreter.
+            unfinished = await recover(self.store, self.registry, self.journal)
+            path = self.data_dir / "checkpoints.sqlite"
+            self._checkpoints = _checkpoints_db(path)
+            checkpoints = (self._checkpoints, path)
         self._loading = loop.run_in_executor(None, _import_graph)
-        path = self.data_dir / "checkpoints.sqlite"
-        self._checkpoints = checkpoints = _checkpoints_db(path)
-        self._loading.add_done_callback(lambda f: _build(f, graph, (checkpoints, path)))
+        self._loading.add_done_callback(lambda f: _build(f, graph, checkpoints))
         self._runner = Runner(graph, self.registry, self.journal)
         self._warming = loop.create_task(self._warm_up(graph))
-        await resume(unfinished, self._runner)
-        private_files(self.data_dir)
+        if self.data_dir is not None:
+            await resume(unfinished, self._runner)
+            private_files(self.data_dir)
 
     async def _warm_up(self, graph: asyncio.Future) -> None:
         """Once the graph is loaded, play one quick all-bot game in memory: the first game
