@@ -3,10 +3,13 @@
 The machine's speed drifts by 2x from hour to hour, so the stream figures are ratios to a
 bare ``astream(stream_mode="custom")`` + ``get_stream_writer()`` loop measured in the same
 run; each is the median of three runs, as the bare loop is of three rounds (the same
-statistic on both sides), with the lowest and highest beside it. The stream figures come
-from bench/perf_stream.py; the game's (simulate, start-up,
-restart, first screen) from bench/perf_game.py and the terminal client's from
-bench/perf_tui.py when they are there (each a ``figures(quick) -> {name: value}``).
+statistic on both sides), with the lowest and highest beside it. The figures the issue
+gives in ms, s and % (CPU per game, start-up, first screen, the client's lag and CPU) are
+held as a before/after in one run instead: the tree the issue measured beside this one,
+turn by turn (bench/perf_before.py). The stream figures come from bench/perf_stream.py;
+the game's (simulate, start-up, restart, first screen) from bench/perf_game.py, the
+terminal client's from bench/perf_tui.py and the before/after from bench/perf_before.py
+when they are there (each a ``figures(quick) -> {name: value}``).
 
     .venv/bin/python bench/perf.py [--quick] [--json]
 """
@@ -45,24 +48,38 @@ GOALS: dict[str, tuple[float | None, str]] = {
     "bench_us_per_token_hi": (None, "x bare"),
     "bench_tokens_per_event": (None, ""),
     "bench_p99_ms": (50.0, "ms"),  # the worst of the runs' p99
-    "simulate_ms_per_game": (20.0, "ms"),  # the median of three processes
+    "simulate_ms_per_game": (None, "ms"),  # the median of three processes
     "simulate_ms_per_game_lo": (None, "ms"),
     "simulate_ms_per_game_hi": (None, "ms"),
-    "serve_startup_s": (1.5, "s"),
+    "serve_startup_s": (None, "s"),
     # A restart over 500 finished games, to healthy and settled, against a start over an
     # empty data directory in the same run (the issue's goal: "the same"; noise allowed).
     "restart_x_empty_start": (1.25, "x empty"),
     "restart_rss_x_empty": (1.25, "x empty"),
-    "play_first_screen_s": (2.0, "s"),
-    "tui_p95_ms": (50.0, "ms"),
-    "tui_core_pct": (30.0, "%"),  # the CPU the app got while 9 panes streamed (median of 3)
+    "play_first_screen_s": (None, "s"),
+    "tui_p95_ms": (None, "ms"),
+    "tui_core_pct": (None, "%"),  # the CPU the app got while 9 panes streamed (median of 3)
     "tui_core_pct_lo": (None, "%"),
     "tui_core_pct_hi": (None, "%"),
-    "tui_zh_p95_ms": (50.0, "ms"),  # the same 9 panes streaming Chinese (median of 3)
-    "tui_zh_core_pct": (30.0, "%"),
+    "tui_zh_p95_ms": (None, "ms"),  # the same 9 panes streaming Chinese (median of 3)
+    "tui_zh_core_pct": (None, "%"),
     "tui_core_demand_pct": (None, "%"),  # the CPU that stream needs, counted frame by frame
 }
-SOURCES = ("perf_stream", "perf_game", "perf_tui")
+# The issue's goals in ms, s and % were measured on a day whose speed it did not record:
+# they are held as a before/after in one run (its words), against the tree it measured
+# (bench/perf_before.py): "<figure>_x_before" <= the goal over the issue's "today". The
+# figure's own goal, as the issue wrote it, is shown beside its value: on a slow hour it
+# fails for the tree the issue measured and this one alike.
+AS_WRITTEN: dict[str, tuple[float, str]] = {}
+try:
+    import perf_before
+
+    for _name, (_today, _goal) in perf_before.TODAY.items():
+        GOALS[f"{_name}_x_before"] = (round(perf_before.goal(_name), 3), "x before")
+        AS_WRITTEN[_name] = (_goal, GOALS[_name][1])
+except ImportError:
+    pass
+SOURCES = ("perf_stream", "perf_game", "perf_tui", "perf_before")
 
 
 def run(quick: bool) -> dict:
@@ -84,6 +101,7 @@ def run(quick: bool) -> dict:
         goal, unit = GOALS.get(name, (None, ""))
         ratio = value / bare if unit == "x bare" else None
         shown = ratio if ratio is not None else value
+        written = AS_WRITTEN.get(name)
         rows.append(
             {
                 "figure": name,
@@ -91,6 +109,9 @@ def run(quick: bool) -> dict:
                 "ratio_to_bare": None if ratio is None else round(ratio, 2),
                 "goal": None if goal is None else f"<= {goal:g} {unit}",
                 "met": None if goal is None else shown <= goal,
+                # Held as a before/after (above); the issue's figure, for the reader.
+                "as_written": None if written is None else f"<= {written[0]:g} {written[1]}",
+                "met_as_written": None if written is None else value <= written[0],
             }
         )
     return {
@@ -104,11 +125,13 @@ def run(quick: bool) -> dict:
 
 def show(report: dict) -> None:
     print(f"{report['when']}  load {report['load']}" + ("  (quick)" if report["quick"] else ""))
-    print(f"{'figure':34} {'value':>12} {'x bare':>8}  {'goal':16} met")
+    print(f"{'figure':34} {'value':>12} {'x bare':>8}  {'goal':18} met")
     for r in report["figures"]:
         ratio = "" if r["ratio_to_bare"] is None else f"{r['ratio_to_bare']:.2f}"
         met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
-        print(f"{r['figure']:34} {r['value']:>12g} {ratio:>8}  {r['goal'] or '':16} {met}")
+        if r["as_written"]:  # not judged: see AS_WRITTEN
+            met = f"({r['as_written']} as written: {'yes' if r['met_as_written'] else 'no'})"
+        print(f"{r['figure']:34} {r['value']:>12g} {ratio:>8}  {r['goal'] or '':18} {met}")
     for name in report["missing"]:
         print(f"(bench/{name}.py is not there: its figures are missing)")
 

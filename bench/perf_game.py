@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,23 @@ from raw_sse import watch_game  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A checkout the figures run: this one, or another measured beside it in the same run
+    (bench/perf_before.py: the tree the issue measured). ``werewolf`` starts its command."""
+
+    root: Path
+    werewolf: str
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": str(self.root), "PYTHONUNBUFFERED": "1"}
+
+
+HERE = Tree(ROOT, str(Path(PY).with_name("werewolf")))
+ENV = HERE.env
 # One client plays every game here: the per-client quotas are lifted (as in the tests).
 QUOTAS_OFF = {
     "WEREWOLF_RATE_CREATE": "off",
@@ -87,12 +104,12 @@ print((time.process_time() - t) / {games} * 1000)
 """
 
 
-def simulate_ms_per_game(games: int) -> float:
+def simulate_ms_per_game(games: int, tree: Tree = HERE) -> float:
     """CPU per 9-player all-bot game in one process (``simulate --workers 1``)."""
     out = subprocess.run(
         [PY, "-c", SIMULATE.format(games=games)],
-        cwd=ROOT,
-        env=ENV,
+        cwd=tree.root,
+        env=tree.env,
         capture_output=True,
         text=True,
         check=True,
@@ -104,8 +121,8 @@ def simulate_ms_per_game(games: int) -> float:
 class Server:
     """``python -m server serve`` on a free port; ``start`` returns seconds to healthy."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir, self.port = data_dir, _free_port()
+    def __init__(self, data_dir: Path, tree: Tree = HERE) -> None:
+        self.data_dir, self.port, self.tree = data_dir, _free_port(), tree
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.cpu = 0.0  # the CPU seconds it had used once healthy (user + system)
@@ -123,8 +140,8 @@ class Server:
                 "--data-dir",
                 str(self.data_dir),
             ],
-            cwd=ROOT,
-            env={**ENV, **QUOTAS_OFF},
+            cwd=self.tree.root,
+            env={**self.tree.env, **QUOTAS_OFF},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -230,10 +247,10 @@ def restart(games: int, runs: int = 5) -> dict[str, float]:
     }
 
 
-def _start_once(settled: bool = False) -> tuple[float, float, float]:
+def _start_once(settled: bool = False, tree: Tree = HERE) -> tuple[float, float, float]:
     """One start over an empty data directory: wall seconds to healthy, CPU seconds by then
     and (``settled``) its RSS in MB once idle (else NaN)."""
-    srv = Server(Path(tempfile.mkdtemp(prefix="ww-start-")))
+    srv = Server(Path(tempfile.mkdtemp(prefix="ww-start-")), tree)
     try:
         seconds = srv.start()
         assert srv.proc is not None
@@ -275,20 +292,22 @@ def _tree_cpu_s(pid: int) -> float:
 CPU_AT_SCREEN: list[float] = []  # the CPU seconds each _tmux_until's command had used
 
 
-def _tmux_until(command: str, shown: str, client_dir: str, timeout: float = 120) -> float:
+def _tmux_until(
+    command: str, shown: str, client_dir: str, timeout: float = 120, root: Path = ROOT
+) -> float:
     """Seconds from starting ``command`` in a 120×36 tmux session until ``shown`` is on its
     screen (NaN if never); the CPU seconds it had used by then (its processes: the client
     and, for ``werewolf play``, its private server) go to :data:`CPU_AT_SCREEN`: a figure
     a loaded machine inflates far less than the wall time."""
     session = f"ww-perf-{os.getpid()}-{time.monotonic_ns()}"
     env = [
-        f"-e{k}={v}" for k, v in (("PYTHONPATH", str(ROOT)), ("WEREWOLF_CLIENT_DIR", client_dir))
+        f"-e{k}={v}" for k, v in (("PYTHONPATH", str(root)), ("WEREWOLF_CLIENT_DIR", client_dir))
     ]
     t0 = time.perf_counter()
     for tries_left in (1, 0):  # the tmux server, shared with other sessions, may just have quit
         made = subprocess.run(
             ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", *env,
-             f"cd {ROOT} && {command}; sleep 60"],
+             f"cd {root} && {command}; sleep 60"],
             check=tries_left == 0,
         )  # fmt: skip
         if made.returncode == 0:
@@ -314,11 +333,11 @@ def _tmux_until(command: str, shown: str, client_dir: str, timeout: float = 120)
         subprocess.run(["tmux", "kill-session", "-t", session], check=False)
 
 
-WEREWOLF = Path(PY).with_name("werewolf")
-PLAY = f"{WEREWOLF} play --seat 4 --seed 12 --pace 30"
+PLAY_ARGS = "play --seat 4 --seed 12 --pace 30"
+PLAY = f"{HERE.werewolf} {PLAY_ARGS}"
 
 
-def play_first_screen_s(runs: int) -> float:
+def play_first_screen_s(runs: int, tree: Tree = HERE) -> float:
     """``werewolf play`` in tmux (its own private server) until the timeline shows the game
     running (median of ``runs``); NaN without tmux."""
     if shutil.which("tmux") is None:
@@ -327,7 +346,8 @@ def play_first_screen_s(runs: int) -> float:
     for _ in range(runs):
         client_dir = tempfile.mkdtemp(prefix="ww-client-")
         try:
-            times.append(_tmux_until(PLAY, FIRST_SCREEN, client_dir))
+            play = f"{tree.werewolf} {PLAY_ARGS}"
+            times.append(_tmux_until(play, FIRST_SCREEN, client_dir, root=tree.root))
         finally:
             shutil.rmtree(client_dir, ignore_errors=True)
     return statistics.median(times)

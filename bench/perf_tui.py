@@ -62,10 +62,10 @@ asyncio.run(main())
 """
 
 
-def _python(code: str) -> str:
+def _python(code: str, root: Path = ROOT) -> str:
     out = subprocess.run(
         [sys.executable, "-c", code],
-        cwd=ROOT,
+        cwd=root,
         capture_output=True,
         text=True,
         timeout=300,
@@ -74,15 +74,20 @@ def _python(code: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def _streams(lang: str, seconds: float, runs: int) -> list[dict]:
-    """``runs`` runs of bench/tui_bench.py (9 panes x 100 tokens/s in ``lang``), each in a
-    fresh interpreter, ordered by the CPU the app got: the median run is the figure, as
-    for the server's (the machine's weather moves one run by a third within minutes)."""
+def stream(lang: str, seconds: float, root: Path = ROOT) -> dict:
+    """One run of bench/tui_bench.py (9 panes x 100 tokens/s in ``lang``) in a fresh
+    interpreter, in the checkout at ``root`` (its copy of tui_bench.py)."""
     code = (
         "import asyncio, json, sys; sys.path.insert(0, 'bench'); import tui_bench; "
         f"print(json.dumps(asyncio.run(tui_bench.main(100, {seconds}, lang={lang!r}))))"
     )
-    return sorted((json.loads(_python(code)) for _ in range(runs)), key=lambda r: r["cpu_percent"])
+    return json.loads(_python(code, root))
+
+
+def _streams(lang: str, seconds: float, runs: int) -> list[dict]:
+    """``runs`` streams, ordered by the CPU the app got: the median run is the figure, as
+    for the server's (the machine's weather moves one run by a third within minutes)."""
+    return sorted((stream(lang, seconds) for _ in range(runs)), key=lambda r: r["cpu_percent"])
 
 
 def figures(quick: bool = False) -> dict[str, float]:
