@@ -22,6 +22,9 @@ def add_serve_options(p: argparse.ArgumentParser) -> None:
 
 def serve_from_args(args: argparse.Namespace) -> int:
     """Serve until stopped, as the options say; the first line printed says where."""
+    from server.heap import loading
+
+    loading()  # the collector is back on once the game graph is loaded (server/moderator.py)
     from server.app import serve
     from server.datadir import DataDirInUse, DataDirLock
 

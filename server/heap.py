@@ -16,6 +16,11 @@ grew (session 8, bench/server_bench.py): those were the crowd's latency spikes. 
   game, measured) waits for a sweep: everything unfrozen, one full pass, frozen again. It
   runs once nothing has been typed for a while (:data:`SWEEP_IDLE`: nobody sees the pause),
   and at least every :data:`SWEEP_EVERY` seconds however busy the server is.
+
+And while the server loads (:func:`loading` to :func:`loaded`: its imports, LangGraph's
+among them) the collector is off: imports make objects by the hundred thousand and almost
+no garbage, and a young pass every 700 new objects walked them over and over (about a
+tenth of the start's CPU, measured: 1.63 s → 1.43 s for the app and the graph).
 """
 
 from __future__ import annotations
@@ -28,6 +33,16 @@ from collections.abc import Callable
 FREEZE_EVERY = 5.0  # seconds between two freezes of what has outlived a young pass
 SWEEP_IDLE = 60.0  # a sweep once this long has passed since the last, if nothing is typed
 SWEEP_EVERY = 1800.0  # a sweep at least this often, busy or not
+
+
+def loading() -> None:
+    """The collector off until :func:`loaded`: the server is importing what it runs."""
+    gc.disable()
+
+
+def loaded() -> None:
+    """The collector on again: what the server runs is loaded."""
+    gc.enable()
 
 
 def settle(collect: bool) -> None:
@@ -73,4 +88,4 @@ class HeapKeeper:
             self.tend()
 
 
-__all__ = ["FREEZE_EVERY", "SWEEP_EVERY", "SWEEP_IDLE", "HeapKeeper", "settle"]
+__all__ = ["FREEZE_EVERY", "SWEEP_EVERY", "SWEEP_IDLE", "HeapKeeper", "loaded", "loading", "settle"]

@@ -17,7 +17,7 @@ from typing import Any
 from server.bots import close_bots, unavailable, warm
 from server.datadir import DataDirLock, private_files
 from server.game import GameConfig
-from server.heap import HeapKeeper, settle
+from server.heap import HeapKeeper, loaded, settle
 from server.journal import Journal
 from server.pacing import pacing_clock
 from server.recovery import recover, resume
@@ -72,6 +72,7 @@ class Moderator:
             checkpoints = (self._checkpoints, path)
         self._loading = loop.run_in_executor(None, _import_graph)
         self._loading.add_done_callback(lambda f: _build(f, graph, checkpoints))
+        self._loading.add_done_callback(lambda _: loaded())  # (server/heap.py: loading)
         self._runner = Runner(graph, self.registry, self.journal)
         self._warming = loop.create_task(self._warm_up(graph))
         if self.data_dir is not None:

@@ -3,6 +3,7 @@ what was frozen is swept now and then, so cyclic garbage is freed in the end."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 
@@ -57,3 +58,23 @@ def test_a_busy_server_is_swept_too_now_and_then(heap):
     now[0] = 600
     keeper.tend()
     assert gone() is None and keeper.sweeps == 1
+
+
+async def test_the_collector_is_off_while_the_server_loads_and_on_once_the_graph_is(heap):
+    """``werewolf serve`` turns the collector off before its imports (server/heap.py:
+    loading); the moderator turns it back on once the game graph is loaded, whatever else
+    the server does: a server left without it would never free a cycle."""
+    from server.heap import loading
+    from server.moderator import Moderator
+
+    mod = Moderator(None)
+    loading()
+    try:
+        assert not gc.isenabled()
+        await mod.open()
+        await mod.runner.graph()
+        await asyncio.sleep(0)  # (the loop runs the import's done callbacks in turn)
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        await mod.close()
