@@ -15,17 +15,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import httpx
 
-    from tui.client import GameClient
-
-T = TypeVar("T")
 
 START_SECONDS = 90  # generous: a loaded machine starts slowly
 
@@ -46,21 +43,12 @@ class Starting:
         """Wait until the server answers; its URL."""
         import asyncio  # (not before the server is started)
 
-        asyncio.run(_until_healthy(self.url, self.proc, self.log))
+        asyncio.run(self.up())
         return self.url
 
-    def request(self, call: Callable[[GameClient], Awaitable[T]]) -> T:
-        """``call`` on a client of its own (closed before this returns), as
-        :func:`cli.remote.request` does, over plain HTTP on the loopback."""
-        import asyncio
-
-        from tui.client import GameClient
-
-        async def once() -> T:
-            async with GameClient(self.url, transport=_loopback()) as client:
-                return await call(client)
-
-        return asyncio.run(once())
+    async def up(self) -> None:
+        """Wait until the server answers (on the caller's event loop)."""
+        await _until_healthy(self.url, self.proc, self.log)
 
 
 def _loopback() -> httpx.AsyncHTTPTransport:

@@ -67,14 +67,14 @@ def _play(args: argparse.Namespace, private: Starting | None = None) -> int:
         importlib.import_module("tui.app")
     finally:
         gc.enable()
-    return _play_at(private.ready(), args, private)
+    return _play_at(private.url, args, private)
 
 
 def _play_at(server: str, args: argparse.Namespace, private: Starting | None = None) -> int:
     from cli.llm import seat_models
     from cli.remote import request
     from tui import tokens
-    from tui.client import ApiError
+    from tui.client import ApiError, GameClient
     from tui.launch import run_app
 
     seat = args.seat or random.randint(1, args.players)
@@ -95,16 +95,27 @@ def _play_at(server: str, args: argparse.Namespace, private: Starting | None = N
         body["seed"] = args.seed
     if getattr(args, "names_seed", None) is not None:  # with the seed: a replay
         body["names_seed"] = args.names_seed
+    table = (args.players, args.lang)  # what the game was made with: no need to ask
+    if private is not None:
+        # The app opens at once and makes the game once the private server answers: its
+        # first frames are drawn while the server starts, not after.
+        async def make_game(client: GameClient) -> None:
+            await private.up()
+            try:
+                g = await client.create_game(**body)
+            except ApiError as e:
+                raise RuntimeError(f"the server refused the game ({e.status}): {e.message}") from e
+            client.game_id, client.token = g["game_id"], g["tokens"][str(seat)]
+
+        return run_app(server, None, None, start=True, you=seat, table=table, make_game=make_game)
     try:
-        create = lambda c: c.create_game(**body)  # noqa: E731
-        g = private.request(create) if private else request(server, create)
+        g = request(server, lambda c: c.create_game(**body))
     except ApiError as e:
         print(f"the server refused the game ({e.status}): {e.message}", file=sys.stderr)
         return 2
     token = g["tokens"][str(seat)]
-    if args.server is not None:  # a server that outlives the session: the seat can be taken back
-        tokens.save(server, g["code"], seat, token)
-    table = (args.players, args.lang)  # what the game was made with: no need to ask
+    # A server that outlives the session: the seat can be taken back.
+    tokens.save(server, g["code"], seat, token)
     return run_app(server, g["game_id"], token, start=True, you=seat, table=table)
 
 

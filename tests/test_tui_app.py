@@ -442,3 +442,41 @@ async def test_the_chinese_review_never_starts_a_line_with_a_closing_mark():
                     starts.append(inside)
             await pilot.press("right")
         assert starts == []
+
+
+async def test_the_app_opens_before_its_game_is_made_and_makes_it(server):
+    """``werewolf play`` opens the app while its private server starts: the board is drawn
+    first, then ``make_game`` makes the game on the server and the app plays it."""
+    made = asyncio.Event()
+    drawn_before = []
+
+    async def make_game(client: GameClient) -> None:
+        drawn_before.append(app.painted_seq == 0 and app.is_running)
+        g = await client.create_game(humans=[5], pace=0, seed=34)
+        client.game_id, client.token = g["game_id"], g["tokens"]["5"]
+        made.set()
+
+    client = GameClient(server.url)
+    app = WerewolfApp(client=client, you=5, start=True, make_game=make_game)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot_until(pilot, made.is_set, "the game made")
+        await pilot_until(pilot, lambda: app.board.started, "the game started by the app")
+        assert app.board.seat(5).role is not None  # this seat's own deal, read from the game
+    assert drawn_before == [True]
+    await client.aclose()
+
+
+async def test_a_game_the_app_cannot_make_ends_the_app_with_the_reason(capsys):
+    """A refusal (or a private server that died) ends the app with return code 2, the
+    reason said as plain text: an escape sequence in it never reaches the terminal."""
+
+    async def make_game(client: GameClient) -> None:
+        raise RuntimeError("the server refused the game (429): slow down\x1b]0;owned\x07")
+
+    client = GameClient("http://127.0.0.1:9")
+    app = WerewolfApp(client=client, you=5, start=True, make_game=make_game)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot_until(pilot, lambda: app.return_code == 2, "the app's end")
+    said = capsys.readouterr().err  # what the terminal shows once the app has gone
+    assert "the server refused the game (429): slow down" in said and "\x1b" not in said
+    await client.aclose()

@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -169,7 +170,11 @@ class WerewolfApp(App[NewTable | None]):
         events: AsyncIterator[tuple[int, Event]] | None = None,
         start: bool = False,
         lang: str = "en",
+        make_game: Callable[[GameClient], Awaitable[None]] | None = None,
     ) -> None:
+        """``make_game``: awaited before the app reads its game, to make it (the client's
+        game and token set by then): ``werewolf play`` opens the app while its private
+        server starts. What it raises ends the app with a message (return code 2)."""
         super().__init__()
         self.register_theme(WEREWOLF)
         self.theme = WEREWOLF.name
@@ -178,6 +183,7 @@ class WerewolfApp(App[NewTable | None]):
         self.players = players
         self.events = events
         self.start_on_mount = start
+        self.make_game = make_game
         self.connection = Connection("connecting")
         self.show_thoughts = True
         self.panes = {n: SeatPane(n) for n in range(1, players + 1)}
@@ -310,6 +316,12 @@ class WerewolfApp(App[NewTable | None]):
     @work(exclusive=True, group="stream", exit_on_error=False)
     async def read_stream(self) -> None:
         if self.client is not None and self.events is None:
+            if self.make_game is not None:
+                try:
+                    await self.make_game(self.client)
+                except Exception as e:  # noqa: BLE001 - said on the terminal the app leaves
+                    self.exit(return_code=2, message=Text(clean(str(e))))
+                    return
             try:
                 view = await self.client.snapshot_when_up(self._on_connection)
             except ApiError as e:

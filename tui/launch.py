@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from shared.events import GameView
 from tui.client import GameClient
@@ -10,14 +11,17 @@ from tui.client import GameClient
 
 def run_app(
     server_url: str,
-    game_id: str,
-    token: str,
+    game_id: str | None,
+    token: str | None,
     start: bool = False,
     you: int | None = None,
     table: tuple[int, str] | None = None,
+    make_game: Callable[[GameClient], Awaitable[None]] | None = None,
 ) -> int:
     """``table``: the game's (players, language), when the caller made it and knows them
-    (with ``you``): the app opens at once, without asking the server first."""
+    (with ``you``): the app opens at once, without asking the server first. ``make_game``
+    (with ``table`` and ``you``): the game is not made yet; the app makes it, once open
+    (``WerewolfApp``)."""
     from tui.app import NewTable, WerewolfApp
 
     while True:
@@ -28,12 +32,15 @@ def run_app(
             snap = asyncio.run(_peek(client))
             you = snap.state.you if snap.state.you is not None else you
             players, lang = snap.state.players, snap.state.lang
-        app = WerewolfApp(client=client, you=you, players=players, start=start, lang=lang)
+        app = WerewolfApp(
+            client=client, you=you, players=players, start=start, lang=lang, make_game=make_game
+        )
         again = app.run()
-        if not isinstance(again, NewTable):  # quit
-            return 0
+        if not isinstance(again, NewTable):  # quit (or the game could not be made)
+            return app.return_code or 0
         # n after game over: the next game, on the same server, in a fresh app
         game_id, token, you, start, table = again.game_id, again.token, again.you, True, None
+        make_game = None
 
 
 async def _peek(client: GameClient) -> GameView:
