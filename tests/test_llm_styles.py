@@ -12,10 +12,13 @@ from a draft, a think block or a field marker is ever heard. Nothing of ours is 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import subprocess
 import sys
+import types
+import weakref
 from pathlib import Path
 
 import pytest
@@ -393,6 +396,60 @@ async def test_a_speech_at_its_cap_cancels_its_request_and_stands_as_the_models(
         assert plan.action.text and 400 <= len(plan.action.text) <= 500
         assert len(record.raw) < 2000  # stopped reading at the cap, not at the end
         await until(lambda: talkative.abandoned == 1, "the server to see the request cancelled")
+
+
+CLIENT_PACKAGES = {"openai", "httpx", "httpx2", "httpcore", "httpcore2"}
+
+
+def suspended_client_generators(before: weakref.WeakSet | None = None) -> list:
+    """The model client's async generators (the openai SDK's, httpx's, httpcore's) suspended
+    now, those in ``before`` left out."""
+    return [
+        g
+        for g in gc.get_objects()
+        if isinstance(g, types.AsyncGeneratorType)
+        and g.ag_frame is not None
+        and g.ag_frame.f_globals.get("__name__", "").partition(".")[0] in CLIENT_PACKAGES
+        and (before is None or g not in before)
+    ]
+
+
+async def test_a_stream_left_at_its_cap_leaves_no_generator_for_the_collector(llm):
+    """Every async generator of a stream cut at its cap (the openai SDK's, httpx's and
+    httpcore's under it) has finished by the time the call returns, here, on the game's
+    loop. Closing only the response left them all suspended, in a cycle (the SDK's stream
+    holds its generator, which holds the stream) that only the cyclic collector frees:
+    whenever it runs, in whichever thread (the scripted server's, mid-test), maybe after
+    the loop is gone. It reported ``ValueError: async generator already executing`` on
+    Response.aiter_raw, BoundAsyncStream.__aiter__ and AsyncResponseStream.__aiter__ in
+    every run of the 4,000-character game."""
+    import random
+
+    from server.bots import Turn
+    from server.game import GameConfig, new_game
+    from server.game.view import seat_view
+    from server.llm.bot import llm_bot
+    from server.llm.doctor import _day_decisions
+    from server.llm.settings import LLMSettings
+    from server.typewriter import Typewriter
+
+    llm.reset()
+    llm.script({"kind": "long", "chars": 4000, "times": None})
+    day = new_game(GameConfig(players=9, seed=1)).state.model_copy(update={"phase": "day"})
+    d = next(x for x in _day_decisions(day) if x.action == "speak")
+    log = MemoryCallLog()
+    turn = Turn(random.Random(0), Typewriter(lambda _e: None, 0), record=log.add)
+    settings = LLMSettings(base_url=llm.base_url, model="scripted", retries=0)
+    before = weakref.WeakSet(suspended_client_generators())
+    try:
+        plan = await llm_bot(seat_view(day, d.seat), d, turn, settings=settings)
+        left = [g.ag_code.co_qualname for g in suspended_client_generators(before)]
+    finally:
+        await close_bots()
+        llm.reset()
+    (record,) = log.records
+    assert record.finish == "cap" and not plan.fallback and not record.error
+    assert left == [], f"left suspended for the collector: {left}"
 
 
 async def test_the_pre_game_check_lets_a_reasoning_model_think_within_its_budget(llm, model_env):

@@ -17,7 +17,7 @@ import contextvars
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
@@ -134,6 +134,31 @@ def estimate_tokens(text: str) -> int:
     return round((len(text) - wide) / 3.5 + wide)
 
 
+_WIND_DOWN = 1.0  # seconds a closed stream may take to end (it ends at its next read)
+
+
+async def _wind_down(chunks: AsyncIterator[object]) -> None:
+    """Run a stream to its end, here, once its response is closed.
+
+    The SDK's stream is a chain of async generators (openai's, then httpx's and httpcore's
+    under it), and ``AsyncStream.close()`` closes only the response: a stream left early (a
+    speech at its cap) kept the whole chain suspended, in a cycle (the stream holds its
+    generator, the generator holds the stream) that only the cyclic collector frees,
+    whenever it runs, in whichever thread (the scripted server's, in the tests), maybe after
+    this loop has closed; the generators, closing one another from there, reported
+    "async generator already executing". Read on instead: the closed response fails at its
+    next read, and every generator passes the error up, finishing on the way, on this loop.
+    What had arrived before that (a network read at most) is parsed and dropped, never
+    heard. A stream that ended already ends at once.
+    """
+    try:
+        async with asyncio.timeout(_WIND_DOWN):  # a timeout unwinds the chain all the same
+            async for _ in chunks:
+                pass
+    except Exception:  # the closed response's error (or the timeout): the answer is settled
+        pass
+
+
 class _CutBeforeFirstToken(Exception):
     """The stream ended before any token (llama-cpp-python's server does this to a running
     stream when the next request arrives): as good as a refused connection, retried."""
@@ -246,8 +271,9 @@ class OpenAIEngine:
 
         content = ThinkFilter(splitter.feed, think)
         finish = None
+        chunks = aiter(stream)  # ours, to run to its end however the loop below is left
         try:
-            async for chunk in stream:
+            async for chunk in chunks:
                 if chunk.usage is not None:
                     attempt.tokens_in = chunk.usage.prompt_tokens or 0
                     attempt.tokens_out = chunk.usage.completion_tokens or 0
@@ -283,9 +309,10 @@ class OpenAIEngine:
         except openai.APIError as e:
             raise CallFailed("error in the stream", str(e)[:300]) from e
         finally:
-            await stream.close()  # a stream left early is cancelled: the server stops too
             attempt.raw, attempt.thinking = "".join(parts), "".join(thought)
             attempt.finish = finish
+            await stream.close()  # a stream left early is cancelled: the server stops too
+            await _wind_down(chunks)
         if finish is None:
             if not parts and not thought:
                 raise _CutBeforeFirstToken()
