@@ -16,9 +16,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import httpx
@@ -49,6 +50,31 @@ class Starting:
     async def up(self) -> None:
         """Wait until the server answers (on the caller's event loop)."""
         await _until_healthy(self.url, self.proc, self.log)
+
+    def create_apart(self, body: dict[str, Any]) -> Future[dict[str, Any]]:
+        """Create a game (``POST /games`` with ``body``) as soon as the server answers, in a
+        thread of its own (its own event loop and client): the caller opens the terminal
+        app meanwhile, and neither waits for the other. The future holds the server's
+        answer, or what was raised (``ApiError``: refused)."""
+        made: Future[dict[str, Any]] = Future()
+
+        def create() -> None:
+            import asyncio
+
+            from tui.client import GameClient
+
+            async def once() -> dict[str, Any]:
+                await self.up()
+                async with GameClient(self.url, transport=_loopback()) as client:
+                    return await client.create_game(**body)
+
+            try:
+                made.set_result(asyncio.run(once()))
+            except BaseException as e:  # noqa: BLE001 - handed to whoever waits for the game
+                made.set_exception(e)
+
+        threading.Thread(target=create, name="create-game", daemon=True).start()
+        return made
 
 
 def _loopback() -> httpx.AsyncHTTPTransport:

@@ -71,6 +71,8 @@ def _play(args: argparse.Namespace, private: Starting | None = None) -> int:
 
 
 def _play_at(server: str, args: argparse.Namespace, private: Starting | None = None) -> int:
+    import asyncio
+
     from cli.llm import seat_models
     from cli.remote import request
     from tui import tokens
@@ -97,12 +99,13 @@ def _play_at(server: str, args: argparse.Namespace, private: Starting | None = N
         body["names_seed"] = args.names_seed
     table = (args.players, args.lang)  # what the game was made with: no need to ask
     if private is not None:
-        # The app opens at once and makes the game once the private server answers: its
-        # first frames are drawn while the server starts, not after.
+        # The game is made as soon as the private server answers, in a thread of its own,
+        # while the app opens: the app's first frames are drawn beside the server's start.
+        made = private.create_apart(body)
+
         async def make_game(client: GameClient) -> None:
-            await private.up()
             try:
-                g = await client.create_game(**body)
+                g = await asyncio.wrap_future(made)
             except ApiError as e:
                 raise RuntimeError(f"the server refused the game ({e.status}): {e.message}") from e
             client.game_id, client.token = g["game_id"], g["tokens"][str(seat)]

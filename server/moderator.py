@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from server.bots import close_bots, unavailable, warm
+from server.bots import close_bots, load_kind, unavailable, warm
 from server.datadir import DataDirLock, private_files
 from server.game import GameConfig
 from server.heap import HeapKeeper, loaded, settle
@@ -136,7 +136,11 @@ class Moderator:
 
 
 def _import_graph() -> None:
-    """Import LangGraph and the game graph (run in a thread: about a second of imports)."""
+    """Import LangGraph and the game graph (run in a thread: about a second of imports).
+    The built-in bots first: a game's creation asks for its bots' kind, and ``werewolf
+    play`` creates its game as soon as the server answers (imported then, they took a
+    tenth of a second of the first screen, the import's thread beside them)."""
+    load_kind("builtin")
     for name in ("langgraph.checkpoint.memory", "server.checkpoint_saver", "server.graph"):
         importlib.import_module(name)
 

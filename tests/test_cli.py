@@ -196,3 +196,19 @@ def test_the_menu_turns_choices_into_the_commands(monkeypatch, tmp_path, capsys)
     assert "one of: 6, 9" in out  # 7 players: asked again
     assert "you hold no seat on this server yet" in out
     assert "a number from the list, or q" in out
+
+
+def test_the_game_play_makes_apart_is_the_private_servers_answer(tmp_path):
+    """``werewolf play`` makes its game in a thread while the app opens: the future holds
+    the server's answer once it is up, or its refusal (the app then says why)."""
+    from cli.local_server import starting_server
+    from tui.client import ApiError
+
+    with starting_server(tmp_path) as server:
+        refused = server.create_apart({"players": 7, "humans": [1]})
+        made = server.create_apart({"players": 9, "humans": [4], "pace": 0, "seed": 3})
+        with pytest.raises(ApiError) as e:
+            refused.result(timeout=120)
+        assert e.value.status == 422 and "players" in e.value.message
+        g = made.result(timeout=120)
+        assert set(g["tokens"]) == {"4"} and g["game_id"]
