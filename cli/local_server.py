@@ -188,4 +188,4 @@ async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the local server did not start in {START_SECONDS} s")
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.02)  # (a refused connection costs next to nothing)
