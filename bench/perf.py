@@ -8,9 +8,10 @@ ratio to the bare loop read once at the start is shown too). The figures the iss
 gives in ms, s and % (CPU per game, start-up, first screen, the client's lag and CPU) are
 held as a before/after in one run instead: the tree the issue measured beside this one,
 turn by turn (bench/perf_before.py). The stream figures come from bench/perf_stream.py;
-the game's (simulate, start-up, restart, first screen) from bench/perf_game.py, the
-terminal client's from bench/perf_tui.py and the before/after from bench/perf_before.py
-when they are there (each a ``figures(quick) -> {name: value}``).
+the game's (start-up, restart, first screen) from bench/perf_game.py, the terminal
+client's from bench/perf_tui.py, the before/after (and this tree's side of it: CPU per
+game, the client's 9 streams) from bench/perf_before.py when they are there (each a
+``figures(quick) -> {name: value}``).
 
     .venv/bin/python bench/perf.py [--quick] [--json]
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -87,18 +89,26 @@ try:
 except ImportError:
     pass
 SOURCES = ("perf_stream", "perf_game", "perf_tui", "perf_before")
+# What bench/perf_before.py measures of this tree beside the issue's (its "after" side, the
+# figures by their own names) is not measured again here: the simulate processes and the
+# client's 9-pane streams. (The start and the first screen are: their other figures, the
+# start's CPU and RSS, the first screen's two parts, come with them; perf_before's, later
+# in SOURCES, stand.)
+BESIDE = {"perf_game": {"only": ("startup", "restart", "first_screen", "memory")},
+          "perf_tui": {"streams": False}}  # fmt: skip
 
 
 def run(quick: bool) -> dict:
     figures: dict[str, float] = {}
     missing: list[str] = []
+    beside = importlib.util.find_spec("perf_before") is not None
     for name in SOURCES:
         try:
             module = importlib.import_module(name)
         except ImportError:
             missing.append(name)
             continue
-        figures.update(module.figures(quick=quick))
+        figures.update(module.figures(quick=quick, **(BESIDE.get(name, {}) if beside else {})))
     bare = figures["bare_loop_us_per_token"]
     if not missing:  # a goal whose figure is named otherwise would never be checked
         unmeasured = [n for n, (goal, _) in GOALS.items() if goal is not None and n not in figures]

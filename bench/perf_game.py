@@ -170,7 +170,7 @@ class Server:
 def serve_startup_s(runs: int) -> tuple[float, float]:
     """``werewolf serve`` to a healthy answer, empty data directory: wall seconds and the
     server's CPU seconds by then (medians of ``runs``)."""
-    starts = [_start_once() for _ in range(runs)]
+    starts = [start_once() for _ in range(runs)]
     return statistics.median(t for t, _, _ in starts), statistics.median(c for _, c, _ in starts)
 
 
@@ -224,7 +224,7 @@ def restart(games: int, runs: int = 5) -> dict[str, float]:
     rss = 0.0
     try:
         for i in range(runs):
-            empty.append(_start_once(settled=i == runs - 1))
+            empty.append(start_once(settled=i == runs - 1))
             again = Server(data)
             try:
                 full.append((again.start(), again.cpu))
@@ -247,7 +247,7 @@ def restart(games: int, runs: int = 5) -> dict[str, float]:
     }
 
 
-def _start_once(settled: bool = False, tree: Tree = HERE) -> tuple[float, float, float]:
+def start_once(settled: bool = False, tree: Tree = HERE) -> tuple[float, float, float]:
     """One start over an empty data directory: wall seconds to healthy, CPU seconds by then
     and (``settled``) its RSS in MB once idle (else NaN)."""
     srv = Server(Path(tempfile.mkdtemp(prefix="ww-start-")), tree)
@@ -262,7 +262,7 @@ def _start_once(settled: bool = False, tree: Tree = HERE) -> tuple[float, float,
 
 def empty_rss_mb() -> float:
     """The server's RSS over an empty data directory, settled (what a restart is held to)."""
-    return _start_once(settled=True)[2]
+    return start_once(settled=True)[2]
 
 
 # -- werewolf play to its first screen ---------------------------------------------------------

@@ -90,15 +90,28 @@ def _streams(lang: str, seconds: float, runs: int) -> list[dict]:
     return sorted((stream(lang, seconds) for _ in range(runs)), key=lambda r: r["cpu_percent"])
 
 
-def figures(quick: bool = False) -> dict[str, float]:
+def figures(quick: bool = False, streams: bool = True) -> dict[str, float]:
+    """``streams=False``: without the 9-pane streams (bench/perf.py has them from
+    bench/perf_before.py, measured beside the issue's tree)."""
     seconds = 3 if quick else 10
     runs = 1 if quick else 3
-    streams = _streams("en", seconds, runs)
-    stream = streams[len(streams) // 2]
-    # The same stream in Chinese: no spaces between the pieces, lines cut by width (a
-    # Chinese speech that lost its anchor cost 75% of a core before session 10's fix).
-    zh_runs = _streams("zh", seconds, runs)
-    zh = zh_runs[len(zh_runs) // 2]
+    out: dict[str, float] = {}
+    if streams:
+        en = _streams("en", seconds, runs)
+        stream = en[len(en) // 2]
+        # The same stream in Chinese: no spaces between the pieces, lines cut by width (a
+        # Chinese speech that lost its anchor cost 75% of a core before session 10's fix).
+        zh_runs = _streams("zh", seconds, runs)
+        zh = zh_runs[len(zh_runs) // 2]
+        out |= {
+            "tui_p50_ms": stream["lag_ms"]["p50"],
+            "tui_p95_ms": stream["lag_ms"]["p95"],
+            "tui_core_pct": stream["cpu_percent"],
+            "tui_core_pct_lo": en[0]["cpu_percent"],
+            "tui_core_pct_hi": en[-1]["cpu_percent"],
+            "tui_zh_p95_ms": zh["lag_ms"]["p95"],
+            "tui_zh_core_pct": zh["cpu_percent"],
+        }
     demand = json.loads(
         _python(
             "import asyncio, json, sys; sys.path.insert(0, 'bench'); import tui_cpu; "
@@ -107,15 +120,8 @@ def figures(quick: bool = False) -> dict[str, float]:
     )
     firsts = sorted(tuple(map(float, _python(FIRST_SCREEN).split())) for _ in range(runs))
     t_import, shown = firsts[len(firsts) // 2]  # the median run
-    return {
-        "tui_p50_ms": stream["lag_ms"]["p50"],
-        "tui_p95_ms": stream["lag_ms"]["p95"],
-        "tui_core_pct": stream["cpu_percent"],
-        "tui_core_pct_lo": streams[0]["cpu_percent"],
-        "tui_core_pct_hi": streams[-1]["cpu_percent"],
+    return out | {
         "tui_core_demand_pct": demand["net_core_pct"],
-        "tui_zh_p95_ms": zh["lag_ms"]["p95"],
-        "tui_zh_core_pct": zh["cpu_percent"],
         "tui_import_s": round(t_import, 3),
         "tui_first_screen_s": round(shown, 3),
     }
