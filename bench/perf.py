@@ -102,6 +102,7 @@ def run(quick: bool) -> dict:
     figures: dict[str, float] = {}
     missing: list[str] = []
     beside = importlib.util.find_spec("perf_before") is not None
+    importlib.import_module("perf_game").HERE.compile()  # (perf_game.Tree.compile)
     for name in SOURCES:
         try:
             module = importlib.import_module(name)

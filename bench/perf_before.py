@@ -69,7 +69,9 @@ def issue_tree() -> Iterator[Tree]:
         )
         subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
         shutil.copy(ROOT / "bench" / "tui_bench.py", where / "bench" / "tui_bench.py")
-        yield Tree(where, f"{PY} -m server")  # its werewolf command was server.cli
+        tree = Tree(where, f"{PY} -m server")  # its werewolf command was server.cli
+        tree.compile()
+        yield tree
     finally:
         shutil.rmtree(where, ignore_errors=True)
 
@@ -101,6 +103,7 @@ def figures(quick: bool = False) -> dict[str, float]:
     which bench/perf.py then measures nowhere else."""
     runs = 1 if quick else 3
     pairs: dict[str, list[tuple[float, float]]] = {name: [] for name in TODAY}
+    HERE.compile()
     with issue_tree() as before:
         for measure in _measures(quick).values():
             for i in range(runs):
