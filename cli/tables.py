@@ -38,6 +38,10 @@ def play(args: argparse.Namespace) -> int:
     if args.seat is not None and not 1 <= args.seat <= args.players:
         print(f"--seat: no seat {args.seat} at a {args.players}-player table", file=sys.stderr)
         return 2
+    # The collector off until the app has painted its game (WerewolfApp turns it on): the
+    # imports and the first frames make objects by the hundred thousand and hardly any
+    # garbage, and its passes over them were a tenth of the client's CPU to that screen.
+    gc.disable()
     if args.server is not None:
         return reaching_server(_play)(args)
     # The private server first: it starts (a process of its own) while this one imports
@@ -60,13 +64,7 @@ def _play(args: argparse.Namespace, private: Starting | None = None) -> int:
         return 2
     if private is None:
         return _play_at(args.server, args)
-    # The terminal app loads while the server starts, the collector off meanwhile: an
-    # import makes objects by the thousand and hardly any garbage (a tenth of its CPU).
-    gc.disable()
-    try:
-        importlib.import_module("tui.app")
-    finally:
-        gc.enable()
+    importlib.import_module("tui.app")  # the terminal app loads while the server starts
     return _play_at(private.url, args, private)
 
 

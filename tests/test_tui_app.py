@@ -54,6 +54,35 @@ async def test_the_app_gives_the_collector_back_what_it_kept_out_of_its_way():
     assert gc.get_freeze_count() == 0
 
 
+@pytest.mark.parametrize("painted", [True, False])
+async def test_the_collector_the_command_turned_off_is_on_once_the_game_is_painted(painted):
+    # ``werewolf play`` turns the collector off from its start (cli/tables.py); the app
+    # turns it on at its game's first painted screen, or when it ends without one.
+    import gc
+
+    gate = asyncio.Event()
+
+    async def source():
+        await gate.wait()
+        yield 1, Token(seat=1, content="first words")
+        await asyncio.Event().wait()
+
+    gc.disable()
+    try:
+        app = WerewolfApp(events=source())
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            off_while_waiting = not gc.isenabled()
+            if painted:
+                gate.set()
+                await pilot_until(pilot, lambda: app.painted_seq >= 1, "the token on screen")
+                assert gc.isenabled()
+        assert off_while_waiting
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
 # -- recorded events ---------------------------------------------------------------------
 async def recorded(seed: int = 4, lang: str = "en") -> list:
     events: list = []

@@ -229,6 +229,14 @@ class WerewolfApp(App[NewTable | None]):
 
     def on_unmount(self) -> None:
         gc.unfreeze()
+        gc.enable()  # (a game never painted: see _painted)
+
+    def _painted(self) -> None:
+        """The game's first screen is up. The command may have turned the collector off
+        for the start (``werewolf play``: cli/tables.py): what was made until now lives as
+        long as the app, so it is frozen out of the collector's way, and the collector on."""
+        gc.freeze()
+        gc.enable()
 
     def on_notify(self, event: Notify) -> None:
         """A toast is up: once it has gone, the screen under it is drawn again, whole."""
@@ -472,6 +480,8 @@ class WerewolfApp(App[NewTable | None]):
                 self._paint_live()
             if self.board.header_dirty:
                 self._paint_header()
+        if self.board.seq and not self.painted_seq:
+            self._painted()
         self.painted_seq = self.board.seq
         offered = (self.board.started, self.board.paused, self.board.over is not None)
         if offered != self._offered:  # start / advance / review come and go in the footer
