@@ -20,7 +20,8 @@ grew (session 8, bench/server_bench.py): those were the crowd's latency spikes. 
 And while the server loads (:func:`loading` to :func:`loaded`: its imports, LangGraph's
 among them) the collector is off: imports make objects by the hundred thousand and almost
 no garbage, and a young pass every 700 new objects walked them over and over (about a
-tenth of the start's CPU, measured: 1.63 s → 1.43 s for the app and the graph).
+tenth of the start's CPU, measured: 1.63 s → 1.43 s for the app and the graph). What they
+made is frozen when it is turned on again.
 """
 
 from __future__ import annotations
@@ -41,7 +42,13 @@ def loading() -> None:
 
 
 def loaded() -> None:
-    """The collector on again: what the server runs is loaded."""
+    """The collector on again: what the server runs is loaded. What the load made is frozen
+    first: made with the collector off, all of it was still in the young generation, and the
+    first young pass then walked it all, and the next pass of the middle generation again
+    (110-140 ms of CPU, measured, in the first game's first second: ``werewolf play``'s
+    first screen). What of it is garbage already waits for the keeper's first sweep."""
+    if not gc.isenabled():  # (off since loading: not in a process that never was)
+        gc.freeze()
     gc.enable()
 
 

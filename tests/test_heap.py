@@ -75,6 +75,8 @@ async def test_the_collector_is_off_while_the_server_loads_and_on_once_the_graph
         await mod.runner.graph()
         await asyncio.sleep(0)  # (the loop runs the import's done callbacks in turn)
         assert gc.isenabled()
+        # what the load made, out of the young passes' way (they would walk all of it)
+        assert gc.get_freeze_count() > 0 and gc.get_count()[0] < 10_000
     finally:
         gc.enable()
         await mod.close()
