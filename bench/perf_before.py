@@ -8,7 +8,7 @@ from hour to hour, so every goal below is a ratio to that loop, or a before/afte
 run". The bare loop is no yardstick for these (it is one event loop's cost per token, not a
 game's), so they are held as a before/after: the issue's tree (``ISSUE_TREE``, the commit
 the issue was filed against) is unpacked beside this checkout and every figure is measured
-on both, alternately, ``runs`` pairs; a pair's ratio is after / before, the figure the median
+on both, alternately, three pairs (five for the two starts: ``PAIRS``); a pair's ratio is after / before, the figure the median
 of the pairs' ratios. The goal is the issue's goal over the lowest figure its "today" column
 gives (``TODAY``): the strictest reading (50 ms → 20 ms per game is a ratio of 0.40).
 
@@ -49,6 +49,11 @@ TODAY: dict[str, tuple[float, float]] = {
     "tui_zh_p95_ms": (81.0, 50.0),
     "tui_zh_core_pct": (38.0, 30.0),
 }
+
+
+# Pairs per figure (3 unless named): a start's wall time swings the most from one run to
+# the next (a pair's ratio read 0.33-0.54 within a minute), and costs seconds a pair.
+PAIRS = {"startup": 5, "first_screen": 5}
 
 
 def goal(figure: str) -> float:
@@ -101,12 +106,11 @@ def figures(quick: bool = False) -> dict[str, float]:
     ratios, after / before), its lowest and highest pair, and the medians of each side:
     ``<figure>_before``, and ``<figure>`` for this tree (with ``<figure>_lo`` and ``_hi``),
     which bench/perf.py then measures nowhere else."""
-    runs = 1 if quick else 3
     pairs: dict[str, list[tuple[float, float]]] = {name: [] for name in TODAY}
     HERE.compile()
     with issue_tree() as before:
-        for measure in _measures(quick).values():
-            for i in range(runs):
+        for name, measure in _measures(quick).items():
+            for i in range(1 if quick else PAIRS.get(name, 3)):
                 # Alternate which tree goes first: neither always gets the fresher minute.
                 order = (before, HERE) if i % 2 == 0 else (HERE, before)
                 got = {tree: measure(tree) for tree in order}
