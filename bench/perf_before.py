@@ -8,8 +8,9 @@ from hour to hour, so every goal below is a ratio to that loop, or a before/afte
 run". The bare loop is no yardstick for these (it is one event loop's cost per token, not a
 game's), so they are held as a before/after: the issue's tree (``ISSUE_TREE``, the commit
 the issue was filed against) is unpacked beside this checkout and every figure is measured
-on both, alternately, three pairs (five for the two starts: ``PAIRS``); a pair's ratio is after / before, the figure the median
-of the pairs' ratios. The goal is the issue's goal over the lowest figure its "today" column
+on both, alternately, three pairs (five for the two starts: ``PAIRS``); a pair's ratio is
+after / before, the figure the median of the pairs' ratios. Both trees run with their
+bytecode written (``Tree.compile``). The goal is the issue's goal over the lowest figure its "today" column
 gives (``TODAY``): the strictest reading (50 ms → 20 ms per game is a ratio of 0.40).
 
 The same measuring code runs both trees: bench/perf_game.py starts each tree's own command
