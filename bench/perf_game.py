@@ -278,8 +278,8 @@ def empty_rss_mb() -> float:
 FIRST_SCREEN = "Night 1 falls"  # the timeline's first line once the game runs
 
 
-def _tree_cpu_s(pid: int) -> float:
-    """CPU seconds used by ``pid`` and every process below it (those still running)."""
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (those still running)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -287,15 +287,40 @@ def _tree_cpu_s(pid: int) -> float:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0.0, [pid]
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
+        found.append(p)
+        todo += children.get(p, [])
+    return found
+
+
+def _tree_cpu_s(pid: int) -> float:
+    """CPU seconds used by ``pid`` and every process below it (those still running)."""
+    total = 0.0
+    for p in _tree(pid):
         try:
             total += _cpu_s(p)
         except OSError:
             continue
-        todo += children.get(p, [])
     return total
+
+
+def _until_gone(pids: list[int], timeout: float = 15) -> None:
+    """Wait until none of ``pids`` runs (a zombie counts as gone)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = []
+        for p in pids:
+            try:
+                state = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                alive.append(p)
+        if not alive:
+            return
+        time.sleep(0.02)
 
 
 CPU_AT_SCREEN: list[float] = []  # the CPU seconds each _tmux_until's command had used
@@ -322,6 +347,7 @@ def _tmux_until(
         if made.returncode == 0:
             break
         t0 = time.perf_counter()
+    pids: list[int] = []
     try:
         while time.perf_counter() - t0 < timeout:
             screen = subprocess.run(
@@ -334,12 +360,17 @@ def _tmux_until(
                     capture_output=True,
                     text=True,
                 ).stdout.strip()
+                pids = _tree(int(pane)) if pane else []
                 CPU_AT_SCREEN.append(_tree_cpu_s(int(pane)) if pane else float("nan"))
                 return seconds
             time.sleep(0.02)
         return float("nan")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+        # Its processes end before the next measurement starts: ``werewolf play`` takes up
+        # to a second to stop its private server, most of a core, which would weigh on
+        # whatever is measured next (the other tree's turn, in bench/perf_before.py).
+        _until_gone(pids)
 
 
 PLAY_ARGS = "play --seat 4 --seed 12 --pace 30"
