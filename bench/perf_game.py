@@ -307,19 +307,18 @@ def _tree_cpu_s(pid: int) -> float:
 
 
 def _until_gone(pids: list[int], timeout: float = 15) -> None:
-    """Wait until none of ``pids`` runs (a zombie counts as gone)."""
+    """Wait until none of ``pids`` runs. A zombie whose threads still run counts as running:
+    the issue's tree's client and server turn zombie at once and run on for up to 2 s."""
+
+    def running(p: int) -> bool:
+        try:
+            state = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            return state != "Z" or len(os.listdir(f"/proc/{p}/task")) > 1
+        except OSError:
+            return False
+
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        alive = []
-        for p in pids:
-            try:
-                state = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if state != "Z":
-                alive.append(p)
-        if not alive:
-            return
+    while time.monotonic() < deadline and any(running(p) for p in pids):
         time.sleep(0.02)
 
 
@@ -367,9 +366,9 @@ def _tmux_until(
         return float("nan")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], check=False)
-        # Its processes end before the next measurement starts: ``werewolf play`` takes up
-        # to a second to stop its private server, most of a core, which would weigh on
-        # whatever is measured next (the other tree's turn, in bench/perf_before.py).
+        # Its processes end before the next measurement starts: ours took up to a second to
+        # stop its private server, at most of a core, the issue's tree up to 2 s: either
+        # weighed on whatever was measured next (the other tree's turn, bench/perf_before.py).
         _until_gone(pids)
 
 
