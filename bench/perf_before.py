@@ -14,7 +14,9 @@ bytecode written (``Tree.compile``). The goal is the issue's goal over the lowes
 its "today" column gives (``TODAY``): 50 ms → 20 ms per game is a ratio of 0.40. Where
 the issue gives a range, that is its most lenient reading (the range's middle asks 0.374
 for ``simulate``, 0.377 for the first screen, 0.518 and 0.517 for the client's lag and
-CPU); bench/perf.py prints those figures' pairs' lowest and highest beside them.
+CPU); bench/perf.py prints those figures' pairs' lowest and highest beside them. The
+issue's first screen was measured "at load 4": it is measured twice here, on the machine as
+it is and with four processes spinning beside both trees (``loaded``), each judged.
 
 The same measuring code runs both trees: bench/perf_game.py starts each tree's own command
 (``python -m server`` there), and bench/tui_bench.py is copied into the issue's tree.
@@ -31,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +49,9 @@ ISSUE_TREE = "322e2b8"  # main when issue 12 was filed: what its "today" column 
 TODAY: dict[str, tuple[float, float]] = {
     "simulate_ms_per_game": (50.0, 20.0),
     "serve_startup_s": (2.97, 1.5),
-    "play_first_screen_s": (4.7, 2.0),  # "4.7-5.9 s at load 4"
+    "play_first_screen_s": (4.7, 2.0),  # "4.7-5.9 s at load 4": here, on a quiet machine
+    # ... and at load 4, as the issue measured it: four spinning processes beside both trees
+    "play_first_screen_load4_s": (4.7, 2.0),
     "tui_p95_ms": (81.0, 50.0),
     "tui_core_pct": (38.0, 30.0),
     # Not in the issue: the same stream in Chinese, held to the same goals.
@@ -57,7 +62,21 @@ TODAY: dict[str, tuple[float, float]] = {
 
 # Pairs per figure (3 unless named): a start's wall time swings the most from one run to
 # the next (a pair's ratio read 0.33-0.54 within a minute), and costs seconds a pair.
-PAIRS = {"startup": 5, "first_screen": 5}
+PAIRS = {"startup": 5, "first_screen": 5, "first_screen_load4": 5}
+LOAD = 4  # the issue's first screen was measured "at load 4"
+
+
+@contextmanager
+def loaded(processes: int = LOAD) -> Iterator[None]:
+    """``processes`` processes spinning on the CPU meanwhile (a load average of about that)."""
+    spinning = [subprocess.Popen([PY, "-c", "while True: pass"]) for _ in range(processes)]
+    try:
+        time.sleep(0.5)  # (all of them running)
+        yield
+    finally:
+        for p in spinning:
+            p.kill()
+            p.wait()
 
 
 def goal(figure: str) -> float:
@@ -100,9 +119,16 @@ def _measures(quick: bool) -> dict[str, Callable[[Tree], dict[str, float]]]:
         "simulate": lambda t: {"simulate_ms_per_game": perf_game.simulate_ms_per_game(games, t)},
         "startup": lambda t: {"serve_startup_s": perf_game.start_once(tree=t)[0]},
         "first_screen": lambda t: {"play_first_screen_s": perf_game.play_first_screen_s(1, t)},
+        "first_screen_load4": lambda t: {"play_first_screen_load4_s": first_screen_loaded(t)},
         "tui": tui("en", "tui"),
         "tui_zh": tui("zh", "tui_zh"),
     }
+
+
+def first_screen_loaded(tree: Tree) -> float:
+    """``werewolf play``'s first screen at load 4 (:func:`loaded`)."""
+    with loaded():
+        return perf_game.play_first_screen_s(1, tree)
 
 
 def figures(quick: bool = False) -> dict[str, float]:
