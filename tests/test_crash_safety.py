@@ -145,6 +145,8 @@ async def test_kill_and_restart_loses_repeats_and_changes_nothing(tmp_path):
         await asyncio.wait_for(asyncio.gather(*followers), 3 * GIVE_UP)
         for p in nodes:
             await asyncio.wait_for(asyncio.to_thread(p.wait), GIVE_UP)
+            # (without tests/node installed, it fails at once: say so, not "a gap" later)
+            assert p.returncode == 0, "the EventSource follower failed (`make test` installs it)"
         for g, seen in zip(games, ours, strict=True):
             log = await whole_log(srv.url, g)
             assert log[-1][1]["type"] == "snapshot" and log[-1][1]["state"]["over"], "unfinished"
