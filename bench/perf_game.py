@@ -295,10 +295,10 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _tree_cpu_s(pid: int) -> float:
-    """CPU seconds used by ``pid`` and every process below it (those still running)."""
+def _tree_cpu_s(pids: list[int]) -> float:
+    """CPU seconds used by ``pids`` (a :func:`_tree`: those still running)."""
     total = 0.0
-    for p in _tree(pid):
+    for p in pids:
         try:
             total += _cpu_s(p)
         except OSError:
@@ -359,8 +359,8 @@ def _tmux_until(
                     capture_output=True,
                     text=True,
                 ).stdout.strip()
-                pids = _tree(int(pane)) if pane else []
-                CPU_AT_SCREEN.append(_tree_cpu_s(int(pane)) if pane else float("nan"))
+                pids = _tree(int(pane)) if pane else []  # (one walk of /proc for both)
+                CPU_AT_SCREEN.append(_tree_cpu_s(pids) if pids else float("nan"))
                 return seconds
             time.sleep(0.02)
         return float("nan")
