@@ -28,10 +28,18 @@ if TYPE_CHECKING:
 START_SECONDS = 90  # generous: a loaded machine starts slowly
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _listening() -> socket.socket:
+    """A socket on a free loopback port, listening: the server's, handed to it. A client can
+    connect at once; its request waits in the backlog until the server has loaded and
+    accepts it, so nobody polls, and no other program can take the port meanwhile."""
+    sock = socket.socket()
+    try:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 class Starting:
@@ -95,27 +103,28 @@ def starting_server(
     games live in a temporary folder removed when the server stops (Ctrl-C, a closed
     terminal and ``kill`` included). ``env``: variables for the server on top of this
     process's."""
-    port = _free_port()
     temporary = data_dir is None
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="werewolf-"))
     log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
-    )
+    with _listening() as sock:
+        port = sock.getsockname()[1]
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "server",
+                "serve",
+                "--fd",
+                str(sock.fileno()),
+                "--data-dir",
+                str(data_dir),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
+            pass_fds=(sock.fileno(),),
+        )
+    # (this process's copy closed: once the server is gone, a connection is refused)
 
     def stop() -> None:
         if log.closed:  # stopped already (by a signal, then by the ``finally``)
@@ -170,6 +179,9 @@ def _stopped_on_hangup(stop: Callable[[], None]) -> Iterator[None]:
 
 
 async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    """Wait for the server's first answer. Its socket listens from the start: the request
+    waits in the backlog while the server loads, and is answered as soon as it serves. A
+    refused or broken connection means the server has exited (or is exiting)."""
     import asyncio
 
     import httpx
@@ -181,11 +193,14 @@ async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"the local server exited; see {log}")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RuntimeError(f"the local server did not start in {START_SECONDS} s")
             try:
-                await client.health(timeout=1)
+                await client.health(timeout=left)
                 return
+            except httpx.TimeoutException:
+                continue  # (then the deadline says so)
             except (httpx.TransportError, ApiError):
                 pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the local server did not start in {START_SECONDS} s")
-            await asyncio.sleep(0.02)  # (a refused connection costs next to nothing)
+            await asyncio.sleep(0.02)  # (the server exiting: its end is seen next time round)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import FrameType
@@ -105,7 +106,10 @@ def serve(
     log_level: str = "warning",
     max_body_bytes: int | None = None,
     lock: DataDirLock | None = None,
+    sock: socket.socket | None = None,
 ) -> None:
+    """Serve until stopped: on ``host``:``port``, or on ``sock``, a socket already bound and
+    listening (its connections wait in its backlog while the app loads)."""
     config = uvicorn.Config(
         create_app(data_dir, max_body_bytes, lock, bind=host),
         host=host,
@@ -119,4 +123,4 @@ def serve(
         # it from 127.0.0.1, where on a shared machine every local user is (server/api/quotas)
         proxy_headers=bool(os.environ.get("FORWARDED_ALLOW_IPS", "").strip()),
     )
-    Server(config).run()
+    Server(config).run(sockets=None if sock is None else [sock])

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 import sys
 from pathlib import Path
 
@@ -13,6 +15,13 @@ from shared.settings import BadVariable, Settings
 def add_serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument(
+        "--fd",
+        type=int,
+        default=None,
+        help="serve on this inherited listening socket, bound by whoever started the "
+        "server (werewolf play: its private server); --host and --port are then not used",
+    )
     p.add_argument(
         "--data-dir",
         default=None,
@@ -41,18 +50,41 @@ def serve_from_args(args: argparse.Namespace) -> int:
     except DataDirInUse as e:
         print(f"werewolf serve: {e}", file=sys.stderr)
         return 1
-    print(f"werewolf server on http://{args.host}:{args.port} (data: {data_dir})", flush=True)
+    host, port, sock = args.host, args.port, None
+    if args.fd is not None:
+        try:
+            sock = listening(args.fd)
+        except OSError as e:
+            lock.release()
+            print(f"werewolf serve: --fd {args.fd}: {e.strerror or e}", file=sys.stderr)
+            return 2
+        host, port = sock.getsockname()[:2]
+    print(f"werewolf server on http://{host}:{port} (data: {data_dir})", flush=True)
     try:
         serve(
-            host=args.host,
-            port=args.port,
+            host=host,
+            port=port,
             data_dir=data_dir,
             max_body_bytes=limits.max_body_bytes,
             lock=lock,
+            sock=sock,
         )
     finally:
         lock.release()
     return 0
+
+
+def listening(fd: int) -> socket.socket:
+    """The TCP socket listening on the inherited descriptor ``fd`` (its family read from it),
+    or OSError: not a socket, not TCP, not listening."""
+    sock = socket.socket(fileno=fd)
+    if sock.type != socket.SOCK_STREAM or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        sock.detach()
+        raise OSError(errno.ENOTSOCK, "not a TCP socket")
+    if not sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
+        sock.detach()
+        raise OSError(errno.EINVAL, "the socket is not listening")
+    return sock
 
 
 def main(argv: list[str] | None = None) -> int:

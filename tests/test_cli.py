@@ -10,6 +10,7 @@ import time
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import ROOT, free_port
 
@@ -212,3 +213,67 @@ def test_the_game_play_makes_apart_is_the_private_servers_answer(tmp_path):
         assert e.value.status == 422 and "players" in e.value.message
         g = made.result(timeout=120)
         assert set(g["tokens"]) == {"4"} and g["game_id"]
+
+
+def _serve_on(fd: int, data_dir: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--fd", str(fd), "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        pass_fds=(fd,),
+    )
+
+
+def test_a_request_sent_before_the_server_has_loaded_is_answered_on_its_socket(tmp_path):
+    """The private server's socket is bound by ``werewolf play`` and handed over (``--fd``):
+    a request sent before the server even starts waits in the backlog and is answered once
+    it serves (nobody polls; no other program can take the port meanwhile)."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        early = socket.create_connection(("127.0.0.1", port), timeout=120)
+        early.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        proc = _serve_on(listener.fileno(), tmp_path)
+    try:
+        with early:
+            answer = b""
+            while chunk := early.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+        assert b'"ok":true' in answer
+        # The same socket serves the API, the client's address read as what it is (IPv4).
+        made = httpx.post(f"http://127.0.0.1:{port}/games", json={"humans": [1]}, timeout=30)
+        assert made.status_code == 201, made.text
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert f"werewolf server on http://127.0.0.1:{port}" in out
+
+
+@pytest.mark.parametrize("what", ["a pipe", "a socket not listening"])
+def test_serve_refuses_an_fd_that_is_no_listening_socket(tmp_path, what):
+    import socket
+
+    if what == "a pipe":
+        r, w = os.pipe()
+        os.close(w)
+        fd, keep = r, None
+    else:
+        keep = socket.socket()
+        keep.bind(("127.0.0.1", 0))
+        fd = keep.fileno()
+    try:
+        proc = _serve_on(fd, tmp_path)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if keep is not None:
+            keep.close()
+        else:
+            os.close(fd)
+    assert proc.returncode == 2 and f"--fd {fd}:" in err, err
+    assert "not a TCP socket" in err or "not listening" in err or "non-socket" in err, err
