@@ -1,5 +1,6 @@
 """Two third-party package ``__init__`` files run only when used (server/lazy_inits.py):
 the game graph imports without them, and whoever asks for one of their names still gets it.
+And httpx's command line is loaded only if it runs (cli/lazy_httpx_cli.py).
 Each check runs in a fresh interpreter: this test process has imported LangGraph long ago."""
 
 from __future__ import annotations
@@ -62,3 +63,23 @@ def test_a_name_asked_of_a_lazy_package_runs_its_init_and_is_the_real_one():
     assert seen["models"] > 100  # the whole ``__init__`` ran once asked
     assert seen["missing"] and "NoSuchName" in seen["missing"]
     assert seen["lazy_left"] is False  # the package is as Python would have made it
+
+
+def test_a_werewolf_process_imports_httpx_without_its_command_line_until_it_runs():
+    seen = _fresh(
+        "import contextlib, io, json, sys\n"
+        "import cli, httpx, httpx_sse, tui.client\n"
+        "cli_mods = sorted(m for m in ('click', 'pygments', 'rich.progress') if m in sys.modules)\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    try:\n"
+        "        httpx.main(['--help'])\n"
+        "    except SystemExit as e:\n"
+        "        code = e.code\n"
+        "real = sys.modules['httpx._main']\n"
+        "print(json.dumps({'before': cli_mods, 'code': code, 'usage': 'Usage' in out.getvalue(),\n"
+        "  'real': real.__file__.endswith('_main.py') and 'click' in sys.modules}))\n"
+    )
+    assert seen["before"] == []  # click, pygments and rich.progress when loaded at once
+    assert seen["code"] == 0 and seen["usage"]  # httpx.main is httpx's command line
+    assert seen["real"]  # loaded in full once it ran
