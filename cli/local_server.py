@@ -19,11 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import httpx
-
+from typing import Any
 
 START_SECONDS = 90  # generous: a loaded machine starts slowly
 
@@ -73,7 +69,7 @@ class Starting:
 
             async def once() -> dict[str, Any]:
                 await self.up()
-                async with GameClient(self.url, transport=_loopback()) as client:
+                async with GameClient(self.url) as client:
                     return await client.create_game(**body)
 
             try:
@@ -83,14 +79,6 @@ class Starting:
 
         threading.Thread(target=create, name="create-game", daemon=True).start()
         return made
-
-
-def _loopback() -> httpx.AsyncHTTPTransport:
-    """A transport for the private server: plain HTTP on 127.0.0.1, so no TLS settings (a
-    default httpx client loads the CA bundle first: a tenth of a second)."""
-    import httpx
-
-    return httpx.AsyncHTTPTransport(verify=False)
 
 
 @contextmanager
@@ -189,7 +177,7 @@ async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     from tui.client import ApiError, GameClient
 
     deadline = time.monotonic() + START_SECONDS
-    async with GameClient(url, transport=_loopback()) as client:
+    async with GameClient(url) as client:
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"the local server exited; see {log}")

@@ -187,3 +187,19 @@ async def test_the_first_snapshot_is_asked_again_while_the_server_fails():
         await client.snapshot_when_up(states.append)
     await client.aclose()
     assert err.value.status == 403 and len(states) == 1
+
+
+def test_a_client_of_a_plain_http_server_reads_no_certificates_and_trusts_none():
+    """The CA bundle is read only for an https server (110 ms of CPU before ``werewolf
+    play``'s first frame, for a private server on plain HTTP); the context a plain-HTTP
+    client is given lets no certificate through, should TLS ever go through it."""
+    import ssl
+
+    from tui.client import tls_for
+
+    plain = tls_for("http://127.0.0.1:8765")
+    assert plain.cert_store_stats()["x509_ca"] == 0
+    assert plain.verify_mode == ssl.CERT_REQUIRED and plain.check_hostname
+    secure = tls_for("HTTPS://werewolf.example")
+    assert secure.cert_store_stats()["x509_ca"] > 0  # httpx's default: every CA
+    assert secure is tls_for("https://other.example")  # read once per process
