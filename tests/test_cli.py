@@ -277,3 +277,15 @@ def test_serve_refuses_an_fd_that_is_no_listening_socket(tmp_path, what):
             os.close(fd)
     assert proc.returncode == 2 and f"--fd {fd}:" in err, err
     assert "not a TCP socket" in err or "not listening" in err or "non-socket" in err, err
+
+
+def test_a_private_server_that_exits_while_its_client_waits_is_told(tmp_path):
+    """The client's request waits in the socket's backlog; a server that exits instead of
+    serving (here: a limit it can't read) closes the socket with it, and the client says
+    that the server exited (not that it did not start in time)."""
+    from cli.local_server import starting_server
+
+    with starting_server(tmp_path, env={"WEREWOLF_RATE_CREATE": "lots"}) as server:
+        with pytest.raises(RuntimeError, match="the local server exited"):
+            server.ready()
+    assert "WEREWOLF_RATE_CREATE='lots'" in (tmp_path / "server.log").read_text()
