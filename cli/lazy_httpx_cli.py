@@ -1,7 +1,8 @@
 """httpx's own command line, loaded only if it runs.
 
 ``import httpx`` imports ``httpx._main``, httpx's command line, whenever what it needs is
-installed: click (uvicorn needs it), Rich and Pygments (Textual's). Those imports were
+installed (else it puts a stub in its place): click (uvicorn needs it), Rich and Pygments
+(Textual's). Those imports were
 about 90 ms of CPU in every ``werewolf`` process that talks HTTP, and none of them runs
 httpx's command line: 8% of ``werewolf play``'s CPU to its first frame, which it spends
 while its private server starts beside it (bench/perf_game.py). Upstream knows it:
@@ -10,8 +11,10 @@ encode/httpx#3547 (open) moves the import into ``httpx/__main__.py``.
 :func:`install` puts a finder first on ``sys.meta_path`` that answers for ``httpx._main``
 only: a module holding a ``main`` that loads the real ``httpx._main`` when it is called,
 and calls its ``main``. ``httpx.main`` is that function; anything that imports
-``httpx._main`` after it was called gets the real module. Where httpx has no ``_main`` (a
-release that dropped it), the finder steps aside.
+``httpx._main`` after it was called gets the real module (before, the stand-in has only
+``main``: nothing here uses the module's other names). Where httpx has no ``_main`` (a
+release that dropped it), the finder steps aside; where click or Rich is missing, calling
+``main`` says so as httpx would.
 
 Why not ``importlib.util.LazyLoader``: ``from ._main import main`` reads ``main`` at once,
 which would load the module there and then.
@@ -41,7 +44,16 @@ class _Deferred:  # (a loader: not importlib.abc's, 20 ms of imports)
     @staticmethod
     def exec_module(module: ModuleType) -> None:
         def main(*args: Any, **kwargs: Any) -> Any:
-            return _real().main(*args, **kwargs)
+            try:
+                real = _real()
+            except ImportError:  # what httpx itself says without its CLI's packages
+                print(
+                    "The httpx command line client could not run because the required "
+                    "dependencies were not installed.\nMake sure you've installed "
+                    "everything with: pip install 'httpx[cli]'\n"
+                )
+                sys.exit(1)
+            return real.main(*args, **kwargs)
 
         main.__doc__ = "httpx's command line (``httpx._main.main``, loaded when called)."
         module.main = main  # type: ignore[attr-defined]

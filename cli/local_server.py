@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 START_SECONDS = 90  # generous: a loaded machine starts slowly
 
@@ -81,6 +81,28 @@ class Starting:
         return made
 
 
+def _serve_on(
+    sock: socket.socket, data_dir: Path, log: IO[bytes], env: dict[str, str] | None
+) -> subprocess.Popen:
+    """``python -m server serve`` on the listening ``sock``, passed down to it."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "serve",
+            "--fd",
+            str(sock.fileno()),
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
+        pass_fds=(sock.fileno(),),
+    )
+
+
 @contextmanager
 def starting_server(
     data_dir: Path | None = None, env: dict[str, str] | None = None
@@ -94,25 +116,16 @@ def starting_server(
     temporary = data_dir is None
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="werewolf-"))
     log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the server
-    with _listening() as sock:
-        port = sock.getsockname()[1]
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "server",
-                "serve",
-                "--fd",
-                str(sock.fileno()),
-                "--data-dir",
-                str(data_dir),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
-            pass_fds=(sock.fileno(),),
-        )
-    # (this process's copy closed: once the server is gone, a connection is refused)
+    try:
+        with _listening() as sock:
+            port = sock.getsockname()[1]
+            proc = _serve_on(sock, data_dir, log, env)
+        # (this process's copy closed: once the server is gone, a connection is refused)
+    except BaseException:
+        log.close()
+        if temporary:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        raise
 
     def stop() -> None:
         if log.closed:  # stopped already (by a signal, then by the ``finally``)
@@ -185,10 +198,11 @@ async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
             if left <= 0:
                 raise RuntimeError(f"the local server did not start in {START_SECONDS} s")
             try:
-                await client.health(timeout=left)
+                # (a few seconds at a time: its exit is looked for between two tries)
+                await client.health(timeout=min(left, 5.0))
                 return
             except httpx.TimeoutException:
-                continue  # (then the deadline says so)
+                continue  # (a slow start; the deadline says when it is too slow)
             except (httpx.TransportError, ApiError):
                 pass
             await asyncio.sleep(0.02)  # (the server exiting: its end is seen next time round)

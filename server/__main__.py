@@ -4,8 +4,8 @@ import sys
 
 from server.heap import loading
 
-# The collector off from the very start (server/heap.py): the command's own imports
-# (pydantic, the settings) come before ``serve`` turns it off otherwise.
+# The collector off before the command's own imports (pydantic, the settings), which come
+# before ``serve`` would turn it off (server/heap.py); only the package and asyncio precede.
 loading()
 
 from server.command import main  # noqa: E402

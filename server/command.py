@@ -14,13 +14,14 @@ from shared.settings import BadVariable, Settings
 
 def add_serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765)
-    p.add_argument(
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--port", type=int, default=8765)
+    where.add_argument(
         "--fd",
         type=int,
         default=None,
         help="serve on this inherited listening socket, bound by whoever started the "
-        "server (werewolf play: its private server); --host and --port are then not used",
+        "server (werewolf play: its private server); --host is then not used",
     )
     p.add_argument(
         "--data-dir",
@@ -54,12 +55,14 @@ def serve_from_args(args: argparse.Namespace) -> int:
     if args.fd is not None:
         try:
             sock = listening(args.fd)
-        except OSError as e:
+        except (OSError, ValueError) as e:  # (ValueError: a negative number)
             lock.release()
-            print(f"werewolf serve: --fd {args.fd}: {e.strerror or e}", file=sys.stderr)
+            why = e.strerror if isinstance(e, OSError) and e.strerror else e
+            print(f"werewolf serve: --fd {args.fd}: {why}", file=sys.stderr)
             return 2
         host, port = sock.getsockname()[:2]
-    print(f"werewolf server on http://{host}:{port} (data: {data_dir})", flush=True)
+    shown = f"[{host}]" if ":" in host else host  # (an IPv6 address, as a URL has it)
+    print(f"werewolf server on http://{shown}:{port} (data: {data_dir})", flush=True)
     try:
         serve(
             host=host,
@@ -84,6 +87,9 @@ def listening(fd: int) -> socket.socket:
     if not sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
         sock.detach()
         raise OSError(errno.EINVAL, "the socket is not listening")
+    # Not passed on to anything the server starts: once the server is gone, so is the
+    # socket, and a client waiting in its backlog hears it at once.
+    sock.set_inheritable(False)
     return sock
 
 

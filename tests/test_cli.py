@@ -237,8 +237,12 @@ def test_a_request_sent_before_the_server_has_loaded_is_answered_on_its_socket(t
         listener.listen(8)
         port = listener.getsockname()[1]
         early = socket.create_connection(("127.0.0.1", port), timeout=120)
-        early.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        proc = _serve_on(listener.fileno(), tmp_path)
+        try:
+            early.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            proc = _serve_on(listener.fileno(), tmp_path)
+        except BaseException:
+            early.close()
+            raise
     try:
         with early:
             answer = b""
@@ -251,7 +255,11 @@ def test_a_request_sent_before_the_server_has_loaded_is_answered_on_its_socket(t
         assert made.status_code == 201, made.text
     finally:
         proc.terminate()
-        out, _ = proc.communicate(timeout=30)
+        try:
+            out, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
     assert f"werewolf server on http://127.0.0.1:{port}" in out
 
 
@@ -269,7 +277,11 @@ def test_serve_refuses_an_fd_that_is_no_listening_socket(tmp_path, what):
         fd = keep.fileno()
     try:
         proc = _serve_on(fd, tmp_path)
-        _, err = proc.communicate(timeout=60)
+        try:
+            _, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
     finally:
         if keep is not None:
             keep.close()
@@ -277,6 +289,25 @@ def test_serve_refuses_an_fd_that_is_no_listening_socket(tmp_path, what):
             os.close(fd)
     assert proc.returncode == 2 and f"--fd {fd}:" in err, err
     assert "not a TCP socket" in err or "not listening" in err or "non-socket" in err, err
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["--fd", "-1"], "--fd -1: negative file descriptor"),
+        (["--fd", "3", "--port", "8765"], "not allowed with argument"),
+    ],
+)
+def test_serve_refuses_a_negative_fd_or_an_fd_beside_a_port(tmp_path, args, said):
+    out = subprocess.run(
+        [sys.executable, "-m", "server", "serve", *args, "--data-dir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2 and said in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr
 
 
 def test_a_private_server_that_exits_while_its_client_waits_is_told(tmp_path):

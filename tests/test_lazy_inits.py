@@ -83,3 +83,24 @@ def test_a_werewolf_process_imports_httpx_without_its_command_line_until_it_runs
     assert seen["before"] == []  # click, pygments and rich.progress when loaded at once
     assert seen["code"] == 0 and seen["usage"]  # httpx.main is httpx's command line
     assert seen["real"]  # loaded in full once it ran
+
+
+def test_httpx_main_without_its_command_lines_packages_says_so_as_httpx_would():
+    seen = _fresh(
+        "import contextlib, io, json, sys\n"
+        "class NoClick:\n"
+        "    @staticmethod\n"
+        "    def find_spec(name, path=None, target=None):\n"
+        "        if name == 'click': raise ImportError('no click here')\n"
+        "sys.meta_path.insert(0, NoClick)\n"
+        "import cli, httpx\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    try:\n"
+        "        httpx.main([])\n"
+        "    except SystemExit as e:\n"
+        "        code = e.code\n"
+        "print(json.dumps({'code': code, 'said': out.getvalue()}))\n"
+    )
+    assert seen["code"] == 1
+    assert "pip install 'httpx[cli]'" in seen["said"]

@@ -66,7 +66,11 @@ class Played:
 
 
 async def play(url: str, seed: int, players: int = 9, **body) -> Played:
+    """An all-bot game to its end. The names' seed is pinned too: the seat names are drawn
+    apart from the deal's seed, and they are in every prompt (and the built-in bots'
+    tempers follow them), so the seed alone leaves the game's course to chance."""
     creator = GameClient(url)
+    body.setdefault("names_seed", seed)
     try:
         g = await creator.create_game(
             players=players, humans=0, pace=0, seed=seed, bots=body.pop("bots", "llm"), **body

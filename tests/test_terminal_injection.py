@@ -200,7 +200,16 @@ async def test_no_escape_sequence_reaches_a_watchers_terminal(llm_server, tmp_pa
     async with httpx.AsyncClient(base_url=url, timeout=60) as c:
         g = (
             await c.post(
-                "/games", json={"players": 6, "humans": [2], "bots": "llm", "pace": 0, "seed": 5}
+                "/games",
+                # (both seeds: the names are in the prompts, so they steer the game too)
+                json={
+                    "players": 6,
+                    "humans": [2],
+                    "bots": "llm",
+                    "pace": 0,
+                    "seed": 5,
+                    "names_seed": 5,
+                },
             )
         ).json()
     watcher = Terminal(

@@ -189,17 +189,48 @@ async def test_the_first_snapshot_is_asked_again_while_the_server_fails():
     assert err.value.status == 403 and len(states) == 1
 
 
-def test_a_client_of_a_plain_http_server_reads_no_certificates_and_trusts_none():
-    """The CA bundle is read only for an https server (110 ms of CPU before ``werewolf
-    play``'s first frame, for a private server on plain HTTP); the context a plain-HTTP
-    client is given lets no certificate through, should TLS ever go through it."""
+def test_only_a_server_on_this_machine_gets_a_client_without_cas_or_proxies():
+    """The CA bundle (110 ms of CPU before ``werewolf play``'s first frame) and the proxies
+    the environment names are skipped only for a plain-HTTP server on loopback; the context
+    it gets lets no certificate through, should TLS ever go through it."""
     import ssl
 
-    from tui.client import tls_for
+    from tui.client import _trusting_nothing, on_this_machine
 
-    plain = tls_for("http://127.0.0.1:8765")
-    assert plain.cert_store_stats()["x509_ca"] == 0
-    assert plain.verify_mode == ssl.CERT_REQUIRED and plain.check_hostname
-    secure = tls_for("HTTPS://werewolf.example")
-    assert secure.cert_store_stats()["x509_ca"] > 0  # httpx's default: every CA
-    assert secure is tls_for("https://other.example")  # read once per process
+    for url in ("http://127.0.0.1:8765", "http://localhost:1", "http://[::1]:8765/"):
+        assert on_this_machine(url), url
+    for url in ("https://127.0.0.1:8765", "http://werewolf.example", "http://10.0.0.1", "nope"):
+        assert not on_this_machine(url), url
+    nothing = _trusting_nothing()
+    assert nothing.cert_store_stats()["x509_ca"] == 0
+    assert nothing.verify_mode == ssl.CERT_REQUIRED and nothing.check_hostname
+
+
+async def test_a_proxy_in_the_environment_is_used_for_other_servers_never_for_this_machine(
+    server, monkeypatch
+):
+    """With ``HTTP_PROXY`` set (here: our own server, standing in for a proxy), a client of a
+    server elsewhere goes through it; a client of the server on loopback does not (a proxy
+    could not reach it)."""
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    monkeypatch.setenv("NO_PROXY", "")
+    local = GameClient(server.url)
+    try:
+        assert (await local.health())["ok"] is True  # straight to the server
+    finally:
+        await local.aclose()
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nobody there
+    local = GameClient(server.url)
+    try:
+        assert (await local.health())["ok"] is True  # the proxy is not even tried
+    finally:
+        await local.aclose()
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    far = GameClient("http://werewolf.invalid")
+    try:
+        # Through the "proxy": our server answers (and refuses a host it isn't), where
+        # without one the name would not even resolve.
+        with pytest.raises(ApiError):
+            await far.health()
+    finally:
+        await far.aclose()

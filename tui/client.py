@@ -105,16 +105,26 @@ def _tls() -> ssl.SSLContext:
 
 @functools.cache
 def _trusting_nothing() -> ssl.SSLContext:
-    """A TLS context with no CA: for a server on plain HTTP, whose client never uses TLS
-    (httpx wants a context all the same). Nothing is read to make it (httpx's default
-    reads the whole CA bundle: 110 ms of CPU before ``werewolf play``'s first frame), and
-    should a TLS connection ever go through it, no certificate would pass."""
+    """A TLS context with no CA, for a client that never uses TLS (httpx wants a context all
+    the same). Nothing is read to make it (httpx's default reads the whole CA bundle: 110 ms
+    of CPU before ``werewolf play``'s first frame), and should a TLS connection ever go
+    through it, no certificate would pass."""
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
-def tls_for(url: str) -> ssl.SSLContext:
-    """The TLS context for a client of the server at ``url``."""
-    return _tls() if url.lower().startswith("https:") else _trusting_nothing()
+def on_this_machine(url: str) -> bool:
+    """Is ``url`` a plain-HTTP server on this machine's loopback (``werewolf play``'s private
+    server, or one the user started here)? Its client goes to it directly, never through a
+    proxy from the environment (``HTTP_PROXY``, ``ALL_PROXY``: nothing to proxy on
+    loopback, and a proxy would not reach it), and so never uses TLS."""
+    try:
+        u = httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    if u.scheme != "http":
+        return False
+    host = u.host.lower()
+    return host == "localhost" or host == "::1" or host.startswith("127.")
 
 
 class GameClient:
@@ -130,12 +140,16 @@ class GameClient:
         self.token = token
         self.game_id = game_id
         self.max_backoff = max_backoff
+        local = on_this_machine(self.base_url)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(10.0, read=None),
             transport=transport,
             headers=caller_headers(os.environ),  # (behind the ssh door only: shared/door.py)
-            verify=tls_for(self.base_url),
+            # Elsewhere, any proxy the environment names, and the CAs (an https proxy needs
+            # them even for a plain-HTTP server).
+            trust_env=not local,
+            verify=_trusting_nothing() if local else _tls(),
         )
 
     async def aclose(self) -> None:
