@@ -120,7 +120,8 @@ async def _bot_decides(
     if kind == "builtin":
         plan = _builtin_decides(game, d)
     else:
-        plan = await get_bot(kind)(seat_view(game, d.seat), d, Turn(_bot_rng(game, d), tw, record))
+        turn = Turn(_bot_rng(game, d), tw, record, game=str(_configured("thread_id") or ""))
+        plan = await get_bot(kind)(seat_view(game, d.seat), d, turn)
     if typed and not plan.streamed:
         await _say(tw, d, plan)
     return plan.action

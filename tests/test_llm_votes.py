@@ -42,10 +42,16 @@ def first_day(seed: int = 3) -> GameState:
     return state
 
 
-async def decide(state: GameState, d: Decision, llm: ScriptedLLM, heard: list | None = None):
+async def decide(
+    state: GameState,
+    d: Decision,
+    llm: ScriptedLLM,
+    heard: list | None = None,
+    game: str = "the game",
+):
     log = MemoryCallLog()
     write = heard.append if heard is not None else (lambda _e: None)
-    turn = Turn(random.Random(0), Typewriter(write, 0), record=log.add)
+    turn = Turn(random.Random(0), Typewriter(write, 0), record=log.add, game=game)
     settings = LLMSettings(base_url=llm.base_url, model="scripted")
     try:
         return await llm_bot(seat_view(state, d.seat), d, turn, settings=settings), log
@@ -89,6 +95,18 @@ async def test_the_vote_said_with_the_speech_is_cast_when_the_votes_are_called(l
     narrowed = d.model_copy(update={"options": [s for s in d.options if s != v]})
     plan, log = await decide(state, narrowed, llm)
     assert len(llm.calls()) == 1 and plan.action.target in narrowed.options + [None]
+
+
+async def test_a_vote_said_in_one_game_is_never_cast_in_another(llm):
+    """Two games at one server can hear the same words from the same seat on the same day
+    (the same seeds and model, or a short "no news"): the vote said with them in one game
+    is not cast in the other, whose model is asked."""
+    state, seat, _v = await speech_then_votes(llm, "Nothing new from me.")
+    d = next(x for x in pending(state) if x.seat == seat)
+    llm.reset()
+    plan, log = await decide(state, d, llm, game="another game")
+    assert len(llm.calls()) == 1 and [r.decision for r in log.records] == ["vote"]
+    assert plan.action.kind in ("vote", "skip") and not plan.fallback
 
 
 @pytest.mark.parametrize(

@@ -46,12 +46,15 @@ class Turn:
     ``rng`` is seeded from the game and the decision (a replay decides alike);
     ``typewriter`` is the game's stream, for a bot that streams its own thought and
     speech (an LLM, token by token as they arrive); ``record`` keeps what the decision
-    records (each LLM call, each fallback) with this run, or None when nobody keeps them.
+    records (each LLM call, each fallback) with this run, or None when nobody keeps them;
+    ``game`` names the game (its run's thread): what a bot remembers from one decision to
+    another is kept per game, so that two games never hear each other.
     """
 
     rng: random.Random
     typewriter: Typewriter
     record: Callable[[CallRecord], None] | None = None
+    game: str = ""
 
 
 BotFn = Callable[[SeatView, Decision, Turn], Awaitable[Plan]]

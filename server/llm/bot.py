@@ -184,7 +184,7 @@ async def llm_bot(
         return await _fall_back(view, d, turn, streamer, "no model configured", str(e))
     if d.action == "wolf_kill" and (vote := _voted_in_talk(view, d)) is not None:
         return vote
-    if d.action == "vote" and (vote := _voted_in_speech(view, d)) is not None:
+    if d.action == "vote" and (vote := _voted_in_speech(view, d, turn.game)) is not None:
         return vote
     program = PROGRAMS[d.action]
     signature = typed(program, d)
@@ -251,36 +251,39 @@ async def llm_bot(
         if streamer.speaks:  # the speech as its audience heard it, never spoken twice
             action = action.model_copy(update={"text": await _spoken(streamer, action.text)})
         if prediction.get("vote") and action.text:
-            _remember_vote(d.seat, view.day, action.text, prediction.vote)
+            _remember_vote(turn.game, d.seat, view.day, action.text, prediction.vote)
         _fill(call, scope, settings, parsed=action.model_dump(exclude_none=True))
         record(call)
         return Plan(action=action, streamed=True, label=program.label(view.lang))
     return await _fall_back(view, d, turn, streamer, cause, detail)
 
 
-# Whom each seat said it would vote for with today's speech, by the speech as the rules
-# recorded it (so a vote is matched to the speech its own view holds; a restarted server
-# has forgotten, and asks the model). Bounded: a vote is called minutes after its speech.
-_intents: OrderedDict[tuple[int, int, str], str] = OrderedDict()
+# Whom each seat said it would vote for with today's speech, by game and by the speech as
+# the rules recorded it (so a vote is matched to the speech its own view holds; a restarted
+# server has forgotten, and asks the model). By game: two games at one server can hear the
+# same words from the same seat on the same day (the same seeds and model, or a short "no
+# news"), and one's vote must never be cast in the other. Bounded: a vote is called
+# minutes after its speech.
+_intents: OrderedDict[tuple[str, int, int, str], str] = OrderedDict()
 MAX_INTENTS = 4096
 
 
-def _remember_vote(seat: int, day: int, speech: str, vote: str) -> None:
-    _intents[(seat, day, speech)] = vote
+def _remember_vote(game: str, seat: int, day: int, speech: str, vote: str) -> None:
+    _intents[(game, seat, day, speech)] = vote
     while len(_intents) > MAX_INTENTS:
         _intents.popitem(last=False)
 
 
-def _voted_in_speech(view: SeatView, d: Decision) -> Plan | None:
-    """The vote this seat announced with its speech today, if it is still legal and no
-    later speech today brought news bearing on it (then the model is asked again)."""
+def _voted_in_speech(view: SeatView, d: Decision, game: str) -> Plan | None:
+    """The vote this seat announced with its speech today in ``game``, if it is still legal
+    and no later speech today brought news bearing on it (then the model is asked again)."""
     today = [
         e
         for e in view.events
         if isinstance(e, SpeechEnd) and e.kind == "day" and e.day == view.day and e.text
     ]
     own = [i for i, e in enumerate(today) if e.seat == d.seat]
-    said = _intents.get((d.seat, view.day, today[own[-1]].text)) if own else None
+    said = _intents.get((game, d.seat, view.day, today[own[-1]].text)) if own else None
     if said is None:
         return None
     if _news_since(today[own[-1] + 1 :], d.seat, said):
