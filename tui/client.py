@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import ipaddress
 import json
 import os
 import re
@@ -123,8 +124,12 @@ def on_this_machine(url: str) -> bool:
         return False
     if u.scheme != "http":
         return False
-    host = u.host.lower()
-    return host == "localhost" or host == "::1" or host.startswith("127.")
+    if u.host.lower() == "localhost":
+        return True
+    try:  # (as the server's host check reads an address: server/api/hosts.py)
+        return ipaddress.ip_address(u.host).is_loopback
+    except ValueError:  # a name
+        return False
 
 
 class GameClient:
