@@ -1,7 +1,8 @@
 """The private game server ``werewolf play`` starts for one session, on a free loopback port.
 
-Light to import (the standard library only): ``werewolf play`` starts the server first, and
-imports the client's code while the server starts."""
+Light to import (the standard library only): ``werewolf play`` starts the server first, a
+fork of itself once the modules both sides need are loaded, and imports the rest of the
+client while the server loads the rest of its own."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import multiprocessing.process
 
 START_SECONDS = 90  # generous: a loaded machine starts slowly
 
@@ -41,7 +45,7 @@ def _listening() -> socket.socket:
 class Starting:
     """A private server on its way up: ``url`` answers once :meth:`ready` returns."""
 
-    def __init__(self, url: str, proc: subprocess.Popen, log: Path) -> None:
+    def __init__(self, url: str, proc: subprocess.Popen | Child, log: Path) -> None:
         self.url, self.proc, self.log = url, proc, log
 
     def ready(self) -> str:
@@ -81,10 +85,29 @@ class Starting:
         return made
 
 
+# What the server and the terminal app both import, loaded before the server is forked
+# (``_forked``): about 0.4 s of imports the two processes would otherwise each pay (pydantic,
+# the event vocabulary, asyncio, ssl). tests/test_cli.py checks that both sides import them.
+SHARED_MODULES = (
+    "asyncio",
+    "ssl",
+    "email.utils",
+    "http.client",
+    "shared.actions",
+    "shared.audience",
+    "shared.events",
+    "shared.settings",
+    "shared.text",
+)
+
+
 def _serve_on(
     sock: socket.socket, data_dir: Path, log: IO[bytes], env: dict[str, str] | None
-) -> subprocess.Popen:
-    """``python -m server serve`` on the listening ``sock``, passed down to it."""
+) -> subprocess.Popen | Child:
+    """The game server on the listening ``sock``, passed down to it: a fork of this process
+    where that is safe, else ``python -m server serve``."""
+    if _may_fork():
+        return _forked(sock, data_dir, log, env or {})
     return subprocess.Popen(
         [
             sys.executable,
@@ -103,13 +126,86 @@ def _serve_on(
     )
 
 
+def _may_fork() -> bool:
+    """A fork that goes on running Python (no exec) is safe on Linux with one thread: no
+    other thread holds a lock the child would inherit held. (macOS's system libraries are
+    not fork-safe, which is why Python does not fork there by default.)"""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+class Child:
+    """The server's process, as ``subprocess.Popen`` answers for one: a forked server is a
+    :class:`multiprocessing.Process`, whose own names differ."""
+
+    def __init__(self, process: multiprocessing.process.BaseProcess) -> None:
+        self.process = process
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def poll(self) -> int | None:
+        return self.process.exitcode
+
+    def terminate(self) -> None:
+        self.process.terminate()
+
+    def kill(self) -> None:
+        self.process.kill()
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.process.join(timeout)
+        if self.process.exitcode is None:
+            raise subprocess.TimeoutExpired("the game server", timeout or 0.0)
+        return self.process.exitcode
+
+
+def _forked(sock: socket.socket, data_dir: Path, log: IO[bytes], env: dict[str, str]) -> Child:
+    """The server in a fork of this process, made once the modules both sides need are
+    loaded: the server does not load them again, nor start an interpreter of its own. The
+    CPU both processes spend until ``werewolf play``'s first screen, at load 4: 3.7 s with
+    ``python -m server serve``, 3.0 s forked (docs/benchmarks.md, session 15)."""
+    import multiprocessing
+
+    for name in SHARED_MODULES:
+        importlib.import_module(name)
+    process = multiprocessing.get_context("fork").Process(
+        target=_serve_forked,
+        args=(sock.fileno(), str(data_dir), log.fileno(), env),
+        name="werewolf-server",
+        daemon=True,  # (ended by this process's exit, should ``stop`` never run)
+    )
+    process.start()
+    return Child(process)
+
+
+def _serve_forked(fd: int, data_dir: str, log: int, env: dict[str, str]) -> None:
+    """The forked server's life: the terminal let go (its input from /dev/null, its output
+    to the log), ``env`` on top of the environment, then ``python -m server serve``'s."""
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    # Streams of its own: the parent's may be anything it made them (a test's capture, say),
+    # and a line is in the log as soon as it is written (as with PYTHONUNBUFFERED).
+    sys.stdout, sys.stderr = (
+        open(fd, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+        for fd in (1, 2)
+    )
+    os.environ.update(env)
+    from server.command import main
+
+    sys.exit(main(["serve", "--fd", str(fd), "--data-dir", data_dir]))
+
+
 @contextmanager
 def starting_server(
     data_dir: Path | None = None, env: dict[str, str] | None = None
 ) -> Iterator[Starting]:
-    """``python -m server serve`` in a child process, started at once: what the caller does
-    before :meth:`Starting.ready` (its imports: the terminal app, the HTTP client) runs while
-    the server starts, a process of its own on another core. Without a ``data_dir``, the
+    """The game server in a child process (:func:`_serve_on`), started at once: what the
+    caller does before :meth:`Starting.ready` (its imports: the terminal app, the HTTP
+    client) runs while the server starts, a process of its own on another core. Without a ``data_dir``, the
     games live in a temporary folder removed when the server stops (Ctrl-C, a closed
     terminal and ``kill`` included). ``env``: variables for the server on top of this
     process's."""
@@ -179,7 +275,7 @@ def _stopped_on_hangup(stop: Callable[[], None]) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-async def _until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+async def _until_healthy(url: str, proc: subprocess.Popen | Child, log: Path) -> None:
     """Wait for the server's first answer. Its socket listens from the start: the request
     waits in the backlog while the server loads, and is answered as soon as it serves. A
     refused or broken connection means the server has exited (or is exiting)."""

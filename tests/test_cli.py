@@ -161,6 +161,12 @@ def test_play_leaves_no_folder_in_the_temp_dir(tmp_path, leave):
         wait_until(lambda: "^p palette" in screen(), "the board")
         assert [p.name[:9] for p in temp.iterdir()] == ["werewolf-"]  # the private server's
         pid = int((tmp_path / "pid").read_text())
+        # its private server: a fork of it (one thread runs when it starts)
+        (server,) = map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+        assert (
+            Path(f"/proc/{server}/cmdline").read_bytes()
+            == Path(f"/proc/{pid}/cmdline").read_bytes()
+        )
         if leave == "ctrl+q":
             tmux("send-keys", "-t", session, "C-q")
         elif leave == "hangup":
@@ -168,6 +174,7 @@ def test_play_leaves_no_folder_in_the_temp_dir(tmp_path, leave):
         else:
             os.kill(pid, signal.SIGINT)
         wait_until(lambda: gone(pid), f"the end of `werewolf play` ({leave})")
+        wait_until(lambda: gone(server), f"the end of its server ({leave})")
     finally:
         tmux("kill-session", "-t", session)
     assert list(temp.iterdir()) == []
@@ -308,6 +315,62 @@ def test_serve_refuses_a_negative_fd_or_an_fd_beside_a_port(tmp_path, args, said
     )
     assert out.returncode == 2 and said in out.stderr, out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_both_sides_import_what_is_loaded_before_the_private_server_is_forked():
+    """``werewolf play`` loads some modules before it forks its server, for both processes:
+    each must be one that the terminal app and the server both import anyway (a module only
+    one side needs would cost the other's memory, or its start for nothing)."""
+    from cli.local_server import SHARED_MODULES
+
+    client = "import cli.tables, cli.llm, tui.app, tui.launch, tui.tokens"  # (what play imports)
+    for side in (client, "import server.app, server.graph"):
+        out = subprocess.run(
+            [sys.executable, "-c", f"{side}; import sys; print(*sorted(sys.modules))"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        assert set(SHARED_MODULES) <= set(out.stdout.split()), side
+
+
+_PRIVATE_SERVER = """
+import sys, threading, time
+from pathlib import Path
+import httpx
+from cli.local_server import starting_server
+if sys.argv[2] == "threads":
+    threading.Thread(target=time.sleep, args=(120,), daemon=True).start()
+with starting_server(Path(sys.argv[1]), env={"WEREWOLF_MAX_LIVE_GAMES": "1"}) as server:
+    url = server.ready()
+    print(type(server.proc).__name__, server.proc.pid, flush=True)
+    for _ in range(2):
+        r = httpx.post(f"{url}/games", json={"players": 6, "humans": [1]}, timeout=60)
+        print(r.status_code, flush=True)
+"""
+
+
+@pytest.mark.parametrize("threads", ["one", "threads"])
+def test_the_private_server_is_forked_when_only_one_thread_runs(tmp_path, threads):
+    """With one thread, the private server is a fork of ``werewolf play`` (the modules both
+    need are loaded once); with more, a fork could inherit a lock some other thread holds,
+    so it is ``python -m server serve``. Either way it serves, takes the variables it is
+    given, writes its log, and is gone when the session ends."""
+    out = subprocess.run(
+        [sys.executable, "-c", _PRIVATE_SERVER, str(tmp_path), threads],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stderr
+    kind, pid, first, second = out.stdout.split()
+    assert kind == ("Child" if threads == "one" else "Popen")
+    assert (first, second) == ("201", "503")  # WEREWOLF_MAX_LIVE_GAMES=1 reached the server
+    assert gone(int(pid))
+    assert "werewolf server on http://127.0.0.1:" in (tmp_path / "server.log").read_text()
 
 
 def test_a_private_server_that_exits_while_its_client_waits_is_told(tmp_path):
