@@ -45,7 +45,7 @@ def _listening() -> socket.socket:
 class Starting:
     """A private server on its way up: ``url`` answers once :meth:`ready` returns."""
 
-    def __init__(self, url: str, proc: subprocess.Popen | Child, log: Path) -> None:
+    def __init__(self, url: str, proc: subprocess.Popen | ForkedServer, log: Path) -> None:
         self.url, self.proc, self.log = url, proc, log
 
     def ready(self) -> str:
@@ -103,7 +103,7 @@ SHARED_MODULES = (
 
 def _serve_on(
     sock: socket.socket, data_dir: Path, log: IO[bytes], env: dict[str, str] | None
-) -> subprocess.Popen | Child:
+) -> subprocess.Popen | ForkedServer:
     """The game server on the listening ``sock``, passed down to it: a fork of this process
     where that is safe, else ``python -m server serve``."""
     if _may_fork():
@@ -133,7 +133,7 @@ def _may_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-class Child:
+class ForkedServer:
     """The server's process, as ``subprocess.Popen`` answers for one: a forked server is a
     :class:`multiprocessing.Process`, whose own names differ."""
 
@@ -160,7 +160,9 @@ class Child:
         return self.process.exitcode
 
 
-def _forked(sock: socket.socket, data_dir: Path, log: IO[bytes], env: dict[str, str]) -> Child:
+def _forked(
+    sock: socket.socket, data_dir: Path, log: IO[bytes], env: dict[str, str]
+) -> ForkedServer:
     """The server in a fork of this process, made once the modules both sides need are
     loaded: the server does not load them again, nor start an interpreter of its own. The
     CPU both processes spend until ``werewolf play``'s first screen, at load 4: 3.7 s with
@@ -176,7 +178,7 @@ def _forked(sock: socket.socket, data_dir: Path, log: IO[bytes], env: dict[str, 
         daemon=True,  # (ended by this process's exit, should ``stop`` never run)
     )
     process.start()
-    return Child(process)
+    return ForkedServer(process)
 
 
 def _serve_forked(fd: int, data_dir: str, log: int, env: dict[str, str]) -> None:
@@ -275,7 +277,7 @@ def _stopped_on_hangup(stop: Callable[[], None]) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-async def _until_healthy(url: str, proc: subprocess.Popen | Child, log: Path) -> None:
+async def _until_healthy(url: str, proc: subprocess.Popen | ForkedServer, log: Path) -> None:
     """Wait for the server's first answer. Its socket listens from the start: the request
     waits in the backlog while the server loads, and is answered as soon as it serves. A
     refused or broken connection means the server has exited (or is exiting)."""

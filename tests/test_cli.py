@@ -367,7 +367,7 @@ def test_the_private_server_is_forked_when_only_one_thread_runs(tmp_path, thread
     )
     assert out.returncode == 0, out.stderr
     kind, pid, first, second = out.stdout.split()
-    assert kind == ("Child" if threads == "one" else "Popen")
+    assert kind == ("ForkedServer" if threads == "one" else "Popen")
     assert (first, second) == ("201", "503")  # WEREWOLF_MAX_LIVE_GAMES=1 reached the server
     assert gone(int(pid))
     assert "werewolf server on http://127.0.0.1:" in (tmp_path / "server.log").read_text()
