@@ -7,6 +7,7 @@ client while the server loads the rest of its own."""
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import shutil
 import signal
@@ -45,8 +46,10 @@ def _listening() -> socket.socket:
 class Starting:
     """A private server on its way up: ``url`` answers once :meth:`ready` returns."""
 
-    def __init__(self, url: str, proc: subprocess.Popen | ForkedServer, log: Path) -> None:
-        self.url, self.proc, self.log = url, proc, log
+    def __init__(
+        self, url: str, proc: subprocess.Popen | ForkedServer, log: Path, log_kept: bool = True
+    ) -> None:
+        self.url, self.proc, self.log, self.log_kept = url, proc, log, log_kept
 
     def ready(self) -> str:
         """Wait until the server answers; its URL."""
@@ -57,7 +60,7 @@ class Starting:
 
     async def up(self) -> None:
         """Wait until the server answers (on the caller's event loop)."""
-        await _until_healthy(self.url, self.proc, self.log)
+        await _until_healthy(self.url, self.proc, self.log, self.log_kept)
 
     def create_apart(self, body: dict[str, Any]) -> Future[dict[str, Any]]:
         """Create a game (``POST /games`` with ``body``) as soon as the server answers, in a
@@ -135,17 +138,22 @@ def _may_fork() -> bool:
 
 class ForkedServer:
     """The server's process, as ``subprocess.Popen`` answers for one: a forked server is a
-    :class:`multiprocessing.Process`, whose own names differ."""
+    :class:`multiprocessing.Process`, whose own names differ. One reaper at a time (the
+    create-game thread polls while ``stop`` may wait, from a signal handler on the main
+    thread): two ``waitpid`` at once leave one of them without the exit status, which
+    multiprocessing reports as "still running" (Popen has the same lock)."""
 
     def __init__(self, process: multiprocessing.process.BaseProcess) -> None:
         self.process = process
+        self._reaping = threading.RLock()  # (re-entered by a signal handler on its thread)
 
     @property
     def pid(self) -> int | None:
         return self.process.pid
 
     def poll(self) -> int | None:
-        return self.process.exitcode
+        with self._reaping:
+            return self.process.exitcode
 
     def terminate(self) -> None:
         self.process.terminate()
@@ -154,10 +162,12 @@ class ForkedServer:
         self.process.kill()
 
     def wait(self, timeout: float | None = None) -> int:
-        self.process.join(timeout)
-        if self.process.exitcode is None:
+        with self._reaping:
+            self.process.join(timeout)
+            code = self.process.exitcode
+        if code is None:
             raise subprocess.TimeoutExpired("the game server", timeout or 0.0)
-        return self.process.exitcode
+        return code
 
 
 def _forked(
@@ -166,7 +176,8 @@ def _forked(
     """The server in a fork of this process, made once the modules both sides need are
     loaded: the server does not load them again, nor start an interpreter of its own. The
     CPU both processes spend until ``werewolf play``'s first screen, at load 4: 3.7 s with
-    ``python -m server serve``, 3.0 s forked (docs/benchmarks.md, session 15)."""
+    ``python -m server serve``, 3.0 s forked (docs/benchmarks.md, "Issue 12 in session
+    15")."""
     import multiprocessing
 
     for name in SHARED_MODULES:
@@ -181,9 +192,10 @@ def _forked(
     return ForkedServer(process)
 
 
-def _serve_forked(fd: int, data_dir: str, log: int, env: dict[str, str]) -> None:
+def _serve_forked(sock: int, data_dir: str, log: int, env: dict[str, str]) -> None:
     """The forked server's life: the terminal let go (its input from /dev/null, its output
-    to the log), ``env`` on top of the environment, then ``python -m server serve``'s."""
+    to the log), ``env`` on top of the environment, then ``python -m server serve``'s.
+    (``log`` and ``sock`` are above 2: :func:`_standard_fds_open`.)"""
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
@@ -192,13 +204,33 @@ def _serve_forked(fd: int, data_dir: str, log: int, env: dict[str, str]) -> None
     # Streams of its own: the parent's may be anything it made them (a test's capture, say),
     # and a line is in the log as soon as it is written (as with PYTHONUNBUFFERED).
     sys.stdout, sys.stderr = (
-        open(fd, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
-        for fd in (1, 2)
+        open(std, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+        for std in (1, 2)
     )
     os.environ.update(env)
     from server.command import main
 
-    sys.exit(main(["serve", "--fd", str(fd), "--data-dir", data_dir]))
+    try:
+        code = main(["serve", "--fd", str(sock), "--data-dir", data_dir])
+    finally:
+        # (the child ends in os._exit, past the interpreter's exit handlers: the log's
+        # handlers are flushed and closed here, as they would be at a normal exit)
+        logging.shutdown()
+    sys.exit(code)
+
+
+def _standard_fds_open() -> None:
+    """/dev/null on any of descriptors 0-2 that is closed (a launcher may close stdin): else
+    the server's log or socket, opened next, takes that number, and the server's stdin,
+    stdout or stderr would be it."""
+    for std in (0, 1, 2):
+        try:
+            os.fstat(std)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)  # (the lowest free number: this one)
+            if null != std:
+                os.dup2(null, std)
+                os.close(null)
 
 
 @contextmanager
@@ -207,10 +239,11 @@ def starting_server(
 ) -> Iterator[Starting]:
     """The game server in a child process (:func:`_serve_on`), started at once: what the
     caller does before :meth:`Starting.ready` (its imports: the terminal app, the HTTP
-    client) runs while the server starts, a process of its own on another core. Without a ``data_dir``, the
-    games live in a temporary folder removed when the server stops (Ctrl-C, a closed
-    terminal and ``kill`` included). ``env``: variables for the server on top of this
-    process's."""
+    client) runs while the server starts, a process of its own on another core. Without a
+    ``data_dir``, the games live in a temporary folder removed when the server stops
+    (Ctrl-C, a closed terminal and ``kill`` included). ``env``: variables for the server on
+    top of this process's."""
+    _standard_fds_open()
     temporary = data_dir is None
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="werewolf-"))
     log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the server
@@ -240,7 +273,9 @@ def starting_server(
 
     try:
         with _stopped_on_hangup(stop):
-            yield Starting(f"http://127.0.0.1:{port}", proc, data_dir / "server.log")
+            yield Starting(
+                f"http://127.0.0.1:{port}", proc, data_dir / "server.log", log_kept=not temporary
+            )
     finally:
         stop()
 
@@ -277,7 +312,9 @@ def _stopped_on_hangup(stop: Callable[[], None]) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-async def _until_healthy(url: str, proc: subprocess.Popen | ForkedServer, log: Path) -> None:
+async def _until_healthy(
+    url: str, proc: subprocess.Popen | ForkedServer, log: Path, log_kept: bool = True
+) -> None:
     """Wait for the server's first answer. Its socket listens from the start: the request
     waits in the backlog while the server loads, and is answered as soon as it serves. A
     refused or broken connection means the server has exited (or is exiting)."""
@@ -291,7 +328,7 @@ async def _until_healthy(url: str, proc: subprocess.Popen | ForkedServer, log: P
     async with GameClient(url) as client:
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"the local server exited; see {log}")
+                raise RuntimeError(_exited(log, log_kept))
             left = deadline - time.monotonic()
             if left <= 0:
                 raise RuntimeError(f"the local server did not start in {START_SECONDS} s")
@@ -304,3 +341,16 @@ async def _until_healthy(url: str, proc: subprocess.Popen | ForkedServer, log: P
             except (httpx.TransportError, ApiError):
                 pass
             await asyncio.sleep(0.02)  # (the server exiting: its end is seen next time round)
+
+
+def _exited(log: Path, kept: bool) -> str:
+    """What to say of a server that exited before it served: the last line of its log (why,
+    as a rule: a bad variable, a traceback's last line), and the log's path if it stays."""
+    try:
+        said = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        said = []
+    from shared.text import clean  # (the log is the server's: still, no terminal controls)
+
+    why = f": {clean(said[-1]).strip()}" if said else ""
+    return f"the local server exited{why}" + (f" (its log: {log})" if kept else "")

@@ -352,22 +352,21 @@ with starting_server(Path(sys.argv[1]), env={"WEREWOLF_MAX_LIVE_GAMES": "1"}) as
 """
 
 
-@pytest.mark.parametrize("threads", ["one", "threads"])
+@pytest.mark.skipif(sys.platform != "linux", reason="forked on Linux only")
+@pytest.mark.parametrize("threads", ["one", "threads", "stdin closed"])
 def test_the_private_server_is_forked_when_only_one_thread_runs(tmp_path, threads):
     """With one thread, the private server is a fork of ``werewolf play`` (the modules both
     need are loaded once); with more, a fork could inherit a lock some other thread holds,
     so it is ``python -m server serve``. Either way it serves, takes the variables it is
-    given, writes its log, and is gone when the session ends."""
-    out = subprocess.run(
-        [sys.executable, "-c", _PRIVATE_SERVER, str(tmp_path), threads],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    given, writes its log, and is gone when the session ends; a closed stdin (a launcher's)
+    takes neither the log's place nor the socket's."""
+    command = [sys.executable, "-c", _PRIVATE_SERVER, str(tmp_path), threads]
+    if threads == "stdin closed":
+        command = ["sh", "-c", 'exec "$@" <&-', "sh", *command]
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stderr
     kind, pid, first, second = out.stdout.split()
-    assert kind == ("ForkedServer" if threads == "one" else "Popen")
+    assert kind == ("Popen" if threads == "threads" else "ForkedServer")
     assert (first, second) == ("201", "503")  # WEREWOLF_MAX_LIVE_GAMES=1 reached the server
     assert gone(int(pid))
     assert "werewolf server on http://127.0.0.1:" in (tmp_path / "server.log").read_text()
@@ -380,6 +379,24 @@ def test_a_private_server_that_exits_while_its_client_waits_is_told(tmp_path):
     from cli.local_server import starting_server
 
     with starting_server(tmp_path, env={"WEREWOLF_RATE_CREATE": "lots"}) as server:
-        with pytest.raises(RuntimeError, match="the local server exited"):
+        with pytest.raises(RuntimeError) as e:
             server.ready()
+    # why, from its log, and where the log is (a data dir of the caller's: it stays)
+    said = str(e.value)
+    assert said.startswith("the local server exited: werewolf serve: WEREWOLF_RATE_CREATE='lots'")
+    assert said.endswith(f"(its log: {tmp_path / 'server.log'})")
     assert "WEREWOLF_RATE_CREATE='lots'" in (tmp_path / "server.log").read_text()
+
+
+def test_play_says_why_its_private_server_exited(tmp_path):
+    """The private server's folder (its log with it) is gone once ``play`` ends: what the
+    log said is in the message the player reads, and no path to a file that is gone."""
+    env = {"WEREWOLF_CLIENT_DIR": str(tmp_path), "WEREWOLF_RATE_CREATE": "lots"}
+    session = tmux_run(f"{sys.executable} -m cli play --pace 0; sleep 60", env, tmp_path)
+    try:
+        screen = lambda: " ".join(tmux("capture-pane", "-t", session, "-p").split())  # noqa: E731
+        wait_until(lambda: "the local server exited" in screen(), "play's message")
+        assert "the local server exited: werewolf serve: WEREWOLF_RATE_CREATE='lots'" in screen()
+        assert "its log" not in screen()
+    finally:
+        tmux("kill-session", "-t", session)
