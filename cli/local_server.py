@@ -105,12 +105,16 @@ SHARED_MODULES = (
 
 
 def _serve_on(
-    sock: socket.socket, data_dir: Path, log: IO[bytes], env: dict[str, str] | None
+    sock: socket.socket,
+    lifeline: Lifeline,
+    data_dir: Path,
+    log: IO[bytes],
+    env: dict[str, str] | None,
 ) -> subprocess.Popen | ForkedServer:
-    """The game server on the listening ``sock``, passed down to it: a fork of this process
-    where that is safe, else ``python -m server serve``."""
+    """The game server on the listening ``sock``, passed down to it with the ``lifeline``'s
+    read end: a fork of this process where that is safe, else ``python -m server serve``."""
     if _may_fork():
-        return _forked(sock, data_dir, log, env or {})
+        return _forked(sock, lifeline, data_dir, log, env or {})
     return subprocess.Popen(
         [
             sys.executable,
@@ -119,14 +123,32 @@ def _serve_on(
             "serve",
             "--fd",
             str(sock.fileno()),
+            "--lifeline",
+            str(lifeline.read),
             "--data-dir",
             str(data_dir),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
-        pass_fds=(sock.fileno(),),
+        pass_fds=(sock.fileno(), lifeline.read),
     )
+
+
+class Lifeline:
+    """A pipe no one writes to: the server holds the read end (``serve --lifeline``), this
+    process the write end, until it ends, however it ends (``kill -9`` included): the
+    server then reads the end of the file, and stops."""
+
+    def __init__(self) -> None:
+        self.read, self.write = os.pipe()  # (neither inherited by what either side starts)
+
+    def handed_over(self) -> None:
+        """The server has the read end: this process's copy is closed."""
+        os.close(self.read)
+
+    def cut(self) -> None:
+        os.close(self.write)
 
 
 def _may_fork() -> bool:
@@ -171,7 +193,7 @@ class ForkedServer:
 
 
 def _forked(
-    sock: socket.socket, data_dir: Path, log: IO[bytes], env: dict[str, str]
+    sock: socket.socket, lifeline: Lifeline, data_dir: Path, log: IO[bytes], env: dict[str, str]
 ) -> ForkedServer:
     """The server in a fork of this process, made once the modules both sides need are
     loaded: the server does not load them again, nor start an interpreter of its own. The
@@ -184,7 +206,7 @@ def _forked(
         importlib.import_module(name)
     process = multiprocessing.get_context("fork").Process(
         target=_serve_forked,
-        args=(sock.fileno(), str(data_dir), log.fileno(), env),
+        args=(sock.fileno(), lifeline, str(data_dir), log.fileno(), env),
         name="werewolf-server",
         daemon=True,  # (ended by this process's exit, should ``stop`` never run)
     )
@@ -192,10 +214,13 @@ def _forked(
     return ForkedServer(process)
 
 
-def _serve_forked(sock: int, data_dir: str, log: int, env: dict[str, str]) -> None:
+def _serve_forked(
+    sock: int, lifeline: Lifeline, data_dir: str, log: int, env: dict[str, str]
+) -> None:
     """The forked server's life: the terminal let go (its input from /dev/null, its output
     to the log), ``env`` on top of the environment, then ``python -m server serve``'s.
     (``log`` and ``sock`` are above 2: :func:`_standard_fds_open`.)"""
+    os.close(lifeline.write)  # (a fork has it too: the parent's end is the only one)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
@@ -211,7 +236,9 @@ def _serve_forked(sock: int, data_dir: str, log: int, env: dict[str, str]) -> No
     from server.command import main
 
     try:
-        code = main(["serve", "--fd", str(sock), "--data-dir", data_dir])
+        code = main(
+            ["serve", "--fd", str(sock), "--lifeline", str(lifeline.read), "--data-dir", data_dir]
+        )
     finally:
         # (the child ends in os._exit, past the interpreter's exit handlers: the log's
         # handlers are flushed and closed here, as they would be at a normal exit)
@@ -247,16 +274,20 @@ def starting_server(
     temporary = data_dir is None
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="werewolf-"))
     log = open(data_dir / "server.log", "ab")  # noqa: SIM115 - lives as long as the server
+    lifeline = Lifeline()
     try:
         with _listening() as sock:
             port = sock.getsockname()[1]
-            proc = _serve_on(sock, data_dir, log, env)
+            proc = _serve_on(sock, lifeline, data_dir, log, env)
         # (this process's copy closed: once the server is gone, a connection is refused)
     except BaseException:
+        lifeline.cut()
         log.close()
         if temporary:
             shutil.rmtree(data_dir, ignore_errors=True)
         raise
+    finally:
+        lifeline.handed_over()
 
     def stop() -> None:
         if log.closed:  # stopped already (by a signal, then by the ``finally``)
@@ -267,6 +298,7 @@ def starting_server(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        lifeline.cut()
         log.close()
         if temporary:
             shutil.rmtree(data_dir, ignore_errors=True)

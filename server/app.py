@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -31,9 +32,12 @@ class Server(uvicorn.Server):
     second) and most of an idle server's CPU."""
 
     _wake: asyncio.Future[None] | None = None
+    lifeline: int | None = None  # a pipe's read end: its end of file stops the server
 
     async def main_loop(self) -> None:
         loop = asyncio.get_running_loop()
+        if self.lifeline is not None:
+            loop.add_reader(self.lifeline, self._lifeline_read, loop)
         counter = 0
         should_exit = await self.on_tick(counter)
         while not should_exit:
@@ -45,6 +49,18 @@ class Server(uvicorn.Server):
             finally:
                 timer.cancel()
             should_exit = await self.on_tick(counter)
+
+    def _lifeline_read(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The lifeline readable: its writer (whoever started the server) wrote, or is gone,
+        however it ended (``kill -9`` included). Gone: stop as on SIGTERM."""
+        assert self.lifeline is not None
+        try:
+            if os.read(self.lifeline, 512):
+                return  # (nothing is ever written: ignored)
+        except OSError:
+            pass
+        loop.remove_reader(self.lifeline)
+        self.handle_exit(signal.SIGTERM, None)
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         super().handle_exit(sig, frame)
@@ -107,9 +123,12 @@ def serve(
     max_body_bytes: int | None = None,
     lock: DataDirLock | None = None,
     sock: socket.socket | None = None,
+    lifeline: int | None = None,
 ) -> None:
     """Serve until stopped: on ``host``:``port``, or on ``sock``, a socket already bound and
-    listening (its connections wait in its backlog while the app loads)."""
+    listening (its connections wait in its backlog while the app loads). ``lifeline``: a
+    descriptor (a pipe's read end) whose end of file stops the server: the end of the
+    process that holds the write end, however it ended."""
     config = uvicorn.Config(
         create_app(data_dir, max_body_bytes, lock, bind=host),
         host=host,
@@ -123,4 +142,6 @@ def serve(
         # it from 127.0.0.1, where on a shared machine every local user is (server/api/quotas)
         proxy_headers=bool(os.environ.get("FORWARDED_ALLOW_IPS", "").strip()),
     )
-    Server(config).run(sockets=None if sock is None else [sock])
+    server = Server(config)
+    server.lifeline = lifeline
+    server.run(sockets=None if sock is None else [sock])

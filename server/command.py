@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import socket
 import sys
 from pathlib import Path
@@ -22,6 +23,14 @@ def add_serve_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="serve on this inherited listening socket, bound by whoever started the "
         "server (werewolf play: its private server); --host is then not used",
+    )
+    p.add_argument(
+        "--lifeline",
+        type=int,
+        default=None,
+        metavar="FD",
+        help="stop when this inherited descriptor (a pipe's read end) reaches its end: when "
+        "the process holding the write end is gone (werewolf play's private server)",
     )
     p.add_argument(
         "--data-dir",
@@ -61,6 +70,13 @@ def serve_from_args(args: argparse.Namespace) -> int:
             print(f"werewolf serve: --fd {args.fd}: {why}", file=sys.stderr)
             return 2
         host, port = sock.getsockname()[:2]
+    if args.lifeline is not None:
+        try:  # (an open descriptor, not passed on to anything the server starts)
+            os.set_inheritable(args.lifeline, False)
+        except OSError as e:
+            lock.release()
+            print(f"werewolf serve: --lifeline {args.lifeline}: {e.strerror}", file=sys.stderr)
+            return 2
     shown = f"[{host}]" if ":" in host else host  # (an IPv6 address, as a URL has it)
     print(f"werewolf server on http://{shown}:{port} (data: {data_dir})", flush=True)
     try:
@@ -71,6 +87,7 @@ def serve_from_args(args: argparse.Namespace) -> int:
             max_body_bytes=limits.max_body_bytes,
             lock=lock,
             sock=sock,
+            lifeline=args.lifeline,
         )
     finally:
         lock.release()

@@ -303,6 +303,7 @@ def test_serve_refuses_an_fd_that_is_no_listening_socket(tmp_path, what):
     [
         (["--fd", "-1"], "--fd -1: negative file descriptor"),
         (["--fd", "3", "--port", "8765"], "not allowed with argument"),
+        (["--port", "0", "--lifeline", "97"], "--lifeline 97: Bad file descriptor"),
     ],
 )
 def test_serve_refuses_a_negative_fd_or_an_fd_beside_a_port(tmp_path, args, said):
@@ -370,6 +371,43 @@ def test_the_private_server_is_forked_when_only_one_thread_runs(tmp_path, thread
     assert (first, second) == ("201", "503")  # WEREWOLF_MAX_LIVE_GAMES=1 reached the server
     assert gone(int(pid))
     assert "werewolf server on http://127.0.0.1:" in (tmp_path / "server.log").read_text()
+
+
+_KILLED_STARTER = """
+import os, signal, sys, threading, time
+from pathlib import Path
+from cli.local_server import starting_server
+if sys.argv[2] == "threads":
+    threading.Thread(target=time.sleep, args=(120,), daemon=True).start()
+with starting_server(Path(sys.argv[1])) as server:
+    server.ready()
+    print(server.proc.pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # no handler, no finally: gone
+"""
+
+
+@pytest.mark.parametrize("threads", ["one", "threads"])
+def test_a_private_server_ends_when_whoever_started_it_is_killed(tmp_path, threads):
+    """``kill -9`` of ``werewolf play`` runs none of its code: its private server (forked or
+    not) reads the end of its lifeline, a pipe whose write end only ``play`` held, and
+    stops (it used to serve on, adopted by init, until the machine restarted)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _KILLED_STARTER, str(tmp_path), threads],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert out.returncode == -signal.SIGKILL, out.stderr
+    server = int(out.stdout)
+    wait_until(lambda: gone(server) or _zombie(server), "the server's end")
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def test_a_private_server_that_exits_while_its_client_waits_is_told(tmp_path):
