@@ -156,7 +156,9 @@ class ActionBar(Vertical):
         self.speech = SpeechInput(id="speech-input", select_on_focus=False)
         self.speech_row = Horizontal(self.speech, self.counter, id="speech-row")
         self.picker = TargetPicker(id="target-picker", markup=False)  # names are the server's
-        self.speech_row.display = self.picker.display = False
+        # (the error line too: say_error shows it; hiding it there laid the whole screen out
+        # again before the first game's first frame)
+        self.speech_row.display = self.picker.display = self.error.display = False
 
     def compose(self) -> ComposeResult:
         yield self.prompt
