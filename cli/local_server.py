@@ -221,6 +221,10 @@ def _serve_forked(
     to the log), ``env`` on top of the environment, then ``python -m server serve``'s.
     (``log`` and ``sock`` are above 2: :func:`_standard_fds_open`.)"""
     os.close(lifeline.write)  # (a fork has it too: the parent's end is the only one)
+    try:  # its name in top, pgrep and ps -o comm (its command line stays its parent's)
+        Path("/proc/self/comm").write_text("werewolf-server")
+    except OSError:
+        pass
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)

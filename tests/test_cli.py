@@ -167,6 +167,7 @@ def test_play_leaves_no_folder_in_the_temp_dir(tmp_path, leave):
             Path(f"/proc/{server}/cmdline").read_bytes()
             == Path(f"/proc/{pid}/cmdline").read_bytes()
         )
+        assert Path(f"/proc/{server}/comm").read_text() == "werewolf-server\n"  # (top, pgrep)
         if leave == "ctrl+q":
             tmux("send-keys", "-t", session, "C-q")
         elif leave == "hangup":
