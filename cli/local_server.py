@@ -7,7 +7,6 @@ client while the server loads the rest of its own."""
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 import shutil
 import signal
@@ -59,8 +58,48 @@ class Starting:
         return self.url
 
     async def up(self) -> None:
-        """Wait until the server answers (on the caller's event loop)."""
-        await _until_healthy(self.url, self.proc, self.log, self.log_kept)
+        """Wait until the server answers (on the caller's event loop). Its socket listens
+        from the start: the request waits in the backlog while the server loads, and is
+        answered as soon as it serves. A refused or broken connection means the server has
+        exited (or is exiting)."""
+        import asyncio
+
+        import httpx
+
+        from tui.client import ApiError, GameClient
+
+        deadline = time.monotonic() + START_SECONDS
+        async with GameClient(self.url) as client:
+            while True:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(self._exited())
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise RuntimeError(f"the local server did not start in {START_SECONDS} s")
+                try:
+                    # (a few seconds at a time: its exit is looked for between two tries)
+                    await client.health(timeout=min(left, 5.0))
+                    return
+                except httpx.TimeoutException:
+                    continue  # (a slow start; the deadline says when it is too slow)
+                except (httpx.TransportError, ApiError):
+                    pass
+                await asyncio.sleep(0.02)  # (the server exiting: seen next time round)
+
+    def _exited(self) -> str:
+        """What to say of a server that exited before it served: the last line of its log
+        (why, as a rule: a bad variable, a traceback's last line), and the log's path if it
+        stays."""
+        try:
+            said = [ln for ln in self.log.read_text(errors="replace").splitlines() if ln.strip()]
+        except OSError:
+            said = []
+        from shared.text import clean  # (the log is the server's: still, no terminal controls)
+
+        why = f": {clean(said[-1]).strip()}" if said else ""
+        return f"the local server exited{why}" + (
+            f" (its log: {self.log})" if self.log_kept else ""
+        )
 
     def create_apart(self, body: dict[str, Any]) -> Future[dict[str, Any]]:
         """Create a game (``POST /games`` with ``body``) as soon as the server answers, in a
@@ -113,21 +152,16 @@ def _serve_on(
 ) -> subprocess.Popen | ForkedServer:
     """The game server on the listening ``sock``, passed down to it with the ``lifeline``'s
     read end: a fork of this process where that is safe, else ``python -m server serve``."""
+    argv = [
+        "serve",
+        *("--fd", str(sock.fileno())),
+        *("--lifeline", str(lifeline.read)),
+        *("--data-dir", str(data_dir)),
+    ]
     if _may_fork():
-        return _forked(sock, lifeline, data_dir, log, env or {})
+        return _forked(argv, lifeline, log, env or {})
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server",
-            "serve",
-            "--fd",
-            str(sock.fileno()),
-            "--lifeline",
-            str(lifeline.read),
-            "--data-dir",
-            str(data_dir),
-        ],
+        [sys.executable, "-m", "server", *argv],
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
@@ -193,7 +227,7 @@ class ForkedServer:
 
 
 def _forked(
-    sock: socket.socket, lifeline: Lifeline, data_dir: Path, log: IO[bytes], env: dict[str, str]
+    argv: list[str], lifeline: Lifeline, log: IO[bytes], env: dict[str, str]
 ) -> ForkedServer:
     """The server in a fork of this process, made once the modules both sides need are
     loaded: the server does not load them again, nor start an interpreter of its own. The
@@ -206,7 +240,7 @@ def _forked(
         importlib.import_module(name)
     process = multiprocessing.get_context("fork").Process(
         target=_serve_forked,
-        args=(sock.fileno(), lifeline, str(data_dir), log.fileno(), env),
+        args=(argv, lifeline, log.fileno(), env),
         name="werewolf-server",
         daemon=True,  # (ended by this process's exit, should ``stop`` never run)
     )
@@ -214,12 +248,12 @@ def _forked(
     return ForkedServer(process)
 
 
-def _serve_forked(
-    sock: int, lifeline: Lifeline, data_dir: str, log: int, env: dict[str, str]
-) -> None:
+def _serve_forked(argv: list[str], lifeline: Lifeline, log: int, env: dict[str, str]) -> None:
     """The forked server's life: the terminal let go (its input from /dev/null, its output
-    to the log), ``env`` on top of the environment, then ``python -m server serve``'s.
-    (``log`` and ``sock`` are above 2: :func:`_standard_fds_open`.)"""
+    to the log), ``env`` on top of the environment, then ``python -m server``'s with
+    ``argv``. (``log`` and the socket are above 2: :func:`_standard_fds_open`.)"""
+    import logging
+
     os.close(lifeline.write)  # (a fork has it too: the parent's end is the only one)
     try:  # its name in top, pgrep and ps -o comm (its command line stays its parent's)
         Path("/proc/self/comm").write_text("werewolf-server")
@@ -240,9 +274,7 @@ def _serve_forked(
     from server.command import main
 
     try:
-        code = main(
-            ["serve", "--fd", str(sock), "--lifeline", str(lifeline.read), "--data-dir", data_dir]
-        )
+        code = main(argv)
     finally:
         # (the child ends in os._exit, past the interpreter's exit handlers: the log's
         # handlers are flushed and closed here, as they would be at a normal exit)
@@ -346,47 +378,3 @@ def _stopped_on_hangup(stop: Callable[[], None]) -> Iterator[None]:
     finally:
         for sig, handler in before.items():
             signal.signal(sig, handler)
-
-
-async def _until_healthy(
-    url: str, proc: subprocess.Popen | ForkedServer, log: Path, log_kept: bool = True
-) -> None:
-    """Wait for the server's first answer. Its socket listens from the start: the request
-    waits in the backlog while the server loads, and is answered as soon as it serves. A
-    refused or broken connection means the server has exited (or is exiting)."""
-    import asyncio
-
-    import httpx
-
-    from tui.client import ApiError, GameClient
-
-    deadline = time.monotonic() + START_SECONDS
-    async with GameClient(url) as client:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(_exited(log, log_kept))
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise RuntimeError(f"the local server did not start in {START_SECONDS} s")
-            try:
-                # (a few seconds at a time: its exit is looked for between two tries)
-                await client.health(timeout=min(left, 5.0))
-                return
-            except httpx.TimeoutException:
-                continue  # (a slow start; the deadline says when it is too slow)
-            except (httpx.TransportError, ApiError):
-                pass
-            await asyncio.sleep(0.02)  # (the server exiting: its end is seen next time round)
-
-
-def _exited(log: Path, kept: bool) -> str:
-    """What to say of a server that exited before it served: the last line of its log (why,
-    as a rule: a bad variable, a traceback's last line), and the log's path if it stays."""
-    try:
-        said = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
-    except OSError:
-        said = []
-    from shared.text import clean  # (the log is the server's: still, no terminal controls)
-
-    why = f": {clean(said[-1]).strip()}" if said else ""
-    return f"the local server exited{why}" + (f" (its log: {log})" if kept else "")
