@@ -83,7 +83,12 @@ def _free_port() -> int:
 
 def _settled_rss_mb(pid: int, timeout: float = 20.0) -> float:
     """The server's RSS once it is idle: the game graph loaded and the warm-up game played
-    (a fixed second after healthy caught a slow machine's server halfway through them)."""
+    (a fixed second after healthy caught a slow machine's server halfway through them).
+    An idle server loads the graph ``LOAD_GRAPH_AFTER`` seconds after it opens: idle until
+    then, it is not settled yet."""
+    from server.moderator import LOAD_GRAPH_AFTER
+
+    time.sleep(LOAD_GRAPH_AFTER)
     end = time.perf_counter() + timeout
     cpu = _cpu_s(pid)
     while time.perf_counter() < end:

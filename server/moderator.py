@@ -25,6 +25,11 @@ from server.registry import LiveGame, Registry
 from server.runner import Runner
 from server.store import Store
 
+# Seconds after the server opens that the game graph loads, if no game has needed it yet
+# (:meth:`Moderator._load_graph`): ready for the first game a server is asked for later,
+# and out of the way of the first requests of a game made at once.
+LOAD_GRAPH_AFTER = 1.0
+
 
 class Moderator:
     def __init__(
@@ -40,6 +45,9 @@ class Moderator:
         self._runner: Runner | None = None
         self._importing: asyncio.Future | None = None  # DSPy, loading in the background
         self._loading: asyncio.Future | None = None  # the game graph, loading in the background
+        self._graph: asyncio.Future | None = None  # the game graph, once built
+        self._graph_checkpoints: tuple[sqlite3.Connection, Path] | None = None
+        self._load_later: asyncio.TimerHandle | None = None  # _load_graph, if nothing needs it
         self._warming: asyncio.Task | None = None
         self._heap: asyncio.Task | None = None  # the collector's keeper (server/heap.py)
 
@@ -51,11 +59,12 @@ class Moderator:
 
     async def open(self) -> None:
         """Open the store and bring back the games kept there. The game graph (LangGraph:
-        most of the server's import time) loads meanwhile in a thread of its own: the server
-        answers, takes games and shows finished ones before it is ready; what runs a game
-        waits for it (:meth:`Runner.graph`)."""
+        most of the server's import time) loads later, in a thread of its own
+        (:meth:`_load_graph`): the server answers, takes games and shows them before it is
+        ready; what runs a game waits for it (:meth:`Runner.graph`)."""
         loop = asyncio.get_running_loop()
         graph: asyncio.Future[Any] = loop.create_future()
+        self._graph = graph
         unfinished: list[LiveGame] = []
         checkpoints: tuple[sqlite3.Connection, Path] | None = None  # (in memory without)
         if self.data_dir is not None:
@@ -70,14 +79,32 @@ class Moderator:
             path = self.data_dir / "checkpoints.sqlite"
             self._checkpoints = _checkpoints_db(path)
             checkpoints = (self._checkpoints, path)
-        self._loading = loop.run_in_executor(None, _import_graph)
-        self._loading.add_done_callback(lambda f: _build(f, graph, checkpoints))
-        self._loading.add_done_callback(lambda _: loaded())  # (server/heap.py: loading)
-        self._runner = Runner(graph, self.registry, self.journal)
+        self._graph_checkpoints = checkpoints
+        self._load_later = loop.call_later(LOAD_GRAPH_AFTER, self._load_graph)
+        self._runner = Runner(graph, self.registry, self.journal, wanted=self._load_graph)
         self._warming = loop.create_task(self._warm_up(graph))
         if self.data_dir is not None:
             await resume(unfinished, self._runner)
             private_files(self.data_dir)
+
+    def _load_graph(self) -> None:
+        """Import and build the game graph, in a thread of its own, once: when a game first
+        needs it (started, resumed, read from its checkpoint), or ``LOAD_GRAPH_AFTER``
+        seconds after the server opened, whichever comes first.
+
+        Not at once: until a game starts nothing needs it, and its import (0.35 s of CPU,
+        LangGraph and langchain_core) shared the interpreter with the requests that show a
+        new game (``werewolf play`` asks for its health, the game, its snapshot and its
+        feed before it starts it), which then ran at half speed. The game's first move
+        waits for the graph either way (docs/benchmarks.md, "Issue 12 in session 16")."""
+        if self._loading is not None or self._graph is None:  # (loading, or not open)
+            return
+        if self._load_later is not None:
+            self._load_later.cancel()
+        graph, checkpoints = self._graph, self._graph_checkpoints
+        self._loading = asyncio.get_running_loop().run_in_executor(None, _import_graph)
+        self._loading.add_done_callback(lambda f: _build(f, graph, checkpoints))
+        self._loading.add_done_callback(lambda _: loaded())  # (server/heap.py: loading)
 
     async def _warm_up(self, graph: asyncio.Future) -> None:
         """Once the graph is loaded, play one quick all-bot game in memory: the first game
@@ -103,6 +130,8 @@ class Moderator:
             self._importing = loop.run_in_executor(None, warm, "llm")
 
     async def close(self) -> None:
+        if self._load_later is not None:
+            self._load_later.cancel()
         if self._warming is not None and not self._warming.done():
             self._warming.cancel()
         if self._heap is not None:

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -139,11 +140,18 @@ def _resume(value: Any) -> Any:
 
 class Runner:
     def __init__(
-        self, graph: Any | asyncio.Future, registry: Registry, journal: Journal | None = None
+        self,
+        graph: Any | asyncio.Future,
+        registry: Registry,
+        journal: Journal | None = None,
+        wanted: Callable[[], None] | None = None,
     ) -> None:
         """``graph``: the compiled game graph, or a future of it (the server answers while
-        LangGraph loads; what needs the graph waits for it)."""
+        LangGraph loads; what needs the graph waits for it). ``wanted``: called when
+        something first waits for that future (the moderator then loads the graph, if it
+        has not begun already)."""
         self._graph = graph
+        self._wanted = wanted
         self.registry = registry
         self.journal = journal
         self._evictions: set[asyncio.Task] = set()
@@ -151,6 +159,8 @@ class Runner:
     async def graph(self) -> Any:
         """The compiled game graph, once loaded."""
         if isinstance(self._graph, asyncio.Future):
+            if self._wanted is not None:
+                self._wanted()
             self._graph = await self._graph
         return self._graph
 

@@ -6,7 +6,11 @@ finished game read back lazily after a restart answers as before."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, Literal, cast
 
 from langchain_core.runnables import RunnableConfig
@@ -22,6 +26,8 @@ from server.registry import NewGame
 from server.store import Store, last_events_sql
 from shared.calls import CallRecord
 from shared.events import Event
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _words(events: list[Event]) -> list[str]:
@@ -78,6 +84,67 @@ async def test_a_game_started_at_once_runs_while_the_graph_loads():
         assert snap.state.over
     finally:
         await mod.close()
+
+
+# In a fresh interpreter: the other tests here have LangGraph imported already.
+GRAPH_LATER = """
+import asyncio, json, sys
+import server.moderator
+from server.moderator import Moderator
+from server.registry import NewGame
+
+server.moderator.LOAD_GRAPH_AFTER = {after}
+
+async def main():
+    mod = Moderator(None)
+    await mod.open()
+    seen = {{}}
+    try:
+        created = await mod.registry.create(NewGame(humans=[], pace=0, seed=9))
+        g = created.game
+        await mod.runner.snapshot(g)
+        seen["made"] = "langgraph" in sys.modules
+        if {start}:
+            await mod.runner.start(g, g.viewer(created.answer()["spectator_token"]))
+        for _ in range(600):  # (at most a minute)
+            if mod._graph is not None and mod._graph.done():
+                break
+            await asyncio.sleep(0.1)
+        seen["loaded"] = mod._graph is not None and mod._graph.done()
+        seen["langgraph"] = "langgraph" in sys.modules
+    finally:
+        await mod.close()
+    print(json.dumps(seen))
+
+asyncio.run(main())
+"""
+
+
+def _graph_later(after: float, start: bool) -> dict[str, bool]:
+    out = subprocess.run(
+        [sys.executable, "-c", GRAPH_LATER.format(after=after, start=start)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_the_graph_loads_when_a_game_starts_not_while_the_first_one_is_made():
+    """LangGraph's import (a third of a second of CPU, in a thread) does not share the
+    interpreter with the requests that make and show a new game: it begins when a game
+    first needs the graph."""
+    seen = _graph_later(after=3600, start=True)  # (no timer in the way)
+    assert seen == {"made": False, "loaded": True, "langgraph": True}
+
+
+def test_a_server_nobody_asks_loads_the_graph_by_itself():
+    """Ready for the first game it is asked for later: the graph loads a moment after the
+    server opens, game or no game."""
+    seen = _graph_later(after=0.05, start=False)
+    assert seen["loaded"] and seen["langgraph"]
 
 
 async def test_a_finished_game_is_read_back_lazily_after_a_restart(tmp_path):
