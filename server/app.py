@@ -13,7 +13,7 @@ from types import FrameType
 import uvicorn
 from fastapi import FastAPI
 
-from server.api import install_error_handlers, router
+from server.api import add_routes, install_error_handlers
 from server.api.guard import BodyGuard
 from server.api.hosts import HostGuard, HostPolicy
 from server.api.quotas import Quotas
@@ -106,7 +106,7 @@ def create_app(
         lifespan=lifespan,
         description="Terminal Werewolf (狼人杀): games streamed over SSE.",
     )
-    app.include_router(router)
+    add_routes(app)
     install_error_handlers(app)
     app.add_middleware(BodyGuard, max_body_bytes=max_body_bytes)
     app.state.quotas = Quotas(limits)

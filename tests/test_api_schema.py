@@ -89,3 +89,26 @@ def test_a_seated_player_gets_documented_answers(case, api, seated):
         case.path_parameters["game_id"] = seated["game_id"]
     case.headers = {**(case.headers or {}), **_auth(seated["tokens"]["2"])}
     case.call_and_validate(base_url=api.url, checks=CHECKS, timeout=30)
+
+
+def test_the_app_serves_every_declared_route_once_in_order_with_its_modules_tag():
+    """Each api module's routes are on the app itself, in the order declared (the order
+    they are matched in), tagged with their module's tag (server/api/routes.py: added to
+    the app, not included as a router, which FastAPI builds a second time)."""
+    from fastapi.routing import APIRoute
+
+    from server.api import actions, calls, games, health, streams
+    from server.app import create_app
+
+    declared = [
+        (path, sorted(options["methods"]), module.router.tags)
+        for module in (health, games, actions, streams, calls)
+        for path, _handler, options in module.router.declared
+    ]
+    served = [
+        (r.path, sorted(r.methods), r.tags)
+        for r in create_app(None).routes
+        if isinstance(r, APIRoute)
+    ]
+    assert served == declared and len(served) == len(set((p, tuple(m)) for p, m, _ in served))
+    assert ("/games", ["POST"], ["games"]) in served

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from pydantic import BaseModel
 
 from shared.actions import Action
@@ -10,8 +9,9 @@ from shared.actions import Action
 from .deps import GameDep, ModDep, ViewerDep
 from .errors import BODY_STATUSES, refusal_responses
 from .quotas import ACTION
+from .routes import Routes
 
-router = APIRouter(tags=["actions"])
+router = Routes(tags=["actions"])
 
 
 class Accepted(BaseModel):

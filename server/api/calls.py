@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from server.refusals import Refused
 from shared.calls import summarize
 
 from .deps import GameDep, ModDep, ViewerDep
 from .errors import refusal_responses
+from .routes import Routes
 
-router = APIRouter(tags=["calls"])
+router = Routes(tags=["calls"])
 
 
 @router.get(

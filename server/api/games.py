@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import Body, Header, Query
 from pydantic import BaseModel, ConfigDict
 
 from server.game import redact
@@ -14,9 +14,10 @@ from server.registry import MAX_PAGE_SIZE, PAGE_SIZE, NewGame
 from .deps import GameDep, ModDep, ViewerDep
 from .errors import BODY_STATUSES, refusal_responses
 from .quotas import CREATE, JOIN, STREAM
+from .routes import Routes
 from .streams import SSE_DOC, feed, sse
 
-router = APIRouter(tags=["games"])
+router = Routes(tags=["games"])
 GAME_REFUSALS: tuple[Why, ...] = ("not_found", "unauthorized", "forbidden", "too_many")
 
 

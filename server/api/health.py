@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from shared.events import PROTOCOL_VERSION
 
-router = APIRouter(tags=["health"])
+from .routes import Routes
+
+router = Routes(tags=["health"])
 
 
 @router.get("/healthz")

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import Header, Query, Request
 from fastapi.sse import KEEPALIVE_COMMENT, EventSourceResponse, format_sse_event
 
 from server.eventlog import Entry
@@ -21,8 +21,9 @@ from server.registry import LiveGame
 from .deps import GameDep, ViewerDep
 from .errors import refusal_responses
 from .quotas import STREAM
+from .routes import Routes
 
-router = APIRouter(tags=["streams"])
+router = Routes(tags=["streams"])
 
 KEEPALIVE_SECONDS = 15.0
 # A connection holding more than this, unsent or unacknowledged, has a client that isn't
