@@ -495,6 +495,54 @@ async def test_the_app_opens_before_its_game_is_made_and_makes_it(server):
     await client.aclose()
 
 
+async def test_an_app_that_starts_its_game_itself_says_so_and_keeps_its_first_footer(server):
+    """Told to start its game, the app says from its first frame that the game is starting
+    and does not offer the start key (it did, for the second before it started the game
+    itself). Its footer shows its keys from the first frame and keeps them while the game
+    is made (Textual's footer composes empty, then again once the screen's bindings are
+    ready: a layout of the whole screen more before the first game's first frame)."""
+    from textual.widgets._footer import FooterKey
+    from tui_fixtures import screen_text
+
+    go = asyncio.Event()
+
+    async def make_game(client: GameClient) -> None:
+        await go.wait()
+        g = await client.create_game(humans=[5], pace=0, seed=34)
+        client.game_id, client.token = g["game_id"], g["tokens"]["5"]
+
+    client = GameClient(server.url)
+    app = WerewolfApp(client=client, you=5, start=True, make_game=make_game)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot_until(pilot, lambda: app.query(FooterKey), "the footer's keys")
+        first = {id(k): k.action for k in app.query(FooterKey)}
+        assert "start" not in first.values() and not app.check_action("start", ())
+        # focus set, the screen's bindings told: what made Textual's footer compose again
+        await pilot_until(pilot, lambda: app.focused is not None, "the focus")
+        for _ in range(5):
+            await pilot.pause()
+        assert {id(k): k.action for k in app.query(FooterKey)} == first
+        assert say("status.starting", "en") in screen_text(app)
+        go.set()
+        await pilot_until(pilot, lambda: app.board.started, "the game started by the app")
+    await client.aclose()
+
+
+async def test_a_toast_still_shows_over_a_rack_hidden_before_the_first_frame():
+    """The toast rack is hidden inline before the first layout (Textual hides it again when
+    the screen shows, which laid the whole screen out once more): a notice still shows."""
+    from tui_fixtures import screen_text
+
+    app = WerewolfApp()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.pause()
+        rack = app.screen.query_one("#textual-toastrack")
+        assert not rack.display
+        app.notify("a notice for the rack")
+        await pilot_until(pilot, lambda: rack.display, "the rack shown")
+        await pilot_until(pilot, lambda: "a notice for the rack" in screen_text(app), "toast")
+
+
 async def test_a_game_the_app_cannot_make_ends_the_app_with_the_reason(capsys):
     """A refusal (or a private server that died) ends the app with return code 2, the
     reason said as plain text: an escape sequence in it never reaches the terminal."""

@@ -104,6 +104,14 @@ class Keys(Footer):
 
     _shown: tuple | None = None  # what the keys said when last composed
 
+    def compose(self) -> ComposeResult:
+        # Textual's footer shows no key until the screen first tells it that its bindings
+        # changed, then composes again: a layout of the whole screen before the first frame
+        # for keys known from the start.
+        self._bindings_ready = True
+        self._shown = self._keys()
+        yield from super().compose()
+
     def _keys(self) -> tuple:
         app = self.app
         return (
@@ -180,6 +188,10 @@ class WerewolfApp(App[NewTable | None]):
         self.theme = WEREWOLF.name
         self.client = client
         self.board = Board(you=you, lang=lang)
+        # Told to start the game, the app starts it itself, as soon as it has read it: from
+        # the first frame the start is on its way (the status line says so, and no key
+        # offers it meanwhile: the footer would show it, then hide it, a second later).
+        self.board.starting = start and client is not None
         self.players = players
         self.events = events
         self.start_on_mount = start
@@ -215,6 +227,12 @@ class WerewolfApp(App[NewTable | None]):
     AUTO_FOCUS = None  # chosen below: never a pane the layout hides
 
     def on_mount(self) -> None:
+        # Hidden by its style already, Textual's toast rack is hidden again, inline, when
+        # the screen first shows (``App._refresh_notifications``): a change of style, and
+        # a layout of the whole screen before the first game's first frame. Hidden inline
+        # now, before the first layout, that later hiding changes nothing; a toast shows it.
+        for rack in self.screen.query("#textual-toastrack"):
+            rack.display = False
         self._fit(self.size.width)
         self.call_after_refresh(self._default_focus)
         self.localize()
@@ -333,6 +351,8 @@ class WerewolfApp(App[NewTable | None]):
             try:
                 view = await self.client.snapshot_when_up(self._on_connection)
             except ApiError as e:
+                self.board.starting = False  # (nor will it be: nothing was read)
+                self.board.header_dirty = True
                 self.notify(
                     e.message,
                     severity="error",
