@@ -124,13 +124,30 @@ def tmux(*args: str) -> str:
     return subprocess.run([*TMUX, *args], capture_output=True, text=True, check=False).stdout
 
 
-def tmux_run(command: str, env: dict[str, str], where: Path) -> str:
-    """``command`` in a tmux session of its own (a real terminal), its pid in ``where/pid``."""
+def tmux_run(command: str, env: dict[str, str], where: Path, remain: bool = False) -> str:
+    """``command`` in a tmux session of its own (a real terminal), its pid in ``where/pid``.
+    ``remain``: the pane stays, with what it last showed, once the command has ended."""
     session = f"ww-cli-{uuid.uuid4().hex[:8]}"
     sets = [x for k, v in env.items() for x in ("-e", f"{k}={v}")]
     # (COLUMNS/LINES from the test's environment would override the pane's size)
     script = f"echo $$ > {where}/pid; cd {ROOT}; exec env -u COLUMNS -u LINES {command}"
-    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", *sets, "sh", "-c", script)
+    # (set in the same call as the session is made: before the command can end)
+    stay = [";", "set-option", "-w", "-t", session, "remain-on-exit", "on"] if remain else []
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "120",
+        "-y",
+        "36",
+        *sets,
+        "sh",
+        "-c",
+        script,
+        *stay,
+    )
     return session
 
 
@@ -431,7 +448,8 @@ def test_play_says_why_its_private_server_exited(tmp_path):
     """The private server's folder (its log with it) is gone once ``play`` ends: what the
     log said is in the message the player reads, and no path to a file that is gone."""
     env = {"WEREWOLF_CLIENT_DIR": str(tmp_path), "WEREWOLF_RATE_CREATE": "lots"}
-    session = tmux_run(f"{sys.executable} -m cli play --pace 0; sleep 60", env, tmp_path)
+    # (what play says as it ends stays on the screen: the pane outlives it)
+    session = tmux_run(f"{sys.executable} -m cli play --pace 0", env, tmp_path, remain=True)
     try:
         screen = lambda: " ".join(tmux("capture-pane", "-t", session, "-p").split())  # noqa: E731
         wait_until(lambda: "the local server exited" in screen(), "play's message")
