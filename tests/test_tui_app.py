@@ -8,6 +8,7 @@ import httpx
 import pytest
 from conftest import ServerProcess
 from eventually import pilot_until, until
+from textual.widgets import Static
 
 from server.game import GameConfig
 from server.headless import run_game
@@ -126,6 +127,44 @@ async def test_thoughts_can_be_hidden_and_a_pane_maximized():
         assert app.maximized_seat == thinker and app.panes[thinker].maximized
         await pilot.press("m")
         assert app.maximized_seat is None
+
+
+async def test_a_maximized_pane_shows_its_seats_whole_history_to_the_latest_words():
+    """A pane shows its seat's latest speeches; maximized, the header over every speech,
+    scrolled to the latest (its widgets made the first time: none before, in any pane)."""
+    from tui_fixtures import screen_text
+
+    from tui.widgets.seat_pane import PANE_SPEECHES
+
+    events = await recorded()
+    said: dict[int, list[str]] = {}
+    for e in events:
+        if isinstance(e, SpeechEnd):
+            said.setdefault(e.seat, []).append(e.text)
+    seat, speeches = max(said.items(), key=lambda kv: len(kv[1]))
+    assert len(speeches) > PANE_SPEECHES  # (more than the pane shows)
+
+    async def source():
+        for i, e in enumerate(events):
+            yield i + 1, e
+
+    app = WerewolfApp(events=source())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot_until(pilot, lambda: app.painted_seq >= len(events), "the game on screen")
+        assert not app.query(".seat-scroll") and not app.query(".seat-header")
+        pane = app.panes[seat]
+        assert speeches[0][:30] not in str(pane.body.render())
+        pane.focus()
+        await pilot.press("m")
+        await pilot_until(pilot, lambda: pane.query(".seat-scroll"), "the history made")
+        history = str(pane.query_one(".seat-history", Static).render())
+        assert all(text[:30] in history for text in speeches)
+        last = " ".join(speeches[-1].split()[-3:])
+        await pilot_until(pilot, lambda: last in " ".join(screen_text(app).split()), "the end")
+        assert len(app.query(".seat-scroll")) == 1  # (this pane's only)
+        await pilot.press("m")
+        await pilot_until(pilot, lambda: not pane.maximized, "back to the board")
+        assert pane.body.display and speeches[-1][:20] in str(pane.body.render())
 
 
 # -- against a real server ------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import NamedTuple, cast
 
 from rich._wrap import divide_line
 from rich.cells import cell_len
@@ -456,6 +456,14 @@ def line_start(plain: str, lines: list[Strip], n: int) -> int | None:
     return None
 
 
+class FullView(NamedTuple):
+    """A maximized pane's widgets: its header, over its history in a scroller."""
+
+    header: Static
+    scroller: VerticalScroll
+    history: Static
+
+
 class SeatPane(Vertical):
     """A seat's pane. Normally a fixed-size view of the latest text — so a repaint never
     changes the layout, which is what keeps nine streaming panes cheap. Maximized, it
@@ -468,12 +476,8 @@ class SeatPane(Vertical):
     def __init__(self, seat: int) -> None:
         super().__init__(id=f"seat-{seat}", classes="seat-pane")
         self.seat_no = seat
-        # Shown only while maximized (over the scrollable history): otherwise the
-        # body draws the header as its own first line.
-        self.header = Static("", classes="seat-header", markup=False)
         self.body = PaneLines(classes="seat-body")
-        self.history = Static("", classes="seat-history", markup=False)
-        self.scroller = VerticalScroll(self.history, classes="seat-scroll")
+        self._full: FullView | None = None  # made the first time the pane is maximized
         self._last_header: Text | None = None
         self._last_title: Text | None = None
         self._marks: tuple | None = None
@@ -481,9 +485,22 @@ class SeatPane(Vertical):
         self._texts = Texts()
 
     def compose(self) -> ComposeResult:
-        yield self.header
         yield self.body
-        yield self.scroller
+
+    def _full_view(self) -> FullView:
+        """The maximized pane's widgets, made and mounted the first time it is maximized:
+        the header over a scrollable history (the body, hidden meanwhile, draws the header
+        as its own first line). Made for all nine panes at the start, nobody seeing them
+        unless a pane is maximized, they were a third of the board's widgets to style and
+        lay out before the first frame."""
+        if self._full is None:
+            header = Static(self._last_header or "", classes="seat-header", markup=False)
+            history = Static("", classes="seat-history", markup=False)
+            scroller = VerticalScroll(history, classes="seat-scroll")
+            self.mount(header, before=self.body)
+            self.mount(scroller, after=self.body)
+            self._full = FullView(header, scroller, history)
+        return self._full
 
     @property
     def maximized(self) -> bool:
@@ -528,15 +545,17 @@ class SeatPane(Vertical):
             header = self.header_text(board, s)
             if header != self._last_header:  # unchanged text: no refresh at all
                 self._last_header = header
-                self.header.update(header, layout=False)  # fixed size: no new layout
+                if self._full is not None:  # fixed size: no new layout
+                    self._full.header.update(header, layout=False)
         header = self._last_header
         full = self.maximized
         self.set_class(full, "scrolling")
         if full:
-            at_bottom = self.scroller.scroll_y >= self.scroller.max_scroll_y - 1
-            self.history.update(self.body_text(board, s, show_thoughts, full=True))
+            view = self._full_view()
+            at_bottom = view.scroller.scroll_y >= view.scroller.max_scroll_y - 1
+            view.history.update(self.body_text(board, s, show_thoughts, full=True))
             if at_bottom:  # follow the text, unless the reader scrolled up
-                self.scroller.scroll_end(animate=False, immediate=True)
+                view.scroller.scroll_end(animate=False, immediate=True)
         else:
             self.body.show(self.paragraphs(board, s, show_thoughts, texts=self._texts), header)
 
