@@ -128,17 +128,27 @@ class Starting:
 
 
 # What the server and the terminal app both import, loaded before the server is forked
-# (``_forked``): about 0.4 s of imports the two processes would otherwise each pay (pydantic,
-# the event vocabulary, asyncio, ssl). tests/test_cli.py checks that both sides import them.
+# (``_forked``): about 0.45 s of imports the two processes would otherwise each pay (pydantic,
+# the event vocabulary and the strings, asyncio, ssl, anyio: Starlette's and httpcore's).
+# tests/test_cli.py checks that both sides import them.
 SHARED_MODULES = (
     "asyncio",
     "ssl",
     "email.utils",
     "http.client",
+    "http.cookiejar",
+    "urllib.request",
+    "mimetypes",
+    "idna",
+    "anyio",
+    "anyio._backends._asyncio",
     "shared.actions",
     "shared.audience",
+    "shared.calls",
+    "shared.door",
     "shared.events",
     "shared.settings",
+    "shared.strings",
     "shared.text",
 )
 

@@ -336,20 +336,58 @@ def test_serve_refuses_a_negative_fd_or_an_fd_beside_a_port(tmp_path, args, said
     assert "Traceback" not in out.stderr
 
 
+# What each side has imported once it has made its first requests: the terminal app
+# (what ``play`` imports, then a request: httpcore and anyio load at the first connection)
+# and the server (serving a game's creation and its snapshot, asked with the standard
+# library's client, which imports nothing the server would not).
+_CLIENT_SIDE = """
+import asyncio, sys
+import cli.tables, cli.llm, tui.app, tui.launch, tui.tokens
+from tui.client import GameClient
+
+async def first_request():
+    async with GameClient("http://127.0.0.1:9") as client:  # (nobody there)
+        try:
+            await client.health(timeout=5)
+        except Exception:
+            pass
+
+asyncio.run(first_request())
+print(*sorted(sys.modules))
+"""
+_SERVER_SIDE = """
+import http.client, json, os, socket, sys, threading
+import server.app, server.graph
+
+sock = socket.socket()
+sock.bind(("127.0.0.1", 0))
+sock.listen()
+
+def ask():
+    c = http.client.HTTPConnection("127.0.0.1", sock.getsockname()[1], timeout=60)
+    c.request("POST", "/games", body=json.dumps({"players": 6, "humans": [1]}),
+              headers={"Content-Type": "application/json"})
+    g = json.loads(c.getresponse().read())
+    c.request("GET", "/games/" + g["game_id"], headers={"Authorization": "Bearer " + g["tokens"]["1"]})
+    c.getresponse().read()
+    print(*sorted(sys.modules), flush=True)
+    os._exit(0)
+
+threading.Thread(target=ask, daemon=True).start()
+server.app.serve(sock=sock)
+"""
+
+
 def test_both_sides_import_what_is_loaded_before_the_private_server_is_forked():
     """``werewolf play`` loads some modules before it forks its server, for both processes:
-    each must be one that the terminal app and the server both import anyway (a module only
-    one side needs would cost the other's memory, or its start for nothing)."""
+    each must be one that the terminal app and the server both import anyway, by their
+    first requests (a module only one side needs would cost the other's memory, or its
+    start for nothing)."""
     from cli.local_server import SHARED_MODULES
 
-    client = "import cli.tables, cli.llm, tui.app, tui.launch, tui.tokens"  # (what play imports)
-    for side in (client, "import server.app, server.graph"):
+    for side in (_CLIENT_SIDE, _SERVER_SIDE):
         out = subprocess.run(
-            [sys.executable, "-c", f"{side}; import sys; print(*sorted(sys.modules))"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
+            [sys.executable, "-c", side], cwd=ROOT, capture_output=True, text=True, timeout=120
         )
         assert out.returncode == 0, out.stderr
         assert set(SHARED_MODULES) <= set(out.stdout.split()), side

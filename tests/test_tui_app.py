@@ -567,6 +567,30 @@ async def test_an_app_that_starts_its_game_itself_says_so_and_keeps_its_first_fo
     await client.aclose()
 
 
+async def test_the_app_starts_its_game_once_the_table_is_on_the_screen(server):
+    """As a moderator waits for everyone to sit: the game starts after the first frame that
+    shows it (at pace 0 a whole night could otherwise pass before the player sees the
+    board), and then runs."""
+    painted_at_start: list[int] = []
+
+    class Watched(GameClient):  # (the real client; it notes when the app asks to start)
+        async def start(self, game_id=None):
+            painted_at_start.append(app.painted_seq)
+            return await super().start(game_id)
+
+    async def make_game(client: GameClient) -> None:
+        g = await client.create_game(humans=[5], pace=0, seed=34)
+        client.game_id, client.token = g["game_id"], g["tokens"]["5"]
+
+    client = Watched(server.url)
+    app = WerewolfApp(client=client, you=5, start=True, make_game=make_game)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot_until(pilot, lambda: app.board.started, "the game started by the app")
+        assert len(painted_at_start) == 1 and painted_at_start[0] > 0
+        await pilot_until(pilot, lambda: app.painted_seq > painted_at_start[0], "the game on")
+    await client.aclose()
+
+
 async def test_a_toast_still_shows_over_a_rack_hidden_before_the_first_frame():
     """The toast rack is hidden inline before the first layout (Textual hides it again when
     the screen shows, which laid the whole screen out once more): a notice still shows."""

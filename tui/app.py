@@ -207,6 +207,7 @@ class WerewolfApp(App[NewTable | None]):
         self.status_line = StatusLine()
         self.footer = Keys()
         self.painted_seq = 0  # the last event the screen shows (for tests and benchmarks)
+        self._begin_when_painted = False  # start the game at its first painted frame
         self._flushed_at = 0.0  # perf_counter() of the last flush
         self.last_refusal = ""  # the server's reason the last time it refused an answer
         self.review_board: Board | None = None  # the whole game, read again after game over
@@ -365,7 +366,7 @@ class WerewolfApp(App[NewTable | None]):
             self.localize()
             self.read_summary()
             if self.start_on_mount:
-                self.begin()
+                self._begin_when_painted = True  # (flush: once the table is on the screen)
             else:
                 self.open_lobby()
             source = self.client.follow(after=0, on_connection=self._on_connection)
@@ -502,6 +503,14 @@ class WerewolfApp(App[NewTable | None]):
                 self._paint_header()
         if self.board.seq and not self.painted_seq:
             self._painted()
+            if self._begin_when_painted:
+                # The game starts once its table is on the screen, as a moderator waits for
+                # everyone to sit: nothing happens before the player can see it (at pace 0, a
+                # whole night could), and the game graph, which the server loads when a game
+                # first starts (a third of a second of CPU), does not share the machine with
+                # this first frame.
+                self._begin_when_painted = False
+                self.call_after_refresh(self.begin)
         self.painted_seq = self.board.seq
         offered = (self.board.started, self.board.paused, self.board.over is not None)
         if offered != self._offered:  # start / advance / review come and go in the footer
