@@ -8,6 +8,7 @@ import httpx
 import pytest
 from conftest import ServerProcess
 from eventually import pilot_until, until
+from textual import events
 from textual.widgets import Static
 
 from server.game import GameConfig
@@ -589,6 +590,39 @@ async def test_the_app_starts_its_game_once_the_table_is_on_the_screen(server):
         assert len(painted_at_start) == 1 and painted_at_start[0] > 0
         await pilot_until(pilot, lambda: app.painted_seq > painted_at_start[0], "the game on")
     await client.aclose()
+
+
+async def test_the_table_is_laid_out_again_for_a_new_size_only():
+    """Textual's first layouts send the screen Resizes of the size it has, each laid out in
+    full (three before the first game's frame): the table lets those go, and lays out a new
+    size as ever (narrow: the seat strip instead of the panes; wide again: the panes)."""
+    from textual.screen import Screen
+
+    layouts: list[object] = []
+    laid_out = Screen._refresh_layout
+
+    def counted(screen, *args, **kwargs):  # (Textual's, counted: not ours)
+        layouts.append(screen.size)
+        return laid_out(screen, *args, **kwargs)
+
+    Screen._refresh_layout = counted
+    try:
+        app = WerewolfApp()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            before = len(layouts)
+            app.screen.post_message(events.Resize(app.screen.size, app.screen.size))
+            await pilot.pause()
+            assert len(layouts) == before  # the same size: not laid out again
+            await pilot.resize_terminal(70, 30)
+            await pilot_until(pilot, lambda: app.has_class("narrow"), "narrow")
+            await pilot_until(pilot, lambda: app.strip.region.width > 0, "the strip shown")
+            assert app.panes[1].region.height == 0
+            await pilot.resize_terminal(120, 36)
+            await pilot_until(pilot, lambda: app.panes[1].region.height > 0, "the panes back")
+        assert len(layouts) > before
+    finally:
+        Screen._refresh_layout = laid_out
 
 
 async def test_a_toast_still_shows_over_a_rack_hidden_before_the_first_frame():

@@ -95,6 +95,17 @@ class MainArea(Horizontal):
                     picker.action_digit(int(event.character or "0"))
 
 
+class TableScreen(Screen):
+    """The app's own screen (the table). Textual lays a screen out whole for each Resize it
+    is sent, and its own first layouts send the screen Resizes of the size it already has
+    (three before the first game's frame, each a layout and a paint of the whole board):
+    one of the size the screen has is let go. A new size is laid out as ever."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.size:
+            event.prevent_default()  # (Screen's own handler: the whole layout again)
+
+
 class Keys(Footer):
     """The footer, laid out again only when the keys it shows change. Textual's Footer
     removes and mounts all its keys (a new layout of the whole screen) whenever anything
@@ -226,6 +237,9 @@ class WerewolfApp(App[NewTable | None]):
         yield self.footer
 
     AUTO_FOCUS = None  # chosen below: never a pane the layout hides
+
+    def get_default_screen(self) -> Screen:
+        return TableScreen(id="_default")
 
     def on_mount(self) -> None:
         # Hidden by its style already, Textual's toast rack is hidden again, inline, when
