@@ -97,13 +97,20 @@ class MainArea(Horizontal):
 
 class TableScreen(Screen):
     """The app's own screen (the table). Textual lays a screen out whole for each Resize it
-    is sent, and its own first layouts send the screen Resizes of the size it already has
-    (three before the first game's frame, each a layout and a paint of the whole board):
-    one of the size the screen has is let go. A new size is laid out as ever."""
+    is sent, and its own first layouts send the screen Resizes of the size it was laid out
+    at already (three before the first game's frame, each a layout and a paint of the whole
+    board): a Resize of the size the last one let through had is let go. A new size is laid
+    out as ever. (Not ``self.size``: the screen's size is the app's, which is the new one
+    before the Resize for it reaches the screen.)"""
+
+    def on_mount(self) -> None:
+        self._laid_out_at = self.app.size  # (the first layout, when the screen shows)
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size == self.size:
+        if event.size == self._laid_out_at:
             event.prevent_default()  # (Screen's own handler: the whole layout again)
+        else:
+            self._laid_out_at = event.size
 
 
 class Keys(Footer):
