@@ -20,6 +20,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
+from textual.geometry import Size
 from textual.notifications import Notify
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -103,6 +104,8 @@ class TableScreen(Screen):
     out as ever. (Not ``self.size``: the screen's size is the app's, which is the new one
     before the Resize for it reaches the screen.)"""
 
+    _laid_out_at: Size | None = None  # the size of the last Resize let through
+
     def on_mount(self) -> None:
         self._laid_out_at = self.app.size  # (the first layout, when the screen shows)
 
@@ -153,11 +156,9 @@ class Keys(Footer):
     async def recompose(self) -> None:
         if not self.is_attached or self._pruning:
             return
-        keys = self._keys()
-        if keys == self._shown:
+        if self._keys() == self._shown:
             return
-        self._shown = keys
-        await super().recompose()
+        await super().recompose()  # (compose notes what it shows)
 
 
 @dataclass(frozen=True)
