@@ -43,7 +43,7 @@ def tail(text: Text, width: int, height: int) -> Text:
     """The end of ``text`` that fits ``height`` lines of ``width`` cells once wrapped: the
     typewriter's latest words, always in view. Counted from the end, paragraph by
     paragraph, with room left for the ragged right edge of word wrapping — exact
-    wrapping of every pane at 20 Hz would cost more than the rest of the repaint."""
+    wrapping of every pane at every repaint would cost more than the rest of the repaint."""
     if width <= 0 or height <= 0:
         return text
     usable = max(1, width - 6)  # a line of words rarely fills its last few cells
