@@ -205,9 +205,11 @@ async def test_disconnect_raises_during_iteration(client, llm):
 
 async def test_stall_is_seen_as_a_read_timeout(llm):
     # The read timeout is long enough for a loaded machine to send the chunks before the
-    # stall, and the stall far longer than it: only the timeout can end the stream.
+    # stall, and the stall far longer than it: only the timeout can end the stream. (The
+    # SDK's own Timeout, as server/llm/stream.py passes it: the SDK speaks httpx2, whose
+    # 2.17 refuses an httpx.Timeout.)
     async with openai.AsyncOpenAI(
-        base_url=llm.base_url, api_key="x", max_retries=0, timeout=httpx.Timeout(30, read=2)
+        base_url=llm.base_url, api_key="x", max_retries=0, timeout=openai.Timeout(30, read=2)
     ) as client:
         llm.script({"kind": "stall", "after_chunks": 3, "seconds": 600})
         stream = await client.chat.completions.create(
