@@ -15,6 +15,7 @@ import asyncio
 import gc
 import json
 import os
+import socket
 import subprocess
 import sys
 import types
@@ -190,6 +191,30 @@ def test_doctor_tells_a_refused_key_from_no_key_and_shows_at_most_its_last_4(mod
                 assert key not in text and (len(key) < 8 or key[:-4] not in text)
             if len(key) > 8:
                 assert "…9876" in text
+
+
+def test_doctor_tells_a_connection_never_made_from_a_model_slow_to_answer(model_env):
+    from server.llm.doctor import check
+
+    # A listening socket whose backlog is full: the kernel takes no new connection, so the
+    # client's connect times out (the SDK says "timed out" for that and for a silent model
+    # alike; the doctor must say which).
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(0)
+        port = listening.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=30):  # the backlog's one
+            lines: list[str] = []
+            env = {
+                "WEREWOLF_LLM_BASE_URL": f"http://127.0.0.1:{port}/v1",
+                "WEREWOLF_LLM_MODEL": "scripted",
+                "WEREWOLF_LLM_CONNECT_TIMEOUT": "0.5",
+                "WEREWOLF_LLM_ENDPOINTS": str(model_env),
+            }
+            assert not asyncio.run(check(lines.append, env))
+    text = "\n".join(lines)
+    assert "no connection within 0.5 s (WEREWOLF_LLM_CONNECT_TIMEOUT)" in text, text
+    assert "no token" not in text, text
 
 
 def test_doctor_says_a_server_cuts_streams_and_recommends_one_in_flight(model_env):

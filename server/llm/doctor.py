@@ -28,6 +28,23 @@ from .settings import LLMSettings, SettingsError
 PROBE_DECISIONS = ("wolf_chat", "check", "vote", "speak")  # one of each kind of answer
 
 
+def _connect_timed_out(e: BaseException) -> bool:
+    """Did ``e`` come of a connection that was never made in time? The SDK raises its
+    ``APITimeoutError`` for a connect timeout and a read timeout alike, from its transport's
+    own error: a ``ConnectTimeout`` of httpx2 (which openai 3.x speaks), or of httpx. Known
+    by its name, whichever library raised it: ``httpx.ConnectTimeout`` alone matched
+    nothing once the SDK moved to httpx2, and a connection that never came was told as
+    "connected, but no token"."""
+    seen: BaseException | None = e
+    for _ in range(8):  # (a chain of causes is short; a loop in one is not followed)
+        if seen is None:
+            return False
+        if type(seen).__name__ == "ConnectTimeout":
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _why(e: Exception, s: LLMSettings) -> str:
     if isinstance(e, openai.AuthenticationError):
         if s.api_key == "not-needed":
@@ -43,7 +60,7 @@ def _why(e: Exception, s: LLMSettings) -> str:
         return "rate limited (429): the key works but has no quota left right now"
     if isinstance(e, openai.APIStatusError):
         return f"the server answered {e.status_code}: {e.message}"
-    if isinstance(e, httpx.ConnectTimeout):
+    if _connect_timed_out(e):
         return (
             f"no connection within {s.connect_timeout:g} s (WEREWOLF_LLM_CONNECT_TIMEOUT): "
             f"is {s.display_url} the right address?"
