@@ -1,8 +1,8 @@
 """The app's CPU demand for a firehose, independent of the machine's load.
 
 9 panes × 100 tokens/s for ``seconds`` of game time, fed without waiting: after every
-1/25 s of game time's tokens the app repaints (its flush and Textual's screen refresh,
-awaited) and the process's CPU time is added up. CPU seconds per game second is the core
+``FLUSH_SECONDS`` (the app's clock) of game time's tokens the app repaints (its flush and
+Textual's screen refresh, awaited) and the process's CPU time is added up. CPU seconds per game second is the core
 share the app needs; a busy machine delays it but does not change it, unlike the
 wall-clock lag of bench/tui_bench.py. The waiting itself (``pilot.pause`` posts a message
 to every widget and waits for each) is measured on frames with nothing new and taken
@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tui_bench import WORDS, table, token  # noqa: E402  (the same table and words)
 
-from tui.app import WerewolfApp  # noqa: E402
+from tui.app import FLUSH_SECONDS, WerewolfApp  # noqa: E402
 
-FRAME = 1 / 25  # game seconds between repaints
+FRAME = FLUSH_SECONDS  # game seconds between repaints: the app's clock
 IDLE_FRAMES = 50
 
 

@@ -85,6 +85,34 @@ async def test_the_collector_the_command_turned_off_is_on_once_the_game_is_paint
         gc.enable()
 
 
+async def test_news_after_a_quiet_spell_is_painted_at_once_not_at_the_next_ring():
+    # The app's clock rings every FLUSH_SECONDS whether anything came or not. News that
+    # comes between two rings after a quiet spell goes on screen at the end of the loop's
+    # turn that read it: a game's server writes a tick's tokens every 50 ms, and each write
+    # is painted as it comes. (A ring on nothing used to count as a repaint: the news then
+    # waited for the next ring, up to a whole period.)
+    from tui.app import FLUSH_SECONDS
+
+    news: asyncio.Queue = asyncio.Queue()
+
+    async def source():
+        while True:
+            yield await news.get()
+
+    app = WerewolfApp(events=source())
+    async with app.run_test(size=(120, 36)) as pilot:
+        news.put_nowait((1, Token(seat=1, content="first words")))
+        await pilot_until(pilot, lambda: app.painted_seq >= 1, "the first token on screen")
+        await pilot.pause(4 * FLUSH_SECONDS)  # the clock rings on nothing meanwhile
+        # Two tokens in one read, as one write of the server brings them.
+        news.put_nowait((2, Token(seat=1, content=" and more")))
+        news.put_nowait((3, Token(seat=2, content="from seat two")))
+        for _ in range(4):  # a few turns of the loop, no clock: the read, then its flush
+            await asyncio.sleep(0)
+        assert app.painted_seq == 3
+        assert "and more" in str(app.panes[1].body.render())
+
+
 # -- recorded events ---------------------------------------------------------------------
 async def recorded(seed: int = 4, lang: str = "en") -> list:
     events: list = []

@@ -232,7 +232,8 @@ class WerewolfApp(App[NewTable | None]):
         self.footer = Keys()
         self.painted_seq = 0  # the last event the screen shows (for tests and benchmarks)
         self._begin_when_painted = False  # start the game at its first painted frame
-        self._flushed_at = 0.0  # perf_counter() of the last flush
+        self._painted_at = 0.0  # perf_counter() of the last flush that painted anything
+        self._flush_soon = False  # a flush is asked for the end of this turn of the loop
         self.last_refusal = ""  # the server's reason the last time it refused an answer
         self.review_board: Board | None = None  # the whole game, read again after game over
         self._offered: tuple[bool, bool, bool] | None = None
@@ -408,10 +409,15 @@ class WerewolfApp(App[NewTable | None]):
                 self.board.apply(event, seq)
                 if self.board.lang != lang:  # the table's language arrived
                     self.localize()
-                # The first news after a quiet spell goes on screen at once; while tokens
-                # stream, at most one repaint per FLUSH_SECONDS (the clock does the rest).
-                if time.perf_counter() - self._flushed_at >= FLUSH_SECONDS:
-                    self.flush()
+                # The first news after a quiet spell goes on screen at once, with all that
+                # came in the same read (the flush runs at the end of this turn of the loop,
+                # once the read's events are all in: a game's server writes what a tick
+                # typed at once, every 50 ms, and each such write is painted as it comes);
+                # while tokens stream faster, at most one repaint per FLUSH_SECONDS (the
+                # clock does the rest).
+                if not self._flush_soon and time.perf_counter() - self._painted_at >= FLUSH_SECONDS:
+                    self._flush_soon = True
+                    asyncio.get_running_loop().call_soon(self.flush)
         except ApiError as e:
             self.notify(
                 e.message,
@@ -496,7 +502,7 @@ class WerewolfApp(App[NewTable | None]):
     # -- painting -----------------------------------------------------------------------
     def flush(self) -> None:
         """Repaint what changed since the last flush, all at once."""
-        self._flushed_at = time.perf_counter()
+        self._flush_soon = False
         dirty = self.board.take_dirty()
         self.board.timeline.clear()  # (the timeline reads the transcript itself)
         lines = self.timeline.behind
@@ -506,7 +512,8 @@ class WerewolfApp(App[NewTable | None]):
         # is painted again at its new width all the same)
         resized = stripped and self.strip.dirty
         if not dirty and not lines and not self.board.header_dirty and not resized:
-            return
+            return  # (the clock rang on nothing: the next news is still news)
+        self._painted_at = time.perf_counter()
         if dirty and (stripped or self.board.header_dirty):
             self.strip.dirty = True
         shown = self.maximized_seat

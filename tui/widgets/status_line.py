@@ -16,9 +16,17 @@ from tui.client import Connection
 class StatusLine(Static):
     def __init__(self) -> None:
         super().__init__("", id="status", markup=False)
+        self._painted_with: tuple[Board, Connection] | None = None
+
+    def on_resize(self) -> None:
+        # Laid out to a new width (or to its first: a game's first events can be painted
+        # before the screen's first layout, at a width guessed): painted again to fit it.
+        if self._painted_with is not None:
+            self.paint(*self._painted_with)
 
     def paint(self, board: Board, connection: Connection) -> None:
         """Day and phase and whose turn on the left, the connection on the right."""
+        self._painted_with = (board, connection)
         lang = board.lang
         text = Text()
         if board.phase == "night":
