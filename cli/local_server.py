@@ -161,7 +161,16 @@ def _serve_on(
     env: dict[str, str] | None,
 ) -> subprocess.Popen | ForkedServer:
     """The game server on the listening ``sock``, passed down to it with the ``lifeline``'s
-    read end: a fork of this process where that is safe, else ``python -m server serve``."""
+    read end: a fork of this process where that is safe, else ``python -m server serve``.
+
+    Either way it runs in a session of its own, as a server does. What the terminal sends
+    its foreground (Ctrl-C or Ctrl-Z before the app takes the keys, the hang-up when it
+    closes) reaches ``play``, which stops its server itself, or the lifeline does. And
+    where the kernel groups processes by session for its scheduler (autogroups, on by
+    default in most desktop kernels), the server is a group of its own: on a busy machine
+    the terminal app and its server each get a group's share of the CPU instead of
+    splitting one (``play``'s first screen at load 4: docs/benchmarks.md, "Issue 12 in
+    session 18")."""
     argv = [
         "serve",
         *("--fd", str(sock.fileno())),
@@ -176,6 +185,7 @@ def _serve_on(
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
         pass_fds=(sock.fileno(), lifeline.read),
+        start_new_session=True,
     )
 
 
@@ -265,6 +275,7 @@ def _serve_forked(argv: list[str], lifeline: Lifeline, log: int, env: dict[str, 
     import logging
 
     os.close(lifeline.write)  # (a fork has it too: the parent's end is the only one)
+    os.setsid()  # (a session of its own: see _serve_on)
     try:  # its name in top, pgrep and ps -o comm (its command line stays its parent's)
         Path("/proc/self/comm").write_text("werewolf-server")
     except OSError:

@@ -185,6 +185,8 @@ def test_play_leaves_no_folder_in_the_temp_dir(tmp_path, leave):
             == Path(f"/proc/{pid}/cmdline").read_bytes()
         )
         assert Path(f"/proc/{server}/comm").read_text() == "werewolf-server\n"  # (top, pgrep)
+        # in a session of its own: the terminal's signals are play's, who stops it
+        assert os.getsid(server) == server != os.getsid(pid)
         if leave == "ctrl+q":
             tmux("send-keys", "-t", session, "C-q")
         elif leave == "hangup":
@@ -394,7 +396,7 @@ def test_both_sides_import_what_is_loaded_before_the_private_server_is_forked():
 
 
 _PRIVATE_SERVER = """
-import sys, threading, time
+import os, sys, threading, time
 from pathlib import Path
 import httpx
 from cli.local_server import starting_server
@@ -403,6 +405,7 @@ if sys.argv[2] == "threads":
 with starting_server(Path(sys.argv[1]), env={"WEREWOLF_MAX_LIVE_GAMES": "1"}) as server:
     url = server.ready()
     print(type(server.proc).__name__, server.proc.pid, flush=True)
+    assert os.getsid(server.proc.pid) == server.proc.pid != os.getsid(0)  # a session of its own
     for _ in range(2):
         r = httpx.post(f"{url}/games", json={"players": 6, "humans": [1]}, timeout=60)
         print(r.status_code, flush=True)
@@ -414,9 +417,9 @@ with starting_server(Path(sys.argv[1]), env={"WEREWOLF_MAX_LIVE_GAMES": "1"}) as
 def test_the_private_server_is_forked_when_only_one_thread_runs(tmp_path, threads):
     """With one thread, the private server is a fork of ``werewolf play`` (the modules both
     need are loaded once); with more, a fork could inherit a lock some other thread holds,
-    so it is ``python -m server serve``. Either way it serves, takes the variables it is
-    given, writes its log, and is gone when the session ends; a closed stdin (a launcher's)
-    takes neither the log's place nor the socket's."""
+    so it is ``python -m server serve``. Either way it serves, in a session of its own,
+    takes the variables it is given, writes its log, and is gone when the session ends; a
+    closed stdin (a launcher's) takes neither the log's place nor the socket's."""
     command = [sys.executable, "-c", _PRIVATE_SERVER, str(tmp_path), threads]
     if threads == "stdin closed":
         command = ["sh", "-c", 'exec "$@" <&-', "sh", *command]
