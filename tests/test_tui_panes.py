@@ -9,6 +9,7 @@ import random
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.containers import Vertical
 from textual.geometry import Region
 from textual.widget import Widget
 
@@ -143,6 +144,40 @@ async def test_the_header_heads_the_pane_and_lines_go_out_as_textual_would_draw_
         await pilot.pause()
         crop = Region(0, 0, 23, 6)
         assert cells(pane.render_lines(crop)) == cells(Widget.render_lines(pane, crop))
+
+
+class Framed(App):
+    CSS = """
+    Vertical { width: 23; height: 6; }
+    Vertical.lit { background: red; color: yellow; }
+    Vertical.faded { opacity: 0.5; }
+    PaneLines { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield PaneLines(classes="seat-body")
+
+
+async def test_a_pane_whose_colours_change_above_it_draws_in_the_new_ones():
+    # The pane keeps how it draws (its colours, its ancestors') from frame to frame: a class
+    # changed on the widget around it (a seat's pane as the seat dies, or is yours) must
+    # reach it, and so must a change that takes it off its own drawing (an opacity).
+    app = Framed()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane, box = app.query_one(PaneLines), app.query_one(Vertical)
+        await pilot.pause()
+        pane.show(growing(["word "] * 12)[-1])
+        await pilot.pause()
+        crop = Region(0, 0, 23, 6)
+        before = cells(pane.render_lines(crop))
+        assert before == cells(Widget.render_lines(pane, crop))
+        for cls in ("lit", "faded"):
+            box.add_class(cls)
+            await pilot.pause()
+            now = cells(pane.render_lines(crop))
+            assert now == cells(Widget.render_lines(pane, crop)) and now != before, cls
+            before = now
 
 
 async def test_words_are_wrapped_into_the_very_lines_textual_makes():

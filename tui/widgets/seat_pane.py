@@ -139,8 +139,11 @@ class PaneLines(Widget):
         self._built_for: tuple = ()  # (size, style) the lines were made for
         self._mark: Strip | None = None  # "…": more went before the top line
         self._cursors: dict[tuple, Strip] = {}  # "▌" in its colour
-        self._fill_for: tuple | None = None
-        self._fill_style: RichStyle | None = None
+        # How the pane's lines are drawn, worked out from its styles and its ancestors' (their
+        # colours, opacity): (drawn as they are?, base colour, background, the fill style).
+        # Kept until the styles change (notify_style_update): worked out at every frame,
+        # Textual's walk up the ancestors cost more than the rest of the frame's drawing.
+        self._looks: tuple[bool, Color, Color, RichStyle] | None = None
         self._span_styles: dict[object, Style] = {}  # a span's Rich style -> Textual's
         # The lines as last handed to the compositor: y -> (the line, as drawn), made for
         # (width, colours, filters); and a blank line so drawn.
@@ -169,27 +172,37 @@ class PaneLines(Widget):
         return self._header_line
 
     def notify_style_update(self) -> None:
+        # (Textual calls it on every widget its stylesheet applies to again: a class or a
+        # pseudo-class changed here or above, as when a seat dies or is focused, or the theme)
         super().notify_style_update()
         self._built_for = ()  # new colours (a seat died): every line is made again
+        self._looks = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # The lines are already made in the pane's own colours: handed to the compositor
         # as they are, not made again line by line through Textual's styles cache (which
         # would add nothing to a widget with no border, padding, tint or opacity, yet
         # cost as much as the rest of a streaming frame's drawing).
-        styles = self.styles
-        if (
-            styles.gutter
-            or styles.tint.a
-            or styles.text_opacity != 1.0
-            or self.opacity != 1.0
-            or styles.has_rule("hatch")
-        ):
+        looks = self._looks
+        if looks is None:
+            styles = self.styles
+            as_they_are = not (
+                styles.gutter
+                or styles.tint.a
+                or styles.text_opacity != 1.0
+                or self.opacity != 1.0
+                or styles.has_rule("hatch")
+            )
+            base, background = self.background_colors
+            # (what the styles cache pads a line with: its background over its parent's)
+            fill = Style(background=base + background).rich_style
+            looks = self._looks = (as_they_are, base, background, fill)
+        as_they_are, base, background, fill = looks
+        if not as_they_are:
             return super().render_lines(crop)
         width = self.size.width
         if not self._built_for or self._built_for[0] != self.size:
             self._build(refresh=False)
-        base, background = self.background_colors
         filters = tuple(self.get_line_filters())
         # Each line as the compositor gets it (padded to the width, filtered) is kept beside
         # the line it was made from: a frame makes again only the lines that changed.
@@ -198,7 +211,6 @@ class PaneLines(Widget):
             self._drawn_for = drawn_for
             self._drawn = {}
             self._blank = None
-        fill = self._fill(base, background)
         lines = self._lines
         drawn = self._drawn
         strips: list[Strip] = []
@@ -223,13 +235,6 @@ class PaneLines(Widget):
             x1, x2 = crop.column_span
             strips = [strip.crop(x1, x2) for strip in strips]
         return strips
-
-    def _fill(self, base: Color, background: Color) -> RichStyle:
-        # What the styles cache pads a line with: the widget's background over its parent's.
-        if self._fill_style is None or self._fill_for != (base, background):
-            self._fill_for = (base, background)
-            self._fill_style = Style(background=base + background).rich_style
-        return self._fill_style
 
     def render_line(self, y: int) -> Strip:
         if not self._built_for or self._built_for[0] != self.size:
