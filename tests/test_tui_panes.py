@@ -4,6 +4,7 @@ starts a line with a closing mark."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 from rich.cells import cell_len
@@ -227,3 +228,57 @@ def test_no_line_starts_with_a_closing_mark():
         for line in lines:
             assert cell_len(line) <= width, (width, lines)
             assert line[:1] not in CLOSING, (width, lines)
+
+
+def test_the_boards_kept_lines_are_what_textual_would_draw_through_every_change():
+    # The board's containers keep their drawn lines from frame to frame (KeptLines): after
+    # each change that draws them otherwise, what they hand the compositor must be what
+    # Textual's own drawing makes of them now.
+    from tui_fixtures import RecordedApp
+
+    app = RecordedApp()  # (a recorded game: played before the app's loop runs)
+    asyncio.run(_kept_lines_follow_every_change(app))
+
+
+async def _kept_lines_follow_every_change(app) -> None:
+    from tui_fixtures import settle
+
+    from tui.widgets.kept_lines import KeptLines
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        kept = [w for w in app.query("*") if isinstance(w, KeptLines)]
+        assert {type(w).__name__ for w in kept} == {"MainArea", "Seats", "Side", "SeatPane"}
+        pane = app.panes[4]
+
+        def drawn_now(what: str) -> None:
+            for w in kept:
+                if not w.display or not w.outer_size:
+                    continue
+                crop = Region(0, 0, *w.outer_size)
+                assert cells(w.render_lines(crop)) == cells(Widget.render_lines(w, crop)), (
+                    what,
+                    w,
+                )
+
+        drawn_now("settled")
+        changes = [
+            ("a new title", lambda: setattr(pane, "border_title", "#4 someone else")),
+            ("a class", lambda: pane.add_class("active")),
+            ("its seat dies", lambda: pane.add_class("dead")),
+            ("the focus", lambda: pane.focus()),
+            ("a style set on it", lambda: setattr(pane.styles, "background", "darkred")),
+            (
+                "a style set above it",
+                lambda: setattr(app.query_one("#board").styles, "background", "navy"),
+            ),
+            ("the theme", lambda: setattr(app, "theme", "textual-light")),
+            ("the terminal's own colours", lambda: setattr(app, "ansi_color", True)),
+        ]
+        for what, change in changes:
+            change()
+            await pilot.pause()
+            drawn_now(what)
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        drawn_now("a new size")

@@ -34,6 +34,7 @@ from tui.board import Board
 from tui.client import ApiError, Connection, GameClient
 from tui.theme import WEREWOLF
 from tui.widgets.action_bar import ActionBar, stray
+from tui.widgets.kept_lines import KeptLines
 from tui.widgets.seat_pane import SeatPane
 from tui.widgets.seat_strip import SeatStrip
 from tui.widgets.status_line import StatusLine
@@ -68,7 +69,7 @@ def _key(key: str, action: str, id: str, **kw) -> Binding:
     )
 
 
-class MainArea(Horizontal):
+class MainArea(KeptLines, Horizontal):
     """The seats and the transcript. While the game asks for a speech, whatever is typed
     here goes to the speech box: a letter never drives a pane key instead."""
 
@@ -99,6 +100,14 @@ class MainArea(Horizontal):
                     picker.action_cursor_down()
                 else:
                     picker.action_digit(int(event.character or "0"))
+
+
+class Seats(KeptLines, Grid):
+    """The board: the seats' panes, in a grid."""
+
+
+class Side(KeptLines, Vertical):
+    """Beside the board: the seat strip, the transcript, the words being said (narrow)."""
 
 
 class TableScreen(Screen):
@@ -240,9 +249,9 @@ class WerewolfApp(App[NewTable | None]):
 
     def compose(self) -> ComposeResult:
         with MainArea(id="main"):
-            with Grid(id="board"):
+            with Seats(id="board"):
                 yield from self.panes.values()
-            with Vertical(id="side"):
+            with Side(id="side"):
                 yield self.strip
                 yield self.timeline
                 yield self.live

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from shared.strings import has, say
 from tui.board import Board, Seat
+from tui.widgets.kept_lines import KeptLines
 from tui.wrap import needs_care, wrap
 
 PANE_SPEECHES = 4  # the pane shows the latest few; a maximized pane shows them all
@@ -469,11 +470,12 @@ class FullView(NamedTuple):
     history: Static
 
 
-class SeatPane(Vertical):
+class SeatPane(KeptLines, Vertical):
     """A seat's pane. Normally a fixed-size view of the latest text — so a repaint never
     changes the layout, which is what keeps nine streaming panes cheap. Maximized, it
     becomes a scrollable history that follows the text unless the reader scrolled up.
-    Focusable, so it can be maximized. Repainted by the app's clock, never per token."""
+    Focusable, so it can be maximized. Repainted by the app's clock, never per token; its
+    border, drawn again by Textual at every frame of any pane, is kept (KeptLines)."""
 
     can_focus = True
     ALLOW_MAXIMIZE = False  # the app maximizes its own way: the prompt stays in view
