@@ -22,7 +22,7 @@ from typing import Protocol
 # The clock rings at most this often (seconds). A typewriter writes every token that is due
 # when it rings, as one event, so a game at 1000 tokens/s costs the server 20 wake-ups a
 # second, not 1000, and 50 games at 30 tokens/s share one timer. The terminal client
-# repaints whatever has come in about every 30 ms (tui.app.FLUSH_SECONDS): a batch is on
+# repaints whatever has come in about every 25 ms (tui.app.FLUSH_SECONDS): a batch is on
 # screen within a repaint of its arrival.
 TICK = 0.05
 

@@ -40,12 +40,12 @@ from tui.widgets.seat_strip import SeatStrip
 from tui.widgets.status_line import StatusLine
 from tui.widgets.timeline import Timeline
 
-# At most 33 repaints a second: a token waits 30 ms at worst. Nine panes streaming at once
-# cost about 8 ms of CPU a repaint on the machines we measure (Textual's compositor redraws
-# the board's lines under every layer, and a pane's tail scrolls as a line fills), so the
-# rate is a trade between lag and CPU: 25 Hz read 39 ms at p95 and 21% of a core for 9
-# panes x 100 tokens/s, 33 Hz 30 ms and 28% (bench/tui_bench.py, docs/benchmarks.md).
-FLUSH_SECONDS = 0.03
+# At most 40 repaints a second: a token waits 25 ms at worst. The rate is a trade between
+# lag and CPU: a repaint of nine streaming panes costs about 5 ms of CPU on the machines we
+# measure (a pane's tail scrolls as a line fills; the board's containers are kept,
+# KeptLines). For 9 panes x 100 tokens/s: 25 Hz read 39 ms at p95, 33 Hz 30 ms, 40 Hz 25 ms
+# at about a fifth of a core (bench/tui_bench.py, docs/benchmarks.md).
+FLUSH_SECONDS = 0.025
 LOBBY_REFRESH_SECONDS = 1.0
 NARROW_BELOW = 110  # columns: fewer and a compact seat strip stands for the panes
 PALETTE_IN_FOOTER_FROM = 80  # columns: fewer and the footer names no palette
