@@ -112,3 +112,36 @@ def test_the_app_serves_every_declared_route_once_in_order_with_its_modules_tag(
     ]
     assert served == declared and len(served) == len(set((p, tuple(m)) for p, m, _ in served))
     assert ("/games", ["POST"], ["games"]) in served
+
+
+def test_no_route_waits_for_a_worker_thread():
+    """FastAPI runs a route, or a dependency, written as a plain function in a worker
+    thread: a hop there and back, and one of anyio's 40 threads, for each request. Every
+    route and every dependency under it is a coroutine (or an async generator, or an object
+    whose call is one). (``moderator`` was not: every request naming a game went through a
+    thread, and a crowd's streams left 40 of them behind.)"""
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    from server.app import create_app
+
+    def awaited(call) -> bool:
+        return any(
+            inspect.iscoroutinefunction(f) or inspect.isasyncgenfunction(f)
+            for f in (call, getattr(call, "__call__", None))
+        )
+
+    def calls(dependant):
+        yield dependant.call
+        for sub in dependant.dependencies:
+            yield from calls(sub)
+
+    routes = [r for r in create_app(None).routes if isinstance(r, APIRoute)]
+    threaded = {
+        (route.path, getattr(call, "__qualname__", repr(call)))
+        for route in routes
+        for call in calls(route.dependant)
+        if not awaited(call)
+    }
+    assert routes and threaded == set()

@@ -18,7 +18,9 @@ from .quotas import missed
 bearer = HTTPBearer(auto_error=False)
 
 
-def moderator(request: Request) -> Moderator:
+async def moderator(request: Request) -> Moderator:
+    # (a coroutine: FastAPI runs a plain function's dependency in a worker thread, a hop
+    # there and back for every request that names a game)
     return request.app.state.moderator
 
 
