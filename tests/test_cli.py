@@ -370,8 +370,11 @@ def ask():
     c.request("POST", "/games", body=json.dumps({"players": 6, "humans": [1]}),
               headers={"Content-Type": "application/json"})
     g = json.loads(c.getresponse().read())
-    c.request("GET", "/games/" + g["game_id"], headers={"Authorization": "Bearer " + g["tokens"]["1"]})
+    auth = {"Authorization": "Bearer " + g["tokens"]["1"]}
+    c.request("GET", "/games/" + g["game_id"], headers=auth)
     c.getresponse().read()
+    c.request("GET", "/games/" + g["game_id"] + "/events", headers=auth)  # play's next
+    c.getresponse().read1(1)
     print(*sorted(sys.modules), flush=True)
     os._exit(0)
 
@@ -383,8 +386,8 @@ server.app.serve(sock=sock)
 def test_both_sides_import_what_is_loaded_before_the_private_server_is_forked():
     """``werewolf play`` loads some modules before it forks its server, for both processes:
     each must be one that the terminal app and the server both import anyway, by their
-    first requests (a module only one side needs would cost the other's memory, or its
-    start for nothing)."""
+    first requests (``play``'s: a game made, read, and its stream opened). A module only
+    one side needs would cost the other's memory, or its start, for nothing."""
     from cli.local_server import SHARED_MODULES
 
     for side in (_CLIENT_SIDE, _SERVER_SIDE):
