@@ -34,13 +34,15 @@ class KeptLines(_Base):
     ``notify_style_update`` (the stylesheet applied again: a class or a pseudo-class
     changed here or above, a theme) or a new size; the line filters are the app's, and
     may be turned on or off. The key is all of these; tests/test_tui_panes.py holds the
-    kept lines equal to Textual's drawing through each.
+    kept lines equal to Textual's drawing through each. The size is the region's, which
+    Textual draws at: a widget's own (``outer_size``) is set apart from it, and a frame
+    drawn in between, at a resize on a busy machine, was kept for the new size.
     """
 
     _kept: tuple[tuple, list[Strip]] | None = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        key = (crop, self.outer_size, *self.get_line_filters())
+        key = (crop, self.region.size, *self.get_line_filters())
         kept = self._kept
         if kept is not None and kept[0] == key:
             return kept[1]
