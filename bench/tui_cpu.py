@@ -2,11 +2,11 @@
 
 9 panes × 100 tokens/s for ``seconds`` of game time, fed without waiting: after every
 ``FLUSH_SECONDS`` (the app's clock) of game time's tokens the app repaints (its flush and
-Textual's screen refresh, awaited) and the process's CPU time is added up. CPU seconds per game second is the core
-share the app needs; a busy machine delays it but does not change it, unlike the
-wall-clock lag of bench/tui_bench.py. The waiting itself (``pilot.pause`` posts a message
-to every widget and waits for each) is measured on frames with nothing new and taken
-off: ``net_*`` is the app's own work.
+Textual's screen refresh, awaited) and the process's CPU time is added up. CPU seconds
+per game second is the core share the app needs; a busy machine delays it but does not
+change it, unlike the wall-clock lag of bench/tui_bench.py. The waiting itself
+(``pilot.pause`` posts a message to every widget and waits for each) is measured on
+frames with nothing new and taken off: ``net_*`` is the app's own work.
 
     .venv/bin/python bench/tui_cpu.py --seconds 5
 """
