@@ -173,13 +173,9 @@ async def main(args) -> dict:
         srv.stop()
 
 
-if __name__ == "__main__":
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:
-        pass
+def parser() -> argparse.ArgumentParser:
+    """The crowd's settings; its defaults are the crowd issue #12 measured (bench/perf.py
+    runs it so)."""
     p = argparse.ArgumentParser()
     p.add_argument("--games", type=int, default=50)
     p.add_argument("--viewers", type=int, default=5)
@@ -189,4 +185,14 @@ if __name__ == "__main__":
         "--stagger", type=float, default=0, help="spread the games' starts over this many seconds"
     )
     p.add_argument("--warmup", type=float, default=5, help="seconds the 50 starts take to settle")
-    print(json.dumps(asyncio.run(main(p.parse_args())), indent=2))
+    return p
+
+
+if __name__ == "__main__":
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    print(json.dumps(asyncio.run(main(parser().parse_args())), indent=2))
