@@ -653,6 +653,36 @@ async def test_the_table_is_laid_out_again_for_a_new_size_only():
         Screen._refresh_layout = laid_out
 
 
+def test_after_a_resize_the_status_line_is_the_one_made_for_the_new_width():
+    """Nothing paints the header on a resize: the status line makes its line when Textual
+    draws it, at its width then. Narrowed and widened, the terminal shows the line made for
+    each width (the connection at its right edge)."""
+    from tui_fixtures import RecordedApp, screen_text, settle
+
+    from tui.widgets.status_line import line
+
+    app = RecordedApp(seed=4)  # (plays its game here: not inside a running loop)
+
+    async def check() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            for width in (70, 100, 120):
+                await pilot.resize_terminal(width, 30)
+
+                def shown(width: int = width) -> bool:
+                    status = app.status_line
+                    if status.region.width != width:
+                        return False
+                    row = screen_text(app).splitlines()[status.region.y].rstrip()
+                    made = line(app.board, app.connection, width).plain.rstrip()
+                    label = say(f"status.{app.connection.state}", "en")
+                    return row == made and len(row) == width - 1 and row.endswith(label)
+
+                await pilot_until(pilot, shown, f"the status line made for {width} columns")
+
+    asyncio.run(check())
+
+
 async def test_a_toast_still_shows_over_a_rack_hidden_before_the_first_frame():
     """The toast rack is hidden inline before the first layout (Textual hides it again when
     the screen shows, which laid the whole screen out once more): a notice still shows."""

@@ -373,8 +373,10 @@ class WerewolfApp(App[NewTable | None]):
         self.footer.show_command_palette = width >= PALETTE_IN_FOOTER_FROM
         if width < NARROW_BELOW and isinstance(self.focused, SeatPane):
             self.timeline.focus()  # the panes are out of sight: focus stays where it shows
-        self.board.header_dirty = True  # the status line fills the new width
-        self.board.dirty.update(self.panes)  # the strip, too
+        # The panes and the strip are painted again at the new width. (Not the header: the
+        # status line makes its line when it is drawn, at its width then, and the action
+        # bar's rows are laid out by Textual.)
+        self.board.dirty.update(self.panes)
 
     # -- reading -----------------------------------------------------------------------
     @work(exclusive=True, group="stream", exit_on_error=False)
