@@ -208,11 +208,12 @@ def crowd(quick: bool) -> dict:
     viewers × 30 tokens/s, for 30 s (``quick``: 10 s).
 
     The window is the issue's, not a shorter one to save time: the CPU per token depends on
-    it. A game's phases type at different rates (one speaker at a time, or every seat
-    thinking at once), and 50 games started together go through them together: over one
-    50 s crowd, 7,500-16,100 tokens were delivered a second in 5 s windows, the most from
-    the 25th second on (session 19). Over 25 s, 12.2-14.4 µs of the server's CPU a token in
-    five runs; over 30 s, 10.7-13.5 in three (docs/benchmarks.md)."""
+    it. A game's steps type at different rates (a speech is one seat typing; where several
+    seats decide at once, their thoughts are typed together), and 50 games started together
+    go through them together: over one 50 s crowd, 7,500-16,100 tokens were delivered a
+    second in 5 s windows, the most from the 25th second on (session 19). Over 25 s,
+    12.2-14.4 µs of the server's CPU a token in five crowds; over 30 s, 10.7-13.5 in three
+    (docs/benchmarks.md)."""
     import server_bench
 
     args = server_bench.parser().parse_args(["--seconds", "10", "--warmup", "2"] if quick else [])
