@@ -207,7 +207,7 @@ def crowd(quick: bool) -> dict:
     """bench/server_bench.py's crowd as the issue ran it, its own defaults: 50 games × 5
     viewers × 30 tokens/s, for 30 s (``quick``: 10 s).
 
-    The window is the issue's, not a shorter one to save time: the CPU per token depends on
+    The window is the issue's, not a shorter one: the CPU per token depends on
     it. A game's steps type at different rates (a speech is one seat typing; where several
     seats decide at once, their thoughts are typed together), and 50 games started together
     go through them together: over one 50 s crowd, 7,500-16,100 tokens were delivered a
