@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from shared.narrate import phase_name
 from shared.strings import say
@@ -13,12 +13,12 @@ from tui.board import Board
 from tui.client import Connection
 
 
-class StatusLine(Static):
+class StatusLine(Widget):
     """One line, made when Textual draws it, at the width it has then: a game's first
     events can be painted before the screen's first layout, and a terminal resized."""
 
     def __init__(self) -> None:
-        super().__init__("", id="status", markup=False)
+        super().__init__(id="status")
         self._shows: tuple[Board, Connection] | None = None
 
     def paint(self, board: Board, connection: Connection) -> None:
