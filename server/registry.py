@@ -39,6 +39,16 @@ SeatList = Annotated[list[int], Field(max_length=MAX_SEATS)]
 SeatMap = Annotated[dict[Annotated[int, Strict(False)], BotKindName], Field(max_length=MAX_SEATS)]
 
 
+def new_token() -> str:
+    """A game's secret (a seat's, the spectator's, the host's): 18 random bytes, URL-safe,
+    and never one that starts with "-". A token is typed after ``--token`` on a command line
+    (``werewolf watch GAME --token T``), where argparse takes "-…" for an option: one token
+    in 64 was refused so."""
+    while (token := secrets.token_urlsafe(18)).startswith("-"):
+        pass
+    return token
+
+
 class NewGame(BaseModel):
     """What a creator asks for (the body of ``POST /games``): strict, as its schema says
     (``0`` is not ``false``, ``"9"`` not ``9``)."""
@@ -408,17 +418,17 @@ class Registry:
             public=ask.public,
             open=ask.open,
         )
-        seat_tokens = {s: secrets.token_urlsafe(18) for s in table.humans}
+        seat_tokens = {s: new_token() for s in table.humans}
         spectate = ask.may_spectate()
         if spectate:
-            g.spectator_token = secrets.token_urlsafe(18)
+            g.spectator_token = new_token()
         if ask.hosted:
             g.open_seats = dict(seat_tokens)
             if ask.host_seat is not None:
                 g.host_token = g.open_seats.pop(ask.host_seat)
                 g.tokens[g.host_token] = ask.host_seat
             else:
-                g.host_token = secrets.token_urlsafe(18)
+                g.host_token = new_token()
         else:
             g.tokens = {tok: s for s, tok in seat_tokens.items()}
         if self.store:
